@@ -1,0 +1,57 @@
+// api.h: what a model may ask the API server, and what comes back.
+//
+// Contract:
+// - A request names one Lease (by LeaseId) or, for List, a label selector. Update carries the
+//   body whose resource_version is the optimistic-concurrency precondition (0 = none); Delete
+//   may carry a resource_version precondition the same way.
+// - `timeout` is the client-side timeout of this one request, in the process's local time
+//   (0 = wait forever, as a client without a timeout does). When it passes, the model gets a
+//   response with result Timeout; the server may still commit the request later.
+// - `tag` is the model's own label for the call; the world echoes it in the response so a
+//   model can tell its calls apart and ignore stale ones.
+// - Results follow the HTTP statuses a Lease client sees: 200/201 Ok, 409 Conflict (stale
+//   resourceVersion, or AlreadyExists on create), 404 NotFound, 422 Invalid, and two
+//   client-side outcomes: Timeout (no answer in time, or the call was cancelled) and
+//   Unavailable (connection refused / 503).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/lease.h"
+
+namespace leasesim {
+
+enum class Verb : uint8_t { Get, List, Create, Update, Delete };
+enum class ApiResult : uint8_t { Ok, Conflict, NotFound, Invalid, Timeout, Unavailable };
+
+const char* verb_name(Verb v);          // "get", "list", "create", "update", "delete"
+const char* result_name(ApiResult r);   // "ok", "conflict", "notFound", "invalid", "timeout", "unavailable"
+inline bool is_write(Verb v) { return v == Verb::Create || v == Verb::Update || v == Verb::Delete; }
+
+struct ApiRequest {
+  uint32_t tag = 0;
+  Verb verb = Verb::Get;
+  LeaseId lease = 0;              // Get, Create, Update, Delete
+  std::optional<Lease> body;      // Create, Update (body->id must equal lease)
+  uint64_t delete_precondition_rv = 0;  // Delete: 0 = unconditional
+  Labels selector;                // List: every label must match
+  Duration timeout{};             // local time; 0 = none
+
+  bool operator==(const ApiRequest&) const = default;
+};
+
+struct ApiResponse {
+  uint32_t tag = 0;
+  Verb verb = Verb::Get;
+  ApiResult result = ApiResult::Ok;
+  std::optional<Lease> object;    // Get/Create/Update on success; the stored object
+  std::vector<Lease> items;       // List on success, ordered by namespace/name
+  std::string message;            // the server's reason on failure (e.g. the 422 field error)
+
+  bool operator==(const ApiResponse&) const = default;
+};
+
+}  // namespace leasesim

@@ -1,0 +1,34 @@
+// client_go_config.cc: presets and validation of client-go's election config (spec 1.2, 1.3).
+#include "model/client_go_config.h"
+
+namespace leasesim {
+
+bool apply_client_go_preset(const std::string& name, ClientGoConfig* config) {
+  // spec 1.3: both core components use 15s/10s/2s; only the scheduler releases on cancel.
+  if (name == "kube-controller-manager") {
+    *config = ClientGoConfig{seconds(15), seconds(10), seconds(2), false, Duration{}, name};
+    return true;
+  }
+  if (name == "kube-scheduler") {
+    *config = ClientGoConfig{seconds(15), seconds(10), seconds(2), true, Duration{}, name};
+    return true;
+  }
+  return false;
+}
+
+std::optional<ConfigError> validate(const ClientGoConfig& c) {
+  // spec 1.2, checks 1-5 in order. Check 2 compares against Duration(1.2 * RP) as Go does:
+  // float64 multiplication of the nanosecond count, converted back by truncation.
+  if (c.lease_duration <= c.renew_deadline)
+    return ConfigError{"leaseDuration", "leaseDuration must be greater than renewDeadline"};
+  const int64_t jittered = static_cast<int64_t>(1.2 * static_cast<double>(c.retry_period.ns));
+  if (c.renew_deadline.ns <= jittered)
+    return ConfigError{"renewDeadline", "renewDeadline must be greater than retryPeriod*JitterFactor"};
+  if (c.lease_duration.ns < 1) return ConfigError{"leaseDuration", "leaseDuration must be greater than zero"};
+  if (c.renew_deadline.ns < 1) return ConfigError{"renewDeadline", "renewDeadline must be greater than zero"};
+  if (c.retry_period.ns < 1) return ConfigError{"retryPeriod", "retryPeriod must be greater than zero"};
+  if (c.request_timeout.ns < 0) return ConfigError{"requestTimeout", "requestTimeout must not be negative"};
+  return std::nullopt;
+}
+
+}  // namespace leasesim

@@ -1,0 +1,31 @@
+// lease.cc: stable hashing of Lease values (see lease.h).
+#include "model/lease.h"
+
+namespace leasesim {
+namespace {
+
+template <class T, class F>
+void opt(Hasher& h, const std::optional<T>& v, F&& f) {
+  h.boolean(v.has_value());
+  if (v) f(*v);
+}
+
+}  // namespace
+
+void LeaseSpec::hash_into(Hasher& h) const {
+  opt(h, holder_identity, [&](const std::string& s) { h.bytes(s); });
+  opt(h, lease_duration_seconds, [&](int32_t v) { h.i64(v); });
+  opt(h, acquire_time, [&](WallInstant t) { h.i64(t.ns); });
+  opt(h, renew_time, [&](WallInstant t) { h.i64(t.ns); });
+  opt(h, lease_transitions, [&](int32_t v) { h.i64(v); });
+  opt(h, strategy, [&](const std::string& s) { h.bytes(s); });
+  opt(h, preferred_holder, [&](const std::string& s) { h.bytes(s); });
+}
+
+void Lease::hash_into(Hasher& h) const {
+  h.u64(id).u64(resource_version).u64(labels.size());
+  for (const auto& [k, v] : labels) h.bytes(k).bytes(v);
+  spec.hash_into(h);
+}
+
+}  // namespace leasesim

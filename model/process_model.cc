@@ -1,0 +1,24 @@
+// process_model.cc: model construction by config type (see process_model.h).
+#include "model/process_model.h"
+
+#include "sim/core/check.h"
+
+namespace leasesim {
+
+const char* model_name(const ModelConfig& config) {
+  struct Visitor {
+    const char* operator()(const TutorialConfig&) const { return "tutorial-elector"; }
+    const char* operator()(const ClientGoConfig&) const { return "client-go-elector"; }
+  };
+  return std::visit(Visitor{}, config);
+}
+
+bool model_implemented(const ModelConfig& config) { return std::holds_alternative<TutorialConfig>(config); }
+
+ModelState make_model(const ModelConfig& config, const std::string& identity, LeaseId lease) {
+  if (const auto* tutorial = std::get_if<TutorialConfig>(&config)) return TutorialElector(identity, lease, *tutorial);
+  LS_CHECK(false, std::string("model not implemented: ") + model_name(config));
+  __builtin_unreachable();
+}
+
+}  // namespace leasesim

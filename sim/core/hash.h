@@ -1,0 +1,53 @@
+// hash.h: stable 64-bit hashing for trace hashes and world fingerprints.
+//
+// Contract: Hasher folds integers and byte strings into a 64-bit FNV-1a-style state followed by
+// a final avalanche; the value depends only on the sequence of inputs, never on addresses,
+// platform endianness (integers are fed byte by byte, little-endian) or library hash functions.
+// Not cryptographic; collisions are possible but rare enough for deduplication and change
+// detection (the explorer documents its own collision stance).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace leasesim {
+
+class Hasher {
+ public:
+  Hasher& bytes(std::string_view s) {
+    for (unsigned char c : s) h_ = (h_ ^ c) * kPrime;
+    return u64(s.size());
+  }
+  Hasher& u64(uint64_t v) {
+    for (int i = 0; i < 8; ++i) {
+      h_ = (h_ ^ (v & 0xff)) * kPrime;
+      v >>= 8;
+    }
+    return *this;
+  }
+  Hasher& i64(int64_t v) { return u64(static_cast<uint64_t>(v)); }
+  Hasher& boolean(bool b) { return u64(b ? 1 : 0); }
+  uint64_t digest() const {
+    uint64_t z = h_;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+
+ private:
+  static constexpr uint64_t kPrime = 0x100000001b3ull;
+  uint64_t h_ = 0xcbf29ce484222325ull;
+};
+
+// 16 lowercase hex digits.
+inline std::string_view hex64(uint64_t v, char (&buf)[17]) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (int i = 15; i >= 0; --i) {
+    buf[i] = kDigits[v & 0xf];
+    v >>= 4;
+  }
+  buf[16] = '\0';
+  return std::string_view(buf, 16);
+}
+
+}  // namespace leasesim

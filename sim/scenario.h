@@ -1,0 +1,127 @@
+// scenario.h: a validated scenario as typed values, the input of a World.
+//
+// Contract: this is the in-memory form of a scenario file (shared/spec/scenarios-and-cli.md
+// section 1) after parsing, `count` expansion and validation; a World trusts it. Processes are
+// indexed 0..N-1 in file order after expansion; leases are indexed by LeaseId into
+// `lease_keys` ("namespace/name"), in order of first mention (spec.leases first, then
+// processes). Durations are integer nanoseconds; the clock rate is kept as an exact integer in
+// parts per billion (rate 1.0001 = 1'000'100'000) so no floating point enters the simulation.
+// Leaves out: parsing (cli/scenario_loader.h) and anything about how results are printed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/lease.h"
+#include "model/process_model.h"
+#include "sim/core/time.h"
+
+namespace leasesim {
+
+inline constexpr int64_t kRateOne = 1000000000;  // parts per billion
+
+struct LatencyRange {
+  Duration min = milliseconds(1);
+  Duration max = milliseconds(5);
+  bool operator==(const LatencyRange&) const = default;
+};
+
+struct ApiServerSpec {
+  LatencyRange latency;
+  bool conflict_check = true;
+  bool operator==(const ApiServerSpec&) const = default;
+};
+
+struct ClockSpec {
+  Duration offset{};
+  int64_t rate_ppb = kRateOne;
+  bool operator==(const ClockSpec&) const = default;
+};
+
+struct ProcessSpec {
+  std::string name;
+  std::string identity;
+  ModelConfig model;
+  LeaseId lease = 0;
+  ClockSpec clock;
+  Duration start{};
+  Duration quiesce{};  // acting leadership continues this long (local time) after it ends
+  bool operator==(const ProcessSpec&) const = default;
+};
+
+enum class FaultType : uint8_t { Crash, Restart, Stop, Pause, Partition, ClockJump, ApiServerOutage, ApiServerSlow };
+enum class Direction : uint8_t { Both, Requests, Responses };
+enum class OutageMode : uint8_t { Refuse, Blackhole };
+
+const char* fault_type_name(FaultType t);  // the scenario-file spelling, e.g. "apiServerOutage"
+const char* direction_name(Direction d);
+const char* outage_mode_name(OutageMode m);
+
+struct FaultTarget {
+  enum class Kind : uint8_t { None, Process, Leader };
+  Kind kind = Kind::None;
+  uint32_t process = 0;  // when kind == Process
+  bool operator==(const FaultTarget&) const = default;
+};
+
+struct FaultSpec {
+  Duration at{};
+  std::optional<Duration> for_;  // window length for pause/partition/outage/slow; none = until the end
+  FaultType type = FaultType::Crash;
+  FaultTarget target;
+  Direction direction = Direction::Both;
+  Duration by{};                   // clockJump
+  OutageMode mode = OutageMode::Refuse;
+  LatencyRange latency;            // apiServerSlow
+  bool operator==(const FaultSpec&) const = default;
+};
+
+struct PropertySpec {
+  bool single_leader = true;
+  bool transitions_match = true;
+  std::optional<Duration> failover_within;  // explicit bound
+  bool failover_within_auto = false;        // "auto": the model's analytic bound
+  std::optional<Duration> eventually_leader;
+  bool operator==(const PropertySpec&) const = default;
+};
+
+struct ExpectSpec {
+  bool present = false;
+  std::vector<std::string> violated;  // property names, sorted, unique
+  bool operator==(const ExpectSpec&) const = default;
+};
+
+struct InitialLease {
+  LeaseId id = 0;
+  Labels labels;
+  LeaseSpec spec;
+  bool operator==(const InitialLease&) const = default;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string source_path;  // the file it came from ("" when built in code)
+  uint64_t seed = 1;
+  Duration duration = minutes(2);
+  WallInstant start_time = WallInstant(1767225600LL * kNanosPerSecond);  // 2026-01-01T00:00:00Z
+  ApiServerSpec api_server;
+  std::vector<std::string> lease_keys;  // LeaseId -> "namespace/name"
+  std::vector<InitialLease> leases;
+  std::vector<ProcessSpec> processes;
+  std::vector<FaultSpec> faults;
+  PropertySpec properties;
+  ExpectSpec expect;
+  uint64_t max_events = 200000000;  // a named bound: the run stops (and says so) past it
+
+  bool operator==(const Scenario&) const = default;
+
+  // Interns "namespace/name", returning its LeaseId.
+  LeaseId lease_id(const std::string& key);
+  std::optional<LeaseId> find_lease(const std::string& key) const;
+  std::optional<uint32_t> find_process(const std::string& name) const;
+};
+
+}  // namespace leasesim
