@@ -1,0 +1,2 @@
+// main.cc: the leasesim executable (subcommands are wired in cli/).
+int main() { return 0; }
