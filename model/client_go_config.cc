@@ -6,11 +6,11 @@ namespace leasesim {
 bool apply_client_go_preset(const std::string& name, ClientGoConfig* config) {
   // spec 1.3: both core components use 15s/10s/2s; only the scheduler releases on cancel.
   if (name == "kube-controller-manager") {
-    *config = ClientGoConfig{seconds(15), seconds(10), seconds(2), false, Duration{}, name};
+    *config = ClientGoConfig{seconds(15), seconds(10), seconds(2), false, Duration{}, name, false};
     return true;
   }
   if (name == "kube-scheduler") {
-    *config = ClientGoConfig{seconds(15), seconds(10), seconds(2), true, Duration{}, name};
+    *config = ClientGoConfig{seconds(15), seconds(10), seconds(2), true, Duration{}, name, false};
     return true;
   }
   return false;

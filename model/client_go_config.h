@@ -23,6 +23,10 @@ struct ClientGoConfig {
   bool release_on_cancel = false;
   Duration request_timeout{};  // 0 = max(1s, renew_deadline / 2)
   std::string preset;          // "" when none was named
+  // What the process does when Run returns after leadership was lost (spec 1.3: KCM and the
+  // scheduler exit in OnStoppedLeading). false = exit (Note Crashed, "exit(1)"); true = call
+  // Run again with fresh elector state, as operators that loop around Run do.
+  bool rejoin_after_loss = false;
 
   bool operator==(const ClientGoConfig&) const = default;
   Duration effective_request_timeout() const {

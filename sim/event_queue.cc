@@ -1,0 +1,14 @@
+// event_queue.cc: the slow, ordered view of the queue (see event_queue.h).
+#include "sim/event_queue.h"
+
+#include <algorithm>
+
+namespace leasesim {
+
+std::vector<Event> EventQueue::sorted() const {
+  std::vector<Event> out = heap_;
+  std::sort(out.begin(), out.end(), [](const Event& x, const Event& y) { return x.before(y); });
+  return out;
+}
+
+}  // namespace leasesim
