@@ -1,0 +1,175 @@
+// api_server.cc: see api_server.h for the contract.
+#include "sim/api_server.h"
+
+#include <algorithm>
+
+#include "sim/core/check.h"
+
+namespace leasesim {
+namespace {
+
+ApiResponse failure(const ApiRequest& request, ApiResult result, std::string message) {
+  ApiResponse r;
+  r.tag = request.tag;
+  r.verb = request.verb;
+  r.result = result;
+  r.message = std::move(message);
+  return r;
+}
+
+void truncate_times(LeaseSpec& spec) {
+  // MicroTime: the server keeps microseconds (client-go spec section 4, "Precision").
+  if (spec.acquire_time) spec.acquire_time = truncate_to_micros(*spec.acquire_time);
+  if (spec.renew_time) spec.renew_time = truncate_to_micros(*spec.renew_time);
+}
+
+bool labels_match(const Labels& labels, const Labels& selector) {
+  for (const auto& [k, v] : selector) {
+    auto it = labels.find(k);
+    if (it == labels.end() || it->second != v) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+ApiServer::ApiServer(const Scenario& scenario)
+    : store_(scenario.lease_keys.size()), keys_(scenario.lease_keys),
+      conflict_check_(scenario.api_server.conflict_check) {
+  for (LeaseId id = 0; id < keys_.size(); ++id) key_order_.push_back(id);
+  std::sort(key_order_.begin(), key_order_.end(), [&](LeaseId a, LeaseId b) { return keys_[a] < keys_[b]; });
+  for (const InitialLease& initial : scenario.leases) {
+    Lease lease;
+    lease.id = initial.id;
+    lease.labels = initial.labels;
+    lease.spec = initial.spec;
+    truncate_times(lease.spec);
+    lease.resource_version = ++resource_version_;
+    store_.at(initial.id) = std::move(lease);
+  }
+}
+
+std::optional<std::string> ApiServer::validate(const LeaseSpec& spec) {
+  // The Lease validation of kube-apiserver (client-go spec section 4, last bullet).
+  if (spec.lease_duration_seconds && *spec.lease_duration_seconds <= 0)
+    return "spec.leaseDurationSeconds: Invalid value: " + std::to_string(*spec.lease_duration_seconds) +
+           ": must be greater than 0";
+  if (spec.lease_transitions && *spec.lease_transitions < 0)
+    return "spec.leaseTransitions: Invalid value: " + std::to_string(*spec.lease_transitions) +
+           ": must be greater than or equal to 0";
+  if (spec.preferred_holder && !spec.preferred_holder->empty() && (!spec.strategy || spec.strategy->empty()))
+    return "spec.preferredHolder: Forbidden: preferredHolder is only allowed if strategy is set";
+  return std::nullopt;
+}
+
+std::string ApiServer::describe(LeaseId id) const {
+  const std::string& key = keys_.at(id);
+  return "leases.coordination.k8s.io \"" + key.substr(key.find('/') + 1) + "\"";
+}
+
+ApiOutcome ApiServer::commit(const ApiRequest& request, std::optional<Lease> after) {
+  ApiOutcome out;
+  out.committed = true;
+  out.before = store_.at(request.lease);
+  ++resource_version_;
+  if (after) {
+    after->id = request.lease;
+    after->resource_version = resource_version_;
+    truncate_times(after->spec);
+  }
+  store_.at(request.lease) = after;
+  out.after = after;
+  out.response.tag = request.tag;
+  out.response.verb = request.verb;
+  out.response.result = ApiResult::Ok;
+  out.response.object = after;
+  return out;
+}
+
+ApiOutcome ApiServer::handle(const ApiRequest& request) {
+  ApiOutcome out;
+  if (request.verb == Verb::List) {
+    out.response.tag = request.tag;
+    out.response.verb = request.verb;
+    for (LeaseId id : key_order_)
+      if (store_[id] && labels_match(store_[id]->labels, request.selector)) out.response.items.push_back(*store_[id]);
+    return out;
+  }
+  LS_CHECK(request.lease < store_.size(), "request for an unknown LeaseId");
+  const std::optional<Lease>& stored = store_[request.lease];
+  switch (request.verb) {
+    case Verb::Get:
+      if (!stored) {
+        out.response = failure(request, ApiResult::NotFound, describe(request.lease) + " not found");
+        return out;
+      }
+      out.response.tag = request.tag;
+      out.response.verb = request.verb;
+      out.response.object = stored;
+      return out;
+    case Verb::Create: {
+      LS_CHECK(request.body.has_value(), "create without a body");
+      if (stored) {
+        out.response = failure(request, ApiResult::Conflict, describe(request.lease) + " already exists");
+        return out;
+      }
+      if (auto invalid = validate(request.body->spec)) {
+        out.response = failure(request, ApiResult::Invalid, *invalid);
+        return out;
+      }
+      return commit(request, request.body);
+    }
+    case Verb::Update: {
+      LS_CHECK(request.body.has_value(), "update without a body");
+      if (!stored) {
+        out.response = failure(request, ApiResult::NotFound, describe(request.lease) + " not found");
+        return out;
+      }
+      if (conflict_check_) {
+        if (request.body->resource_version == 0) {
+          out.response = failure(request, ApiResult::Invalid,
+                                 "metadata.resourceVersion: Invalid value: 0x0: must be specified for an update");
+          return out;
+        }
+        if (request.body->resource_version != stored->resource_version) {
+          out.response = failure(request, ApiResult::Conflict,
+                                 "Operation cannot be fulfilled on " + describe(request.lease) +
+                                     ": the object has been modified; please apply your changes to the latest "
+                                     "version and try again");
+          return out;
+        }
+      }
+      if (auto invalid = validate(request.body->spec)) {
+        out.response = failure(request, ApiResult::Invalid, *invalid);
+        return out;
+      }
+      return commit(request, request.body);
+    }
+    case Verb::Delete:
+      if (!stored) {
+        out.response = failure(request, ApiResult::NotFound, describe(request.lease) + " not found");
+        return out;
+      }
+      if (request.delete_precondition_rv != 0 && request.delete_precondition_rv != stored->resource_version) {
+        out.response = failure(request, ApiResult::Conflict,
+                               "Operation cannot be fulfilled on " + describe(request.lease) +
+                                   ": Precondition failed: ResourceVersion in precondition does not match");
+        return out;
+      }
+      return commit(request, std::nullopt);
+    case Verb::List:
+      break;
+  }
+  LS_CHECK(false, "unhandled verb");
+  return out;
+}
+
+void ApiServer::hash_into(Hasher& h) const {
+  h.u64(resource_version_).boolean(conflict_check_);
+  for (const auto& lease : store_) {
+    h.boolean(lease.has_value());
+    if (lease) lease->hash_into(h);
+  }
+}
+
+}  // namespace leasesim

@@ -1,0 +1,64 @@
+// api_server.h: the simulated kube-apiserver's Lease storage and its answers.
+//
+// Contract (lease-subsystems F.2; client-go spec sections 3 "Optimistic concurrency", 4, 8.2):
+// - One store of Leases keyed by LeaseId ("namespace/name"), one cluster-wide
+//   resourceVersion counter that every successful write (create, update, delete) increments.
+// - get: 404 when absent. list: every Lease whose labels match the selector, by key order.
+// - create: 409 (AlreadyExists) when present; 422 on an invalid spec; the stored object gets the
+//   new resourceVersion.
+// - update: 404 when absent; with conflict_check (the default, as Leases have
+//   AllowUnconditionalUpdate = false), a body without a resourceVersion is 422 and a stale one is
+//   409 Conflict; with conflict_check false the write is unconditional (the what-if knob).
+// - delete: 404 when absent; 409 when a resourceVersion precondition does not match.
+// - Validation as the real Lease strategy does it: leaseDurationSeconds <= 0, leaseTransitions
+//   < 0, preferredHolder without strategy are 422 with the server's field path.
+// - acquireTime / renewTime are stored at microsecond precision (MicroTime).
+// Simplification: an update of a missing Lease is 404; the real server's AllowCreateOnUpdate
+// may create it instead (client-go spec section 3 notes this is unverified). No watch, no
+// admission, no managedFields, no creationTimestamp.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/api.h"
+#include "model/lease.h"
+#include "sim/core/hash.h"
+#include "sim/scenario.h"
+
+namespace leasesim {
+
+struct ApiOutcome {
+  ApiResponse response;
+  bool committed = false;        // a write changed the store
+  std::optional<Lease> before;   // the stored object before a committed write
+  std::optional<Lease> after;    // after (nullopt for a delete)
+};
+
+class ApiServer {
+ public:
+  explicit ApiServer(const Scenario& scenario);
+
+  ApiOutcome handle(const ApiRequest& request);
+
+  const std::optional<Lease>& lease(LeaseId id) const { return store_.at(id); }
+  uint64_t resource_version() const { return resource_version_; }
+  size_t lease_count() const { return store_.size(); }
+
+  void hash_into(Hasher& h) const;
+  bool operator==(const ApiServer&) const = default;
+
+ private:
+  static std::optional<std::string> validate(const LeaseSpec& spec);
+  std::string describe(LeaseId id) const;
+  ApiOutcome commit(const ApiRequest& request, std::optional<Lease> after);
+
+  std::vector<std::optional<Lease>> store_;
+  std::vector<std::string> keys_;        // LeaseId -> "namespace/name"
+  std::vector<LeaseId> key_order_;       // LeaseIds sorted by key, for list
+  uint64_t resource_version_ = 0;
+  bool conflict_check_ = true;
+};
+
+}  // namespace leasesim

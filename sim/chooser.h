@@ -1,0 +1,37 @@
+// chooser.h: who resolves the World's nondeterminism.
+//
+// Contract (DESIGN.md "The one idea"): every nondeterministic point of a step is a call on a
+// Chooser: which of several events due at the same instant fires first (pick), and where in a
+// range a latency or a jittered timer delay falls (draw). RandomChooser resolves them with our
+// seeded PRNG for `run`; the explorer resolves them by enumeration. A Chooser is never asked
+// about a range of one value or a pick among one.
+#pragma once
+
+#include <cstdint>
+
+#include "sim/core/rng.h"
+
+namespace leasesim {
+
+enum class ChoiceKind : uint8_t { Tie, Latency, TimerDelay };
+
+class Chooser {
+ public:
+  virtual ~Chooser() = default;
+  // One of n >= 2 alternatives, as an index in [0, n).
+  virtual uint32_t pick(ChoiceKind kind, uint32_t n) = 0;
+  // A value in [lo, hi] with lo < hi.
+  virtual int64_t draw(ChoiceKind kind, int64_t lo, int64_t hi) = 0;
+};
+
+class RandomChooser final : public Chooser {
+ public:
+  explicit RandomChooser(uint64_t seed) : rng_(seed) {}
+  uint32_t pick(ChoiceKind, uint32_t n) override { return static_cast<uint32_t>(rng_.below(n)); }
+  int64_t draw(ChoiceKind, int64_t lo, int64_t hi) override { return rng_.between(lo, hi); }
+
+ private:
+  Rng rng_;
+};
+
+}  // namespace leasesim

@@ -1,0 +1,66 @@
+// clock.h: a process's local clocks as functions of true time.
+//
+// Contract (shared/spec/scenarios-and-cli.md section 1 `clock`, DESIGN.md "clocks"):
+//   monotonic reading  mono(t) = rate * t                       (offset and jumps do not apply)
+//   wall reading       wall(t) = startTime + offset + rate * t + sum(jumps so far)
+// The rate is an exact integer in parts per billion; products use 128-bit integers and round
+// toward negative infinity, so readings are exact and identical everywhere. A local delay d
+// (a timer, a request timeout) lasts ceil(d / rate) of true time: a fast clock (rate > 1)
+// makes local timers fire early in true time.
+// Assumes: rate > 0 (the loader rejects anything else). Leaves out: rate changes mid-run and
+// NTP slewing (a clockJump fault models a step).
+#pragma once
+
+#include <cstdint>
+
+#include "sim/core/check.h"
+#include "sim/core/hash.h"
+#include "sim/core/time.h"
+#include "sim/scenario.h"
+
+namespace leasesim {
+
+class ProcessClock {
+ public:
+  ProcessClock(ClockSpec spec, WallInstant start_wall) : spec_(spec), start_wall_(start_wall) {
+    LS_CHECK(spec.rate_ppb > 0, "clock rate must be positive");
+  }
+
+  LocalInstant mono(TrueInstant t) const { return LocalInstant(scale(t.ns)); }
+  WallInstant wall(TrueInstant t) const { return start_wall_ + spec_.offset + jumps_ + Duration(scale(t.ns)); }
+
+  // True-time length of a local delay: ceil(local * 1e9 / rate).
+  Duration local_to_true(Duration local) const {
+    if (local.ns <= 0) return Duration(0);
+    const __int128 num = static_cast<__int128>(local.ns) * kRateOne;
+    return Duration(static_cast<int64_t>((num + spec_.rate_ppb - 1) / spec_.rate_ppb));
+  }
+
+  // The earliest true instant whose monotonic reading is >= m (inverse of mono).
+  TrueInstant true_of_mono(LocalInstant m) const {
+    if (m.ns <= 0) return TrueInstant(0);
+    const __int128 num = static_cast<__int128>(m.ns) * kRateOne;
+    return TrueInstant(static_cast<int64_t>((num + spec_.rate_ppb - 1) / spec_.rate_ppb));
+  }
+
+  void jump(Duration by) { jumps_ += by; }
+  Duration jumps() const { return jumps_; }
+  const ClockSpec& spec() const { return spec_; }
+
+  void hash_into(Hasher& h) const { h.i64(spec_.offset.ns).i64(spec_.rate_ppb).i64(jumps_.ns); }
+  bool operator==(const ProcessClock&) const = default;
+
+ private:
+  int64_t scale(int64_t t_ns) const {
+    const __int128 p = static_cast<__int128>(t_ns) * spec_.rate_ppb;
+    __int128 q = p / kRateOne;
+    if (p % kRateOne != 0 && p < 0) --q;
+    return static_cast<int64_t>(q);
+  }
+
+  ClockSpec spec_;
+  WallInstant start_wall_;
+  Duration jumps_{};
+};
+
+}  // namespace leasesim

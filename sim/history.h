@@ -1,0 +1,63 @@
+// history.h: the append-only record of a run that properties and reports read.
+//
+// Contract: the World appends facts as they happen in true time and never rewrites them,
+// except to close an open Leadership (its `end`). Properties (properties/) and reports
+// (reports/) are pure functions of a History and the Scenario; nothing here judges anything.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/api.h"
+#include "model/lease.h"
+#include "sim/core/time.h"
+#include "sim/scenario.h"
+
+namespace leasesim {
+
+// One acting-leader interval (shared/spec/scenarios-and-cli.md section 2).
+struct Leadership {
+  uint32_t proc = 0;
+  LeaseId lease = 0;
+  TrueInstant start;
+  std::optional<TrueInstant> end;  // nullopt: still acting when the run ended
+  std::string end_cause;           // "renewFailed", "released", "crash", "stopped", "notRenewed", ...
+  uint64_t start_rv = 0;           // the Lease's resourceVersion when leadership started
+  bool operator==(const Leadership&) const = default;
+};
+
+// One committed write to a Lease.
+struct LeaseWrite {
+  TrueInstant t;
+  LeaseId lease = 0;
+  uint32_t proc = 0;
+  Verb verb = Verb::Update;
+  uint64_t rv = 0;
+  std::optional<LeaseSpec> before;  // nullopt: the object did not exist
+  std::optional<LeaseSpec> after;   // nullopt: deleted
+  bool late = false;                // the client had already given up on this request
+  bool operator==(const LeaseWrite&) const = default;
+};
+
+// A fault starting or ending, with what it hit.
+struct FaultRecord {
+  TrueInstant t;
+  uint32_t index = 0;      // into Scenario::faults
+  bool is_end = false;
+  std::optional<uint32_t> target;  // the process it hit (after resolving `leader`)
+  std::vector<std::pair<LeaseId, uint32_t>> acting_leaders_hit;  // (lease, proc) acting when it struck
+  std::string skipped;     // non-empty when it had no effect, with the reason
+  bool operator==(const FaultRecord&) const = default;
+};
+
+struct History {
+  std::vector<Leadership> leaderships;
+  std::vector<LeaseWrite> writes;
+  std::vector<FaultRecord> faults;
+  bool operator==(const History&) const = default;
+};
+
+}  // namespace leasesim

@@ -1,0 +1,49 @@
+// network.h: who can reach whom, as a directed reachability graph (Boost.Graph).
+//
+// Contract: vertex 0 is the API server, vertex p+1 is process p. An edge p->server means p's
+// requests get through; server->p means responses get through. Partition faults cut edges by
+// direction (`requests`, `responses`, `both`); overlapping partitions nest (a per-edge cut
+// count), so an edge returns only when every partition on it has ended. Reachability is decided
+// when a message would be delivered, so a message in flight when a partition starts is lost.
+// The graph form is kept so later topologies (several API servers, process-to-process links)
+// fit without changing callers. Leaves out: latency per link (the World draws latency from the
+// API server's range), packet reordering beyond what latency ranges produce.
+#pragma once
+
+#include <array>
+#include <boost/graph/adjacency_list.hpp>
+#include <cstdint>
+#include <vector>
+
+#include "sim/core/hash.h"
+#include "sim/scenario.h"
+
+namespace leasesim {
+
+class Network {
+ public:
+  explicit Network(uint32_t process_count);
+
+  bool requests_reach_server(uint32_t proc) const { return connected(proc + 1, kServer); }
+  bool responses_reach_process(uint32_t proc) const { return connected(kServer, proc + 1); }
+
+  void cut(uint32_t proc, Direction direction);
+  void heal(uint32_t proc, Direction direction);
+
+  void hash_into(Hasher& h) const;
+  bool operator==(const Network& o) const { return cut_counts_ == o.cut_counts_; }
+
+ private:
+  using Graph = boost::adjacency_list<boost::setS, boost::vecS, boost::directedS>;
+  static constexpr uint32_t kServer = 0;
+
+  bool connected(uint32_t from, uint32_t to) const { return boost::edge(from, to, graph_).second; }
+  void adjust(uint32_t from, uint32_t to, int delta);
+
+  Graph graph_;
+  // Cut count per directed link, indexed [proc][0 = requests, 1 = responses]; the graph holds
+  // an edge exactly when the count is zero.
+  std::vector<std::array<uint16_t, 2>> cut_counts_;
+};
+
+}  // namespace leasesim

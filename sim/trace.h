@@ -1,0 +1,66 @@
+// trace.h: the JSON Lines trace of a run and its 64-bit hash.
+//
+// Contract (shared/spec/scenarios-and-cli.md section 4 "Trace"):
+// - Every line is one JSON object with `t` (seconds of true time, exact decimal) and `type`
+//   first, then fields in a fixed order; lines are produced in simulation order.
+// - traceHash folds every line's bytes (and the newline) into a stable 64-bit hash, whether or
+//   not the lines are written anywhere, so `--trace` never changes the hash.
+// - Lines are formatted by hand (no JSON library on this hot path); strings are escaped per RFC
+//   8259. Output goes to an optional std::ostream the caller owns.
+// Leaves out: reading traces back (tests parse them with nlohmann_json).
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "sim/core/hash.h"
+#include "sim/core/time.h"
+
+namespace leasesim {
+
+class Trace;
+
+// Builds one line; fields are appended in call order; end() hands it to the Trace.
+class TraceLine {
+ public:
+  TraceLine& str(std::string_view key, std::string_view value);
+  TraceLine& num(std::string_view key, int64_t value);
+  TraceLine& unum(std::string_view key, uint64_t value);
+  TraceLine& secs(std::string_view key, int64_t ns);  // seconds as an exact decimal number
+  TraceLine& boolean(std::string_view key, bool value);
+  TraceLine& null(std::string_view key);
+  void end();
+
+ private:
+  friend class Trace;
+  explicit TraceLine(Trace* trace) : trace_(trace) {}
+  void key(std::string_view k);
+  Trace* trace_;
+};
+
+class Trace {
+ public:
+  explicit Trace(std::ostream* out = nullptr) : out_(out) {}
+
+  TraceLine line(TrueInstant t, std::string_view type);
+
+  uint64_t hash() const { return hasher_.digest(); }
+  uint64_t line_count() const { return lines_; }
+  std::string hash_hex() const;
+
+ private:
+  friend class TraceLine;
+  void finish_line();
+
+  std::ostream* out_;
+  std::string buf_;
+  Hasher hasher_;
+  uint64_t lines_ = 0;
+};
+
+// Appends `s` to `out` as a JSON string literal (with quotes).
+void append_json_string(std::string& out, std::string_view s);
+
+}  // namespace leasesim

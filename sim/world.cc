@@ -1,0 +1,649 @@
+// world.cc: the event loop of the simulator. See world.h for the contract.
+#include "sim/world.h"
+
+#include <algorithm>
+
+#include "sim/core/check.h"
+
+namespace leasesim {
+
+const char* proc_status_name(ProcStatus s) {
+  switch (s) {
+    case ProcStatus::NotStarted: return "notStarted";
+    case ProcStatus::Running: return "running";
+    case ProcStatus::Stopping: return "stopping";
+    case ProcStatus::Stopped: return "stopped";
+    case ProcStatus::Crashed: return "crashed";
+  }
+  return "?";
+}
+
+const char* step_status_name(StepStatus s) {
+  switch (s) {
+    case StepStatus::Stepped: return "stepped";
+    case StepStatus::Horizon: return "horizon";
+    case StepStatus::Idle: return "idle";
+    case StepStatus::EventLimit: return "events";
+  }
+  return "?";
+}
+
+namespace {
+
+bool is_process_fault(FaultType t) {
+  return t != FaultType::ApiServerOutage && t != FaultType::ApiServerSlow;
+}
+
+bool alive(ProcStatus s) { return s == ProcStatus::Running || s == ProcStatus::Stopping; }
+
+}  // namespace
+
+World::World(std::shared_ptr<const Scenario> scenario)
+    : scenario_(std::move(scenario)), api_(*scenario_),
+      network_(static_cast<uint32_t>(scenario_->processes.size())) {
+  const Scenario& s = *scenario_;
+  horizon_ = TrueInstant(s.duration.ns);
+  procs_.reserve(s.processes.size());
+  for (const ProcessSpec& spec : s.processes) {
+    procs_.emplace_back(ProcessClock(spec.clock, s.start_time));
+  }
+  queue_.reserve(s.processes.size() * 4 + s.faults.size() * 2 + 16);
+  for (uint32_t p = 0; p < procs_.size(); ++p) push(TrueInstant(s.processes[p].start.ns), EventKind::ProcessStart, p);
+  fault_targets_.resize(s.faults.size());
+  for (uint32_t i = 0; i < s.faults.size(); ++i) {
+    const FaultSpec& f = s.faults[i];
+    push(TrueInstant(f.at.ns), EventKind::FaultStart, 0, i);
+    if (f.for_) push(TrueInstant((f.at + *f.for_).ns), EventKind::FaultEnd, 0, i);
+  }
+}
+
+void World::push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a, uint32_t b) {
+  Event e;
+  e.at = at;
+  e.seq = next_seq_++;
+  e.kind = kind;
+  e.proc = proc;
+  e.a = a;
+  e.b = b;
+  e.incarnation = proc < procs_.size() ? procs_[proc].incarnation : 0;
+  queue_.push(e);
+}
+
+Event World::pop_next(Chooser& chooser) {
+  Event first = queue_.pop();
+  if (queue_.empty() || queue_.top().at != first.at) return first;
+  // Several events are due at the same instant: which fires first is a choice.
+  std::vector<Event> ties{first};
+  while (!queue_.empty() && queue_.top().at == first.at) ties.push_back(queue_.pop());
+  const uint32_t k = chooser.pick(ChoiceKind::Tie, static_cast<uint32_t>(ties.size()));
+  LS_CHECK(k < ties.size(), "tie choice out of range");
+  for (uint32_t i = 0; i < ties.size(); ++i)
+    if (i != k) queue_.push(ties[i]);
+  return ties[k];
+}
+
+StepStatus World::step(Chooser& chooser, Trace* trace) {
+  if (queue_.empty()) return StepStatus::Idle;
+  if (queue_.top().at > horizon_) return StepStatus::Horizon;
+  if (events_ >= scenario_->max_events) return StepStatus::EventLimit;
+  const Event e = pop_next(chooser);
+  LS_CHECK(e.at >= now_, "time must not go backwards");
+  now_ = e.at;
+  ++events_;
+  dispatch(e, chooser, trace);
+  return StepStatus::Stepped;
+}
+
+StepStatus World::run(Chooser& chooser, Trace* trace) {
+  for (;;) {
+    const StepStatus status = step(chooser, trace);
+    if (status == StepStatus::Stepped) continue;
+    if (status != StepStatus::EventLimit) now_ = horizon_;
+    return status;
+  }
+}
+
+Now World::now_for(uint32_t p) const {
+  const ProcessClock& clock = procs_[p].clock;
+  return Now{clock.mono(now_), clock.wall(now_)};
+}
+
+LatencyRange World::current_latency() const {
+  if (!active_slow_.empty()) return scenario_->faults[active_slow_.back()].latency;
+  return scenario_->api_server.latency;
+}
+
+Duration World::draw_latency(Chooser& chooser) const {
+  const LatencyRange range = current_latency();
+  if (range.min == range.max) return range.min;
+  return Duration(chooser.draw(ChoiceKind::Latency, range.min.ns, range.max.ns));
+}
+
+bool World::defer_if_paused(const Event& e) {
+  ProcessRuntime& pr = procs_[e.proc];
+  if (pr.pause_depth == 0) return false;
+  pr.deferred.push_back(e);
+  return true;
+}
+
+void World::resume(uint32_t p) {
+  ProcessRuntime& pr = procs_[p];
+  std::vector<Event> held;
+  held.swap(pr.deferred);
+  // Held events fire at the resume instant, in the order they were due.
+  for (Event e : held) {
+    e.at = now_;
+    e.seq = next_seq_++;
+    queue_.push(e);
+  }
+}
+
+void World::dispatch(const Event& e, Chooser& chooser, Trace* trace) {
+  switch (e.kind) {
+    case EventKind::ProcessStart:
+      if (defer_if_paused(e)) return;
+      start_process(e.proc, chooser, trace);
+      return;
+    case EventKind::Timer: {
+      ProcessRuntime& pr = procs_[e.proc];
+      if (pr.incarnation != e.incarnation || !alive(pr.status)) return;
+      if (e.a >= pr.timer_generation.size() || pr.timer_generation[e.a] != e.b) return;  // replaced or cancelled
+      if (defer_if_paused(e)) return;
+      react(e.proc, chooser, trace, [&](auto& model, const Now& now, Effects& out) {
+        model.on_timer(static_cast<TimerId>(e.a), now, out);
+      });
+      return;
+    }
+    case EventKind::RequestArrive:
+      on_request_arrive(e.a, chooser, trace);
+      return;
+    case EventKind::ResponseArrive:
+      on_response_arrive(e, chooser, trace);
+      return;
+    case EventKind::ClientTimeout:
+      on_client_timeout(e, chooser, trace);
+      return;
+    case EventKind::FaultStart:
+      fault_start(static_cast<uint32_t>(e.a), chooser, trace);
+      return;
+    case EventKind::FaultEnd:
+      fault_end(static_cast<uint32_t>(e.a), trace);
+      return;
+    case EventKind::QuiesceEnd: {
+      ProcessRuntime& pr = procs_[e.proc];
+      if (pr.incarnation != e.incarnation || !pr.quiescing || pr.quiesce_generation != e.b) return;
+      if (defer_if_paused(e)) return;
+      end_leadership(e.proc, now_, pr.quiesce_cause, trace);
+      return;
+    }
+  }
+}
+
+template <class F>
+void World::react(uint32_t p, Chooser& chooser, Trace* trace, F&& call) {
+  ProcessRuntime& pr = procs_[p];
+  LS_CHECK(pr.model.has_value(), "reaction of a process without a model");
+  effects_.clear();
+  const Now now = now_for(p);
+  std::visit([&](auto& model) { call(model, now, effects_); }, *pr.model);
+  apply_effects(p, chooser, trace);
+}
+
+void World::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
+  std::vector<Effect> list;
+  list.swap(effects_.list());
+  const uint32_t incarnation = procs_[p].incarnation;
+  for (Effect& effect : list) {
+    ProcessRuntime& pr = procs_[p];
+    if (pr.incarnation != incarnation) break;  // the process died while applying its effects
+    if (auto* t = std::get_if<SetTimer>(&effect)) {
+      if (pr.timer_generation.size() <= t->id) pr.timer_generation.resize(t->id + 1, 0);
+      const uint32_t generation = ++pr.timer_generation[t->id];
+      LS_CHECK(t->delay_min <= t->delay_max && t->delay_min.ns >= 0, "timer delay range must be ordered and >= 0");
+      const Duration local = t->delay_min == t->delay_max
+                                 ? t->delay_min
+                                 : Duration(chooser.draw(ChoiceKind::TimerDelay, t->delay_min.ns, t->delay_max.ns));
+      push(now_ + pr.clock.local_to_true(local), EventKind::Timer, p, t->id, generation);
+    } else if (auto* c = std::get_if<CancelTimer>(&effect)) {
+      if (pr.timer_generation.size() <= c->id) pr.timer_generation.resize(c->id + 1, 0);
+      ++pr.timer_generation[c->id];
+    } else if (auto* call = std::get_if<Call>(&effect)) {
+      const uint64_t id = next_request_id_++;
+      InFlight f;
+      f.proc = p;
+      f.incarnation = pr.incarnation;
+      f.request = std::move(call->request);
+      f.sent = now_;
+      const Duration timeout = f.request.timeout;
+      in_flight_.emplace(id, std::move(f));
+      push(now_ + draw_latency(chooser), EventKind::RequestArrive, p, id);
+      if (timeout.ns > 0) push(now_ + procs_[p].clock.local_to_true(timeout), EventKind::ClientTimeout, p, id);
+    } else if (auto* cancel = std::get_if<CancelCall>(&effect)) {
+      // The client stops waiting now; the model hears about it as a Timeout at this instant.
+      for (const auto& [id, f] : in_flight_) {
+        if (f.proc == p && f.incarnation == pr.incarnation && f.request.tag == cancel->tag && !f.client_done)
+          push(now_, EventKind::ClientTimeout, p, id);
+      }
+    } else if (auto* note = std::get_if<Note>(&effect)) {
+      apply_note(p, *note, trace);
+    }
+  }
+  list.clear();
+  if (effects_.list().empty()) effects_.list().swap(list);  // keep the capacity for the next reaction
+}
+
+void World::apply_note(uint32_t p, const Note& note, Trace* trace) {
+  ProcessRuntime& pr = procs_[p];
+  const ProcessSpec& spec = scenario_->processes[p];
+  switch (note.kind) {
+    case NoteKind::StartedLeading:
+      if (pr.acting) {
+        // Leading again while winding down: the leadership simply continues.
+        if (pr.quiescing) {
+          pr.quiescing = false;
+          ++pr.quiesce_generation;
+        }
+        return;
+      }
+      begin_leadership(p, trace);
+      return;
+    case NoteKind::StoppedLeading: {
+      if (!pr.acting || pr.quiescing) return;
+      TrueInstant end = now_;
+      if (note.since) {
+        const TrueInstant since = pr.clock.true_of_mono(*note.since);
+        const TrueInstant start = history_.leaderships[pr.leadership_index].start;
+        end = std::clamp(since, start, now_);
+      }
+      if (spec.quiesce.ns > 0) {
+        // spec scenarios-and-cli 2: quiesce extends acting leadership after the stop.
+        pr.quiescing = true;
+        pr.quiesce_cause = note.detail.empty() ? "stopped" : note.detail;
+        pr.quiesce_from = end;
+        const TrueInstant until = std::max(end + pr.clock.local_to_true(spec.quiesce), now_);
+        push(until, EventKind::QuiesceEnd, p, spec.lease, ++pr.quiesce_generation);
+        return;
+      }
+      end_leadership(p, end, note.detail.empty() ? "stopped" : note.detail, trace);
+      return;
+    }
+    case NoteKind::ObservedLeader:
+      if (trace) {
+        trace->line(now_, "observed")
+            .str("proc", spec.name)
+            .str("lease", scenario_->lease_keys[note.lease])
+            .str("holder", note.detail)
+            .end();
+      }
+      return;
+    case NoteKind::Exited:
+      if (pr.acting && !pr.quiescing) end_leadership(p, now_, "stopped", trace);
+      pr.status = ProcStatus::Stopped;
+      pr.model.reset();
+      if (trace) trace->line(now_, "process").str("proc", spec.name).str("state", "exited").end();
+      return;
+    case NoteKind::Crashed:
+      crash_process(p, note.detail.empty() ? "exited" : note.detail, trace);
+      return;
+  }
+}
+
+void World::begin_leadership(uint32_t p, Trace* trace) {
+  ProcessRuntime& pr = procs_[p];
+  const ProcessSpec& spec = scenario_->processes[p];
+  pr.acting = true;
+  pr.quiescing = false;
+  pr.leadership_index = history_.leaderships.size();
+  Leadership l;
+  l.proc = p;
+  l.lease = spec.lease;
+  l.start = now_;
+  const auto& stored = api_.lease(spec.lease);
+  l.start_rv = stored ? stored->resource_version : 0;
+  history_.leaderships.push_back(l);
+  if (trace) {
+    trace->line(now_, "leader")
+        .str("proc", spec.name)
+        .str("lease", scenario_->lease_keys[spec.lease])
+        .str("state", "started")
+        .unum("rv", l.start_rv)
+        .end();
+  }
+}
+
+void World::end_leadership(uint32_t p, TrueInstant at, const std::string& cause, Trace* trace) {
+  ProcessRuntime& pr = procs_[p];
+  LS_CHECK(pr.acting, "ending a leadership that is not open");
+  Leadership& l = history_.leaderships[pr.leadership_index];
+  l.end = at;
+  l.end_cause = cause;
+  pr.acting = false;
+  pr.quiescing = false;
+  ++pr.quiesce_generation;
+  if (trace) {
+    TraceLine line = trace->line(now_, "leader");
+    line.str("proc", scenario_->processes[p].name)
+        .str("lease", scenario_->lease_keys[l.lease])
+        .str("state", "stopped")
+        .str("cause", cause);
+    if (at != now_) line.secs("since", at.ns);
+    line.end();
+  }
+}
+
+void World::start_process(uint32_t p, Chooser& chooser, Trace* trace) {
+  ProcessRuntime& pr = procs_[p];
+  const ProcessSpec& spec = scenario_->processes[p];
+  ++pr.incarnation;
+  pr.status = ProcStatus::Running;
+  pr.timer_generation.clear();
+  pr.model = make_model(spec.model, spec.identity, spec.lease);
+  if (trace) {
+    trace->line(now_, "process").str("proc", spec.name).str("state", "started").unum("incarnation", pr.incarnation).end();
+  }
+  react(p, chooser, trace, [](auto& model, const Now& now, Effects& out) { model.on_start(now, out); });
+}
+
+void World::crash_process(uint32_t p, const std::string& cause, Trace* trace) {
+  ProcessRuntime& pr = procs_[p];
+  // A dead process does no more work: no quiesce after a crash.
+  if (pr.acting) end_leadership(p, now_, cause, trace);
+  pr.status = ProcStatus::Crashed;
+  pr.model.reset();
+  pr.deferred.clear();
+  pr.timer_generation.clear();
+  ++pr.incarnation;  // everything addressed to the old incarnation is now stale
+  if (trace) trace->line(now_, "process").str("proc", scenario_->processes[p].name).str("state", "crashed").str("cause", cause).end();
+}
+
+void World::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
+  auto it = in_flight_.find(id);
+  LS_CHECK(it != in_flight_.end(), "request arrival for an unknown request");
+  InFlight& f = it->second;
+  if (!network_.requests_reach_server(f.proc) || blackhole_depth_ > 0) {
+    // Lost on the way: the server never sees it; the client waits for its timeout, if any.
+    f.response.result = ApiResult::Timeout;
+    f.response.tag = f.request.tag;
+    f.response.verb = f.request.verb;
+    if (f.client_done) in_flight_.erase(it);
+    else f.request.body.reset();  // keep only what the timeout needs
+    return;
+  }
+  ApiOutcome outcome;
+  if (refuse_depth_ > 0) {
+    outcome.response.tag = f.request.tag;
+    outcome.response.verb = f.request.verb;
+    outcome.response.result = ApiResult::Unavailable;
+    outcome.response.message = "connection refused";
+  } else {
+    outcome = api_.handle(f.request);
+  }
+  if (outcome.committed) {
+    f.applied = true;
+    record_write(f, outcome, trace);
+  }
+  f.response = std::move(outcome.response);
+  push(now_ + draw_latency(chooser), EventKind::ResponseArrive, f.proc, id);
+}
+
+void World::record_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace) {
+  const LeaseId lease = f.request.lease;
+  LeaseWrite w;
+  w.t = now_;
+  w.lease = lease;
+  w.proc = f.proc;
+  w.verb = f.request.verb;
+  w.rv = api_.resource_version();
+  if (outcome.before) w.before = outcome.before->spec;
+  if (outcome.after) w.after = outcome.after->spec;
+  w.late = f.client_done;
+  if (trace) {
+    TraceLine line = trace->line(now_, "lease");
+    line.str("object", scenario_->lease_keys[lease]).str("proc", scenario_->processes[f.proc].name).str("verb", verb_name(w.verb)).unum("rv", w.rv);
+    if (w.after) {
+      const LeaseSpec& s = *w.after;
+      if (s.holder_identity) line.str("holder", *s.holder_identity); else line.null("holder");
+      if (s.lease_transitions) line.num("transitions", *s.lease_transitions); else line.null("transitions");
+      if (s.renew_time) line.str("renewTime", format_rfc3339_micro(*s.renew_time)); else line.null("renewTime");
+      if (s.lease_duration_seconds) line.num("leaseDurationSeconds", *s.lease_duration_seconds); else line.null("leaseDurationSeconds");
+    } else {
+      line.boolean("deleted", true);
+    }
+    line.boolean("late", w.late);
+    line.end();
+  }
+  history_.writes.push_back(std::move(w));
+}
+
+void World::trace_api(const InFlight& f, ApiResult result, Trace* trace) {
+  ++api_counts_[static_cast<size_t>(f.request.verb)][static_cast<size_t>(result)];
+  if (!trace) return;
+  TraceLine line = trace->line(now_, "api");
+  line.str("proc", scenario_->processes[f.proc].name)
+      .str("verb", verb_name(f.request.verb));
+  if (f.request.verb == Verb::List) line.str("object", "leases"); else line.str("object", scenario_->lease_keys[f.request.lease]);
+  line.str("result", result_name(result));
+  if (result != ApiResult::Timeout && f.response.object) line.unum("rv", f.response.object->resource_version);
+  else line.null("rv");
+  line.secs("sent", f.sent.ns).boolean("applied", f.applied).end();
+}
+
+void World::on_response_arrive(const Event& e, Chooser& chooser, Trace* trace) {
+  auto it = in_flight_.find(e.a);
+  LS_CHECK(it != in_flight_.end(), "response arrival for an unknown request");
+  InFlight& f = it->second;
+  ProcessRuntime& pr = procs_[f.proc];
+  if (f.client_done || pr.incarnation != f.incarnation || !alive(pr.status)) {
+    in_flight_.erase(it);  // nobody waits for it any more
+    return;
+  }
+  if (!network_.responses_reach_process(f.proc)) {
+    // Lost on the way back: the write (if any) stands, the client waits for its timeout.
+    f.response.object.reset();
+    f.response.items.clear();
+    return;
+  }
+  if (defer_if_paused(e)) return;
+  f.client_done = true;
+  trace_api(f, f.response.result, trace);
+  ApiResponse response = std::move(f.response);
+  const uint32_t p = f.proc;
+  in_flight_.erase(it);
+  react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) { model.on_response(response, now, out); });
+}
+
+void World::on_client_timeout(const Event& e, Chooser& chooser, Trace* trace) {
+  auto it = in_flight_.find(e.a);
+  if (it == in_flight_.end() || it->second.client_done) return;
+  InFlight& f = it->second;
+  ProcessRuntime& pr = procs_[f.proc];
+  if (pr.incarnation != f.incarnation || !alive(pr.status)) {
+    f.client_done = true;
+    return;
+  }
+  if (defer_if_paused(e)) return;
+  f.client_done = true;
+  trace_api(f, ApiResult::Timeout, trace);
+  ApiResponse response;
+  response.tag = f.request.tag;
+  response.verb = f.request.verb;
+  response.result = ApiResult::Timeout;
+  response.message = "context deadline exceeded";
+  const uint32_t p = f.proc;
+  react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) { model.on_response(response, now, out); });
+}
+
+std::optional<uint32_t> World::acting_leader(LeaseId lease) const {
+  std::optional<uint32_t> best;
+  TrueInstant best_start;
+  for (uint32_t p = 0; p < procs_.size(); ++p) {
+    const ProcessRuntime& pr = procs_[p];
+    if (!pr.acting || scenario_->processes[p].lease != lease) continue;
+    const TrueInstant start = history_.leaderships[pr.leadership_index].start;
+    if (!best || start < best_start) {
+      best = p;
+      best_start = start;
+    }
+  }
+  return best;
+}
+
+std::optional<uint32_t> World::resolve_target(const FaultTarget& target) const {
+  switch (target.kind) {
+    case FaultTarget::Kind::None: return std::nullopt;
+    case FaultTarget::Kind::Process: return target.process;
+    case FaultTarget::Kind::Leader: {
+      // "leader" = the acting leader at this instant; with several leases, the one that has
+      // led the longest.
+      std::optional<uint32_t> best;
+      TrueInstant best_start;
+      for (uint32_t p = 0; p < procs_.size(); ++p) {
+        if (!procs_[p].acting) continue;
+        const TrueInstant start = history_.leaderships[procs_[p].leadership_index].start;
+        if (!best || start < best_start) {
+          best = p;
+          best_start = start;
+        }
+      }
+      return best;
+    }
+  }
+  return std::nullopt;
+}
+
+void World::trace_fault(const FaultRecord& record, Trace* trace) {
+  if (!trace) return;
+  const FaultSpec& f = scenario_->faults[record.index];
+  TraceLine line = trace->line(now_, "fault");
+  line.str("fault", fault_type_name(f.type)).str("phase", record.is_end ? "end" : "start").unum("index", record.index);
+  if (record.target) line.str("target", scenario_->processes[*record.target].name);
+  if (f.type == FaultType::Partition) line.str("direction", direction_name(f.direction));
+  if (f.type == FaultType::ClockJump) line.str("by", format_duration(f.by));
+  if (f.type == FaultType::ApiServerOutage) line.str("mode", outage_mode_name(f.mode));
+  if (f.type == FaultType::ApiServerSlow && !record.is_end)
+    line.str("latencyMin", format_duration(f.latency.min)).str("latencyMax", format_duration(f.latency.max));
+  if (!record.skipped.empty()) line.str("skipped", record.skipped);
+  line.end();
+}
+
+void World::fault_start(uint32_t index, Chooser& chooser, Trace* trace) {
+  const FaultSpec& f = scenario_->faults[index];
+  FaultRecord record;
+  record.t = now_;
+  record.index = index;
+  const std::optional<uint32_t> target = resolve_target(f.target);
+  fault_targets_[index] = target;
+  record.target = target;
+  if (is_process_fault(f.type) && !target) record.skipped = "no acting leader";
+
+  // Which acting leaders does it hit? (used to open failover episodes)
+  if (record.skipped.empty()) {
+    if (f.type == FaultType::ApiServerOutage || f.type == FaultType::ApiServerSlow) {
+      for (uint32_t p = 0; p < procs_.size(); ++p)
+        if (procs_[p].acting) record.acting_leaders_hit.emplace_back(scenario_->processes[p].lease, p);
+    } else if (f.type != FaultType::Restart && f.type != FaultType::ClockJump && procs_[*target].acting) {
+      record.acting_leaders_hit.emplace_back(scenario_->processes[*target].lease, *target);
+    }
+  }
+  if (record.skipped.empty() && target) {
+    const ProcStatus status = procs_[*target].status;
+    if ((f.type == FaultType::Crash && !alive(status)) || (f.type == FaultType::Stop && status != ProcStatus::Running))
+      record.skipped = std::string("process is ") + proc_status_name(status);
+    if (f.type == FaultType::Restart && status != ProcStatus::Crashed && status != ProcStatus::Stopped)
+      record.skipped = std::string("process is ") + proc_status_name(status);
+  }
+  if (!record.skipped.empty()) {
+    record.acting_leaders_hit.clear();
+    fault_targets_[index] = std::nullopt;
+  }
+  trace_fault(record, trace);
+  const bool skipped = !record.skipped.empty();
+  history_.faults.push_back(std::move(record));
+  if (skipped) return;
+
+  switch (f.type) {
+    case FaultType::Crash:
+      crash_process(*target, "crash", trace);
+      break;
+    case FaultType::Restart:
+      procs_[*target].pause_depth = 0;
+      procs_[*target].deferred.clear();
+      start_process(*target, chooser, trace);
+      break;
+    case FaultType::Stop:
+      procs_[*target].status = ProcStatus::Stopping;
+      react(*target, chooser, trace, [](auto& model, const Now& now, Effects& out) { model.on_stop(now, out); });
+      break;
+    case FaultType::Pause:
+      ++procs_[*target].pause_depth;
+      break;
+    case FaultType::Partition:
+      network_.cut(*target, f.direction);
+      break;
+    case FaultType::ClockJump:
+      procs_[*target].clock.jump(f.by);
+      break;
+    case FaultType::ApiServerOutage:
+      ++(f.mode == OutageMode::Refuse ? refuse_depth_ : blackhole_depth_);
+      break;
+    case FaultType::ApiServerSlow:
+      active_slow_.push_back(index);
+      break;
+  }
+}
+
+void World::fault_end(uint32_t index, Trace* trace) {
+  const FaultSpec& f = scenario_->faults[index];
+  FaultRecord record;
+  record.t = now_;
+  record.index = index;
+  record.is_end = true;
+  const std::optional<uint32_t> target = fault_targets_[index];
+  record.target = target;
+  const bool applied = target || !is_process_fault(f.type);
+  if (!applied) record.skipped = "fault did not start";
+  trace_fault(record, trace);
+  history_.faults.push_back(record);
+  if (!applied) return;
+  switch (f.type) {
+    case FaultType::Pause: {
+      ProcessRuntime& pr = procs_[*target];
+      if (pr.pause_depth > 0 && --pr.pause_depth == 0) resume(*target);
+      break;
+    }
+    case FaultType::Partition:
+      network_.heal(*target, f.direction);
+      break;
+    case FaultType::ApiServerOutage:
+      --(f.mode == OutageMode::Refuse ? refuse_depth_ : blackhole_depth_);
+      break;
+    case FaultType::ApiServerSlow:
+      active_slow_.erase(std::find(active_slow_.begin(), active_slow_.end(), index));
+      break;
+    default:
+      break;  // instant faults have no end
+  }
+}
+
+uint64_t World::fingerprint() const {
+  Hasher h;
+  h.i64(now_.ns).u64(events_);
+  for (const Event& e : queue_.sorted()) {
+    h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind)).u64(e.proc).u64(e.incarnation).u64(e.a).u64(e.b);
+  }
+  api_.hash_into(h);
+  network_.hash_into(h);
+  for (const ProcessRuntime& pr : procs_) {
+    h.u64(static_cast<uint64_t>(pr.status)).u64(pr.incarnation).u64(pr.pause_depth).boolean(pr.acting).boolean(pr.quiescing);
+    pr.clock.hash_into(h);
+    h.u64(pr.timer_generation.size());
+    for (uint32_t g : pr.timer_generation) h.u64(g);
+    h.boolean(pr.model.has_value());
+    if (pr.model) std::visit([&](const auto& m) { m.hash_into(h); }, *pr.model);
+  }
+  for (const auto& [id, f] : in_flight_) h.u64(id).u64(f.proc).u64(f.request.tag).boolean(f.client_done).boolean(f.applied);
+  h.u64(refuse_depth_).u64(blackhole_depth_).u64(active_slow_.size());
+  return h.digest();
+}
+
+}  // namespace leasesim

@@ -1,0 +1,164 @@
+// world.h: the whole simulated system as one copyable value, advanced only by choices.
+//
+// Contract (shared/DESIGN.md):
+// - A World holds true time, the API server's store, every process's model, clock, status and
+//   timers, the network, pending events and the History. It changes only in step(), which
+//   fires the next pending event and asks a Chooser for every nondeterministic decision (ties
+//   at one instant, latency draws, jittered timer delays). The same World code serves random
+//   runs and exhaustive exploration.
+// - Messages: a request travels to the API server with a one-way latency drawn from the
+//   scenario's range (or an apiServerSlow fault's range while one is active), is handled there,
+//   and the response travels back with another draw. A client-side timeout (in the process's
+//   local time) gives the model a Timeout response; the request may still reach the server and
+//   commit afterwards ("late" writes are marked in the trace and history). Partitions are judged
+//   when a message would be delivered. An apiServerOutage `refuse` answers Unavailable; a
+//   `blackhole` drops requests silently.
+// - Processes: crash loses volatile state (the model is rebuilt on restart, same identity;
+//   responses to the old incarnation are dropped). stop calls the model's on_stop and the
+//   process exits when the model says so. pause holds every event for the process (timers,
+//   responses, timeouts) and delivers them, in order, at resume; its clocks keep running.
+//   clockJump steps the wall clock only.
+// - Acting leadership is tracked from model notes; `config.quiesce` keeps a process acting for
+//   that long (local time) after its model stops leading, except after a crash.
+// - Bounds: the horizon (`duration`) and `max_events`; step() reports which one stopped a run.
+// Leaves out: several API servers, watches, client rate limiting, request reordering inside
+// one connection beyond what latency draws produce.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/effects.h"
+#include "model/process_model.h"
+#include "sim/api_server.h"
+#include "sim/chooser.h"
+#include "sim/clock.h"
+#include "sim/event_queue.h"
+#include "sim/history.h"
+#include "sim/network.h"
+#include "sim/scenario.h"
+#include "sim/trace.h"
+
+namespace leasesim {
+
+enum class ProcStatus : uint8_t { NotStarted, Running, Stopping, Stopped, Crashed };
+const char* proc_status_name(ProcStatus s);
+
+enum class StepStatus : uint8_t { Stepped, Horizon, Idle, EventLimit };
+const char* step_status_name(StepStatus s);  // "horizon", "idle", "events" for the stopping bounds
+
+struct ProcessRuntime {
+  explicit ProcessRuntime(ProcessClock c) : clock(c) {}
+
+  std::optional<ModelState> model;  // present while Running or Stopping
+  ProcessClock clock;
+  ProcStatus status = ProcStatus::NotStarted;
+  uint32_t incarnation = 0;
+  uint32_t pause_depth = 0;
+  std::vector<uint32_t> timer_generation;  // by TimerId
+  std::vector<Event> deferred;             // held while paused
+  // Acting leadership (each process uses one lease).
+  bool acting = false;
+  bool quiescing = false;
+  uint32_t quiesce_generation = 0;
+  std::string quiesce_cause;
+  TrueInstant quiesce_from;
+  size_t leadership_index = 0;  // into History::leaderships while acting
+
+  bool operator==(const ProcessRuntime&) const = default;
+};
+
+class World {
+ public:
+  explicit World(std::shared_ptr<const Scenario> scenario);
+
+  // Fires the next pending event, if it is due within the horizon and the event bound.
+  StepStatus step(Chooser& chooser, Trace* trace);
+  // Steps until a bound stops the run; returns that bound. When the queue empties early, time
+  // advances to the horizon.
+  StepStatus run(Chooser& chooser, Trace* trace);
+
+  TrueInstant now() const { return now_; }
+  const Scenario& scenario() const { return *scenario_; }
+  const History& history() const { return history_; }
+  const ApiServer& api_server() const { return api_; }
+  const ProcessRuntime& process(uint32_t p) const { return procs_.at(p); }
+  size_t process_count() const { return procs_.size(); }
+  uint64_t events_processed() const { return events_; }
+  // Requests whose outcome the client learned, by verb and result.
+  uint64_t api_count(Verb v, ApiResult r) const { return api_counts_[static_cast<size_t>(v)][static_cast<size_t>(r)]; }
+  // The acting leader of a lease (the earliest-started if several act at once).
+  std::optional<uint32_t> acting_leader(LeaseId lease) const;
+
+  // A stable 64-bit fingerprint of the whole state (no addresses, no hash-table order).
+  uint64_t fingerprint() const;
+
+ private:
+  struct InFlight {
+    uint32_t proc = 0;
+    uint32_t incarnation = 0;
+    ApiRequest request;
+    TrueInstant sent;
+    bool client_done = false;  // the client got the answer, timed out or cancelled
+    bool applied = false;      // the server committed it
+    ApiResponse response;
+    bool operator==(const InFlight&) const = default;
+  };
+
+  void dispatch(const Event& e, Chooser& chooser, Trace* trace);
+  bool defer_if_paused(const Event& e);
+  void push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a = 0, uint32_t b = 0);
+  Event pop_next(Chooser& chooser);
+  Now now_for(uint32_t p) const;
+  LatencyRange current_latency() const;
+  Duration draw_latency(Chooser& chooser) const;
+
+  // Model calls and their effects.
+  template <class F>
+  void react(uint32_t p, Chooser& chooser, Trace* trace, F&& call);
+  void apply_effects(uint32_t p, Chooser& chooser, Trace* trace);
+  void apply_note(uint32_t p, const Note& note, Trace* trace);
+
+  void on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace);
+  void on_response_arrive(const Event& e, Chooser& chooser, Trace* trace);
+  void on_client_timeout(const Event& e, Chooser& chooser, Trace* trace);
+  void trace_api(const InFlight& f, ApiResult result, Trace* trace);
+  void record_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
+
+  void start_process(uint32_t p, Chooser& chooser, Trace* trace);
+  void crash_process(uint32_t p, const std::string& cause, Trace* trace);
+  void begin_leadership(uint32_t p, Trace* trace);
+  void end_leadership(uint32_t p, TrueInstant at, const std::string& cause, Trace* trace);
+  void resume(uint32_t p);
+
+  void fault_start(uint32_t index, Chooser& chooser, Trace* trace);
+  void fault_end(uint32_t index, Trace* trace);
+  void trace_fault(const FaultRecord& record, Trace* trace);
+  std::optional<uint32_t> resolve_target(const FaultTarget& target) const;
+
+  std::shared_ptr<const Scenario> scenario_;
+  TrueInstant now_{};
+  TrueInstant horizon_{};
+  uint64_t next_seq_ = 0;
+  uint64_t events_ = 0;
+  EventQueue queue_;
+  ApiServer api_;
+  Network network_;
+  std::vector<ProcessRuntime> procs_;
+  std::map<uint64_t, InFlight> in_flight_;
+  uint64_t next_request_id_ = 1;
+  std::vector<std::optional<uint32_t>> fault_targets_;  // resolved target per fault
+  std::vector<uint32_t> active_slow_;                   // apiServerSlow faults in effect, in start order
+  uint32_t refuse_depth_ = 0;
+  uint32_t blackhole_depth_ = 0;
+  std::array<std::array<uint64_t, 6>, 5> api_counts_{};
+  History history_;
+  Effects effects_;  // scratch buffer, empty between reactions
+};
+
+}  // namespace leasesim
