@@ -1,1 +1,201 @@
-// placeholder until the layer lands
+// summary.cc: see summary.h.
+#include "reports/summary.h"
+
+#include <sstream>
+
+namespace leasesim {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+double secs(int64_t ns) { return static_cast<double>(ns) / 1e9; }
+json secs_or_null(const std::optional<TrueInstant>& t) { return t ? json(secs(t->ns)) : json(nullptr); }
+json dur_or_null(const std::optional<Duration>& d) { return d ? json(secs(d->ns)) : json(nullptr); }
+std::string text_secs(int64_t ns) { return format_seconds(ns) + "s"; }
+
+json violation_json(const Scenario& s, const Violation& v) {
+  json out;
+  out["at"] = secs(v.at.ns);
+  out["until"] = secs_or_null(v.until);
+  json procs = json::array();
+  for (uint32_t p : v.procs) procs.push_back(s.processes[p].name);
+  out["processes"] = procs;
+  out["message"] = v.message;
+  return out;
+}
+
+}  // namespace
+
+json lease_json(const Scenario& scenario, const Lease& lease) {
+  const std::string& key = scenario.lease_keys[lease.id];
+  const size_t slash = key.find('/');
+  json out;
+  out["apiVersion"] = "coordination.k8s.io/v1";
+  out["kind"] = "Lease";
+  json meta;
+  meta["name"] = key.substr(slash + 1);
+  meta["namespace"] = key.substr(0, slash);
+  meta["resourceVersion"] = std::to_string(lease.resource_version);
+  if (!lease.labels.empty()) meta["labels"] = lease.labels;
+  out["metadata"] = meta;
+  json spec = json::object();
+  const LeaseSpec& sp = lease.spec;
+  if (sp.acquire_time) spec["acquireTime"] = format_rfc3339_micro(*sp.acquire_time);
+  if (sp.holder_identity) spec["holderIdentity"] = *sp.holder_identity;
+  if (sp.lease_duration_seconds) spec["leaseDurationSeconds"] = *sp.lease_duration_seconds;
+  if (sp.lease_transitions) spec["leaseTransitions"] = *sp.lease_transitions;
+  if (sp.preferred_holder) spec["preferredHolder"] = *sp.preferred_holder;
+  if (sp.renew_time) spec["renewTime"] = format_rfc3339_micro(*sp.renew_time);
+  if (sp.strategy) spec["strategy"] = *sp.strategy;
+  out["spec"] = spec;
+  return out;
+}
+
+std::string reproduce_command(const RunResult& run) {
+  const std::string file = run.scenario->source_path.empty() ? "SCENARIO" : run.scenario->source_path;
+  return "leasesim run " + file + " --seed " + std::to_string(run.seed);
+}
+
+json summary_json(const RunResult& run) {
+  const Scenario& s = *run.scenario;
+  const World& w = run.world;
+  const Evaluation& ev = run.evaluation;
+  json out;
+  out["scenario"] = s.name;
+  out["file"] = s.source_path;
+  out["seed"] = run.seed;
+  out["simulated"] = secs(w.now().ns);
+  out["events"] = w.events_processed();
+  out["stoppedBy"] = step_status_name(run.stopped_by);
+  out["traceHash"] = run.trace_hash_hex();
+  out["passed"] = ev.passed;
+  out["violated"] = ev.violated;
+  out["expect"] = s.expect.present ? json{{"violated", s.expect.violated}} : json(nullptr);
+
+  json props = json::array();
+  for (const PropertyResult& r : ev.results) {
+    json p;
+    p["name"] = r.name;
+    p["lease"] = s.lease_keys[r.lease];
+    p["holds"] = r.holds;
+    if (!r.detail.empty()) p["detail"] = r.detail;
+    json vs = json::array();
+    for (const Violation& v : r.violations) vs.push_back(violation_json(s, v));
+    p["violations"] = vs;
+    props.push_back(p);
+  }
+  out["properties"] = props;
+
+  json leaderships = json::array();
+  for (const Leadership& l : w.history().leaderships) {
+    leaderships.push_back(json{{"process", s.processes[l.proc].name},
+                               {"lease", s.lease_keys[l.lease]},
+                               {"start", secs(l.start.ns)},
+                               {"end", secs_or_null(l.end)},
+                               {"endCause", l.end ? json(l.end_cause) : json(nullptr)}});
+  }
+  out["leaderships"] = leaderships;
+
+  json failovers = json::array();
+  for (const FailoverEpisode& e : ev.failovers) {
+    failovers.push_back(json{{"lease", s.lease_keys[e.lease]},
+                             {"from", s.processes[e.from].name},
+                             {"to", e.to ? json(s.processes[*e.to].name) : json(nullptr)},
+                             {"cause", e.cause},
+                             {"faultAt", secs(e.fault_at.ns)},
+                             {"newLeaderAt", secs_or_null(e.new_leader_at)},
+                             {"faultToLeader", dur_or_null(e.fault_to_leader())},
+                             {"leaderlessGap", dur_or_null(e.leaderless_gap())}});
+  }
+  out["failovers"] = failovers;
+
+  json leases = json::array();
+  for (LeaseId id = 0; id < w.api_server().lease_count(); ++id)
+    if (const auto& lease = w.api_server().lease(id)) leases.push_back(lease_json(s, *lease));
+  out["leases"] = leases;
+
+  json api = json::object();
+  for (Verb v : {Verb::Get, Verb::List, Verb::Create, Verb::Update, Verb::Delete}) {
+    json by_result = json::object();
+    for (ApiResult r : {ApiResult::Ok, ApiResult::Conflict, ApiResult::NotFound, ApiResult::Invalid, ApiResult::Timeout,
+                        ApiResult::Unavailable}) {
+      if (const uint64_t n = w.api_count(v, r)) by_result[result_name(r)] = n;
+    }
+    if (!by_result.empty()) api[verb_name(v)] = by_result;
+  }
+  out["api"] = api;
+
+  json procs = json::array();
+  for (uint32_t p = 0; p < w.process_count(); ++p) {
+    const ProcessSpec& spec = s.processes[p];
+    procs.push_back(json{{"name", spec.name},
+                         {"identity", spec.identity},
+                         {"model", model_name(spec.model)},
+                         {"lease", s.lease_keys[spec.lease]},
+                         {"status", proc_status_name(w.process(p).status)},
+                         {"incarnations", w.process(p).incarnation}});
+  }
+  out["processes"] = procs;
+  out["reproduce"] = reproduce_command(run);
+  return out;
+}
+
+std::string summary_text(const RunResult& run) {
+  const Scenario& s = *run.scenario;
+  const World& w = run.world;
+  const Evaluation& ev = run.evaluation;
+  std::ostringstream o;
+  o << "scenario   " << s.name;
+  if (!s.source_path.empty()) o << " (" << s.source_path << ")";
+  o << "\nseed       " << run.seed << "\nsimulated  " << text_secs(w.now().ns) << " of true time, " << w.events_processed()
+    << " events, stopped by " << step_status_name(run.stopped_by) << "\n\nproperties\n";
+  for (const PropertyResult& r : ev.results) {
+    o << "  " << (r.holds ? "holds     " : "VIOLATED  ") << r.name << "  " << s.lease_keys[r.lease];
+    if (!r.detail.empty()) o << "  (" << r.detail << ")";
+    o << "\n";
+    size_t shown = 0;
+    for (const Violation& v : r.violations) {
+      if (++shown > 5) {
+        o << "      ... and " << (r.violations.size() - 5) << " more (see --format json)\n";
+        break;
+      }
+      o << "      at " << text_secs(v.at.ns) << ": " << v.message << "\n";
+    }
+  }
+  o << "\nleaderships\n";
+  size_t shown = 0;
+  const auto& ls = w.history().leaderships;
+  for (const Leadership& l : ls) {
+    if (++shown > 20) {
+      o << "  ... and " << (ls.size() - 20) << " more\n";
+      break;
+    }
+    o << "  " << s.processes[l.proc].name << "  " << s.lease_keys[l.lease] << "  " << text_secs(l.start.ns) << " -> "
+      << (l.end ? text_secs(l.end->ns) + " (" + l.end_cause + ")" : std::string("end of run")) << "\n";
+  }
+  if (ls.empty()) o << "  (nobody led)\n";
+  if (!ev.failovers.empty()) {
+    o << "\nfailovers\n";
+    for (const FailoverEpisode& e : ev.failovers) {
+      o << "  " << e.cause << " of " << s.processes[e.from].name << " at " << text_secs(e.fault_at.ns) << ": ";
+      if (e.new_leader_at) {
+        o << s.processes[*e.to].name << " led at " << text_secs(e.new_leader_at->ns) << ", fault-to-leader "
+          << format_duration(*e.fault_to_leader()) << ", leaderless " << format_duration(*e.leaderless_gap()) << "\n";
+      } else {
+        o << "no new leader by the end of the run\n";
+      }
+    }
+  }
+  o << "\nresult     " << (ev.passed ? "PASS" : "FAIL");
+  if (s.expect.present) {
+    o << " (expected violations: [";
+    for (size_t i = 0; i < s.expect.violated.size(); ++i) o << (i ? ", " : "") << s.expect.violated[i];
+    o << "]; observed: [";
+    for (size_t i = 0; i < ev.violated.size(); ++i) o << (i ? ", " : "") << ev.violated[i];
+    o << "])";
+  }
+  o << "\ntraceHash  " << run.trace_hash_hex() << "\nreproduce  " << reproduce_command(run) << "\n";
+  return o.str();
+}
+
+}  // namespace leasesim

@@ -23,6 +23,13 @@ namespace leasesim {
 class Network {
  public:
   explicit Network(uint32_t process_count);
+  // Copies rebuild the graph from the cut counts (the counts are the state; the graph is the
+  // view), which also avoids Boost's generic graph copy.
+  Network(const Network& other);
+  Network& operator=(const Network& other);
+  Network(Network&& other) noexcept;
+  Network& operator=(Network&& other) noexcept;
+  ~Network();
 
   bool requests_reach_server(uint32_t proc) const { return connected(proc + 1, kServer); }
   bool responses_reach_process(uint32_t proc) const { return connected(kServer, proc + 1); }
@@ -39,6 +46,7 @@ class Network {
 
   bool connected(uint32_t from, uint32_t to) const { return boost::edge(from, to, graph_).second; }
   void adjust(uint32_t from, uint32_t to, int delta);
+  void rebuild();
 
   Graph graph_;
   // Cut count per directed link, indexed [proc][0 = requests, 1 = responses]; the graph holds

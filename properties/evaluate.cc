@@ -1,0 +1,62 @@
+// evaluate.cc: see evaluate.h.
+#include "properties/evaluate.h"
+
+#include <algorithm>
+
+#include "properties/eventually_leader.h"
+#include "properties/single_leader.h"
+#include "properties/transitions_match.h"
+#include "sim/core/check.h"
+
+namespace leasesim {
+
+std::vector<LeaseId> elected_leases(const Scenario& scenario) {
+  std::vector<bool> used(scenario.lease_keys.size(), false);
+  for (const ProcessSpec& p : scenario.processes) used[p.lease] = true;
+  std::vector<LeaseId> out;
+  for (LeaseId id = 0; id < used.size(); ++id)
+    if (used[id]) out.push_back(id);
+  return out;
+}
+
+Evaluation evaluate(const Scenario& scenario, const History& history, TrueInstant end,
+                    std::optional<Duration> analytic_failover_bound) {
+  Evaluation ev;
+  const PropertySpec& props = scenario.properties;
+  ev.failovers = failover_episodes(scenario, history);
+  if (props.failover_within_auto) {
+    LS_CHECK(analytic_failover_bound.has_value(), "failoverWithin: auto needs an analytic bound");
+    ev.failover_bound = analytic_failover_bound;
+  } else {
+    ev.failover_bound = props.failover_within;
+  }
+  auto add = [&](const char* name, LeaseId lease, std::vector<Violation> violations, std::string detail = {}) {
+    PropertyResult r;
+    r.name = name;
+    r.lease = lease;
+    r.holds = violations.empty();
+    r.violations = std::move(violations);
+    r.detail = std::move(detail);
+    if (!r.holds) ev.violated.push_back(name);
+    ev.results.push_back(std::move(r));
+  };
+  for (LeaseId lease : elected_leases(scenario)) {
+    if (props.single_leader) add("singleLeader", lease, check_single_leader(scenario, history, lease, end));
+    if (ev.failover_bound) {
+      std::string detail = "bound " + format_duration(*ev.failover_bound) + (props.failover_within_auto ? " (analytic)" : "");
+      add("failoverWithin", lease, check_failover_within(scenario, ev.failovers, lease, *ev.failover_bound, end),
+          std::move(detail));
+    }
+    if (props.transitions_match) add("transitionsMatch", lease, check_transitions_match(scenario, history, lease));
+    if (props.eventually_leader) {
+      add("eventuallyLeader", lease, check_eventually_leader(scenario, history, lease, *props.eventually_leader, end),
+          "within " + format_duration(*props.eventually_leader) + " of the last fault's end");
+    }
+  }
+  std::sort(ev.violated.begin(), ev.violated.end());
+  ev.violated.erase(std::unique(ev.violated.begin(), ev.violated.end()), ev.violated.end());
+  ev.passed = scenario.expect.present ? ev.violated == scenario.expect.violated : ev.violated.empty();
+  return ev;
+}
+
+}  // namespace leasesim

@@ -1,0 +1,36 @@
+// evaluate.h: every property of a scenario, judged over one run's History.
+//
+// Contract: singleLeader and transitionsMatch are on by default for every lease that some
+// process elects on (the scenario may switch them off); failoverWithin and eventuallyLeader
+// apply only when set. failoverWithin `auto` needs the model's analytic bound, which the caller
+// computes and passes in (nullopt with `auto` is a caller error). The run passes when the set of
+// violated property names equals `expect.violated` (when an expect block is present), or is
+// empty otherwise.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "properties/failover.h"
+#include "properties/violation.h"
+#include "sim/history.h"
+#include "sim/scenario.h"
+
+namespace leasesim {
+
+struct Evaluation {
+  std::vector<PropertyResult> results;
+  std::vector<FailoverEpisode> failovers;
+  std::vector<std::string> violated;  // sorted, unique property names
+  std::optional<Duration> failover_bound;
+  bool passed = true;
+};
+
+// Leases that at least one process elects on, in LeaseId order.
+std::vector<LeaseId> elected_leases(const Scenario& scenario);
+
+Evaluation evaluate(const Scenario& scenario, const History& history, TrueInstant end,
+                    std::optional<Duration> analytic_failover_bound);
+
+}  // namespace leasesim

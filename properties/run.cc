@@ -1,0 +1,38 @@
+// run.cc: see run.h.
+#include "properties/run.h"
+
+#include "sim/core/hash.h"
+
+namespace leasesim {
+
+std::string RunResult::trace_hash_hex() const {
+  char buf[17];
+  return std::string(hex64(trace_hash, buf));
+}
+
+std::optional<Duration> analytic_failover_bound(const Scenario& /*scenario*/) {
+  // Filled in by the client-go bounds (client-go spec section 5); the tutorial elector has no
+  // analytic bound.
+  return std::nullopt;
+}
+
+RunResult run_scenario(std::shared_ptr<const Scenario> scenario, uint64_t seed, std::ostream* trace_out) {
+  Trace trace(trace_out);
+  RandomChooser chooser(seed);
+  World world(scenario);
+  const StepStatus stopped_by = world.run(chooser, &trace);
+  Evaluation evaluation = evaluate(*scenario, world.history(), world.now(), analytic_failover_bound(*scenario));
+  for (const PropertyResult& r : evaluation.results) {
+    for (const Violation& v : r.violations) {
+      TraceLine line = trace.line(v.at, "violation");
+      line.str("property", r.name).str("lease", scenario->lease_keys[r.lease]);
+      if (v.until) line.secs("until", v.until->ns);
+      line.str("message", v.message);
+      line.end();
+    }
+  }
+  RunResult result{scenario, seed, stopped_by, std::move(world), std::move(evaluation), trace.hash(), trace.line_count()};
+  return result;
+}
+
+}  // namespace leasesim
