@@ -1,0 +1,37 @@
+// commands.h: the subcommands of the leasesim executable, callable from tests.
+//
+// Contract: each command takes parsed options and the streams to print to, and returns the
+// process exit code of shared/spec/scenarios-and-cli.md section 3: 0 success, 1 properties
+// violated (or not matching `expect`), 2 bad usage or input, 3 internal error. Commands never
+// call exit() and never print to std::cout/std::cerr directly, so tests can run them in-process.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace leasesim {
+
+enum class OutputFormat { Text, Json };
+
+struct RunOptions {
+  std::string file;
+  std::optional<uint64_t> seed;
+  std::string trace_path;  // "" = no trace file
+  OutputFormat format = OutputFormat::Text;
+};
+
+int run_command(const RunOptions& options, std::ostream& out, std::ostream& err);
+
+struct ValidateOptions {
+  std::vector<std::string> files;
+};
+
+int validate_command(const ValidateOptions& options, std::ostream& out, std::ostream& err);
+
+// The whole command line (argv without the program name handled by CLI11 inside).
+int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+}  // namespace leasesim

@@ -1,0 +1,64 @@
+// main_cli.cc: the command-line grammar (CLI11), mapping it onto commands.h.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "sim/core/check.h"
+
+namespace leasesim {
+
+int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"leasesim: deterministic simulation and model checking of Kubernetes Lease coordination"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "leasesim 0.1.0");
+  app.footer("Exit codes: 0 ok, 1 properties violated, 2 bad usage or input, 3 internal error.\n"
+             "Scenario format and fields: see README.md.");
+
+  RunOptions run;
+  std::string format = "text";
+  CLI::App* run_cmd = app.add_subcommand("run", "Run one scenario deterministically and check its properties");
+  run_cmd->add_option("FILE", run.file, "Scenario file (.yaml, .yml or .json)")->required();
+  run_cmd->add_option("--seed", run.seed, "Seed for every random choice (default: the scenario's spec.seed)");
+  run_cmd->add_option("--trace", run.trace_path, "Write the JSON Lines trace to this file");
+  run_cmd->add_option("--format", format, "Summary format on stdout")->check(CLI::IsMember({"text", "json"}));
+
+  ValidateOptions validate;
+  CLI::App* validate_cmd = app.add_subcommand("validate", "Parse and validate scenario files without running them");
+  validate_cmd->add_option("FILE", validate.files, "Scenario files")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    out << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::CallForVersion&) {
+    out << app.version() << "\n";
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    err << "leasesim: " << e.what() << "\n";
+    CLI::App* sub = nullptr;
+    for (CLI::App* s : app.get_subcommands()) sub = s;
+    err << "Run '" << (sub ? "leasesim " + sub->get_name() : std::string("leasesim")) << " --help' for usage.\n";
+    return 2;
+  }
+  try {
+    if (*run_cmd) {
+      run.format = format == "json" ? OutputFormat::Json : OutputFormat::Text;
+      return run_command(run, out, err);
+    }
+    if (*validate_cmd) return validate_command(validate, out, err);
+  } catch (const InvariantViolation& e) {
+    err << "leasesim: internal error: " << e.what()
+        << "\nThis is a bug in leasesim. Please report it with the scenario file, the seed and this message.\n";
+    return 3;
+  } catch (const std::exception& e) {
+    err << "leasesim: internal error: " << e.what()
+        << "\nThis is a bug in leasesim. Please report it with the scenario file, the seed and this message.\n";
+    return 3;
+  }
+  return 2;
+}
+
+}  // namespace leasesim
