@@ -11,12 +11,13 @@
 #include <variant>
 
 #include "model/client_go_config.h"
+#include "model/client_go_elector.h"
 #include "model/tutorial_elector.h"
 
 namespace leasesim {
 
 using ModelConfig = std::variant<TutorialConfig, ClientGoConfig>;
-using ModelState = std::variant<TutorialElector>;
+using ModelState = std::variant<TutorialElector, ClientGoElector>;
 
 // The scenario-file name of a model ("tutorial-elector", "client-go-elector").
 const char* model_name(const ModelConfig& config);
