@@ -70,21 +70,26 @@ void World::push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a, uint
 }
 
 Event World::pop_next(Chooser& chooser) {
-  Event first = queue_.pop();
-  if (queue_.empty() || queue_.top().at != first.at) return first;
-  // Several events are due at the same instant: which fires first is a choice.
-  std::vector<Event> ties{first};
-  while (!queue_.empty() && queue_.top().at == first.at) ties.push_back(queue_.pop());
-  const uint32_t k = chooser.pick(ChoiceKind::Tie, static_cast<uint32_t>(ties.size()));
-  LS_CHECK(k < ties.size(), "tie choice out of range");
-  for (uint32_t i = 0; i < ties.size(); ++i)
-    if (i != k) queue_.push(ties[i]);
-  return ties[k];
+  // Gather every event due at the earliest instant (including ones pushed for the current
+  // instant since the last step); which of them fires first is a choice.
+  if (ready_.empty()) ready_.push_back(queue_.pop());
+  const TrueInstant at = ready_.front().at;
+  while (!queue_.empty() && queue_.top().at == at) ready_.push_back(queue_.pop());
+  uint32_t k = 0;
+  if (ready_.size() > 1) {
+    k = chooser.pick(ChoiceKind::Tie, static_cast<uint32_t>(ready_.size()));
+    LS_CHECK(k < ready_.size(), "tie choice out of range");
+  }
+  const Event e = ready_[k];
+  ready_[k] = ready_.back();  // O(1) removal; the order of the rest stays deterministic
+  ready_.pop_back();
+  return e;
 }
 
 StepStatus World::step(Chooser& chooser, Trace* trace) {
-  if (queue_.empty()) return StepStatus::Idle;
-  if (queue_.top().at > horizon_) return StepStatus::Horizon;
+  if (ready_.empty() && queue_.empty()) return StepStatus::Idle;
+  const TrueInstant next = ready_.empty() ? queue_.top().at : ready_.front().at;
+  if (next > horizon_) return StepStatus::Horizon;
   if (events_ >= scenario_->max_events) return StepStatus::EventLimit;
   const Event e = pop_next(chooser);
   LS_CHECK(e.at >= now_, "time must not go backwards");
@@ -628,7 +633,9 @@ void World::fault_end(uint32_t index, Trace* trace) {
 uint64_t World::fingerprint() const {
   Hasher h;
   h.i64(now_.ns).u64(events_);
-  for (const Event& e : queue_.sorted()) {
+  std::vector<Event> pending = queue_.sorted();
+  pending.insert(pending.end(), ready_.begin(), ready_.end());
+  for (const Event& e : pending) {
     h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind)).u64(e.proc).u64(e.incarnation).u64(e.a).u64(e.b);
   }
   api_.hash_into(h);
