@@ -213,21 +213,22 @@ void World::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
       if (pr.timer_generation.size() <= c->id) pr.timer_generation.resize(c->id + 1, 0);
       ++pr.timer_generation[c->id];
     } else if (auto* call = std::get_if<Call>(&effect)) {
-      const uint64_t id = next_request_id_++;
       InFlight f;
       f.proc = p;
       f.incarnation = pr.incarnation;
       f.request = std::move(call->request);
       f.sent = now_;
       const Duration timeout = f.request.timeout;
-      in_flight_.emplace(id, std::move(f));
+      const uint64_t id = add_in_flight(std::move(f));
       push(now_ + draw_latency(chooser), EventKind::RequestArrive, p, id);
       if (timeout.ns > 0) push(now_ + procs_[p].clock.local_to_true(timeout), EventKind::ClientTimeout, p, id);
     } else if (auto* cancel = std::get_if<CancelCall>(&effect)) {
       // The client stops waiting now; the model hears about it as a Timeout at this instant.
-      for (const auto& [id, f] : in_flight_) {
-        if (f.proc == p && f.incarnation == pr.incarnation && f.request.tag == cancel->tag && !f.client_done)
-          push(now_, EventKind::ClientTimeout, p, id);
+      for (uint32_t index = 0; index < slots_.size(); ++index) {
+        const Slot& slot = slots_[index];
+        const InFlight& f = slot.flight;
+        if (slot.used && f.proc == p && f.incarnation == pr.incarnation && f.request.tag == cancel->tag && !f.client_done)
+          push(now_, EventKind::ClientTimeout, p, (static_cast<uint64_t>(slot.generation) << 32) | index);
       }
     } else if (auto* note = std::get_if<Note>(&effect)) {
       apply_note(p, *note, trace);
@@ -361,16 +362,49 @@ void World::crash_process(uint32_t p, const std::string& cause, Trace* trace) {
   if (trace) trace->line(now_, "process").str("proc", scenario_->processes[p].name).str("state", "crashed").str("cause", cause).end();
 }
 
+uint64_t World::add_in_flight(InFlight flight) {
+  uint32_t index;
+  if (!free_slots_.empty()) {
+    index = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    index = static_cast<uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  Slot& slot = slots_[index];
+  ++slot.generation;
+  slot.used = true;
+  slot.flight = std::move(flight);
+  return (static_cast<uint64_t>(slot.generation) << 32) | index;
+}
+
+World::InFlight* World::find_in_flight(uint64_t id) {
+  const uint32_t index = static_cast<uint32_t>(id);
+  if (index >= slots_.size()) return nullptr;
+  Slot& slot = slots_[index];
+  if (!slot.used || slot.generation != static_cast<uint32_t>(id >> 32)) return nullptr;
+  return &slot.flight;
+}
+
+void World::erase_in_flight(uint64_t id) {
+  const uint32_t index = static_cast<uint32_t>(id);
+  Slot& slot = slots_.at(index);
+  LS_CHECK(slot.used && slot.generation == static_cast<uint32_t>(id >> 32), "erasing an unknown request");
+  slot.used = false;
+  slot.flight = InFlight{};
+  free_slots_.push_back(index);
+}
+
 void World::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
-  auto it = in_flight_.find(id);
-  LS_CHECK(it != in_flight_.end(), "request arrival for an unknown request");
-  InFlight& f = it->second;
+  InFlight* found = find_in_flight(id);
+  LS_CHECK(found != nullptr, "request arrival for an unknown request");
+  InFlight& f = *found;
   if (!network_.requests_reach_server(f.proc) || blackhole_depth_ > 0) {
     // Lost on the way: the server never sees it; the client waits for its timeout, if any.
     f.response.result = ApiResult::Timeout;
     f.response.tag = f.request.tag;
     f.response.verb = f.request.verb;
-    if (f.client_done) in_flight_.erase(it);
+    if (f.client_done) erase_in_flight(id);
     else f.request.body.reset();  // keep only what the timeout needs
     return;
   }
@@ -434,12 +468,12 @@ void World::trace_api(const InFlight& f, ApiResult result, Trace* trace) {
 }
 
 void World::on_response_arrive(const Event& e, Chooser& chooser, Trace* trace) {
-  auto it = in_flight_.find(e.a);
-  LS_CHECK(it != in_flight_.end(), "response arrival for an unknown request");
-  InFlight& f = it->second;
+  InFlight* found = find_in_flight(e.a);
+  LS_CHECK(found != nullptr, "response arrival for an unknown request");
+  InFlight& f = *found;
   ProcessRuntime& pr = procs_[f.proc];
   if (f.client_done || pr.incarnation != f.incarnation || !alive(pr.status)) {
-    in_flight_.erase(it);  // nobody waits for it any more
+    erase_in_flight(e.a);  // nobody waits for it any more
     return;
   }
   if (!network_.responses_reach_process(f.proc)) {
@@ -453,14 +487,14 @@ void World::on_response_arrive(const Event& e, Chooser& chooser, Trace* trace) {
   trace_api(f, f.response.result, trace);
   ApiResponse response = std::move(f.response);
   const uint32_t p = f.proc;
-  in_flight_.erase(it);
+  erase_in_flight(e.a);
   react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) { model.on_response(response, now, out); });
 }
 
 void World::on_client_timeout(const Event& e, Chooser& chooser, Trace* trace) {
-  auto it = in_flight_.find(e.a);
-  if (it == in_flight_.end() || it->second.client_done) return;
-  InFlight& f = it->second;
+  InFlight* found = find_in_flight(e.a);
+  if (found == nullptr || found->client_done) return;
+  InFlight& f = *found;
   ProcessRuntime& pr = procs_[f.proc];
   if (pr.incarnation != f.incarnation || !alive(pr.status)) {
     f.client_done = true;
@@ -648,7 +682,11 @@ uint64_t World::fingerprint() const {
     h.boolean(pr.model.has_value());
     if (pr.model) std::visit([&](const auto& m) { m.hash_into(h); }, *pr.model);
   }
-  for (const auto& [id, f] : in_flight_) h.u64(id).u64(f.proc).u64(f.request.tag).boolean(f.client_done).boolean(f.applied);
+  for (const Slot& slot : slots_) {
+    if (!slot.used) continue;
+    const InFlight& f = slot.flight;
+    h.u64(f.proc).u64(f.incarnation).u64(f.request.tag).u64(static_cast<uint64_t>(f.request.verb)).boolean(f.client_done).boolean(f.applied);
+  }
   h.u64(refuse_depth_).u64(blackhole_depth_).u64(active_slow_.size());
   return h.digest();
 }

@@ -27,7 +27,6 @@
 
 #include <array>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -154,8 +153,20 @@ class World {
   ApiServer api_;
   Network network_;
   std::vector<ProcessRuntime> procs_;
-  std::map<uint64_t, InFlight> in_flight_;
-  uint64_t next_request_id_ = 1;
+  // In-flight requests in a slot table: a request id is (generation << 32 | slot), so a stale
+  // event for a finished request never finds a reused slot. Iteration is in slot order, which
+  // is deterministic.
+  struct Slot {
+    uint32_t generation = 0;
+    bool used = false;
+    InFlight flight;
+    bool operator==(const Slot&) const = default;
+  };
+  uint64_t add_in_flight(InFlight flight);
+  InFlight* find_in_flight(uint64_t id);
+  void erase_in_flight(uint64_t id);
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> free_slots_;
   std::vector<std::optional<uint32_t>> fault_targets_;  // resolved target per fault
   std::vector<uint32_t> active_slow_;                   // apiServerSlow faults in effect, in start order
   uint32_t refuse_depth_ = 0;
