@@ -1,0 +1,148 @@
+// Tests of the JSON Lines trace (sim/trace.h): the exact bytes of a line, RFC 8259 escaping,
+// and a hash that depends only on those bytes (never on whether an ostream is attached).
+#include "sim/trace.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+
+namespace leasesim {
+namespace {
+
+std::string json(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+
+// Writes the same fixed set of lines to `trace`.
+void write_sample(Trace& trace, std::string_view proc = "a") {
+  trace.line(TrueInstant(0), "process").str("proc", proc).str("state", "started").unum("incarnation", 1).end();
+  trace.line(TrueInstant(12500000000), "api")
+      .str("proc", proc)
+      .num("delta", -3)
+      .secs("sent", 1000)
+      .boolean("applied", true)
+      .boolean("late", false)
+      .null("rv")
+      .end();
+}
+
+TEST(TraceLine, ExactBytesOfALine) {
+  std::ostringstream out;
+  Trace trace(&out);
+  write_sample(trace);
+  EXPECT_EQ(out.str(),
+            "{\"t\":0,\"type\":\"process\",\"proc\":\"a\",\"state\":\"started\",\"incarnation\":1}\n"
+            "{\"t\":12.5,\"type\":\"api\",\"proc\":\"a\",\"delta\":-3,\"sent\":0.000001,\"applied\":true,"
+            "\"late\":false,\"rv\":null}\n");
+  EXPECT_EQ(trace.line_count(), 2u);
+}
+
+TEST(TraceLine, LargeUnsignedAndNegativeTimes) {
+  std::ostringstream out;
+  Trace trace(&out);
+  trace.line(TrueInstant(-1500000000), "x").unum("rv", UINT64_MAX).num("n", INT64_MIN).end();
+  EXPECT_EQ(out.str(), "{\"t\":-1.5,\"type\":\"x\",\"rv\":18446744073709551615,\"n\":-9223372036854775808}\n");
+}
+
+TEST(TraceLine, LineWithOnlyTimeAndType) {
+  std::ostringstream out;
+  Trace trace(&out);
+  trace.line(TrueInstant(1), "empty").end();
+  EXPECT_EQ(out.str(), "{\"t\":0.000000001,\"type\":\"empty\"}\n");
+}
+
+TEST(JsonString, EscapesQuotesAndBackslashes) {
+  EXPECT_EQ(json(R"(say "hi" \ bye)"), R"("say \"hi\" \\ bye")");
+  EXPECT_EQ(json(""), "\"\"");
+}
+
+TEST(JsonString, EscapesControlCharacters) {
+  EXPECT_EQ(json("a\nb\rc\td"), R"("a\nb\rc\td")");
+  // Other control characters use \u00XX with lowercase hex (backspace and form feed included).
+  EXPECT_EQ(json(std::string("\x01\x08\x0c\x1f", 4)), R"("\u0001\u0008\u000c\u001f")");
+  EXPECT_EQ(json(std::string("nul\0here", 8)), R"("nul\u0000here")");
+}
+
+TEST(JsonString, PassesUnicodeAndDelThrough) {
+  // UTF-8 bytes are copied unchanged (RFC 8259 requires no escaping above U+001F).
+  EXPECT_EQ(json("pod-é-\xe2\x9c\x93-\xf0\x9f\x9a\x80"), "\"pod-é-\xe2\x9c\x93-\xf0\x9f\x9a\x80\"");
+  EXPECT_EQ(json("\x7f"), "\"\x7f\"");
+  EXPECT_EQ(json(" ~"), "\" ~\"");
+}
+
+TEST(TraceLine, KeysAndTypeAreEscapedToo) {
+  std::ostringstream out;
+  Trace trace(&out);
+  trace.line(TrueInstant(0), "ty\"pe").str("k\ney", "v\x02").end();
+  EXPECT_EQ(out.str(), "{\"t\":0,\"type\":\"ty\\\"pe\",\"k\\ney\":\"v\\u0002\"}\n");
+}
+
+TEST(Trace, HashDoesNotDependOnAnAttachedStream) {
+  std::ostringstream out;
+  Trace with_stream(&out);
+  Trace without_stream;
+  write_sample(with_stream);
+  write_sample(without_stream);
+  EXPECT_EQ(with_stream.hash(), without_stream.hash());
+  EXPECT_EQ(with_stream.hash_hex(), without_stream.hash_hex());
+  EXPECT_EQ(with_stream.line_count(), without_stream.line_count());
+}
+
+TEST(Trace, HashIsTheHashOfTheWrittenBytes) {
+  // The trace hash folds exactly the bytes written (each line with its newline), so a consumer
+  // can recompute it from the file.
+  std::ostringstream out;
+  Trace trace(&out);
+  write_sample(trace);
+  Hasher expected;
+  std::istringstream lines(out.str());
+  std::string line;
+  while (std::getline(lines, line)) expected.bytes(line + "\n");
+  EXPECT_EQ(trace.hash(), expected.digest());
+}
+
+TEST(Trace, HashChangesWhenOneByteChanges) {
+  Trace a, b;
+  write_sample(a, "a");
+  write_sample(b, "b");
+  EXPECT_NE(a.hash(), b.hash());
+  // A different time of one line is enough too.
+  Trace c, d;
+  c.line(TrueInstant(1), "x").end();
+  d.line(TrueInstant(2), "x").end();
+  EXPECT_NE(c.hash(), d.hash());
+}
+
+TEST(Trace, HashDependsOnLineBoundaries) {
+  // The same characters split differently into lines give different hashes (each line's length
+  // is folded in).
+  Trace one, two;
+  one.line(TrueInstant(0), "x").str("k", "v").end();
+  two.line(TrueInstant(0), "x").end();
+  two.line(TrueInstant(0), "x").end();
+  EXPECT_NE(one.hash(), two.hash());
+}
+
+TEST(Trace, EmptyTraceHashIsStableAndHexIsSixteenLowercaseDigits) {
+  Trace a, b;
+  EXPECT_EQ(a.hash(), b.hash());
+  EXPECT_EQ(a.line_count(), 0u);
+  write_sample(a);
+  const std::string hex = a.hash_hex();
+  ASSERT_EQ(hex.size(), 16u);
+  EXPECT_EQ(hex.find_first_not_of("0123456789abcdef"), std::string::npos);
+  char buf[17];
+  EXPECT_EQ(hex, std::string(hex64(a.hash(), buf)));
+}
+
+TEST(Trace, HashHexOfKnownValue) {
+  char buf[17];
+  EXPECT_EQ(std::string(hex64(0x0123456789abcdefull, buf)), "0123456789abcdef");
+  EXPECT_EQ(std::string(hex64(0, buf)), "0000000000000000");
+}
+
+}  // namespace
+}  // namespace leasesim
