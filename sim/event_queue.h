@@ -5,7 +5,7 @@
 //   of events with equal time is fixed by insertion order and never by memory layout. Which of
 //   several events at the same instant fires first is a choice the World makes explicit.
 // - Entries are small PODs (payloads live in side tables of the World), so the heap moves
-//   32-byte values only. A 4-ary heap halves the depth of a binary heap and keeps children in
+//   40-byte values only. A 4-ary heap halves the depth of a binary heap and keeps children in
 //   one cache line; bench/event_queue_bench.cc measures it against std::priority_queue.
 // - The queue is a copyable value (the World is copied by the explorer).
 #pragma once
@@ -27,6 +27,7 @@ enum class EventKind : uint8_t {
   FaultStart,      // a = fault index
   FaultEnd,        // a = fault index
   QuiesceEnd,      // proc, a = lease id, b = generation
+  StopRequest,     // proc: a stop fault that reached a paused process, handled at resume
 };
 
 struct Event {

@@ -135,11 +135,14 @@ void World::resume(uint32_t p) {
   ProcessRuntime& pr = procs_[p];
   std::vector<Event> held;
   held.swap(pr.deferred);
-  // Held events fire at the resume instant, in the order they were due.
+  // Held events fire at resume in the order they were due: each 1ns after the previous one, so
+  // no tie choice can reorder them (a response due before its timeout must arrive first).
+  TrueInstant at = now_;
   for (Event e : held) {
-    e.at = now_;
+    e.at = at;
     e.seq = next_seq_++;
     queue_.push(e);
+    at += Duration(1);
   }
 }
 
@@ -174,9 +177,18 @@ void World::dispatch(const Event& e, Chooser& chooser, Trace* trace) {
     case EventKind::FaultEnd:
       fault_end(static_cast<uint32_t>(e.a), trace);
       return;
+    case EventKind::StopRequest: {
+      const ProcessRuntime& pr = procs_[e.proc];
+      if (pr.incarnation != e.incarnation || pr.status != ProcStatus::Stopping) return;
+      if (defer_if_paused(e)) return;
+      react(e.proc, chooser, trace, [](auto& model, const Now& now, Effects& out) { model.on_stop(now, out); });
+      return;
+    }
     case EventKind::QuiesceEnd: {
       ProcessRuntime& pr = procs_[e.proc];
-      if (pr.incarnation != e.incarnation || !pr.quiescing || pr.quiesce_generation != e.b) return;
+      // No incarnation check: the work winding down belongs to the old incarnation and goes on
+      // even if the process is restarted meanwhile (a new pod starting beside a terminating one).
+      if (!pr.quiescing || pr.quiesce_generation != e.b) return;
       if (defer_if_paused(e)) return;
       end_leadership(e.proc, now_, pr.quiesce_cause, trace);
       return;
@@ -611,6 +623,16 @@ void World::fault_start(uint32_t index, Chooser& chooser, Trace* trace) {
       break;
     case FaultType::Stop:
       procs_[*target].status = ProcStatus::Stopping;
+      // A paused process handles the stop (SIGTERM) only once it runs again.
+      if (procs_[*target].pause_depth > 0) {
+        Event stop;
+        stop.at = now_;
+        stop.kind = EventKind::StopRequest;
+        stop.proc = *target;
+        stop.incarnation = procs_[*target].incarnation;
+        procs_[*target].deferred.push_back(stop);
+        break;
+      }
       react(*target, chooser, trace, [](auto& model, const Now& now, Effects& out) { model.on_stop(now, out); });
       break;
     case FaultType::Pause:
@@ -679,6 +701,9 @@ uint64_t World::fingerprint() const {
     pr.clock.hash_into(h);
     h.u64(pr.timer_generation.size());
     for (uint32_t g : pr.timer_generation) h.u64(g);
+    h.u64(pr.deferred.size());
+    for (const Event& e : pr.deferred) h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind)).u64(e.incarnation).u64(e.a).u64(e.b);
+    h.boolean(pr.acting).boolean(pr.quiescing).u64(pr.quiesce_generation);
     h.boolean(pr.model.has_value());
     if (pr.model) std::visit([&](const auto& m) { m.hash_into(h); }, *pr.model);
   }
@@ -686,6 +711,12 @@ uint64_t World::fingerprint() const {
     if (!slot.used) continue;
     const InFlight& f = slot.flight;
     h.u64(f.proc).u64(f.incarnation).u64(f.request.tag).u64(static_cast<uint64_t>(f.request.verb)).boolean(f.client_done).boolean(f.applied);
+    h.u64(f.request.lease).u64(f.request.delete_precondition_rv).i64(f.request.timeout.ns).boolean(f.request.body.has_value());
+    if (f.request.body) f.request.body->hash_into(h);
+    // What the server already answered decides the future as much as the request does.
+    h.u64(static_cast<uint64_t>(f.response.result)).boolean(f.response.object.has_value()).u64(f.response.items.size());
+    if (f.response.object) f.response.object->hash_into(h);
+    for (const Lease& item : f.response.items) item.hash_into(h);
   }
   h.u64(refuse_depth_).u64(blackhole_depth_).u64(active_slow_.size());
   return h.digest();

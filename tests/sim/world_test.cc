@@ -561,7 +561,7 @@ TEST(WorldProcess, HeldEventsDeliveredInDueOrderAtResume) {
   EXPECT_EQ(r.world.history().writes.size(), 1u);
 }
 
-// BUG (sim/world.cc, World::resume and World::pop_next): world.h promises that pause "holds every
+// Regression test for a fixed bug (sim/world.cc, World::resume and World::pop_next): world.h promises that pause "holds every
 // event for the process ... and delivers them, in order, at resume", but resume() re-queues all
 // held events at the same instant, so pop_next treats them as a tie and the Chooser may deliver
 // them in any order. Here the Chooser picks the client timeout (due at 1s) before the response
@@ -569,7 +569,7 @@ TEST(WorldProcess, HeldEventsDeliveredInDueOrderAtResume) {
 // with in-order delivery (and that the explorer would enumerate as if it could). Expected: no
 // tie is offered among held events (or the response still comes first); actual: a Tie pick
 // among 2, and the process crashes with "read_namespaced_lease raised: timeout".
-TEST(WorldProcess, DISABLED_HeldEventsKeepTheirOrderWhateverTheChooserSays) {
+TEST(WorldProcess, HeldEventsKeepTheirOrderWhateverTheChooserSays) {
   ScriptedChooser chooser({1});
   const Ran r = run_world(paused_response_then_timeout(), chooser);
   EXPECT_EQ(r.world.process(0).status, ProcStatus::Running);
@@ -795,14 +795,14 @@ TEST(WorldQuiesce, AppliesAfterAStop) {
   EXPECT_EQ(ls[0].end_cause, "stopped");
 }
 
-// BUG (sim/world.cc, QuiesceEnd in World::dispatch together with World::start_process): the
+// Regression test for a fixed bug (sim/world.cc, QuiesceEnd in World::dispatch together with World::start_process): the
 // QuiesceEnd event carries the incarnation current when the stop happened; a restart before
 // the quiesce ends bumps the incarnation, so the QuiesceEnd is discarded as stale and the old
 // leadership is never closed (the new incarnation's StoppedLeading is ignored too, because the
 // process is still `quiescing`). Expected: a stopped at 3s with quiesce 5s acts until 8s even
 // though it restarts at 5s. Actual: the Leadership stays open to the end of the run (end
 // nullopt), so singleLeader would report an overlap with every later leader.
-TEST(WorldQuiesce, DISABLED_RestartDuringQuiesceStillEndsTheOldLeadership) {
+TEST(WorldQuiesce, RestartDuringQuiesceStillEndsTheOldLeadership) {
   auto s = make_scenario(seconds(20));
   add_tutorial(*s, "a").quiesce = seconds(5);
   add_fault(*s, FaultType::Stop, seconds(3), process_target(0));
@@ -924,7 +924,7 @@ TEST(WorldBounds, ActingLeaderIsEmptyWithoutLeaders) {
 // ---------------------------------------------------------------------------------------------
 // Fingerprint
 
-// BUG (sim/world.cc, World::fingerprint): in-flight requests are hashed only by (id, proc, tag,
+// Regression test for a fixed bug (sim/world.cc, World::fingerprint): in-flight requests are hashed only by (id, proc, tag,
 // client_done, applied); the response the server already computed (its result and object) and
 // the events held for a paused process (ProcessRuntime::deferred) are left out. Two Worlds that
 // differ only in what a pending response says therefore share a fingerprint but have different
@@ -934,7 +934,7 @@ TEST(WorldBounds, ActingLeaderIsEmptyWithoutLeaders) {
 // Update first gives b a's holder (b stays a follower). Latency draws are scripted so that both
 // responses arrive at the same instants in both worlds. Expected: different fingerprints.
 // Actual: equal fingerprints, then the worlds diverge (b crashes in one of them only).
-TEST(WorldFingerprint, DISABLED_CoversWhatPendingResponsesSay) {
+TEST(WorldFingerprint, CoversWhatPendingResponsesSay) {
   auto s = make_scenario(seconds(2));
   s->api_server.latency = LatencyRange{milliseconds(1), milliseconds(10)};
   add_tutorial(*s, "a");
