@@ -68,11 +68,12 @@ std::optional<Duration> parse_duration(std::string_view text, bool allow_negativ
     if (error) *error = why;
     return std::nullopt;
   };
+  const std::string quoted = "\"" + std::string(text) + "\"";
   std::string_view s = text;
   if (s.empty()) return fail("empty duration; write a number with a unit such as 15s or 250ms");
   bool negative = false;
   if (s.front() == '-') {
-    if (!allow_negative) return fail("negative duration \"" + std::string(text) + "\" is not allowed here");
+    if (!allow_negative) return fail("negative duration " + quoted + " is not allowed here");
     negative = true;
     s.remove_prefix(1);
   } else if (s.front() == '+') {
@@ -82,7 +83,7 @@ std::optional<Duration> parse_duration(std::string_view text, bool allow_negativ
   int64_t whole = 0;
   bool any_digit = false;
   while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-    if (whole > (INT64_MAX / 10) - 10) return fail("duration \"" + std::string(text) + "\" is too large");
+    if (whole > (INT64_MAX / 10) - 10) return fail("duration " + quoted + " is too large");
     whole = whole * 10 + (s[i] - '0');
     ++i;
     any_digit = true;
@@ -103,7 +104,7 @@ std::optional<Duration> parse_duration(std::string_view text, bool allow_negativ
       any_digit = true;
     }
   }
-  if (!any_digit) return fail("\"" + std::string(text) + "\" is not a duration; write a number with a unit such as 15s or 250ms");
+  if (!any_digit) return fail(quoted + " is not a duration; write a number with a unit such as 15s or 250ms");
   const std::string_view unit = s.substr(i);
   int64_t unit_ns;
   if (unit == "ns") unit_ns = 1;
@@ -113,15 +114,15 @@ std::optional<Duration> parse_duration(std::string_view text, bool allow_negativ
   else if (unit == "m") unit_ns = 60 * kNanosPerSecond;
   else if (unit == "h") unit_ns = 3600 * kNanosPerSecond;
   else if (unit.empty())
-    return fail("duration \"" + std::string(text) + "\" has no unit; write e.g. " + std::string(text) + "s (units: ns us ms s m h)");
+    return fail("duration " + quoted + " has no unit; write e.g. " + std::string(text) + "s (units: ns us ms s m h)");
   else
-    return fail("duration \"" + std::string(text) + "\" has unknown unit \"" + std::string(unit) + "\" (units: ns us ms s m h)");
-  if (whole > INT64_MAX / unit_ns) return fail("duration \"" + std::string(text) + "\" is too large");
+    return fail("duration " + quoted + " has unknown unit \"" + std::string(unit) + "\" (units: ns us ms s m h)");
+  if (whole > INT64_MAX / unit_ns) return fail("duration " + quoted + " is too large");
   int64_t pow10 = 1;
   for (int k = 0; k < frac_digits; ++k) pow10 *= 10;
   const __int128 frac_ns = static_cast<__int128>(frac) * unit_ns / pow10;
   const __int128 total = static_cast<__int128>(whole) * unit_ns + frac_ns;
-  if (total > INT64_MAX) return fail("duration \"" + std::string(text) + "\" is too large");
+  if (total > INT64_MAX) return fail("duration " + quoted + " is too large");
   const int64_t ns = static_cast<int64_t>(total);
   return Duration(negative ? -ns : ns);
 }
