@@ -1,0 +1,245 @@
+// scenario_writer.cc: canonical scenario files (see scenario_writer.h for the contract).
+//
+// One document tree (nlohmann::ordered_json, so key order is the schema's order) is built from
+// the Scenario and then either dumped as JSON or walked into a yaml-cpp Emitter; both formats
+// therefore always carry the same content.
+#include "cli/scenario_writer.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+namespace leasesim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Objects whose values are all scalars and that have at most this many entries are written in
+// YAML flow style ({min: 1ms, max: 5ms}), which keeps small groups on one line.
+constexpr size_t kMaxFlowEntries = 3;
+
+// The exact decimal of a rate in parts per billion: 1000100000 -> "1.0001", 1e9 -> "1.0".
+std::string rate_text(int64_t ppb) {
+  std::string fraction = std::to_string(ppb % kRateOne);
+  fraction.insert(0, 9 - fraction.size(), '0');
+  while (fraction.size() > 1 && fraction.back() == '0') fraction.pop_back();
+  return std::to_string(ppb / kRateOne) + "." + fraction;
+}
+
+// RFC 3339 keeping every nanosecond, so startTime survives a round trip exactly.
+std::string exact_time(WallInstant t) {
+  const WallInstant whole = truncate_to_seconds(t);
+  std::string text = format_rfc3339_seconds(whole);  // "...:SSZ"
+  const int64_t nanos = (t - whole).ns;
+  if (nanos == 0) return text;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%09lld", static_cast<long long>(nanos));
+  std::string fraction(buf);
+  while (fraction.back() == '0') fraction.pop_back();
+  text.insert(text.size() - 1, "." + fraction);
+  return text;
+}
+
+Json latency_json(const LatencyRange& l) {
+  return Json{{"min", format_duration(l.min)}, {"max", format_duration(l.max)}};
+}
+
+std::pair<std::string, std::string> split_key(const std::string& key) {
+  const size_t slash = key.find('/');
+  return {key.substr(0, slash), key.substr(slash + 1)};
+}
+
+Json lease_json(const Scenario& s, const InitialLease& lease) {
+  const auto [name_space, name] = split_key(s.lease_keys.at(lease.id));
+  Json metadata{{"name", name}, {"namespace", name_space}};
+  if (!lease.labels.empty()) {
+    Json labels = Json::object();
+    for (const auto& [k, v] : lease.labels) labels[k] = v;  // std::map: sorted, deterministic
+    metadata["labels"] = labels;
+  }
+  const LeaseSpec& ls = lease.spec;
+  Json spec = Json::object();
+  if (ls.holder_identity) spec["holderIdentity"] = *ls.holder_identity;
+  if (ls.lease_duration_seconds) spec["leaseDurationSeconds"] = *ls.lease_duration_seconds;
+  if (ls.acquire_time) spec["acquireTime"] = format_rfc3339_micro(*ls.acquire_time);
+  if (ls.renew_time) spec["renewTime"] = format_rfc3339_micro(*ls.renew_time);
+  if (ls.lease_transitions) spec["leaseTransitions"] = *ls.lease_transitions;
+  if (ls.strategy) spec["strategy"] = *ls.strategy;
+  if (ls.preferred_holder) spec["preferredHolder"] = *ls.preferred_holder;
+  return Json{{"apiVersion", "coordination.k8s.io/v1"}, {"kind", "Lease"}, {"metadata", metadata}, {"spec", spec}};
+}
+
+Json config_json(const ProcessSpec& p) {
+  Json config = Json::object();
+  if (const auto* t = std::get_if<TutorialConfig>(&p.model)) {
+    config["loopPeriod"] = format_duration(t->loop_period);
+    config["crashOnError"] = t->crash_on_error;
+    config["requestTimeout"] = format_duration(t->request_timeout);
+  } else if (const auto* c = std::get_if<ClientGoConfig>(&p.model)) {
+    // The preset is written first and every field after it, so loading reproduces both the
+    // values and the recorded preset name.
+    if (!c->preset.empty()) config["preset"] = c->preset;
+    config["leaseDuration"] = format_duration(c->lease_duration);
+    config["renewDeadline"] = format_duration(c->renew_deadline);
+    config["retryPeriod"] = format_duration(c->retry_period);
+    config["releaseOnCancel"] = c->release_on_cancel;
+    config["requestTimeout"] = format_duration(c->request_timeout);
+    config["afterLeadershipLoss"] = c->rejoin_after_loss ? "rejoin" : "exit";
+  }
+  config["quiesce"] = format_duration(p.quiesce);
+  return config;
+}
+
+Json process_json(const Scenario& s, const ProcessSpec& p) {
+  return Json{{"name", p.name},
+              {"identity", p.identity},
+              {"model", model_name(p.model)},
+              {"lease", s.lease_keys.at(p.lease)},
+              {"config", config_json(p)},
+              {"clock", Json{{"offset", format_duration(p.clock.offset)}, {"rate", rate_text(p.clock.rate_ppb)}}},
+              {"start", format_duration(p.start)}};
+}
+
+Json fault_json(const Scenario& s, const FaultSpec& f) {
+  Json fault{{"at", format_duration(f.at)}};
+  if (f.for_) fault["for"] = format_duration(*f.for_);
+  fault["type"] = fault_type_name(f.type);
+  if (f.target.kind == FaultTarget::Kind::Leader) fault["target"] = "leader";
+  if (f.target.kind == FaultTarget::Kind::Process) fault["target"] = s.processes.at(f.target.process).name;
+  if (f.type == FaultType::Partition) fault["direction"] = direction_name(f.direction);
+  if (f.type == FaultType::ClockJump) fault["by"] = format_duration(f.by);
+  if (f.type == FaultType::ApiServerOutage) fault["mode"] = outage_mode_name(f.mode);
+  if (f.type == FaultType::ApiServerSlow) fault["latency"] = latency_json(f.latency);
+  return fault;
+}
+
+Json properties_json(const PropertySpec& p) {
+  Json out{{"singleLeader", p.single_leader}, {"transitionsMatch", p.transitions_match}};
+  if (p.failover_within_auto) out["failoverWithin"] = "auto";
+  else if (p.failover_within) out["failoverWithin"] = format_duration(*p.failover_within);
+  if (p.eventually_leader) out["eventuallyLeader"] = format_duration(*p.eventually_leader);
+  return out;
+}
+
+Json scenario_json(const Scenario& s) {
+  Json metadata{{"name", s.name}};
+  if (!s.description.empty()) metadata["description"] = s.description;
+  Json spec{{"seed", s.seed},
+            {"duration", format_duration(s.duration)},
+            {"startTime", exact_time(s.start_time)},
+            {"apiServer", Json{{"latency", latency_json(s.api_server.latency)},
+                               {"conflictCheck", s.api_server.conflict_check}}}};
+  spec["leases"] = Json::array();
+  for (const InitialLease& lease : s.leases) spec["leases"].push_back(lease_json(s, lease));
+  spec["processes"] = Json::array();
+  for (const ProcessSpec& p : s.processes) spec["processes"].push_back(process_json(s, p));
+  spec["faults"] = Json::array();
+  for (const FaultSpec& f : s.faults) spec["faults"].push_back(fault_json(s, f));
+  spec["properties"] = properties_json(s.properties);
+  if (s.expect.present) spec["expect"] = Json{{"violated", s.expect.violated}};
+  spec["bounds"] = Json{{"maxEvents", s.max_events}};
+  return Json{{"apiVersion", "leasesim/v1alpha1"}, {"kind", "Scenario"}, {"metadata", metadata}, {"spec", spec}};
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML emission of the document tree.
+
+// Strings the YAML reader would take for null, a boolean or a number, or that would vanish,
+// are quoted, and so are timestamps (as kubectl prints them), so that other YAML tools read the
+// file the same way; yaml-cpp quotes whatever else a plain scalar cannot carry. The clock rate
+// is the one string written as a plain number, because it is one (kept as text for exactness).
+bool needs_quotes(const std::string& s, std::string_view key) {
+  static constexpr std::string_view kAmbiguous[] = {"~",   "null", "Null", "NULL", "true", "True", "TRUE",
+                                                    "false", "False", "FALSE", "yes", "Yes",  "YES",  "no",
+                                                    "No",  "NO",   "on",   "On",   "ON",   "off",  "Off",
+                                                    "OFF", "y",    "Y",    "n",    "N"};
+  if (s.empty()) return true;
+  for (std::string_view word : kAmbiguous)
+    if (s == word) return true;
+  const bool numeric = s.find_first_not_of("0123456789.eE+-") == std::string::npos &&
+                       s.find_first_of("0123456789") != std::string::npos;
+  if (numeric) return key != "rate";
+  const bool timestamp = s[0] >= '0' && s[0] <= '9' && s.find(':') != std::string::npos;
+  return timestamp;
+}
+
+bool is_flat(const Json& j) {
+  for (const auto& element : j)
+    if (element.is_structured()) return false;
+  return true;
+}
+
+// `flow` forces flow style for a whole subtree: each fault is written on one line, as in the
+// spec's examples, whatever fields it has.
+void emit(YAML::Emitter& out, const Json& j, std::string_view key, bool flow) {
+  switch (j.type()) {
+    case Json::value_t::object:
+      if (flow || (is_flat(j) && j.size() <= kMaxFlowEntries)) out << YAML::Flow;
+      out << YAML::BeginMap;
+      for (const auto& [k, value] : j.items()) {
+        out << YAML::Key << k << YAML::Value;
+        emit(out, value, k, flow);
+      }
+      out << YAML::EndMap;
+      return;
+    case Json::value_t::array:
+      if (flow || is_flat(j)) out << YAML::Flow;
+      out << YAML::BeginSeq;
+      for (const auto& element : j) emit(out, element, "", flow);
+      out << YAML::EndSeq;
+      return;
+    case Json::value_t::string: {
+      const auto& text = j.get_ref<const std::string&>();
+      if (needs_quotes(text, key)) out << YAML::DoubleQuoted;
+      out << text;
+      return;
+    }
+    case Json::value_t::boolean: out << (j.get<bool>() ? "true" : "false"); return;
+    case Json::value_t::number_unsigned: out << j.get<uint64_t>(); return;
+    case Json::value_t::number_integer: out << j.get<int64_t>(); return;
+    default: out << YAML::Null; return;  // the tree holds no floats, nulls or binary values
+  }
+}
+
+// The document, with the faults list item by item in flow style.
+void emit_document(YAML::Emitter& out, const Json& doc) {
+  out << YAML::BeginMap;
+  for (const auto& [key, value] : doc.items()) {
+    out << YAML::Key << key << YAML::Value;
+    if (key != "spec") {
+      emit(out, value, key, false);
+      continue;
+    }
+    out << YAML::BeginMap;
+    for (const auto& [spec_key, spec_value] : value.items()) {
+      out << YAML::Key << spec_key << YAML::Value;
+      if (spec_key == "faults" && !spec_value.empty()) {
+        out << YAML::BeginSeq;
+        for (const auto& fault : spec_value) emit(out, fault, "", true);
+        out << YAML::EndSeq;
+      } else {
+        emit(out, spec_value, spec_key, false);
+      }
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string scenario_to_json(const Scenario& scenario) {
+  // replace: a stray invalid UTF-8 byte in a description must not make the writer throw.
+  return scenario_json(scenario).dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+std::string scenario_to_yaml(const Scenario& scenario) {
+  YAML::Emitter out;
+  out.SetIndent(2);
+  emit_document(out, scenario_json(scenario));
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace leasesim
