@@ -32,17 +32,17 @@ using KeyList = std::span<const std::string_view>;
 
 constexpr std::array<std::string_view, 4> kRootKeys{"apiVersion", "kind", "metadata", "spec"};
 constexpr std::array<std::string_view, 2> kMetadataKeys{"name", "description"};
-constexpr std::array<std::string_view, 10> kSpecKeys{"seed",   "duration", "startTime",  "apiServer", "leases",
-                                                     "processes", "faults", "properties", "expect",    "bounds"};
+constexpr std::array<std::string_view, 10> kSpecKeys{"seed",      "duration", "startTime",  "apiServer", "leases",
+                                                     "processes", "faults",   "properties", "expect",    "bounds"};
 constexpr std::array<std::string_view, 2> kApiServerKeys{"latency", "conflictCheck"};
 constexpr std::array<std::string_view, 2> kLatencyKeys{"min", "max"};
 constexpr std::array<std::string_view, 4> kLeaseKeys{"apiVersion", "kind", "metadata", "spec"};
 constexpr std::array<std::string_view, 3> kLeaseMetadataKeys{"name", "namespace", "labels"};
 // What `kubectl get lease -o yaml` prints besides name, namespace and labels: accepted so a
 // pasted object loads, and ignored because the simulated server assigns its own.
-constexpr std::array<std::string_view, 8> kLeaseMetadataIgnored{
-    "creationTimestamp", "resourceVersion", "uid",        "managedFields",
-    "ownerReferences",   "annotations",     "generation", "selfLink"};
+constexpr std::array<std::string_view, 8> kLeaseMetadataIgnored{"creationTimestamp", "resourceVersion", "uid",
+                                                                "managedFields",     "ownerReferences", "annotations",
+                                                                "generation",        "selfLink"};
 constexpr std::array<std::string_view, 7> kLeaseSpecKeys{"holderIdentity", "leaseDurationSeconds", "acquireTime",
                                                          "renewTime",      "leaseTransitions",     "strategy",
                                                          "preferredHolder"};
@@ -50,10 +50,11 @@ constexpr std::array<std::string_view, 8> kProcessKeys{"name",   "identity", "mo
                                                        "config", "clock",    "start", "count"};
 constexpr std::array<std::string_view, 2> kClockKeys{"offset", "rate"};
 constexpr std::array<std::string_view, 4> kTutorialKeys{"loopPeriod", "crashOnError", "requestTimeout", "quiesce"};
-constexpr std::array<std::string_view, 8> kClientGoKeys{"preset",          "leaseDuration",  "renewDeadline",
-                                                        "retryPeriod",     "releaseOnCancel", "requestTimeout",
-                                                        "afterLeadershipLoss", "quiesce"};
-constexpr std::array<std::string_view, 8> kFaultKeys{"at", "for", "type", "target", "direction", "by", "mode", "latency"};
+constexpr std::array<std::string_view, 8> kClientGoKeys{
+    "preset",          "leaseDuration",  "renewDeadline",       "retryPeriod",
+    "releaseOnCancel", "requestTimeout", "afterLeadershipLoss", "quiesce"};
+constexpr std::array<std::string_view, 8> kFaultKeys{"at",        "for", "type", "target",
+                                                     "direction", "by",  "mode", "latency"};
 constexpr std::array<std::string_view, 4> kPropertyKeys{"singleLeader", "transitionsMatch", "failoverWithin",
                                                         "eventuallyLeader"};
 constexpr std::array<std::string_view, 1> kExpectKeys{"violated"};
@@ -64,9 +65,9 @@ constexpr std::array<std::string_view, 4> kPropertyNames{"singleLeader", "failov
 
 // Models the spec names that have no implementation yet; they get their own message so users
 // know the name is right and the feature is coming.
-constexpr std::array<std::string_view, 6> kFutureModels{"kubelet",           "node-lifecycle-controller",
-                                                        "apiserver-identity", "apiserver-identity-gc",
-                                                        "lease-candidate",   "cle-controller"};
+constexpr std::array<std::string_view, 6> kFutureModels{
+    "kubelet",       "node-lifecycle-controller", "apiserver-identity", "apiserver-identity-gc", "lease-candidate",
+    "cle-controller"};
 constexpr std::array<std::string_view, 2> kModels{"tutorial-elector", "client-go-elector"};
 constexpr std::array<std::string_view, 2> kPresets{"kube-controller-manager", "kube-scheduler"};
 
@@ -86,7 +87,8 @@ constexpr std::array<Named<FaultType>, 8> kFaultTypes{{{"crash", FaultType::Cras
                                                        {"apiServerSlow", FaultType::ApiServerSlow}}};
 constexpr std::array<Named<Direction>, 3> kDirections{
     {{"both", Direction::Both}, {"requests", Direction::Requests}, {"responses", Direction::Responses}}};
-constexpr std::array<Named<OutageMode>, 2> kOutageModes{{{"refuse", OutageMode::Refuse}, {"blackhole", OutageMode::Blackhole}}};
+constexpr std::array<Named<OutageMode>, 2> kOutageModes{
+    {{"refuse", OutageMode::Refuse}, {"blackhole", OutageMode::Blackhole}}};
 constexpr std::array<Named<bool>, 2> kAfterLoss{{{"exit", false}, {"rejoin", true}}};
 
 // ---------------------------------------------------------------------------------------------
@@ -136,7 +138,8 @@ std::optional<std::string> closest(std::string_view word, const Range& candidate
   size_t best_distance = limit + 1;
   for (const auto& c : candidates) {
     const std::string_view candidate(c);
-    const size_t bound = word.size() > candidate.size() ? word.size() - candidate.size() : candidate.size() - word.size();
+    const size_t bound =
+        word.size() > candidate.size() ? word.size() - candidate.size() : candidate.size() - word.size();
     if (bound >= best_distance) continue;
     const size_t d = edit_distance(word, candidate);
     if (d < best_distance) {
@@ -167,7 +170,8 @@ bool is_dns_subdomain(std::string_view s) {
   size_t start = 0;
   while (true) {
     const size_t dot = s.find('.', start);
-    const std::string_view label = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    const std::string_view label =
+        s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if (!is_dns_label(label, 253)) return false;
     if (dot == std::string_view::npos) return true;
     start = dot + 1;
@@ -260,12 +264,16 @@ bool is_plain_scalar(const YAML::Node& node) { return node.IsScalar() && node.Ta
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Null: return "null";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Null:
+      return "null";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
     case YAML::NodeType::Scalar:
       return (is_plain_scalar(node) ? "" : "the string ") + quoted(node.Scalar());
-    case YAML::NodeType::Undefined: break;
+    case YAML::NodeType::Undefined:
+      break;
   }
   return "nothing";
 }
@@ -325,7 +333,8 @@ TextLayout scan_layout(std::string_view text) {
       const std::string_view rest = line.substr(first);
       const std::string_view word = rest.substr(0, rest.find_first_of(" \t#"));
       if (!is_null_word(word))
-        out.first_content = TextLayout::Content{line_number, static_cast<int>(first) + 1, std::string(rest.substr(0, 1))};
+        out.first_content =
+            TextLayout::Content{line_number, static_cast<int>(first) + 1, std::string(rest.substr(0, 1))};
     }
   }
   return out;
@@ -384,6 +393,8 @@ class Loader {
   LoadResult load(std::string_view text);
 
  private:
+  std::optional<YAML::Node> parse_document(std::string_view text);
+
   // --- diagnostics
   void error_at(const YAML::Mark& mark, const std::string& path, std::string message) {
     errors_.push_back(Diagnostic{file_, one_based(mark.line), one_based(mark.column), path, std::move(message)});
@@ -571,9 +582,14 @@ std::optional<int64_t> Loader::read_integer(const Item& item, int64_t min, int64
   }
   int64_t value = 0;
   switch (parse_integer(item.node.Scalar(), min, max, &value)) {
-    case IntProblem::None: return value;
-    case IntProblem::NotInteger: error(item, "expected an integer, got " + describe(item.node)); break;
-    case IntProblem::OutOfRange: error(item, "must be " + std::string(range_text) + ", got " + item.node.Scalar()); break;
+    case IntProblem::None:
+      return value;
+    case IntProblem::NotInteger:
+      error(item, "expected an integer, got " + describe(item.node));
+      break;
+    case IntProblem::OutOfRange:
+      error(item, "must be " + std::string(range_text) + ", got " + item.node.Scalar());
+      break;
   }
   return std::nullopt;
 }
@@ -670,9 +686,34 @@ std::optional<T> Loader::read_enum(const Item& item, const std::array<Named<T>, 
 LoadResult Loader::load(std::string_view text) {
   const bool json = has_extension(file_, ".json");
   if (!json && !has_extension(file_, ".yaml") && !has_extension(file_, ".yml")) {
-    errors_.push_back(Diagnostic{file_, 0, 0, "", "unsupported file extension; scenario files end in .yaml, .yml or .json"});
+    errors_.push_back(
+        Diagnostic{file_, 0, 0, "", "unsupported file extension; scenario files end in .yaml, .yml or .json"});
     return LoadResult{std::nullopt, std::move(errors_)};
   }
+  const auto root = parse_document(text);
+  if (!root) return LoadResult{std::nullopt, std::move(errors_)};
+  if (json && root->IsMap() && root->Style() != YAML::EmitterStyle::Flow)
+    error_at(root->Mark(), "", "file ends in .json but is not JSON (it reads as block-style YAML)");
+  scenario_.source_path = file_;
+  try {
+    load_root(Item{*root, root->Mark(), ""});
+  } catch (const std::exception& e) {
+    // The readers only use non-throwing yaml-cpp calls; this guard keeps the promise that the
+    // loader never throws even if that assumption breaks, and says it is our bug.
+    error_at(YAML::Mark::null_mark(), "", std::string("internal error while loading (please report): ") + e.what());
+  }
+  // Sorted by position so the output reads top to bottom; unknown positions go last.
+  std::stable_sort(errors_.begin(), errors_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    const auto key = [](const Diagnostic& d) { return std::pair(d.line == 0 ? INT_MAX : d.line, d.column); };
+    return key(a) < key(b);
+  });
+  if (!errors_.empty()) return LoadResult{std::nullopt, std::move(errors_)};
+  return LoadResult{std::move(scenario_), {}};
+}
+
+// The one document of the file, or nullopt after reporting why there is none. A second
+// document is reported but does not stop loading the first.
+std::optional<YAML::Node> Loader::parse_document(std::string_view text) {
   // YAML::Load, not LoadAll: yaml-cpp 0.7's LoadAll loops forever, allocating, on a stray ','
   // at the start of a document, so further documents are found by scanning the text instead.
   YAML::Node root;
@@ -681,44 +722,25 @@ LoadResult Loader::load(std::string_view text) {
   } catch (const YAML::Exception& e) {
     // ParserException and the rest carry the parser's position; the message alone is e.msg.
     error_at(e.mark, "", "syntax error: " + e.msg);
-    return LoadResult{std::nullopt, std::move(errors_)};
+    return std::nullopt;
   } catch (const std::exception& e) {
     error_at(YAML::Mark::null_mark(), "", std::string("syntax error: ") + e.what());
-    return LoadResult{std::nullopt, std::move(errors_)};
+    return std::nullopt;
   }
   const TextLayout layout = scan_layout(text);
   if (root.IsNull()) {
     // A null document is empty only when the text holds nothing but comments, markers and a
     // null word; otherwise yaml-cpp gave up on a token it could not place.
-    if (layout.first_content.line == 0) {
-      errors_.push_back(Diagnostic{file_, 0, 0, "", "file is empty"});
-    } else {
-      errors_.push_back(Diagnostic{file_, layout.first_content.line, layout.first_content.column, "",
-                                   "syntax error: unexpected " + quoted(layout.first_content.token)});
-    }
-    return LoadResult{std::nullopt, std::move(errors_)};
+    const TextLayout::Content& c = layout.first_content;
+    errors_.push_back(c.line == 0
+                          ? Diagnostic{file_, 0, 0, "", "file is empty"}
+                          : Diagnostic{file_, c.line, c.column, "", "syntax error: unexpected " + quoted(c.token)});
+    return std::nullopt;
   }
   if (layout.second_document_line > 0)
     errors_.push_back(Diagnostic{file_, layout.second_document_line, 1, "",
                                  "a scenario file holds one document; found another one here"});
-  if (json && root.IsMap() && root.Style() != YAML::EmitterStyle::Flow)
-    error_at(root.Mark(), "", "file ends in .json but is not JSON (it reads as block-style YAML)");
-  scenario_.source_path = file_;
-  try {
-    load_root(Item{root, root.Mark(), ""});
-  } catch (const std::exception& e) {
-    // The readers only use non-throwing yaml-cpp calls; this guard keeps the promise that the
-    // loader never throws even if that assumption breaks, and says it is our bug.
-    error_at(YAML::Mark::null_mark(), "", std::string("internal error while loading (please report): ") + e.what());
-  }
-
-  // Sorted by position so the output reads top to bottom; unknown positions go last.
-  std::stable_sort(errors_.begin(), errors_.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    const auto key = [](const Diagnostic& d) { return std::pair(d.line == 0 ? INT_MAX : d.line, d.column); };
-    return key(a) < key(b);
-  });
-  if (!errors_.empty()) return LoadResult{std::nullopt, std::move(errors_)};
-  return LoadResult{std::move(scenario_), {}};
+  return root;
 }
 
 void Loader::load_root(const Item& root) {
@@ -995,7 +1017,8 @@ std::optional<ParsedModel> Loader::load_client_go_config(const Item& config_item
   // The preset goes first so that explicit fields override it (client_go_config.h).
   if (const Item* v = map->get("preset")) {
     if (auto name = read_string(*v); name && !apply_client_go_preset(*name, &config))
-      error(*v, "unknown preset " + quoted(*name) + did_you_mean(*name, kPresets) + "; expected one of: " + join(kPresets));
+      error(*v,
+            "unknown preset " + quoted(*name) + did_you_mean(*name, kPresets) + "; expected one of: " + join(kPresets));
   }
   if (const Item* v = map->get("leaseDuration"))
     if (auto d = read_duration(*v, Sign::NonNegative)) config.lease_duration = *d;
@@ -1039,8 +1062,9 @@ void Loader::load_clock(const Item& item, ClockSpec* clock) {
 // Names are DNS-1123 labels of at most 63 characters once expanded; "leader" is a fault target.
 // An invalid name is still registered afterwards, so faults naming it add no misleading error.
 void Loader::check_process_name(const Item& name_item, const std::string& base, std::optional<int64_t> count) {
-  const char* rule = ": use lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 "
-                     "characters";
+  const char* rule =
+      ": use lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 "
+      "characters";
   if (!is_dns_label(base, 63)) {
     error(name_item, "invalid process name " + quoted(base) + rule);
     return;
@@ -1090,9 +1114,7 @@ void Loader::register_processes(const Fields& process, const ProcessSpec& proto,
 // ---------------------------------------------------------------------------------------------
 // Faults.
 
-bool is_process_fault(FaultType t) {
-  return t != FaultType::ApiServerOutage && t != FaultType::ApiServerSlow;
-}
+bool is_process_fault(FaultType t) { return t != FaultType::ApiServerOutage && t != FaultType::ApiServerSlow; }
 
 bool has_window(FaultType t) {
   return t == FaultType::Pause || t == FaultType::Partition || t == FaultType::ApiServerOutage ||
@@ -1236,8 +1258,9 @@ void Loader::check_horizon(const Item& eventually, Duration bound) {
   }
   const Duration needed = last_end + bound;
   if (needed <= scenario_.duration) return;
-  const std::string from = scenario_.faults.empty() ? "counting from 0s (there are no faults)"
-                                                    : "counting from the end of the last fault (" + format_duration(last_end) + ")";
+  const std::string from = scenario_.faults.empty()
+                               ? "counting from 0s (there are no faults)"
+                               : "counting from the end of the last fault (" + format_duration(last_end) + ")";
   error(eventually, "eventuallyLeader " + format_duration(bound) + " does not fit in the run: " + from +
                         ", it needs the run to last until " + format_duration(needed) + ", but spec.duration is " +
                         format_duration(scenario_.duration) + "; lengthen spec.duration or shorten eventuallyLeader");
@@ -1305,7 +1328,9 @@ LoadResult load_scenario_text(std::string_view text, const std::string& filename
 
 LoadResult load_scenario_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return LoadResult{std::nullopt, {Diagnostic{path, 0, 0, "", std::string("cannot read file: ") + std::strerror(errno)}}};
+  if (!in)
+    return LoadResult{std::nullopt,
+                      {Diagnostic{path, 0, 0, "", std::string("cannot read file: ") + std::strerror(errno)}}};
   std::ostringstream content;
   content << in.rdbuf();
   if (in.bad()) return LoadResult{std::nullopt, {Diagnostic{path, 0, 0, "", "cannot read file"}}};

@@ -41,8 +41,8 @@ namespace leasesim {
 
 struct Diagnostic {
   std::string file;
-  int line = 0;    // 1-based; 0 = unknown
-  int column = 0;  // 1-based; 0 = unknown
+  int line = 0;      // 1-based; 0 = unknown
+  int column = 0;    // 1-based; 0 = unknown
   std::string path;  // e.g. "spec.processes[1].config.renewDeadline"; "" = the file as a whole
   std::string message;
 

@@ -117,8 +117,10 @@ Json fault_json(const Scenario& s, const FaultSpec& f) {
 
 Json properties_json(const PropertySpec& p) {
   Json out{{"singleLeader", p.single_leader}, {"transitionsMatch", p.transitions_match}};
-  if (p.failover_within_auto) out["failoverWithin"] = "auto";
-  else if (p.failover_within) out["failoverWithin"] = format_duration(*p.failover_within);
+  if (p.failover_within_auto)
+    out["failoverWithin"] = "auto";
+  else if (p.failover_within)
+    out["failoverWithin"] = format_duration(*p.failover_within);
   if (p.eventually_leader) out["eventuallyLeader"] = format_duration(*p.eventually_leader);
   return out;
 }
@@ -129,8 +131,8 @@ Json scenario_json(const Scenario& s) {
   Json spec{{"seed", s.seed},
             {"duration", format_duration(s.duration)},
             {"startTime", exact_time(s.start_time)},
-            {"apiServer", Json{{"latency", latency_json(s.api_server.latency)},
-                               {"conflictCheck", s.api_server.conflict_check}}}};
+            {"apiServer",
+             Json{{"latency", latency_json(s.api_server.latency)}, {"conflictCheck", s.api_server.conflict_check}}}};
   spec["leases"] = Json::array();
   for (const InitialLease& lease : s.leases) spec["leases"].push_back(lease_json(s, lease));
   spec["processes"] = Json::array();
@@ -151,15 +153,14 @@ Json scenario_json(const Scenario& s) {
 // file the same way; yaml-cpp quotes whatever else a plain scalar cannot carry. The clock rate
 // is the one string written as a plain number, because it is one (kept as text for exactness).
 bool needs_quotes(const std::string& s, std::string_view key) {
-  static constexpr std::string_view kAmbiguous[] = {"~",   "null", "Null", "NULL", "true", "True", "TRUE",
-                                                    "false", "False", "FALSE", "yes", "Yes",  "YES",  "no",
-                                                    "No",  "NO",   "on",   "On",   "ON",   "off",  "Off",
-                                                    "OFF", "y",    "Y",    "n",    "N"};
+  static constexpr std::string_view kAmbiguous[] = {
+      "~",  "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES",
+      "no", "No",   "NO",   "on",   "On",   "ON",   "off",  "Off",   "OFF",   "y",     "Y",   "n",   "N"};
   if (s.empty()) return true;
   for (std::string_view word : kAmbiguous)
     if (s == word) return true;
-  const bool numeric = s.find_first_not_of("0123456789.eE+-") == std::string::npos &&
-                       s.find_first_of("0123456789") != std::string::npos;
+  const bool numeric =
+      s.find_first_not_of("0123456789.eE+-") == std::string::npos && s.find_first_of("0123456789") != std::string::npos;
   if (numeric) return key != "rate";
   const bool timestamp = s[0] >= '0' && s[0] <= '9' && s.find(':') != std::string::npos;
   return timestamp;
@@ -196,10 +197,18 @@ void emit(YAML::Emitter& out, const Json& j, std::string_view key, bool flow) {
       out << text;
       return;
     }
-    case Json::value_t::boolean: out << (j.get<bool>() ? "true" : "false"); return;
-    case Json::value_t::number_unsigned: out << j.get<uint64_t>(); return;
-    case Json::value_t::number_integer: out << j.get<int64_t>(); return;
-    default: out << YAML::Null; return;  // the tree holds no floats, nulls or binary values
+    case Json::value_t::boolean:
+      out << (j.get<bool>() ? "true" : "false");
+      return;
+    case Json::value_t::number_unsigned:
+      out << j.get<uint64_t>();
+      return;
+    case Json::value_t::number_integer:
+      out << j.get<int64_t>();
+      return;
+    default:  // the tree holds no floats, nulls or binary values
+      out << YAML::Null;
+      return;
   }
 }
 

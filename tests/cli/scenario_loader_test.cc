@@ -219,10 +219,10 @@ TEST(ScenarioLoader, JsonLoadsEqualToYaml) {
 }
 
 TEST(ScenarioLoader, DefaultsFollowTheSpecRules) {
-  const Scenario s = load_ok(with_spec(
-      "  processes:\n"
-      "    - {name: t, model: tutorial-elector, lease: default/l}\n"
-      "    - {name: g, model: client-go-elector, lease: kube-system/other}\n"));
+  const Scenario s =
+      load_ok(with_spec("  processes:\n"
+                        "    - {name: t, model: tutorial-elector, lease: default/l}\n"
+                        "    - {name: g, model: client-go-elector, lease: kube-system/other}\n"));
   const Scenario defaults;
   EXPECT_EQ(s.seed, 1u);
   EXPECT_EQ(s.duration, minutes(2));
@@ -260,8 +260,9 @@ TEST(ScenarioLoader, ModelConfigsPresetsAndClock) {
       "      clock: {rate: 0.999999999}\n"));
   ASSERT_EQ(s.processes.size(), 2u);
   const ProcessSpec& sched = s.processes[0];
-  EXPECT_EQ(sched.model,
-            (ModelConfig{ClientGoConfig{seconds(15), seconds(10), seconds(3), true, seconds(4), "kube-scheduler", true}}));
+  EXPECT_EQ(
+      sched.model,
+      (ModelConfig{ClientGoConfig{seconds(15), seconds(10), seconds(3), true, seconds(4), "kube-scheduler", true}}));
   EXPECT_EQ(sched.quiesce, milliseconds(1500));
   EXPECT_EQ(sched.clock, (ClockSpec{milliseconds(-250), 1000100000}));
   EXPECT_EQ(sched.start, seconds(5));
@@ -272,12 +273,12 @@ TEST(ScenarioLoader, ModelConfigsPresetsAndClock) {
 }
 
 TEST(ScenarioLoader, CountExpandsNamesAndSharesAGivenIdentity) {
-  const Scenario s = load_ok(with_spec(
-      "  processes:\n"
-      "    - {name: w, count: 3, model: tutorial-elector, lease: default/l}\n"
-      "    - {name: twin, count: 2, identity: same-pod, model: tutorial-elector, lease: default/l}\n"
-      "  faults:\n"
-      "    - {at: 1s, type: crash, target: twin-1}\n"));
+  const Scenario s =
+      load_ok(with_spec("  processes:\n"
+                        "    - {name: w, count: 3, model: tutorial-elector, lease: default/l}\n"
+                        "    - {name: twin, count: 2, identity: same-pod, model: tutorial-elector, lease: default/l}\n"
+                        "  faults:\n"
+                        "    - {at: 1s, type: crash, target: twin-1}\n"));
   ASSERT_EQ(s.processes.size(), 5u);
   Strings names, identities;
   for (const ProcessSpec& p : s.processes) {
@@ -291,12 +292,12 @@ TEST(ScenarioLoader, CountExpandsNamesAndSharesAGivenIdentity) {
 
 TEST(ScenarioLoader, CountOfTenThousandLoadsQuickly) {
   const auto start = std::chrono::steady_clock::now();
-  const Scenario s = load_ok(with_spec(
-      "  processes:\n"
-      "    - {name: n, count: 10000, model: client-go-elector, lease: kube-node-lease/n}\n"
-      "    - {name: m, count: 10000, model: tutorial-elector, lease: default/l}\n"
-      "  faults:\n"
-      "    - {at: 1s, type: crash, target: m-9999}\n"));
+  const Scenario s =
+      load_ok(with_spec("  processes:\n"
+                        "    - {name: n, count: 10000, model: client-go-elector, lease: kube-node-lease/n}\n"
+                        "    - {name: m, count: 10000, model: tutorial-elector, lease: default/l}\n"
+                        "  faults:\n"
+                        "    - {at: 1s, type: crash, target: m-9999}\n"));
   const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_EQ(s.processes.size(), 20000u);
   EXPECT_EQ(s.processes[9999].name, "n-9999");
@@ -334,7 +335,8 @@ TEST(ScenarioLoader, PastedKubectlLeaseLoads) {
       spec: {holderIdentity: "", strategy: OldestEmulationVersion, preferredHolder: x, renewTime: null}
     - {apiVersion: coordination.k8s.io/v1, kind: Lease, metadata: {name: no-spec}}
 )") + std::string(kOneProcess));
-  EXPECT_EQ(s.lease_keys, (Strings{"kube-system/kube-controller-manager", "default/bare", "default/no-spec", "default/l"}));
+  EXPECT_EQ(s.lease_keys,
+            (Strings{"kube-system/kube-controller-manager", "default/bare", "default/no-spec", "default/l"}));
   ASSERT_EQ(s.leases.size(), 3u);
   const InitialLease& kcm = s.leases[0];
   EXPECT_EQ(kcm.labels, (Labels{{"app", "demo"}, {"tier", "1"}}));
@@ -356,10 +358,11 @@ TEST(ScenarioLoader, PastedKubectlLeaseLoads) {
 }
 
 TEST(ScenarioLoader, PropertiesExpectAndBounds) {
-  const Scenario s = load_ok(with_spec(std::string(kOneProcess) +
-                                       "  properties: {singleLeader: false, failoverWithin: auto, eventuallyLeader: 1m}\n"
-                                       "  expect: {violated: [transitionsMatch, eventuallyLeader, transitionsMatch]}\n"
-                                       "  bounds: {maxEvents: 5000}\n"));
+  const Scenario s =
+      load_ok(with_spec(std::string(kOneProcess) +
+                        "  properties: {singleLeader: false, failoverWithin: auto, eventuallyLeader: 1m}\n"
+                        "  expect: {violated: [transitionsMatch, eventuallyLeader, transitionsMatch]}\n"
+                        "  bounds: {maxEvents: 5000}\n"));
   EXPECT_EQ(s.properties, (PropertySpec{false, true, std::nullopt, true, minutes(1)}));
   EXPECT_TRUE(s.expect.present);
   EXPECT_EQ(s.expect.violated, (Strings{"eventuallyLeader", "transitionsMatch"}));  // sorted, unique
@@ -470,15 +473,18 @@ TEST(ScenarioLoaderErrors, MissingRequiredFields) {
 }
 
 TEST(ScenarioLoaderErrors, WrongApiVersionAndKind) {
-  EXPECT_EQ(errors_of("apiVersion: leasesim/v1\nkind: Scenario\nmetadata: {name: t}\nspec:\n" + std::string(kOneProcess)),
-            Strings{"t.yaml:1:13: apiVersion: expected \"leasesim/v1alpha1\", got \"leasesim/v1\""});
-  EXPECT_EQ(errors_of("apiVersion: leasesim/v1alpha1\nkind: Lease\nmetadata: {name: t}\nspec:\n" + std::string(kOneProcess)),
-            Strings{"t.yaml:2:7: kind: expected \"Scenario\", got \"Lease\""});
+  EXPECT_EQ(
+      errors_of("apiVersion: leasesim/v1\nkind: Scenario\nmetadata: {name: t}\nspec:\n" + std::string(kOneProcess)),
+      Strings{"t.yaml:1:13: apiVersion: expected \"leasesim/v1alpha1\", got \"leasesim/v1\""});
+  EXPECT_EQ(
+      errors_of("apiVersion: leasesim/v1alpha1\nkind: Lease\nmetadata: {name: t}\nspec:\n" + std::string(kOneProcess)),
+      Strings{"t.yaml:2:7: kind: expected \"Scenario\", got \"Lease\""});
 }
 
 TEST(ScenarioLoaderErrors, BareNumberDuration) {
-  EXPECT_EQ(errors_of(with_spec("  duration: 120\n" + std::string(kOneProcess))),
-            Strings{"t.yaml:5:13: spec.duration: duration \"120\" has no unit; write e.g. 120s (units: ns us ms s m h)"});
+  EXPECT_EQ(
+      errors_of(with_spec("  duration: 120\n" + std::string(kOneProcess))),
+      Strings{"t.yaml:5:13: spec.duration: duration \"120\" has no unit; write e.g. 120s (units: ns us ms s m h)"});
 }
 
 TEST(ScenarioLoaderErrors, NegativeDurationWhereNotAllowed) {
@@ -490,18 +496,19 @@ TEST(ScenarioLoaderErrors, NegativeDurationWhereNotAllowed) {
 }
 
 TEST(ScenarioLoaderErrors, WrongNodeTypes) {
-  EXPECT_EQ(errors_of(with_spec("  seed: -3\n"
-                                "  duration: {s: 1}\n"
-                                "  apiServer: {conflictCheck: \"true\", latency: [1ms]}\n"
-                                "  processes: {name: a}\n"
-                                "  faults:\n"
-                                "  properties: {singleLeader: yes}\n")),
-            (Strings{"t.yaml:5:9: spec.seed: expected an unsigned 64-bit integer, got \"-3\"",
-                     "t.yaml:6:13: spec.duration: expected a duration string such as 15s, got a mapping",
-                     "t.yaml:7:30: spec.apiServer.conflictCheck: expected a boolean (true or false), got the string \"true\"",
-                     "t.yaml:7:47: spec.apiServer.latency: expected a mapping, got a list",
-                     "t.yaml:8:14: spec.processes: expected a list, got a mapping",
-                     "t.yaml:10:30: spec.properties.singleLeader: expected a boolean (true or false), got \"yes\""}));
+  EXPECT_EQ(
+      errors_of(with_spec("  seed: -3\n"
+                          "  duration: {s: 1}\n"
+                          "  apiServer: {conflictCheck: \"true\", latency: [1ms]}\n"
+                          "  processes: {name: a}\n"
+                          "  faults:\n"
+                          "  properties: {singleLeader: yes}\n")),
+      (Strings{"t.yaml:5:9: spec.seed: expected an unsigned 64-bit integer, got \"-3\"",
+               "t.yaml:6:13: spec.duration: expected a duration string such as 15s, got a mapping",
+               "t.yaml:7:30: spec.apiServer.conflictCheck: expected a boolean (true or false), got the string \"true\"",
+               "t.yaml:7:47: spec.apiServer.latency: expected a mapping, got a list",
+               "t.yaml:8:14: spec.processes: expected a list, got a mapping",
+               "t.yaml:10:30: spec.properties.singleLeader: expected a boolean (true or false), got \"yes\""}));
 }
 
 TEST(ScenarioLoaderErrors, LatencyRange) {
@@ -531,12 +538,11 @@ TEST(ScenarioLoaderErrors, LeaderTargetOnRestart) {
 }
 
 TEST(ScenarioLoaderErrors, FieldsThatDoNotApplyToTheFaultType) {
-  EXPECT_EQ(errors_of(with_spec(std::string(kOneProcess) +
-                                "  faults:\n"
-                                "    - {at: 1s, for: 5s, type: crash, target: a}\n"
-                                "    - {at: 2s, type: apiServerOutage, target: a, by: 1s}\n"
-                                "    - {at: 3s, type: clockJump, target: a}\n"
-                                "    - {at: 3s, type: pause}\n")),
+  EXPECT_EQ(errors_of(with_spec(std::string(kOneProcess) + "  faults:\n"
+                                                           "    - {at: 1s, for: 5s, type: crash, target: a}\n"
+                                                           "    - {at: 2s, type: apiServerOutage, target: a, by: 1s}\n"
+                                                           "    - {at: 3s, type: clockJump, target: a}\n"
+                                                           "    - {at: 3s, type: pause}\n")),
             (Strings{"t.yaml:8:16: spec.faults[0].for: field \"for\" is not allowed for fault type \"crash\" (only "
                      "pause, partition, apiServerOutage and apiServerSlow take it)",
                      "t.yaml:9:39: spec.faults[1].target: field \"target\" is not allowed for fault type "
@@ -571,22 +577,23 @@ TEST(ScenarioLoaderErrors, DuplicateProcessNames) {
 }
 
 TEST(ScenarioLoaderErrors, InvalidAndReservedProcessNames) {
-  EXPECT_EQ(errors_of(with_spec("  processes:\n"
-                                "    - {name: Web_1, model: tutorial-elector, lease: default/l}\n"
-                                "    - {name: leader, model: tutorial-elector, lease: default/l, identity: \"\"}\n"
-                                "    - {name: c, model: tutorial-elector, lease: default/l, count: 0}\n"
-                                "    - {name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, count: 10,\n"
-                                "       model: tutorial-elector, lease: default/l}\n")),
-            (Strings{"t.yaml:6:14: spec.processes[0].name: invalid process name \"Web_1\": use lowercase letters, "
-                     "digits and '-', starting and ending with a letter or digit, at most 63 characters",
-                     "t.yaml:7:14: spec.processes[1].name: process name \"leader\" is reserved: fault targets use it "
-                     "for the acting leader",
-                     "t.yaml:7:75: spec.processes[1].identity: identity must not be empty",
-                     "t.yaml:8:67: spec.processes[2].count: must be between 1 and 100000, got 0",
-                     "t.yaml:9:14: spec.processes[3].name: invalid process name "
-                     "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-9\" after count expansion: use "
-                     "lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 "
-                     "characters"}));
+  EXPECT_EQ(
+      errors_of(with_spec("  processes:\n"
+                          "    - {name: Web_1, model: tutorial-elector, lease: default/l}\n"
+                          "    - {name: leader, model: tutorial-elector, lease: default/l, identity: \"\"}\n"
+                          "    - {name: c, model: tutorial-elector, lease: default/l, count: 0}\n"
+                          "    - {name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, count: 10,\n"
+                          "       model: tutorial-elector, lease: default/l}\n")),
+      (Strings{"t.yaml:6:14: spec.processes[0].name: invalid process name \"Web_1\": use lowercase letters, "
+               "digits and '-', starting and ending with a letter or digit, at most 63 characters",
+               "t.yaml:7:14: spec.processes[1].name: process name \"leader\" is reserved: fault targets use it "
+               "for the acting leader",
+               "t.yaml:7:75: spec.processes[1].identity: identity must not be empty",
+               "t.yaml:8:67: spec.processes[2].count: must be between 1 and 100000, got 0",
+               "t.yaml:9:14: spec.processes[3].name: invalid process name "
+               "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-9\" after count expansion: use "
+               "lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 "
+               "characters"}));
 }
 
 TEST(ScenarioLoaderErrors, UnknownAndUnimplementedModels) {
@@ -643,25 +650,25 @@ TEST(ScenarioLoaderErrors, TutorialValidationAndConfigFieldsOfTheOtherModel) {
 }
 
 TEST(ScenarioLoaderErrors, BadRate) {
-  EXPECT_EQ(errors_of(with_spec("  processes:\n"
-                                "    - {name: a, model: tutorial-elector, lease: default/l, clock: {rate: 1e-3}}\n"
-                                "    - {name: b, model: tutorial-elector, lease: default/l, clock: {rate: 0.0}}\n"
-                                "    - {name: c, model: tutorial-elector, lease: default/l, clock: {rate: -1}}\n"
-                                "    - {name: d, model: tutorial-elector, lease: default/l, clock: {rate: 1.0000000001}}\n")),
-            (Strings{"t.yaml:6:74: spec.processes[0].clock.rate: rate \"1e-3\" is not a decimal number; write e.g. "
-                     "1.0, or 1.0001 for a clock 100 ppm fast",
-                     "t.yaml:7:74: spec.processes[1].clock.rate: rate \"0.0\" must be greater than 0",
-                     "t.yaml:8:74: spec.processes[2].clock.rate: rate \"-1\" must be greater than 0",
-                     "t.yaml:9:74: spec.processes[3].clock.rate: rate \"1.0000000001\" has more than 9 decimal places "
-                     "(rates are exact to one part per billion)"}));
+  EXPECT_EQ(
+      errors_of(with_spec("  processes:\n"
+                          "    - {name: a, model: tutorial-elector, lease: default/l, clock: {rate: 1e-3}}\n"
+                          "    - {name: b, model: tutorial-elector, lease: default/l, clock: {rate: 0.0}}\n"
+                          "    - {name: c, model: tutorial-elector, lease: default/l, clock: {rate: -1}}\n"
+                          "    - {name: d, model: tutorial-elector, lease: default/l, clock: {rate: 1.0000000001}}\n")),
+      (Strings{"t.yaml:6:74: spec.processes[0].clock.rate: rate \"1e-3\" is not a decimal number; write e.g. "
+               "1.0, or 1.0001 for a clock 100 ppm fast",
+               "t.yaml:7:74: spec.processes[1].clock.rate: rate \"0.0\" must be greater than 0",
+               "t.yaml:8:74: spec.processes[2].clock.rate: rate \"-1\" must be greater than 0",
+               "t.yaml:9:74: spec.processes[3].clock.rate: rate \"1.0000000001\" has more than 9 decimal places "
+               "(rates are exact to one part per billion)"}));
 }
 
 TEST(ScenarioLoaderErrors, EventuallyLeaderHorizonTooShort) {
-  EXPECT_EQ(errors_of(with_spec(std::string(kOneProcess) +
-                                "  faults:\n"
-                                "    - {at: 100s, for: 10s, type: pause, target: a}\n"
-                                "    - {at: 105s, type: crash, target: a}\n"
-                                "  properties: {eventuallyLeader: 30s}\n")),
+  EXPECT_EQ(errors_of(with_spec(std::string(kOneProcess) + "  faults:\n"
+                                                           "    - {at: 100s, for: 10s, type: pause, target: a}\n"
+                                                           "    - {at: 105s, type: crash, target: a}\n"
+                                                           "  properties: {eventuallyLeader: 30s}\n")),
             Strings{"t.yaml:10:34: spec.properties.eventuallyLeader: eventuallyLeader 30s does not fit in the run: "
                     "counting from the end of the last fault (110s), it needs the run to last until 140s, but "
                     "spec.duration is 2m; "
@@ -693,7 +700,8 @@ TEST(ScenarioLoaderErrors, ExpectNamesKnownEnabledProperties) {
 }
 
 TEST(ScenarioLoaderErrors, LeaseObjects) {
-  EXPECT_EQ(errors_of(with_spec(R"(  leases:
+  EXPECT_EQ(
+      errors_of(with_spec(R"(  leases:
     - apiVersion: coordination.k8s.io/v1beta1
       kind: Lease
       metadata: {name: x, finalizers: []}
@@ -702,19 +710,19 @@ TEST(ScenarioLoaderErrors, LeaseObjects) {
     - {apiVersion: coordination.k8s.io/v1, kind: Lease, metadata: {name: dup, namespace: default}}
     - {apiVersion: coordination.k8s.io/v1, kind: Lease, metadata: {name: Bad_Name}}
 )") + std::string(kOneProcess)),
-            (Strings{"t.yaml:6:19: spec.leases[0].apiVersion: expected \"coordination.k8s.io/v1\", got "
-                     "\"coordination.k8s.io/v1beta1\"",
-                     "t.yaml:8:27: spec.leases[0].metadata.finalizers: unknown field \"finalizers\"",
-                     "t.yaml:9:36: spec.leases[0].spec.leaseDurationSeconds: must be greater than 0",
-                     "t.yaml:9:57: spec.leases[0].spec.leaseTransitions: must be greater than or equal to 0",
-                     "t.yaml:9:78: spec.leases[0].spec.preferredHolder: may only be specified if `strategy` is defined",
-                     "t.yaml:9:92: spec.leases[0].spec.renewTime: expected an RFC 3339 time such as "
-                     "\"2026-01-01T00:00:00Z\", got \"yesterday\"",
-                     "t.yaml:9:103: spec.leases[0].spec.holder: unknown field \"holder\"",
-                     "t.yaml:11:7: spec.leases[2]: duplicate lease \"default/dup\" (also defined at spec.leases[1])",
-                     "t.yaml:12:74: spec.leases[3].metadata.name: invalid Lease name \"Bad_Name\": a lowercase RFC 1123 "
-                     "subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end "
-                     "with an alphanumeric character"}));
+      (Strings{"t.yaml:6:19: spec.leases[0].apiVersion: expected \"coordination.k8s.io/v1\", got "
+               "\"coordination.k8s.io/v1beta1\"",
+               "t.yaml:8:27: spec.leases[0].metadata.finalizers: unknown field \"finalizers\"",
+               "t.yaml:9:36: spec.leases[0].spec.leaseDurationSeconds: must be greater than 0",
+               "t.yaml:9:57: spec.leases[0].spec.leaseTransitions: must be greater than or equal to 0",
+               "t.yaml:9:78: spec.leases[0].spec.preferredHolder: may only be specified if `strategy` is defined",
+               "t.yaml:9:92: spec.leases[0].spec.renewTime: expected an RFC 3339 time such as "
+               "\"2026-01-01T00:00:00Z\", got \"yesterday\"",
+               "t.yaml:9:103: spec.leases[0].spec.holder: unknown field \"holder\"",
+               "t.yaml:11:7: spec.leases[2]: duplicate lease \"default/dup\" (also defined at spec.leases[1])",
+               "t.yaml:12:74: spec.leases[3].metadata.name: invalid Lease name \"Bad_Name\": a lowercase RFC 1123 "
+               "subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end "
+               "with an alphanumeric character"}));
 }
 
 TEST(ScenarioLoaderErrors, TimesOutsideTheNanosecondRange) {
@@ -728,23 +736,25 @@ TEST(ScenarioLoaderErrors, DuplicateKeys) {
 }
 
 TEST(ScenarioLoaderErrors, JsonPositionsAndBlockYamlInAJsonFile) {
-  EXPECT_EQ(errors_of("{\"apiVersion\": \"leasesim/v1alpha1\", \"kind\": \"Scenario\",\n"
-                      " \"metadata\": {\"name\": \"t\"},\n"
-                      " \"spec\": {\"duration\": 120, \"processes\": []}}\n",
-                      "t.json"),
-            (Strings{"t.json:3:23: spec.duration: duration \"120\" has no unit; write e.g. 120s (units: ns us ms s m h)",
-                     "t.json:3:41: spec.processes: at least one process is required"}));
+  EXPECT_EQ(
+      errors_of("{\"apiVersion\": \"leasesim/v1alpha1\", \"kind\": \"Scenario\",\n"
+                " \"metadata\": {\"name\": \"t\"},\n"
+                " \"spec\": {\"duration\": 120, \"processes\": []}}\n",
+                "t.json"),
+      (Strings{"t.json:3:23: spec.duration: duration \"120\" has no unit; write e.g. 120s (units: ns us ms s m h)",
+               "t.json:3:41: spec.processes: at least one process is required"}));
   EXPECT_EQ(errors_of(with_spec(kOneProcess), "t.json"),
             Strings{"t.json:1:1: file ends in .json but is not JSON (it reads as block-style YAML)"});
 }
 
 TEST(ScenarioLoaderErrors, AllProblemsAreReportedInFileOrder) {
-  const Strings errors = errors_of(with_spec("  duration: 10\n"
-                                             "  seed: x\n"
-                                             "  processes:\n"
-                                             "    - {name: a, model: nope, lease: default/l}\n"
-                                             "  faults: [{at: 1s, type: crash, target: b}]\n"
-                                             "  bogus: 1\n"));
+  const Strings errors =
+      errors_of(with_spec("  duration: 10\n"
+                          "  seed: x\n"
+                          "  processes:\n"
+                          "    - {name: a, model: nope, lease: default/l}\n"
+                          "  faults: [{at: 1s, type: crash, target: b}]\n"
+                          "  bogus: 1\n"));
   ASSERT_EQ(errors.size(), 5u);
   EXPECT_EQ(errors[0].substr(0, 26), "t.yaml:5:13: spec.duration");
   EXPECT_EQ(errors[1].substr(0, 21), "t.yaml:6:9: spec.seed");
