@@ -180,6 +180,8 @@ std::optional<WallInstant> parse_rfc3339(std::string_view s) {
       !parse_digits(s, 14, 2, &mi) || s[16] != ':' || !parse_digits(s, 17, 2, &se))
     return std::nullopt;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return std::nullopt;
+  // int64 nanoseconds since the epoch cover 1678-2261; refuse what would overflow.
+  if (y < 1678 || y > 2261) return std::nullopt;
   size_t i = 19;
   int64_t frac_ns = 0;
   if (i < s.size() && s[i] == '.') {

@@ -70,3 +70,13 @@ TEST(Truncation, MicrosAndSeconds) {
 
 }  // namespace
 }  // namespace leasesim
+
+namespace leasesim {
+namespace {
+TEST(Rfc3339, RefusesYearsOutsideTheInt64NanosecondRange) {
+  EXPECT_FALSE(parse_rfc3339("1600-01-01T00:00:00Z"));
+  EXPECT_FALSE(parse_rfc3339("9999-12-31T23:59:59Z"));
+  EXPECT_TRUE(parse_rfc3339("2261-01-01T00:00:00Z"));
+}
+}  // namespace
+}  // namespace leasesim
