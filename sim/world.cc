@@ -524,12 +524,12 @@ void World::on_client_timeout(const Event& e, Chooser& chooser, Trace* trace) {
   react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) { model.on_response(response, now, out); });
 }
 
-std::optional<uint32_t> World::acting_leader(LeaseId lease) const {
+std::optional<uint32_t> World::earliest_acting(std::optional<LeaseId> lease) const {
   std::optional<uint32_t> best;
   TrueInstant best_start;
   for (uint32_t p = 0; p < procs_.size(); ++p) {
     const ProcessRuntime& pr = procs_[p];
-    if (!pr.acting || scenario_->processes[p].lease != lease) continue;
+    if (!pr.acting || (lease && scenario_->processes[p].lease != *lease)) continue;
     const TrueInstant start = history_.leaderships[pr.leadership_index].start;
     if (!best || start < best_start) {
       best = p;
@@ -539,25 +539,16 @@ std::optional<uint32_t> World::acting_leader(LeaseId lease) const {
   return best;
 }
 
+std::optional<uint32_t> World::acting_leader(LeaseId lease) const { return earliest_acting(lease); }
+
 std::optional<uint32_t> World::resolve_target(const FaultTarget& target) const {
   switch (target.kind) {
     case FaultTarget::Kind::None: return std::nullopt;
     case FaultTarget::Kind::Process: return target.process;
-    case FaultTarget::Kind::Leader: {
+    case FaultTarget::Kind::Leader:
       // "leader" = the acting leader at this instant; with several leases, the one that has
       // led the longest.
-      std::optional<uint32_t> best;
-      TrueInstant best_start;
-      for (uint32_t p = 0; p < procs_.size(); ++p) {
-        if (!procs_[p].acting) continue;
-        const TrueInstant start = history_.leaderships[procs_[p].leadership_index].start;
-        if (!best || start < best_start) {
-          best = p;
-          best_start = start;
-        }
-      }
-      return best;
-    }
+      return earliest_acting(std::nullopt);
   }
   return std::nullopt;
 }

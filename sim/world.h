@@ -139,6 +139,8 @@ class World {
   void fault_end(uint32_t index, Trace* trace);
   void trace_fault(const FaultRecord& record, Trace* trace);
   std::optional<uint32_t> resolve_target(const FaultTarget& target) const;
+  // The acting process that started leading first (of one lease, or of any).
+  std::optional<uint32_t> earliest_acting(std::optional<LeaseId> lease) const;
 
   std::shared_ptr<const Scenario> scenario_;
   TrueInstant now_{};
