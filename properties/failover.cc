@@ -21,6 +21,12 @@ const Leadership* next_start(const History& history, LeaseId lease, TrueInstant 
   return best;
 }
 
+bool other_acting_at(const History& history, uint32_t proc, LeaseId lease, TrueInstant t) {
+  for (const Leadership& l : history.leaderships)
+    if (l.proc != proc && l.lease == lease && l.start <= t && (!l.end || *l.end > t)) return true;
+  return false;
+}
+
 bool wrote_between(const History& history, uint32_t proc, LeaseId lease, TrueInstant after, TrueInstant before) {
   for (const LeaseWrite& w : history.writes)
     if (w.proc == proc && w.lease == lease && !w.late && w.t > after && w.t < before) return true;
@@ -41,6 +47,8 @@ std::vector<FailoverEpisode> failover_episodes(const Scenario& scenario, const H
       if (busy_until[lease] && *busy_until[lease] > record.t) continue;
       const Leadership* current = open_at(history, proc, lease, record.t);
       if (!current) continue;
+      // The lease still has a leader when another process acts at that instant: no failover.
+      if (other_acting_at(history, proc, lease, record.t)) continue;
       const Leadership* next = next_start(history, lease, record.t, current);
       std::optional<TrueInstant> loss = current->end;
       if (next && (!loss || next->start < *loss)) loss = next->start;

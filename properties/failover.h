@@ -5,7 +5,8 @@
 // process; an API server outage or slowdown hits every acting leader) and that makes it lose
 // the lease: it stops acting, or another process starts leading, before it writes the lease
 // successfully again after the fault's window. The episode ends when any process next starts
-// leading the lease. Reported: fault-to-new-leader time and the leaderless gap (0 when the new
+// leading the lease. A fault that hits an old leader while another process already acts for
+// the lease opens no episode: the lease never lost its leader. Reported: fault-to-new-leader time and the leaderless gap (0 when the new
 // leader started before the old one stopped). One episode per lease at a time: a fault that
 // strikes during an open episode does not open another.
 // failoverWithin(bound) is violated by an episode whose new leader came later than the bound,

@@ -133,7 +133,7 @@ json summary_json(const RunResult& run) {
                          {"model", model_name(spec.model)},
                          {"lease", s.lease_keys[spec.lease]},
                          {"status", proc_status_name(w.process(p).status)},
-                         {"incarnations", w.process(p).incarnation}});
+                         {"starts", w.process(p).starts}});
   }
   out["processes"] = procs;
   out["reproduce"] = reproduce_command(run);

@@ -191,6 +191,8 @@ void World::dispatch(const Event& e, Chooser& chooser, Trace* trace) {
       if (!pr.quiescing || pr.quiesce_generation != e.b) return;
       if (defer_if_paused(e)) return;
       end_leadership(e.proc, now_, pr.quiesce_cause, trace);
+      if (pr.exit_after_quiesce && pr.incarnation == e.incarnation) crash_process(e.proc, *pr.exit_after_quiesce, trace);
+      pr.exit_after_quiesce.reset();
       return;
     }
   }
@@ -301,6 +303,13 @@ void World::apply_note(uint32_t p, const Note& note, Trace* trace) {
       if (trace) trace->line(now_, "process").str("proc", spec.name).str("state", "exited").end();
       return;
     case NoteKind::Crashed:
+      // A process that exits on its own (exit(1) in OnStoppedLeading) while its work still winds
+      // down exits only when that work has stopped: shutdown hooks that block the exit are what
+      // `quiesce` models (cilium #42920).
+      if (pr.quiescing) {
+        pr.exit_after_quiesce = note.detail.empty() ? "exited" : note.detail;
+        return;
+      }
       crash_process(p, note.detail.empty() ? "exited" : note.detail, trace);
       return;
   }
@@ -353,6 +362,8 @@ void World::start_process(uint32_t p, Chooser& chooser, Trace* trace) {
   ProcessRuntime& pr = procs_[p];
   const ProcessSpec& spec = scenario_->processes[p];
   ++pr.incarnation;
+  ++pr.starts;
+  pr.exit_after_quiesce.reset();
   pr.status = ProcStatus::Running;
   pr.timer_generation.clear();
   pr.model = make_model(spec.model, spec.identity, spec.lease);

@@ -57,7 +57,8 @@ struct ProcessRuntime {
   std::optional<ModelState> model;  // present while Running or Stopping
   ProcessClock clock;
   ProcStatus status = ProcStatus::NotStarted;
-  uint32_t incarnation = 0;
+  uint32_t incarnation = 0;  // bumped at every start and crash, so stale events can be told apart
+  uint32_t starts = 0;       // how many times the process started (1 + restarts)
   uint32_t pause_depth = 0;
   std::vector<uint32_t> timer_generation;  // by TimerId
   std::vector<Event> deferred;             // held while paused
@@ -66,6 +67,7 @@ struct ProcessRuntime {
   bool quiescing = false;
   uint32_t quiesce_generation = 0;
   std::string quiesce_cause;
+  std::optional<std::string> exit_after_quiesce;  // the model exited while its work wound down
   TrueInstant quiesce_from;
   size_t leadership_index = 0;  // into History::leaderships while acting
 

@@ -234,3 +234,31 @@ TEST(FailoverWithin, OnlyTheRequestedLeaseIsJudged) {
 
 }  // namespace
 }  // namespace leasesim
+
+namespace leasesim {
+namespace {
+using namespace testing_history;
+
+TEST(FailoverEpisodes, FaultOnAnOldLeaderWhileAnotherLeadsOpensNoEpisode) {
+  // a still acts (wedged) while b already leads since 20s; a crash of a at 30s leaves b leading,
+  // so the lease never lost its leader (regression: this used to open an endless episode).
+  Scenario s = scenario_with(2);
+  const uint32_t crash = add_fault(s, FaultType::Crash, sec(30), std::nullopt, 0);
+  History h;
+  h.leaderships = {lead(0, sec(1), sec(30), 0, "crash"), lead(1, sec(20), std::nullopt)};
+  h.faults = {struck(crash, sec(30), 0, {{0, 0}})};
+  EXPECT_TRUE(failover_episodes(s, h).empty());
+}
+
+TEST(FailoverEpisodes, FaultOnTheOnlyLeaderStillOpensAnEpisode) {
+  // The twin: same crash, but b starts only after it.
+  Scenario s = scenario_with(2);
+  const uint32_t crash = add_fault(s, FaultType::Crash, sec(30), std::nullopt, 0);
+  History h;
+  h.leaderships = {lead(0, sec(1), sec(30), 0, "crash"), lead(1, sec(45), std::nullopt)};
+  h.faults = {struck(crash, sec(30), 0, {{0, 0}})};
+  ASSERT_EQ(failover_episodes(s, h).size(), 1u);
+}
+
+}  // namespace
+}  // namespace leasesim

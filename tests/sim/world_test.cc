@@ -1030,3 +1030,39 @@ TEST(WorldGolden, FirstLinesAndHashOfATinyScenarioWithSeedOne) {
 
 }  // namespace
 }  // namespace leasesim
+
+namespace leasesim {
+namespace {
+
+// A client-go leader that loses its lease exits (exit(1) in OnStoppedLeading); with `quiesce`
+// its work winds down first and the exit waits for it (shutdown hooks block the exit: cilium
+// #42920). Without quiesce the exit is immediate. Regression: the exit used to cut quiesce short.
+Ran lost_leader_with_quiesce(Duration quiesce) {
+  auto s = make_scenario(seconds(60));
+  ProcessSpec p;
+  p.name = "a";
+  p.identity = "a";
+  p.model = ClientGoConfig{};
+  p.lease = s->lease_id(kLeaseKey);
+  p.quiesce = quiesce;
+  s->processes.push_back(p);
+  add_fault(*s, FaultType::Partition, seconds(5), process_target(0));  // a loses the lease
+  return run_world(s);
+}
+
+TEST(WorldQuiesce, ExitAfterLostLeadershipWaitsForQuiesce) {
+  const Ran quick = lost_leader_with_quiesce(Duration(0));
+  const Ran slow = lost_leader_with_quiesce(seconds(15));
+  ASSERT_EQ(quick.world.history().leaderships.size(), 1u);
+  ASSERT_EQ(slow.world.history().leaderships.size(), 1u);
+  const auto& l_quick = quick.world.history().leaderships[0];
+  const auto& l_slow = slow.world.history().leaderships[0];
+  ASSERT_TRUE(l_quick.end && l_slow.end);
+  EXPECT_EQ(*l_slow.end - *l_quick.end, seconds(15));
+  EXPECT_EQ(quick.world.process(0).status, ProcStatus::Crashed);
+  EXPECT_EQ(slow.world.process(0).status, ProcStatus::Crashed);
+  EXPECT_EQ(slow.world.process(0).starts, 1u);
+}
+
+}  // namespace
+}  // namespace leasesim
