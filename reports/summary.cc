@@ -3,6 +3,8 @@
 
 #include <sstream>
 
+#include "properties/analytic.h"
+
 namespace leasesim {
 namespace {
 
@@ -23,6 +25,16 @@ json violation_json(const Scenario& s, const Violation& v) {
   out["message"] = v.message;
   return out;
 }
+
+std::optional<Duration> worst_fault_to_leader(const Evaluation& ev) {
+  std::optional<Duration> worst;
+  for (const FailoverEpisode& e : ev.failovers)
+    if (auto d = e.fault_to_leader(); d && (!worst || *d > *worst)) worst = d;
+  return worst;
+}
+
+// A ratio kept in parts per billion, as an exact decimal ("1.25").
+std::string ratio_text(int64_t ppb) { return format_seconds(ppb); }
 
 }  // namespace
 
@@ -125,6 +137,22 @@ json summary_json(const RunResult& run) {
   }
   out["api"] = api;
 
+  // client-go spec section 5, for the scenario's configs, clock rates and latency range.
+  if (const std::optional<AnalyticBounds> b = analytic_bounds(s)) {
+    const std::optional<Duration> worst = worst_fault_to_leader(ev);
+    out["analytic"] = json{{"crashToLeaderMax", secs(b->crash_to_leader_max.ns)},
+                           {"stopToLeaderMax", secs(b->stop_to_leader_max.ns)},
+                           {"safetyMargin", secs(b->safety_margin.ns)},
+                           {"rateRatioLimit", static_cast<double>(b->rate_ratio_limit_ppb) / 1e9},
+                           {"rateRatio", static_cast<double>(b->rate_ratio_ppb) / 1e9},
+                           {"noOverlapExpected", b->no_overlap},
+                           {"releaseVoidsSafety", b->release_voids_safety},
+                           {"assumesNoRequestTimeouts", b->assumes_no_request_timeouts},
+                           {"measuredFaultToLeaderMax", dur_or_null(worst)}};
+  } else {
+    out["analytic"] = nullptr;
+  }
+
   json procs = json::array();
   for (uint32_t p = 0; p < w.process_count(); ++p) {
     const ProcessSpec& spec = s.processes[p];
@@ -185,6 +213,16 @@ std::string summary_text(const RunResult& run) {
         o << "no new leader by the end of the run\n";
       }
     }
+  }
+  if (const std::optional<AnalyticBounds> b = analytic_bounds(s)) {
+    const std::optional<Duration> worst = worst_fault_to_leader(ev);
+    o << "\nanalytic (client-go spec 5)\n  failover   <= " << format_duration(b->crash_to_leader_max) << " after a crash, <= "
+      << format_duration(b->stop_to_leader_max) << " after a stop; measured worst here: "
+      << (worst ? format_duration(*worst) : std::string("no failover")) << "\n  safety     margin "
+      << format_duration(b->safety_margin) << "; clock-rate ratio " << ratio_text(b->rate_ratio_ppb)
+      << " vs tolerated < " << ratio_text(b->rate_ratio_limit_ppb) << ": "
+      << (b->no_overlap ? "no overlap possible without pauses" : "overlap possible")
+      << (b->release_voids_safety ? " (releaseOnCancel: hazard 2.4a voids it)" : "") << "\n";
   }
   o << "\nresult     " << (ev.passed ? "PASS" : "FAIL");
   if (s.expect.present) {

@@ -1,0 +1,65 @@
+// analytic.cc: see analytic.h.
+#include "properties/analytic.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "model/client_go_bounds.h"
+#include "properties/evaluate.h"
+
+namespace leasesim {
+
+std::optional<AnalyticBounds> analytic_bounds(const Scenario& scenario) {
+  std::optional<AnalyticBounds> out;
+  for (LeaseId lease : elected_leases(scenario)) {
+    std::vector<const ProcessSpec*> reps;  // one process per distinct (config, clock rate)
+    std::vector<uint32_t> counts;          // processes per representative
+    for (const ProcessSpec& p : scenario.processes) {
+      if (p.lease != lease) continue;
+      const auto* config = std::get_if<ClientGoConfig>(&p.model);
+      if (!config) return std::nullopt;
+      size_t rep = reps.size();
+      for (size_t i = 0; i < reps.size(); ++i)
+        if (std::get<ClientGoConfig>(reps[i]->model) == *config && reps[i]->clock.rate_ppb == p.clock.rate_ppb) rep = i;
+      if (rep == reps.size()) {
+        reps.push_back(&p);
+        counts.push_back(0);
+      }
+      ++counts[rep];
+    }
+    for (size_t l = 0; l < reps.size(); ++l) {
+      std::optional<Duration> best_crash, best_stop;
+      for (size_t c = 0; c < reps.size(); ++c) {
+        if (c == l && counts[l] < 2) continue;  // the candidate must be another process
+        BoundsEnvironment env;
+        env.leader_rate_ppb = reps[l]->clock.rate_ppb;
+        env.candidate_rate_ppb = reps[c]->clock.rate_ppb;
+        env.latency_min = scenario.api_server.latency.min;
+        env.latency_max = scenario.api_server.latency.max;
+        const ClientGoBounds b = client_go_bounds(std::get<ClientGoConfig>(reps[l]->model),
+                                                  std::get<ClientGoConfig>(reps[c]->model), env);
+        if (!best_crash || b.crash_to_leader_max < *best_crash) best_crash = b.crash_to_leader_max;
+        if (!best_stop || b.stop_to_leader_max < *best_stop) best_stop = b.stop_to_leader_max;
+        if (!out) {
+          out = AnalyticBounds{};
+          out->safety_margin = b.safety_margin;
+          out->rate_ratio_limit_ppb = b.rate_ratio_limit_ppb;
+          out->rate_ratio_ppb = b.rate_ratio_ppb;
+        }
+        out->safety_margin = std::min(out->safety_margin, b.safety_margin);
+        out->rate_ratio_limit_ppb = std::min(out->rate_ratio_limit_ppb, b.rate_ratio_limit_ppb);
+        out->rate_ratio_ppb = std::max(out->rate_ratio_ppb, b.rate_ratio_ppb);
+        out->no_overlap = out->no_overlap && b.no_overlap;
+        out->release_voids_safety = out->release_voids_safety || b.release_voids_safety;
+        out->assumes_no_request_timeouts = out->assumes_no_request_timeouts && b.assumes_no_request_timeouts;
+      }
+      if (!best_crash) continue;  // a lone process: nobody to fail over to
+      out->crash_to_leader_max = std::max(out->crash_to_leader_max, *best_crash);
+      out->stop_to_leader_max = std::max(out->stop_to_leader_max, *best_stop);
+      out->failover_bound = std::max(out->crash_to_leader_max, out->stop_to_leader_max);
+    }
+  }
+  return out;
+}
+
+}  // namespace leasesim

@@ -1,0 +1,36 @@
+// analytic.h: the client-go analytic bounds of a whole scenario (client-go spec section 5).
+//
+// Contract: for every elected lease whose processes all run client-go-elector, every ordered
+// pair (leader L, candidate C) of distinct processes is judged with client_go_bounds() under
+// the scenario's API latency range and the two clock rates. Failover: for a given leader the
+// episode ends when the first candidate takes over, so its bound is the least over candidates;
+// the scenario's bound is the worst over possible leaders. Safety: the worst pair decides
+// (smallest margin, smallest tolerated rate ratio, largest actual ratio). Processes are grouped
+// by (config, clock rate) first, so 10,000 identical candidates cost one pair. Returns nullopt
+// when any elected lease has a process with another model (the tutorial elector has no bound).
+// Leaves out: pauses, faults that change latency (apiServerSlow) and request timeouts, which
+// the bounds assume away (`assumes_no_request_timeouts` says whether the latency range does).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "sim/scenario.h"
+
+namespace leasesim {
+
+struct AnalyticBounds {
+  Duration crash_to_leader_max{};   // leader crash fault -> new leader, worst case
+  Duration stop_to_leader_max{};    // graceful stop fault -> new leader, worst case
+  Duration failover_bound{};        // the larger of the two: what failoverWithin: auto applies
+  Duration safety_margin{};         // least (candidate wait - leader hold) over the pairs, true time
+  int64_t rate_ratio_limit_ppb = 0; // least tolerated r_C / r_L over the pairs
+  int64_t rate_ratio_ppb = 0;       // largest actual r_C / r_L over the pairs
+  bool no_overlap = true;           // every pair is inside its tolerance
+  bool release_voids_safety = false;  // some process releases on cancel (hazard 2.4a)
+  bool assumes_no_request_timeouts = true;
+};
+
+std::optional<AnalyticBounds> analytic_bounds(const Scenario& scenario);
+
+}  // namespace leasesim
