@@ -31,6 +31,20 @@ struct ValidateOptions {
 
 int validate_command(const ValidateOptions& options, std::ostream& out, std::ostream& err);
 
+// `leasesim check` (cli/check_command.cc): exhaustive exploration within bounds. Unset options
+// fall back to the scenario's spec.explore, then to the explorer's defaults.
+struct CheckOptions {
+  std::string file;
+  std::optional<uint64_t> depth;
+  std::optional<uint64_t> max_states;
+  std::string horizon;         // "" = the scenario's (a duration otherwise)
+  std::string latency_points;  // "" = the scenario's or min,max ("min,max", "min,mid,max", ...)
+  std::string jitter_points;
+  std::string out_dir = "out/check";  // where a counterexample is written
+};
+
+int check_command(const CheckOptions& options, std::ostream& out, std::ostream& err);
+
 // The whole command line (argv without the program name handled by CLI11 inside).
 int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 

@@ -25,6 +25,17 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
   CLI::App* validate_cmd = app.add_subcommand("validate", "Parse and validate scenario files without running them");
   validate_cmd->add_option("FILE", validate.files, "Scenario files")->required();
 
+  CheckOptions check;
+  CLI::App* check_cmd = app.add_subcommand(
+      "check", "Explore every choice of a scenario within bounds; write the shortest counterexample");
+  check_cmd->add_option("FILE", check.file, "Scenario file (.yaml, .yml or .json)")->required();
+  check_cmd->add_option("--depth", check.depth, "Most steps (events) from the start (default: unbounded)");
+  check_cmd->add_option("--max-states", check.max_states, "Most distinct states to store (default 1000000)");
+  check_cmd->add_option("--horizon", check.horizon, "Explore events up to this simulated time (default: spec.duration)");
+  check_cmd->add_option("--latency-points", check.latency_points, "Latency values tried: min,max (default) or min,mid,max");
+  check_cmd->add_option("--jitter-points", check.jitter_points, "Timer jitter values tried: min,max (default) or min,mid,max");
+  check_cmd->add_option("--out", check.out_dir, "Folder for the counterexample file (default out/check)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -49,6 +60,7 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
       return run_command(run, out, err);
     }
     if (*validate_cmd) return validate_command(validate, out, err);
+    if (*check_cmd) return check_command(check, out, err);
   } catch (const InvariantViolation& e) {
     err << "leasesim: internal error: " << e.what()
         << "\nThis is a bug in leasesim. Please report it with the scenario file, the seed and this message.\n";

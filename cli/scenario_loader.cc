@@ -19,6 +19,8 @@
 #include <span>
 #include <sstream>
 
+#include "sim/replay.h"
+
 namespace leasesim {
 namespace {
 
@@ -32,8 +34,9 @@ using KeyList = std::span<const std::string_view>;
 
 constexpr std::array<std::string_view, 4> kRootKeys{"apiVersion", "kind", "metadata", "spec"};
 constexpr std::array<std::string_view, 2> kMetadataKeys{"name", "description"};
-constexpr std::array<std::string_view, 10> kSpecKeys{"seed",      "duration", "startTime",  "apiServer", "leases",
-                                                     "processes", "faults",   "properties", "expect",    "bounds"};
+constexpr std::array<std::string_view, 11> kSpecKeys{"seed",      "duration", "startTime",  "apiServer", "leases",
+                                                     "processes", "faults",   "properties", "expect",    "bounds",
+                                                     "explore"};
 constexpr std::array<std::string_view, 2> kApiServerKeys{"latency", "conflictCheck"};
 constexpr std::array<std::string_view, 2> kLatencyKeys{"min", "max"};
 constexpr std::array<std::string_view, 4> kLeaseKeys{"apiVersion", "kind", "metadata", "spec"};
@@ -59,6 +62,8 @@ constexpr std::array<std::string_view, 4> kPropertyKeys{"singleLeader", "transit
                                                         "eventuallyLeader"};
 constexpr std::array<std::string_view, 1> kExpectKeys{"violated"};
 constexpr std::array<std::string_view, 1> kBoundsKeys{"maxEvents"};
+constexpr std::array<std::string_view, 6> kExploreKeys{"depth",        "maxStates",    "horizon",
+                                                       "latencyPoints", "jitterPoints", "replay"};
 // The property names `expect.violated` may use, in the order the spec lists them.
 constexpr std::array<std::string_view, 4> kPropertyNames{"singleLeader", "failoverWithin", "transitionsMatch",
                                                          "eventuallyLeader"};
@@ -450,6 +455,8 @@ class Loader {
   void check_horizon(const Item& eventually, Duration bound);
   void load_expect(const Item& item);
   void load_bounds(const Item& item);
+  void load_explore(const Item& item);
+  std::optional<uint8_t> read_points(const Item& item);
 
   std::string file_;
   std::vector<Diagnostic> errors_;
@@ -786,6 +793,7 @@ void Loader::load_spec(const Item& item) {
   if (const Item* properties = spec->get("properties")) load_properties(*properties);
   if (const Item* expect = spec->get("expect")) load_expect(*expect);
   if (const Item* bounds = spec->get("bounds")) load_bounds(*bounds);
+  if (const Item* explore = spec->get("explore")) load_explore(*explore);
 }
 
 void Loader::load_api_server(const Item& item) {
@@ -1305,6 +1313,51 @@ void Loader::load_bounds(const Item& item) {
   if (!map) return;
   if (const Item* v = map->get("maxEvents"))
     if (auto n = read_unsigned(*v, true)) scenario_.max_events = *n;
+}
+
+// spec.explore (sim/scenario.h ExploreSpec): `leasesim check` bounds and a counterexample's
+// replay script (sim/replay.h for the text form of a choice).
+void Loader::load_explore(const Item& item) {
+  const auto map = open_map(item, kExploreKeys);
+  if (!map) return;
+  ExploreSpec& e = scenario_.explore;
+  if (const Item* v = map->get("depth"))
+    if (auto n = read_unsigned(*v, true)) e.depth = *n;
+  if (const Item* v = map->get("maxStates"))
+    if (auto n = read_unsigned(*v, true)) e.max_states = *n;
+  if (const Item* v = map->get("horizon"))
+    if (auto d = read_duration(*v, Sign::Positive)) e.horizon = *d;
+  if (const Item* v = map->get("latencyPoints"))
+    if (auto mask = read_points(*v)) e.latency_points = *mask;
+  if (const Item* v = map->get("jitterPoints"))
+    if (auto mask = read_points(*v)) e.jitter_points = *mask;
+  if (const Item* v = map->get("replay")) {
+    const auto list = open_list(*v);
+    if (!list) return;
+    for (const Item& entry : *list) {
+      const auto text = read_string(entry);
+      if (!text) continue;
+      std::string problem;
+      if (auto choice = parse_replay_choice(*text, &problem)) e.replay.push_back(*choice);
+      else error(entry, problem);
+    }
+  }
+}
+
+// A list of range points: [min, max] or [min, mid, max] (any non-empty subset).
+std::optional<uint8_t> Loader::read_points(const Item& item) {
+  const auto list = open_list(item);
+  if (!list) return std::nullopt;
+  std::vector<std::string> names;
+  for (const Item& entry : *list) {
+    const auto text = read_string(entry);
+    if (!text) return std::nullopt;
+    names.push_back(*text);
+  }
+  std::string problem;
+  const auto mask = parse_point_names(names, &problem);
+  if (!mask) error(item, problem);
+  return mask;
 }
 
 }  // namespace

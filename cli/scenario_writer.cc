@@ -11,6 +11,8 @@
 
 #include <cstdio>
 
+#include "sim/replay.h"
+
 namespace leasesim {
 namespace {
 
@@ -125,6 +127,21 @@ Json properties_json(const PropertySpec& p) {
   return out;
 }
 
+// Only what is set: an explore block exists for `check` bounds and counterexample replays.
+Json explore_json(const ExploreSpec& e) {
+  Json out = Json::object();
+  if (e.depth) out["depth"] = *e.depth;
+  if (e.max_states) out["maxStates"] = *e.max_states;
+  if (e.horizon) out["horizon"] = format_duration(*e.horizon);
+  if (e.latency_points) out["latencyPoints"] = point_names(e.latency_points);
+  if (e.jitter_points) out["jitterPoints"] = point_names(e.jitter_points);
+  if (!e.replay.empty()) {
+    out["replay"] = Json::array();
+    for (const ReplayChoice& c : e.replay) out["replay"].push_back(format_replay_choice(c));
+  }
+  return out;
+}
+
 Json scenario_json(const Scenario& s) {
   Json metadata{{"name", s.name}};
   if (!s.description.empty()) metadata["description"] = s.description;
@@ -142,6 +159,7 @@ Json scenario_json(const Scenario& s) {
   spec["properties"] = properties_json(s.properties);
   if (s.expect.present) spec["expect"] = Json{{"violated", s.expect.violated}};
   spec["bounds"] = Json{{"maxEvents", s.max_events}};
+  if (s.explore != ExploreSpec{}) spec["explore"] = explore_json(s.explore);
   return Json{{"apiVersion", "leasesim/v1alpha1"}, {"kind", "Scenario"}, {"metadata", metadata}, {"spec", spec}};
 }
 

@@ -3,6 +3,7 @@
 
 #include "properties/analytic.h"
 #include "sim/core/hash.h"
+#include "sim/replay.h"
 
 namespace leasesim {
 
@@ -19,7 +20,9 @@ std::optional<Duration> analytic_failover_bound(const Scenario& scenario) {
 
 RunResult run_scenario(std::shared_ptr<const Scenario> scenario, uint64_t seed, std::ostream* trace_out) {
   Trace trace(trace_out);
-  RandomChooser chooser(seed);
+  // A counterexample written by `check` carries its choices (spec.explore.replay); without one
+  // this is exactly RandomChooser(seed).
+  ReplayChooser chooser(scenario->explore.replay, seed);
   World world(scenario);
   const StepStatus stopped_by = world.run(chooser, &trace);
   Evaluation evaluation = evaluate(*scenario, world.history(), world.now(), analytic_failover_bound(*scenario));

@@ -16,6 +16,7 @@
 
 #include "model/lease.h"
 #include "model/process_model.h"
+#include "sim/chooser.h"
 #include "sim/core/time.h"
 
 namespace leasesim {
@@ -93,6 +94,31 @@ struct ExpectSpec {
   bool operator==(const ExpectSpec&) const = default;
 };
 
+// One resolved choice of a run, as `leasesim check` writes it into a counterexample
+// (`spec.explore.replay`, text form in sim/replay.h): a Tie is the index picked among `arity`
+// events due at once; a Latency or TimerDelay is the value drawn, in nanoseconds.
+struct ReplayChoice {
+  ChoiceKind kind = ChoiceKind::Tie;
+  int64_t value = 0;
+  uint32_t arity = 0;  // Tie only
+  bool operator==(const ReplayChoice&) const = default;
+};
+
+// Range points the explorer enumerates for a draw: a bit set of min, mid ((min+max)/2), max.
+inline constexpr uint8_t kPointMin = 1, kPointMid = 2, kPointMax = 4;
+
+// spec.explore: bounds for `leasesim check` (the command line overrides each) and the replay
+// script of a counterexample. Every field is optional; an absent block changes nothing.
+struct ExploreSpec {
+  std::optional<uint64_t> depth;       // steps (events) from the initial state
+  std::optional<uint64_t> max_states;  // distinct states stored
+  std::optional<Duration> horizon;     // explore events up to this instant only
+  uint8_t latency_points = 0;          // 0 = the default (min and max)
+  uint8_t jitter_points = 0;
+  std::vector<ReplayChoice> replay;    // `run` resolves its first choices from this list
+  bool operator==(const ExploreSpec&) const = default;
+};
+
 struct InitialLease {
   LeaseId id = 0;
   Labels labels;
@@ -114,6 +140,7 @@ struct Scenario {
   std::vector<FaultSpec> faults;
   PropertySpec properties;
   ExpectSpec expect;
+  ExploreSpec explore;
   uint64_t max_events = 200000000;  // a named bound: the run stops (and says so) past it
 
   bool operator==(const Scenario&) const = default;

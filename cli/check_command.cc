@@ -1,0 +1,190 @@
+// check_command.cc: `leasesim check` (see commands.h; explorer contract in sim/explore/explorer.h).
+//
+// The counterexample is written as the scenario itself plus `spec.explore.replay`, the choices
+// the explorer made, which `leasesim run` resolves first (sim/replay.h) before falling back to
+// the seeded PRNG; its `expect` names what the replayed run violates, so the file is a
+// regression scenario on its own. Before writing, the replay is run once to confirm it takes
+// every recorded choice and ends with the same violation.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+
+#include "cli/atomic_file.h"
+#include "cli/commands.h"
+#include "cli/scenario_loader.h"
+#include "cli/scenario_writer.h"
+#include "properties/run.h"
+#include "sim/explore/explorer.h"
+#include "sim/replay.h"
+#include "sim/world.h"
+
+namespace leasesim {
+namespace {
+
+std::optional<uint8_t> points_option(const std::string& text, const char* flag, std::ostream& err) {
+  std::vector<std::string> names;
+  std::stringstream in(text);
+  for (std::string name; std::getline(in, name, ',');) names.push_back(name);
+  std::string problem;
+  const auto mask = parse_point_names(names, &problem);
+  if (!mask) err << "leasesim check: " << flag << ": " << problem << "\n";
+  return mask;
+}
+
+std::string join(const std::vector<std::string>& names, const char* sep) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : sep) + n;
+  return out;
+}
+
+std::string bound_text(uint64_t v) { return v == UINT64_MAX ? "unbounded" : std::to_string(v); }
+
+bool subset(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  for (const std::string& x : a)
+    if (std::find(b.begin(), b.end(), x) == b.end()) return false;
+  return true;
+}
+
+}  // namespace
+
+int check_command(const CheckOptions& options, std::ostream& out, std::ostream& err) {
+  LoadResult loaded = load_scenario_file(options.file);
+  if (!loaded.ok()) {
+    for (const Diagnostic& d : loaded.errors) err << d.format() << "\n";
+    err << options.file << ": " << loaded.errors.size() << (loaded.errors.size() == 1 ? " error" : " errors") << "\n";
+    return 2;
+  }
+  auto scenario = std::make_shared<Scenario>(std::move(*loaded.scenario));
+  const ExploreSpec declared = scenario->explore;
+  // The search starts from the scenario as written: a replay list in the input (a counterexample
+  // checked again) would only steer `run`, so the explorer ignores it.
+  scenario->explore.replay.clear();
+
+  ExploreOptions eo;
+  eo.max_depth = options.depth.value_or(declared.depth.value_or(eo.max_depth));
+  eo.max_states = options.max_states.value_or(declared.max_states.value_or(eo.max_states));
+  eo.horizon = declared.horizon;
+  if (!options.horizon.empty()) {
+    std::string problem;
+    const auto d = parse_duration(options.horizon, false, &problem);
+    if (!d || d->ns <= 0) {
+      err << "leasesim check: --horizon: " << (d ? "must be greater than zero" : problem) << "\n";
+      return 2;
+    }
+    eo.horizon = d;
+  }
+  if (declared.latency_points) eo.latency_points = declared.latency_points;
+  if (declared.jitter_points) eo.jitter_points = declared.jitter_points;
+  if (!options.latency_points.empty()) {
+    const auto mask = points_option(options.latency_points, "--latency-points", err);
+    if (!mask) return 2;
+    eo.latency_points = *mask;
+  }
+  if (!options.jitter_points.empty()) {
+    const auto mask = points_option(options.jitter_points, "--jitter-points", err);
+    if (!mask) return 2;
+    eo.jitter_points = *mask;
+  }
+  if (eo.max_states == 0 || eo.max_states > UINT32_MAX - 1) {
+    err << "leasesim check: --max-states must be between 1 and " << (UINT32_MAX - 1) << "\n";
+    return 2;
+  }
+
+  const Duration horizon = eo.horizon && *eo.horizon < scenario->duration ? *eo.horizon : scenario->duration;
+  out << "scenario   " << scenario->name << " (" << options.file << ")\n"
+      << "bounds     depth " << bound_text(eo.max_depth) << ", states " << eo.max_states << ", horizon "
+      << format_duration(horizon) << (horizon < scenario->duration ? " (of " + format_duration(scenario->duration) + ")" : "")
+      << ", latency points " << join(point_names(eo.latency_points), ",") << ", jitter points "
+      << join(point_names(eo.jitter_points), ",") << "\n";
+  std::vector<std::string> judged;
+  if (scenario->properties.single_leader) judged.push_back("singleLeader");
+  if (scenario->properties.transitions_match) judged.push_back("transitionsMatch");
+  out << "judged     " << (judged.empty() ? "nothing (singleLeader and transitionsMatch are off)" : join(judged, ", "))
+      << "\n";
+
+  const auto started = std::chrono::steady_clock::now();  // for the rate shown only
+  const ExploreResult result = explore(scenario, eo);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const ExploreStats& st = result.stats;
+  out << "explored   " << st.transitions << " states (" << st.distinct << " distinct, " << st.end_states
+      << " where the run ends), depth " << st.depth_reached << "\n";
+  char rate[64];
+  std::snprintf(rate, sizeof rate, "%.2fs, %.0f distinct states/s", secs, secs > 0 ? st.distinct / secs : 0.0);
+  out << "time       " << rate << ", " << st.stored_bytes / std::max<uint64_t>(1, st.distinct)
+      << " bytes/state stored, peak frontier " << st.peak_frontier << " worlds\n";
+  out << "stopped by " << explore_stop_name(result.stopped_by) << "\n";
+
+  const ExpectSpec& expect = scenario->expect;
+  const bool expects_violation = expect.present && !expect.violated.empty();
+  if (!result.counterexample) {
+    const bool complete = result.stopped_by == ExploreStop::Exhausted || result.stopped_by == ExploreStop::Horizon ||
+                          result.stopped_by == ExploreStop::Events;
+    out << "result     " << (complete ? "verified within bounds" : "no violation found before the " +
+                                                                       std::string(explore_stop_name(result.stopped_by)) +
+                                                                       " bound stopped the search")
+        << "\n";
+    if (expects_violation) {
+      err << "leasesim check: expected a violation of " << join(expect.violated, ", ")
+          << " but none was found within these bounds\n";
+      return 1;
+    }
+    return 0;
+  }
+
+  const Counterexample& cx = *result.counterexample;
+  out << "result     counterexample: " << join(cx.violated, ", ") << " after " << cx.steps << " steps, at "
+      << format_seconds(cx.at.ns) << "s" << (cx.at_end ? " (judged at the end of the run)" : "") << ", "
+      << cx.choices.size() << " choices\n";
+  for (const std::string& m : cx.messages) out << "  " << m << "\n";
+
+  // The counterexample file: the scenario with its choices, checked by replaying it.
+  Scenario written = *scenario;
+  written.name = scenario->name + "-counterexample";
+  written.description = "leasesim check counterexample of " + scenario->name + ": " + join(cx.violated, ", ") +
+                        " after " + std::to_string(cx.steps) + " steps";
+  written.explore = declared;
+  written.explore.replay = cx.choices;
+  written.source_path.clear();
+  auto replay_scenario = std::make_shared<Scenario>(written);
+  {
+    World w(replay_scenario);
+    ReplayChooser chooser(replay_scenario->explore.replay, replay_scenario->seed);
+    w.run(chooser, nullptr);
+    if (chooser.diverged_at() || !chooser.finished()) {
+      err << "leasesim check: internal error: the counterexample's replay diverged at choice "
+          << chooser.diverged_at().value_or(chooser.consumed()) << "\nThis is a bug in leasesim.\n";
+      return 3;
+    }
+  }
+  const RunResult replayed = run_scenario(replay_scenario, replay_scenario->seed);
+  if (!subset(cx.violated, replayed.evaluation.violated)) {
+    err << "leasesim check: internal error: replaying the counterexample violates [" << join(replayed.evaluation.violated, ", ")
+        << "], not " << join(cx.violated, ", ") << "\nThis is a bug in leasesim.\n";
+    return 3;
+  }
+  written.expect.present = true;
+  written.expect.violated = replayed.evaluation.violated;
+
+  std::string stem = options.file;
+  stem = std::filesystem::path(stem).stem().string();
+  const std::string path = (std::filesystem::path(options.out_dir) / (stem + ".counterexample.yaml")).string();
+  if (auto problem = write_file_atomically(path, scenario_to_yaml(written))) {
+    err << "leasesim check: " << *problem << "\n";
+    return 2;
+  }
+  out << "written    " << path << "\n"
+      << "replay     leasesim run " << path << "   (violates " << join(replayed.evaluation.violated, ", ")
+      << "; traceHash " << replayed.trace_hash_hex() << ")\n";
+  if (expects_violation && subset(cx.violated, expect.violated)) {
+    out << "expected   yes: the scenario's expect names " << join(expect.violated, ", ") << "\n";
+    return 0;
+  }
+  err << "leasesim check: counterexample found (" << join(cx.violated, ", ") << "); replay with: leasesim run " << path
+      << "\n";
+  return 1;
+}
+
+}  // namespace leasesim

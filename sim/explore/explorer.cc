@@ -1,0 +1,424 @@
+// explorer.cc: breadth-first model checking of a scenario (see explorer.h for the contract).
+#include "sim/explore/explorer.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "properties/evaluate.h"
+#include "properties/single_leader.h"
+#include "properties/transitions_match.h"
+#include "sim/core/check.h"
+#include "sim/core/hash.h"
+#include "sim/world.h"
+
+namespace leasesim {
+
+const char* explore_stop_name(ExploreStop stop) {
+  switch (stop) {
+    case ExploreStop::Exhausted: return "exhausted";
+    case ExploreStop::Horizon: return "horizon";
+    case ExploreStop::Events: return "events";
+    case ExploreStop::Depth: return "depth";
+    case ExploreStop::States: return "states";
+    case ExploreStop::Violation: return "violation";
+  }
+  return "?";
+}
+
+std::vector<int64_t> range_points(uint8_t mask, int64_t lo, int64_t hi) {
+  std::vector<int64_t> out;
+  if (mask & kPointMin) out.push_back(lo);
+  // lo + (hi - lo) / 2 cannot overflow, unlike (lo + hi) / 2.
+  if (mask & kPointMid) out.push_back(lo + static_cast<int64_t>((static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo)) / 2));
+  if (mask & kPointMax) out.push_back(hi);
+  out.erase(std::unique(out.begin(), out.end()), out.end());  // already ascending
+  LS_CHECK(!out.empty(), "range points need at least one of min, mid, max");
+  return out;
+}
+
+namespace {
+
+constexpr uint32_t kNoParent = std::numeric_limits<uint32_t>::max();
+
+// Resolves the choices of one step from a script of option indexes and walks all scripts of a
+// step like an odometer. Beyond the end of the script it takes option 0 and records the arity,
+// so the first run of a step discovers its choice points and advance() moves to the next
+// combination. Optionally records the resolved choices (for a counterexample's replay list).
+class EnumChooser final : public Chooser {
+ public:
+  EnumChooser(uint8_t latency_points, uint8_t jitter_points)
+      : latency_points_(latency_points), jitter_points_(jitter_points) {}
+
+  void start(std::vector<ReplayChoice>* record = nullptr) {
+    pos_ = 0;
+    record_ = record;
+  }
+  void clear() {
+    script_.clear();
+    arity_.clear();
+  }
+  void set_script(std::vector<uint32_t> script) {
+    script_ = std::move(script);
+    arity_.assign(script_.size(), 0);  // unknown: replaying a stored script never advances
+  }
+  const std::vector<uint32_t>& script() const { return script_; }
+
+  // The next combination; false when every one has been taken.
+  bool advance() {
+    LS_CHECK(pos_ == script_.size(), "a step used fewer choices than its script holds");
+    for (size_t i = script_.size(); i-- > 0;) {
+      if (script_[i] + 1 < arity_[i]) {
+        ++script_[i];
+        script_.resize(i + 1);
+        arity_.resize(i + 1);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  uint32_t pick(ChoiceKind kind, uint32_t n) override {
+    const uint32_t index = next(n);
+    if (record_) record_->push_back(ReplayChoice{kind, index, n});
+    return index;
+  }
+
+  int64_t draw(ChoiceKind kind, int64_t lo, int64_t hi) override {
+    points_ = range_points(kind == ChoiceKind::Latency ? latency_points_ : jitter_points_, lo, hi);
+    const int64_t value = points_[next(static_cast<uint32_t>(points_.size()))];
+    if (record_) record_->push_back(ReplayChoice{kind, value, 0});
+    return value;
+  }
+
+ private:
+  uint32_t next(uint32_t arity) {
+    if (pos_ == script_.size()) {
+      script_.push_back(0);
+      arity_.push_back(arity);
+    } else if (arity_[pos_] == 0) {
+      arity_[pos_] = arity;
+    }
+    // The same world and the same earlier choices must meet the same alternatives.
+    LS_CHECK(arity_[pos_] == arity && script_[pos_] < arity, "a step's choice points changed between runs");
+    return script_[pos_++];
+  }
+
+  uint8_t latency_points_;
+  uint8_t jitter_points_;
+  std::vector<uint32_t> script_;
+  std::vector<uint32_t> arity_;
+  size_t pos_ = 0;
+  std::vector<int64_t> points_;
+  std::vector<ReplayChoice>* record_ = nullptr;
+};
+
+// The compact store: per state a key, the parent's index and the script of the step from the
+// parent (varints in one byte pool), plus an open-addressing index from key to state.
+class StateStore {
+ public:
+  struct Record {
+    uint64_t key;
+    uint32_t parent;
+    uint32_t script;  // offset into pool_
+  };
+
+  // Adds a state unless its key is known; returns its index, or nullopt when it was known.
+  std::optional<uint32_t> insert(uint64_t key, uint32_t parent, const std::vector<uint32_t>& script) {
+    if ((records_.size() + 1) * 2 > index_.size()) grow();
+    size_t slot = key & (index_.size() - 1);
+    while (index_[slot] != kEmpty) {
+      if (records_[index_[slot]].key == key) return std::nullopt;
+      slot = (slot + 1) & (index_.size() - 1);
+    }
+    LS_CHECK(records_.size() < kEmpty, "state store full");
+    const uint32_t id = static_cast<uint32_t>(records_.size());
+    LS_CHECK(pool_.size() <= std::numeric_limits<uint32_t>::max(), "script pool full");
+    records_.push_back(Record{key, parent, static_cast<uint32_t>(pool_.size())});
+    put_varint(script.size());
+    for (uint32_t v : script) put_varint(v);
+    index_[slot] = id;
+    return id;
+  }
+
+  size_t size() const { return records_.size(); }
+  const Record& record(uint32_t id) const { return records_[id]; }
+
+  std::vector<uint32_t> script(uint32_t id) const {
+    size_t at = records_[id].script;
+    const uint64_t n = get_varint(at);
+    std::vector<uint32_t> out;
+    out.reserve(n);
+    for (uint64_t i = 0; i < n; ++i) out.push_back(static_cast<uint32_t>(get_varint(at)));
+    return out;
+  }
+
+  uint64_t bytes() const {
+    return records_.capacity() * sizeof(Record) + pool_.capacity() + index_.capacity() * sizeof(uint32_t);
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = std::numeric_limits<uint32_t>::max();
+
+  void grow() {
+    std::vector<uint32_t> bigger(std::max<size_t>(1024, index_.size() * 2), kEmpty);
+    for (uint32_t id = 0; id < records_.size(); ++id) {
+      size_t slot = records_[id].key & (bigger.size() - 1);
+      while (bigger[slot] != kEmpty) slot = (slot + 1) & (bigger.size() - 1);
+      bigger[slot] = id;
+    }
+    index_.swap(bigger);
+  }
+  void put_varint(uint64_t v) {
+    while (v >= 0x80) {
+      pool_.push_back(static_cast<uint8_t>(v | 0x80));
+      v >>= 7;
+    }
+    pool_.push_back(static_cast<uint8_t>(v));
+  }
+  uint64_t get_varint(size_t& at) const {
+    uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      const uint8_t b = pool_[at++];
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) return v;
+    }
+  }
+
+  std::vector<Record> records_;
+  std::vector<uint8_t> pool_;
+  std::vector<uint32_t> index_;
+};
+
+// The World's fingerprint plus what of its History can still change a verdict (see explorer.h):
+// two worlds with equal keys have the same futures and the same pending judgments.
+uint64_t state_key(const World& w) {
+  Hasher h;
+  h.u64(w.fingerprint());
+  const History& history = w.history();
+  std::optional<TrueInstant> earliest_open;
+  for (uint32_t p = 0; p < w.process_count(); ++p) {
+    const ProcessRuntime& pr = w.process(p);
+    if (!pr.acting) continue;
+    const TrueInstant start = history.leaderships[pr.leadership_index].start;
+    h.u64(p).i64(start.ns);
+    if (!earliest_open || start < *earliest_open) earliest_open = start;
+  }
+  if (earliest_open) {
+    for (const Leadership& l : history.leaderships) {
+      if (l.end && *l.end > *earliest_open) h.u64(l.proc).i64(l.start.ns).i64(l.end->ns);
+    }
+  }
+  return h.digest();
+}
+
+struct Verdict {
+  std::vector<std::string> violated;
+  std::vector<std::string> messages;
+  bool empty() const { return violated.empty(); }
+  void add(const std::string& name, const std::string& message) {
+    if (std::find(violated.begin(), violated.end(), name) == violated.end()) violated.push_back(name);
+    messages.push_back(name + ": " + message);
+  }
+  void sort() { std::sort(violated.begin(), violated.end()); }
+};
+
+class Explorer {
+ public:
+  Explorer(std::shared_ptr<const Scenario> scenario, const ExploreOptions& options)
+      : scenario_(std::move(scenario)), options_(options), leases_(elected_leases(*scenario_)),
+        chooser_(options.latency_points, options.jitter_points) {}
+
+  ExploreResult run();
+
+ private:
+  struct Frontier {
+    uint32_t id;
+    World world;
+  };
+
+  Verdict settled_violations(const World& parent, const World& child) const;
+  Verdict end_violations(const World& w, StepStatus status) const;
+  Counterexample build(uint32_t id, const std::vector<uint32_t>* last_script, const Verdict& verdict, bool at_end);
+
+  std::shared_ptr<const Scenario> scenario_;
+  ExploreOptions options_;
+  std::vector<LeaseId> leases_;
+  EnumChooser chooser_;
+  StateStore store_;
+  ExploreResult result_;
+};
+
+// Violations that appeared in the step parent -> child and can no longer be undone.
+Verdict Explorer::settled_violations(const World& parent, const World& child) const {
+  Verdict v;
+  const Scenario& s = *scenario_;
+  const History& before = parent.history();
+  const History& after = child.history();
+  if (s.properties.transitions_match && after.writes.size() > before.writes.size()) {
+    History fresh;
+    fresh.writes.assign(after.writes.begin() + static_cast<ptrdiff_t>(before.writes.size()), after.writes.end());
+    for (LeaseId lease : leases_)
+      for (const Violation& x : check_transitions_match(s, fresh, lease)) v.add("transitionsMatch", x.message);
+  }
+  if (!s.properties.single_leader) return v;
+  // Leaderships closed by this step: ones open in the parent, and new ones already closed.
+  std::vector<size_t> closed;
+  for (uint32_t p = 0; p < parent.process_count(); ++p) {
+    const ProcessRuntime& pr = parent.process(p);
+    if (pr.acting && after.leaderships[pr.leadership_index].end) closed.push_back(pr.leadership_index);
+  }
+  for (size_t i = before.leaderships.size(); i < after.leaderships.size(); ++i)
+    if (after.leaderships[i].end) closed.push_back(i);
+  for (size_t c : closed) {
+    const Leadership& a = after.leaderships[c];
+    for (size_t i = 0; i < after.leaderships.size(); ++i) {
+      const Leadership& b = after.leaderships[i];
+      if (i == c || !b.end || b.lease != a.lease || b.proc == a.proc) continue;
+      if (!(std::max(a.start, b.start) < std::min(*a.end, *b.end))) continue;
+      // Settled overlap: explain it with the property's own message.
+      for (const Violation& x : check_single_leader(s, after, a.lease, child.now())) {
+        const bool pair = x.procs.size() == 2 && ((x.procs[0] == a.proc && x.procs[1] == b.proc) ||
+                                                   (x.procs[0] == b.proc && x.procs[1] == a.proc));
+        if (pair) {
+          v.add("singleLeader", x.message);
+          break;
+        }
+      }
+    }
+  }
+  return v;
+}
+
+// The verdict `run` would give at a state where the run ends.
+Verdict Explorer::end_violations(const World& w, StepStatus status) const {
+  Verdict v;
+  const Scenario& s = *scenario_;
+  // World::run moves time to the horizon unless the event bound stopped it.
+  const TrueInstant end = status == StepStatus::EventLimit ? w.now() : TrueInstant(s.duration.ns);
+  for (LeaseId lease : leases_) {
+    if (s.properties.single_leader)
+      for (const Violation& x : check_single_leader(s, w.history(), lease, end)) v.add("singleLeader", x.message);
+    if (s.properties.transitions_match)
+      for (const Violation& x : check_transitions_match(s, w.history(), lease)) v.add("transitionsMatch", x.message);
+  }
+  return v;
+}
+
+// Replays the path to state `id` (and one more step by `last_script`) from the initial world,
+// recording every resolved choice.
+Counterexample Explorer::build(uint32_t id, const std::vector<uint32_t>* last_script, const Verdict& verdict,
+                               bool at_end) {
+  std::vector<std::vector<uint32_t>> scripts;
+  for (uint32_t at = id; store_.record(at).parent != kNoParent; at = store_.record(at).parent)
+    scripts.push_back(store_.script(at));
+  std::reverse(scripts.begin(), scripts.end());
+  if (last_script) scripts.push_back(*last_script);
+  Counterexample cx;
+  World w(scenario_);
+  EnumChooser chooser(options_.latency_points, options_.jitter_points);
+  for (std::vector<uint32_t>& script : scripts) {
+    chooser.set_script(std::move(script));
+    chooser.start(&cx.choices);
+    const StepStatus status = w.step(chooser, nullptr);
+    LS_CHECK(status == StepStatus::Stepped, "a counterexample path must replay step by step");
+    ++cx.steps;
+  }
+  cx.at = w.now();
+  cx.at_end = at_end;
+  cx.violated = verdict.violated;
+  cx.messages = verdict.messages;
+  return cx;
+}
+
+ExploreResult Explorer::run() {
+  ExploreStats& stats = result_.stats;
+  bool cut_by_horizon = false;  // some state reached the scenario's or the explorer's horizon
+  bool cut_by_events = false;
+  std::vector<Frontier> frontier;
+  {
+    World initial(scenario_);
+    const auto id = store_.insert(state_key(initial), kNoParent, {});
+    frontier.push_back(Frontier{*id, std::move(initial)});
+  }
+  stats.distinct = 1;
+  uint64_t depth = 0;
+  while (!frontier.empty()) {
+    stats.peak_frontier = std::max<uint64_t>(stats.peak_frontier, frontier.size());
+    if (depth >= options_.max_depth) {
+      result_.stopped_by = ExploreStop::Depth;
+      stats.stored_bytes = store_.bytes();
+      return result_;
+    }
+    std::vector<Frontier> next;
+    // A violation that settles in a step to depth+1. States of this depth where the run ends
+    // are still judged: one of them would be a shorter counterexample.
+    std::optional<Counterexample> deeper;
+    for (Frontier& f : frontier) {
+      chooser_.clear();
+      for (;;) {
+        World child = f.world;
+        chooser_.start();
+        const StepStatus status = child.step(chooser_, nullptr);
+        if (status != StepStatus::Stepped) {
+          // The run ends here (no choice was asked for): judge it as `run` would.
+          ++stats.end_states;
+          if (status == StepStatus::Horizon) cut_by_horizon = true;
+          if (status == StepStatus::EventLimit) cut_by_events = true;
+          Verdict v = end_violations(f.world, status);
+          if (!v.empty()) {
+            v.sort();
+            result_.counterexample = build(f.id, nullptr, v, true);
+            result_.stopped_by = ExploreStop::Violation;
+            stats.stored_bytes = store_.bytes();
+            return result_;
+          }
+          break;
+        }
+        if (deeper) break;  // only looking for shorter counterexamples now
+        if (options_.horizon && child.now().ns > options_.horizon->ns) {
+          cut_by_horizon = true;  // every alternative fires the same next event
+          break;
+        }
+        ++stats.transitions;
+        Verdict v = settled_violations(f.world, child);
+        if (!v.empty()) {
+          v.sort();
+          deeper = build(f.id, &chooser_.script(), v, false);
+          break;
+        }
+        if (const auto id = store_.insert(state_key(child), f.id, chooser_.script())) {
+          ++stats.distinct;
+          stats.depth_reached = depth + 1;
+          if (stats.distinct >= options_.max_states) {
+            result_.stopped_by = ExploreStop::States;
+            stats.stored_bytes = store_.bytes();
+            return result_;
+          }
+          next.push_back(Frontier{*id, std::move(child)});
+        }
+        if (!chooser_.advance()) break;
+      }
+    }
+    if (deeper) {
+      result_.counterexample = std::move(deeper);
+      result_.stopped_by = ExploreStop::Violation;
+      stats.stored_bytes = store_.bytes();
+      return result_;
+    }
+    frontier = std::move(next);
+    ++depth;
+  }
+  result_.stopped_by = cut_by_events ? ExploreStop::Events : cut_by_horizon ? ExploreStop::Horizon : ExploreStop::Exhausted;
+  stats.stored_bytes = store_.bytes();
+  return result_;
+}
+
+}  // namespace
+
+ExploreResult explore(std::shared_ptr<const Scenario> scenario, const ExploreOptions& options) {
+  Explorer explorer(std::move(scenario), options);
+  return explorer.run();
+}
+
+}  // namespace leasesim

@@ -1,0 +1,123 @@
+// replay.cc: see replay.h.
+#include "sim/replay.h"
+
+#include <charconv>
+
+namespace leasesim {
+
+const char* choice_kind_name(ChoiceKind kind) {
+  switch (kind) {
+    case ChoiceKind::Tie: return "tie";
+    case ChoiceKind::Latency: return "latency";
+    case ChoiceKind::TimerDelay: return "timer";
+  }
+  return "?";
+}
+
+std::string format_replay_choice(const ReplayChoice& choice) {
+  if (choice.kind == ChoiceKind::Tie) return "tie " + std::to_string(choice.value) + "/" + std::to_string(choice.arity);
+  return std::string(choice_kind_name(choice.kind)) + " " + format_duration(Duration(choice.value));
+}
+
+namespace {
+
+std::optional<uint64_t> parse_decimal(std::string_view text) {
+  uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::optional<ReplayChoice> parse_replay_choice(std::string_view text, std::string* error) {
+  const size_t space = text.find(' ');
+  const std::string_view word = text.substr(0, space);
+  const std::string_view rest = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
+  ReplayChoice choice;
+  if (word == "tie") {
+    choice.kind = ChoiceKind::Tie;
+    const size_t slash = rest.find('/');
+    const auto index = parse_decimal(rest.substr(0, slash));
+    const auto arity = slash == std::string_view::npos ? std::nullopt : parse_decimal(rest.substr(slash + 1));
+    if (!index || !arity || *arity < 2 || *arity > UINT32_MAX || *index >= *arity) {
+      *error = "expected \"tie I/N\" with 0 <= I < N and N >= 2, got \"" + std::string(text) + "\"";
+      return std::nullopt;
+    }
+    choice.value = static_cast<int64_t>(*index);
+    choice.arity = static_cast<uint32_t>(*arity);
+    return choice;
+  }
+  if (word == "latency" || word == "timer") {
+    choice.kind = word == "latency" ? ChoiceKind::Latency : ChoiceKind::TimerDelay;
+    std::string problem;
+    const auto d = parse_duration(rest, false, &problem);
+    if (!d) {
+      *error = "in \"" + std::string(text) + "\": " + problem;
+      return std::nullopt;
+    }
+    choice.value = d->ns;
+    return choice;
+  }
+  *error = "expected a choice such as \"tie 1/3\", \"latency 5ms\" or \"timer 2.4s\", got \"" + std::string(text) + "\"";
+  return std::nullopt;
+}
+
+std::optional<uint8_t> parse_point_names(const std::vector<std::string>& names, std::string* error) {
+  uint8_t mask = 0;
+  for (const std::string& name : names) {
+    if (name == "min") mask |= kPointMin;
+    else if (name == "mid") mask |= kPointMid;
+    else if (name == "max") mask |= kPointMax;
+    else {
+      *error = "unknown range point \"" + name + "\"; expected min, mid or max";
+      return std::nullopt;
+    }
+  }
+  if (mask == 0) {
+    *error = "expected at least one of min, mid, max";
+    return std::nullopt;
+  }
+  return mask;
+}
+
+std::vector<std::string> point_names(uint8_t mask) {
+  std::vector<std::string> out;
+  if (mask & kPointMin) out.push_back("min");
+  if (mask & kPointMid) out.push_back("mid");
+  if (mask & kPointMax) out.push_back("max");
+  return out;
+}
+
+const ReplayChoice* ReplayChooser::take(ChoiceKind kind) {
+  if (diverged_at_ || next_ >= script_.size()) return nullptr;
+  const ReplayChoice& c = script_[next_];
+  if (c.kind != kind) {
+    diverged_at_ = next_;
+    return nullptr;
+  }
+  return &c;
+}
+
+uint32_t ReplayChooser::pick(ChoiceKind kind, uint32_t n) {
+  const ReplayChoice* c = take(kind);
+  if (c && c->arity == n && c->value >= 0 && c->value < n) {
+    ++next_;
+    return static_cast<uint32_t>(c->value);
+  }
+  if (c) diverged_at_ = next_;
+  return random_.pick(kind, n);
+}
+
+int64_t ReplayChooser::draw(ChoiceKind kind, int64_t lo, int64_t hi) {
+  const ReplayChoice* c = take(kind);
+  if (c && c->value >= lo && c->value <= hi) {
+    ++next_;
+    return c->value;
+  }
+  if (c) diverged_at_ = next_;
+  return random_.draw(kind, lo, hi);
+}
+
+}  // namespace leasesim

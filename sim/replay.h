@@ -1,0 +1,61 @@
+// replay.h: replaying the choices of a counterexample, and their text form.
+//
+// Contract:
+// - ReplayChooser resolves a run's first choices from a recorded list (spec.explore.replay,
+//   written by `leasesim check`) and every later one exactly as RandomChooser(seed) would, from
+//   a fresh generator. With an empty list it is indistinguishable from RandomChooser(seed), so
+//   scenarios without a replay keep their trace hashes.
+// - A recorded choice must fit the call it answers: the same kind, for a Tie the same number
+//   of alternatives, for a draw a value inside [lo, hi]. The first one that does not fit (the
+//   scenario was edited after it was written) ends the replay: that call and every later one
+//   are resolved randomly, and diverged_at() says where, so a caller can report it. Never
+//   throws: a stale replay is a result, not a crash.
+// - Text form, one string per choice: "tie 1/3" (index 1 of 3 simultaneous events),
+//   "latency 5ms", "timer 2.000000001s" (durations as format_duration writes them, exact to
+//   the nanosecond).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/chooser.h"
+#include "sim/scenario.h"
+
+namespace leasesim {
+
+const char* choice_kind_name(ChoiceKind kind);  // "tie", "latency", "timer"
+
+std::string format_replay_choice(const ReplayChoice& choice);
+// nullopt and a one-line reason in *error when `text` is not a replay choice.
+std::optional<ReplayChoice> parse_replay_choice(std::string_view text, std::string* error);
+
+// Range points (kPointMin | kPointMid | kPointMax) from names "min", "mid", "max"; nullopt and
+// a reason in *error for an unknown name or an empty list. point_names lists them in that order.
+std::optional<uint8_t> parse_point_names(const std::vector<std::string>& names, std::string* error);
+std::vector<std::string> point_names(uint8_t mask);
+
+class ReplayChooser final : public Chooser {
+ public:
+  ReplayChooser(const std::vector<ReplayChoice>& script, uint64_t seed) : script_(script), random_(seed) {}
+
+  uint32_t pick(ChoiceKind kind, uint32_t n) override;
+  int64_t draw(ChoiceKind kind, int64_t lo, int64_t hi) override;
+
+  // How many recorded choices were used; the index of the first one that did not fit.
+  size_t consumed() const { return next_; }
+  std::optional<size_t> diverged_at() const { return diverged_at_; }
+  bool finished() const { return next_ >= script_.size(); }
+
+ private:
+  const ReplayChoice* take(ChoiceKind kind);
+
+  const std::vector<ReplayChoice>& script_;
+  size_t next_ = 0;
+  std::optional<size_t> diverged_at_;
+  RandomChooser random_;
+};
+
+}  // namespace leasesim

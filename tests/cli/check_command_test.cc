@@ -1,0 +1,180 @@
+// End-to-end tests of `leasesim check` (cli/check_command.cc), in process: the verified
+// client-go scenario with its pinned state counts, counterexamples written as scenario files that
+// `leasesim run` replays to the same violation, exit codes, and the spec.explore block in the
+// loader and the writer.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/scenario_loader.h"
+#include "cli/scenario_writer.h"
+
+namespace leasesim {
+namespace {
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Result cli(std::vector<std::string> args) {
+  std::vector<const char*> argv{"leasesim"};
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  const int code = leasesim_main(static_cast<int>(argv.size()), argv.data(), out, err);
+  return {code, out.str(), err.str()};
+}
+
+std::string source(const std::string& rel) { return std::string(LEASESIM_SOURCE_DIR) + "/" + rel; }
+
+std::filesystem::path temp_dir(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / ("leasesim-check-test-" + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// The tutorial's clock-offset bug with no expect block: a counterexample is a failure (exit 1).
+constexpr const char* kOffset = R"(apiVersion: leasesim/v1alpha1
+kind: Scenario
+metadata: {name: offset}
+spec:
+  duration: 1m
+  leases:
+    - apiVersion: coordination.k8s.io/v1
+      kind: Lease
+      metadata: {name: l}
+      spec: {holderIdentity: "", leaseDurationSeconds: 30}
+  processes:
+    - {name: a, model: tutorial-elector, lease: default/l}
+    - {name: b, model: tutorial-elector, lease: default/l, start: 7s, clock: {offset: 25s}}
+  properties: {transitionsMatch: false}
+)";
+
+TEST(CheckCommand, ClientGoTwoCandidatesVerifiedWithPinnedCounts) {
+  const Result r = cli({"check", source("scenarios/check/client-go-two-candidates-crash-partition.yaml")});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(has(r.out, "explored   73418 states (49156 distinct, 729 where the run ends), depth 55\n")) << r.out;
+  EXPECT_TRUE(has(r.out, "jitter points max\n")) << r.out;
+  EXPECT_TRUE(has(r.out, "stopped by horizon\n")) << r.out;
+  EXPECT_TRUE(has(r.out, "result     verified within bounds\n")) << r.out;
+}
+
+TEST(CheckCommand, CounterexampleIsWrittenAndRunReplaysIt) {
+  const auto dir = temp_dir("offset");
+  std::ofstream(dir / "offset.yaml") << kOffset;
+  const Result r = cli({"check", (dir / "offset.yaml").string(), "--out", (dir / "cx").string()});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_TRUE(has(r.out, "result     counterexample: singleLeader after 16 steps")) << r.out;
+  const std::string written = (dir / "cx" / "offset.counterexample.yaml").string();
+  EXPECT_TRUE(has(r.err, "replay with: leasesim run " + written)) << r.err;
+  ASSERT_TRUE(std::filesystem::exists(written));
+
+  const LoadResult loaded = load_scenario_file(written);
+  ASSERT_TRUE(loaded.ok()) << (loaded.errors.empty() ? "" : loaded.errors[0].format());
+  EXPECT_FALSE(loaded.scenario->explore.replay.empty());
+  EXPECT_EQ(loaded.scenario->expect.violated, std::vector<std::string>{"singleLeader"});
+
+  // `run` follows the recorded choices to the same overlap, and says so in its verdict.
+  const Result run = cli({"run", written});
+  EXPECT_EQ(run.code, 0) << run.out << run.err;
+  EXPECT_TRUE(has(run.out, "VIOLATED  singleLeader")) << run.out;
+  EXPECT_TRUE(has(run.out, "a and b both acted as leader of default/l from 7.004s to 10.004s")) << run.out;
+  // Checking the counterexample again finds the same thing (its replay list does not steer check).
+  const Result again = cli({"check", written, "--out", (dir / "cx2").string()});
+  EXPECT_EQ(again.code, 0) << again.out << again.err;  // its expect names singleLeader
+  EXPECT_TRUE(has(again.out, "counterexample: singleLeader after 16 steps")) << again.out;
+}
+
+TEST(CheckCommand, ExpectedViolationFoundExitsZero) {
+  const auto dir = temp_dir("gallery");
+  const Result r = cli({"check", source("scenarios/tutorial/clock-offset-two-leaders.yaml"), "--out", dir.string()});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(has(r.out, "expected   yes")) << r.out;
+}
+
+TEST(CheckCommand, BoundsAreReportedWhenTheyStopTheSearch) {
+  const Result r = cli({"check", source("scenarios/check/client-go-two-candidates-crash-partition.yaml"), "--max-states",
+                        "50", "--horizon", "10s", "--latency-points", "min,mid,max"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "horizon 10s (of 24s), latency points min,mid,max")) << r.out;
+  EXPECT_TRUE(has(r.out, "stopped by states\n")) << r.out;
+  EXPECT_TRUE(has(r.out, "no violation found before the states bound stopped the search")) << r.out;
+}
+
+TEST(CheckCommand, BadOptionsExitTwo) {
+  const std::string file = source("scenarios/check/client-go-two-candidates-crash-partition.yaml");
+  Result r = cli({"check", file, "--latency-points", "min,low"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "leasesim check: --latency-points: unknown range point \"low\"; expected min, mid or max\n");
+  r = cli({"check", file, "--horizon", "5"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(has(r.err, "leasesim check: --horizon: ")) << r.err;
+  r = cli({"check", file, "--max-states", "0"});
+  EXPECT_EQ(r.code, 2);
+  r = cli({"check", source("scenarios/does-not-exist.yaml")});
+  EXPECT_EQ(r.code, 2);
+}
+
+TEST(ExploreBlock, LoadsAndRoundTripsThroughTheWriter) {
+  const std::string text = std::string(kOffset) + R"(  explore:
+    depth: 40
+    maxStates: 1000
+    horizon: 30s
+    latencyPoints: [min, mid, max]
+    jitterPoints: [max]
+    replay: ["tie 1/2", latency 5ms, timer 10.000000001s]
+)";
+  const LoadResult r = load_scenario_text(text, "e.yaml");
+  ASSERT_TRUE(r.ok()) << r.errors[0].format();
+  const ExploreSpec& e = r.scenario->explore;
+  EXPECT_EQ(e.depth, std::optional<uint64_t>(40));
+  EXPECT_EQ(e.max_states, std::optional<uint64_t>(1000));
+  EXPECT_EQ(e.horizon, std::optional<Duration>(seconds(30)));
+  EXPECT_EQ(e.latency_points, kPointMin | kPointMid | kPointMax);
+  EXPECT_EQ(e.jitter_points, kPointMax);
+  ASSERT_EQ(e.replay.size(), 3u);
+  EXPECT_EQ(e.replay[2], (ReplayChoice{ChoiceKind::TimerDelay, 10000000001, 0}));
+  for (const char* name : {"w.yaml", "w.json"}) {
+    const std::string out = std::string(name).ends_with(".yaml") ? scenario_to_yaml(*r.scenario) : scenario_to_json(*r.scenario);
+    const LoadResult back = load_scenario_text(out, name);
+    ASSERT_TRUE(back.ok()) << back.errors[0].format() << "\n" << out;
+    EXPECT_EQ(back.scenario->explore, e) << out;
+  }
+  // No block, no output: scenarios without one are written as before.
+  Scenario plain = *r.scenario;
+  plain.explore = ExploreSpec{};
+  EXPECT_FALSE(has(scenario_to_yaml(plain), "explore"));
+}
+
+TEST(ExploreBlock, ProblemsAreDiagnosedWithTheirPaths) {
+  const std::string text = std::string(kOffset) + R"(  explore:
+    depth: 0
+    latencyPoints: [min, low]
+    replay: ["tie 2/2", "latency 5"]
+    dept: 3
+)";
+  const LoadResult r = load_scenario_text(text, "e.yaml");
+  ASSERT_FALSE(r.ok());
+  std::vector<std::string> got;
+  for (const Diagnostic& d : r.errors) got.push_back(d.format());
+  const std::vector<std::string> want{
+      "e.yaml:16:12: spec.explore.depth: must be greater than 0, got 0",
+      "e.yaml:17:20: spec.explore.latencyPoints: unknown range point \"low\"; expected min, mid or max",
+      "e.yaml:18:14: spec.explore.replay[0]: expected \"tie I/N\" with 0 <= I < N and N >= 2, got \"tie 2/2\"",
+      "e.yaml:18:25: spec.explore.replay[1]: in \"latency 5\": duration \"5\" has no unit; write e.g. 5s (units: ns "
+      "us ms s m h)",
+      "e.yaml:19:5: spec.explore.dept: unknown field \"dept\" (did you mean \"depth\"?)",
+  };
+  ASSERT_EQ(got.size(), want.size()) << ::testing::PrintToString(got);
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], want[i]);
+}
+
+}  // namespace
+}  // namespace leasesim
