@@ -45,6 +45,20 @@ struct CheckOptions {
 
 int check_command(const CheckOptions& options, std::ostream& out, std::ostream& err);
 
+// `leasesim fuzz` (cli/fuzz_command.cc): random scenarios, failures shrunk and saved. Exactly one
+// of runs and time is set. Results are identical for any number of jobs with --runs.
+struct FuzzOptions {
+  std::string template_path;  // "" = the built-in generators
+  std::optional<uint64_t> runs;
+  std::string time;           // a duration of wall-clock time ("" = use runs)
+  uint64_t seed = 1;
+  uint32_t jobs = 1;
+  std::string junit_path;     // "" = no JUnit file
+  std::string out_dir = "out/fuzz";
+};
+
+int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& err);
+
 // The whole command line (argv without the program name handled by CLI11 inside).
 int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 

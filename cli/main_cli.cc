@@ -36,6 +36,17 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
   check_cmd->add_option("--jitter-points", check.jitter_points, "Timer jitter values tried: min,max (default) or min,mid,max");
   check_cmd->add_option("--out", check.out_dir, "Folder for the counterexample file (default out/check)");
 
+  FuzzOptions fuzz;
+  CLI::App* fuzz_cmd = app.add_subcommand("fuzz", "Run random scenarios; shrink and save every failure");
+  fuzz_cmd->add_option("--template", fuzz.template_path, "Vary this scenario instead of the built-in generators");
+  auto* fuzz_runs = fuzz_cmd->add_option("--runs", fuzz.runs, "Number of cases");
+  auto* fuzz_time = fuzz_cmd->add_option("--time", fuzz.time, "Run cases for this long (wall clock), e.g. 10m");
+  fuzz_runs->excludes(fuzz_time);
+  fuzz_cmd->add_option("--seed", fuzz.seed, "Fuzz seed: case i is a pure function of (seed, i) (default 1)");
+  fuzz_cmd->add_option("--jobs", fuzz.jobs, "Worker threads; results do not depend on it (default 1)");
+  fuzz_cmd->add_option("--junit", fuzz.junit_path, "Write a JUnit XML report to this file");
+  fuzz_cmd->add_option("--out", fuzz.out_dir, "Folder for shrunk failing scenarios (default out/fuzz)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -61,6 +72,7 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
     }
     if (*validate_cmd) return validate_command(validate, out, err);
     if (*check_cmd) return check_command(check, out, err);
+    if (*fuzz_cmd) return fuzz_command(fuzz, out, err);
   } catch (const InvariantViolation& e) {
     err << "leasesim: internal error: " << e.what()
         << "\nThis is a bug in leasesim. Please report it with the scenario file, the seed and this message.\n";

@@ -1,0 +1,120 @@
+// End-to-end tests of `leasesim fuzz` (cli/fuzz_command.cc), in process: identical output for
+// any --jobs, failures of a template shrunk, saved, reproducible with `run`, JUnit output, and
+// usage errors.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/commands.h"
+
+namespace leasesim {
+namespace {
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Result cli(std::vector<std::string> args) {
+  std::vector<const char*> argv{"leasesim"};
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  const int code = leasesim_main(static_cast<int>(argv.size()), argv.data(), out, err);
+  return {code, out.str(), err.str()};
+}
+
+std::filesystem::path temp_dir(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / ("leasesim-fuzz-test-" + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(FuzzCommand, SameResultsForAnyNumberOfJobs) {
+  const auto dir = temp_dir("jobs");
+  const Result one = cli({"fuzz", "--runs", "150", "--seed", "3", "--out", dir.string()});
+  const Result four = cli({"fuzz", "--runs", "150", "--seed", "3", "--jobs", "4", "--out", dir.string(), "--junit",
+                           (dir / "junit.xml").string()});
+  EXPECT_EQ(one.code, 0) << one.out << one.err;
+  EXPECT_EQ(one.out, four.out);
+  EXPECT_TRUE(has(one.out, "fuzz       seed 3, 150 cases, ")) << one.out;
+  EXPECT_TRUE(has(one.out, "result     0 failures\n")) << one.out;
+  const std::string xml = read(dir / "junit.xml");
+  EXPECT_TRUE(has(xml, "<testsuites name=\"leasesim fuzz\" tests=\"150\" failures=\"0\">")) << xml;
+}
+
+// The tutorial's clock-offset bug as a template without `expect`: every case fails.
+constexpr const char* kOffset = R"(apiVersion: leasesim/v1alpha1
+kind: Scenario
+metadata: {name: offset}
+spec:
+  duration: 2m
+  leases:
+    - apiVersion: coordination.k8s.io/v1
+      kind: Lease
+      metadata: {name: l}
+      spec: {holderIdentity: "", leaseDurationSeconds: 30}
+  processes:
+    - {name: a, model: tutorial-elector, lease: default/l}
+    - {name: b, model: tutorial-elector, lease: default/l, start: 7s, clock: {offset: 25s}}
+    - {name: c, model: tutorial-elector, lease: default/l, start: 3s}
+  faults:
+    - {at: 90s, type: crash, target: c}
+  properties: {transitionsMatch: false}
+)";
+
+TEST(FuzzCommand, TemplateFailuresAreShrunkSavedAndReproducible) {
+  const auto dir = temp_dir("template");
+  std::ofstream(dir / "offset.yaml") << kOffset;
+  const Result r = cli({"fuzz", "--template", (dir / "offset.yaml").string(), "--runs", "2", "--out",
+                        (dir / "found").string(), "--junit", (dir / "junit.xml").string()});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_TRUE(has(r.out, "FAIL case 0 (template, 3 processes, 1 faults, seed ")) << r.out;
+  EXPECT_TRUE(has(r.out, "singleLeader violated, not permitted by its configuration")) << r.out;
+  EXPECT_TRUE(has(r.out, "to 2 processes, 0 faults")) << r.out;
+  EXPECT_TRUE(has(r.out, "result     2 failures\n")) << r.out;
+  const std::string saved = (dir / "found" / "offset-fuzz-0.yaml").string();
+  ASSERT_TRUE(std::filesystem::exists(saved)) << r.out;
+  EXPECT_TRUE(has(r.out, "reproduce  leasesim run " + saved + " --seed ")) << r.out;
+  const Result run = cli({"run", saved});
+  EXPECT_EQ(run.code, 1);  // no expect: the violation is a failure
+  EXPECT_TRUE(has(run.out, "VIOLATED  singleLeader")) << run.out;
+  const std::string xml = read(dir / "junit.xml");
+  EXPECT_TRUE(has(xml, "failures=\"2\"")) << xml;
+  EXPECT_TRUE(has(xml, "<failure message=\"singleLeader violated\">")) << xml;
+}
+
+TEST(FuzzCommand, TemplateWithItsBugInExpectPasses) {
+  const auto dir = temp_dir("expected");
+  std::ofstream(dir / "offset.yaml") << std::string(kOffset) + "  expect: {violated: [singleLeader]}\n";
+  const Result r = cli({"fuzz", "--template", (dir / "offset.yaml").string(), "--runs", "5", "--out", dir.string()});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+}
+
+TEST(FuzzCommand, UsageErrorsExitTwo) {
+  EXPECT_EQ(cli({"fuzz"}).code, 2);
+  EXPECT_EQ(cli({"fuzz", "--runs", "3", "--time", "1s"}).code, 2);
+  EXPECT_EQ(cli({"fuzz", "--time", "soon"}).code, 2);
+  EXPECT_EQ(cli({"fuzz", "--runs", "3", "--jobs", "0"}).code, 2);
+  EXPECT_EQ(cli({"fuzz", "--runs", "3", "--template", "/nonexistent.yaml"}).code, 2);
+}
+
+TEST(FuzzCommand, TimeBudgetStops) {
+  const auto dir = temp_dir("time");
+  const Result r = cli({"fuzz", "--time", "200ms", "--out", dir.string()});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(has(r.out, "(stopped by --time 200ms: how many depends on this machine's speed)")) << r.out;
+}
+
+}  // namespace
+}  // namespace leasesim
