@@ -190,8 +190,11 @@ class StateStore {
   std::vector<uint32_t> index_;
 };
 
-// The World's fingerprint plus what of its History can still change a verdict (see explorer.h):
-// two worlds with equal keys have the same futures and the same pending judgments.
+// The World's fingerprint plus what of its History can still change a verdict (see explorer.h),
+// and what of a process's runtime decides its future without being fingerprinted: two worlds
+// with equal keys have the same futures and the same pending judgments. The open leaderships'
+// starts matter twice: for overlaps still to settle, and because a fault aimed at `leader` hits
+// the acting leader that started first.
 uint64_t state_key(const World& w) {
   Hasher h;
   h.u64(w.fingerprint());
@@ -199,6 +202,9 @@ uint64_t state_key(const World& w) {
   std::optional<TrueInstant> earliest_open;
   for (uint32_t p = 0; p < w.process_count(); ++p) {
     const ProcessRuntime& pr = w.process(p);
+    // A process that exited while its work winds down crashes at the quiesce end: that decides
+    // its future, and World::fingerprint does not cover it.
+    if (pr.exit_after_quiesce) h.u64(p).bytes(*pr.exit_after_quiesce);
     if (!pr.acting) continue;
     const TrueInstant start = history.leaderships[pr.leadership_index].start;
     h.u64(p).i64(start.ns);
