@@ -705,7 +705,7 @@ uint64_t World::fingerprint() const {
     for (uint32_t g : pr.timer_generation) h.u64(g);
     h.u64(pr.deferred.size());
     for (const Event& e : pr.deferred) h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind)).u64(e.incarnation).u64(e.a).u64(e.b);
-    h.boolean(pr.acting).boolean(pr.quiescing).u64(pr.quiesce_generation);
+    h.boolean(pr.acting).boolean(pr.quiescing).u64(pr.quiesce_generation).boolean(pr.exit_after_quiesce.has_value());
     h.boolean(pr.model.has_value());
     if (pr.model) std::visit([&](const auto& m) { m.hash_into(h); }, *pr.model);
   }
