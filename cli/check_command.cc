@@ -102,8 +102,10 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
   std::vector<std::string> judged;
   if (scenario->properties.single_leader) judged.push_back("singleLeader");
   if (scenario->properties.transitions_match) judged.push_back("transitionsMatch");
+  if (scenario->properties.eventually_leader) judged.push_back("eventuallyLeader (where the run ends)");
+  const bool failover = scenario->properties.failover_within || scenario->properties.failover_within_auto;
   out << "judged     " << (judged.empty() ? "nothing (singleLeader and transitionsMatch are off)" : join(judged, ", "))
-      << "\n";
+      << (failover ? "; not failoverWithin (run and fuzz judge it)" : "") << "\n";
 
   const auto started = std::chrono::steady_clock::now();  // for the rate shown only
   const ExploreResult result = explore(scenario, eo);

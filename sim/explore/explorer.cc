@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "properties/evaluate.h"
+#include "properties/eventually_leader.h"
 #include "properties/single_leader.h"
 #include "properties/transitions_match.h"
 #include "sim/core/check.h"
@@ -195,7 +196,7 @@ class StateStore {
 // with equal keys have the same futures and the same pending judgments. The open leaderships'
 // starts matter twice: for overlaps still to settle, and because a fault aimed at `leader` hits
 // the acting leader that started first.
-uint64_t state_key(const World& w) {
+uint64_t state_key(const World& w, const std::vector<LeaseId>& leases) {
   Hasher h;
   h.u64(w.fingerprint());
   const History& history = w.history();
@@ -213,6 +214,17 @@ uint64_t state_key(const World& w) {
   if (earliest_open) {
     for (const Leadership& l : history.leaderships) {
       if (l.end && *l.end > *earliest_open) h.u64(l.proc).i64(l.start.ns).i64(l.end->ns);
+    }
+  }
+  // eventuallyLeader: has an ended leadership of each lease already met the deadline window?
+  if (const auto& window = w.scenario().properties.eventually_leader) {
+    const TrueInstant from = last_fault_end(w.scenario());
+    const TrueInstant to = from + *window;
+    for (LeaseId lease : leases) {
+      bool met = false;
+      for (const Leadership& l : history.leaderships)
+        met |= l.lease == lease && l.end && l.start <= to && *l.end > from;
+      h.boolean(met);
     }
   }
   return h.digest();
@@ -307,6 +319,9 @@ Verdict Explorer::end_violations(const World& w, StepStatus status) const {
       for (const Violation& x : check_single_leader(s, w.history(), lease, end)) v.add("singleLeader", x.message);
     if (s.properties.transitions_match)
       for (const Violation& x : check_transitions_match(s, w.history(), lease)) v.add("transitionsMatch", x.message);
+    if (s.properties.eventually_leader)
+      for (const Violation& x : check_eventually_leader(s, w.history(), lease, *s.properties.eventually_leader, end))
+        v.add("eventuallyLeader", x.message);
   }
   return v;
 }
@@ -344,7 +359,7 @@ ExploreResult Explorer::run() {
   std::vector<Frontier> frontier;
   {
     World initial(scenario_);
-    const auto id = store_.insert(state_key(initial), kNoParent, {});
+    const auto id = store_.insert(state_key(initial, leases_), kNoParent, {});
     frontier.push_back(Frontier{*id, std::move(initial)});
   }
   stats.distinct = 1;
@@ -393,7 +408,7 @@ ExploreResult Explorer::run() {
           deeper = build(f.id, &chooser_.script(), v, false);
           break;
         }
-        if (const auto id = store_.insert(state_key(child), f.id, chooser_.script())) {
+        if (const auto id = store_.insert(state_key(child, leases_), f.id, chooser_.script())) {
           ++stats.distinct;
           stats.depth_reached = depth + 1;
           if (stats.distinct >= options_.max_states) {

@@ -19,8 +19,10 @@
 //   of two leaderships once both have ended (an acting leader's end may still be backdated by
 //   its model, which can erase an apparent overlap). At a state where the run ends (the
 //   scenario's horizon, an empty queue, the event bound) both are judged exactly as `run`
-//   judges them, with open leaderships ending at the horizon. failoverWithin and
-//   eventuallyLeader are not judged (liveness over the state graph is future work).
+//   judges them, with open leaderships ending at the horizon. eventuallyLeader, when set, is a
+//   deadline (some leader within the window after the last fault ends) and is judged there too;
+//   the key then also records whether an ended leadership already met it, so merging states
+//   cannot hide a miss. failoverWithin is not judged (its episodes depend on the whole history).
 // - Bounds, each reported when it stopped the search: depth (steps), distinct states, the
 //   explorer's own horizon (events after it are not explored: states that would fire one are
 //   cut, and judged only for settled violations), the scenario's horizon and event bound.

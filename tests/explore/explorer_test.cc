@@ -182,6 +182,52 @@ TEST(Explorer, CounterexampleReplaysToTheSameViolation) {
   EXPECT_EQ(run_scenario(replay, replay->seed).trace_hash, run.trace_hash);
 }
 
+// Two tutorial loops starting together: if both read the empty lease before either writes,
+// the loser's Replace gets 409 and it dies (crashOnError); the leader is then crashed at 5s and
+// nobody is left to lead. Only some interleavings do that: a seeded run may miss it, the
+// explorer must not. With a restart of the loser the deadline is always met.
+std::shared_ptr<Scenario> tutorial_conflict_then_crash() {
+  auto s = tutorial_clock_offset();
+  s->processes[1].start = Duration(0);
+  s->processes[1].clock.offset = Duration(0);
+  s->duration = seconds(40);
+  s->properties.single_leader = false;
+  s->properties.eventually_leader = seconds(31);
+  FaultSpec crash;
+  crash.at = seconds(5);
+  crash.type = FaultType::Crash;
+  crash.target = FaultTarget{FaultTarget::Kind::Leader, 0};
+  s->faults.push_back(crash);
+  return s;
+}
+
+TEST(Explorer, EventuallyLeaderJudgedWhereTheRunEnds) {
+  const ExploreResult r = explore(tutorial_conflict_then_crash(), ExploreOptions{});
+  ASSERT_TRUE(r.counterexample.has_value());
+  EXPECT_EQ(r.counterexample->violated, std::vector<std::string>{"eventuallyLeader"});
+  EXPECT_TRUE(r.counterexample->at_end);
+  EXPECT_EQ(r.counterexample->steps, 12u);  // both dead after the crash at 5s: the run ends
+  auto replay = tutorial_conflict_then_crash();
+  replay->explore.replay = r.counterexample->choices;
+  EXPECT_EQ(run_scenario(replay, replay->seed).evaluation.violated, std::vector<std::string>{"eventuallyLeader"});
+}
+
+TEST(Explorer, EventuallyLeaderVerifiedWhenTheLoserComesBack) {
+  auto s = tutorial_conflict_then_crash();
+  for (uint32_t p : {0u, 1u}) {
+    FaultSpec restart;
+    restart.at = seconds(8);
+    restart.type = FaultType::Restart;
+    restart.target = FaultTarget{FaultTarget::Kind::Process, p};
+    s->faults.push_back(restart);
+  }
+  const ExploreResult r = explore(s, ExploreOptions{});
+  EXPECT_FALSE(r.counterexample.has_value()) << r.counterexample->messages[0];
+  EXPECT_EQ(r.stopped_by, ExploreStop::Horizon);
+  EXPECT_EQ(r.stats.distinct, 110881u);
+  EXPECT_EQ(r.stats.end_states, 5040u);
+}
+
 TEST(Explorer, BoundsStopTheSearchAndSaySo) {
   ExploreOptions o = jitter_max();
   o.max_states = 100;
