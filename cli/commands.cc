@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/atomic_file.h"
+#include "cli/report_files.h"
 #include "cli/scenario_loader.h"
 #include "reports/summary.h"
 #include "sim/core/check.h"
@@ -49,11 +50,18 @@ int run_command(const RunOptions& options, std::ostream& out, std::ostream& err)
       return 2;
     }
   }
+  if (!options.report_dir.empty()) {
+    if (auto e = write_run_report(result, options.report_dir)) {
+      err << "leasesim run: " << *e << "\n";
+      return 2;
+    }
+  }
   if (options.format == OutputFormat::Json) {
     out << summary_json(result).dump(2) << "\n";
   } else {
     out << summary_text(result);
     if (!options.trace_path.empty()) out << "trace      " << options.trace_path << "\n";
+    if (!options.report_dir.empty()) out << "report     " << options.report_dir << "/report.html\n";
   }
   if (!result.evaluation.passed) {
     err << "leasesim: properties " << (scenario->expect.present ? "did not match expect" : "violated")

@@ -20,6 +20,7 @@ struct RunOptions {
   std::string file;
   std::optional<uint64_t> seed;
   std::string trace_path;  // "" = no trace file
+  std::string report_dir;  // "" = no report (cli/report_files.h)
   OutputFormat format = OutputFormat::Text;
 };
 
@@ -58,6 +59,33 @@ struct FuzzOptions {
 };
 
 int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& err);
+
+// `leasesim campaign` (cli/campaign_command.cc): seeds first_seed .. first_seed+seeds-1 (default
+// first: the scenario's seed) of one scenario, or of every point of a sweep (cli/sweep.h), on
+// `jobs` threads; writes OUT/results.jsonl and OUT/campaign.json, identical for any jobs.
+// `shard` "I/N" runs the I-th of N contiguous blocks of the seeds. Exit 1 if any run failed.
+struct CampaignOptions {
+  std::string file;
+  uint64_t seeds = 0;
+  uint32_t jobs = 0;  // 0 = one per hardware thread
+  std::string shard;  // "" = all the seeds
+  std::optional<uint64_t> first_seed;
+  std::vector<std::string> sweep;  // "leaseDuration=10s,15s", ...
+  std::string sweep_target;        // "" = the default targets (cli/sweep.h)
+  std::string out_dir;
+  bool progress = false;  // draw a progress bar on `err` (set when stderr is a terminal)
+};
+
+int campaign_command(const CampaignOptions& options, std::ostream& out, std::ostream& err);
+
+// `leasesim report` (cli/campaign_command.cc): merges campaign folders or results files of one
+// campaign (any set of shards) into OUT/report.{json,md,html}.
+struct ReportOptions {
+  std::vector<std::string> inputs;
+  std::string out_dir;
+};
+
+int report_command(const ReportOptions& options, std::ostream& out, std::ostream& err);
 
 // The whole command line (argv without the program name handled by CLI11 inside).
 int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err);

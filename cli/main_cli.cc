@@ -1,5 +1,8 @@
 // main_cli.cc: the command-line grammar (CLI11), mapping it onto commands.h.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "cli/commands.h"
 #include "sim/core/check.h"
@@ -19,6 +22,7 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
   run_cmd->add_option("FILE", run.file, "Scenario file (.yaml, .yml or .json)")->required();
   run_cmd->add_option("--seed", run.seed, "Seed for every random choice (default: the scenario's spec.seed)");
   run_cmd->add_option("--trace", run.trace_path, "Write the JSON Lines trace to this file");
+  run_cmd->add_option("--report", run.report_dir, "Write report.json, report.md and report.html to this folder");
   run_cmd->add_option("--format", format, "Summary format on stdout")->check(CLI::IsMember({"text", "json"}));
 
   ValidateOptions validate;
@@ -47,6 +51,30 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
   fuzz_cmd->add_option("--junit", fuzz.junit_path, "Write a JUnit XML report to this file");
   fuzz_cmd->add_option("--out", fuzz.out_dir, "Folder for shrunk failing scenarios (default out/fuzz)");
 
+  CampaignOptions campaign;
+  CLI::App* campaign_cmd = app.add_subcommand(
+      "campaign", "Run many seeds of one scenario (or a parameter sweep); write results for `report`");
+  campaign_cmd->add_option("FILE", campaign.file, "Scenario file (.yaml, .yml or .json)")->required();
+  campaign_cmd->add_option("--seeds", campaign.seeds, "Number of seeds")->required();
+  campaign_cmd->add_option("--first-seed", campaign.first_seed, "First seed (default: the scenario's spec.seed)");
+  campaign_cmd->add_option("--jobs", campaign.jobs,
+                           "Worker threads; results do not depend on it (default: one per core)");
+  campaign_cmd->add_option("--shard", campaign.shard,
+                           "Run the I-th of N contiguous blocks of the seeds (I from 0), e.g. 2/4");
+  campaign_cmd->add_option("--sweep", campaign.sweep,
+                           "NAME=V1,V2,...: leaseDuration, renewDeadline, retryPeriod, clockRate, latencyMin, "
+                           "latencyMax (repeat for a cartesian product)");
+  campaign_cmd->add_option("--sweep-target", campaign.sweep_target,
+                           "Apply per-process sweep parameters to this process only");
+  campaign_cmd->add_option("--out", campaign.out_dir, "Folder for results.jsonl and campaign.json")->required();
+
+  ReportOptions report;
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "Merge campaign results (any shards) into report.json, report.md, report.html");
+  report_cmd->add_option("RESULTS", report.inputs, "Campaign folders, or results files with campaign.json beside them")
+      ->required();
+  report_cmd->add_option("--out", report.out_dir, "Folder for the report")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -72,6 +100,11 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
     }
     if (*validate_cmd) return validate_command(validate, out, err);
     if (*check_cmd) return check_command(check, out, err);
+    if (*campaign_cmd) {
+      campaign.progress = isatty(STDERR_FILENO) && &err == &std::cerr;
+      return campaign_command(campaign, out, err);
+    }
+    if (*report_cmd) return report_command(report, out, err);
     if (*fuzz_cmd) return fuzz_command(fuzz, out, err);
   } catch (const InvariantViolation& e) {
     err << "leasesim: internal error: " << e.what()

@@ -1,0 +1,560 @@
+// campaign_command.cc: `leasesim campaign` and `leasesim report` (see commands.h).
+//
+// campaign: the work is the list of (valid sweep point, seed) pairs of this shard; J worker
+// threads take indexes from an atomic counter and store each seed's results line at its
+// index, so the file is written in (point, seed) order whatever J is: each line is a pure
+// function of (point scenario, seed). Wall-clock time only drives the progress bar on a
+// terminal; it never reaches a file.
+//
+// Folder layout: DIR/results.jsonl (one SeedRecord per line, reports/seed_record.h) and
+// DIR/campaign.json (what `report` needs besides the lines: the canonical scenario, the seed
+// range, the shard, the sweep, each point's scenario hash and validity). results.jsonl is
+// written first and campaign.json last, each atomically, so a folder with a campaign.json holds
+// complete results.
+//
+// Shards: `--shard I/N` (I from 0, as Kubernetes' JOB_COMPLETION_INDEX) runs the contiguous
+// block of seeds [first + floor(I*count/N), first + floor((I+1)*count/N)) of every point.
+//
+// report: reads any set of campaign folders (or results files with their campaign.json next to
+// them), checks that they belong to one campaign (same scenario hash and sweep) and that no
+// (point, seed) appears twice, rebuilds the point scenarios from the embedded canonical YAML,
+// and writes the report (cli/report_files.h). The Report depends only on the set of records,
+// so any split into shards gives the same bytes.
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "cli/atomic_file.h"
+#include "cli/commands.h"
+#include "cli/report_files.h"
+#include "cli/scenario_loader.h"
+#include "cli/scenario_writer.h"
+#include "cli/sweep.h"
+
+namespace leasesim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr const char* kCampaignFormat = "leasesim-campaign/v1";
+
+struct Shard {
+  uint64_t index = 0;
+  uint64_t count = 1;
+};
+
+std::optional<Shard> parse_shard(const std::string& text, std::string* error) {
+  if (text.empty()) return Shard{};
+  const size_t slash = text.find('/');
+  auto parse_u64 = [](const std::string& s, uint64_t* v) {
+    if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos) return false;
+    *v = std::stoull(s);
+    return true;
+  };
+  Shard shard;
+  if (slash == std::string::npos || !parse_u64(text.substr(0, slash), &shard.index) ||
+      !parse_u64(text.substr(slash + 1), &shard.count) || shard.count == 0 || shard.index >= shard.count) {
+    *error = "--shard " + text + ": expected I/N with 0 <= I < N (I counts from 0, like JOB_COMPLETION_INDEX)";
+    return std::nullopt;
+  }
+  return shard;
+}
+
+// The seeds of shard I/N of [first, first + count): a contiguous block.
+std::pair<uint64_t, uint64_t> shard_seeds(uint64_t first, uint64_t count, const Shard& s) {
+  const auto lo = static_cast<uint64_t>((static_cast<unsigned __int128>(count) * s.index) / s.count);
+  const auto hi = static_cast<uint64_t>((static_cast<unsigned __int128>(count) * (s.index + 1)) / s.count);
+  return {first + lo, hi - lo};
+}
+
+Json sweep_json(const SweepSpec& spec) {
+  if (spec.parameters.empty()) return nullptr;
+  Json params = Json::array();
+  for (const SweepParameter& p : spec.parameters) params.push_back(Json{{"name", p.name}, {"values", p.values}});
+  return Json{{"parameters", params}, {"target", spec.target.empty() ? Json(nullptr) : Json(spec.target)}};
+}
+
+std::optional<SweepSpec> sweep_from_json(const Json& j) {
+  SweepSpec spec;
+  if (j.is_null()) return spec;
+  if (!j.is_object() || !j.contains("parameters") || !j["parameters"].is_array()) return std::nullopt;
+  for (const Json& p : j["parameters"]) {
+    if (!p.is_object() || !p.contains("name") || !p["name"].is_string() || !p.contains("values") ||
+        !p["values"].is_array())
+      return std::nullopt;
+    SweepParameter param{p["name"].get<std::string>(), {}};
+    for (const Json& v : p["values"]) {
+      if (!v.is_string()) return std::nullopt;
+      param.values.push_back(v.get<std::string>());
+    }
+    spec.parameters.push_back(std::move(param));
+  }
+  if (j.contains("target") && j["target"].is_string()) spec.target = j["target"].get<std::string>();
+  return spec;
+}
+
+Json settings_json(const std::vector<SweepSetting>& settings) {
+  Json out = Json::object();
+  for (const SweepSetting& s : settings) out[s.parameter] = s.value;
+  return out;
+}
+
+std::string settings_text(const std::vector<SweepSetting>& settings) {
+  std::string out;
+  for (const SweepSetting& s : settings) out += (out.empty() ? "" : " ") + s.parameter + "=" + s.value;
+  return out;
+}
+
+// Per-point tallies for the summary printed on stdout.
+struct PointTally {
+  uint64_t runs = 0;
+  uint64_t failed = 0;
+  std::optional<uint64_t> first_failed_seed;
+  std::vector<int64_t> to_leader;
+  uint64_t without_leader = 0;
+};
+
+void draw_progress(std::ostream& err, uint64_t done, uint64_t total, uint64_t failed, double seconds) {
+  constexpr int kWidth = 30;
+  const int filled = total ? static_cast<int>(done * kWidth / total) : kWidth;
+  err << "\r[" << std::string(static_cast<size_t>(filled), '#')
+      << std::string(static_cast<size_t>(kWidth - filled), '-') << "] " << done << "/" << total << " runs, " << failed
+      << " failed, " << static_cast<uint64_t>(seconds) << "s " << std::flush;
+}
+
+}  // namespace
+
+int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& err) {
+  if (o.seeds == 0) {
+    err << "leasesim campaign: --seeds must be at least 1\n";
+    return 2;
+  }
+  if (o.jobs > 256) {
+    err << "leasesim campaign: --jobs must be between 1 and 256 (0 = one per hardware thread)\n";
+    return 2;
+  }
+  if (o.out_dir.empty()) {
+    err << "leasesim campaign: --out DIR is required\n";
+    return 2;
+  }
+  std::string problem;
+  const std::optional<Shard> shard = parse_shard(o.shard, &problem);
+  if (!shard) {
+    err << "leasesim campaign: " << problem << "\n";
+    return 2;
+  }
+  LoadResult loaded = load_scenario_file(o.file);
+  if (!loaded.ok()) {
+    for (const Diagnostic& d : loaded.errors) err << d.format() << "\n";
+    err << o.file << ": " << loaded.errors.size() << (loaded.errors.size() == 1 ? " error" : " errors") << "\n";
+    return 2;
+  }
+  const Scenario base = std::move(*loaded.scenario);
+  const uint64_t first = o.first_seed.value_or(base.seed);
+  if (first > UINT64_MAX - (o.seeds - 1)) {
+    err << "leasesim campaign: --first-seed + --seeds overflows 64-bit seeds\n";
+    return 2;
+  }
+  const std::optional<SweepSpec> sweep = parse_sweep(o.sweep, o.sweep_target, base, &problem);
+  if (!sweep) {
+    err << "leasesim campaign: " << problem << "\n";
+    return 2;
+  }
+  const std::vector<SweepPoint> points = sweep_points(base, *sweep);
+  std::vector<uint32_t> valid;
+  for (uint32_t i = 0; i < points.size(); ++i) {
+    const SweepPoint& p = points[i];
+    if (p.scenario && p.scenario->properties.failover_within_auto && !analytic_failover_bound(*p.scenario)) {
+      err << o.file << ": spec.properties.failoverWithin: \"auto\" needs a model with an analytic bound "
+          << "(client-go-elector on every process of the lease); give a duration instead\n";
+      return 2;
+    }
+    if (p.scenario)
+      valid.push_back(i);
+    else
+      err << "leasesim campaign: point " << i << " (" << settings_text(p.settings) << ") is invalid: " << p.error
+          << "\n";
+  }
+  if (valid.empty()) {
+    err << "leasesim campaign: every sweep point is invalid; nothing to run\n";
+    return 2;
+  }
+  const auto [shard_first, shard_count] = shard_seeds(first, o.seeds, *shard);
+  const uint64_t total = shard_count * valid.size();
+  const uint32_t jobs =
+      o.jobs ? o.jobs : std::max<uint32_t>(1, std::min<uint32_t>(256, std::thread::hardware_concurrency()));
+
+  std::vector<std::string> lines(total);
+  std::vector<char> passed(total, 1);
+  std::vector<SeedRecord> summaries(total);  // failovers only, for the stdout summary
+  std::atomic<uint64_t> next{0}, done{0}, failed{0};
+  std::mutex mu;
+  std::string internal_error;
+  auto worker = [&] {
+    for (;;) {
+      const uint64_t i = next.fetch_add(1);
+      if (i >= total) return;
+      const uint32_t point = valid[i / shard_count];
+      const uint64_t seed = shard_first + i % shard_count;
+      try {
+        const RunResult run = run_scenario(points[point].scenario, seed);
+        SeedRecord record = seed_record(run, point, points[point].hash);
+        lines[i] = seed_record_line(record);
+        passed[i] = record.passed;
+        summaries[i].failovers = std::move(record.failovers);
+        if (!record.passed) failed.fetch_add(1);
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (internal_error.empty())
+          internal_error = "point " + std::to_string(point) + " seed " + std::to_string(seed) + ": " + e.what();
+        next.store(total);
+        return;
+      }
+      done.fetch_add(1);
+    }
+  };
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (uint32_t j = 0; j < std::min<uint64_t>(jobs, std::max<uint64_t>(total, 1)); ++j) threads.emplace_back(worker);
+  if (o.progress) {
+    while (done.load() < total) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!internal_error.empty()) break;
+      }
+      draw_progress(err, done.load(), total, failed.load(),
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  for (std::thread& t : threads) t.join();
+  if (o.progress) {
+    draw_progress(err, done.load(), total, failed.load(),
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    err << "\n";
+  }
+  if (!internal_error.empty()) {
+    err << "leasesim campaign: internal error in " << internal_error
+        << "\nThis is a bug in leasesim. Please report it with the scenario file, the seed and this message.\n";
+    return 3;
+  }
+
+  // results.jsonl first, then campaign.json: the manifest marks a complete folder.
+  const std::filesystem::path dir(o.out_dir);
+  {
+    AtomicFile results((dir / "results.jsonl").string());
+    if (results.error()) {
+      err << "leasesim campaign: " << *results.error() << "\n";
+      return 2;
+    }
+    for (const std::string& line : lines) results.stream() << line << "\n";
+    if (auto e = results.commit()) {
+      err << "leasesim campaign: " << *e << "\n";
+      return 2;
+    }
+  }
+  std::vector<PointTally> tallies(points.size());
+  for (uint64_t i = 0; i < total; ++i) {
+    PointTally& t = tallies[valid[i / shard_count]];
+    ++t.runs;
+    if (!passed[i]) {
+      ++t.failed;
+      if (!t.first_failed_seed) t.first_failed_seed = shard_first + i % shard_count;
+    }
+    for (const RecordedFailover& f : summaries[i].failovers) {
+      if (f.fault_to_leader_ns)
+        t.to_leader.push_back(*f.fault_to_leader_ns);
+      else
+        ++t.without_leader;
+    }
+  }
+  Json manifest;
+  manifest["format"] = kCampaignFormat;
+  manifest["scenario"] = base.name;
+  manifest["file"] = o.file;
+  manifest["scenarioHash"] = scenario_hash(scenario_to_yaml(base));
+  manifest["seeds"] = Json{{"first", first}, {"count", o.seeds}};
+  manifest["shard"] =
+      Json{{"index", shard->index}, {"count", shard->count}, {"first", shard_first}, {"seeds", shard_count}};
+  manifest["sweep"] = sweep_json(*sweep);
+  Json pts = Json::array();
+  for (uint32_t i = 0; i < points.size(); ++i) {
+    const SweepPoint& p = points[i];
+    pts.push_back(Json{{"index", i},
+                       {"settings", settings_json(p.settings)},
+                       {"valid", p.scenario != nullptr},
+                       {"error", p.scenario ? Json(nullptr) : Json(p.error)},
+                       {"scenarioHash", p.hash},
+                       {"runs", tallies[i].runs},
+                       {"failed", tallies[i].failed}});
+  }
+  manifest["points"] = pts;
+  manifest["runs"] = total;
+  manifest["failed"] = failed.load();
+  manifest["scenarioYaml"] = scenario_to_yaml(base);
+  if (auto e = write_file_atomically((dir / "campaign.json").string(), manifest.dump(2) + "\n")) {
+    err << "leasesim campaign: " << *e << "\n";
+    return 2;
+  }
+
+  out << "campaign   " << base.name << " (" << o.file << ")\nseeds      " << shard_first << ".."
+      << (shard_count ? shard_first + shard_count - 1 : shard_first) << " (" << shard_count << " seeds";
+  if (shard->count > 1)
+    out << ", shard " << shard->index << "/" << shard->count << " of " << first << ".." << (first + o.seeds - 1);
+  out << ")" << (points.size() > 1 ? ", " + std::to_string(points.size()) + " sweep points" : "") << "\n";
+  for (uint32_t i = 0; i < points.size(); ++i) {
+    const PointTally& t = tallies[i];
+    out << (points.size() > 1 ? "point " + std::to_string(i) + "    " + settings_text(points[i].settings) + ": "
+                              : "result     ");
+    if (!points[i].scenario) {
+      out << "invalid: " << points[i].error << "\n";
+      continue;
+    }
+    out << t.runs << " runs, " << t.failed << " failed";
+    if (!t.to_leader.empty()) {
+      const Percentiles q = percentiles(t.to_leader);
+      out << "; fault to new leader p50 " << seconds_ms(q.p50) << "s p99 " << seconds_ms(q.p99) << "s max "
+          << seconds_ms(q.max) << "s";
+    }
+    if (t.without_leader) out << "; " << t.without_leader << " episodes without a new leader";
+    if (auto b = analytic_failover_bound(*points[i].scenario)) out << " (analytic bound " << seconds_ms(b->ns) << "s)";
+    out << "\n";
+    if (t.first_failed_seed)
+      out << "           first failure: leasesim run " << o.file << " --seed " << *t.first_failed_seed
+          << (points.size() > 1 ? " (with this point's settings; `report` writes its scenario file)" : "") << "\n";
+  }
+  out << "wrote      " << (dir / "results.jsonl").string() << ", " << (dir / "campaign.json").string() << "\n";
+  return failed.load() ? 1 : 0;
+}
+
+namespace {
+
+struct Input {
+  std::string campaign_path;
+  std::string results_path;
+  Json manifest;
+};
+
+// A file or folder argument of `report` -> its campaign.json and results file.
+Input locate(const std::string& arg) {
+  namespace fs = std::filesystem;
+  Input in;
+  std::error_code ec;
+  if (fs::is_directory(arg, ec)) {
+    in.campaign_path = (fs::path(arg) / "campaign.json").string();
+    in.results_path = (fs::path(arg) / "results.jsonl").string();
+  } else if (fs::path(arg).filename() == "campaign.json") {
+    in.campaign_path = arg;
+    in.results_path = (fs::path(arg).parent_path() / "results.jsonl").string();
+  } else {
+    in.results_path = arg;
+    in.campaign_path = (fs::path(arg).parent_path() / "campaign.json").string();
+  }
+  return in;
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return std::nullopt;
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+int report_command(const ReportOptions& o, std::ostream& out, std::ostream& err) {
+  if (o.inputs.empty() || o.out_dir.empty()) {
+    err << "leasesim report: give RESULTS... (campaign folders or results files) and --out DIR\n";
+    return 2;
+  }
+  std::vector<Input> inputs;
+  for (const std::string& arg : o.inputs) {
+    Input in = locate(arg);
+    const std::optional<std::string> text = read_file(in.campaign_path);
+    if (!text) {
+      err << "leasesim report: " << arg << ": cannot read " << in.campaign_path
+          << " (a campaign folder holds campaign.json and results.jsonl; an unfinished shard has no campaign.json)\n";
+      return 2;
+    }
+    try {
+      in.manifest = Json::parse(*text);
+    } catch (const std::exception& e) {
+      err << "leasesim report: " << in.campaign_path << ": not valid JSON: " << e.what() << "\n";
+      return 2;
+    }
+    const Json& m = in.manifest;
+    if (!m.is_object() || m.value("format", "") != kCampaignFormat || !m.contains("scenarioYaml") ||
+        !m["scenarioYaml"].is_string() || !m.contains("points") || !m["points"].is_array() ||
+        !m.contains("scenarioHash") || !m["scenarioHash"].is_string() || !m.contains("runs") ||
+        !m["runs"].is_number_unsigned()) {
+      err << "leasesim report: " << in.campaign_path << ": not a campaign.json of format " << kCampaignFormat << "\n";
+      return 2;
+    }
+    inputs.push_back(std::move(in));
+  }
+  // One campaign: same scenario, same sweep. The first input is the reference.
+  const Json& ref = inputs.front().manifest;
+  for (const Input& in : inputs) {
+    if (in.manifest["scenarioHash"] != ref["scenarioHash"]) {
+      err << "leasesim report: " << in.campaign_path << " ran scenario "
+          << in.manifest["scenarioHash"].get<std::string>() << " (" << in.manifest.value("scenario", "") << "), but "
+          << inputs.front().campaign_path << " ran " << ref["scenarioHash"].get<std::string>() << " ("
+          << ref.value("scenario", "") << "): only shards of one campaign merge\n";
+      return 2;
+    }
+    if (in.manifest.value("sweep", Json()) != ref.value("sweep", Json())) {
+      err << "leasesim report: " << in.campaign_path << " and " << inputs.front().campaign_path
+          << " swept different parameters: only shards of one campaign merge\n";
+      return 2;
+    }
+  }
+  const std::optional<SweepSpec> sweep = sweep_from_json(ref.value("sweep", Json()));
+  if (!sweep) {
+    err << "leasesim report: " << inputs.front().campaign_path << ": malformed \"sweep\"\n";
+    return 2;
+  }
+  LoadResult loaded = load_scenario_text(ref["scenarioYaml"].get<std::string>(), "campaign-scenario.yaml");
+  if (!loaded.ok()) {
+    err << "leasesim report: the scenario embedded in " << inputs.front().campaign_path
+        << " does not load with this leasesim build:\n";
+    for (const Diagnostic& d : loaded.errors) err << "  " << d.format() << "\n";
+    return 2;
+  }
+  Scenario base = std::move(*loaded.scenario);
+  // The file of reproduce commands: the smallest recorded path, so input order does not matter.
+  std::string file;
+  for (const Input& in : inputs) {
+    const std::string f = in.manifest.value("file", "");
+    if (file.empty() || (!f.empty() && f < file)) file = f;
+  }
+  base.source_path = file;
+  const std::vector<SweepPoint> points = sweep_points(base, *sweep);
+  if (points.size() != ref["points"].size()) {
+    err << "leasesim report: " << inputs.front().campaign_path << " lists " << ref["points"].size()
+        << " points; this build makes " << points.size() << " from its sweep\n";
+    return 2;
+  }
+  ReportInput rin;
+  rin.scenario_name = base.name;
+  rin.scenario_file = file;
+  rin.scenario_hash = ref["scenarioHash"].get<std::string>();
+  for (const SweepParameter& p : sweep->parameters) rin.sweep_parameters.push_back(p.name);
+  rin.sweep_target = sweep->target;
+  std::vector<std::pair<std::string, std::string>> extra;
+  for (uint32_t i = 0; i < points.size(); ++i) {
+    const SweepPoint& p = points[i];
+    const Json& recorded = ref["points"][i];
+    if (p.scenario && recorded.value("scenarioHash", "") != p.hash) {
+      err << "leasesim report: point " << i << " of " << inputs.front().campaign_path << " has scenario hash "
+          << recorded.value("scenarioHash", "") << ", this leasesim build makes " << p.hash
+          << ": report with the leasesim build that ran the campaign\n";
+      return 2;
+    }
+    ReportPointInput pin{p.settings, p.scenario, p.error, p.hash, file};
+    if (!sweep->parameters.empty() && p.scenario) {
+      // A sweep point exists only as settings; its scenario file is written next to the report
+      // and named relative to the report folder, so report.json does not depend on --out.
+      pin.scenario_file = "point-" + std::to_string(i) + ".yaml";
+      extra.emplace_back(pin.scenario_file, p.canonical_yaml);
+    }
+    rin.points.push_back(std::move(pin));
+  }
+  // Records: parse, check membership, refuse overlaps.
+  std::map<std::pair<uint32_t, uint64_t>, std::string> seen;  // (point, seed) -> file
+  for (const Input& in : inputs) {
+    std::ifstream f(in.results_path, std::ios::binary);
+    if (!f) {
+      err << "leasesim report: cannot read " << in.results_path << "\n";
+      return 2;
+    }
+    std::string line;
+    uint64_t n = 0;
+    while (std::getline(f, line)) {
+      ++n;
+      if (line.empty()) continue;
+      std::string why;
+      std::optional<SeedRecord> r;
+      try {
+        r = parse_seed_record(Json::parse(line), &why);
+      } catch (const std::exception& e) {
+        why = std::string("not valid JSON: ") + e.what();
+      }
+      if (!r) {
+        err << "leasesim report: " << in.results_path << ":" << n << ": " << why << "\n";
+        return 2;
+      }
+      if (r->point >= rin.points.size() || !rin.points[r->point].scenario) {
+        err << "leasesim report: " << in.results_path << ":" << n << ": point " << r->point
+            << " is not a valid point of the campaign\n";
+        return 2;
+      }
+      if (r->scenario_hash != rin.points[r->point].scenario_hash) {
+        err << "leasesim report: " << in.results_path << ":" << n << ": scenario hash " << r->scenario_hash
+            << " does not match the campaign's " << rin.points[r->point].scenario_hash
+            << " (results of another scenario mixed in?)\n";
+        return 2;
+      }
+      auto [it, inserted] = seen.emplace(std::make_pair(r->point, r->seed), in.results_path);
+      if (!inserted) {
+        err << "leasesim report: seed " << r->seed << (points.size() > 1 ? " of point " + std::to_string(r->point) : "")
+            << " is in both " << it->second << " and " << in.results_path
+            << ": the inputs overlap (the same shard twice, or shards of differently split campaigns)\n";
+        return 2;
+      }
+      rin.records.push_back(std::move(*r));
+    }
+    const uint64_t promised = in.manifest["runs"].get<uint64_t>();
+    uint64_t got = 0;
+    for (const auto& [key, path] : seen) got += path == in.results_path;
+    if (got != promised) {
+      err << "leasesim report: " << in.results_path << " has " << got << " results, " << in.campaign_path
+          << " promises " << promised << ": the file is truncated or from another run\n";
+      return 2;
+    }
+  }
+  if (rin.records.empty()) {
+    err << "leasesim report: no results to report on\n";
+    return 2;
+  }
+  // Missing shards are worth a note, not a failure: a partial merge is still a true report.
+  if (ref.contains("seeds") && ref["seeds"].is_object()) {
+    const uint64_t first = ref["seeds"].value("first", uint64_t{0}), count = ref["seeds"].value("count", uint64_t{0});
+    std::set<uint64_t> have;
+    for (const auto& [key, path] : seen)
+      if (key.second >= first && key.second - first < count) have.insert(key.second);
+    const uint64_t missing = count - have.size();
+    if (missing)
+      err << "leasesim report: note: " << missing << " of the campaign's " << count << " seeds (" << first << ".."
+          << (first + count - 1) << ") are not in the inputs (shards missing?); the report covers the others\n";
+  }
+  const Report report = build_report(rin);
+  if (auto e = write_report_files(report, o.out_dir, extra)) {
+    err << "leasesim report: " << *e << "\n";
+    return 2;
+  }
+  const std::filesystem::path dir(o.out_dir);
+  out << "report     " << (dir / "report.html").string() << "\n           " << (dir / "report.md").string()
+      << "\n           " << (dir / "report.json").string() << "\nruns       " << report.runs << " (" << report.failed
+      << " failed, " << report.violations.size() << " violations listed)\n";
+  for (const PointReport& p : report.points) {
+    if (!p.valid || !p.fault_to_leader) continue;
+    out << (report.points.size() > 1 ? "point " + std::to_string(p.index) + "    " : "failover   ") << "p50 "
+        << seconds_ms(p.fault_to_leader->p50) << "s p99 " << seconds_ms(p.fault_to_leader->p99) << "s max "
+        << seconds_ms(p.fault_to_leader->max) << "s"
+        << (p.analytic ? ", analytic bound " + seconds_ms(p.analytic->failover_bound.ns) + "s" : "") << "\n";
+  }
+  if (!report.sweep_parameters.empty())
+    out << "fastest safe setting: "
+        << (report.fastest_safe ? settings_text(report.points[*report.fastest_safe].settings) : std::string("none"))
+        << "\n";
+  return 0;
+}
+
+}  // namespace leasesim

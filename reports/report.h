@@ -1,0 +1,219 @@
+// report.h: the failover timing report of a campaign (many seeds, maybe a sweep) or of one run.
+//
+// Contract (shared/spec/scenarios-and-cli.md section 4 "Report"):
+// - build_report is a pure function of its input *as a set*: records may come in any order
+//   (shards, threads), they are sorted by (point, seed) first, and every statistic is computed
+//   from integers (nanoseconds, counts), so merging any split of a campaign gives the same
+//   Report, and report_json / report_markdown / report_html give the same bytes.
+// - Percentiles are nearest-rank on the sorted integer nanoseconds: pP = the value at rank
+//   ceil(P * n / 100). Histogram bins and CDF points are chosen from the integers too.
+// - The worst seed of each valid point (a failed seed first, then an episode with no new leader,
+//   then the longest fault-to-new-leader, then the longest leaderless time; ties to the smaller
+//   seed) is re-run in-process from the point's scenario to draw its timeline (leaderships and
+//   fault windows). Its trace hash is compared with the recorded one; a mismatch means another
+//   leasesim build produced the records, and the report says so instead of failing.
+// - A point is *safe* when it is valid, no seed failed and the analytic bounds (client-go spec
+//   section 5) rule out overlap; the *fastest safe* point has the smallest p99
+//   fault-to-new-leader (ties: smaller analytic failover bound, then lower index).
+// - report_html is self-contained: inline CSS and SVG, no script, no network. Every string
+//   that comes from a scenario or a record (names, identities, messages, file paths) is
+//   escaped with html_escape, in text and in attributes alike.
+// Leaves out: reading or writing files (cli/ does, atomically) and scenario parsing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "properties/analytic.h"
+#include "reports/seed_record.h"
+
+namespace leasesim {
+
+struct SweepSetting {
+  std::string parameter;
+  std::string value;
+  bool operator==(const SweepSetting&) const = default;
+};
+
+struct ReportPointInput {
+  std::vector<SweepSetting> settings;        // empty without a sweep
+  std::shared_ptr<const Scenario> scenario;  // null when the point is invalid
+  std::string error;                         // why the point is invalid
+  std::string scenario_hash;
+  std::string scenario_file;  // the FILE of reproduce commands
+};
+
+struct ReportInput {
+  std::string scenario_name;
+  std::string scenario_file;
+  std::string scenario_hash;                  // of the base scenario
+  std::vector<std::string> sweep_parameters;  // empty = no sweep
+  std::string sweep_target;                   // "" = the default targets
+  std::vector<ReportPointInput> points;       // at least one
+  std::vector<SeedRecord> records;            // any order; (point, seed) unique
+};
+
+struct Percentiles {
+  uint64_t count = 0;
+  int64_t min = 0, p50 = 0, p90 = 0, p99 = 0, max = 0;
+};
+
+struct Histogram {
+  int64_t start_ns = 0;
+  int64_t width_ns = 0;
+  std::vector<uint64_t> counts;
+};
+
+struct CdfPoint {
+  int64_t value_ns = 0;
+  uint64_t at_or_below = 0;
+};
+
+struct CauseSummary {
+  std::string cause;
+  uint64_t episodes = 0;
+  uint64_t without_leader = 0;
+  std::optional<Percentiles> fault_to_leader;
+};
+
+struct TimelineRow {
+  std::string process;
+  std::string identity;
+  std::string lease;
+};
+
+struct TimelineBar {
+  uint32_t row = 0;
+  int64_t start_ns = 0;
+  int64_t end_ns = 0;
+  bool open = false;  // still leading at the end of the run
+  std::string end_cause;
+};
+
+struct TimelineFault {
+  uint32_t index = 0;
+  std::string type;
+  std::string target;  // process name, "" for API server faults
+  int64_t start_ns = 0;
+  int64_t end_ns = 0;  // == start_ns for instant faults
+  bool window = false;
+  std::string skipped;
+};
+
+// A violation drawn on the timeline (singleLeader overlaps are intervals; others instants).
+struct TimelineViolation {
+  std::string property;
+  int64_t start_ns = 0;
+  int64_t end_ns = 0;
+  std::vector<std::string> processes;
+};
+
+struct Timeline {
+  uint64_t seed = 0;
+  int64_t end_ns = 0;
+  std::vector<TimelineRow> rows;
+  uint64_t hidden_processes = 0;  // never led, never hit by a fault: not drawn (large scenarios)
+  std::vector<TimelineBar> bars;
+  uint64_t hidden_bars = 0;  // past kMaxTimelineBars
+  std::vector<TimelineFault> faults;
+  std::vector<RecordedFailover> failovers;
+  std::vector<TimelineViolation> violations;  // at most kMaxTimelineBars
+};
+
+inline constexpr size_t kMaxTimelineRows = 40;
+inline constexpr size_t kMaxTimelineBars = 2000;
+
+struct WorstSeed {
+  uint64_t seed = 0;
+  std::string reason;
+  std::string recorded_trace_hash;
+  std::string rerun_trace_hash;
+  std::string reproduce;
+  Timeline timeline;
+};
+
+struct ViolationRow {
+  uint32_t point = 0;
+  uint64_t seed = 0;
+  std::string property;  // "expect" when the seed failed only because an expected violation did not occur
+  std::string lease;
+  uint64_t count = 0;
+  int64_t at_ns = 0;
+  std::string message;
+  bool expected = false;  // listed in the scenario's expect.violated
+  std::string reproduce;
+};
+
+struct PointReport {
+  uint32_t index = 0;
+  std::vector<SweepSetting> settings;
+  bool valid = true;
+  std::string error;
+  std::string scenario_hash;
+  std::string scenario_file;
+  std::vector<std::pair<uint64_t, uint64_t>> seed_ranges;  // inclusive, ascending
+  uint64_t seeds = 0;
+  uint64_t failed = 0;
+  uint64_t episodes = 0;
+  uint64_t without_leader = 0;
+  std::optional<Percentiles> fault_to_leader;
+  std::optional<Percentiles> leaderless_gap;
+  Histogram histogram;
+  std::vector<CdfPoint> cdf;
+  std::vector<CauseSummary> causes;  // sorted by cause name
+  std::optional<AnalyticBounds> analytic;
+  std::optional<int64_t> failover_within_ns;  // the failoverWithin bound applied, if any
+  bool failover_within_auto = false;
+  uint64_t over_analytic_bound = 0;  // episodes whose fault-to-new-leader exceeds it
+  int64_t leaderless_ns = 0;
+  int64_t simulated_ns = 0;
+  uint64_t holder_changes = 0;
+  uint64_t leaderships = 0;
+  uint64_t reads = 0;
+  uint64_t writes = 0;
+  uint64_t committed_writes = 0;
+  uint64_t events = 0;
+  std::vector<ApiCount> api;                                      // summed, in verb and result order
+  std::vector<std::pair<std::string, uint64_t>> seeds_violating;  // property -> seeds, by name
+  std::optional<WorstSeed> worst;
+  bool safe = false;
+};
+
+struct Report {
+  std::string scenario_name;
+  std::string scenario_file;
+  std::string scenario_hash;
+  std::vector<std::string> sweep_parameters;
+  std::string sweep_target;
+  std::vector<std::pair<uint64_t, uint64_t>> seed_ranges;  // every seed of any point
+  uint64_t runs = 0;                                       // records (point x seed)
+  uint64_t failed = 0;                                     // records that did not pass
+  std::vector<PointReport> points;
+  std::vector<ViolationRow> violations;  // by (point, seed), then property order of the record
+  std::optional<uint32_t> fastest_safe;
+};
+
+// The value at nearest rank ceil(percent * n / 100) of an ascending, non-empty vector.
+int64_t nearest_rank(const std::vector<int64_t>& sorted, int percent);
+Percentiles percentiles(std::vector<int64_t> values);  // values non-empty; sorted inside
+
+// Escapes & < > " ' for HTML text and attribute values alike.
+std::string html_escape(std::string_view text);
+
+Report build_report(const ReportInput& input);
+nlohmann::ordered_json report_json(const Report& report);
+std::string report_markdown(const Report& report);
+std::string report_html(const Report& report);
+
+// Shared by the three renderers (report_format.cc): seconds rounded to milliseconds, exact
+// integer arithmetic ("16.504", "-0.250"), and a ratio num/den scaled, with `decimals` digits.
+std::string seconds_ms(int64_t ns);
+std::string fixed_ratio(__int128 num, __int128 den, int decimals);
+
+}  // namespace leasesim

@@ -1,0 +1,340 @@
+// seed_record.cc: see seed_record.h.
+#include "reports/seed_record.h"
+
+#include <algorithm>
+
+#include "sim/core/hash.h"
+
+namespace leasesim {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+using json = nlohmann::ordered_json;  // parsed in file order, so a record reads back ==
+
+constexpr Verb kVerbs[] = {Verb::Get, Verb::List, Verb::Create, Verb::Update, Verb::Delete};
+constexpr ApiResult kResults[] = {ApiResult::Ok,      ApiResult::Conflict, ApiResult::NotFound,
+                                  ApiResult::Invalid, ApiResult::Timeout,  ApiResult::Unavailable};
+
+bool is_write_verb(const std::string& verb) { return verb == "create" || verb == "update" || verb == "delete"; }
+
+// Leaderless time of one lease: from its first acting leader to `end`, minus the union of
+// acting intervals. Intervals are merged after sorting by start, so overlaps (two leaders) count once.
+int64_t leaderless_ns(const History& h, LeaseId lease, TrueInstant end) {
+  std::vector<std::pair<int64_t, int64_t>> spans;
+  for (const Leadership& l : h.leaderships)
+    if (l.lease == lease) spans.emplace_back(l.start.ns, l.end ? l.end->ns : end.ns);
+  if (spans.empty()) return 0;
+  std::sort(spans.begin(), spans.end());
+  int64_t covered = 0;
+  int64_t cur_start = spans.front().first, cur_end = spans.front().second;
+  for (const auto& [s, e] : spans) {
+    if (s > cur_end) {
+      covered += cur_end - cur_start;
+      cur_start = s;
+      cur_end = e;
+    } else {
+      cur_end = std::max(cur_end, e);
+    }
+  }
+  covered += cur_end - cur_start;
+  return (end.ns - spans.front().first) - covered;
+}
+
+// Small typed readers that name the field in their error.
+struct Reader {
+  const json& j;
+  std::string* error;
+  bool ok = true;
+
+  const json* field(const char* key, bool required = true) {
+    auto it = j.find(key);
+    if (it == j.end() || (it->is_null() && required)) {
+      if (required) fail(std::string("missing field \"") + key + "\"");
+      return nullptr;
+    }
+    if (it->is_null()) return nullptr;
+    return &*it;
+  }
+  void fail(const std::string& message) {
+    if (ok) *error = message;
+    ok = false;
+  }
+  std::string str(const char* key) {
+    const json* v = field(key);
+    if (!v) return {};
+    if (!v->is_string()) {
+      fail(std::string("field \"") + key + "\" must be a string");
+      return {};
+    }
+    return v->get<std::string>();
+  }
+  bool boolean(const char* key) {
+    const json* v = field(key);
+    if (!v) return false;
+    if (!v->is_boolean()) {
+      fail(std::string("field \"") + key + "\" must be true or false");
+      return false;
+    }
+    return v->get<bool>();
+  }
+  uint64_t u64(const char* key) {
+    const json* v = field(key);
+    if (!v) return 0;
+    if (!v->is_number_unsigned()) {
+      fail(std::string("field \"") + key + "\" must be a non-negative integer");
+      return 0;
+    }
+    return v->get<uint64_t>();
+  }
+  int64_t i64(const char* key) {
+    const json* v = field(key);
+    if (!v) return 0;
+    if (!v->is_number_integer()) {
+      fail(std::string("field \"") + key + "\" must be an integer");
+      return 0;
+    }
+    return v->get<int64_t>();
+  }
+  std::optional<int64_t> opt_i64(const char* key) {
+    const json* v = field(key, false);
+    if (!v) return std::nullopt;
+    if (!v->is_number_integer()) {
+      fail(std::string("field \"") + key + "\" must be an integer or null");
+      return std::nullopt;
+    }
+    return v->get<int64_t>();
+  }
+  const json& array(const char* key, bool required = true) {
+    static const json kEmpty = json::array();
+    const json* v = field(key, required);
+    if (!v) return kEmpty;
+    if (!v->is_array()) {
+      fail(std::string("field \"") + key + "\" must be an array");
+      return kEmpty;
+    }
+    return *v;
+  }
+  std::vector<std::string> strings(const char* key) {
+    std::vector<std::string> out;
+    for (const json& e : array(key)) {
+      if (!e.is_string()) {
+        fail(std::string("field \"") + key + "\" must be an array of strings");
+        return {};
+      }
+      out.push_back(e.get<std::string>());
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+uint64_t SeedRecord::api_requests(bool writes_only) const {
+  uint64_t n = 0;
+  for (const ApiCount& c : api)
+    if (!writes_only || is_write_verb(c.verb)) n += c.count;
+  return n;
+}
+
+std::string scenario_hash(const std::string& canonical_text) {
+  char buf[17];
+  return std::string(hex64(Hasher().bytes(canonical_text).digest(), buf));
+}
+
+SeedRecord seed_record(const RunResult& run, uint32_t point, const std::string& hash) {
+  const Scenario& s = *run.scenario;
+  const World& w = run.world;
+  const Evaluation& ev = run.evaluation;
+  SeedRecord r;
+  r.point = point;
+  r.seed = run.seed;
+  r.scenario_hash = hash;
+  r.trace_hash = run.trace_hash_hex();
+  r.passed = ev.passed;
+  r.violated = ev.violated;
+  for (const PropertyResult& p : ev.results) {
+    RecordedProperty rp{p.name, s.lease_keys[p.lease], p.holds, p.violations.size(), {}};
+    for (size_t i = 0; i < p.violations.size() && i < kMaxRecordedViolations; ++i) {
+      const Violation& v = p.violations[i];
+      RecordedViolation rv{v.at.ns, std::nullopt, {}, v.message};
+      if (v.until) rv.until_ns = v.until->ns;
+      for (uint32_t proc : v.procs) rv.processes.push_back(s.processes[proc].name);
+      rp.violations.push_back(std::move(rv));
+    }
+    r.properties.push_back(std::move(rp));
+  }
+  for (const FailoverEpisode& e : ev.failovers) {
+    RecordedFailover f;
+    f.lease = s.lease_keys[e.lease];
+    f.from = s.processes[e.from].name;
+    f.to = e.to ? s.processes[*e.to].name : std::string();
+    f.cause = e.cause;
+    f.fault_at_ns = e.fault_at.ns;
+    if (e.new_leader_at) f.new_leader_at_ns = e.new_leader_at->ns;
+    if (auto d = e.fault_to_leader()) f.fault_to_leader_ns = d->ns;
+    if (auto d = e.leaderless_gap()) f.leaderless_gap_ns = d->ns;
+    r.failovers.push_back(std::move(f));
+  }
+  for (LeaseId lease : elected_leases(s)) r.leaderless_ns += leaderless_ns(w.history(), lease, w.now());
+  for (const LeaseWrite& wr : w.history().writes) {
+    if (!wr.before || !wr.after) continue;
+    const std::string& after = wr.after->holder_identity.value_or("");
+    if (!after.empty() && after != wr.before->holder_identity.value_or("")) ++r.holder_changes;
+  }
+  r.leaderships = w.history().leaderships.size();
+  for (Verb v : kVerbs)
+    for (ApiResult res : kResults)
+      if (const uint64_t n = w.api_count(v, res)) r.api.push_back({verb_name(v), result_name(res), n});
+  r.committed_writes = w.history().writes.size();
+  r.simulated_ns = w.now().ns;
+  r.events = w.events_processed();
+  r.stopped_by = step_status_name(run.stopped_by);
+  return r;
+}
+
+ojson seed_record_json(const SeedRecord& r) {
+  ojson out;
+  out["point"] = r.point;
+  out["seed"] = r.seed;
+  out["scenarioHash"] = r.scenario_hash;
+  out["traceHash"] = r.trace_hash;
+  out["passed"] = r.passed;
+  out["violated"] = r.violated;
+  ojson props = ojson::array();
+  for (const RecordedProperty& p : r.properties) {
+    ojson vs = ojson::array();
+    for (const RecordedViolation& v : p.violations) {
+      vs.push_back(ojson{{"atNs", v.at_ns},
+                         {"untilNs", v.until_ns ? ojson(*v.until_ns) : ojson(nullptr)},
+                         {"processes", v.processes},
+                         {"message", v.message}});
+    }
+    ojson entry{{"name", p.name}, {"lease", p.lease}, {"holds", p.holds}, {"violationCount", p.violation_count}};
+    if (!vs.empty()) entry["violations"] = vs;  // left out when empty: most lines of a campaign
+    props.push_back(entry);
+  }
+  out["properties"] = props;
+  ojson fos = ojson::array();
+  for (const RecordedFailover& f : r.failovers) {
+    auto opt = [](const std::optional<int64_t>& v) { return v ? ojson(*v) : ojson(nullptr); };
+    fos.push_back(ojson{{"lease", f.lease},
+                        {"from", f.from},
+                        {"to", f.to.empty() ? ojson(nullptr) : ojson(f.to)},
+                        {"cause", f.cause},
+                        {"faultAtNs", f.fault_at_ns},
+                        {"newLeaderAtNs", opt(f.new_leader_at_ns)},
+                        {"faultToLeaderNs", opt(f.fault_to_leader_ns)},
+                        {"leaderlessGapNs", opt(f.leaderless_gap_ns)}});
+  }
+  out["failovers"] = fos;
+  out["leaderlessNs"] = r.leaderless_ns;
+  out["holderChanges"] = r.holder_changes;
+  out["leaderships"] = r.leaderships;
+  ojson api = ojson::object();
+  for (const ApiCount& c : r.api) api[c.verb][c.result] = c.count;
+  out["api"] = api;
+  out["committedWrites"] = r.committed_writes;
+  out["simulatedNs"] = r.simulated_ns;
+  out["events"] = r.events;
+  out["stoppedBy"] = r.stopped_by;
+  return out;
+}
+
+std::string seed_record_line(const SeedRecord& record) { return seed_record_json(record).dump(); }
+
+std::optional<SeedRecord> parse_seed_record(const json& j, std::string* error) {
+  if (!j.is_object()) {
+    *error = "a results line must be a JSON object";
+    return std::nullopt;
+  }
+  Reader rd{j, error};
+  SeedRecord r;
+  const uint64_t point = rd.u64("point");
+  if (point > UINT32_MAX) rd.fail("field \"point\" is out of range");
+  r.point = static_cast<uint32_t>(point);
+  r.seed = rd.u64("seed");
+  r.scenario_hash = rd.str("scenarioHash");
+  r.trace_hash = rd.str("traceHash");
+  r.passed = rd.boolean("passed");
+  r.violated = rd.strings("violated");
+  for (const json& pj : rd.array("properties")) {
+    if (!pj.is_object()) {
+      rd.fail("properties[] must be objects");
+      break;
+    }
+    Reader pr{pj, error};
+    RecordedProperty p;
+    p.name = pr.str("name");
+    p.lease = pr.str("lease");
+    p.holds = pr.boolean("holds");
+    p.violation_count = pr.u64("violationCount");
+    for (const json& vj : pr.array("violations", false)) {
+      if (!vj.is_object()) {
+        pr.fail("violations[] must be objects");
+        break;
+      }
+      Reader vr{vj, error};
+      RecordedViolation v;
+      v.at_ns = vr.i64("atNs");
+      v.until_ns = vr.opt_i64("untilNs");
+      v.processes = vr.strings("processes");
+      v.message = vr.str("message");
+      if (!vr.ok) pr.ok = false;
+      p.violations.push_back(std::move(v));
+    }
+    if (!pr.ok) rd.ok = false;
+    r.properties.push_back(std::move(p));
+  }
+  for (const json& fj : rd.array("failovers")) {
+    if (!fj.is_object()) {
+      rd.fail("failovers[] must be objects");
+      break;
+    }
+    Reader fr{fj, error};
+    RecordedFailover f;
+    f.lease = fr.str("lease");
+    f.from = fr.str("from");
+    if (const json* to = fr.field("to", false)) {
+      if (to->is_string())
+        f.to = to->get<std::string>();
+      else
+        fr.fail("field \"to\" must be a string or null");
+    }
+    f.cause = fr.str("cause");
+    f.fault_at_ns = fr.i64("faultAtNs");
+    f.new_leader_at_ns = fr.opt_i64("newLeaderAtNs");
+    f.fault_to_leader_ns = fr.opt_i64("faultToLeaderNs");
+    f.leaderless_gap_ns = fr.opt_i64("leaderlessGapNs");
+    if (!fr.ok) rd.ok = false;
+    r.failovers.push_back(std::move(f));
+  }
+  r.leaderless_ns = rd.i64("leaderlessNs");
+  r.holder_changes = rd.u64("holderChanges");
+  r.leaderships = rd.u64("leaderships");
+  if (const json* api = rd.field("api")) {
+    if (!api->is_object())
+      rd.fail("field \"api\" must be an object");
+    else
+      for (const auto& [verb, results] : api->items()) {
+        if (!results.is_object()) {
+          rd.fail("api." + verb + " must be an object");
+          break;
+        }
+        for (const auto& [result, n] : results.items()) {
+          if (!n.is_number_unsigned()) {
+            rd.fail("api." + verb + "." + result + " must be a non-negative integer");
+            break;
+          }
+          r.api.push_back({verb, result, n.get<uint64_t>()});
+        }
+      }
+  }
+  r.committed_writes = rd.u64("committedWrites");
+  r.simulated_ns = rd.i64("simulatedNs");
+  r.events = rd.u64("events");
+  r.stopped_by = rd.str("stoppedBy");
+  if (!rd.ok) return std::nullopt;
+  return r;
+}
+
+}  // namespace leasesim

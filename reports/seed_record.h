@@ -1,0 +1,104 @@
+// seed_record.h: the small, mergeable record of one seed of a campaign (one results.jsonl line).
+//
+// Contract: a SeedRecord keeps what reports need from a RunResult and nothing that depends on
+// how the run was scheduled (no wall clock, thread or shard): the same (scenario, seed) gives
+// the same record, and seed_record_json gives the same bytes, on any machine and any --jobs.
+// Times are integer nanoseconds of true time (percentiles are computed on these integers, so
+// they are exact and deterministic). parse_seed_record reads back exactly what
+// seed_record_json writes; a malformed line is an error value naming the field.
+// Capped on purpose, so a pathological seed keeps its line small: each property keeps its
+// violation count and its first kMaxRecordedViolations violations.
+// Definitions (documented in the README, section "Campaigns"):
+// - leaderless: per elected lease, the true time from the first instant some process acted as
+//   its leader to the end of the run during which none did, summed over leases (the start-up
+//   election is not a leaderless period: nobody had led yet);
+// - holderChanges: committed writes that change an existing Lease's holderIdentity to a
+//   non-empty value different from the previous one (what leaseTransitions should count);
+// - api: requests by verb and result as the clients saw them (World::api_count); writes are
+//   create, update and delete requests of any result: what the control plane pays for.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "properties/run.h"
+
+namespace leasesim {
+
+inline constexpr size_t kMaxRecordedViolations = 3;
+
+struct RecordedViolation {
+  int64_t at_ns = 0;
+  std::optional<int64_t> until_ns;
+  std::vector<std::string> processes;
+  std::string message;
+  bool operator==(const RecordedViolation&) const = default;
+};
+
+struct RecordedProperty {
+  std::string name;
+  std::string lease;
+  bool holds = true;
+  uint64_t violation_count = 0;
+  std::vector<RecordedViolation> violations;  // the first kMaxRecordedViolations
+  bool operator==(const RecordedProperty&) const = default;
+};
+
+struct RecordedFailover {
+  std::string lease;
+  std::string from;
+  std::string to;  // "" = no new leader by the end of the run
+  std::string cause;
+  int64_t fault_at_ns = 0;
+  std::optional<int64_t> new_leader_at_ns;
+  std::optional<int64_t> fault_to_leader_ns;
+  std::optional<int64_t> leaderless_gap_ns;
+  bool operator==(const RecordedFailover&) const = default;
+};
+
+struct ApiCount {
+  std::string verb;
+  std::string result;
+  uint64_t count = 0;
+  bool operator==(const ApiCount&) const = default;
+};
+
+struct SeedRecord {
+  uint32_t point = 0;  // sweep point index (0 without a sweep)
+  uint64_t seed = 0;
+  std::string scenario_hash;  // of the point's scenario (scenario_hash())
+  std::string trace_hash;
+  bool passed = true;
+  std::vector<std::string> violated;
+  std::vector<RecordedProperty> properties;
+  std::vector<RecordedFailover> failovers;
+  int64_t leaderless_ns = 0;
+  uint64_t holder_changes = 0;
+  uint64_t leaderships = 0;
+  std::vector<ApiCount> api;  // verb order get, list, create, update, delete; result order fixed
+  uint64_t committed_writes = 0;
+  int64_t simulated_ns = 0;
+  uint64_t events = 0;
+  std::string stopped_by;
+  bool operator==(const SeedRecord&) const = default;
+
+  uint64_t api_requests(bool writes_only) const;
+};
+
+// 16 hex digits over the canonical scenario text (the caller passes scenario_to_yaml of the
+// scenario, which leaves out the source path), so two shards of one campaign agree on it.
+std::string scenario_hash(const std::string& canonical_text);
+
+SeedRecord seed_record(const RunResult& run, uint32_t point, const std::string& scenario_hash);
+
+nlohmann::ordered_json seed_record_json(const SeedRecord& record);
+// The record as one line of JSON (no trailing newline).
+std::string seed_record_line(const SeedRecord& record);
+
+// Reads what seed_record_json writes; nullopt with *error set otherwise.
+std::optional<SeedRecord> parse_seed_record(const nlohmann::ordered_json& line, std::string* error);
+
+}  // namespace leasesim

@@ -1,0 +1,328 @@
+// End-to-end tests of `leasesim campaign` and `leasesim report` (and `run --report`), in
+// process: golden report files for a fixed small campaign, results independent of --jobs, a
+// 4-shard merge byte-identical to the unsharded report, merge validation, sweeps, exit codes,
+// HTML escaping, and the HTML rendered by headless Chromium when it is installed.
+//
+// Golden files: tests/cli/golden/quickstart-20-seeds.report.{json,md}, with the source folder
+// replaced by <SRC>. After an intended change, regenerate them with
+//   LEASESIM_UPDATE_GOLDEN=1 build/tests/cli_tests --gtest_filter='Campaign.Golden*'
+// and review the diff.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/commands.h"
+
+namespace leasesim {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Result cli(std::vector<std::string> args) {
+  std::vector<const char*> argv{"leasesim"};
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  const int code = leasesim_main(static_cast<int>(argv.size()), argv.data(), out, err);
+  return {code, out.str(), err.str()};
+}
+
+std::string source(const std::string& rel) { return std::string(LEASESIM_SOURCE_DIR) + "/" + rel; }
+
+fs::path temp_dir(const std::string& name) {
+  auto dir = fs::temp_directory_path() / ("leasesim-campaign-test-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::string read(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+std::string write(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+  return path.string();
+}
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+const std::string kQuickstart = "scenarios/quickstart.yaml";
+
+TEST(Campaign, GoldenReportOfTwentyQuickstartSeeds) {
+  const fs::path dir = temp_dir("golden");
+  const Result c =
+      cli({"campaign", source(kQuickstart), "--seeds", "20", "--jobs", "2", "--out", (dir / "c").string()});
+  ASSERT_EQ(c.code, 0) << c.err;
+  EXPECT_NE(c.out.find("result     20 runs, 0 failed"), std::string::npos) << c.out;
+  const Result r = cli({"report", (dir / "c").string(), "--out", (dir / "r").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* ext : {"json", "md"}) {
+    const std::string got = replace_all(read(dir / "r" / (std::string("report.") + ext)), LEASESIM_SOURCE_DIR, "<SRC>");
+    const fs::path golden = source(std::string("tests/cli/golden/quickstart-20-seeds.report.") + ext);
+    if (std::getenv("LEASESIM_UPDATE_GOLDEN")) write(golden, got);
+    EXPECT_EQ(got, read(golden)) << "report." << ext << " differs from " << golden
+                                 << " (LEASESIM_UPDATE_GOLDEN=1 regenerates it; review the diff)";
+  }
+  const auto j = nlohmann::json::parse(read(dir / "r" / "report.json"));
+  EXPECT_EQ(j["seeds"]["runs"], 20);
+  EXPECT_EQ(j["failed"], 0);
+  EXPECT_EQ(j["points"][0]["failover"]["episodes"], 20);
+  EXPECT_EQ(j["points"][0]["worst"]["rerunMatches"], true);
+  EXPECT_TRUE(fs::exists(dir / "r" / "report.html"));
+}
+
+TEST(Campaign, ResultsDoNotDependOnJobs) {
+  const fs::path dir = temp_dir("jobs");
+  ASSERT_EQ(cli({"campaign", source(kQuickstart), "--seeds", "30", "--jobs", "1", "--out", (dir / "j1").string()}).code,
+            0);
+  ASSERT_EQ(cli({"campaign", source(kQuickstart), "--seeds", "30", "--jobs", "2", "--out", (dir / "j2").string()}).code,
+            0);
+  ASSERT_EQ(cli({"campaign", source(kQuickstart), "--seeds", "30", "--jobs", "7", "--out", (dir / "j7").string()}).code,
+            0);
+  const std::string results = read(dir / "j1" / "results.jsonl");
+  EXPECT_EQ(std::count(results.begin(), results.end(), '\n'), 30);
+  EXPECT_EQ(results, read(dir / "j2" / "results.jsonl"));
+  EXPECT_EQ(results, read(dir / "j7" / "results.jsonl"));
+  EXPECT_EQ(read(dir / "j1" / "campaign.json"), read(dir / "j2" / "campaign.json"));
+  // No temporary files left behind.
+  for (const auto& e : fs::directory_iterator(dir / "j2")) EXPECT_NE(e.path().extension(), ".tmp");
+}
+
+TEST(Campaign, FourShardsMergeIntoTheUnshardedReportByteForByte) {
+  const fs::path dir = temp_dir("shards");
+  const std::string file = source(kQuickstart);
+  ASSERT_EQ(cli({"campaign", file, "--seeds", "40", "--first-seed", "100", "--out", (dir / "all").string()}).code, 0);
+  for (int i = 0; i < 4; ++i) {
+    const Result s = cli({"campaign", file, "--seeds", "40", "--first-seed", "100", "--shard", std::to_string(i) + "/4",
+                          "--jobs", "1", "--out", (dir / ("s" + std::to_string(i))).string()});
+    ASSERT_EQ(s.code, 0) << s.err;
+  }
+  EXPECT_EQ(nlohmann::json::parse(read(dir / "s1" / "campaign.json"))["shard"]["first"], 110);
+  ASSERT_EQ(cli({"report", (dir / "all").string(), "--out", (dir / "r-all").string()}).code, 0);
+  // Shards in a scrambled order, named three different ways.
+  const Result m =
+      cli({"report", (dir / "s2").string(), (dir / "s0" / "results.jsonl").string(),
+           (dir / "s3" / "campaign.json").string(), (dir / "s1").string(), "--out", (dir / "r-merged").string()});
+  ASSERT_EQ(m.code, 0) << m.err;
+  EXPECT_EQ(m.err, "");
+  for (const char* f : {"report.json", "report.md", "report.html"})
+    EXPECT_EQ(read(dir / "r-all" / f), read(dir / "r-merged" / f)) << f;
+
+  // A partial merge is a report of fewer seeds, with a note.
+  const Result partial = cli({"report", (dir / "s0").string(), "--out", (dir / "r-part").string()});
+  EXPECT_EQ(partial.code, 0);
+  EXPECT_NE(partial.err.find("30 of the campaign's 40 seeds (100..139) are not in the inputs"), std::string::npos)
+      << partial.err;
+}
+
+TEST(Campaign, MergeRefusesOverlapsAndForeignScenarios) {
+  const fs::path dir = temp_dir("refuse");
+  ASSERT_EQ(cli({"campaign", source(kQuickstart), "--seeds", "4", "--out", (dir / "a").string()}).code, 0);
+  ASSERT_EQ(
+      cli({"campaign", source(kQuickstart), "--seeds", "4", "--shard", "1/2", "--out", (dir / "half").string()}).code,
+      0);
+  ASSERT_EQ(cli({"campaign", source("scenarios/client-go/leader-crash-1-standby.yaml"), "--seeds", "2", "--out",
+                 (dir / "other").string()})
+                .code,
+            0);
+  Result r = cli({"report", (dir / "a").string(), (dir / "half").string(), "--out", (dir / "r").string()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("seed 3 is in both"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the inputs overlap"), std::string::npos) << r.err;
+  r = cli({"report", (dir / "a").string(), (dir / "other").string(), "--out", (dir / "r").string()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("only shards of one campaign merge"), std::string::npos) << r.err;
+  // A truncated results file.
+  const std::string results = read(dir / "a" / "results.jsonl");
+  write(dir / "a" / "results.jsonl", results.substr(0, results.find('\n') + 1));
+  r = cli({"report", (dir / "a").string(), "--out", (dir / "r").string()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("has 1 results"), std::string::npos) << r.err;
+  write(dir / "a" / "results.jsonl", "{not json\n");
+  r = cli({"report", (dir / "a").string(), "--out", (dir / "r").string()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("results.jsonl:1: not valid JSON"), std::string::npos) << r.err;
+  r = cli({"report", (dir / "nothing-here").string(), "--out", (dir / "r").string()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("cannot read"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "r" / "report.json"));
+}
+
+TEST(Campaign, BadInputExitsTwo) {
+  const fs::path dir = temp_dir("bad");
+  const std::string file = source(kQuickstart);
+  const std::string out = (dir / "o").string();
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases{
+      {{"campaign", file, "--seeds", "0", "--out", out}, "--seeds must be at least 1"},
+      {{"campaign", file, "--seeds", "4", "--shard", "4/4", "--out", out}, "expected I/N with 0 <= I < N"},
+      {{"campaign", file, "--seeds", "4", "--shard", "x", "--out", out}, "expected I/N"},
+      {{"campaign", file, "--seeds", "4", "--sweep", "leaseDurations=1s", "--out", out}, "NAME one of leaseDuration"},
+      {{"campaign", file, "--seeds", "4", "--sweep", "leaseDuration=15", "--out", out},
+       "--sweep leaseDuration: \"15\""},
+      {{"campaign", file, "--seeds", "4", "--sweep", "clockRate=fast", "--out", out}, "not a decimal rate"},
+      {{"campaign", file, "--seeds", "4", "--sweep", "retryPeriod=1s", "--sweep", "retryPeriod=2s", "--out", out},
+       "given twice"},
+      {{"campaign", file, "--seeds", "4", "--sweep", "clockRate=1.1", "--sweep-target", "nobody", "--out", out},
+       "no process named \"nobody\""},
+      {{"campaign", file, "--seeds", "4", "--sweep", "leaseDuration=1s", "--out", out}, "every sweep point is invalid"},
+      {{"campaign", source("scenarios/no-such-file.yaml"), "--seeds", "4", "--out", out}, "no-such-file.yaml"},
+      {{"campaign", file, "--seeds", "4"}, "--out is required"},
+  };
+  for (const Case& c : cases) {
+    const Result r = cli(c.args);
+    EXPECT_EQ(r.code, 2) << c.message << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(out));
+}
+
+// The naive tutorial loop with a fast clock: two leaders on every seed, no `expect` block.
+const char* kTwoLeaders = R"(apiVersion: leasesim/v1alpha1
+kind: Scenario
+metadata: {name: campaign-two-leaders}
+spec:
+  duration: 90s
+  leases:
+    - apiVersion: coordination.k8s.io/v1
+      kind: Lease
+      metadata: {name: t, namespace: default}
+      spec: {holderIdentity: "", leaseDurationSeconds: 30}
+  processes:
+    - {name: on-time, identity: "IDENTITY", model: tutorial-elector, lease: default/t}
+    - {name: ahead, model: tutorial-elector, lease: default/t, start: 7s, clock: {offset: 25s}}
+  faults:
+    - {at: 60s, type: crash, target: leader}
+)";
+
+TEST(Campaign, FailedSeedsExitOneAndEveryViolationHasItsReplayCommand) {
+  const fs::path dir = temp_dir("fail");
+  const std::string file = write(dir / "two-leaders.yaml", replace_all(kTwoLeaders, "IDENTITY", "on-time"));
+  const Result c = cli({"campaign", file, "--seeds", "3", "--out", (dir / "c").string()});
+  EXPECT_EQ(c.code, 1) << c.err;
+  EXPECT_NE(c.out.find("first failure: leasesim run " + file + " --seed 1"), std::string::npos) << c.out;
+  ASSERT_EQ(cli({"report", (dir / "c").string(), "--out", (dir / "r").string()}).code, 0);
+  const auto j = nlohmann::json::parse(read(dir / "r" / "report.json"));
+  EXPECT_EQ(j["failed"], 3);
+  ASSERT_FALSE(j["violations"].empty());
+  for (const auto& v : j["violations"])
+    EXPECT_EQ(v["reproduce"], "leasesim run " + file + " --seed " + std::to_string(v["seed"].get<uint64_t>()));
+  EXPECT_EQ(j["points"][0]["worst"]["seed"], 1);  // failed seeds first, ties to the smaller seed
+  const std::string md = read(dir / "r" / "report.md");
+  EXPECT_NE(md.find("singleLeader"), std::string::npos);
+}
+
+TEST(Campaign, SweepReportsInvalidPointsAndTheFastestSafeSetting) {
+  const fs::path dir = temp_dir("sweep");
+  const Result c =
+      cli({"campaign", source("scenarios/client-go/leader-crash-1-standby.yaml"), "--seeds", "6", "--sweep",
+           "leaseDuration=8s,15s,20s", "--sweep", "renewDeadline=10s", "--out", (dir / "c").string()});
+  EXPECT_EQ(c.code, 0) << c.err;
+  EXPECT_NE(c.err.find("point 0 (leaseDuration=8s renewDeadline=10s) is invalid: "
+                       "spec.processes[0].config.leaseDuration: leaseDuration must be greater than renewDeadline"),
+            std::string::npos)
+      << c.err;
+  const Result r = cli({"report", (dir / "c").string(), "--out", (dir / "r").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(read(dir / "r" / "report.json"));
+  ASSERT_EQ(j["points"].size(), 3u);
+  EXPECT_EQ(j["points"][0]["valid"], false);
+  EXPECT_EQ(j["points"][1]["settings"]["leaseDuration"], "15s");
+  EXPECT_EQ(j["points"][1]["safe"], true);
+  EXPECT_EQ(j["sweep"]["fastestSafe"], 1);                     // 15s fails over faster than 20s
+  EXPECT_EQ(j["points"][2]["analytic"]["safetyMargin"], 8.0);  // 20s - (10s + 2s)
+  // Each valid point's scenario file is written next to the report and replays as a seed did.
+  EXPECT_EQ(j["points"][1]["worst"]["reproduce"].get<std::string>().rfind("leasesim run point-1.yaml --seed ", 0), 0u);
+  const Result replay = cli({"run", (dir / "r" / "point-1.yaml").string(), "--seed",
+                             std::to_string(j["points"][1]["worst"]["seed"].get<uint64_t>()), "--format", "json"});
+  ASSERT_EQ(replay.code, 0) << replay.err;
+  EXPECT_EQ(nlohmann::json::parse(replay.out)["traceHash"], j["points"][1]["worst"]["traceHash"]);
+  EXPECT_FALSE(fs::exists(dir / "r" / "point-0.yaml"));
+  EXPECT_NE(read(dir / "r" / "report.html").find("Fastest safe setting"), std::string::npos);
+}
+
+TEST(RunReport, WritesTheSameReportForOneRun) {
+  const fs::path dir = temp_dir("run-report");
+  const Result r = cli({"run", source(kQuickstart), "--seed", "7", "--report", (dir / "r").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("report     " + (dir / "r").string() + "/report.html"), std::string::npos);
+  ASSERT_EQ(
+      cli({"campaign", source(kQuickstart), "--seeds", "1", "--first-seed", "7", "--out", (dir / "c").string()}).code,
+      0);
+  ASSERT_EQ(cli({"report", (dir / "c").string(), "--out", (dir / "r2").string()}).code, 0);
+  for (const char* f : {"report.json", "report.md", "report.html"})
+    EXPECT_EQ(read(dir / "r" / f), read(dir / "r2" / f)) << f;
+}
+
+const std::string kNasty = "<script>alert(1)</script>&\\\"'";  // as a YAML double-quoted scalar
+
+TEST(RunReport, EscapesANastyIdentityEverywhere) {
+  const fs::path dir = temp_dir("nasty");
+  const std::string file = write(dir / "nasty.yaml", replace_all(kTwoLeaders, "IDENTITY", kNasty));
+  const Result r = cli({"run", file, "--report", (dir / "r").string()});
+  ASSERT_EQ(r.code, 1) << r.err;  // two leaders
+  const std::string html = read(dir / "r" / "report.html");
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;&amp;&quot;&#39;"), std::string::npos);
+  EXPECT_EQ(read(dir / "r" / "report.md").find("<script"), std::string::npos);
+  const auto j = nlohmann::json::parse(read(dir / "r" / "report.json"));
+  EXPECT_EQ(j["points"][0]["worst"]["timeline"]["rows"][0]["identity"], "<script>alert(1)</script>&\"'");
+}
+
+// Runs a command, returning its exit status and standard output.
+std::pair<int, std::string> capture(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return {-1, ""};
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) output.append(buf.data(), n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+TEST(ReportHtml, RendersInHeadlessChromium) {
+  if (!fs::exists("/usr/bin/chromium"))
+    GTEST_SKIP() << "/usr/bin/chromium is not installed (apt-get install -y chromium); the HTML report is not rendered";
+  const fs::path dir = temp_dir("chromium");
+  const std::string file = write(dir / "nasty.yaml", replace_all(kTwoLeaders, "IDENTITY", kNasty));
+  ASSERT_EQ(cli({"run", file, "--report", (dir / "r").string()}).code, 1);
+  const auto [status, dom] = capture(
+      "timeout 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-background-networking "
+      "--disable-component-update --disable-sync --no-first-run --user-data-dir=" +
+      (dir / "profile").string() + " --dump-dom file://" + (dir / "r" / "report.html").string() + " 2>/dev/null");
+  ASSERT_EQ(status, 0) << "chromium failed";
+  EXPECT_NE(dom.find("</html>"), std::string::npos);
+  EXPECT_NE(dom.find("<svg"), std::string::npos);
+  EXPECT_NE(dom.find("class=\"lead"), std::string::npos);          // timeline bars
+  EXPECT_NE(dom.find("class=\"fault-line\""), std::string::npos);  // fault markers
+  EXPECT_NE(dom.find("Timeline of who led when"), std::string::npos);
+  // The identity stayed text: no script element was created from it.
+  EXPECT_EQ(dom.find("<script"), std::string::npos);
+  EXPECT_NE(dom.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace leasesim
