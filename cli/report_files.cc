@@ -27,6 +27,7 @@ std::optional<std::string> write_run_report(const RunResult& run, const std::str
   in.scenario_hash = hash;
   in.points.push_back(ReportPointInput{{}, run.scenario, "", hash, s.source_path});
   in.records.push_back(seed_record(run, 0, hash));
+  in.prerun = &run;
   return write_report_files(build_report(in), dir);
 }
 

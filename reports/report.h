@@ -57,6 +57,9 @@ struct ReportInput {
   std::string sweep_target;                   // "" = the default targets
   std::vector<ReportPointInput> points;       // at least one
   std::vector<SeedRecord> records;            // any order; (point, seed) unique
+  // A finished run the caller already has (`run --report`): used for the timeline when it is
+  // the worst seed of its point's scenario, instead of running that seed again.
+  const RunResult* prerun = nullptr;
 };
 
 struct Percentiles {

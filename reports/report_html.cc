@@ -80,23 +80,86 @@ void x_axis(std::ostream& o, const Scale& x, double top, double bottom, const ch
     << "\" text-anchor=\"middle\">" << title << "</text>";
 }
 
-// Vertical marker lines with their labels stacked in rows above the plot, so that close
-// percentiles (p99 next to max) stay readable.
-void markers(std::ostream& o, const Scale& x, const std::vector<Marker>& ms, double plot_top, double bottom) {
-  std::vector<double> row_end;  // right edge of the last label in each row
+// Where the labels of vertical marker lines go, in rows above a plot (row 0 lowest). Each line
+// runs from its label down into the plot, so a label must overlap no other label in its row and
+// no line that passes through its row, and a line must not cross a label in a lower row. Markers
+// are placed right to left, each in the lowest row that satisfies all three; a label that fits no
+// row below max_rows is not drawn (the line and its tooltip still are).
+struct Placed {
+  size_t row = 0;
+  bool left = false;  // the label ends at the line (near the right edge)
+  bool shown = true;
+};
+
+std::vector<Placed> place_labels(const std::vector<double>& xs, const std::vector<double>& widths, double right_edge,
+                                 size_t max_rows) {
+  std::vector<Placed> out(xs.size());
+  std::vector<size_t> order(xs.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return xs[a] > xs[b]; });
+  struct Box {
+    double l0, l1, x;
+    size_t row;
+  };
+  std::vector<Box> placed;
+  for (size_t i : order) {
+    Placed& p = out[i];
+    p.left = xs[i] + 3 + widths[i] > right_edge;
+    const double l0 = p.left ? xs[i] - 3 - widths[i] : xs[i] + 3, l1 = l0 + widths[i] + 6;
+    p.shown = false;
+    for (size_t row = 0; row < max_rows && !p.shown; ++row) {
+      bool ok = true;
+      for (const Box& b : placed) {
+        if (b.row == row && l0 < b.l1 && b.l0 < l1) ok = false;             // labels overlap
+        if (b.row > row && b.x >= l0 - 2 && b.x <= l1) ok = false;          // a line crosses this label
+        if (b.row < row && xs[i] >= b.l0 - 2 && xs[i] <= b.l1) ok = false;  // this line crosses a label
+      }
+      if (ok) {
+        p.row = row;
+        p.shown = true;
+      }
+    }
+    if (p.shown) placed.push_back({l0, l1, xs[i], p.row});
+  }
+  return out;
+}
+
+size_t rows_used(const std::vector<Placed>& placed) {
+  size_t n = 0;
+  for (const Placed& p : placed)
+    if (p.shown) n = std::max(n, p.row + 1);
+  return n;
+}
+
+constexpr double kCharWidth = 6.4;  // an upper estimate of the 11-12px labels' advance
+
+std::vector<Placed> place_markers(const Scale& x, const std::vector<Marker>& ms, std::vector<double>* xs) {
+  std::vector<double> ws;
   for (const Marker& m : ms) {
-    const double px = x(static_cast<double>(m.at_ns));
-    const double w = 6.2 * static_cast<double>(m.label.size());
-    const bool left = px + w > x.r1;  // near the right edge: label to the left of the line
-    const double l0 = left ? px - w - 3 : px + 3;
-    size_t row = 0;
-    while (row < row_end.size() && row_end[row] > l0) ++row;
-    if (row == row_end.size()) row_end.push_back(0);
-    row_end[row] = l0 + w + 6;
-    const double ly = plot_top - 6 - 13.0 * static_cast<double>(row);
-    o << "<line class=\"" << m.css << "\" x1=\"" << num(px) << "\" y1=\"" << num(ly + 2) << "\" x2=\"" << num(px)
-      << "\" y2=\"" << num(bottom) << "\"/><text class=\"" << m.css << "-label\" x=\"" << num(left ? px - 3 : px + 3)
-      << "\" y=\"" << num(ly) << "\" text-anchor=\"" << (left ? "end" : "start") << "\">" << esc(m.label) << "</text>";
+    xs->push_back(x(static_cast<double>(m.at_ns)));
+    ws.push_back(kCharWidth * static_cast<double>(m.label.size()));
+  }
+  return place_labels(*xs, ws, x.r1, 4);
+}
+
+size_t marker_rows(const Scale& x, const std::vector<Marker>& ms) {
+  std::vector<double> xs;
+  return std::max<size_t>(rows_used(place_markers(x, ms, &xs)), 1);
+}
+
+// Vertical marker lines (bounds, percentiles) with their labels above the plot.
+void markers(std::ostream& o, const Scale& x, const std::vector<Marker>& ms, double plot_top, double bottom) {
+  std::vector<double> xs;
+  const std::vector<Placed> placed = place_markers(x, ms, &xs);
+  for (size_t i = 0; i < ms.size(); ++i) {
+    const Marker& m = ms[i];
+    const Placed& p = placed[i];
+    const double ly = plot_top - 6 - 13.0 * static_cast<double>(p.row);
+    o << "<line class=\"" << m.css << "\" x1=\"" << num(xs[i]) << "\" y1=\"" << num(p.shown ? ly + 2 : plot_top)
+      << "\" x2=\"" << num(xs[i]) << "\" y2=\"" << num(bottom) << "\"><title>" << esc(m.label) << "</title></line>";
+    if (p.shown)
+      o << "<text class=\"" << m.css << "-label\" x=\"" << num(p.left ? xs[i] - 3 : xs[i] + 3) << "\" y=\"" << num(ly)
+        << "\" text-anchor=\"" << (p.left ? "end" : "start") << "\">" << esc(m.label) << "</text>";
   }
 }
 
@@ -136,9 +199,10 @@ void svg_open(std::ostream& o, double height, const std::string& label) {
 }
 
 void histogram_svg(std::ostream& o, const PointReport& p) {
-  const double top = 70, bottom = 250, left = 60, right = kWidth - 20;
-  svg_open(o, 290, "Histogram of fault-to-new-leader times");
+  const double left = 60, right = kWidth - 20;
   const Scale x = failover_scale(p, left, right);
+  const double top = 22 + 13.0 * static_cast<double>(marker_rows(x, failover_markers(p))), bottom = top + 180;
+  svg_open(o, bottom + 40, "Histogram of fault-to-new-leader times");
   uint64_t peak = 1;
   for (uint64_t c : p.histogram.counts) peak = std::max(peak, c);
   const uint64_t ystep = static_cast<uint64_t>(nice(static_cast<int64_t>((peak + 3) / 4)));
@@ -166,9 +230,10 @@ void histogram_svg(std::ostream& o, const PointReport& p) {
 }
 
 void cdf_svg(std::ostream& o, const PointReport& p) {
-  const double top = 70, bottom = 250, left = 60, right = kWidth - 20;
-  svg_open(o, 290, "Cumulative distribution of fault-to-new-leader times");
+  const double left = 60, right = kWidth - 20;
   const Scale x = failover_scale(p, left, right);
+  const double top = 22 + 13.0 * static_cast<double>(marker_rows(x, failover_markers(p))), bottom = top + 180;
+  svg_open(o, bottom + 40, "Cumulative distribution of fault-to-new-leader times");
   const Scale y{0, 1, bottom, top};
   for (int pct : {0, 25, 50, 75, 90, 100}) {
     const double py = y(pct / 100.0);
@@ -199,27 +264,15 @@ void timeline_svg(std::ostream& o, const Timeline& t) {
   const double left = 150, right = kWidth - 20, row_h = 24;
   // Fault labels take rows above the plot; count them first to size the picture.
   const Scale x{0, static_cast<double>(std::max<int64_t>(t.end_ns, 1)), left, right};
-  struct Label {
-    double x;
-    std::string text;
-    size_t row;
-    bool left;
-  };
-  std::vector<Label> labels;
-  std::vector<double> row_end;
+  std::vector<std::string> texts;
+  std::vector<double> xs, ws;
   for (const TimelineFault& f : t.faults) {
-    std::string text = f.type + (f.target.empty() ? "" : " " + f.target) + (f.skipped.empty() ? "" : " (skipped)");
-    const double px = x(static_cast<double>(f.start_ns));
-    const double w = 6.2 * static_cast<double>(text.size());
-    const bool to_left = px + w > right;
-    const double l0 = to_left ? px - w - 3 : px + 3;
-    size_t row = 0;
-    while (row < row_end.size() && row_end[row] > l0) ++row;
-    if (row == row_end.size()) row_end.push_back(0);
-    row_end[row] = l0 + w + 8;
-    labels.push_back({px, std::move(text), row, to_left});
+    texts.push_back(f.type + (f.target.empty() ? "" : " " + f.target) + (f.skipped.empty() ? "" : " (skipped)"));
+    xs.push_back(x(static_cast<double>(f.start_ns)));
+    ws.push_back(kCharWidth * static_cast<double>(texts.back().size()));
   }
-  const double top = 20 + 14.0 * static_cast<double>(row_end.size());
+  const std::vector<Placed> labels = place_labels(xs, ws, right, 6);
+  const double top = 20 + 14.0 * static_cast<double>(rows_used(labels));
   const double rows_bottom = top + row_h * static_cast<double>(t.rows.size());
   const double episodes_h = 18.0 * static_cast<double>(t.failovers.size());
   const double bottom = rows_bottom + episodes_h + 6;
@@ -242,12 +295,13 @@ void timeline_svg(std::ostream& o, const Timeline& t) {
             << "\" width=\"" << num(x1 - x0) << "\" height=\"" << num(row_h) << "\"><title>" << esc(tip)
             << "</title></rect>";
     }
-    const Label& l = labels[i];
+    const Placed& l = labels[i];
     const double ly = top - 8 - 14.0 * static_cast<double>(l.row);
-    o << "<line class=\"fault-line\" x1=\"" << num(x0) << "\" y1=\"" << num(ly + 2) << "\" x2=\"" << num(x0)
-      << "\" y2=\"" << num(rows_bottom) << "\"><title>" << esc(tip) << "</title></line><text class=\"fault-label\" x=\""
-      << num(l.left ? x0 - 3 : x0 + 3) << "\" y=\"" << num(ly) << "\" text-anchor=\"" << (l.left ? "end" : "start")
-      << "\">" << esc(l.text) << "</text>";
+    o << "<line class=\"fault-line\" x1=\"" << num(x0) << "\" y1=\"" << num(l.shown ? ly + 2 : top) << "\" x2=\""
+      << num(x0) << "\" y2=\"" << num(rows_bottom) << "\"><title>" << esc(tip) << "</title></line>";
+    if (l.shown)
+      o << "<text class=\"fault-label\" x=\"" << num(l.left ? x0 - 3 : x0 + 3) << "\" y=\"" << num(ly)
+        << "\" text-anchor=\"" << (l.left ? "end" : "start") << "\">" << esc(texts[i]) << "</text>";
   }
   for (size_t r = 0; r < t.rows.size(); ++r) {
     const double ry = top + row_h * static_cast<double>(r);
@@ -291,7 +345,7 @@ void timeline_svg(std::ostream& o, const Timeline& t) {
       << num(ey) << "\"/><line class=\"episode\" x1=\"" << num(x0) << "\" y1=\"" << num(ey - 4) << "\" x2=\"" << num(x0)
       << "\" y2=\"" << num(ey + 4) << "\"/><line class=\"episode\" x1=\"" << num(x1) << "\" y1=\"" << num(ey - 4)
       << "\" x2=\"" << num(x1) << "\" y2=\"" << num(ey + 4) << "\"/>";
-    const double w = 6.2 * static_cast<double>(text.size());
+    const double w = kCharWidth * static_cast<double>(text.size());
     const bool to_left = x1 + 6 + w > right;
     o << "<text class=\"episode-label\" x=\"" << num(to_left ? x0 - 6 : x1 + 6) << "\" y=\"" << num(ey + 4)
       << "\" text-anchor=\"" << (to_left ? "end" : "start") << "\">" << esc(text) << "</text>";
