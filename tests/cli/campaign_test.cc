@@ -263,6 +263,32 @@ TEST(Campaign, SweepReportsInvalidPointsAndTheFastestSafeSetting) {
   EXPECT_NE(read(dir / "r" / "report.html").find("Fastest safe setting"), std::string::npos);
 }
 
+TEST(Campaign, SweepTargets) {
+  const fs::path dir = temp_dir("sweep-targets");
+  const std::string file = source("scenarios/client-go/leader-crash-1-standby.yaml");
+  // clockRate goes to every process but the first by default, to one process with --sweep-target;
+  // a latency range whose max is below its min is an invalid point.
+  Result c = cli({"campaign", file, "--seeds", "2", "--sweep", "clockRate=1.1", "--sweep", "latencyMax=20ms,500us",
+                  "--out", (dir / "c").string()});
+  ASSERT_EQ(c.code, 0) << c.err;
+  EXPECT_NE(c.err.find("point 1 (clockRate=1.1 latencyMax=500us) is invalid: spec.apiServer.latency"), std::string::npos)
+      << c.err;
+  ASSERT_EQ(cli({"report", (dir / "c").string(), "--out", (dir / "r").string()}).code, 0);
+  std::string point = read(dir / "r" / "point-0.yaml");
+  EXPECT_NE(point.find("name: kcm-0"), std::string::npos);
+  EXPECT_NE(point.find("clock: {offset: 0s, rate: 1.0}"), std::string::npos) << point;
+  EXPECT_NE(point.find("clock: {offset: 0s, rate: 1.1}"), std::string::npos) << point;
+  EXPECT_NE(point.find("latency: {min: 1ms, max: 20ms}"), std::string::npos) << point;
+
+  c = cli({"campaign", file, "--seeds", "2", "--sweep", "retryPeriod=3s", "--sweep-target", "kcm-1", "--out",
+           (dir / "t").string()});
+  ASSERT_EQ(c.code, 0) << c.err;
+  ASSERT_EQ(cli({"report", (dir / "t").string(), "--out", (dir / "rt").string()}).code, 0);
+  point = read(dir / "rt" / "point-0.yaml");
+  EXPECT_NE(point.find("retryPeriod: 2s"), std::string::npos) << point;  // kcm-0 unchanged
+  EXPECT_NE(point.find("retryPeriod: 3s"), std::string::npos) << point;
+}
+
 TEST(RunReport, WritesTheSameReportForOneRun) {
   const fs::path dir = temp_dir("run-report");
   const Result r = cli({"run", source(kQuickstart), "--seed", "7", "--report", (dir / "r").string()});
