@@ -36,6 +36,7 @@
 #include "cli/scenario_loader.h"
 #include "cli/scenario_writer.h"
 #include "cli/sweep.h"
+#include "sim/core/check.h"
 
 namespace leasesim {
 namespace {
@@ -190,11 +191,26 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
   const uint32_t jobs =
       o.jobs ? o.jobs : std::max<uint32_t>(1, std::min<uint32_t>(256, std::thread::hardware_concurrency()));
 
-  std::vector<std::string> lines(total);
-  std::vector<char> passed(total, 1);
-  std::vector<SeedRecord> summaries(total);  // failovers only, for the stdout summary
+  // results.jsonl is open before any work starts (an unwritable --out fails at once) and is
+  // written in index order as a contiguous prefix completes, so memory holds only the lines that
+  // finished ahead of a slower one. Tallies for the summary are taken in the same order.
+  const std::filesystem::path dir(o.out_dir);
+  AtomicFile results((dir / "results.jsonl").string());
+  if (results.error()) {
+    err << "leasesim campaign: " << *results.error() << "\n";
+    return 2;
+  }
+  struct Finished {
+    bool ready = false;
+    bool passed = true;
+    std::string line;
+    std::vector<std::optional<int64_t>> to_leader;  // per failover episode
+  };
+  std::vector<Finished> finished(total);
+  std::vector<PointTally> tallies(points.size());
+  uint64_t written = 0;
   std::atomic<uint64_t> next{0}, done{0}, failed{0};
-  std::mutex mu;
+  std::mutex mu;  // guards finished, tallies, written, the results stream and internal_error
   std::string internal_error;
   auto worker = [&] {
     for (;;) {
@@ -202,19 +218,40 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
       if (i >= total) return;
       const uint32_t point = valid[i / shard_count];
       const uint64_t seed = shard_first + i % shard_count;
+      Finished f;
       try {
         const RunResult run = run_scenario(points[point].scenario, seed);
-        SeedRecord record = seed_record(run, point, points[point].hash);
-        lines[i] = seed_record_line(record);
-        passed[i] = record.passed;
-        summaries[i].failovers = std::move(record.failovers);
-        if (!record.passed) failed.fetch_add(1);
+        const SeedRecord record = seed_record(run, point, points[point].hash);
+        f.ready = true;
+        f.passed = record.passed;
+        f.line = seed_record_line(record);
+        for (const RecordedFailover& e : record.failovers) f.to_leader.push_back(e.fault_to_leader_ns);
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(mu);
         if (internal_error.empty())
           internal_error = "point " + std::to_string(point) + " seed " + std::to_string(seed) + ": " + e.what();
         next.store(total);
         return;
+      }
+      if (!f.passed) failed.fetch_add(1);
+      std::lock_guard<std::mutex> lock(mu);
+      finished[i] = std::move(f);
+      for (; written < total && finished[written].ready; ++written) {
+        Finished& w = finished[written];
+        results.stream() << w.line << "\n";
+        PointTally& t = tallies[valid[written / shard_count]];
+        ++t.runs;
+        if (!w.passed) {
+          ++t.failed;
+          if (!t.first_failed_seed) t.first_failed_seed = shard_first + written % shard_count;
+        }
+        for (const std::optional<int64_t>& d : w.to_leader) {
+          if (d)
+            t.to_leader.push_back(*d);
+          else
+            ++t.without_leader;
+        }
+        w = Finished{true, w.passed, {}, {}};  // the line is on its way to the file
       }
       done.fetch_add(1);
     }
@@ -242,37 +279,13 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
   if (!internal_error.empty()) {
     err << "leasesim campaign: internal error in " << internal_error
         << "\nThis is a bug in leasesim. Please report it with the scenario file, the seed and this message.\n";
-    return 3;
+    return 3;  // `results` is dropped uncommitted: no partial results.jsonl
   }
-
+  LS_CHECK(written == total, "every finished run was written");
   // results.jsonl first, then campaign.json: the manifest marks a complete folder.
-  const std::filesystem::path dir(o.out_dir);
-  {
-    AtomicFile results((dir / "results.jsonl").string());
-    if (results.error()) {
-      err << "leasesim campaign: " << *results.error() << "\n";
-      return 2;
-    }
-    for (const std::string& line : lines) results.stream() << line << "\n";
-    if (auto e = results.commit()) {
-      err << "leasesim campaign: " << *e << "\n";
-      return 2;
-    }
-  }
-  std::vector<PointTally> tallies(points.size());
-  for (uint64_t i = 0; i < total; ++i) {
-    PointTally& t = tallies[valid[i / shard_count]];
-    ++t.runs;
-    if (!passed[i]) {
-      ++t.failed;
-      if (!t.first_failed_seed) t.first_failed_seed = shard_first + i % shard_count;
-    }
-    for (const RecordedFailover& f : summaries[i].failovers) {
-      if (f.fault_to_leader_ns)
-        t.to_leader.push_back(*f.fault_to_leader_ns);
-      else
-        ++t.without_leader;
-    }
+  if (auto e = results.commit()) {
+    err << "leasesim campaign: " << *e << "\n";
+    return 2;
   }
   Json manifest;
   manifest["format"] = kCampaignFormat;
