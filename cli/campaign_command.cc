@@ -316,8 +316,11 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
     return 2;
   }
 
-  out << "campaign   " << base.name << " (" << o.file << ")\nseeds      " << shard_first << ".."
-      << (shard_count ? shard_first + shard_count - 1 : shard_first) << " (" << shard_count << " seeds";
+  out << "campaign   " << base.name << " (" << o.file << ")\nseeds      ";
+  if (shard_count)
+    out << shard_first << ".." << (shard_first + shard_count - 1) << " (" << shard_count << " seeds";
+  else
+    out << "none (an empty shard: more shards than seeds";
   if (shard->count > 1)
     out << ", shard " << shard->index << "/" << shard->count << " of " << first << ".." << (first + o.seeds - 1);
   out << ")" << (points.size() > 1 ? ", " + std::to_string(points.size()) + " sweep points" : "") << "\n";

@@ -251,8 +251,14 @@ PointReport point_report(const ReportPointInput& in, uint32_t index, const std::
     p.failover_within_auto = true;
     if (auto b = analytic_failover_bound(s)) p.failover_within_ns = b->ns;
   }
-  if (p.analytic && p.analytic->failover_bound.ns > 0)
-    for (int64_t v : to_leader) p.over_analytic_bound += v > p.analytic->failover_bound.ns;
+  if (p.analytic)
+    for (const SeedRecord& r : records)
+      for (const RecordedFailover& f : r.failovers) {
+        if (!f.fault_to_leader_ns || (f.cause != "crash" && f.cause != "stop")) continue;
+        ++p.analytic_judged;
+        const Duration bound = f.cause == "crash" ? p.analytic->crash_to_leader_max : p.analytic->stop_to_leader_max;
+        p.over_analytic_bound += *f.fault_to_leader_ns > bound.ns;
+      }
   p.safe = p.seeds > 0 && p.failed == 0 && p.analytic && p.analytic->no_overlap;
 
   if (!records.empty()) {
@@ -368,6 +374,7 @@ ojson point_json(const PointReport& p) {
   fo["failoverWithin"] = p.failover_within_ns ? ojson{{"bound", secs(*p.failover_within_ns)},
                                                       {"source", p.failover_within_auto ? "analytic" : "explicit"}}
                                               : ojson(nullptr);
+  fo["analyticJudged"] = p.analytic_judged;
   fo["overAnalyticBound"] = p.over_analytic_bound;
   out["failover"] = fo;
   if (p.analytic) {

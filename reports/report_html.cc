@@ -165,8 +165,22 @@ void markers(std::ostream& o, const Scale& x, const std::vector<Marker>& ms, dou
 
 std::vector<Marker> failover_markers(const PointReport& p) {
   std::vector<Marker> ms;
-  if (p.analytic && p.analytic->failover_bound.ns > 0)
-    ms.push_back({p.analytic->failover_bound.ns, "analytic bound " + s3(p.analytic->failover_bound), "bound"});
+  // The analytic bounds cover crash and stop episodes only; draw the ones that apply (both when
+  // there is no episode at all, so the reader still sees where the bound lies).
+  bool crash = p.causes.empty(), stop = p.causes.empty();
+  for (const CauseSummary& c : p.causes) {
+    crash |= c.cause == "crash";
+    stop |= c.cause == "stop";
+  }
+  if (p.analytic) {
+    const Duration c = p.analytic->crash_to_leader_max, s = p.analytic->stop_to_leader_max;
+    if (crash && stop && c == s)
+      ms.push_back({c.ns, "analytic bound " + s3(c), "bound"});
+    else {
+      if (crash) ms.push_back({c.ns, "analytic bound (crash) " + s3(c), "bound"});
+      if (stop) ms.push_back({s.ns, "analytic bound (stop) " + s3(s), "bound"});
+    }
+  }
   if (p.failover_within_ns && !p.failover_within_auto)
     ms.push_back({*p.failover_within_ns, "failoverWithin " + s3(*p.failover_within_ns), "bound"});
   if (p.fault_to_leader) {
@@ -487,7 +501,9 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
     card(o, s3(p.fault_to_leader->p99), "p99 fault to new leader");
     card(o, s3(p.fault_to_leader->max), "max fault to new leader");
   }
-  if (p.analytic) card(o, s3(p.analytic->failover_bound), "analytic bound", p.over_analytic_bound ? "bad" : "");
+  if (p.analytic)
+    card(o, s3(p.analytic->failover_bound), p.analytic_judged ? "analytic bound" : "analytic bound (crash, stop)",
+         p.over_analytic_bound ? "bad" : "");
   const int64_t sim = std::max<int64_t>(p.simulated_ns, 1);
   card(o, fixed_ratio(__int128(p.leaderless_ns) * 3600, sim, 2) + " s", "leaderless per hour");
   card(o, fixed_ratio(__int128(p.holder_changes) * 3600000000000, sim, 2), "holder changes per hour");
@@ -510,9 +526,10 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
   if (p.analytic) {
     const AnalyticBounds& b = *p.analytic;
     o << " Analytic bounds (client-go spec section 5): fault to new leader &le; " << s3(b.crash_to_leader_max)
-      << " after a crash, &le; " << s3(b.stop_to_leader_max) << " after a stop; " << p.over_analytic_bound
-      << " episodes above " << s3(b.failover_bound) << ". Safety margin " << s3(b.safety_margin) << ": "
-      << (b.no_overlap ? "no overlap possible without pauses" : "overlap possible")
+      << " after a crash, &le; " << s3(b.stop_to_leader_max) << " after a stop; " << p.over_analytic_bound << " of "
+      << p.analytic_judged << " crash and stop episodes above their bound"
+      << (p.analytic_judged < p.episodes ? " (other causes are not covered by the bounds)" : "") << ". Safety margin "
+      << s3(b.safety_margin) << ": " << (b.no_overlap ? "no overlap possible without pauses" : "overlap possible")
       << (b.release_voids_safety ? " (releaseOnCancel: hazard 2.4a)" : "") << ".";
   }
   if (p.failover_within_ns)
