@@ -186,7 +186,11 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
     err << "leasesim campaign: every sweep point is invalid; nothing to run\n";
     return 2;
   }
-  const auto [shard_first, shard_count] = shard_seeds(first, o.seeds, *shard);
+  // Plain variables rather than a structured binding: clang 14 does not let lambdas capture
+  // structured bindings (a C++20 feature it lacks).
+  const std::pair<uint64_t, uint64_t> shard_range = shard_seeds(first, o.seeds, *shard);
+  const uint64_t shard_first = shard_range.first;
+  const uint64_t shard_count = shard_range.second;
   const uint64_t total = shard_count * valid.size();
   const uint32_t jobs =
       o.jobs ? o.jobs : std::max<uint32_t>(1, std::min<uint32_t>(256, std::thread::hardware_concurrency()));
