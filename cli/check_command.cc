@@ -88,21 +88,33 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
     if (!mask) return 2;
     eo.jitter_points = *mask;
   }
+  eo.converge = options.converge;
+  if (eo.converge) {
+    if (const auto problem = converge_problem(*scenario)) {
+      err << "leasesim check: --converge cannot key this scenario exactly: " << *problem << "\n";
+      return 2;
+    }
+  }
   if (eo.max_states == 0 || eo.max_states > UINT32_MAX - 1) {
     err << "leasesim check: --max-states must be between 1 and " << (UINT32_MAX - 1) << "\n";
     return 2;
   }
 
   const Duration horizon = eo.horizon && *eo.horizon < scenario->duration ? *eo.horizon : scenario->duration;
+  const bool lifted = eo.converge && !eo.horizon;
   out << "scenario   " << scenario->name << " (" << options.file << ")\n"
       << "bounds     depth " << bound_text(eo.max_depth) << ", states " << eo.max_states << ", horizon "
-      << format_duration(horizon) << (horizon < scenario->duration ? " (of " + format_duration(scenario->duration) + ")" : "")
+      << (lifted ? std::string("none (--converge: states relative to now, cycles closed)")
+                 : format_duration(horizon) +
+                       (horizon < scenario->duration ? " (of " + format_duration(scenario->duration) + ")" : ""))
       << ", latency points " << join(point_names(eo.latency_points), ",") << ", jitter points "
       << join(point_names(eo.jitter_points), ",") << "\n";
   std::vector<std::string> judged;
   if (scenario->properties.single_leader) judged.push_back("singleLeader");
   if (scenario->properties.transitions_match) judged.push_back("transitionsMatch");
-  if (scenario->properties.eventually_leader) judged.push_back("eventuallyLeader (where the run ends)");
+  if (scenario->properties.eventually_leader)
+    judged.push_back(eo.converge ? "eventuallyLeader (its window, and no leaderless cycle after the last fault)"
+                                 : "eventuallyLeader (where the run ends)");
   const bool failover = scenario->properties.failover_within || scenario->properties.failover_within_auto;
   out << "judged     " << (judged.empty() ? "nothing (singleLeader and transitionsMatch are off)" : join(judged, ", "))
       << (failover ? "; not failoverWithin (run and fuzz judge it)" : "") << "\n";
@@ -112,7 +124,9 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const ExploreStats& st = result.stats;
   out << "explored   " << st.transitions << " states (" << st.distinct << " distinct, " << st.end_states
-      << " where the run ends), depth " << st.depth_reached << "\n";
+      << " where the run ends), depth " << st.depth_reached;
+  if (eo.converge) out << ", " << st.cycles << " transitions back to a known state";
+  out << "\n";
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.2fs, %.0f distinct states/s", secs, secs > 0 ? st.distinct / secs : 0.0);
   out << "time       " << rate << ", " << st.stored_bytes / std::max<uint64_t>(1, st.distinct)
@@ -124,7 +138,9 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
   if (!result.counterexample) {
     const bool complete = result.stopped_by == ExploreStop::Exhausted || result.stopped_by == ExploreStop::Horizon ||
                           result.stopped_by == ExploreStop::Events;
-    out << "result     " << (complete ? "verified within bounds" : "no violation found before the " +
+    const bool forever = eo.converge && result.stopped_by == ExploreStop::Exhausted;
+    out << "result     " << (forever ? "verified for all time: every path converged (no state left unexplored)"
+                          : complete ? "verified within bounds" : "no violation found before the " +
                                                                        std::string(explore_stop_name(result.stopped_by)) +
                                                                        " bound stopped the search")
         << "\n";
@@ -149,6 +165,8 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
                         " after " + std::to_string(cx.steps) + " steps";
   written.explore = declared;
   written.explore.replay = cx.choices;
+  // Converge mode explores past the scenario's duration: the file runs long enough to replay.
+  if (cx.at.ns >= written.duration.ns) written.duration = Duration((cx.at.ns / seconds(1).ns + 2) * seconds(1).ns);
   written.source_path.clear();
   auto replay_scenario = std::make_shared<Scenario>(written);
   {
@@ -162,7 +180,20 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
     }
   }
   const RunResult replayed = run_scenario(replay_scenario, replay_scenario->seed);
-  if (!subset(cx.violated, replayed.evaluation.violated)) {
+  if (cx.cycle_steps > 0) {
+    out << "lasso      leaderless from " << format_seconds(cx.cycle_from.ns) << "s, a cycle of " << cx.cycle_steps
+        << " steps repeated to " << format_seconds(cx.at.ns) << "s\n";
+  } else if (cx.liveness) {
+    out << "dead end   leaderless from " << format_seconds(cx.cycle_from.ns) << "s with nothing left to happen\n";
+  }
+  if (!subset(cx.violated, replayed.evaluation.violated) && cx.liveness) {
+    // A leaderless cycle that starts after a leader already met the window: `run` judges the
+    // window only, so the replay shows the cycle but not a window violation.
+    out << "note       the replay shows the lease leaderless from " << format_seconds(cx.cycle_from.ns)
+        << "s on; `run` judges eventuallyLeader's window only, which "
+        << (replayed.evaluation.violated.empty() ? "it meets" : "gives [" + join(replayed.evaluation.violated, ", ") + "]")
+        << "\n";
+  } else if (!subset(cx.violated, replayed.evaluation.violated)) {
     err << "leasesim check: internal error: replaying the counterexample violates [" << join(replayed.evaluation.violated, ", ")
         << "], not " << join(cx.violated, ", ") << "\nThis is a bug in leasesim.\n";
     return 3;
@@ -178,7 +209,8 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
     return 2;
   }
   out << "written    " << path << "\n"
-      << "replay     leasesim run " << path << "   (violates " << join(replayed.evaluation.violated, ", ")
+      << "replay     leasesim run " << path << "   (violates "
+      << (replayed.evaluation.violated.empty() ? std::string("nothing") : join(replayed.evaluation.violated, ", "))
       << "; traceHash " << replayed.trace_hash_hex() << ")\n";
   if (expects_violation && subset(cx.violated, expect.violated)) {
     out << "expected   yes: the scenario's expect names " << join(expect.violated, ", ") << "\n";

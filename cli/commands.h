@@ -42,6 +42,7 @@ struct CheckOptions {
   std::string latency_points;  // "" = the scenario's or min,max ("min,max", "min,mid,max", ...)
   std::string jitter_points;
   std::string out_dir = "out/check";  // where a counterexample is written
+  bool converge = false;               // time-relative keys, no horizon, SCC liveness
 };
 
 int check_command(const CheckOptions& options, std::ostream& out, std::ostream& err);

@@ -13,9 +13,9 @@ namespace {
 // spec 1.3: KCM's OnStoppedLeading logs "leaderelection lost" and exits with status 1.
 constexpr const char* kLostLeadershipExit = "exit(1): leaderelection lost";
 
-void hash_optional_wall(Hasher& h, const std::optional<WallInstant>& t) {
+void hash_optional_wall(Hasher& h, const std::optional<WallInstant>& t, const HashFrame& frame) {
   h.boolean(t.has_value());
-  if (t) h.i64(t->ns);
+  if (t) h.i64(frame.at(*t));
 }
 
 }  // namespace
@@ -23,10 +23,12 @@ void hash_optional_wall(Hasher& h, const std::optional<WallInstant>& t) {
 // ---------------------------------------------------------------------------------------------
 // Record conversions (spec 4).
 
-void ElectionRecord::hash_into(Hasher& h) const {
+void ElectionRecord::hash_into(Hasher& h, const HashFrame& frame) const {
   h.bytes(holder_identity).i64(lease_duration_seconds);
-  hash_optional_wall(h, acquire_time);
-  hash_optional_wall(h, renew_time);
+  // The canonical frame leaves acquireTime's value out (see LeaseSpec::hash_into).
+  if (frame.canonical) h.boolean(acquire_time.has_value());
+  else hash_optional_wall(h, acquire_time, frame);
+  hash_optional_wall(h, renew_time, frame);
   h.i64(leader_transitions).bytes(strategy).bytes(preferred_holder);
 }
 
@@ -83,9 +85,9 @@ Duration acquire_gap_max(Duration retry_period) {
   return Duration(rp + jitter_ceil - 1);
 }
 
-void LockCache::hash_into(Hasher& h) const {
+void LockCache::hash_into(Hasher& h, const HashFrame& frame) const {
   h.u64(static_cast<uint64_t>(state));
-  lease.hash_into(h);
+  lease.hash_into(h, frame);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -716,27 +718,54 @@ void ClientGoElector::reset_run_state() {
 
 // ---------------------------------------------------------------------------------------------
 
-void ClientGoElector::hash_into(Hasher& h) const {
+void ClientGoElector::hash_into(Hasher& h, const HashFrame& f) const {
   h.bytes(identity_).u64(lease_);
   h.i64(config_.lease_duration.ns).i64(config_.renew_deadline.ns).i64(config_.retry_period.ns);
   h.boolean(config_.release_on_cancel).i64(config_.request_timeout.ns).boolean(config_.rejoin_after_loss);
-  observed_record_.hash_into(h);
+  observed_record_.hash_into(h, f);
   h.boolean(observed_raw_record_.has_value());
-  if (observed_raw_record_) observed_raw_record_->hash_into(h);
+  if (observed_raw_record_) {
+    // Canonical: the raw bytes are the observed record at whole seconds whenever they came from
+    // it, and then what decides the future is that record (compared exactly, not by its
+    // truncation phase; sound when distinct writes are a second apart, which the explorer
+    // checks before it uses this frame: see explorer.h).
+    // Otherwise (the leader's fast path keeps the raw record of its last Get while it renews)
+    // what matters is what it can still equal: the server's current object, or nothing ever
+    // again once its second is behind every clock and no Get is in flight (every later write
+    // is at least a second later); only else is it hashed as it is.
+    const ElectionRecord& raw = *observed_raw_record_;
+    const auto* now_lease = static_cast<const Lease*>(f.lease_now);
+    uint64_t kind = 0;
+    if (f.canonical) {
+      if (raw == raw_record_of(observed_record_)) kind = 1;
+      else if (now_lease && raw == raw_record_of(record_from_spec(now_lease->spec))) kind = 2;
+      else if (step_ != Step::Get && raw.renew_time && raw.renew_time->ns + seconds(1).ns <= f.min_wall) kind = 3;
+    }
+    h.u64(kind);
+    if (kind == 0) raw.hash_into(h, f);
+  }
   h.boolean(observed_time_.has_value());
-  if (observed_time_) h.i64(observed_time_->ns);
+  if (observed_time_) h.i64(f.at(*observed_time_));
   h.bytes(reported_leader_);
-  lock_cache_.hash_into(h);
+  lock_cache_.hash_into(h, f);
   h.u64(static_cast<uint64_t>(phase_)).boolean(user_cancelled_).boolean(acting_).boolean(led_);
   h.boolean(lead_cancelled_at_.has_value());
-  if (lead_cancelled_at_) h.i64(lead_cancelled_at_->ns);
+  if (lead_cancelled_at_) h.i64(f.at(*lead_cancelled_at_));
   h.boolean(renew_failed_);
-  h.u64(static_cast<uint64_t>(step_)).i64(attempt_mono_.ns).i64(attempt_wall_.ns);
-  desired_.hash_into(h);
-  h.boolean(in_round_).i64(round_start_.ns).boolean(round_deadline_passed_);
-  h.i64(tick_index_).boolean(tick_scheduled_).boolean(tick_pending_);
-  h.u64(static_cast<uint64_t>(release_step_)).i64(release_deadline_.ns).boolean(release_deadline_passed_);
-  h.u64(next_tag_).u64(inflight_tag_);
+  h.u64(static_cast<uint64_t>(step_));
+  // Canonical: the attempt's clock readings matter only during the attempt (attempt_wall_ is
+  // never read again: D holds what was derived from it), the round's only during the round or
+  // its pending tick, the release deadline only while releasing; stale values are left out.
+  if (!f.canonical) h.i64(attempt_mono_.ns).i64(attempt_wall_.ns);
+  else if (step_ != Step::Idle) h.i64(f.at(attempt_mono_));
+  desired_.hash_into(h, f);
+  h.boolean(in_round_).boolean(round_deadline_passed_);
+  if (!f.canonical || in_round_ || tick_scheduled_ || tick_pending_) h.i64(f.at(round_start_)).i64(tick_index_);
+  h.boolean(tick_scheduled_).boolean(tick_pending_);
+  h.u64(static_cast<uint64_t>(release_step_)).boolean(release_deadline_passed_);
+  if (!f.canonical || phase_ == Phase::Releasing) h.i64(f.at(release_deadline_));
+  if (!f.canonical) h.u64(next_tag_);
+  h.u64(f.tag(inflight_tag_));
 }
 
 }  // namespace leasesim

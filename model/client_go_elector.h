@@ -73,7 +73,7 @@ struct ElectionRecord {
   std::string preferred_holder;
 
   bool operator==(const ElectionRecord&) const = default;
-  void hash_into(Hasher& h) const;
+  void hash_into(Hasher& h, const HashFrame& frame = HashFrame{}) const;
 };
 
 // spec 4 "spec -> record": nil pointers become "", 0 and the zero time.
@@ -99,7 +99,7 @@ struct LockCache {
   Lease lease;  // meaningful only when state == Object; default otherwise
 
   bool operator==(const LockCache&) const = default;
-  void hash_into(Hasher& h) const;
+  void hash_into(Hasher& h, const HashFrame& frame = HashFrame{}) const;
 };
 
 class ClientGoElector {
@@ -137,7 +137,12 @@ class ClientGoElector {
   const std::string& reported_leader() const { return reported_leader_; }
   const LockCache& lock_cache() const { return lock_cache_; }
 
-  void hash_into(Hasher& h) const;
+  void hash_into(Hasher& h, const HashFrame& frame = HashFrame{}) const;
+  // The next request tag: the origin the canonical frame hashes in-flight tags against.
+  uint64_t tag_origin() const { return next_tag_; }
+  // The earliest local instant a StoppedLeading note could backdate the end of leadership to
+  // (spec 2.4c: a user stop cancels leadCtx there); nullopt: it would end when it is noted.
+  std::optional<LocalInstant> backdate_floor() const { return lead_cancelled_at_; }
   bool operator==(const ClientGoElector&) const = default;
 
  private:

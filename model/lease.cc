@@ -12,20 +12,22 @@ void opt(Hasher& h, const std::optional<T>& v, F&& f) {
 
 }  // namespace
 
-void LeaseSpec::hash_into(Hasher& h) const {
+void LeaseSpec::hash_into(Hasher& h, const HashFrame& frame) const {
   opt(h, holder_identity, [&](const std::string& s) { h.bytes(s); });
   opt(h, lease_duration_seconds, [&](int32_t v) { h.i64(v); });
-  opt(h, acquire_time, [&](WallInstant t) { h.i64(t.ns); });
-  opt(h, renew_time, [&](WallInstant t) { h.i64(t.ns); });
+  opt(h, acquire_time, [&](WallInstant t) {
+    if (!frame.canonical) h.i64(t.ns);
+  });
+  opt(h, renew_time, [&](WallInstant t) { h.i64(frame.at(t)); });
   opt(h, lease_transitions, [&](int32_t v) { h.i64(v); });
   opt(h, strategy, [&](const std::string& s) { h.bytes(s); });
   opt(h, preferred_holder, [&](const std::string& s) { h.bytes(s); });
 }
 
-void Lease::hash_into(Hasher& h) const {
-  h.u64(id).u64(resource_version).u64(labels.size());
+void Lease::hash_into(Hasher& h, const HashFrame& frame) const {
+  h.u64(id).u64(frame.rv(resource_version)).u64(labels.size());
   for (const auto& [k, v] : labels) h.bytes(k).bytes(v);
-  spec.hash_into(h);
+  spec.hash_into(h, frame);
 }
 
 }  // namespace leasesim

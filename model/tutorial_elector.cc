@@ -126,8 +126,8 @@ void TutorialElector::on_stop(const Now& /*now*/, Effects& out) {
   out.note(NoteKind::Exited, lease_);
 }
 
-void TutorialElector::hash_into(Hasher& h) const {
-  h.bytes(identity_).u64(lease_).u64(static_cast<uint64_t>(phase_)).boolean(leading_).i64(iteration_start_.ns);
+void TutorialElector::hash_into(Hasher& h, const HashFrame& frame) const {
+  h.bytes(identity_).u64(lease_).u64(static_cast<uint64_t>(phase_)).boolean(leading_).i64(frame.at(iteration_start_));
 }
 
 }  // namespace leasesim

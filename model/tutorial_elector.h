@@ -55,7 +55,11 @@ class TutorialElector {
   // The process's own belief ("is now the leader"), which is also its acting leadership.
   bool is_leader() const { return leading_; }
   const std::string& identity() const { return identity_; }
-  void hash_into(Hasher& h) const;
+  void hash_into(Hasher& h, const HashFrame& frame = HashFrame{}) const;
+  // Requests carry fixed tags (one Get and one Update per iteration), so there is no counter.
+  uint64_t tag_origin() const { return 0; }
+  // A lost lease ends leadership at the start of the current iteration.
+  std::optional<LocalInstant> backdate_floor() const { return leading_ ? std::optional(iteration_start_) : std::nullopt; }
   bool operator==(const TutorialElector&) const = default;
 
  private:

@@ -164,11 +164,13 @@ ApiOutcome ApiServer::handle(const ApiRequest& request) {
   return out;
 }
 
-void ApiServer::hash_into(Hasher& h) const {
-  h.u64(resource_version_).boolean(conflict_check_);
+void ApiServer::hash_into(Hasher& h, HashFrame frame) const {
+  frame.rv_origin = resource_version_;
+  if (!frame.canonical) h.u64(resource_version_);
+  h.boolean(conflict_check_);
   for (const auto& lease : store_) {
     h.boolean(lease.has_value());
-    if (lease) lease->hash_into(h);
+    if (lease) lease->hash_into(h, frame);
   }
 }
 

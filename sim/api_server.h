@@ -46,7 +46,8 @@ class ApiServer {
   uint64_t resource_version() const { return resource_version_; }
   size_t lease_count() const { return store_.size(); }
 
-  void hash_into(Hasher& h) const;
+  // The canonical frame hashes resourceVersions relative to the counter (see HashFrame).
+  void hash_into(Hasher& h, HashFrame frame = HashFrame{}) const;
   bool operator==(const ApiServer&) const = default;
 
  private:

@@ -48,6 +48,15 @@ class ProcessClock {
   const ClockSpec& spec() const { return spec_; }
 
   void hash_into(Hasher& h) const { h.i64(spec_.offset.ns).i64(spec_.rate_ppb).i64(jumps_.ns); }
+  // The fractional nanosecond of the scaled reading at t, in 1e-9 ns: with it, the reading
+  // after any delay d is a function of d alone (mono(t + d) - mono(t) depends on d and this),
+  // which is what a time-relative fingerprint needs. Always 0 at rate 1.
+  int64_t rate_phase(TrueInstant t) const {
+    const __int128 p = static_cast<__int128>(t.ns) * spec_.rate_ppb;
+    __int128 r = p % kRateOne;
+    if (r < 0) r += kRateOne;
+    return static_cast<int64_t>(r);
+  }
   bool operator==(const ProcessClock&) const = default;
 
  private:

@@ -43,6 +43,14 @@ World::World(std::shared_ptr<const Scenario> scenario)
       network_(static_cast<uint32_t>(scenario_->processes.size())) {
   const Scenario& s = *scenario_;
   horizon_ = TrueInstant(s.duration.ns);
+  max_events_ = s.max_events;
+  // Every record's leaseDurationSeconds comes from an initial Lease or a client-go config (the
+  // tutorial loop copies what it read).
+  int64_t longest_s = 0;
+  for (const InitialLease& l : s.leases) longest_s = std::max<int64_t>(longest_s, l.spec.lease_duration_seconds.value_or(0));
+  for (const ProcessSpec& spec : s.processes)
+    if (const auto* c = std::get_if<ClientGoConfig>(&spec.model)) longest_s = std::max(longest_s, c->lease_duration.ns / seconds(1).ns);
+  max_record_lease_ = seconds(longest_s + 2);
   procs_.reserve(s.processes.size());
   for (const ProcessSpec& spec : s.processes) {
     procs_.emplace_back(ProcessClock(spec.clock, s.start_time));
@@ -90,7 +98,7 @@ StepStatus World::step(Chooser& chooser, Trace* trace) {
   if (ready_.empty() && queue_.empty()) return StepStatus::Idle;
   const TrueInstant next = ready_.empty() ? queue_.top().at : ready_.front().at;
   if (next > horizon_) return StepStatus::Horizon;
-  if (events_ >= scenario_->max_events) return StepStatus::EventLimit;
+  if (events_ >= max_events_) return StepStatus::EventLimit;
   const Event e = pop_next(chooser);
   LS_CHECK(e.at >= now_, "time must not go backwards");
   now_ = e.at;
@@ -427,6 +435,7 @@ void World::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
     f.response.result = ApiResult::Timeout;
     f.response.tag = f.request.tag;
     f.response.verb = f.request.verb;
+    f.lost = true;
     if (f.client_done) erase_in_flight(id);
     else f.request.body.reset();  // keep only what the timeout needs
     return;
@@ -503,6 +512,7 @@ void World::on_response_arrive(const Event& e, Chooser& chooser, Trace* trace) {
     // Lost on the way back: the write (if any) stands, the client waits for its timeout.
     f.response.object.reset();
     f.response.items.clear();
+    f.lost = true;
     return;
   }
   if (defer_if_paused(e)) return;
@@ -521,6 +531,7 @@ void World::on_client_timeout(const Event& e, Chooser& chooser, Trace* trace) {
   ProcessRuntime& pr = procs_[f.proc];
   if (pr.incarnation != f.incarnation || !alive(pr.status)) {
     f.client_done = true;
+    if (f.lost) erase_in_flight(e.a);  // no event refers to it any more
     return;
   }
   if (defer_if_paused(e)) return;
@@ -532,6 +543,8 @@ void World::on_client_timeout(const Event& e, Chooser& chooser, Trace* trace) {
   response.result = ApiResult::Timeout;
   response.message = "context deadline exceeded";
   const uint32_t p = f.proc;
+  // A lost request has no response on its way: nothing refers to its slot after this.
+  if (f.lost) erase_in_flight(e.a);
   react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) { model.on_response(response, now, out); });
 }
 
@@ -688,37 +701,132 @@ void World::fault_end(uint32_t index, Trace* trace) {
   }
 }
 
-uint64_t World::fingerprint() const {
+TrueInstant World::earliest_end(uint32_t p) const {
+  const ProcessRuntime& pr = procs_.at(p);
+  LS_CHECK(pr.acting, "earliest_end of a process that does not act");
+  // A quiescing process ends at its quiesce end (not backdated); a crash ends it now.
+  if (pr.quiescing || !pr.model) return now_;
+  const std::optional<LocalInstant> floor =
+      std::visit([](const auto& m) { return m.backdate_floor(); }, *pr.model);
+  if (!floor) return now_;
+  const TrueInstant start = history_.leaderships[pr.leadership_index].start;
+  return std::clamp(pr.clock.true_of_mono(*floor), start, now_);
+}
+
+void World::set_bounds(TrueInstant horizon, uint64_t max_events) {
+  horizon_ = horizon;
+  max_events_ = max_events;
+}
+
+uint64_t World::fingerprint(bool canonical) const {
+  if (!canonical) return fingerprint_in(HashFrame{});
+  HashFrame frame;
+  frame.canonical = true;
+  // Old wall instants (HashFrame::old_before): older than the longest lease duration any
+  // record can carry, before the earliest clock now. A first pass collects them, the second
+  // hashes them by rank.
+  frame.min_wall = INT64_MAX;
+  for (const ProcessRuntime& pr : procs_) frame.min_wall = std::min(frame.min_wall, pr.clock.wall(now_).ns);
+  frame.old_before = frame.min_wall - max_record_lease_.ns;
+  std::vector<int64_t> old;
+  frame.collect = &old;
+  (void)fingerprint_in(frame);
+  std::sort(old.begin(), old.end());
+  old.erase(std::unique(old.begin(), old.end()), old.end());
+  frame.collect = nullptr;
+  frame.old_walls = &old;
+  return fingerprint_in(frame);
+}
+
+uint64_t World::fingerprint_in(HashFrame frame) const {
   Hasher h;
-  h.i64(now_.ns).u64(events_);
-  std::vector<Event> pending = queue_.sorted();
-  pending.insert(pending.end(), ready_.begin(), ready_.end());
-  for (const Event& e : pending) {
-    h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind)).u64(e.proc).u64(e.incarnation).u64(e.a).u64(e.b);
+  const bool canonical = frame.canonical;
+  if (canonical) {
+    // Time-relative (see HashFrame): "now" is the origin of every instant; the event count
+    // is left out (the explorer lifts the event bound when it converges).
+    frame.true_origin = now_.ns;
+    frame.wall_origin = procs_.empty() ? 0 : procs_[0].clock.wall(now_).ns;
+    frame.rv_origin = api_.resource_version();
+  } else {
+    h.i64(now_.ns).u64(events_);
   }
-  api_.hash_into(h);
+  // What an event's generation or request id says is whether it is still current; the
+  // canonical frame hashes that rather than the counters, which only grow.
+  auto event_into = [&](const Event& e) {
+    h.i64(frame.at(e.at)).u64(static_cast<uint64_t>(e.kind)).u64(e.proc).u64(e.incarnation);
+    if (!canonical) {
+      h.u64(e.a).u64(e.b);
+      return;
+    }
+    switch (e.kind) {
+      case EventKind::Timer: {
+        const ProcessRuntime& pr = procs_.at(e.proc);
+        h.u64(e.a).boolean(e.a < pr.timer_generation.size() && pr.timer_generation[e.a] == e.b);
+        break;
+      }
+      case EventKind::QuiesceEnd:
+        h.u64(e.a).boolean(procs_.at(e.proc).quiesce_generation == e.b);
+        break;
+      case EventKind::RequestArrive:
+      case EventKind::ResponseArrive:
+      case EventKind::ClientTimeout: {
+        const uint32_t index = static_cast<uint32_t>(e.a & 0xffffffffu);
+        const bool live = index < slots_.size() && slots_[index].used && slots_[index].generation == (e.a >> 32);
+        h.u64(index).boolean(live);
+        break;
+      }
+      default:
+        h.u64(e.a).u64(e.b);
+    }
+  };
+  for (const Event& e : queue_.sorted()) event_into(e);
+  for (const Event& e : ready_) event_into(e);
+  api_.hash_into(h, frame);
   network_.hash_into(h);
   for (const ProcessRuntime& pr : procs_) {
     h.u64(static_cast<uint64_t>(pr.status)).u64(pr.incarnation).u64(pr.pause_depth).boolean(pr.acting).boolean(pr.quiescing);
     pr.clock.hash_into(h);
+    if (canonical) h.i64(pr.clock.wall(now_).ns - frame.wall_origin).i64(pr.clock.rate_phase(now_));
     h.u64(pr.timer_generation.size());
-    for (uint32_t g : pr.timer_generation) h.u64(g);
+    if (!canonical)
+      for (uint32_t g : pr.timer_generation) h.u64(g);
     h.u64(pr.deferred.size());
-    for (const Event& e : pr.deferred) h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind)).u64(e.incarnation).u64(e.a).u64(e.b);
-    h.boolean(pr.acting).boolean(pr.quiescing).u64(pr.quiesce_generation).boolean(pr.exit_after_quiesce.has_value());
+    for (const Event& e : pr.deferred) {
+      if (canonical) {
+        event_into(e);
+      } else {
+        h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind)).u64(e.incarnation).u64(e.a).u64(e.b);
+      }
+    }
+    h.boolean(pr.acting).boolean(pr.quiescing).boolean(pr.exit_after_quiesce.has_value());
+    if (!canonical) h.u64(pr.quiesce_generation);
     h.boolean(pr.model.has_value());
-    if (pr.model) std::visit([&](const auto& m) { m.hash_into(h); }, *pr.model);
+    if (pr.model) {
+      HashFrame mine = frame;
+      if (canonical) {
+        mine.mono_origin = pr.clock.mono(now_).ns;
+        mine.tag_origin = std::visit([](const auto& m) { return m.tag_origin(); }, *pr.model);
+        const std::optional<Lease>& current = api_.lease(scenario_->processes[&pr - procs_.data()].lease);
+        mine.lease_now = current ? &*current : nullptr;
+      }
+      std::visit([&](const auto& m) { m.hash_into(h, mine); }, *pr.model);
+    }
   }
+  HashFrame server = frame;
+  server.rv_origin = api_.resource_version();
   for (const Slot& slot : slots_) {
     if (!slot.used) continue;
     const InFlight& f = slot.flight;
-    h.u64(f.proc).u64(f.incarnation).u64(f.request.tag).u64(static_cast<uint64_t>(f.request.verb)).boolean(f.client_done).boolean(f.applied);
-    h.u64(f.request.lease).u64(f.request.delete_precondition_rv).i64(f.request.timeout.ns).boolean(f.request.body.has_value());
-    if (f.request.body) f.request.body->hash_into(h);
+    HashFrame owner = server;
+    const ProcessRuntime& pr = procs_.at(f.proc);
+    if (canonical && pr.model) owner.tag_origin = std::visit([](const auto& m) { return m.tag_origin(); }, *pr.model);
+    h.u64(f.proc).u64(f.incarnation).u64(owner.tag(f.request.tag)).u64(static_cast<uint64_t>(f.request.verb)).boolean(f.client_done).boolean(f.applied).boolean(f.lost);
+    h.u64(f.request.lease).u64(server.rv(f.request.delete_precondition_rv)).i64(f.request.timeout.ns).boolean(f.request.body.has_value());
+    if (f.request.body) f.request.body->hash_into(h, server);
     // What the server already answered decides the future as much as the request does.
     h.u64(static_cast<uint64_t>(f.response.result)).boolean(f.response.object.has_value()).u64(f.response.items.size());
-    if (f.response.object) f.response.object->hash_into(h);
-    for (const Lease& item : f.response.items) item.hash_into(h);
+    if (f.response.object) f.response.object->hash_into(h, server);
+    for (const Lease& item : f.response.items) item.hash_into(h, server);
   }
   h.u64(refuse_depth_).u64(blackhole_depth_).u64(active_slow_.size());
   return h.digest();

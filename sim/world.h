@@ -93,11 +93,20 @@ class World {
   uint64_t events_processed() const { return events_; }
   // Requests whose outcome the client learned, by verb and result.
   uint64_t api_count(Verb v, ApiResult r) const { return api_counts_[static_cast<size_t>(v)][static_cast<size_t>(r)]; }
+  // The earliest instant the acting leadership of process p can still be recorded to end at:
+  // now, or earlier when its model may backdate the end (Note::since); never before its start.
+  TrueInstant earliest_end(uint32_t p) const;
   // The acting leader of a lease (the earliest-started if several act at once).
   std::optional<uint32_t> acting_leader(LeaseId lease) const;
 
   // A stable 64-bit fingerprint of the whole state (no addresses, no hash-table order).
-  uint64_t fingerprint() const;
+  // `canonical`: the time-relative fingerprint of HashFrame (sim/core/hash.h): equal for two
+  // worlds whose futures are the same up to a shift in time. It leaves out the event count and
+  // the horizon, so it is for searches that lift both (the explorer's converge mode).
+  uint64_t fingerprint(bool canonical = false) const;
+  uint64_t fingerprint_in(HashFrame frame) const;  // one pass of fingerprint() in `frame`
+  // Moves the horizon and the event bound (the explorer's converge mode lifts both).
+  void set_bounds(TrueInstant horizon, uint64_t max_events);
 
  private:
   struct InFlight {
@@ -107,6 +116,7 @@ class World {
     TrueInstant sent;
     bool client_done = false;  // the client got the answer, timed out or cancelled
     bool applied = false;      // the server committed it
+    bool lost = false;         // it never reached the server: only the client's timeout is left
     ApiResponse response;
     bool operator==(const InFlight&) const = default;
   };
@@ -147,6 +157,10 @@ class World {
   std::shared_ptr<const Scenario> scenario_;
   TrueInstant now_{};
   TrueInstant horizon_{};
+  uint64_t max_events_ = 0;
+  // The longest lease a record in this run can carry (plus a second): older record times are
+  // expired for everyone (HashFrame::old_before).
+  Duration max_record_lease_{};
   uint64_t next_seq_ = 0;
   uint64_t events_ = 0;
   EventQueue queue_;

@@ -7,10 +7,58 @@
 // detection (the explorer documents its own collision stance).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
+#include <vector>
+
+#include "sim/core/time.h"
 
 namespace leasesim {
+
+// How times and counters are fed to a Hasher by the state's hash_into functions.
+//
+// The absolute frame (the default: every origin 0, canonical false) hashes every value as it
+// is: a fingerprint of the exact state. The canonical frame (the explorer's `--converge`, see
+// sim/explore/explorer.h) hashes the state as seen from "now": true instants relative to true
+// now, each process's monotonic instants relative to its own monotonic reading now, wall
+// instants relative to a reference wall reading now, resourceVersions relative to the server's
+// counter, request tags relative to the model's tag counter; and it leaves out data that never
+// decides anything (acquireTime, which is only copied along; stale values of fields that the
+// model resets before it reads them again). Two states with equal canonical hashes then have
+// the same futures shifted in time, which is what lets a steady renew loop close a cycle.
+struct HashFrame {
+  bool canonical = false;
+  int64_t true_origin = 0;  // ns
+  int64_t mono_origin = 0;  // ns, the process whose state is being hashed
+  int64_t wall_origin = 0;  // ns, the reference wall reading (process 0's)
+  uint64_t rv_origin = 0;   // the server's resourceVersion counter
+  uint64_t tag_origin = 0;  // the model's next request tag
+  // For a model's raw record (client-go's change detection): the server's current object of
+  // the model's lease (nullptr when absent), and the earliest wall reading of any process now.
+  const void* lease_now = nullptr;  // a const Lease*, typed void here to keep this header low
+  int64_t min_wall = 0;
+
+  // Wall instants before `old_before` (canonical frame only) are in a record whose lease has
+  // expired for every process, now and from now on: no model reads how old they are, only
+  // whether two of them are equal (and which is earlier). They are hashed by their rank among
+  // the state's old wall instants, collected by a first pass into `old_walls` (sorted, unique).
+  int64_t old_before = INT64_MIN;
+  std::vector<int64_t>* collect = nullptr;           // first pass: gathers old wall instants
+  const std::vector<int64_t>* old_walls = nullptr;   // second pass: their ranks
+
+  int64_t at(TrueInstant t) const { return t.ns - true_origin; }
+  int64_t at(LocalInstant t) const { return t.ns - mono_origin; }
+  int64_t at(WallInstant t) const {
+    if (!canonical || t.ns >= old_before) return t.ns - wall_origin;
+    if (collect) collect->push_back(t.ns);
+    if (!old_walls) return INT64_MIN;
+    return INT64_MIN + (std::lower_bound(old_walls->begin(), old_walls->end(), t.ns) - old_walls->begin());
+  }
+  // 0 means "none" for both (no precondition, no call in flight) and stays distinct.
+  uint64_t rv(uint64_t v) const { return canonical && v != 0 ? rv_origin - v + 1 : v; }
+  uint64_t tag(uint64_t v) const { return canonical && v != 0 ? tag_origin - v + 1 : v; }
+};
 
 class Hasher {
  public:

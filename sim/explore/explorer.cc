@@ -5,6 +5,11 @@
 #include <limits>
 #include <utility>
 
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/strong_components.hpp>
+#include <set>
+
+#include "model/client_go_config.h"
 #include "properties/evaluate.h"
 #include "properties/eventually_leader.h"
 #include "properties/single_leader.h"
@@ -124,12 +129,12 @@ class StateStore {
     uint32_t script;  // offset into pool_
   };
 
-  // Adds a state unless its key is known; returns its index, or nullopt when it was known.
-  std::optional<uint32_t> insert(uint64_t key, uint32_t parent, const std::vector<uint32_t>& script) {
+  // Adds a state unless its key is known; returns its index and whether it is new.
+  std::pair<uint32_t, bool> insert(uint64_t key, uint32_t parent, const std::vector<uint32_t>& script) {
     if ((records_.size() + 1) * 2 > index_.size()) grow();
     size_t slot = key & (index_.size() - 1);
     while (index_[slot] != kEmpty) {
-      if (records_[index_[slot]].key == key) return std::nullopt;
+      if (records_[index_[slot]].key == key) return {index_[slot], false};
       slot = (slot + 1) & (index_.size() - 1);
     }
     LS_CHECK(records_.size() < kEmpty, "state store full");
@@ -139,7 +144,7 @@ class StateStore {
     put_varint(script.size());
     for (uint32_t v : script) put_varint(v);
     index_[slot] = id;
-    return id;
+    return {id, true};
   }
 
   size_t size() const { return records_.size(); }
@@ -191,12 +196,65 @@ class StateStore {
   std::vector<uint32_t> index_;
 };
 
+// Converge mode's key (explorer.h): the canonical fingerprint, and of the History only what can
+// still change a verdict, relative to now: the leaderships of a lease while two of them may
+// still overlap (two act at once, or one ended after an acting one started), and the
+// eventuallyLeader window while it is open (how much of it is left, and whether an ended
+// leadership already met it).
+uint64_t canonical_state_key(const World& w, const std::vector<LeaseId>& leases) {
+  Hasher h;
+  h.u64(w.fingerprint(true));
+  const History& history = w.history();
+  const int64_t now = w.now().ns;
+  for (uint32_t p = 0; p < w.process_count(); ++p) {
+    const ProcessRuntime& pr = w.process(p);
+    if (pr.exit_after_quiesce) h.u64(p).bytes(*pr.exit_after_quiesce);
+  }
+  for (LeaseId lease : leases) {
+    std::optional<TrueInstant> earliest_open;
+    uint32_t open = 0;
+    for (uint32_t p = 0; p < w.process_count(); ++p) {
+      const ProcessRuntime& pr = w.process(p);
+      if (!pr.acting || history.leaderships[pr.leadership_index].lease != lease) continue;
+      ++open;
+      const TrueInstant start = history.leaderships[pr.leadership_index].start;
+      if (!earliest_open || start < *earliest_open) earliest_open = start;
+    }
+    if (!earliest_open) continue;
+    std::vector<const Leadership*> pending;
+    for (const Leadership& l : history.leaderships)
+      if (l.lease == lease && l.end && *l.end > *earliest_open) pending.push_back(&l);
+    if (open < 2 && pending.empty()) continue;  // nothing left to overlap: only who acts matters
+    for (uint32_t p = 0; p < w.process_count(); ++p) {
+      const ProcessRuntime& pr = w.process(p);
+      if (pr.acting && history.leaderships[pr.leadership_index].lease == lease)
+        h.u64(p).i64(history.leaderships[pr.leadership_index].start.ns - now);
+    }
+    for (const Leadership* l : pending) h.u64(l->proc).i64(l->start.ns - now).i64(l->end->ns - now);
+  }
+  if (const auto& window = w.scenario().properties.eventually_leader) {
+    const TrueInstant from = last_fault_end(w.scenario());
+    const TrueInstant to = from + *window;
+    if (w.now() <= to) {
+      h.i64(to.ns - now);
+      for (LeaseId lease : leases) {
+        bool met = false;
+        for (const Leadership& l : history.leaderships)
+          met |= l.lease == lease && l.end && l.start <= to && *l.end > from;
+        h.boolean(met);
+      }
+    }
+  }
+  return h.digest();
+}
+
 // The World's fingerprint plus what of its History can still change a verdict (see explorer.h),
 // and what of a process's runtime decides its future without being fingerprinted: two worlds
 // with equal keys have the same futures and the same pending judgments. The open leaderships'
 // starts matter twice: for overlaps still to settle, and because a fault aimed at `leader` hits
 // the acting leader that started first.
-uint64_t state_key(const World& w, const std::vector<LeaseId>& leases) {
+uint64_t state_key(const World& w, const std::vector<LeaseId>& leases, bool converge) {
+  if (converge) return canonical_state_key(w, leases);
   Hasher h;
   h.u64(w.fingerprint());
   const History& history = w.history();
@@ -256,8 +314,16 @@ class Explorer {
   };
 
   Verdict settled_violations(const World& parent, const World& child) const;
+  Verdict window_violations(const World& parent, const World& child) const;
   Verdict end_violations(const World& w, StepStatus status) const;
   Counterexample build(uint32_t id, const std::vector<uint32_t>* last_script, const Verdict& verdict, bool at_end);
+  uint64_t key(const World& w) const { return state_key(w, leases_, options_.converge); }
+  // Liveness (converge mode): per state, bit i = lease i has no acting leader, bit 31 = the
+  // state is after the last fault; and every transition.
+  uint32_t liveness_flags(const World& w) const;
+  std::optional<Counterexample> leaderless_cycle();
+  Counterexample lasso(uint32_t entry, const std::vector<uint32_t>& cycle, size_t lease_index);
+  World replay_to(uint32_t id, std::vector<ReplayChoice>* record, uint64_t* steps) const;
 
   std::shared_ptr<const Scenario> scenario_;
   ExploreOptions options_;
@@ -265,7 +331,34 @@ class Explorer {
   EnumChooser chooser_;
   StateStore store_;
   ExploreResult result_;
+  bool liveness_ = false;
+  std::vector<uint32_t> flags_;
+  std::vector<std::pair<uint32_t, uint32_t>> edges_;
 };
+
+constexpr uint32_t kPostFault = 1u << 31;
+constexpr uint32_t kDeadEnd = 1u << 30;  // nothing is left to happen
+
+uint32_t Explorer::liveness_flags(const World& w) const {
+  uint32_t flags = w.now() >= last_fault_end(*scenario_) ? kPostFault : 0;
+  for (size_t i = 0; i < leases_.size() && i < 30; ++i)
+    if (!w.acting_leader(leases_[i])) flags |= 1u << i;
+  return flags;
+}
+
+// Converge mode: the eventuallyLeader window is judged by the step that first passes its end,
+// exactly as `run` would judge a run whose horizon is that instant.
+Verdict Explorer::window_violations(const World& parent, const World& child) const {
+  Verdict v;
+  const Scenario& s = *scenario_;
+  if (!options_.converge || !s.properties.eventually_leader) return v;
+  const TrueInstant to = last_fault_end(s) + *s.properties.eventually_leader;
+  if (!(parent.now() <= to && child.now() > to)) return v;
+  for (LeaseId lease : leases_)
+    for (const Violation& x : check_eventually_leader(s, child.history(), lease, *s.properties.eventually_leader, to))
+      v.add("eventuallyLeader", x.message);
+  return v;
+}
 
 // Violations that appeared in the step parent -> child and can no longer be undone.
 Verdict Explorer::settled_violations(const World& parent, const World& child) const {
@@ -288,6 +381,43 @@ Verdict Explorer::settled_violations(const World& parent, const World& child) co
   }
   for (size_t i = before.leaderships.size(); i < after.leaderships.size(); ++i)
     if (after.leaderships[i].end) closed.push_back(i);
+  if (options_.converge) {
+    // Converge mode has no end of the run to judge open leaderships at: an overlap with an open
+    // leadership settles once it would remain even if that leadership's end were backdated as
+    // far as its model still can (World::earliest_end).
+    std::vector<std::pair<size_t, TrueInstant>> ends;  // leadership index, earliest end
+    std::optional<TrueInstant> earliest_open;
+    for (uint32_t p = 0; p < child.process_count(); ++p) {
+      const ProcessRuntime& pr = child.process(p);
+      if (!pr.acting) continue;
+      ends.emplace_back(pr.leadership_index, child.earliest_end(p));
+      const TrueInstant start = after.leaderships[pr.leadership_index].start;
+      if (!earliest_open || start < *earliest_open) earliest_open = start;
+    }
+    if (earliest_open) {
+      const size_t open_count = ends.size();
+      for (size_t i = 0; i < after.leaderships.size(); ++i) {
+        const Leadership& l = after.leaderships[i];
+        if (l.end && *l.end > *earliest_open) ends.emplace_back(i, *l.end);
+      }
+      for (size_t i = 0; i < open_count; ++i) {
+        const Leadership& a = after.leaderships[ends[i].first];
+        for (size_t j = 0; j < ends.size(); ++j) {
+          const Leadership& b = after.leaderships[ends[j].first];
+          if (j == i || b.lease != a.lease || b.proc == a.proc) continue;
+          if (!(std::max(a.start, b.start) < std::min(ends[i].second, ends[j].second))) continue;
+          for (const Violation& x : check_single_leader(s, after, a.lease, child.now())) {
+            const bool pair = x.procs.size() == 2 && ((x.procs[0] == a.proc && x.procs[1] == b.proc) ||
+                                                       (x.procs[0] == b.proc && x.procs[1] == a.proc));
+            if (pair) {
+              v.add("singleLeader", x.message);
+              return v;
+            }
+          }
+        }
+      }
+    }
+  }
   for (size_t c : closed) {
     const Leadership& a = after.leaderships[c];
     for (size_t i = 0; i < after.leaderships.size(); ++i) {
@@ -312,8 +442,14 @@ Verdict Explorer::settled_violations(const World& parent, const World& child) co
 Verdict Explorer::end_violations(const World& w, StepStatus status) const {
   Verdict v;
   const Scenario& s = *scenario_;
-  // World::run moves time to the horizon unless the event bound stopped it.
-  const TrueInstant end = status == StepStatus::EventLimit ? w.now() : TrueInstant(s.duration.ns);
+  // World::run moves time to the horizon unless the event bound stopped it. In converge mode
+  // the run ends only when nothing is left to happen: it is judged as if it lasted forever (to
+  // the end of the eventuallyLeader window at least).
+  TrueInstant end = status == StepStatus::EventLimit ? w.now() : TrueInstant(s.duration.ns);
+  if (options_.converge) {
+    end = std::max(w.now(), end);
+    if (s.properties.eventually_leader) end = std::max(end, last_fault_end(s) + *s.properties.eventually_leader);
+  }
   for (LeaseId lease : leases_) {
     if (s.properties.single_leader)
       for (const Violation& x : check_single_leader(s, w.history(), lease, end)) v.add("singleLeader", x.message);
@@ -337,6 +473,7 @@ Counterexample Explorer::build(uint32_t id, const std::vector<uint32_t>* last_sc
   if (last_script) scripts.push_back(*last_script);
   Counterexample cx;
   World w(scenario_);
+  if (options_.converge) w.set_bounds(TrueInstant(INT64_MAX), UINT64_MAX);
   EnumChooser chooser(options_.latency_points, options_.jitter_points);
   for (std::vector<uint32_t>& script : scripts) {
     chooser.set_script(std::move(script));
@@ -352,25 +489,171 @@ Counterexample Explorer::build(uint32_t id, const std::vector<uint32_t>* last_sc
   return cx;
 }
 
+World Explorer::replay_to(uint32_t id, std::vector<ReplayChoice>* record, uint64_t* steps) const {
+  std::vector<std::vector<uint32_t>> scripts;
+  for (uint32_t at = id; store_.record(at).parent != kNoParent; at = store_.record(at).parent)
+    scripts.push_back(store_.script(at));
+  std::reverse(scripts.begin(), scripts.end());
+  World w(scenario_);
+  if (options_.converge) w.set_bounds(TrueInstant(INT64_MAX), UINT64_MAX);
+  EnumChooser chooser(options_.latency_points, options_.jitter_points);
+  for (std::vector<uint32_t>& script : scripts) {
+    chooser.set_script(std::move(script));
+    chooser.start(record);
+    LS_CHECK(w.step(chooser, nullptr) == StepStatus::Stepped, "a stored path must replay step by step");
+    ++*steps;
+  }
+  return w;
+}
+
+// The leaderless cycle (converge mode, explorer.h): the strongly connected components of the
+// graph of states after the last fault without an acting leader of a lease; a component with
+// a cycle (more than one state, or a state stepping to itself) is a path that stays leaderless
+// forever. The one reached first in breadth-first order gives the lasso.
+std::optional<Counterexample> Explorer::leaderless_cycle() {
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+  for (size_t li = 0; li < leases_.size() && li < 30; ++li) {
+    const uint32_t want = kPostFault | (1u << li);
+    // A dead end after the last fault without a leader stays so forever too.
+    for (uint32_t id = 0; id < flags_.size(); ++id) {
+      if ((flags_[id] & (want | kDeadEnd)) != (want | kDeadEnd)) continue;
+      Verdict v;
+      v.add("eventuallyLeader", "lease " + scenario_->lease_keys[leases_[li]] +
+                                    " has no acting leader forever: nothing is left to happen after this state");
+      Counterexample cx = build(id, nullptr, v, true);
+      cx.liveness = true;
+      cx.cycle_from = cx.at;
+      return cx;
+    }
+    std::vector<uint32_t> vertex_of(flags_.size(), kNoParent), state_of;
+    for (uint32_t id = 0; id < flags_.size(); ++id) {
+      if ((flags_[id] & want) != want) continue;
+      vertex_of[id] = static_cast<uint32_t>(state_of.size());
+      state_of.push_back(id);
+    }
+    if (state_of.empty()) continue;
+    Graph g(state_of.size());
+    std::vector<bool> self_loop(state_of.size(), false);
+    for (const auto& [from, to] : edges_) {
+      if (vertex_of[from] == kNoParent || vertex_of[to] == kNoParent) continue;
+      boost::add_edge(vertex_of[from], vertex_of[to], g);
+      if (from == to) self_loop[vertex_of[from]] = true;
+    }
+    std::vector<uint32_t> component(state_of.size());
+    const uint32_t count = static_cast<uint32_t>(boost::strong_components(g, component.data()));
+    result_.stats.liveness_components += count;
+    std::vector<uint32_t> size(count, 0);
+    for (uint32_t c : component) ++size[c];
+    // The first state (in breadth-first order, so nearest the start) in a cyclic component.
+    std::optional<uint32_t> entry;
+    for (uint32_t v = 0; v < state_of.size() && !entry; ++v)
+      if (size[component[v]] > 1 || self_loop[v]) entry = v;
+    if (!entry) continue;
+    // A shortest cycle through the entry, inside its component (breadth-first over its edges).
+    std::vector<std::vector<uint32_t>> out(state_of.size());
+    for (const auto& [from, to] : edges_) {
+      if (vertex_of[from] == kNoParent || vertex_of[to] == kNoParent) continue;
+      const uint32_t a = vertex_of[from], b = vertex_of[to];
+      if (component[a] == component[*entry] && component[b] == component[*entry]) out[a].push_back(b);
+    }
+    std::vector<uint32_t> prev(state_of.size(), kNoParent);
+    std::vector<uint32_t> queue{*entry};
+    bool closed = false;
+    uint32_t last = *entry;
+    for (size_t at = 0; at < queue.size() && !closed; ++at) {
+      for (uint32_t b : out[queue[at]]) {
+        if (b == *entry) {
+          last = queue[at];
+          closed = true;
+          break;
+        }
+        if (prev[b] == kNoParent) {
+          prev[b] = queue[at];
+          queue.push_back(b);
+        }
+      }
+    }
+    LS_CHECK(closed, "a cyclic component has a cycle through each of its states");
+    std::vector<uint32_t> cycle{state_of[*entry]};  // states after the entry, ending at the entry
+    for (uint32_t v = last; v != *entry; v = prev[v]) cycle.push_back(state_of[v]);
+    std::reverse(cycle.begin() + 1, cycle.end());
+    cycle.erase(cycle.begin());
+    cycle.push_back(state_of[*entry]);
+    return lasso(state_of[*entry], cycle, li);
+  }
+  return std::nullopt;
+}
+
+// The path to `entry`, then the cycle (each edge found again by enumerating the successors of
+// the world reached so far and matching keys), repeated until the run is past the end of the
+// eventuallyLeader window and the scenario's duration, so `run` sees the lease leaderless there.
+Counterexample Explorer::lasso(uint32_t entry, const std::vector<uint32_t>& cycle, size_t lease_index) {
+  Counterexample cx;
+  World w = replay_to(entry, &cx.choices, &cx.steps);
+  cx.cycle_from = w.now();
+  cx.cycle_steps = cycle.size();
+  const Scenario& s = *scenario_;
+  const TrueInstant past = std::max(TrueInstant(s.duration.ns), last_fault_end(s) + *s.properties.eventually_leader);
+  const TrueInstant cycle_start = w.now();
+  for (uint32_t round = 0; round < 100000 && (round == 0 || w.now() <= past); ++round) {
+    for (uint32_t target : cycle) {
+      const uint64_t want = store_.record(target).key;
+      EnumChooser chooser(options_.latency_points, options_.jitter_points);
+      bool found = false;
+      for (;;) {
+        World child = w;
+        chooser.start();
+        LS_CHECK(child.step(chooser, nullptr) == StepStatus::Stepped, "a cycle's state has successors");
+        if (key(child) == want) {
+          std::vector<uint32_t> script = chooser.script();
+          EnumChooser again(options_.latency_points, options_.jitter_points);
+          again.set_script(std::move(script));
+          again.start(&cx.choices);
+          w.step(again, nullptr);
+          found = true;
+          break;
+        }
+        if (!chooser.advance()) break;
+      }
+      LS_CHECK(found, "every edge of a stored cycle is a successor step");
+      ++cx.steps;
+    }
+    LS_CHECK(round > 0 || w.now() > cycle_start, "a leaderless cycle takes time");
+  }
+  cx.at = w.now();
+  cx.liveness = true;
+  cx.violated = {"eventuallyLeader"};
+  const Duration period = Duration((w.now() - cycle_start).ns);  // all rounds
+  cx.messages.push_back("eventuallyLeader: lease " + s.lease_keys[leases_[lease_index]] +
+                        " has no acting leader forever: from " + format_seconds(cx.cycle_from.ns) + "s a cycle of " +
+                        std::to_string(cycle.size()) + " steps repeats without one (repeated here until " +
+                        format_seconds(cx.at.ns) + "s, " + format_duration(period) + ")");
+  return cx;
+}
+
 ExploreResult Explorer::run() {
   ExploreStats& stats = result_.stats;
   bool cut_by_horizon = false;  // some state reached the scenario's or the explorer's horizon
   bool cut_by_events = false;
+  liveness_ = options_.converge && scenario_->properties.eventually_leader.has_value();
   std::vector<Frontier> frontier;
   {
     World initial(scenario_);
-    const auto id = store_.insert(state_key(initial, leases_), kNoParent, {});
-    frontier.push_back(Frontier{*id, std::move(initial)});
+    if (options_.converge) initial.set_bounds(TrueInstant(INT64_MAX), UINT64_MAX);
+    const uint32_t id = store_.insert(key(initial), kNoParent, {}).first;
+    if (liveness_) flags_.push_back(liveness_flags(initial));
+    frontier.push_back(Frontier{id, std::move(initial)});
   }
   stats.distinct = 1;
   uint64_t depth = 0;
+  auto finish = [&](ExploreStop stop) {
+    result_.stopped_by = stop;
+    stats.stored_bytes = store_.bytes() + flags_.capacity() * sizeof(uint32_t) + edges_.capacity() * 8;
+    return result_;
+  };
   while (!frontier.empty()) {
     stats.peak_frontier = std::max<uint64_t>(stats.peak_frontier, frontier.size());
-    if (depth >= options_.max_depth) {
-      result_.stopped_by = ExploreStop::Depth;
-      stats.stored_bytes = store_.bytes();
-      return result_;
-    }
+    if (depth >= options_.max_depth) return finish(ExploreStop::Depth);
     std::vector<Frontier> next;
     // A violation that settles in a step to depth+1. States of this depth where the run ends
     // are still judged: one of them would be a shorter counterexample.
@@ -386,13 +669,12 @@ ExploreResult Explorer::run() {
           ++stats.end_states;
           if (status == StepStatus::Horizon) cut_by_horizon = true;
           if (status == StepStatus::EventLimit) cut_by_events = true;
+          if (liveness_) flags_[f.id] |= kDeadEnd;
           Verdict v = end_violations(f.world, status);
           if (!v.empty()) {
             v.sort();
             result_.counterexample = build(f.id, nullptr, v, true);
-            result_.stopped_by = ExploreStop::Violation;
-            stats.stored_bytes = store_.bytes();
-            return result_;
+            return finish(ExploreStop::Violation);
           }
           break;
         }
@@ -403,39 +685,64 @@ ExploreResult Explorer::run() {
         }
         ++stats.transitions;
         Verdict v = settled_violations(f.world, child);
+        if (v.empty()) v = window_violations(f.world, child);
         if (!v.empty()) {
           v.sort();
           deeper = build(f.id, &chooser_.script(), v, false);
           break;
         }
-        if (const auto id = store_.insert(state_key(child, leases_), f.id, chooser_.script())) {
+        const auto [id, fresh] = store_.insert(key(child), f.id, chooser_.script());
+        if (liveness_) edges_.emplace_back(f.id, id);
+        if (fresh) {
           ++stats.distinct;
           stats.depth_reached = depth + 1;
-          if (stats.distinct >= options_.max_states) {
-            result_.stopped_by = ExploreStop::States;
-            stats.stored_bytes = store_.bytes();
-            return result_;
-          }
-          next.push_back(Frontier{*id, std::move(child)});
+          if (liveness_) flags_.push_back(liveness_flags(child));
+          if (stats.distinct >= options_.max_states) return finish(ExploreStop::States);
+          next.push_back(Frontier{id, std::move(child)});
+        } else if (options_.converge) {
+          ++stats.cycles;
         }
         if (!chooser_.advance()) break;
       }
     }
     if (deeper) {
       result_.counterexample = std::move(deeper);
-      result_.stopped_by = ExploreStop::Violation;
-      stats.stored_bytes = store_.bytes();
-      return result_;
+      return finish(ExploreStop::Violation);
     }
     frontier = std::move(next);
     ++depth;
   }
-  result_.stopped_by = cut_by_events ? ExploreStop::Events : cut_by_horizon ? ExploreStop::Horizon : ExploreStop::Exhausted;
-  stats.stored_bytes = store_.bytes();
-  return result_;
+  const ExploreStop stop =
+      cut_by_events ? ExploreStop::Events : cut_by_horizon ? ExploreStop::Horizon : ExploreStop::Exhausted;
+  if (liveness_ && stop == ExploreStop::Exhausted) {
+    if (auto cx = leaderless_cycle()) {
+      result_.counterexample = std::move(cx);
+      return finish(ExploreStop::Violation);
+    }
+  }
+  return finish(stop);
 }
 
 }  // namespace
+
+std::optional<std::string> converge_problem(const Scenario& scenario) {
+  for (const FaultSpec& f : scenario.faults)
+    if (f.type == FaultType::ClockJump)
+      return std::string("a clockJump fault: a step of a wall clock can put two writes in one second, which the "
+                         "time-relative key does not tell apart");
+  std::set<std::string> identities;
+  for (const ProcessSpec& p : scenario.processes) {
+    if (!identities.insert(p.identity).second) return "duplicate identity " + p.identity;
+    if (const auto* c = std::get_if<ClientGoConfig>(&p.model)) {
+      // retryPeriod in true time is RP / rate; at least one second keeps writes a second apart.
+      const __int128 scaled = static_cast<__int128>(c->retry_period.ns) * kRateOne;
+      if (scaled < static_cast<__int128>(seconds(1).ns) * p.clock.rate_ppb)
+        return "process " + p.name + ": retryPeriod " + format_duration(c->retry_period) +
+               " is under one second of its clock, so two writes of a record may share a second";
+    }
+  }
+  return std::nullopt;
+}
 
 ExploreResult explore(std::shared_ptr<const Scenario> scenario, const ExploreOptions& options) {
   Explorer explorer(std::move(scenario), options);

@@ -27,9 +27,28 @@
 //   explorer's own horizon (events after it are not explored: states that would fire one are
 //   cut, and judged only for settled violations), the scenario's horizon and event bound.
 // - Deterministic: the same scenario and options give the same counts and counterexample.
-// Leaves out: partial-order reduction, symmetry reduction, time-relative fingerprints (a steady
-// renew loop never repeats a state because absolute time is part of it, so runs end at the
-// horizon), parallel search.
+// - Converge mode (`converge`, `leasesim check --converge`): states are keyed by the canonical,
+//   time-relative fingerprint (World::fingerprint(true), HashFrame in sim/core/hash.h), the
+//   scenario's horizon and event bound are lifted, and a state whose key was seen before closes
+//   a cycle instead of being explored again, so a steady renew loop converges and the search
+//   can end "exhausted": verified for every path, for all time, not only up to the horizon.
+//   The History part of the key is kept relative too, and only where a verdict can still
+//   depend on it (two leaderships of one lease that may still overlap; the eventuallyLeader
+//   window while it is open). Liveness: with eventuallyLeader set, the explored state graph
+//   (every transition, Boost.Graph) is searched for strongly connected components made only of
+//   states after the last fault with no acting leader of a lease: such a component that has a
+//   cycle is a path on which the lease stays leaderless forever, reported as an
+//   eventuallyLeader violation with its lasso (the path to the cycle, then the cycle repeated
+//   past the end of the window). The window form (some leader within the window) is judged
+//   when the first step crosses the window's end. Converge mode assumes what makes the
+//   canonical key exact (converge_problem() checks it): no clockJump faults (a backward jump
+//   could put two writes in one second), every client-go process's retryPeriod at least one
+//   second of its clock (so distinct writes of a record differ in whole-second bytes, and
+//   client-go's change detection on truncated bytes is decided by the exact record), unique
+//   identities. Overlaps whose end may still be backdated are judged only once settled, as
+//   above; two leaders that act together forever make the key drift (their starts are part of
+//   it), so such a search ends by the states or depth bound.
+// Leaves out: partial-order reduction, symmetry reduction, parallel search; failoverWithin.
 #pragma once
 
 #include <cstddef>
@@ -49,7 +68,11 @@ struct ExploreOptions {
   std::optional<Duration> horizon;  // explore events at or before this instant only
   uint8_t latency_points = kPointMin | kPointMax;
   uint8_t jitter_points = kPointMin | kPointMax;
+  bool converge = false;  // time-relative keys, horizon lifted, SCC liveness (see the contract)
 };
+
+// Why converge mode cannot key `scenario` exactly, or nullopt when it can.
+std::optional<std::string> converge_problem(const Scenario& scenario);
 
 // Which bound ended the search. Exhausted: every path ended with an empty event queue.
 // Horizon: every path was explored up to the scenario's horizon (or --horizon). Events: some
@@ -62,6 +85,9 @@ struct Counterexample {
   uint64_t steps = 0;                 // events fired
   TrueInstant at;                     // simulated time of the state where the violation settled
   bool at_end = false;                // judged where the run ends (rather than when it settled)
+  bool liveness = false;              // a lease stays leaderless forever (lasso or dead end)
+  uint64_t cycle_steps = 0;           // liveness lasso: steps of the cycle (0 for a dead end)
+  TrueInstant cycle_from;             // liveness lasso: where the leaderless cycle starts
   std::vector<std::string> violated;  // property names, sorted, unique
   std::vector<std::string> messages;  // one line per violation
 };
@@ -73,6 +99,8 @@ struct ExploreStats {
   uint64_t end_states = 0;      // distinct states where the run ends
   uint64_t peak_frontier = 0;   // the most full Worlds held at once
   uint64_t stored_bytes = 0;    // the compact store: per-state records, scripts and the index
+  uint64_t cycles = 0;          // converge mode: transitions back to a state already stored
+  uint64_t liveness_components = 0;  // converge mode: leaderless components examined
 };
 
 struct ExploreResult {
