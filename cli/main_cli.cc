@@ -43,6 +43,9 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
   FuzzOptions fuzz;
   CLI::App* fuzz_cmd = app.add_subcommand("fuzz", "Run random scenarios; shrink and save every failure");
   fuzz_cmd->add_option("--template", fuzz.template_path, "Vary this scenario instead of the built-in generators");
+  fuzz_cmd->add_flag("--known", fuzz.known,
+                     "Hunt known bugs: every singleLeader/transitionsMatch violation fails, even when the "
+                     "configuration permits it; failures are grouped into bug classes, one shrunk per class");
   auto* fuzz_runs = fuzz_cmd->add_option("--runs", fuzz.runs, "Number of cases");
   auto* fuzz_time = fuzz_cmd->add_option("--time", fuzz.time, "Run cases for this long (wall clock), e.g. 10m");
   fuzz_runs->excludes(fuzz_time);

@@ -91,7 +91,7 @@ TEST(FuzzCommand, TemplateFailuresAreShrunkSavedAndReproducible) {
   EXPECT_TRUE(has(run.out, "VIOLATED  singleLeader")) << run.out;
   const std::string xml = read(dir / "junit.xml");
   EXPECT_TRUE(has(xml, "failures=\"2\"")) << xml;
-  EXPECT_TRUE(has(xml, "<failure message=\"singleLeader violated\">")) << xml;
+  EXPECT_TRUE(has(xml, "<failure message=\"singleLeader violated\" type=\"template/singleLeader/unexpected\">")) << xml;
 }
 
 TEST(FuzzCommand, TemplateWithItsBugInExpectPasses) {
