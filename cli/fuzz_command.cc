@@ -140,18 +140,41 @@ std::string run_parallel(uint64_t count, uint32_t threads, const std::function<b
   return error;
 }
 
-std::string junit_report(uint64_t seed, uint64_t done, uint64_t failures, const std::string& cases) {
+std::string junit_header(uint64_t seed, uint64_t done, uint64_t failures) {
   std::ostringstream xml;
   xml << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"leasesim fuzz\" tests=\"" << done
       << "\" failures=\"" << failures << "\">\n  <testsuite name=\"leasesim fuzz seed " << seed << "\" tests=\"" << done
-      << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"0\">\n"
-      << cases << "  </testsuite>\n</testsuites>\n";
+      << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"0\">\n";
   return xml.str();
 }
 
-std::string testcase_open(const FuzzOutcome& o) {
-  return "    <testcase classname=\"leasesim.fuzz." + o.family + "\" name=\"" + xml_escape(o.name) + " seed " +
-         std::to_string(o.seed) + "\"";
+// One case as the report needs it, so that long runs stay small: a passing case is a few bytes,
+// a failing one keeps its outcome without the scenario (a case is cheap to generate again).
+struct CaseRecord {
+  bool done = false;
+  uint8_t family = 0;  // index into kFamilies
+  uint64_t seed = 0;
+  std::unique_ptr<FuzzOutcome> failed;
+};
+constexpr const char* kFamilies[] = {"client-go", "tutorial", "template"};
+
+uint8_t family_index(const std::string& family) {
+  for (uint8_t k = 0; k < std::size(kFamilies); ++k)
+    if (family == kFamilies[k]) return k;
+  throw std::logic_error("unknown fuzz family " + family);
+}
+
+// A failing case in --known mode: its classes, messages and first reasons.
+std::string known_case_text(const FuzzOutcome& o, const std::string& again_prefix) {
+  std::ostringstream text;
+  text << "case " << o.index << " (" << o.family << ", " << o.processes << " processes, " << o.faults
+       << " faults, seed " << o.seed << "): " << join(o.failing()) << " violated\n";
+  for (const FuzzFailure& f : o.failures) {
+    text << "  " << f.bug.key() << ": " << f.bug.property << ": " << f.message << "\n";
+    for (const std::string& r : f.reasons) text << "    why " << r << "\n";
+  }
+  text << "  case again " << again_prefix << (o.index + 1) << "\n";
+  return text.str();
 }
 
 }  // namespace
@@ -200,50 +223,51 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
   const auto started = std::chrono::steady_clock::now();
   const auto deadline = budget ? started + std::chrono::nanoseconds(budget->ns) : started;
   const uint64_t limit = options.runs.value_or(UINT64_MAX);
-  std::map<uint64_t, FuzzOutcome> results;  // by index: printed in order
+  std::vector<CaseRecord> records(std::min<uint64_t>(limit, 1 << 16));  // by index: printed in order
   const std::string error = run_parallel(
       limit, options.jobs, [&] { return budget && std::chrono::steady_clock::now() >= deadline; },
       [&](uint64_t i, std::mutex& mu) {
         FuzzOutcome o = fuzz_case(tmpl_ptr, options.seed, i, judge, !options.known);
-        // Keep what the report needs only, so that long runs stay small: a case is cheap to
-        // generate again, and one reason per failure is printed (the shrunk case shows them all).
-        o.scenario.reset();
-        std::vector<std::string>().swap(o.violated);
-        std::vector<std::string>().swap(o.unexpected);
-        if (options.known) std::vector<std::string>().swap(o.messages);  // each failure has its own
-        for (FuzzFailure& f : o.failures) {
-          if (f.reasons.size() <= 1) continue;
-          f.reasons.front() += " (and " + std::to_string(f.reasons.size() - 1) + " more)";
-          f.reasons.resize(1);
+        CaseRecord record;
+        record.done = true;
+        record.family = family_index(o.family);
+        record.seed = o.seed;
+        if (o.failed()) {
+          // One reason per failure is printed with the case (the shrunk scenario shows them all).
+          o.scenario.reset();
+          for (FuzzFailure& f : o.failures) {
+            if (f.reasons.size() <= 1) continue;
+            f.reasons.front() += " (and " + std::to_string(f.reasons.size() - 1) + " more)";
+            f.reasons.resize(1);
+          }
+          record.failed = std::make_unique<FuzzOutcome>(std::move(o));
         }
         std::lock_guard<std::mutex> lock(mu);
-        results.emplace(i, std::move(o));
+        if (i >= records.size()) records.resize(std::max<uint64_t>(i + 1, records.size() * 2));
+        records[i] = std::move(record);
       });
   if (!error.empty()) return internal(error);
   // With --time, keep the cases before the first one that did not finish, so the set reported
   // is a prefix of indexes (the same set for a faster or slower machine, only longer or shorter).
   uint64_t done = 0;
-  while (results.count(done)) ++done;
+  while (done < records.size() && records[done].done) ++done;
 
-  std::map<std::string, uint64_t> families;
-  uint64_t failures = 0;
-  std::vector<const FuzzOutcome*> outcomes;
+  uint64_t family_counts[std::size(kFamilies)] = {};
+  std::vector<const FuzzOutcome*> outcomes;  // the failing ones, by index
   for (uint64_t i = 0; i < done; ++i) {
-    const FuzzOutcome& o = results.at(i);
-    ++families[o.family];
-    failures += o.failed();
-    outcomes.push_back(&o);
+    ++family_counts[records[i].family];
+    if (records[i].failed) outcomes.push_back(records[i].failed.get());
   }
+  const uint64_t failures = outcomes.size();
   const std::string again_prefix = std::string("leasesim fuzz") + (options.known ? " --known" : "") +
                                    (tmpl_ptr ? " --template " + options.template_path : std::string()) + " --seed " +
                                    std::to_string(options.seed) + " --runs ";
-  std::ostringstream junit_cases;
-  std::map<uint64_t, std::string> failure_text;  // case index -> the JUnit failure body
+  std::map<uint64_t, std::string> failure_text;  // case index -> the JUnit failure body (default mode)
+  std::map<uint64_t, std::string> class_text;    // case index -> the sections of the classes it was shrunk for
 
   if (!options.known) {
     for (const FuzzOutcome* po : outcomes) {
       const FuzzOutcome& o = *po;
-      if (!o.failed()) continue;
       const FuzzFailure& f = o.failures.front();
       const std::string description = "leasesim fuzz case " + std::to_string(o.index) + " (" + o.family +
                                       "), shrunk: " + join(o.failing()) + " violated but not permitted by the configuration";
@@ -274,7 +298,7 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
     std::vector<Shrunk> shrunk(classes.size());
     const std::string shrink_error = run_parallel(classes.size(), options.jobs, nullptr, [&](uint64_t k, std::mutex&) {
       const ClassSummary& c = classes[k];
-      const FuzzOutcome& o = results.at(c.shrink_index);
+      const FuzzOutcome& o = *records[c.shrink_index].failed;
       Shrunk& sh = shrunk[k];
       for (const FuzzFailure& f : o.failures)
         if (f.bug == c.bug) sh.failure = &f;
@@ -288,11 +312,10 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
                               options.out_dir, from_template);
     });
     if (!shrink_error.empty()) return internal("shrinking, " + shrink_error);
-    std::map<uint64_t, std::vector<std::string>> shrunk_text;  // case index -> class sections
     for (size_t k = 0; k < classes.size(); ++k) {
       const ClassSummary& c = classes[k];
       const Shrunk& sh = shrunk[k];
-      const FuzzOutcome& o = results.at(c.shrink_index);
+      const FuzzOutcome& o = *records[c.shrink_index].failed;
       std::ostringstream text;
       text << "FAIL " << c.bug.key() << ": " << c.cases << (c.cases == 1 ? " case" : " cases") << " ("
            << c.pure_cases << " with this cause alone), first case " << c.first_index << "\n";
@@ -321,22 +344,10 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
       if (c.cases > c.examples.size()) text << ", ... (" << c.cases - c.examples.size() << " more)";
       text << "\n";
       out << text.str();
-      shrunk_text[c.shrink_index].push_back(text.str());
+      class_text[c.shrink_index] += text.str();
     }
-    for (const FuzzOutcome* po : outcomes) {
-      if (!po->failed()) continue;
-      std::ostringstream text;
-      text << "case " << po->index << " (" << po->family << ", " << po->processes << " processes, " << po->faults
-           << " faults, seed " << po->seed << "): " << join(po->failing()) << " violated\n";
-      for (const FuzzFailure& f : po->failures) {
-        text << "  " << f.bug.key() << ": " << f.bug.property << ": " << f.message << "\n";
-        for (const std::string& r : f.reasons) text << "    why " << r << "\n";
-      }
-      text << "  case again " << again_prefix << (po->index + 1) << "\n";
-      for (const std::string& section : shrunk_text[po->index]) text << section;
-      failure_text[po->index] = text.str();
-    }
-    out << "classes    " << classes.size() << (classes.size() == 1 ? " bug class" : " bug classes") << " (family/property/kind: cases, first case, shrunk size)\n";
+    out << "classes    " << classes.size() << (classes.size() == 1 ? " bug class" : " bug classes")
+        << " (family/property/kind: cases, first case, shrunk size)\n";
     for (size_t k = 0; k < classes.size(); ++k) {
       const ClassSummary& c = classes[k];
       out << "  " << c.bug.key() << ": " << c.cases << (c.cases == 1 ? " case" : " cases") << ", first case "
@@ -345,25 +356,31 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
     }
   }
 
-  for (const FuzzOutcome* po : outcomes) {
-    const FuzzOutcome& o = *po;
-    junit_cases << testcase_open(o);
-    if (!o.failed()) {
-      junit_cases << "/>\n";
-      continue;
-    }
-    junit_cases << ">\n      <failure message=\"" << xml_escape(join(o.failing()) + " violated") << "\" type=\""
-                << xml_escape(classes_of(o)) << "\">" << xml_escape(failure_text[o.index])
-                << "</failure>\n    </testcase>\n";
-  }
   out << "fuzz       seed " << options.seed << ", " << done << " cases";
-  for (const auto& [family, n] : families) out << ", " << n << " " << family;
+  for (size_t k = 0; k < std::size(kFamilies); ++k)
+    if (family_counts[k]) out << ", " << family_counts[k] << " " << kFamilies[k];
   out << (budget ? " (stopped by --time " + options.time + ": how many depends on this machine's speed)" : "") << "\n";
   if (options.known)
     out << "judged     --known: every singleLeader and transitionsMatch violation is a failure, permitted or not\n";
   out << "result     " << failures << (failures == 1 ? " failure" : " failures") << "\n";
   if (!options.junit_path.empty()) {
-    if (auto e = write_file_atomically(options.junit_path, junit_report(options.seed, done, failures, junit_cases.str()))) {
+    std::string cases = junit_header(options.seed, done, failures);
+    for (uint64_t i = 0; i < done; ++i) {
+      const CaseRecord& r = records[i];
+      cases += "    <testcase classname=\"leasesim.fuzz." + std::string(kFamilies[r.family]) + "\" name=\"" +
+               xml_escape(fuzz_case_name(tmpl_ptr, kFamilies[r.family], i)) + " seed " + std::to_string(r.seed) + "\"";
+      if (!r.failed) {
+        cases += "/>\n";
+        continue;
+      }
+      const FuzzOutcome& o = *r.failed;
+      const std::string body =
+          options.known ? known_case_text(o, again_prefix) + class_text[i] : failure_text[i];
+      cases += ">\n      <failure message=\"" + xml_escape(join(o.failing()) + " violated") + "\" type=\"" +
+               xml_escape(classes_of(o)) + "\">" + xml_escape(body) + "</failure>\n    </testcase>\n";
+    }
+    cases += "  </testsuite>\n</testsuites>\n";
+    if (auto e = write_file_atomically(options.junit_path, cases)) {
       err << "leasesim fuzz: " << *e << "\n";
       return 2;
     }

@@ -11,6 +11,11 @@
 #include "sim/core/rng.h"
 
 namespace leasesim {
+
+std::string fuzz_case_name(const Scenario* tmpl, const std::string& family, uint64_t index) {
+  return (tmpl ? tmpl->name + "-fuzz-" : "fuzz-" + family + "-") + std::to_string(index);
+}
+
 namespace {
 
 Duration ms(int64_t n) { return milliseconds(n); }
@@ -117,7 +122,7 @@ void make_conflict_race(Rng& r, Scenario& s, LeaseId lease) {
 
 std::shared_ptr<Scenario> generate_client_go(Rng& r, uint64_t index) {
   auto s = std::make_shared<Scenario>();
-  s->name = "fuzz-client-go-" + std::to_string(index);
+  s->name = fuzz_case_name(nullptr, "client-go", index);
   s->seed = r.next() >> 1;
   s->duration = seconds(60 + static_cast<int64_t>(r.below(121)));
   add_latency(r, *s);
@@ -153,7 +158,7 @@ std::shared_ptr<Scenario> generate_client_go(Rng& r, uint64_t index) {
 
 std::shared_ptr<Scenario> generate_tutorial(Rng& r, uint64_t index) {
   auto s = std::make_shared<Scenario>();
-  s->name = "fuzz-tutorial-" + std::to_string(index);
+  s->name = fuzz_case_name(nullptr, "tutorial", index);
   s->seed = r.next() >> 1;
   s->duration = seconds(60 + static_cast<int64_t>(r.below(121)));
   add_latency(r, *s);
@@ -201,7 +206,7 @@ Duration last_fault_end(const Scenario& s) {
 
 std::shared_ptr<Scenario> vary_template(const Scenario& t, Rng& r, uint64_t index) {
   auto s = std::make_shared<Scenario>(t);
-  s->name = t.name + "-fuzz-" + std::to_string(index);
+  s->name = fuzz_case_name(&t, "template", index);
   s->source_path.clear();
   s->explore.replay.clear();
   s->seed = r.next() >> 1;

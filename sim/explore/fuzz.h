@@ -112,6 +112,9 @@ struct FuzzFailure {
 
 FuzzCase generate_case(const Scenario* tmpl, uint64_t fuzz_seed, uint64_t index);
 
+// The name generate_case gives case `index` of `family`: "fuzz-client-go-12", "NAME-fuzz-12".
+std::string fuzz_case_name(const Scenario* tmpl, const std::string& family, uint64_t index);
+
 struct FuzzOutcome {
   uint64_t index = 0;
   std::string family;
