@@ -304,10 +304,12 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
         if (f.bug == c.bug) sh.failure = &f;
       const FuzzCase generated = generate_case(tmpl_ptr, options.seed, o.index);
       sh.scenario = shrink_failure(generated.scenario, *sh.failure, from_template, &sh.runs);
+      const std::vector<std::string> reasons =
+          permitted_violations(*sh.scenario, from_template).reasons_for(c.bug.property, c.bug.kind);
       const std::string description = "leasesim fuzz --known case " + std::to_string(o.index) + " (" + o.family +
                                       "), shrunk: bug class " + c.bug.key() +
-                                      (sh.failure->reasons.empty() ? std::string(", not permitted by the configuration")
-                                                                   : ", known: " + sh.failure->reasons.front());
+                                      (reasons.empty() ? std::string(", not permitted by the configuration")
+                                                       : ", known: " + join(reasons));
       sh.saved = save_failure(*sh.scenario, *sh.failure, description, o.name + "-" + kebab(c.bug.property),
                               options.out_dir, from_template);
     });

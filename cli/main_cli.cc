@@ -41,11 +41,13 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
   check_cmd->add_option("--out", check.out_dir, "Folder for the counterexample file (default out/check)");
 
   FuzzOptions fuzz;
-  CLI::App* fuzz_cmd = app.add_subcommand("fuzz", "Run random scenarios; shrink and save every failure");
+  CLI::App* fuzz_cmd = app.add_subcommand(
+      "fuzz", "Run random scenarios; shrink and save every failure (--known: one per bug class)");
   fuzz_cmd->add_option("--template", fuzz.template_path, "Vary this scenario instead of the built-in generators");
   fuzz_cmd->add_flag("--known", fuzz.known,
-                     "Hunt known bugs: every singleLeader/transitionsMatch violation fails, even when the "
-                     "configuration permits it; failures are grouped into bug classes, one shrunk per class");
+                     "Hunt the known bugs: every singleLeader or transitionsMatch violation is a failure, even "
+                     "one its configuration permits; failures are grouped into bug classes "
+                     "(family/property/reason) and one case of each class is shrunk");
   auto* fuzz_runs = fuzz_cmd->add_option("--runs", fuzz.runs, "Number of cases");
   auto* fuzz_time = fuzz_cmd->add_option("--time", fuzz.time, "Run cases for this long (wall clock), e.g. 10m");
   fuzz_runs->excludes(fuzz_time);

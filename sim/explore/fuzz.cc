@@ -475,6 +475,14 @@ std::shared_ptr<const Scenario> shrink_scenario(std::shared_ptr<const Scenario> 
       c.faults = kept;
       changed |= attempt(c);
     }
+    // Move faults earlier (halve their start, in whole 100ms), so that the run can end sooner.
+    for (size_t i = 0; i < cur.faults.size(); ++i) {
+      const Duration at = Duration(cur.faults[i].at.ns / 2 / milliseconds(100).ns * milliseconds(100).ns);
+      if (at == cur.faults[i].at || (i > 0 && at < cur.faults[i - 1].at)) continue;
+      Scenario c = cur;
+      c.faults[i].at = at;
+      changed |= attempt(c);
+    }
     // Shorten the run: cut half of it, then a quarter, an eighth, ... down to whole seconds,
     // keeping each cut that still fails (faults past the new end go).
     for (Duration cut = cur.duration / 2; cut >= seconds(1); cut = cut / 2) {
