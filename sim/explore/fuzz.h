@@ -10,9 +10,12 @@
 //   election parameters that pass client-go's validation, clock offsets and rates, latency
 //   ranges, releaseOnCancel, and schedules of crash/restart/stop/partition/apiServerOutage/
 //   clockJump/pause faults; and tutorial-elector scenarios (2-5 processes, random loop period,
-//   lease duration, offsets and faults; one in eight judges transitionsMatch). One case in eight
-//   of either family is a `conflictCheck: false` race: an existing Lease with no holder and every
-//   process starting at the same instant.
+//   lease duration, offsets and faults; one in eight judges transitionsMatch). Client-go clock
+//   rates are equal, within 100ppm, 1% or 30%, or fast standbys (the first process at 0.9-1.0,
+//   the others at 1.0-1.6). One case in three has a single partition of the acting leader
+//   instead of a random schedule (for the tutorial loop inside its first leadership). One case
+//   in eight of either family is a `conflictCheck: false` race: an existing Lease with no holder
+//   and every process starting at the same instant.
 // - Permitted violations (`permitted_violations`), each with a stable *kind* and a one-line
 //   reason: for client-go, singleLeader is permitted when some leader/candidate pair is outside
 //   the analytic tolerance (client_go_bounds no_overlap false; kind rate-outside-tolerance when
@@ -38,10 +41,12 @@
 // - With a template: its seed, latency range, clock offsets and rates and fault times vary
 //   within fixed ranges (latency x0.5..x2, offsets +-1s, rates +-100ppm, fault times +-2s,
 //   windows x0.5..x1.5); a violation that `expect.violated` names is permitted (kind expect).
-// - Shrinking is greedy (drop faults, drop processes, shorten the run, simplify values:
-//   offsets 0, rates 1, latencies 1ms-5ms, start 0, configs to their defaults, windows halved),
-//   keeping each change after which the scenario, run on its own seed, still violates the same
-//   property with the same class kind and no permitting kind the original lacked, until no change
+// - Shrinking is greedy (drop faults, drop processes, move faults earlier, cut the run down to
+//   whole seconds, simplify values: offsets 0, rates 1, latencies 1ms-5ms, start 0, configs to
+//   their defaults, windows halved, seed 1), keeping each change after which the scenario, run
+//   on its own seed or else on seed 1, 2 or 3, still fails; for a fuzz failure (shrink_failure)
+//   "fails" means it violates the same property with the same class kind and no permitting kind
+//   the original lacked, so a shrunk bug never drifts into another class. It stops when no change
 //   helps. The result is a valid scenario (every config still validates) that `leasesim run`
 //   reproduces with its own seed.
 // Leaves out: coverage guidance, failoverWithin and eventuallyLeader (not generated).
@@ -169,8 +174,9 @@ struct ClassSummary {
 // The classes of `outcomes` (ascending indexes), ordered by their first case.
 std::vector<ClassSummary> group_failures(const std::vector<const FuzzOutcome*>& outcomes, size_t examples = 10);
 
-// Greedy shrinking of `scenario` while `still_fails` holds for the candidate; returns the
-// smallest scenario found and counts the candidate runs in *runs.
+// Greedy shrinking of `scenario` while `still_fails` holds for the candidate (tried with its
+// own seed, then seeds 1, 2, 3); returns the smallest scenario found and counts the candidate
+// runs in *runs.
 std::shared_ptr<const Scenario> shrink_scenario(std::shared_ptr<const Scenario> scenario,
                                                 const std::function<bool(const Scenario&)>& still_fails, uint32_t* runs);
 
