@@ -48,9 +48,12 @@ struct CheckOptions {
 int check_command(const CheckOptions& options, std::ostream& out, std::ostream& err);
 
 // `leasesim fuzz` (cli/fuzz_command.cc): random scenarios, failures shrunk and saved. Exactly one
-// of runs and time is set. Results are identical for any number of jobs with --runs.
+// of runs and time is set. Results are identical for any number of jobs with --runs. `known`
+// (--known) hunts the known bugs: every singleLeader and transitionsMatch violation is a
+// failure, failures are grouped into bug classes and the chosen case of each class is shrunk.
 struct FuzzOptions {
   std::string template_path;  // "" = the built-in generators
+  bool known = false;
   std::optional<uint64_t> runs;
   std::string time;           // a duration of wall-clock time ("" = use runs)
   uint64_t seed = 1;

@@ -8,10 +8,18 @@
 // case that did run is still deterministic and reproducible on its own). Each failure is shrunk,
 // written to OUT/<scenario-name>.yaml with its seed, loaded back and re-run to confirm it
 // reproduces, and printed with the command that replays it.
+//
+// With --known every singleLeader and transitionsMatch violation is a failure, labelled with
+// the reason its configuration permits it; failures are grouped into bug classes (family,
+// property, reason kind; sim/explore/fuzz.h), and only the chosen case of each class (its
+// first case with that cause alone, else its first case) is shrunk, after every case has run,
+// on up to --jobs threads: the choice depends only on the indexes, so the output is the same
+// for any --jobs. The other cases of a class are listed as a count and their first indexes.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -55,13 +63,26 @@ std::string xml_escape(const std::string& text) {
 struct Saved {
   std::string path;
   std::string problem;  // non-empty when writing or re-checking the file failed
+  std::string replayed;  // the loaded file's first violation of the property, as `run` shows it
 };
 
-// Writes the shrunk scenario and checks that the file, loaded back, still fails the same way.
-Saved save_failure(const FuzzOutcome& o, const std::string& out_dir, bool from_template) {
-  Scenario s = *o.shrunk;
-  s.description = "leasesim fuzz case " + std::to_string(o.index) + " (" + o.family + "), shrunk: " + join(o.unexpected) +
-                  " violated but not permitted by the configuration";
+// "singleLeader" -> "single-leader": a property name as part of a DNS-1123 scenario name.
+std::string kebab(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    if (c >= 'A' && c <= 'Z') out += std::string("-") + static_cast<char>(c - 'A' + 'a');
+    else out += c;
+  }
+  return out;
+}
+
+// Writes the shrunk scenario and checks that the file, loaded back and run on its own seed,
+// still fails the same way (same property, same class kind).
+Saved save_failure(const Scenario& shrunk, const FuzzFailure& f, const std::string& description, const std::string& name,
+                   const std::string& out_dir, bool from_template) {
+  Scenario s = shrunk;
+  s.name = name;
+  s.description = description;
   Saved saved;
   saved.path = (std::filesystem::path(out_dir) / (s.name + ".yaml")).string();
   if (auto e = write_file_atomically(saved.path, scenario_to_yaml(s))) {
@@ -76,12 +97,84 @@ Saved save_failure(const FuzzOutcome& o, const std::string& out_dir, bool from_t
   auto loaded = std::make_shared<const Scenario>(std::move(*back.scenario));
   const RunResult run = run_scenario(loaded, loaded->seed);
   const Permitted permitted = permitted_violations(*loaded, from_template);
+  const std::vector<std::string> kinds = permitted.kinds(f.bug.property);
+  const std::string kind = kinds.empty() ? std::string(kUnexpectedKind) : kinds.front();
   bool reproduces = false;
-  for (const std::string& name : run.evaluation.violated)
-    reproduces |= name == o.unexpected.front() &&
-                  std::find(permitted.names.begin(), permitted.names.end(), name) == permitted.names.end();
-  if (!reproduces) saved.problem = "the written file does not reproduce " + o.unexpected.front();
+  for (const std::string& v : run.evaluation.violated) reproduces |= v == f.bug.property && kind == f.bug.kind;
+  for (const PropertyResult& p : run.evaluation.results)
+    if (p.name == f.bug.property && !p.violations.empty() && saved.replayed.empty())
+      saved.replayed = p.name + ": " + p.violations.front().message;
+  if (!reproduces) saved.problem = "the written file does not reproduce " + f.bug.key();
   return saved;
+}
+
+std::string classes_of(const FuzzOutcome& o) {
+  std::vector<std::string> keys;
+  for (const FuzzFailure& f : o.failures) keys.push_back(f.bug.key());
+  return join(keys);
+}
+
+// Runs `count` jobs (indexes 0..count-1) on up to `threads` threads; the first exception wins.
+template <class Fn>
+std::string run_parallel(uint64_t count, uint32_t threads, const std::function<bool()>& stop, Fn&& fn) {
+  std::atomic<uint64_t> next{0};
+  std::mutex mu;
+  std::string error;
+  auto worker = [&] {
+    for (;;) {
+      if (stop && stop()) return;
+      const uint64_t i = next.fetch_add(1);
+      if (i >= count) return;
+      try {
+        fn(i, mu);
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (error.empty()) error = "case " + std::to_string(i) + ": " + e.what();
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (uint32_t j = 0; j < std::max<uint32_t>(1, threads); ++j) pool.emplace_back(worker);
+  for (std::thread& t : pool) t.join();
+  return error;
+}
+
+std::string junit_header(uint64_t seed, uint64_t done, uint64_t failures) {
+  std::ostringstream xml;
+  xml << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"leasesim fuzz\" tests=\"" << done
+      << "\" failures=\"" << failures << "\">\n  <testsuite name=\"leasesim fuzz seed " << seed << "\" tests=\"" << done
+      << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"0\">\n";
+  return xml.str();
+}
+
+// One case as the report needs it, so that long runs stay small: a passing case is a few bytes,
+// a failing one keeps its outcome without the scenario (a case is cheap to generate again).
+struct CaseRecord {
+  bool done = false;
+  uint8_t family = 0;  // index into kFamilies
+  uint64_t seed = 0;
+  std::unique_ptr<FuzzOutcome> failed;
+};
+constexpr const char* kFamilies[] = {"client-go", "tutorial", "template"};
+
+uint8_t family_index(const std::string& family) {
+  for (uint8_t k = 0; k < std::size(kFamilies); ++k)
+    if (family == kFamilies[k]) return k;
+  throw std::logic_error("unknown fuzz family " + family);
+}
+
+// A failing case in --known mode: its classes, messages and first reasons.
+std::string known_case_text(const FuzzOutcome& o, const std::string& again_prefix) {
+  std::ostringstream text;
+  text << "case " << o.index << " (" << o.family << ", " << o.processes << " processes, " << o.faults
+       << " faults, seed " << o.seed << "): " << join(o.failing()) << " violated\n";
+  for (const FuzzFailure& f : o.failures) {
+    text << "  " << f.bug.key() << ": " << f.bug.property << ": " << f.message << "\n";
+    for (const std::string& r : f.reasons) text << "    why " << r << "\n";
+  }
+  text << "  case again " << again_prefix << (o.index + 1) << "\n";
+  return text.str();
 }
 
 }  // namespace
@@ -118,84 +211,178 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
     }
   }
   const Scenario* tmpl_ptr = tmpl ? &*tmpl : nullptr;
+  const bool from_template = tmpl_ptr != nullptr;
+  const FuzzJudge judge = options.known ? FuzzJudge::Known : FuzzJudge::Unexpected;
+  auto internal = [&](const std::string& what) {
+    err << "leasesim fuzz: internal error in " << what
+        << "\nThis is a bug in leasesim. Please report it with the fuzz seed and this message.\n";
+    return 3;
+  };
 
+  // Phase 1: the cases. Without --known each failure is shrunk by the worker that found it.
   const auto started = std::chrono::steady_clock::now();
   const auto deadline = budget ? started + std::chrono::nanoseconds(budget->ns) : started;
   const uint64_t limit = options.runs.value_or(UINT64_MAX);
-  std::atomic<uint64_t> next{0};
-  std::mutex mu;
-  std::map<uint64_t, FuzzOutcome> results;  // by index: printed in order
-  std::string internal_error;
-  auto worker = [&] {
-    for (;;) {
-      if (budget && std::chrono::steady_clock::now() >= deadline) return;
-      const uint64_t i = next.fetch_add(1);
-      if (i >= limit) return;
-      try {
-        FuzzOutcome o = fuzz_case(tmpl_ptr, options.seed, i);
+  std::vector<CaseRecord> records(std::min<uint64_t>(limit, 1 << 16));  // by index: printed in order
+  const std::string error = run_parallel(
+      limit, options.jobs, [&] { return budget && std::chrono::steady_clock::now() >= deadline; },
+      [&](uint64_t i, std::mutex& mu) {
+        FuzzOutcome o = fuzz_case(tmpl_ptr, options.seed, i, judge, !options.known);
+        CaseRecord record;
+        record.done = true;
+        record.family = family_index(o.family);
+        record.seed = o.seed;
+        if (o.failed()) {
+          // One reason per failure is printed with the case (the shrunk scenario shows them all).
+          o.scenario.reset();
+          for (FuzzFailure& f : o.failures) {
+            if (f.reasons.size() <= 1) continue;
+            f.reasons.front() += " (and " + std::to_string(f.reasons.size() - 1) + " more)";
+            f.reasons.resize(1);
+          }
+          record.failed = std::make_unique<FuzzOutcome>(std::move(o));
+        }
         std::lock_guard<std::mutex> lock(mu);
-        results.emplace(i, std::move(o));
-      } catch (const std::exception& e) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (internal_error.empty()) internal_error = "case " + std::to_string(i) + ": " + e.what();
-        return;
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  for (uint32_t j = 0; j < options.jobs; ++j) threads.emplace_back(worker);
-  for (std::thread& t : threads) t.join();
-  if (!internal_error.empty()) {
-    err << "leasesim fuzz: internal error in " << internal_error
-        << "\nThis is a bug in leasesim. Please report it with the fuzz seed and this message.\n";
-    return 3;
-  }
+        if (i >= records.size()) records.resize(std::max<uint64_t>(i + 1, records.size() * 2));
+        records[i] = std::move(record);
+      });
+  if (!error.empty()) return internal(error);
   // With --time, keep the cases before the first one that did not finish, so the set reported
   // is a prefix of indexes (the same set for a faster or slower machine, only longer or shorter).
   uint64_t done = 0;
-  while (results.count(done)) ++done;
+  while (done < records.size() && records[done].done) ++done;
 
-  std::map<std::string, uint64_t> families;
-  uint64_t failures = 0;
-  std::ostringstream junit_cases;
+  uint64_t family_counts[std::size(kFamilies)] = {};
+  std::vector<const FuzzOutcome*> outcomes;  // the failing ones, by index
   for (uint64_t i = 0; i < done; ++i) {
-    const FuzzOutcome& o = results.at(i);
-    ++families[o.family];
-    junit_cases << "    <testcase classname=\"leasesim.fuzz." << o.family << "\" name=\"" << xml_escape(o.scenario->name)
-                << " seed " << o.seed << "\"";
-    if (!o.failed()) {
-      junit_cases << "/>\n";
-      continue;
-    }
-    ++failures;
-    const Saved saved = save_failure(o, options.out_dir, tmpl_ptr != nullptr);
-    const std::string reproduce = "leasesim run " + saved.path + " --seed " + std::to_string(o.shrunk->seed);
-    std::ostringstream text;
-    text << "FAIL case " << i << " (" << o.family << ", " << o.scenario->processes.size() << " processes, "
-         << o.scenario->faults.size() << " faults, seed " << o.seed << "): " << join(o.unexpected)
-         << " violated, not permitted by its configuration\n";
-    for (const std::string& m : o.messages) text << "  " << m << "\n";
-    text << "  shrunk in " << o.shrink_runs << " runs to " << o.shrunk->processes.size() << " processes, "
-         << o.shrunk->faults.size() << " faults, " << format_duration(o.shrunk->duration) << "\n";
-    if (!saved.problem.empty()) text << "  could not save it: " << saved.problem << "\n";
-    else text << "  saved      " << saved.path << "\n  reproduce  " << reproduce << "\n";
-    text << "  case again leasesim fuzz" << (tmpl_ptr ? " --template " + options.template_path : std::string())
-         << " --seed " << options.seed << " --runs " << (i + 1) << "\n";
-    out << text.str();
-    junit_cases << ">\n      <failure message=\"" << xml_escape(join(o.unexpected) + " violated") << "\">"
-                << xml_escape(text.str()) << "</failure>\n    </testcase>\n";
+    ++family_counts[records[i].family];
+    if (records[i].failed) outcomes.push_back(records[i].failed.get());
   }
+  const uint64_t failures = outcomes.size();
+  const std::string again_prefix = std::string("leasesim fuzz") + (options.known ? " --known" : "") +
+                                   (tmpl_ptr ? " --template " + options.template_path : std::string()) + " --seed " +
+                                   std::to_string(options.seed) + " --runs ";
+  std::map<uint64_t, std::string> failure_text;  // case index -> the JUnit failure body (default mode)
+  std::map<uint64_t, std::string> class_text;    // case index -> the sections of the classes it was shrunk for
+
+  if (!options.known) {
+    for (const FuzzOutcome* po : outcomes) {
+      const FuzzOutcome& o = *po;
+      const FuzzFailure& f = o.failures.front();
+      const std::string description = "leasesim fuzz case " + std::to_string(o.index) + " (" + o.family +
+                                      "), shrunk: " + join(o.failing()) + " violated but not permitted by the configuration";
+      const Saved saved = save_failure(*o.shrunk, f, description, o.shrunk->name, options.out_dir, from_template);
+      const std::string reproduce = "leasesim run " + saved.path + " --seed " + std::to_string(o.shrunk->seed);
+      std::ostringstream text;
+      text << "FAIL case " << o.index << " (" << o.family << ", " << o.processes << " processes, " << o.faults
+           << " faults, seed " << o.seed << "): " << join(o.failing())
+           << " violated, not permitted by its configuration\n";
+      for (const std::string& m : o.messages) text << "  " << m << "\n";
+      text << "  shrunk in " << o.shrink_runs << " runs to " << o.shrunk->processes.size() << " processes, "
+           << o.shrunk->faults.size() << " faults, " << format_duration(o.shrunk->duration) << "\n";
+      if (!saved.problem.empty()) text << "  could not save it: " << saved.problem << "\n";
+      else text << "  saved      " << saved.path << "\n  reproduce  " << reproduce << "\n";
+      text << "  case again " << again_prefix << (o.index + 1) << "\n";
+      out << text.str();
+      failure_text[o.index] = text.str();
+    }
+  } else {
+    // Phase 2 (--known): group into classes, shrink the chosen case of each.
+    const std::vector<ClassSummary> classes = group_failures(outcomes);
+    struct Shrunk {
+      std::shared_ptr<const Scenario> scenario;
+      uint32_t runs = 0;
+      const FuzzFailure* failure = nullptr;
+      Saved saved;
+    };
+    std::vector<Shrunk> shrunk(classes.size());
+    const std::string shrink_error = run_parallel(classes.size(), options.jobs, nullptr, [&](uint64_t k, std::mutex&) {
+      const ClassSummary& c = classes[k];
+      const FuzzOutcome& o = *records[c.shrink_index].failed;
+      Shrunk& sh = shrunk[k];
+      for (const FuzzFailure& f : o.failures)
+        if (f.bug == c.bug) sh.failure = &f;
+      const FuzzCase generated = generate_case(tmpl_ptr, options.seed, o.index);
+      sh.scenario = shrink_failure(generated.scenario, *sh.failure, from_template, &sh.runs);
+      const std::vector<std::string> reasons =
+          permitted_violations(*sh.scenario, from_template).reasons_for(c.bug.property, c.bug.kind);
+      const std::string description = "leasesim fuzz --known case " + std::to_string(o.index) + " (" + o.family +
+                                      "), shrunk: bug class " + c.bug.key() +
+                                      (reasons.empty() ? std::string(", not permitted by the configuration")
+                                                       : ", known: " + join(reasons));
+      sh.saved = save_failure(*sh.scenario, *sh.failure, description, o.name + "-" + kebab(c.bug.property),
+                              options.out_dir, from_template);
+    });
+    if (!shrink_error.empty()) return internal("shrinking, " + shrink_error);
+    for (size_t k = 0; k < classes.size(); ++k) {
+      const ClassSummary& c = classes[k];
+      const Shrunk& sh = shrunk[k];
+      const FuzzOutcome& o = *records[c.shrink_index].failed;
+      std::ostringstream text;
+      text << "FAIL " << c.bug.key() << ": " << c.cases << (c.cases == 1 ? " case" : " cases") << " ("
+           << c.pure_cases << " with this cause alone), first case " << c.first_index << "\n";
+      // Why, as the shrunk scenario has it (a few processes: a few reasons), and any other
+      // permitting cause the shrinker could not remove.
+      const Permitted why = permitted_violations(*sh.scenario, from_template);
+      for (const std::string& r : why.reasons_for(c.bug.property, c.bug.kind)) text << "  why        " << r << "\n";
+      if (c.bug.kind == kUnexpectedKind) text << "  why        not permitted by the configuration: a new bug\n";
+      for (const std::string& k : why.kinds(c.bug.property))
+        if (k != c.bug.kind)
+          for (const std::string& r : why.reasons_for(c.bug.property, k)) text << "  also       " << k << ": " << r << "\n";
+      text << "  " << sh.failure->bug.property << ": " << sh.failure->message << "\n";
+      text << "  shrunk     case " << o.index << " (" << o.family << ", " << o.processes << " processes, " << o.faults
+           << " faults, seed " << o.seed << ") in " << sh.runs << " runs to " << sh.scenario->processes.size() << " processes, "
+           << sh.scenario->faults.size() << " faults, " << format_duration(sh.scenario->duration) << "\n";
+      if (!sh.saved.problem.empty()) {
+        text << "  could not save it: " << sh.saved.problem << "\n";
+      } else {
+        text << "  saved      " << sh.saved.path << "\n"
+             << "  replays    " << sh.saved.replayed << "\n"
+             << "  reproduce  leasesim run " << sh.saved.path << " --seed " << sh.scenario->seed << "\n";
+      }
+      text << "  case again " << again_prefix << (o.index + 1) << "\n";
+      text << "  cases      ";
+      for (size_t e = 0; e < c.examples.size(); ++e) text << (e ? ", " : "") << c.examples[e];
+      if (c.cases > c.examples.size()) text << ", ... (" << c.cases - c.examples.size() << " more)";
+      text << "\n";
+      out << text.str();
+      class_text[c.shrink_index] += text.str();
+    }
+    out << "classes    " << classes.size() << (classes.size() == 1 ? " bug class" : " bug classes")
+        << " (family/property/kind: cases, first case, shrunk size)\n";
+    for (size_t k = 0; k < classes.size(); ++k) {
+      const ClassSummary& c = classes[k];
+      out << "  " << c.bug.key() << ": " << c.cases << (c.cases == 1 ? " case" : " cases") << ", first case "
+          << c.first_index << ", shrunk to " << shrunk[k].scenario->processes.size() << " processes, "
+          << shrunk[k].scenario->faults.size() << " faults\n";
+    }
+  }
+
   out << "fuzz       seed " << options.seed << ", " << done << " cases";
-  for (const auto& [family, n] : families) out << ", " << n << " " << family;
-  out << (budget ? " (stopped by --time " + options.time + ": how many depends on this machine's speed)" : "") << "\n"
-      << "result     " << failures << (failures == 1 ? " failure" : " failures") << "\n";
+  for (size_t k = 0; k < std::size(kFamilies); ++k)
+    if (family_counts[k]) out << ", " << family_counts[k] << " " << kFamilies[k];
+  out << (budget ? " (stopped by --time " + options.time + ": how many depends on this machine's speed)" : "") << "\n";
+  if (options.known)
+    out << "judged     --known: every singleLeader and transitionsMatch violation is a failure, permitted or not\n";
+  out << "result     " << failures << (failures == 1 ? " failure" : " failures") << "\n";
   if (!options.junit_path.empty()) {
-    std::ostringstream xml;
-    xml << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"leasesim fuzz\" tests=\"" << done
-        << "\" failures=\"" << failures << "\">\n  <testsuite name=\"leasesim fuzz seed " << options.seed << "\" tests=\""
-        << done << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"0\">\n"
-        << junit_cases.str() << "  </testsuite>\n</testsuites>\n";
-    if (auto e = write_file_atomically(options.junit_path, xml.str())) {
+    std::string cases = junit_header(options.seed, done, failures);
+    for (uint64_t i = 0; i < done; ++i) {
+      const CaseRecord& r = records[i];
+      cases += "    <testcase classname=\"leasesim.fuzz." + std::string(kFamilies[r.family]) + "\" name=\"" +
+               xml_escape(fuzz_case_name(tmpl_ptr, kFamilies[r.family], i)) + " seed " + std::to_string(r.seed) + "\"";
+      if (!r.failed) {
+        cases += "/>\n";
+        continue;
+      }
+      const FuzzOutcome& o = *r.failed;
+      const std::string body =
+          options.known ? known_case_text(o, again_prefix) + class_text[i] : failure_text[i];
+      cases += ">\n      <failure message=\"" + xml_escape(join(o.failing()) + " violated") + "\" type=\"" +
+               xml_escape(classes_of(o)) + "\">" + xml_escape(body) + "</failure>\n    </testcase>\n";
+    }
+    cases += "  </testsuite>\n</testsuites>\n";
+    if (auto e = write_file_atomically(options.junit_path, cases)) {
       err << "leasesim fuzz: " << *e << "\n";
       return 2;
     }

@@ -44,8 +44,13 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
                       "the result holds for all time; judges eventuallyLeader as liveness too (leaderless cycles)");
 
   FuzzOptions fuzz;
-  CLI::App* fuzz_cmd = app.add_subcommand("fuzz", "Run random scenarios; shrink and save every failure");
+  CLI::App* fuzz_cmd = app.add_subcommand(
+      "fuzz", "Run random scenarios; shrink and save every failure (--known: one per bug class)");
   fuzz_cmd->add_option("--template", fuzz.template_path, "Vary this scenario instead of the built-in generators");
+  fuzz_cmd->add_flag("--known", fuzz.known,
+                     "Hunt the known bugs: every singleLeader or transitionsMatch violation is a failure, even "
+                     "one its configuration permits; failures are grouped into bug classes "
+                     "(family/property/reason) and one case of each class is shrunk");
   auto* fuzz_runs = fuzz_cmd->add_option("--runs", fuzz.runs, "Number of cases");
   auto* fuzz_time = fuzz_cmd->add_option("--time", fuzz.time, "Run cases for this long (wall clock), e.g. 10m");
   fuzz_runs->excludes(fuzz_time);

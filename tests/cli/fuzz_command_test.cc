@@ -1,10 +1,12 @@
 // End-to-end tests of `leasesim fuzz` (cli/fuzz_command.cc), in process: identical output for
-// any --jobs, failures of a template shrunk, saved, reproducible with `run`, JUnit output, and
-// usage errors.
+// any --jobs, failures of a template shrunk, saved, reproducible with `run`, JUnit output, the
+// known-bug hunt (--known) with its classes and its twin in the default mode, and usage errors.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <regex>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -91,7 +93,7 @@ TEST(FuzzCommand, TemplateFailuresAreShrunkSavedAndReproducible) {
   EXPECT_TRUE(has(run.out, "VIOLATED  singleLeader")) << run.out;
   const std::string xml = read(dir / "junit.xml");
   EXPECT_TRUE(has(xml, "failures=\"2\"")) << xml;
-  EXPECT_TRUE(has(xml, "<failure message=\"singleLeader violated\">")) << xml;
+  EXPECT_TRUE(has(xml, "<failure message=\"singleLeader violated\" type=\"template/singleLeader/unexpected\">")) << xml;
 }
 
 TEST(FuzzCommand, TemplateWithItsBugInExpectPasses) {
@@ -114,6 +116,67 @@ TEST(FuzzCommand, TimeBudgetStops) {
   const Result r = cli({"fuzz", "--time", "200ms", "--out", dir.string()});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_TRUE(has(r.out, "(stopped by --time 200ms: how many depends on this machine's speed)")) << r.out;
+}
+
+// --known from a cold start: the known classes are listed once each with a shrunk, saved file
+// that `leasesim run` replays to the same violation; the output and the JUnit report are the same
+// for --jobs 1 and 2.
+TEST(FuzzCommand, KnownHuntListsClassesTheSameForAnyNumberOfJobs) {
+  const auto dir = temp_dir("known");
+  const std::string out = (dir / "found").string();
+  const Result one = cli({"fuzz", "--known", "--runs", "300", "--seed", "1", "--out", out, "--junit",
+                          (dir / "junit-1.xml").string()});
+  const std::string xml_one = read(dir / "junit-1.xml");
+  const Result two = cli({"fuzz", "--known", "--runs", "300", "--seed", "1", "--jobs", "2", "--out", out, "--junit",
+                          (dir / "junit-2.xml").string()});
+  EXPECT_EQ(one.code, 1) << one.out << one.err;
+  EXPECT_EQ(one.out, two.out);
+  EXPECT_EQ(xml_one, read(dir / "junit-2.xml"));
+  for (const char* key : {"tutorial/singleLeader/clock-offset", "tutorial/singleLeader/lost-requests",
+                          "client-go/singleLeader/rate-outside-tolerance", "client-go/singleLeader/conflictCheck-off",
+                          "client-go/transitionsMatch/conflictCheck-off"}) {
+    EXPECT_TRUE(has("\n" + one.out, std::string("\nFAIL ") + key + ": ")) << key << "\n" << one.out;
+    EXPECT_TRUE(has(one.out, std::string("\n  ") + key + ": ")) << key;  // the summary line
+    EXPECT_TRUE(std::regex_search(xml_one, std::regex(std::string("type=\"[^\"]*") + key))) << key;
+  }
+  EXPECT_TRUE(has(one.out, "\njudged     --known: every singleLeader and transitionsMatch violation is a failure"))
+      << one.out;
+  EXPECT_TRUE(has(one.out, "case again leasesim fuzz --known --seed 1 --runs ")) << one.out;
+  // Every class once; every saved file small and replaying its violation with `run`.
+  const std::regex fail_line("\nFAIL ([a-z-]+/[A-Za-z]+/[A-Za-z-]+): ");
+  std::set<std::string> keys;
+  const std::string text = "\n" + one.out;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), fail_line); it != std::sregex_iterator(); ++it)
+    EXPECT_TRUE(keys.insert((*it)[1]).second) << (*it)[1];
+  const std::regex saved_line("\n  saved      (\\S+)\n  replays    ([A-Za-z]+): ");
+  const std::regex size_line("to ([0-9]+) processes, ([0-9]+) faults, ");
+  int saved = 0;
+  for (auto it = std::sregex_iterator(one.out.begin(), one.out.end(), saved_line); it != std::sregex_iterator(); ++it) {
+    ++saved;
+    const std::string path = (*it)[1];
+    const std::string property = (*it)[2];
+    const Result run = cli({"run", path});
+    EXPECT_EQ(run.code, 1) << path;
+    EXPECT_TRUE(has(run.out, "VIOLATED  " + property)) << path << "\n" << run.out;
+  }
+  EXPECT_EQ(saved, static_cast<int>(keys.size()));
+  EXPECT_GE(saved, 5);
+  for (auto it = std::sregex_iterator(one.out.begin(), one.out.end(), size_line); it != std::sregex_iterator(); ++it) {
+    EXPECT_LE(std::stoi((*it)[1]), 3) << (*it)[0];
+    EXPECT_LE(std::stoi((*it)[2]), 2) << (*it)[0];
+  }
+  EXPECT_TRUE(has(xml_one, "<testsuites name=\"leasesim fuzz\" tests=\"300\" failures=\"")) << xml_one;
+}
+
+// The twin: the same cases in the default mode report no failure (every violation there is
+// permitted by its configuration), so CI fuzzing is unchanged.
+TEST(FuzzCommand, DefaultModeReportsNoFailureForTheSameCases) {
+  const auto dir = temp_dir("default");
+  const Result r = cli({"fuzz", "--runs", "300", "--seed", "1", "--out", dir.string()});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(has(r.out, "result     0 failures\n")) << r.out;
+  EXPECT_FALSE(has(r.out, "FAIL")) << r.out;
+  EXPECT_FALSE(has(r.out, "judged")) << r.out;
 }
 
 }  // namespace
