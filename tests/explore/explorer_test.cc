@@ -305,3 +305,158 @@ TEST(ReplayText, RoundTripAndErrors) {
 
 }  // namespace
 }  // namespace leasesim
+
+// ---------------------------------------------------------------------------------------------
+// Converge mode: time-relative keys, no horizon, liveness by strongly connected components.
+
+namespace leasesim {
+namespace {
+
+ExploreOptions converging(uint8_t latency_points = kPointMin | kPointMax) {
+  ExploreOptions o = jitter_max();
+  o.latency_points = latency_points;
+  o.converge = true;
+  return o;
+}
+
+// a leads alone (b crashed at 2s); a's requests are cut from 10s on, for good. `rejoin` keeps
+// a's elector trying after it loses the lease (a lasso); `exit` ends the process (a dead end).
+std::shared_ptr<Scenario> leader_cut_off_for_good(bool rejoin) {
+  auto s = std::make_shared<Scenario>();
+  s->name = "cut-off-for-good";
+  s->duration = seconds(45);
+  const LeaseId lease = s->lease_id("kube-system/demo");
+  s->processes.push_back(client_go("a", lease));
+  s->processes.push_back(client_go("b", lease, seconds(1)));
+  std::get<ClientGoConfig>(s->processes[0].model).rejoin_after_loss = rejoin;
+  FaultSpec crash;
+  crash.at = seconds(2);
+  crash.type = FaultType::Crash;
+  crash.target = FaultTarget{FaultTarget::Kind::Process, 1};
+  s->faults.push_back(crash);
+  FaultSpec cut;
+  cut.at = seconds(10);
+  cut.type = FaultType::Partition;
+  cut.direction = Direction::Requests;
+  cut.target = FaultTarget{FaultTarget::Kind::Process, 0};
+  s->faults.push_back(cut);
+  s->properties.eventually_leader = seconds(30);
+  return s;
+}
+
+TEST(ExplorerConverge, SteadyRenewLoopsConvergeAndTheSearchIsExhausted) {
+  const ExploreResult r = explore(two_candidates_crash_partition(), converging());
+  EXPECT_FALSE(r.counterexample.has_value());
+  EXPECT_EQ(r.stopped_by, ExploreStop::Exhausted);  // no horizon: every path closed a cycle
+  EXPECT_GT(r.stats.cycles, 0u);
+  EXPECT_EQ(r.stats.distinct, 24238u);
+  // Twin: without converge the same search can only stop at the horizon.
+  EXPECT_EQ(explore(two_candidates_crash_partition(), jitter_max()).stopped_by, ExploreStop::Horizon);
+}
+
+TEST(ExplorerConverge, CanonicalFingerprintIsTheSameOneRenewCycleLater) {
+  // b leads alone after a's crash; step one deterministic path far into the steady state.
+  auto s = two_candidates_crash_partition();
+  World w(s);
+  w.set_bounds(TrueInstant(INT64_MAX), UINT64_MAX);
+  struct Lowest final : Chooser {
+    uint32_t pick(ChoiceKind, uint32_t) override { return 0; }
+    int64_t draw(ChoiceKind, int64_t lo, int64_t) override { return lo; }
+  } none;
+  std::vector<std::pair<uint64_t, uint64_t>> seen;  // canonical, absolute
+  for (int i = 0; i < 400; ++i) {
+    ASSERT_EQ(w.step(none, nullptr), StepStatus::Stepped);
+    if (i >= 300) seen.emplace_back(w.fingerprint(true), w.fingerprint());
+  }
+  bool repeated = false;
+  for (size_t i = 0; i < seen.size(); ++i)
+    for (size_t j = i + 1; j < seen.size(); ++j) {
+      repeated |= seen[i].first == seen[j].first;
+      EXPECT_NE(seen[i].second, seen[j].second);  // absolute time always differs
+    }
+  EXPECT_TRUE(repeated);
+}
+
+TEST(ExplorerConverge, LeaderlessCycleIsALivenessViolationWithALasso) {
+  const ExploreResult r = explore(leader_cut_off_for_good(true), converging(kPointMin));
+  ASSERT_TRUE(r.counterexample.has_value()) << explore_stop_name(r.stopped_by);
+  const Counterexample& cx = *r.counterexample;
+  EXPECT_EQ(cx.violated, std::vector<std::string>{"eventuallyLeader"});
+  EXPECT_TRUE(cx.liveness);
+  EXPECT_EQ(cx.cycle_steps, 3u);  // Get, its timeout, the jittered retry
+  EXPECT_GT(cx.at, TrueInstant(seconds(40).ns));  // repeated past the window's end
+  // The lasso replays step by step, and no one leads from the cycle on.
+  auto replay = leader_cut_off_for_good(true);
+  replay->duration = seconds(60);
+  replay->explore.replay = cx.choices;
+  const RunResult run = run_scenario(replay, replay->seed);
+  for (const Leadership& l : run.world.history().leaderships) EXPECT_TRUE(l.end && *l.end <= cx.cycle_from);
+}
+
+TEST(ExplorerConverge, LeaderlessDeadEndIsALivenessViolation) {
+  const ExploreResult r = explore(leader_cut_off_for_good(false), converging(kPointMin));
+  ASSERT_TRUE(r.counterexample.has_value());
+  EXPECT_TRUE(r.counterexample->liveness);
+  EXPECT_EQ(r.counterexample->cycle_steps, 0u);  // the elector returned: nothing left to happen
+  EXPECT_EQ(r.counterexample->violated, std::vector<std::string>{"eventuallyLeader"});
+}
+
+TEST(ExplorerConverge, LivenessHoldsWhenTheCutHeals) {
+  // Twin of the two above: the cut ends after 20s, a takes the lease back and renews forever.
+  auto s = leader_cut_off_for_good(true);
+  s->faults[1].for_ = seconds(20);
+  s->duration = seconds(70);
+  const ExploreResult r = explore(s, converging(kPointMin));
+  EXPECT_FALSE(r.counterexample.has_value()) << r.counterexample->messages[0];
+  EXPECT_EQ(r.stopped_by, ExploreStop::Exhausted);
+  EXPECT_GT(r.stats.liveness_components, 0u);
+}
+
+TEST(ExplorerConverge, SafetyViolationSettlesWithoutAnEndOfRun) {
+  // client-go outside its tolerance (6s/5s, leader partitioned): found while b still leads,
+  // because a's end can no longer be backdated before b's start.
+  auto s = two_candidates_crash_partition();
+  for (ProcessSpec& p : s->processes) {
+    auto& c = std::get<ClientGoConfig>(p.model);
+    c.lease_duration = seconds(6);
+    c.renew_deadline = seconds(5);
+  }
+  s->faults.clear();
+  FaultSpec partition;
+  partition.at = seconds(3);
+  partition.type = FaultType::Partition;
+  partition.target = FaultTarget{FaultTarget::Kind::Leader, 0};
+  s->faults.push_back(partition);
+  ExploreOptions o = converging();
+  o.jitter_points = kPointMin;
+  const ExploreResult r = explore(s, o);
+  ASSERT_TRUE(r.counterexample.has_value());
+  EXPECT_EQ(r.counterexample->violated, std::vector<std::string>{"singleLeader"});
+  EXPECT_FALSE(r.counterexample->at_end);
+  auto replay = s;
+  replay->explore.replay = r.counterexample->choices;
+  EXPECT_EQ(run_scenario(replay, replay->seed).evaluation.violated, std::vector<std::string>{"singleLeader"});
+}
+
+TEST(ExplorerConverge, RefusesWhatTheCanonicalKeyCannotTellApart) {
+  auto s = two_candidates_crash_partition();
+  EXPECT_FALSE(converge_problem(*s).has_value());
+  auto fast = two_candidates_crash_partition();
+  std::get<ClientGoConfig>(fast->processes[1].model).retry_period = milliseconds(500);
+  ASSERT_TRUE(converge_problem(*fast).has_value());
+  EXPECT_NE(converge_problem(*fast)->find("retryPeriod"), std::string::npos);
+  auto jump = two_candidates_crash_partition();
+  FaultSpec j;
+  j.at = seconds(4);
+  j.type = FaultType::ClockJump;
+  j.by = seconds(-1);
+  j.target = FaultTarget{FaultTarget::Kind::Process, 0};
+  jump->faults.push_back(j);
+  EXPECT_TRUE(converge_problem(*jump).has_value());
+  auto twins = two_candidates_crash_partition();
+  twins->processes[1].identity = "a";
+  EXPECT_TRUE(converge_problem(*twins).has_value());
+}
+
+}  // namespace
+}  // namespace leasesim
