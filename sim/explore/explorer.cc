@@ -360,6 +360,20 @@ Verdict Explorer::window_violations(const World& parent, const World& child) con
   return v;
 }
 
+// Adds singleLeader's own message for the overlap of leaderships a and b; false if it has none.
+bool add_pair_message(Verdict& v, const Scenario& s, const History& history, const Leadership& a, const Leadership& b,
+                      TrueInstant now) {
+  for (const Violation& x : check_single_leader(s, history, a.lease, now)) {
+    const bool pair = x.procs.size() == 2 && ((x.procs[0] == a.proc && x.procs[1] == b.proc) ||
+                                               (x.procs[0] == b.proc && x.procs[1] == a.proc));
+    if (pair) {
+      v.add("singleLeader", x.message);
+      return true;
+    }
+  }
+  return false;
+}
+
 // Violations that appeared in the step parent -> child and can no longer be undone.
 Verdict Explorer::settled_violations(const World& parent, const World& child) const {
   Verdict v;
@@ -406,14 +420,7 @@ Verdict Explorer::settled_violations(const World& parent, const World& child) co
           const Leadership& b = after.leaderships[ends[j].first];
           if (j == i || b.lease != a.lease || b.proc == a.proc) continue;
           if (!(std::max(a.start, b.start) < std::min(ends[i].second, ends[j].second))) continue;
-          for (const Violation& x : check_single_leader(s, after, a.lease, child.now())) {
-            const bool pair = x.procs.size() == 2 && ((x.procs[0] == a.proc && x.procs[1] == b.proc) ||
-                                                       (x.procs[0] == b.proc && x.procs[1] == a.proc));
-            if (pair) {
-              v.add("singleLeader", x.message);
-              return v;
-            }
-          }
+          if (add_pair_message(v, s, after, a, b, child.now())) return v;
         }
       }
     }
@@ -425,14 +432,7 @@ Verdict Explorer::settled_violations(const World& parent, const World& child) co
       if (i == c || !b.end || b.lease != a.lease || b.proc == a.proc) continue;
       if (!(std::max(a.start, b.start) < std::min(*a.end, *b.end))) continue;
       // Settled overlap: explain it with the property's own message.
-      for (const Violation& x : check_single_leader(s, after, a.lease, child.now())) {
-        const bool pair = x.procs.size() == 2 && ((x.procs[0] == a.proc && x.procs[1] == b.proc) ||
-                                                   (x.procs[0] == b.proc && x.procs[1] == a.proc));
-        if (pair) {
-          v.add("singleLeader", x.message);
-          break;
-        }
-      }
+      add_pair_message(v, s, after, a, b, child.now());
     }
   }
   return v;
