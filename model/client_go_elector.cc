@@ -13,7 +13,8 @@ namespace {
 // spec 1.3: KCM's OnStoppedLeading logs "leaderelection lost" and exits with status 1.
 constexpr const char* kLostLeadershipExit = "exit(1): leaderelection lost";
 
-void hash_optional_wall(Hasher& h, const std::optional<WallInstant>& t) {
+template <class H>
+void hash_optional_wall(H& h, const std::optional<WallInstant>& t) {
   h.boolean(t.has_value());
   if (t) h.i64(t->ns);
 }
@@ -23,7 +24,8 @@ void hash_optional_wall(Hasher& h, const std::optional<WallInstant>& t) {
 // ---------------------------------------------------------------------------------------------
 // Record conversions (spec 4).
 
-void ElectionRecord::hash_into(Hasher& h) const {
+template <class H>
+void ElectionRecord::hash_into(H& h) const {
   h.bytes(holder_identity).i64(lease_duration_seconds);
   hash_optional_wall(h, acquire_time);
   hash_optional_wall(h, renew_time);
@@ -83,7 +85,8 @@ Duration acquire_gap_max(Duration retry_period) {
   return Duration(rp + jitter_ceil - 1);
 }
 
-void LockCache::hash_into(Hasher& h) const {
+template <class H>
+void LockCache::hash_into(H& h) const {
   h.u64(static_cast<uint64_t>(state));
   lease.hash_into(h);
 }
@@ -716,7 +719,8 @@ void ClientGoElector::reset_run_state() {
 
 // ---------------------------------------------------------------------------------------------
 
-void ClientGoElector::hash_into(Hasher& h) const {
+template <class H>
+void ClientGoElector::hash_into(H& h) const {
   h.bytes(identity_).u64(lease_);
   h.i64(config_.lease_duration.ns).i64(config_.renew_deadline.ns).i64(config_.retry_period.ns);
   h.boolean(config_.release_on_cancel).i64(config_.request_timeout.ns).boolean(config_.rejoin_after_loss);
@@ -738,5 +742,13 @@ void ClientGoElector::hash_into(Hasher& h) const {
   h.u64(static_cast<uint64_t>(release_step_)).i64(release_deadline_.ns).boolean(release_deadline_passed_);
   h.u64(next_tag_).u64(inflight_tag_);
 }
+
+// The hashers this file serves: Hasher for published values, StateHasher for fingerprints.
+template void ElectionRecord::hash_into(Hasher&) const;
+template void ElectionRecord::hash_into(StateHasher&) const;
+template void LockCache::hash_into(Hasher&) const;
+template void LockCache::hash_into(StateHasher&) const;
+template void ClientGoElector::hash_into(Hasher&) const;
+template void ClientGoElector::hash_into(StateHasher&) const;
 
 }  // namespace leasesim

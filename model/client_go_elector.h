@@ -73,7 +73,9 @@ struct ElectionRecord {
   std::string preferred_holder;
 
   bool operator==(const ElectionRecord&) const = default;
-  void hash_into(Hasher& h) const;
+  // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
+  template <class H>
+  void hash_into(H& h) const;
 };
 
 // spec 4 "spec -> record": nil pointers become "", 0 and the zero time.
@@ -99,7 +101,9 @@ struct LockCache {
   Lease lease;  // meaningful only when state == Object; default otherwise
 
   bool operator==(const LockCache&) const = default;
-  void hash_into(Hasher& h) const;
+  // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
+  template <class H>
+  void hash_into(H& h) const;
 };
 
 class ClientGoElector {
@@ -137,7 +141,9 @@ class ClientGoElector {
   const std::string& reported_leader() const { return reported_leader_; }
   const LockCache& lock_cache() const { return lock_cache_; }
 
-  void hash_into(Hasher& h) const;
+  // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
+  template <class H>
+  void hash_into(H& h) const;
   bool operator==(const ClientGoElector&) const = default;
 
  private:

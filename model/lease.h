@@ -34,7 +34,9 @@ struct LeaseSpec {
   std::optional<std::string> preferred_holder;
 
   bool operator==(const LeaseSpec&) const = default;
-  void hash_into(Hasher& h) const;
+  // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
+  template <class H>
+  void hash_into(H& h) const;
 };
 
 struct Lease {
@@ -44,7 +46,9 @@ struct Lease {
   LeaseSpec spec;
 
   bool operator==(const Lease&) const = default;
-  void hash_into(Hasher& h) const;
+  // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
+  template <class H>
+  void hash_into(H& h) const;
 };
 
 // Convenience accessors with Go's nil-to-zero conversion (client-go spec section 4 table).

@@ -55,7 +55,9 @@ class TutorialElector {
   // The process's own belief ("is now the leader"), which is also its acting leadership.
   bool is_leader() const { return leading_; }
   const std::string& identity() const { return identity_; }
-  void hash_into(Hasher& h) const;
+  // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
+  template <class H>
+  void hash_into(H& h) const;
   bool operator==(const TutorialElector&) const = default;
 
  private:

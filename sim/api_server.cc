@@ -164,12 +164,17 @@ ApiOutcome ApiServer::handle(const ApiRequest& request) {
   return out;
 }
 
-void ApiServer::hash_into(Hasher& h) const {
+template <class H>
+void ApiServer::hash_into(H& h) const {
   h.u64(resource_version_).boolean(conflict_check_);
   for (const auto& lease : store_) {
     h.boolean(lease.has_value());
     if (lease) lease->hash_into(h);
   }
 }
+
+// The hashers this file serves: Hasher for published values, StateHasher for fingerprints.
+template void ApiServer::hash_into(Hasher&) const;
+template void ApiServer::hash_into(StateHasher&) const;
 
 }  // namespace leasesim

@@ -46,7 +46,9 @@ class ApiServer {
   uint64_t resource_version() const { return resource_version_; }
   size_t lease_count() const { return store_.size(); }
 
-  void hash_into(Hasher& h) const;
+  // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
+  template <class H>
+  void hash_into(H& h) const;
   bool operator==(const ApiServer&) const = default;
 
  private:

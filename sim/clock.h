@@ -47,7 +47,8 @@ class ProcessClock {
   Duration jumps() const { return jumps_; }
   const ClockSpec& spec() const { return spec_; }
 
-  void hash_into(Hasher& h) const { h.i64(spec_.offset.ns).i64(spec_.rate_ppb).i64(jumps_.ns); }
+  template <class H>
+  void hash_into(H& h) const { h.i64(spec_.offset.ns).i64(spec_.rate_ppb).i64(jumps_.ns); }
   bool operator==(const ProcessClock&) const = default;
 
  private:

@@ -6,9 +6,14 @@
 namespace leasesim {
 
 std::vector<Event> EventQueue::sorted() const {
-  std::vector<Event> out = heap_;
-  std::sort(out.begin(), out.end(), [](const Event& x, const Event& y) { return x.before(y); });
+  std::vector<Event> out;
+  sorted_into(out);
   return out;
+}
+
+void EventQueue::sorted_into(std::vector<Event>& out) const {
+  out.assign(heap_.begin(), heap_.end());
+  std::sort(out.begin(), out.end(), [](const Event& x, const Event& y) { return x.before(y); });
 }
 
 }  // namespace leasesim

@@ -86,6 +86,8 @@ class EventQueue {
 
   // All pending events in (time, seq) order; for fingerprints and debugging, not hot paths.
   std::vector<Event> sorted() const;
+  // The same into a caller's buffer (replacing its contents), which keeps the buffer's capacity.
+  void sorted_into(std::vector<Event>& out) const;
   bool operator==(const EventQueue& o) const { return sorted() == o.sorted(); }
 
  private:

@@ -65,8 +65,13 @@ void Network::heal(uint32_t proc, Direction direction) {
   if (direction != Direction::Requests) adjust(kServer, proc + 1, -1);
 }
 
-void Network::hash_into(Hasher& h) const {
+template <class H>
+void Network::hash_into(H& h) const {
   for (const auto& c : cut_counts_) h.u64(c[0]).u64(c[1]);
 }
+
+// The hashers this file serves: Hasher for published values, StateHasher for fingerprints.
+template void Network::hash_into(Hasher&) const;
+template void Network::hash_into(StateHasher&) const;
 
 }  // namespace leasesim

@@ -37,7 +37,9 @@ class Network {
   void cut(uint32_t proc, Direction direction);
   void heal(uint32_t proc, Direction direction);
 
-  void hash_into(Hasher& h) const;
+  // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
+  template <class H>
+  void hash_into(H& h) const;
   bool operator==(const Network& o) const { return cut_counts_ == o.cut_counts_; }
 
  private:

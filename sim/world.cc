@@ -689,13 +689,18 @@ void World::fault_end(uint32_t index, Trace* trace) {
 }
 
 uint64_t World::fingerprint() const {
-  Hasher h;
+  StateHasher h;
   h.i64(now_.ns).u64(events_);
-  std::vector<Event> pending = queue_.sorted();
-  pending.insert(pending.end(), ready_.begin(), ready_.end());
-  for (const Event& e : pending) {
+  // The heap's layout depends on the order of past pushes and pops, so the pending events are
+  // hashed in (time, seq) order, then the ready ties in their own order. The sort uses a buffer
+  // per thread, so that fingerprinting allocates nothing once it is warm.
+  static thread_local std::vector<Event> pending;
+  queue_.sorted_into(pending);
+  const auto hash_event = [&h](const Event& e) {
     h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind)).u64(e.proc).u64(e.incarnation).u64(e.a).u64(e.b);
-  }
+  };
+  for (const Event& e : pending) hash_event(e);
+  for (const Event& e : ready_) hash_event(e);
   api_.hash_into(h);
   network_.hash_into(h);
   for (const ProcessRuntime& pr : procs_) {
