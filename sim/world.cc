@@ -272,7 +272,7 @@ void World::apply_note(uint32_t p, const Note& note, Trace* trace) {
       TrueInstant end = now_;
       if (note.since) {
         const TrueInstant since = pr.clock.true_of_mono(*note.since);
-        const TrueInstant start = history_.leaderships[pr.leadership_index].start;
+        const TrueInstant start = history_->leaderships[pr.leadership_index].start;
         end = std::clamp(since, start, now_);
       }
       if (spec.quiesce.ns > 0) {
@@ -320,14 +320,14 @@ void World::begin_leadership(uint32_t p, Trace* trace) {
   const ProcessSpec& spec = scenario_->processes[p];
   pr.acting = true;
   pr.quiescing = false;
-  pr.leadership_index = history_.leaderships.size();
+  pr.leadership_index = history_->leaderships.size();
   Leadership l;
   l.proc = p;
   l.lease = spec.lease;
   l.start = now_;
   const auto& stored = api_.lease(spec.lease);
   l.start_rv = stored ? stored->resource_version : 0;
-  history_.leaderships.push_back(l);
+  history_.mut().leaderships.push_back(l);
   if (trace) {
     trace->line(now_, "leader")
         .str("proc", spec.name)
@@ -341,7 +341,7 @@ void World::begin_leadership(uint32_t p, Trace* trace) {
 void World::end_leadership(uint32_t p, TrueInstant at, const std::string& cause, Trace* trace) {
   ProcessRuntime& pr = procs_[p];
   LS_CHECK(pr.acting, "ending a leadership that is not open");
-  Leadership& l = history_.leaderships[pr.leadership_index];
+  Leadership& l = history_.mut().leaderships[pr.leadership_index];
   l.end = at;
   l.end_cause = cause;
   pr.acting = false;
@@ -474,7 +474,7 @@ void World::record_write(const InFlight& f, const ApiOutcome& outcome, Trace* tr
     line.boolean("late", w.late);
     line.end();
   }
-  history_.writes.push_back(std::move(w));
+  history_.mut().writes.push_back(std::move(w));
 }
 
 void World::trace_api(const InFlight& f, ApiResult result, Trace* trace) {
@@ -541,7 +541,7 @@ std::optional<uint32_t> World::earliest_acting(std::optional<LeaseId> lease) con
   for (uint32_t p = 0; p < procs_.size(); ++p) {
     const ProcessRuntime& pr = procs_[p];
     if (!pr.acting || (lease && scenario_->processes[p].lease != *lease)) continue;
-    const TrueInstant start = history_.leaderships[pr.leadership_index].start;
+    const TrueInstant start = history_->leaderships[pr.leadership_index].start;
     if (!best || start < best_start) {
       best = p;
       best_start = start;
@@ -611,7 +611,7 @@ void World::fault_start(uint32_t index, Chooser& chooser, Trace* trace) {
   }
   trace_fault(record, trace);
   const bool skipped = !record.skipped.empty();
-  history_.faults.push_back(std::move(record));
+  history_.mut().faults.push_back(std::move(record));
   if (skipped) return;
 
   switch (f.type) {
@@ -666,7 +666,7 @@ void World::fault_end(uint32_t index, Trace* trace) {
   const bool applied = target || !is_process_fault(f.type);
   if (!applied) record.skipped = "fault did not start";
   trace_fault(record, trace);
-  history_.faults.push_back(record);
+  history_.mut().faults.push_back(record);
   if (!applied) return;
   switch (f.type) {
     case FaultType::Pause: {

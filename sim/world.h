@@ -36,6 +36,7 @@
 #include "model/process_model.h"
 #include "sim/api_server.h"
 #include "sim/chooser.h"
+#include "sim/core/cow.h"
 #include "sim/clock.h"
 #include "sim/event_queue.h"
 #include "sim/history.h"
@@ -86,7 +87,7 @@ class World {
 
   TrueInstant now() const { return now_; }
   const Scenario& scenario() const { return *scenario_; }
-  const History& history() const { return history_; }
+  const History& history() const { return *history_; }
   const ApiServer& api_server() const { return api_; }
   const ProcessRuntime& process(uint32_t p) const { return procs_.at(p); }
   size_t process_count() const { return procs_.size(); }
@@ -176,7 +177,8 @@ class World {
   uint32_t refuse_depth_ = 0;
   uint32_t blackhole_depth_ = 0;
   std::array<std::array<uint64_t, 6>, 5> api_counts_{};
-  History history_;
+  // Shared between copies until a step appends to it: most steps of a search append nothing.
+  Cow<History> history_;
   Effects effects_;  // scratch buffer, empty between reactions
 };
 
