@@ -57,6 +57,7 @@
 #include "model/client_go_config.h"
 #include "model/effects.h"
 #include "model/lease.h"
+#include "sim/core/cow.h"
 #include "sim/core/hash.h"
 #include "sim/core/time.h"
 
@@ -127,12 +128,12 @@ class ClientGoElector {
   void on_stop(const Now& now, Effects& out);
 
   // client-go IsLeader(): observedRecord.holderIdentity == identity (spec 0, 8.6).
-  bool is_leader() const { return observed_record_.holder_identity == identity_; }
+  bool is_leader() const { return observed_record_.holder_identity == settings_->identity; }
   // The application's view: from OnStartedLeading until leadCtx is cancelled.
   bool acting_leader() const { return acting_; }
 
-  const std::string& identity() const { return identity_; }
-  const ClientGoConfig& config() const { return config_; }
+  const std::string& identity() const { return settings_->identity; }
+  const ClientGoConfig& config() const { return settings_->config; }
   Phase phase() const { return phase_; }
   bool in_round() const { return in_round_; }
   const ElectionRecord& observed_record() const { return observed_record_; }
@@ -193,10 +194,15 @@ class ClientGoElector {
   void merge_labels(Lease& lease) const;
   void reset_run_state();
 
-  // Identity and configuration (constant for the life of the process).
-  std::string identity_;
+  // Identity and configuration: constant for the life of the process, so copies of the elector
+  // (a World copy that then reacts) share them rather than copying their strings.
+  struct Settings {
+    std::string identity;
+    ClientGoConfig config;
+    bool operator==(const Settings&) const = default;
+  };
+  Cow<Settings> settings_;
   LeaseId lease_;
-  ClientGoConfig config_;
 
   // spec 0: the LeaderElector's fields and the lock's cache.
   ElectionRecord observed_record_;

@@ -24,6 +24,7 @@
 
 #include "model/api.h"
 #include "model/lease.h"
+#include "sim/core/cow.h"
 #include "sim/core/hash.h"
 #include "sim/scenario.h"
 
@@ -42,9 +43,9 @@ class ApiServer {
 
   ApiOutcome handle(const ApiRequest& request);
 
-  const std::optional<Lease>& lease(LeaseId id) const { return store_.at(id); }
+  const std::optional<Lease>& lease(LeaseId id) const { return store_->at(id); }
   uint64_t resource_version() const { return resource_version_; }
-  size_t lease_count() const { return store_.size(); }
+  size_t lease_count() const { return store_->size(); }
 
   // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
   template <class H>
@@ -56,9 +57,16 @@ class ApiServer {
   std::string describe(LeaseId id) const;
   ApiOutcome commit(const ApiRequest& request, std::optional<Lease> after);
 
-  std::vector<std::optional<Lease>> store_;
-  std::vector<std::string> keys_;        // LeaseId -> "namespace/name"
-  std::vector<LeaseId> key_order_;       // LeaseIds sorted by key, for list
+  // Copies share the store until a write commits (most requests are reads or fail), and share
+  // the table of keys for good: it never changes after construction.
+  struct Keys {
+    std::vector<std::string> names;  // LeaseId -> "namespace/name"
+    std::vector<LeaseId> order;      // LeaseIds sorted by key, for list
+    bool operator==(const Keys&) const = default;
+  };
+
+  Cow<std::vector<std::optional<Lease>>> store_;
+  Cow<Keys> keys_;
   uint64_t resource_version_ = 0;
   bool conflict_check_ = true;
 };

@@ -38,6 +38,29 @@ bool alive(ProcStatus s) { return s == ProcStatus::Running || s == ProcStatus::S
 
 }  // namespace
 
+ModelState& SharedModel::mut() {
+  LS_CHECK(node_ != nullptr, "write access to an absent model");
+  if (node_.use_count() != 1) node_ = std::make_shared<Node>(*node_);
+  node_->digest.store(0, std::memory_order_relaxed);
+  return node_->model;
+}
+
+void SharedModel::emplace(const ModelConfig& config, const std::string& identity, LeaseId lease) {
+  node_ = std::make_shared<Node>(config, identity, lease);
+}
+
+uint64_t SharedModel::digest() const {
+  LS_CHECK(node_ != nullptr, "digest of an absent model");
+  uint64_t d = node_->digest.load(std::memory_order_relaxed);
+  if (d == 0) {
+    StateHasher h;
+    std::visit([&](const auto& m) { m.hash_into(h); }, node_->model);
+    d = h.digest();
+    node_->digest.store(d, std::memory_order_relaxed);
+  }
+  return d;
+}
+
 World::World(std::shared_ptr<const Scenario> scenario)
     : scenario_(std::move(scenario)), api_(*scenario_),
       network_(static_cast<uint32_t>(scenario_->processes.size())) {
@@ -204,7 +227,7 @@ void World::react(uint32_t p, Chooser& chooser, Trace* trace, F&& call) {
   LS_CHECK(pr.model.has_value(), "reaction of a process without a model");
   effects_.clear();
   const Now now = now_for(p);
-  std::visit([&](auto& model) { call(model, now, effects_); }, *pr.model);
+  std::visit([&](auto& model) { call(model, now, effects_); }, pr.model.mut());
   apply_effects(p, chooser, trace);
 }
 
@@ -366,7 +389,7 @@ void World::start_process(uint32_t p, Chooser& chooser, Trace* trace) {
   pr.exit_after_quiesce.reset();
   pr.status = ProcStatus::Running;
   pr.timer_generation.clear();
-  pr.model = make_model(spec.model, spec.identity, spec.lease);
+  pr.model.emplace(spec.model, spec.identity, spec.lease);
   if (trace) {
     trace->line(now_, "process").str("proc", spec.name).str("state", "started").unum("incarnation", pr.incarnation).end();
   }
@@ -712,7 +735,7 @@ uint64_t World::fingerprint() const {
     for (const Event& e : pr.deferred) h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind)).u64(e.incarnation).u64(e.a).u64(e.b);
     h.boolean(pr.acting).boolean(pr.quiescing).u64(pr.quiesce_generation).boolean(pr.exit_after_quiesce.has_value());
     h.boolean(pr.model.has_value());
-    if (pr.model) std::visit([&](const auto& m) { m.hash_into(h); }, *pr.model);
+    if (pr.model) h.u64(pr.model.digest());
   }
   for (const Slot& slot : slots_) {
     if (!slot.used) continue;

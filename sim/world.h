@@ -26,6 +26,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -52,10 +53,42 @@ const char* proc_status_name(ProcStatus s);
 enum class StepStatus : uint8_t { Stepped, Horizon, Idle, EventLimit };
 const char* step_status_name(StepStatus s);  // "horizon", "idle", "events" for the stopping bounds
 
+// A process's model, shared by copies of a World until a step changes it (a step reacts in one
+// process at most), with its fingerprint digest cached. Reads as an optional<ModelState> does.
+// Copies may live in different threads (see sim/core/cow.h); the cache is an atomic that a
+// reader fills with the one value the model hashes to.
+class SharedModel {
+ public:
+  bool has_value() const { return node_ != nullptr; }
+  explicit operator bool() const { return has_value(); }
+  const ModelState& operator*() const { return node_->model; }
+  const ModelState* operator->() const { return &node_->model; }
+  // Write access: a model shared with another copy is copied first; the digest is dropped.
+  ModelState& mut();
+  void reset() { node_.reset(); }
+  // A fresh model (make_model's), built in place.
+  void emplace(const ModelConfig& config, const std::string& identity, LeaseId lease);
+  // StateHasher digest of the model (computed once per change).
+  uint64_t digest() const;
+  bool operator==(const SharedModel& o) const {
+    return node_ == o.node_ || (node_ && o.node_ && node_->model == o.node_->model);
+  }
+
+ private:
+  struct Node {
+    Node(const ModelConfig& config, const std::string& identity, LeaseId lease)
+        : model(make_model(config, identity, lease)) {}
+    Node(const Node& o) : model(o.model) {}
+    ModelState model;
+    mutable std::atomic<uint64_t> digest{0};  // 0 = not computed yet
+  };
+  std::shared_ptr<Node> node_;
+};
+
 struct ProcessRuntime {
   explicit ProcessRuntime(ProcessClock c) : clock(c) {}
 
-  std::optional<ModelState> model;  // present while Running or Stopping
+  SharedModel model;  // present while Running or Stopping
   ProcessClock clock;
   ProcStatus status = ProcStatus::NotStarted;
   uint32_t incarnation = 0;  // bumped at every start and crash, so stale events can be told apart
