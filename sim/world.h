@@ -79,8 +79,9 @@ class SharedModel {
     Node(const ModelConfig& config, const std::string& identity, LeaseId lease)
         : model(make_model(config, identity, lease)) {}
     Node(const Node& o) : model(o.model) {}
-    ModelState model;
+    // First, so that it shares a cache line with the reference count that mut() reads.
     mutable std::atomic<uint64_t> digest{0};  // 0 = not computed yet
+    ModelState model;
   };
   std::shared_ptr<Node> node_;
 };
