@@ -38,29 +38,6 @@ bool alive(ProcStatus s) { return s == ProcStatus::Running || s == ProcStatus::S
 
 }  // namespace
 
-ModelState& SharedModel::mut() {
-  LS_CHECK(node_ != nullptr, "write access to an absent model");
-  if (node_.use_count() != 1) node_ = std::make_shared<Node>(*node_);
-  node_->digest.store(0, std::memory_order_relaxed);
-  return node_->model;
-}
-
-void SharedModel::emplace(const ModelConfig& config, const std::string& identity, LeaseId lease) {
-  node_ = std::make_shared<Node>(config, identity, lease);
-}
-
-uint64_t SharedModel::digest() const {
-  LS_CHECK(node_ != nullptr, "digest of an absent model");
-  uint64_t d = node_->digest.load(std::memory_order_relaxed);
-  if (d == 0) {
-    StateHasher h;
-    std::visit([&](const auto& m) { m.hash_into(h); }, node_->model);
-    d = h.digest();
-    node_->digest.store(d, std::memory_order_relaxed);
-  }
-  return d;
-}
-
 World::World(std::shared_ptr<const Scenario> scenario)
     : scenario_(std::move(scenario)), api_(*scenario_),
       network_(static_cast<uint32_t>(scenario_->processes.size())) {
@@ -263,8 +240,9 @@ void World::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
       // The client stops waiting now; the model hears about it as a Timeout at this instant.
       for (uint32_t index = 0; index < slots_.size(); ++index) {
         const Slot& slot = slots_[index];
-        const InFlight& f = slot.flight;
-        if (slot.used && f.proc == p && f.incarnation == pr.incarnation && f.request.tag == cancel->tag && !f.client_done)
+        if (!slot.flight) continue;
+        const InFlight& f = *slot.flight;
+        if (f.proc == p && f.incarnation == pr.incarnation && f.request.tag == cancel->tag && !f.client_done)
           push(now_, EventKind::ClientTimeout, p, (static_cast<uint64_t>(slot.generation) << 32) | index);
       }
     } else if (auto* note = std::get_if<Note>(&effect)) {
@@ -389,7 +367,7 @@ void World::start_process(uint32_t p, Chooser& chooser, Trace* trace) {
   pr.exit_after_quiesce.reset();
   pr.status = ProcStatus::Running;
   pr.timer_generation.clear();
-  pr.model.emplace(spec.model, spec.identity, spec.lease);
+  pr.model.emplace_from([&] { return make_model(spec.model, spec.identity, spec.lease); });
   if (trace) {
     trace->line(now_, "process").str("proc", spec.name).str("state", "started").unum("incarnation", pr.incarnation).end();
   }
@@ -419,32 +397,34 @@ uint64_t World::add_in_flight(InFlight flight) {
   }
   Slot& slot = slots_[index];
   ++slot.generation;
-  slot.used = true;
-  slot.flight = std::move(flight);
+  slot.flight.emplace_from([&] { return std::move(flight); });
   return (static_cast<uint64_t>(slot.generation) << 32) | index;
 }
 
-World::InFlight* World::find_in_flight(uint64_t id) {
+const World::InFlight* World::find_in_flight(uint64_t id) const {
   const uint32_t index = static_cast<uint32_t>(id);
   if (index >= slots_.size()) return nullptr;
-  Slot& slot = slots_[index];
-  if (!slot.used || slot.generation != static_cast<uint32_t>(id >> 32)) return nullptr;
-  return &slot.flight;
+  const Slot& slot = slots_[index];
+  if (!slot.flight || slot.generation != static_cast<uint32_t>(id >> 32)) return nullptr;
+  return &*slot.flight;
+}
+
+World::InFlight& World::own_in_flight(uint64_t id) {
+  LS_CHECK(find_in_flight(id) != nullptr, "write access to an unknown request");
+  return slots_[static_cast<uint32_t>(id)].flight.mut();
 }
 
 void World::erase_in_flight(uint64_t id) {
   const uint32_t index = static_cast<uint32_t>(id);
   Slot& slot = slots_.at(index);
-  LS_CHECK(slot.used && slot.generation == static_cast<uint32_t>(id >> 32), "erasing an unknown request");
-  slot.used = false;
-  slot.flight = InFlight{};
+  LS_CHECK(slot.flight && slot.generation == static_cast<uint32_t>(id >> 32), "erasing an unknown request");
+  slot.flight.reset();
   free_slots_.push_back(index);
 }
 
 void World::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
-  InFlight* found = find_in_flight(id);
-  LS_CHECK(found != nullptr, "request arrival for an unknown request");
-  InFlight& f = *found;
+  LS_CHECK(find_in_flight(id) != nullptr, "request arrival for an unknown request");
+  InFlight& f = own_in_flight(id);
   if (!network_.requests_reach_server(f.proc) || blackhole_depth_ > 0) {
     // Lost on the way: the server never sees it; the client waits for its timeout, if any.
     f.response.result = ApiResult::Timeout;
@@ -514,39 +494,42 @@ void World::trace_api(const InFlight& f, ApiResult result, Trace* trace) {
 }
 
 void World::on_response_arrive(const Event& e, Chooser& chooser, Trace* trace) {
-  InFlight* found = find_in_flight(e.a);
+  const InFlight* found = find_in_flight(e.a);
   LS_CHECK(found != nullptr, "response arrival for an unknown request");
-  InFlight& f = *found;
-  ProcessRuntime& pr = procs_[f.proc];
+  const InFlight& f = *found;
+  const ProcessRuntime& pr = procs_[f.proc];
   if (f.client_done || pr.incarnation != f.incarnation || !alive(pr.status)) {
     erase_in_flight(e.a);  // nobody waits for it any more
     return;
   }
   if (!network_.responses_reach_process(f.proc)) {
     // Lost on the way back: the write (if any) stands, the client waits for its timeout.
-    f.response.object.reset();
-    f.response.items.clear();
+    InFlight& lost = own_in_flight(e.a);
+    lost.response.object.reset();
+    lost.response.items.clear();
     return;
   }
   if (defer_if_paused(e)) return;
-  f.client_done = true;
+  // The client has its answer; the record is erased below, so it need not be marked done.
   trace_api(f, f.response.result, trace);
-  ApiResponse response = std::move(f.response);
   const uint32_t p = f.proc;
+  // Moved out when no other World shares the record, copied otherwise.
+  const CowSlot<InFlight>& slot = slots_[static_cast<uint32_t>(e.a)].flight;
+  ApiResponse response = slot.shared() ? f.response : std::move(own_in_flight(e.a).response);
   erase_in_flight(e.a);
   react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) { model.on_response(response, now, out); });
 }
 
 void World::on_client_timeout(const Event& e, Chooser& chooser, Trace* trace) {
-  InFlight* found = find_in_flight(e.a);
+  const InFlight* found = find_in_flight(e.a);
   if (found == nullptr || found->client_done) return;
-  InFlight& f = *found;
-  ProcessRuntime& pr = procs_[f.proc];
-  if (pr.incarnation != f.incarnation || !alive(pr.status)) {
-    f.client_done = true;
+  const ProcessRuntime& pr = procs_[found->proc];
+  if (pr.incarnation != found->incarnation || !alive(pr.status)) {
+    own_in_flight(e.a).client_done = true;
     return;
   }
   if (defer_if_paused(e)) return;
+  InFlight& f = own_in_flight(e.a);
   f.client_done = true;
   trace_api(f, ApiResult::Timeout, trace);
   ApiResponse response;
@@ -735,20 +718,30 @@ uint64_t World::fingerprint() const {
     for (const Event& e : pr.deferred) h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind)).u64(e.incarnation).u64(e.a).u64(e.b);
     h.boolean(pr.acting).boolean(pr.quiescing).u64(pr.quiesce_generation).boolean(pr.exit_after_quiesce.has_value());
     h.boolean(pr.model.has_value());
-    if (pr.model) h.u64(pr.model.digest());
+    if (pr.model) {
+      h.u64(pr.model.digest([](const ModelState& model) {
+        StateHasher mh;
+        std::visit([&](const auto& m) { m.hash_into(mh); }, model);
+        return mh.digest();
+      }));
+    }
   }
   for (const Slot& slot : slots_) {
-    if (!slot.used) continue;
-    const InFlight& f = slot.flight;
-    h.u64(f.proc).u64(f.incarnation).u64(f.request.tag).u64(static_cast<uint64_t>(f.request.verb)).boolean(f.client_done).boolean(f.applied);
-    h.u64(f.request.lease).u64(f.request.delete_precondition_rv).i64(f.request.timeout.ns).boolean(f.request.body.has_value());
-    if (f.request.body) f.request.body->hash_into(h);
-    // What the server already answered decides the future as much as the request does.
-    h.u64(static_cast<uint64_t>(f.response.result)).boolean(f.response.object.has_value()).u64(f.response.items.size());
-    if (f.response.object) f.response.object->hash_into(h);
-    for (const Lease& item : f.response.items) item.hash_into(h);
+    if (slot.flight) h.u64(slot.flight.digest(&World::flight_digest));
   }
   h.u64(refuse_depth_).u64(blackhole_depth_).u64(active_slow_.size());
+  return h.digest();
+}
+
+uint64_t World::flight_digest(const InFlight& f) {
+  StateHasher h;
+  h.u64(f.proc).u64(f.incarnation).u64(f.request.tag).u64(static_cast<uint64_t>(f.request.verb)).boolean(f.client_done).boolean(f.applied);
+  h.u64(f.request.lease).u64(f.request.delete_precondition_rv).i64(f.request.timeout.ns).boolean(f.request.body.has_value());
+  if (f.request.body) f.request.body->hash_into(h);
+  // What the server already answered decides the future as much as the request does.
+  h.u64(static_cast<uint64_t>(f.response.result)).boolean(f.response.object.has_value()).u64(f.response.items.size());
+  if (f.response.object) f.response.object->hash_into(h);
+  for (const Lease& item : f.response.items) item.hash_into(h);
   return h.digest();
 }
 

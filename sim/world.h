@@ -26,7 +26,6 @@
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -53,43 +52,12 @@ const char* proc_status_name(ProcStatus s);
 enum class StepStatus : uint8_t { Stepped, Horizon, Idle, EventLimit };
 const char* step_status_name(StepStatus s);  // "horizon", "idle", "events" for the stopping bounds
 
-// A process's model, shared by copies of a World until a step changes it (a step reacts in one
-// process at most), with its fingerprint digest cached. Reads as an optional<ModelState> does.
-// Copies may live in different threads (see sim/core/cow.h); the cache is an atomic that a
-// reader fills with the one value the model hashes to.
-class SharedModel {
- public:
-  bool has_value() const { return node_ != nullptr; }
-  explicit operator bool() const { return has_value(); }
-  const ModelState& operator*() const { return node_->model; }
-  const ModelState* operator->() const { return &node_->model; }
-  // Write access: a model shared with another copy is copied first; the digest is dropped.
-  ModelState& mut();
-  void reset() { node_.reset(); }
-  // A fresh model (make_model's), built in place.
-  void emplace(const ModelConfig& config, const std::string& identity, LeaseId lease);
-  // StateHasher digest of the model (computed once per change).
-  uint64_t digest() const;
-  bool operator==(const SharedModel& o) const {
-    return node_ == o.node_ || (node_ && o.node_ && node_->model == o.node_->model);
-  }
-
- private:
-  struct Node {
-    Node(const ModelConfig& config, const std::string& identity, LeaseId lease)
-        : model(make_model(config, identity, lease)) {}
-    Node(const Node& o) : model(o.model) {}
-    // First, so that it shares a cache line with the reference count that mut() reads.
-    mutable std::atomic<uint64_t> digest{0};  // 0 = not computed yet
-    ModelState model;
-  };
-  std::shared_ptr<Node> node_;
-};
-
 struct ProcessRuntime {
   explicit ProcessRuntime(ProcessClock c) : clock(c) {}
 
-  SharedModel model;  // present while Running or Stopping
+  // Present while Running or Stopping. Shared by copies of the World until a step changes it (a
+  // step reacts in one process at most), with its fingerprint digest cached.
+  CowSlot<ModelState> model;
   ProcessClock clock;
   ProcStatus status = ProcStatus::NotStarted;
   uint32_t incarnation = 0;  // bumped at every start and crash, so stale events can be told apart
@@ -194,16 +162,19 @@ class World {
   std::vector<ProcessRuntime> procs_;
   // In-flight requests in a slot table: a request id is (generation << 32 | slot), so a stale
   // event for a finished request never finds a reused slot. Iteration is in slot order, which
-  // is deterministic.
+  // is deterministic. A request's record is shared by copies of the World until a step changes
+  // it, with its fingerprint digest cached.
   struct Slot {
     uint32_t generation = 0;
-    bool used = false;
-    InFlight flight;
+    CowSlot<InFlight> flight;  // absent: the slot is free
     bool operator==(const Slot&) const = default;
   };
   uint64_t add_in_flight(InFlight flight);
-  InFlight* find_in_flight(uint64_t id);
+  const InFlight* find_in_flight(uint64_t id) const;
+  // Write access to a request that find_in_flight found (a shared record is copied first).
+  InFlight& own_in_flight(uint64_t id);
   void erase_in_flight(uint64_t id);
+  static uint64_t flight_digest(const InFlight& f);
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
   std::vector<std::optional<uint32_t>> fault_targets_;  // resolved target per fault
