@@ -7,9 +7,11 @@
 // - Entries are small PODs (payloads live in side tables of the World), so the heap moves
 //   40-byte values only. A 4-ary heap halves the depth of a binary heap; pops use Floyd's
 //   bottom-up method. bench/event_queue_bench.cc measures it against std::priority_queue.
-// - The queue is a copyable value (the World is copied by the explorer).
+// - The queue is a copyable value (the World is copied by the explorer). Up to 16 events live
+//   inside the queue object itself, so copying a small queue allocates nothing.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <vector>
 
@@ -110,7 +112,7 @@ class EventQueue {
     heap_[i] = e;
   }
 
-  std::vector<Event> heap_;
+  boost::container::small_vector<Event, 16> heap_;
 };
 
 }  // namespace leasesim

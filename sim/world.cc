@@ -133,8 +133,8 @@ bool World::defer_if_paused(const Event& e) {
 
 void World::resume(uint32_t p) {
   ProcessRuntime& pr = procs_[p];
-  std::vector<Event> held;
-  held.swap(pr.deferred);
+  std::vector<Event> held = std::move(pr.deferred);
+  pr.deferred.clear();
   // Held events fire at resume in the order they were due: each 1ns after the previous one, so
   // no tie choice can reorder them (a response due before its timeout must arrive first).
   TrueInstant at = now_;

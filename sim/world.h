@@ -26,6 +26,7 @@
 #pragma once
 
 #include <array>
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -63,7 +64,7 @@ struct ProcessRuntime {
   uint32_t incarnation = 0;  // bumped at every start and crash, so stale events can be told apart
   uint32_t starts = 0;       // how many times the process started (1 + restarts)
   uint32_t pause_depth = 0;
-  std::vector<uint32_t> timer_generation;  // by TimerId
+  boost::container::small_vector<uint32_t, 8> timer_generation;  // by TimerId
   std::vector<Event> deferred;             // held while paused
   // Acting leadership (each process uses one lease).
   bool acting = false;
@@ -159,7 +160,9 @@ class World {
   std::vector<Event> ready_;
   ApiServer api_;
   Network network_;
-  std::vector<ProcessRuntime> procs_;
+  // Small vectors keep a World of a few processes and requests in one block, so the explorer's
+  // copy of it is one allocation-free pass over contiguous memory.
+  boost::container::small_vector<ProcessRuntime, 4> procs_;
   // In-flight requests in a slot table: a request id is (generation << 32 | slot), so a stale
   // event for a finished request never finds a reused slot. Iteration is in slot order, which
   // is deterministic. A request's record is shared by copies of the World until a step changes
@@ -175,10 +178,10 @@ class World {
   InFlight& own_in_flight(uint64_t id);
   void erase_in_flight(uint64_t id);
   static uint64_t flight_digest(const InFlight& f);
-  std::vector<Slot> slots_;
-  std::vector<uint32_t> free_slots_;
-  std::vector<std::optional<uint32_t>> fault_targets_;  // resolved target per fault
-  std::vector<uint32_t> active_slow_;                   // apiServerSlow faults in effect, in start order
+  boost::container::small_vector<Slot, 4> slots_;
+  boost::container::small_vector<uint32_t, 4> free_slots_;
+  boost::container::small_vector<std::optional<uint32_t>, 4> fault_targets_;  // resolved target per fault
+  boost::container::small_vector<uint32_t, 2> active_slow_;  // apiServerSlow faults in effect, in start order
   uint32_t refuse_depth_ = 0;
   uint32_t blackhole_depth_ = 0;
   std::array<std::array<uint64_t, 6>, 5> api_counts_{};
