@@ -47,6 +47,14 @@ struct Event {
 
 class EventQueue {
  public:
+  EventQueue() = default;
+  EventQueue(const EventQueue&) = default;
+  EventQueue& operator=(const EventQueue&) = default;
+  // Moves never throw (events are plain values), which lets a vector of Worlds move them when
+  // it grows rather than copy them; small_vector does not declare this itself.
+  EventQueue(EventQueue&&) noexcept = default;
+  EventQueue& operator=(EventQueue&&) noexcept = default;
+
   bool empty() const { return heap_.empty(); }
   size_t size() const { return heap_.size(); }
   const Event& top() const {

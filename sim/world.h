@@ -81,6 +81,12 @@ struct ProcessRuntime {
 class World {
  public:
   explicit World(std::shared_ptr<const Scenario> scenario);
+  World(const World&) = default;
+  World& operator=(const World&) = default;
+  // Moves never throw (small_vector does not declare it), so a vector of Worlds moves them when
+  // it grows rather than copying them.
+  World(World&&) noexcept = default;
+  World& operator=(World&&) noexcept = default;
 
   // Fires the next pending event, if it is due within the horizon and the event bound.
   StepStatus step(Chooser& chooser, Trace* trace);
