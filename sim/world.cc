@@ -38,7 +38,7 @@ bool alive(ProcStatus s) { return s == ProcStatus::Running || s == ProcStatus::S
 
 }  // namespace
 
-World::World(std::shared_ptr<const Scenario> scenario)
+WorldCore::WorldCore(std::shared_ptr<const Scenario> scenario)
     : scenario_(std::move(scenario)), api_(*scenario_),
       network_(static_cast<uint32_t>(scenario_->processes.size())) {
   const Scenario& s = *scenario_;
@@ -57,7 +57,7 @@ World::World(std::shared_ptr<const Scenario> scenario)
   }
 }
 
-void World::push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a, uint32_t b) {
+void WorldCore::push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a, uint32_t b) {
   Event e;
   e.at = at;
   e.seq = next_seq_++;
@@ -69,7 +69,7 @@ void World::push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a, uint
   queue_.push(e);
 }
 
-Event World::pop_next(Chooser& chooser) {
+Event WorldCore::pop_next(Chooser& chooser) {
   // Gather every event due at the earliest instant (including ones pushed for the current
   // instant since the last step); which of them fires first is a choice.
   if (ready_.empty()) ready_.push_back(queue_.pop());
@@ -86,7 +86,7 @@ Event World::pop_next(Chooser& chooser) {
   return e;
 }
 
-StepStatus World::step(Chooser& chooser, Trace* trace) {
+StepStatus WorldCore::step(Chooser& chooser, Trace* trace) {
   if (ready_.empty() && queue_.empty()) return StepStatus::Idle;
   const TrueInstant next = ready_.empty() ? queue_.top().at : ready_.front().at;
   if (next > horizon_) return StepStatus::Horizon;
@@ -99,7 +99,7 @@ StepStatus World::step(Chooser& chooser, Trace* trace) {
   return StepStatus::Stepped;
 }
 
-StepStatus World::run(Chooser& chooser, Trace* trace) {
+StepStatus WorldCore::run(Chooser& chooser, Trace* trace) {
   for (;;) {
     const StepStatus status = step(chooser, trace);
     if (status == StepStatus::Stepped) continue;
@@ -108,30 +108,30 @@ StepStatus World::run(Chooser& chooser, Trace* trace) {
   }
 }
 
-Now World::now_for(uint32_t p) const {
+Now WorldCore::now_for(uint32_t p) const {
   const ProcessClock& clock = procs_[p].clock;
   return Now{clock.mono(now_), clock.wall(now_)};
 }
 
-LatencyRange World::current_latency() const {
+LatencyRange WorldCore::current_latency() const {
   if (!active_slow_.empty()) return scenario_->faults[active_slow_.back()].latency;
   return scenario_->api_server.latency;
 }
 
-Duration World::draw_latency(Chooser& chooser) const {
+Duration WorldCore::draw_latency(Chooser& chooser) const {
   const LatencyRange range = current_latency();
   if (range.min == range.max) return range.min;
   return Duration(chooser.draw(ChoiceKind::Latency, range.min.ns, range.max.ns));
 }
 
-bool World::defer_if_paused(const Event& e) {
+bool WorldCore::defer_if_paused(const Event& e) {
   ProcessRuntime& pr = procs_[e.proc];
   if (pr.pause_depth == 0) return false;
   pr.deferred.push_back(e);
   return true;
 }
 
-void World::resume(uint32_t p) {
+void WorldCore::resume(uint32_t p) {
   ProcessRuntime& pr = procs_[p];
   std::vector<Event> held = std::move(pr.deferred);
   pr.deferred.clear();
@@ -146,7 +146,7 @@ void World::resume(uint32_t p) {
   }
 }
 
-void World::dispatch(const Event& e, Chooser& chooser, Trace* trace) {
+void WorldCore::dispatch(const Event& e, Chooser& chooser, Trace* trace) {
   switch (e.kind) {
     case EventKind::ProcessStart:
       if (defer_if_paused(e)) return;
@@ -199,7 +199,7 @@ void World::dispatch(const Event& e, Chooser& chooser, Trace* trace) {
 }
 
 template <class F>
-void World::react(uint32_t p, Chooser& chooser, Trace* trace, F&& call) {
+void WorldCore::react(uint32_t p, Chooser& chooser, Trace* trace, F&& call) {
   ProcessRuntime& pr = procs_[p];
   LS_CHECK(pr.model.has_value(), "reaction of a process without a model");
   effects_.clear();
@@ -208,7 +208,7 @@ void World::react(uint32_t p, Chooser& chooser, Trace* trace, F&& call) {
   apply_effects(p, chooser, trace);
 }
 
-void World::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
+void WorldCore::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
   std::vector<Effect> list;
   list.swap(effects_.list());
   const uint32_t incarnation = procs_[p].incarnation;
@@ -253,7 +253,7 @@ void World::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
   if (effects_.list().empty()) effects_.list().swap(list);  // keep the capacity for the next reaction
 }
 
-void World::apply_note(uint32_t p, const Note& note, Trace* trace) {
+void WorldCore::apply_note(uint32_t p, const Note& note, Trace* trace) {
   ProcessRuntime& pr = procs_[p];
   const ProcessSpec& spec = scenario_->processes[p];
   switch (note.kind) {
@@ -316,7 +316,7 @@ void World::apply_note(uint32_t p, const Note& note, Trace* trace) {
   }
 }
 
-void World::begin_leadership(uint32_t p, Trace* trace) {
+void WorldCore::begin_leadership(uint32_t p, Trace* trace) {
   ProcessRuntime& pr = procs_[p];
   const ProcessSpec& spec = scenario_->processes[p];
   pr.acting = true;
@@ -339,7 +339,7 @@ void World::begin_leadership(uint32_t p, Trace* trace) {
   }
 }
 
-void World::end_leadership(uint32_t p, TrueInstant at, const std::string& cause, Trace* trace) {
+void WorldCore::end_leadership(uint32_t p, TrueInstant at, const std::string& cause, Trace* trace) {
   ProcessRuntime& pr = procs_[p];
   LS_CHECK(pr.acting, "ending a leadership that is not open");
   Leadership& l = history_.mut().leaderships[pr.leadership_index];
@@ -359,7 +359,7 @@ void World::end_leadership(uint32_t p, TrueInstant at, const std::string& cause,
   }
 }
 
-void World::start_process(uint32_t p, Chooser& chooser, Trace* trace) {
+void WorldCore::start_process(uint32_t p, Chooser& chooser, Trace* trace) {
   ProcessRuntime& pr = procs_[p];
   const ProcessSpec& spec = scenario_->processes[p];
   ++pr.incarnation;
@@ -374,7 +374,7 @@ void World::start_process(uint32_t p, Chooser& chooser, Trace* trace) {
   react(p, chooser, trace, [](auto& model, const Now& now, Effects& out) { model.on_start(now, out); });
 }
 
-void World::crash_process(uint32_t p, const std::string& cause, Trace* trace) {
+void WorldCore::crash_process(uint32_t p, const std::string& cause, Trace* trace) {
   ProcessRuntime& pr = procs_[p];
   // A dead process does no more work: no quiesce after a crash.
   if (pr.acting) end_leadership(p, now_, cause, trace);
@@ -386,7 +386,7 @@ void World::crash_process(uint32_t p, const std::string& cause, Trace* trace) {
   if (trace) trace->line(now_, "process").str("proc", scenario_->processes[p].name).str("state", "crashed").str("cause", cause).end();
 }
 
-uint64_t World::add_in_flight(InFlight flight) {
+uint64_t WorldCore::add_in_flight(InFlight flight) {
   uint32_t index;
   if (!free_slots_.empty()) {
     index = free_slots_.back();
@@ -401,7 +401,7 @@ uint64_t World::add_in_flight(InFlight flight) {
   return (static_cast<uint64_t>(slot.generation) << 32) | index;
 }
 
-const World::InFlight* World::find_in_flight(uint64_t id) const {
+const WorldCore::InFlight* WorldCore::find_in_flight(uint64_t id) const {
   const uint32_t index = static_cast<uint32_t>(id);
   if (index >= slots_.size()) return nullptr;
   const Slot& slot = slots_[index];
@@ -409,12 +409,12 @@ const World::InFlight* World::find_in_flight(uint64_t id) const {
   return &*slot.flight;
 }
 
-World::InFlight& World::own_in_flight(uint64_t id) {
+WorldCore::InFlight& WorldCore::own_in_flight(uint64_t id) {
   LS_CHECK(find_in_flight(id) != nullptr, "write access to an unknown request");
   return slots_[static_cast<uint32_t>(id)].flight.mut();
 }
 
-void World::erase_in_flight(uint64_t id) {
+void WorldCore::erase_in_flight(uint64_t id) {
   const uint32_t index = static_cast<uint32_t>(id);
   Slot& slot = slots_.at(index);
   LS_CHECK(slot.flight && slot.generation == static_cast<uint32_t>(id >> 32), "erasing an unknown request");
@@ -422,7 +422,7 @@ void World::erase_in_flight(uint64_t id) {
   free_slots_.push_back(index);
 }
 
-void World::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
+void WorldCore::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
   LS_CHECK(find_in_flight(id) != nullptr, "request arrival for an unknown request");
   InFlight& f = own_in_flight(id);
   if (!network_.requests_reach_server(f.proc) || blackhole_depth_ > 0) {
@@ -451,7 +451,7 @@ void World::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
   push(now_ + draw_latency(chooser), EventKind::ResponseArrive, f.proc, id);
 }
 
-void World::record_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace) {
+void WorldCore::record_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace) {
   const LeaseId lease = f.request.lease;
   LeaseWrite w;
   w.t = now_;
@@ -480,7 +480,7 @@ void World::record_write(const InFlight& f, const ApiOutcome& outcome, Trace* tr
   history_.mut().writes.push_back(std::move(w));
 }
 
-void World::trace_api(const InFlight& f, ApiResult result, Trace* trace) {
+void WorldCore::trace_api(const InFlight& f, ApiResult result, Trace* trace) {
   ++api_counts_[static_cast<size_t>(f.request.verb)][static_cast<size_t>(result)];
   if (!trace) return;
   TraceLine line = trace->line(now_, "api");
@@ -493,7 +493,7 @@ void World::trace_api(const InFlight& f, ApiResult result, Trace* trace) {
   line.secs("sent", f.sent.ns).boolean("applied", f.applied).end();
 }
 
-void World::on_response_arrive(const Event& e, Chooser& chooser, Trace* trace) {
+void WorldCore::on_response_arrive(const Event& e, Chooser& chooser, Trace* trace) {
   const InFlight* found = find_in_flight(e.a);
   LS_CHECK(found != nullptr, "response arrival for an unknown request");
   const InFlight& f = *found;
@@ -520,7 +520,7 @@ void World::on_response_arrive(const Event& e, Chooser& chooser, Trace* trace) {
   react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) { model.on_response(response, now, out); });
 }
 
-void World::on_client_timeout(const Event& e, Chooser& chooser, Trace* trace) {
+void WorldCore::on_client_timeout(const Event& e, Chooser& chooser, Trace* trace) {
   const InFlight* found = find_in_flight(e.a);
   if (found == nullptr || found->client_done) return;
   const ProcessRuntime& pr = procs_[found->proc];
@@ -541,7 +541,7 @@ void World::on_client_timeout(const Event& e, Chooser& chooser, Trace* trace) {
   react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) { model.on_response(response, now, out); });
 }
 
-std::optional<uint32_t> World::earliest_acting(std::optional<LeaseId> lease) const {
+std::optional<uint32_t> WorldCore::earliest_acting(std::optional<LeaseId> lease) const {
   std::optional<uint32_t> best;
   TrueInstant best_start;
   for (uint32_t p = 0; p < procs_.size(); ++p) {
@@ -556,9 +556,9 @@ std::optional<uint32_t> World::earliest_acting(std::optional<LeaseId> lease) con
   return best;
 }
 
-std::optional<uint32_t> World::acting_leader(LeaseId lease) const { return earliest_acting(lease); }
+std::optional<uint32_t> WorldCore::acting_leader(LeaseId lease) const { return earliest_acting(lease); }
 
-std::optional<uint32_t> World::resolve_target(const FaultTarget& target) const {
+std::optional<uint32_t> WorldCore::resolve_target(const FaultTarget& target) const {
   switch (target.kind) {
     case FaultTarget::Kind::None: return std::nullopt;
     case FaultTarget::Kind::Process: return target.process;
@@ -570,7 +570,7 @@ std::optional<uint32_t> World::resolve_target(const FaultTarget& target) const {
   return std::nullopt;
 }
 
-void World::trace_fault(const FaultRecord& record, Trace* trace) {
+void WorldCore::trace_fault(const FaultRecord& record, Trace* trace) {
   if (!trace) return;
   const FaultSpec& f = scenario_->faults[record.index];
   TraceLine line = trace->line(now_, "fault");
@@ -585,7 +585,7 @@ void World::trace_fault(const FaultRecord& record, Trace* trace) {
   line.end();
 }
 
-void World::fault_start(uint32_t index, Chooser& chooser, Trace* trace) {
+void WorldCore::fault_start(uint32_t index, Chooser& chooser, Trace* trace) {
   const FaultSpec& f = scenario_->faults[index];
   FaultRecord record;
   record.t = now_;
@@ -661,7 +661,7 @@ void World::fault_start(uint32_t index, Chooser& chooser, Trace* trace) {
   }
 }
 
-void World::fault_end(uint32_t index, Trace* trace) {
+void WorldCore::fault_end(uint32_t index, Trace* trace) {
   const FaultSpec& f = scenario_->faults[index];
   FaultRecord record;
   record.t = now_;
@@ -694,7 +694,7 @@ void World::fault_end(uint32_t index, Trace* trace) {
   }
 }
 
-uint64_t World::fingerprint() const {
+uint64_t WorldCore::fingerprint() const {
   StateHasher h;
   h.i64(now_.ns).u64(events_);
   // The heap's layout depends on the order of past pushes and pops, so the pending events are
@@ -727,13 +727,13 @@ uint64_t World::fingerprint() const {
     }
   }
   for (const Slot& slot : slots_) {
-    if (slot.flight) h.u64(slot.flight.digest(&World::flight_digest));
+    if (slot.flight) h.u64(slot.flight.digest(&WorldCore::flight_digest));
   }
   h.u64(refuse_depth_).u64(blackhole_depth_).u64(active_slow_.size());
   return h.digest();
 }
 
-uint64_t World::flight_digest(const InFlight& f) {
+uint64_t WorldCore::flight_digest(const InFlight& f) {
   StateHasher h;
   h.u64(f.proc).u64(f.incarnation).u64(f.request.tag).u64(static_cast<uint64_t>(f.request.verb)).boolean(f.client_done).boolean(f.applied);
   h.u64(f.request.lease).u64(f.request.delete_precondition_rv).i64(f.request.timeout.ns).boolean(f.request.body.has_value());

@@ -78,15 +78,17 @@ struct ProcessRuntime {
   bool operator==(const ProcessRuntime&) const = default;
 };
 
-class World {
+// The state and the event loop of a World. Use World (below), which owns one WorldCore on the
+// heap: the core keeps a World of a few processes in one contiguous block (small vectors
+// inline), and the handle makes moving a World a pointer move.
+class WorldCore {
  public:
-  explicit World(std::shared_ptr<const Scenario> scenario);
-  World(const World&) = default;
-  World& operator=(const World&) = default;
-  // Moves never throw (small_vector does not declare it), so a vector of Worlds moves them when
-  // it grows rather than copying them.
-  World(World&&) noexcept = default;
-  World& operator=(World&&) noexcept = default;
+  explicit WorldCore(std::shared_ptr<const Scenario> scenario);
+  WorldCore(const WorldCore&) = default;
+  WorldCore& operator=(const WorldCore&) = default;
+  // Moves never throw (small_vector does not declare it).
+  WorldCore(WorldCore&&) noexcept = default;
+  WorldCore& operator=(WorldCore&&) noexcept = default;
 
   // Fires the next pending event, if it is due within the horizon and the event bound.
   StepStatus step(Chooser& chooser, Trace* trace);
@@ -194,6 +196,48 @@ class World {
   // Shared between copies until a step appends to it: most steps of a search append nothing.
   Cow<History> history_;
   Effects effects_;  // scratch buffer, empty between reactions
+};
+
+class World {
+ public:
+  explicit World(std::shared_ptr<const Scenario> scenario)
+      : core_(std::make_unique<WorldCore>(std::move(scenario))) {}
+  World(const World& other) : core_(std::make_unique<WorldCore>(*other.core_)) {}
+  // Copies into this World's own core, reusing its storage.
+  World& operator=(const World& other) {
+    if (this == &other) return *this;
+    if (core_) *core_ = *other.core_;
+    else core_ = std::make_unique<WorldCore>(*other.core_);
+    return *this;
+  }
+  // A moved-from World holds no core; it may only be assigned to or destroyed.
+  World(World&&) noexcept = default;
+  World& operator=(World&&) noexcept = default;
+  ~World() = default;
+
+  // Fires the next pending event, if it is due within the horizon and the event bound.
+  StepStatus step(Chooser& chooser, Trace* trace) { return core_->step(chooser, trace); }
+  // Steps until a bound stops the run; returns that bound. When the queue empties early, time
+  // advances to the horizon.
+  StepStatus run(Chooser& chooser, Trace* trace) { return core_->run(chooser, trace); }
+
+  TrueInstant now() const { return core_->now(); }
+  const Scenario& scenario() const { return core_->scenario(); }
+  const History& history() const { return core_->history(); }
+  const ApiServer& api_server() const { return core_->api_server(); }
+  const ProcessRuntime& process(uint32_t p) const { return core_->process(p); }
+  size_t process_count() const { return core_->process_count(); }
+  uint64_t events_processed() const { return core_->events_processed(); }
+  // Requests whose outcome the client learned, by verb and result.
+  uint64_t api_count(Verb v, ApiResult r) const { return core_->api_count(v, r); }
+  // The acting leader of a lease (the earliest-started if several act at once).
+  std::optional<uint32_t> acting_leader(LeaseId lease) const { return core_->acting_leader(lease); }
+
+  // A stable 64-bit fingerprint of the whole state (no addresses, no hash-table order).
+  uint64_t fingerprint() const { return core_->fingerprint(); }
+
+ private:
+  std::unique_ptr<WorldCore> core_;
 };
 
 }  // namespace leasesim
