@@ -89,6 +89,10 @@ class WorldCore {
   // Moves never throw (small_vector does not declare it).
   WorldCore(WorldCore&&) noexcept = default;
   WorldCore& operator=(WorldCore&&) noexcept = default;
+  // Cores are recycled through a small free list per thread: the explorer allocates and frees
+  // one per successor, and blocks of this size (a few KB) take the allocator's slow path.
+  static void* operator new(size_t size);
+  static void operator delete(void* p, size_t size) noexcept;
 
   // Fires the next pending event, if it is due within the horizon and the event bound.
   StepStatus step(Chooser& chooser, Trace* trace);
@@ -165,7 +169,7 @@ class WorldCore {
   // Events due at the current instant that have left the heap, so that choosing among n ties
   // costs O(1) per event rather than popping and re-pushing all of them (10,000 processes that
   // start together are 10,000 ties).
-  std::vector<Event> ready_;
+  boost::container::small_vector<Event, 4> ready_;
   ApiServer api_;
   Network network_;
   // Small vectors keep a World of a few processes and requests in one block, so the explorer's
