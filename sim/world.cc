@@ -393,7 +393,7 @@ void WorldCore::begin_leadership(uint32_t p, Trace* trace) {
 void WorldCore::end_leadership(uint32_t p, TrueInstant at, const std::string& cause, Trace* trace) {
   ProcessRuntime& pr = procs_[p];
   LS_CHECK(pr.acting, "ending a leadership that is not open");
-  Leadership& l = history_.mut().leaderships[pr.leadership_index];
+  Leadership& l = history_.mut().leaderships.mut(pr.leadership_index);
   l.end = at;
   l.end_cause = cause;
   pr.acting = false;
