@@ -34,8 +34,8 @@ bool labels_match(const Labels& labels, const Labels& selector) {
 }  // namespace
 
 ApiServer::ApiServer(const Scenario& scenario)
-    : store_(std::vector<std::optional<Lease>>(scenario.lease_keys.size())),
-      conflict_check_(scenario.api_server.conflict_check) {
+    : conflict_check_(scenario.api_server.conflict_check) {
+  store_.emplace_from([&] { return Store(scenario.lease_keys.size()); });
   Keys& keys = keys_.mut();
   keys.names = scenario.lease_keys;
   for (LeaseId id = 0; id < keys.names.size(); ++id) keys.order.push_back(id);
@@ -169,13 +169,19 @@ ApiOutcome ApiServer::handle(const ApiRequest& request) {
   return out;
 }
 
-template <class H>
-void ApiServer::hash_into(H& h) const {
-  h.u64(resource_version_).boolean(conflict_check_);
-  for (const auto& lease : *store_) {
+uint64_t ApiServer::store_digest(const Store& store) {
+  StateHasher h;
+  for (const auto& lease : store) {
     h.boolean(lease.has_value());
     if (lease) lease->hash_into(h);
   }
+  return h.digest();
+}
+
+template <class H>
+void ApiServer::hash_into(H& h) const {
+  // The store enters as its cached digest: it changes only when a write commits.
+  h.u64(resource_version_).boolean(conflict_check_).u64(store_.digest(&ApiServer::store_digest));
 }
 
 // The hashers this file serves: Hasher for published values, StateHasher for fingerprints.

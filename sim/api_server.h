@@ -57,15 +57,18 @@ class ApiServer {
   std::string describe(LeaseId id) const;
   ApiOutcome commit(const ApiRequest& request, std::optional<Lease> after);
 
-  // Copies share the store until a write commits (most requests are reads or fail), and share
-  // the table of keys for good: it never changes after construction.
+  // Copies share the store until a write commits (most requests are reads or fail), with its
+  // fingerprint digest cached, and share the table of keys for good: it never changes after
+  // construction.
   struct Keys {
     std::vector<std::string> names;  // LeaseId -> "namespace/name"
     std::vector<LeaseId> order;      // LeaseIds sorted by key, for list
     bool operator==(const Keys&) const = default;
   };
 
-  Cow<std::vector<std::optional<Lease>>> store_;
+  using Store = std::vector<std::optional<Lease>>;
+  static uint64_t store_digest(const Store& store);
+  CowSlot<Store> store_;  // always present
   Cow<Keys> keys_;
   uint64_t resource_version_ = 0;
   bool conflict_check_ = true;

@@ -6,14 +6,9 @@
 namespace leasesim {
 
 std::vector<Event> EventQueue::sorted() const {
-  std::vector<Event> out;
-  sorted_into(out);
-  return out;
-}
-
-void EventQueue::sorted_into(std::vector<Event>& out) const {
-  out.assign(heap_.begin(), heap_.end());
+  std::vector<Event> out(heap_.begin(), heap_.end());
   std::sort(out.begin(), out.end(), [](const Event& x, const Event& y) { return x.before(y); });
+  return out;
 }
 
 }  // namespace leasesim

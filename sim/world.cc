@@ -249,19 +249,28 @@ void WorldCore::dispatch(const Event& e, Chooser& chooser, Trace* trace) {
   }
 }
 
+namespace {
+
+// The effects of the reaction in progress. A buffer per thread rather than per World, so that
+// its capacity survives the explorer's copies of Worlds (a copy of an empty vector has none);
+// empty between reactions.
+thread_local Effects reaction_effects;
+
+}  // namespace
+
 template <class F>
 void WorldCore::react(uint32_t p, Chooser& chooser, Trace* trace, F&& call) {
   ProcessRuntime& pr = procs_[p];
   LS_CHECK(pr.model.has_value(), "reaction of a process without a model");
-  effects_.clear();
+  reaction_effects.clear();
   const Now now = now_for(p);
-  std::visit([&](auto& model) { call(model, now, effects_); }, pr.model.mut());
+  std::visit([&](auto& model) { call(model, now, reaction_effects); }, pr.model.mut());
   apply_effects(p, chooser, trace);
 }
 
 void WorldCore::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
   std::vector<Effect> list;
-  list.swap(effects_.list());
+  list.swap(reaction_effects.list());
   const uint32_t incarnation = procs_[p].incarnation;
   for (Effect& effect : list) {
     ProcessRuntime& pr = procs_[p];
@@ -301,7 +310,7 @@ void WorldCore::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
     }
   }
   list.clear();
-  if (effects_.list().empty()) effects_.list().swap(list);  // keep the capacity for the next reaction
+  if (reaction_effects.list().empty()) reaction_effects.list().swap(list);  // keep the capacity
 }
 
 void WorldCore::apply_note(uint32_t p, const Note& note, Trace* trace) {
@@ -749,14 +758,11 @@ uint64_t WorldCore::fingerprint() const {
   StateHasher h;
   h.i64(now_.ns).u64(events_);
   // The heap's layout depends on the order of past pushes and pops, so the pending events are
-  // hashed in (time, seq) order, then the ready ties in their own order. The sort uses a buffer
-  // per thread, so that fingerprinting allocates nothing once it is warm.
-  static thread_local std::vector<Event> pending;
-  queue_.sorted_into(pending);
+  // hashed in (time, seq) order, then the ready ties in their own order.
   const auto hash_event = [&h](const Event& e) {
     h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind)).u64(e.proc).u64(e.incarnation).u64(e.a).u64(e.b);
   };
-  for (const Event& e : pending) hash_event(e);
+  queue_.for_each_in_order(hash_event);
   for (const Event& e : ready_) hash_event(e);
   api_.hash_into(h);
   network_.hash_into(h);

@@ -199,7 +199,6 @@ class WorldCore {
   std::array<std::array<uint64_t, 6>, 5> api_counts_{};
   // Shared between copies until a step appends to it: most steps of a search append nothing.
   Cow<History> history_;
-  Effects effects_;  // scratch buffer, empty between reactions
 };
 
 class World {

@@ -11,7 +11,9 @@
 // and change detection (the explorer documents its own collision stance).
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace leasesim {
@@ -72,8 +74,14 @@ class StateHasher {
   // Little-endian whatever the platform, so the value is the same everywhere.
   static uint64_t load(const char* p, size_t n) {
     uint64_t v = 0;
-    for (size_t k = 0; k < n; ++k) v |= static_cast<uint64_t>(static_cast<unsigned char>(p[k])) << (8 * k);
+    std::memcpy(&v, p, n);
+    if constexpr (std::endian::native == std::endian::big) v = byteswap(v);
     return v;
+  }
+  static uint64_t byteswap(uint64_t v) {
+    uint64_t r = 0;
+    for (int k = 0; k < 8; ++k) r = (r << 8) | ((v >> (8 * k)) & 0xff);
+    return r;
   }
   uint64_t h_ = 0x243F6A8885A308D3ull;
 };
