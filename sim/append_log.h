@@ -24,6 +24,7 @@
 #include <utility>
 
 #include "sim/core/check.h"
+#include "sim/core/pool.h"
 
 namespace leasesim {
 
@@ -99,9 +100,9 @@ class AppendLog {
 
   void push_back(T value) {
     if (size_ % kChunk == 0) {
-      chunks_.push_back(std::make_shared<Chunk>());
+      chunks_.push_back(std::allocate_shared<Chunk>(PoolAllocator<Chunk>()));
     } else if (chunks_.back().use_count() != 1) {
-      chunks_.back() = std::make_shared<Chunk>(*chunks_.back());
+      chunks_.back() = std::allocate_shared<Chunk>(PoolAllocator<Chunk>(), *chunks_.back());
     }
     chunks_.back()->items.push_back(std::move(value));
     ++size_;
@@ -113,7 +114,7 @@ class AppendLog {
   T& mut(size_t i) {
     LS_CHECK(i < size_, "AppendLog index out of range");
     std::shared_ptr<Chunk>& chunk = chunks_[i / kChunk];
-    if (chunk.use_count() != 1) chunk = std::make_shared<Chunk>(*chunk);
+    if (chunk.use_count() != 1) chunk = std::allocate_shared<Chunk>(PoolAllocator<Chunk>(), *chunk);
     return chunk->items[i % kChunk];
   }
   void pop_back() {
@@ -123,7 +124,7 @@ class AppendLog {
       chunks_.pop_back();
     } else {
       std::shared_ptr<Chunk>& chunk = chunks_.back();
-      if (chunk.use_count() != 1) chunk = std::make_shared<Chunk>(*chunk);
+      if (chunk.use_count() != 1) chunk = std::allocate_shared<Chunk>(PoolAllocator<Chunk>(), *chunk);
       chunk->items.pop_back();
     }
   }

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "sim/core/check.h"
+#include "sim/core/pool.h"
 
 namespace leasesim {
 
@@ -38,55 +39,14 @@ bool alive(ProcStatus s) { return s == ProcStatus::Running || s == ProcStatus::S
 
 }  // namespace
 
-namespace {
-
-// The free list of WorldCore blocks of one thread. It keeps at most kMaxPooledCores blocks
-// (about 20 MB) and returns the rest to the allocator; its destructor frees what it holds, and
-// a block freed after that (a World destroyed during thread exit) goes straight back too.
-struct FreeBlock {
-  FreeBlock* next;
-};
-constexpr size_t kMaxPooledCores = 8192;
-
-struct CorePool {
-  FreeBlock* head = nullptr;
-  size_t count = 0;
-  ~CorePool();
-};
-thread_local CorePool core_pool;
-thread_local bool core_pool_gone = false;  // trivially destructible: valid during thread exit
-
-CorePool::~CorePool() {
-  while (head != nullptr) {
-    FreeBlock* next = head->next;
-    ::operator delete(static_cast<void*>(head));
-    head = next;
-  }
-  count = 0;
-  core_pool_gone = true;
-}
-
-}  // namespace
-
 void* WorldCore::operator new(size_t size) {
-  static_assert(sizeof(WorldCore) >= sizeof(FreeBlock));
-  if (size == sizeof(WorldCore) && !core_pool_gone && core_pool.head != nullptr) {
-    FreeBlock* block = core_pool.head;
-    core_pool.head = block->next;
-    --core_pool.count;
-    return block;
-  }
+  if (size == sizeof(WorldCore)) return BlockPool<sizeof(WorldCore)>::allocate();
   return ::operator new(size);
 }
 
 void WorldCore::operator delete(void* p, size_t size) noexcept {
-  if (p == nullptr) return;
-  if (size == sizeof(WorldCore) && !core_pool_gone && core_pool.count < kMaxPooledCores) {
-    core_pool.head = new (p) FreeBlock{core_pool.head};
-    ++core_pool.count;
-    return;
-  }
-  ::operator delete(p);
+  if (size == sizeof(WorldCore)) BlockPool<sizeof(WorldCore)>::release(p);
+  else ::operator delete(p);
 }
 
 WorldCore::WorldCore(std::shared_ptr<const Scenario> scenario)

@@ -89,8 +89,8 @@ class WorldCore {
   // Moves never throw (small_vector does not declare it).
   WorldCore(WorldCore&&) noexcept = default;
   WorldCore& operator=(WorldCore&&) noexcept = default;
-  // Cores are recycled through a small free list per thread: the explorer allocates and frees
-  // one per successor, and blocks of this size (a few KB) take the allocator's slow path.
+  // Cores are recycled through a free list per thread (sim/core/pool.h): the explorer allocates
+  // and frees one per successor, and blocks of this size (a few KB) take malloc's slow path.
   static void* operator new(size_t size);
   static void operator delete(void* p, size_t size) noexcept;
 

@@ -12,7 +12,8 @@
 //   caches a 64-bit digest of the value that a caller computes (for World fingerprints): mut()
 //   and emplace drop it, a copy of the value starts without one. The cache is an atomic, so
 //   readers in several threads fill it with the one value the T hashes to, without a race.
-// Used by the World for parts that the explorer copies per successor but a step rarely
+// Values live in blocks of sim/core/pool.h. Used by the World for parts that the explorer
+// copies per successor but a step rarely
 // changes (the History, the network's graph, the configuration of processes, each model and
 // each request in flight).
 #pragma once
@@ -22,18 +23,20 @@
 #include <memory>
 #include <utility>
 
+#include "sim/core/pool.h"
+
 namespace leasesim {
 
 template <class T>
 class Cow {
  public:
-  Cow() : p_(std::make_shared<T>()) {}
-  explicit Cow(T value) : p_(std::make_shared<T>(std::move(value))) {}
+  Cow() : p_(std::allocate_shared<T>(PoolAllocator<T>())) {}
+  explicit Cow(T value) : p_(std::allocate_shared<T>(PoolAllocator<T>(), std::move(value))) {}
 
   const T& operator*() const { return *p_; }
   const T* operator->() const { return p_.get(); }
   T& mut() {
-    if (p_.use_count() != 1) p_ = std::make_shared<T>(*p_);
+    if (p_.use_count() != 1) p_ = std::allocate_shared<T>(PoolAllocator<T>(), *p_);
     return *p_;
   }
 
@@ -52,7 +55,7 @@ class CowSlot {
   const T* operator->() const { return &node_->value; }
 
   T& mut() {
-    if (node_.use_count() != 1) node_ = std::make_shared<Node>(*node_);
+    if (node_.use_count() != 1) node_ = std::allocate_shared<Node>(PoolAllocator<Node>(), *node_);
     node_->digest.store(0, std::memory_order_relaxed);
     return node_->value;
   }
@@ -62,7 +65,7 @@ class CowSlot {
   // A new value, built in place as make() returns it (no move of the T).
   template <class F>
   void emplace_from(F&& make) {
-    node_ = std::make_shared<Node>(Made{}, std::forward<F>(make));
+    node_ = std::allocate_shared<Node>(PoolAllocator<Node>(), Made{}, std::forward<F>(make));
   }
 
   // hash(value), computed once per change of the value; hash must be a pure function of the
