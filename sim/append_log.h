@@ -3,7 +3,7 @@
 // Contract:
 // - AppendLog<T> reads like a const std::vector<T> (size, empty, [], back, begin/end with
 //   random-access iterators, ==) and grows only at the end (push_back). Elements live in chunks
-//   of kChunk; copies of a log share every chunk, and a chunk is copied (at most kChunk
+//   of kChunk (8, or 4 for elements over 256 bytes, such as a LeaseWrite); copies of a log share every chunk, and a chunk is copied (at most kChunk
 //   elements) only when a log that shares it changes it: push_back into a shared last chunk, or
 //   write access to an element (mut(i), or [] and back() on a non-const log, as Qt's implicitly
 //   shared containers detach). Copying a log therefore costs a reference count per chunk,
@@ -31,7 +31,7 @@ namespace leasesim {
 template <class T>
 class AppendLog {
  public:
-  static constexpr size_t kChunk = 8;
+  static constexpr size_t kChunk = sizeof(T) > 256 ? 4 : 8;
 
   class const_iterator {
    public:
