@@ -21,6 +21,12 @@
 // - Acting leadership is tracked from model notes; `config.quiesce` keeps a process acting for
 //   that long (local time) after its model stops leading, except after a crash.
 // - Bounds: the horizon (`duration`) and `max_events`; step() reports which one stopped a run.
+// - Copies are values (a change to one is never seen through another) and are cheap, since the
+//   explorer makes one per successor: a World owns one WorldCore block (small vectors inline,
+//   recycled through a per-thread free list), and the parts a step rarely changes are shared
+//   copy-on-write (sim/core/cow.h): each model, each request in flight, the API server's store,
+//   the network and the History (whose lists share chunks, sim/append_log.h). Shared models,
+//   requests and the store cache their fingerprint digests.
 // Leaves out: several API servers, watches, client rate limiting, request reordering inside
 // one connection beyond what latency draws produce.
 #pragma once
