@@ -47,7 +47,8 @@ class ApiServer {
   uint64_t resource_version() const { return resource_version_; }
   size_t lease_count() const { return store_->size(); }
 
-  // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
+  // Feeds the state to a Hasher or a StateHasher (instantiated for both in the .cc); the store
+  // enters as its cached StateHasher digest.
   template <class H>
   void hash_into(H& h) const;
   bool operator==(const ApiServer&) const = default;

@@ -3,11 +3,12 @@
 // Contract:
 // - AppendLog<T> reads like a const std::vector<T> (size, empty, [], back, begin/end with
 //   random-access iterators, ==) and grows only at the end (push_back). Elements live in chunks
-//   of kChunk (8, or 4 for elements over 256 bytes, such as a LeaseWrite); copies of a log share every chunk, and a chunk is copied (at most kChunk
-//   elements) only when a log that shares it changes it: push_back into a shared last chunk, or
-//   write access to an element (mut(i), or [] and back() on a non-const log, as Qt's implicitly
-//   shared containers detach). Copying a log therefore costs a reference count per chunk,
-//   whatever the elements hold. pop_back exists for tests that build a History by hand.
+//   of kChunk (8, or 4 for elements over 256 bytes, such as a LeaseWrite). Copies of a log share
+//   every chunk, and a chunk is copied (at most kChunk elements) only when a log that shares it
+//   changes it: push_back into a shared last chunk, or write access to an element (mut(i), or []
+//   and back() on a non-const log, as Qt's implicitly shared containers detach). Copying a log
+//   therefore costs a reference count per chunk, whatever the elements hold. pop_back exists
+//   for tests that build a History by hand.
 // - Copies may live in different threads, with the reasoning of sim/core/cow.h: a chunk
 //   shared by several logs is never written.
 // - Iteration order is index order; nothing depends on addresses.
@@ -71,7 +72,7 @@ class AppendLog {
 
   AppendLog() = default;
   AppendLog(std::initializer_list<T> items) { assign(items.begin(), items.end()); }
-  // From any range of T (a std::vector, another log's iterators, ...).
+  // From any range of T, such as a std::vector (tests build a History from vectors).
   template <class Range, class = decltype(std::begin(std::declval<const Range&>()))>
   explicit AppendLog(const Range& range) {
     assign(std::begin(range), std::end(range));

@@ -50,8 +50,8 @@ class EventQueue {
   EventQueue() = default;
   EventQueue(const EventQueue&) = default;
   EventQueue& operator=(const EventQueue&) = default;
-  // Moves never throw (events are plain values), which lets a vector of Worlds move them when
-  // it grows rather than copy them; small_vector does not declare this itself.
+  // Moves never throw (events are plain values), so containers move queues rather than copy
+  // them; small_vector does not declare this itself.
   EventQueue(EventQueue&&) noexcept = default;
   EventQueue& operator=(EventQueue&&) noexcept = default;
 
@@ -94,7 +94,7 @@ class EventQueue {
     return out;
   }
 
-  // All pending events in (time, seq) order; for fingerprints and debugging, not hot paths.
+  // All pending events in (time, seq) order; for tests and debugging, not hot paths.
   std::vector<Event> sorted() const;
   // Calls f(event) for every pending event in (time, seq) order. Queues of up to 32 events are
   // ordered by an insertion sort of indexes on the stack (no allocation, no event copies), which

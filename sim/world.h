@@ -43,8 +43,8 @@
 #include "model/process_model.h"
 #include "sim/api_server.h"
 #include "sim/chooser.h"
-#include "sim/core/cow.h"
 #include "sim/clock.h"
+#include "sim/core/cow.h"
 #include "sim/event_queue.h"
 #include "sim/history.h"
 #include "sim/network.h"
@@ -71,7 +71,7 @@ struct ProcessRuntime {
   uint32_t starts = 0;       // how many times the process started (1 + restarts)
   uint32_t pause_depth = 0;
   boost::container::small_vector<uint32_t, 8> timer_generation;  // by TimerId
-  std::vector<Event> deferred;             // held while paused
+  std::vector<Event> deferred;  // held while paused
   // Acting leadership (each process uses one lease).
   bool acting = false;
   bool quiescing = false;

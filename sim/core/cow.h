@@ -13,9 +13,8 @@
 //   and emplace drop it, a copy of the value starts without one. The cache is an atomic, so
 //   readers in several threads fill it with the one value the T hashes to, without a race.
 // Values live in blocks of sim/core/pool.h. Used by the World for parts that the explorer
-// copies per successor but a step rarely
-// changes (the History, the network's graph, the configuration of processes, each model and
-// each request in flight).
+// copies per successor but a step rarely changes (the History, the network's graph, the
+// configuration of processes, each model and each request in flight).
 #pragma once
 
 #include <atomic>

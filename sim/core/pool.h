@@ -27,12 +27,14 @@ class BlockPool {
   static constexpr size_t kMaxBlocks = 8192;
 
   static void* allocate() {
-    List& list = local();
-    if (!gone() && list.head != nullptr) {
-      Free* block = list.head;
-      list.head = block->next;
-      --list.count;
-      return block;
+    if (!gone()) {
+      List& list = local();
+      if (list.head != nullptr) {
+        Free* block = list.head;
+        list.head = block->next;
+        --list.count;
+        return block;
+      }
     }
     return ::operator new(kBlock);
   }
