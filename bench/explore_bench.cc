@@ -3,10 +3,14 @@
 // Targets (issue 4): >= 1,000,000 distinct states per second, <= 100 bytes per stored state.
 // BM_Explore* run `check`'s search on real scenario files and report distinct states/s and
 // bytes/state of the compact store (key, parent, script, index). The baseline,
-// BM_CopyStepFingerprint, is the floor under any explorer built on World: one World copy, one
-// step and one fingerprint per successor, with nothing stored. The ratios printed at the end
-// compare the measured rates with the targets, and also report peak RSS per distinct state,
-// which includes the frontier's full Worlds (kept for the current and next BFS level only).
+// BM_CopyStepFingerprint, measures the World's share of one successor in isolation: one copy of
+// a warm mid-run World, one step and one fingerprint, with nothing stored. Copies share what a
+// step does not change and fingerprints reuse the digests cached for unchanged parts, so the
+// baseline runs far above the search; the gap is the search's own work on cold memory (copying
+// parent Worlds out of the frontier, deduplication, verdicts, freeing a finished level). The
+// ratios printed at the end compare the measured rates with the targets, and also report peak
+// RSS per distinct state, which includes the frontier's full Worlds (kept for the current and
+// next BFS level only).
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 

@@ -13,7 +13,8 @@ namespace {
 // spec 1.3: KCM's OnStoppedLeading logs "leaderelection lost" and exits with status 1.
 constexpr const char* kLostLeadershipExit = "exit(1): leaderelection lost";
 
-void hash_optional_wall(Hasher& h, const std::optional<WallInstant>& t, const HashFrame& frame) {
+template <class H>
+void hash_optional_wall(H& h, const std::optional<WallInstant>& t, const HashFrame& frame) {
   h.boolean(t.has_value());
   if (t) h.i64(frame.at(*t));
 }
@@ -23,7 +24,8 @@ void hash_optional_wall(Hasher& h, const std::optional<WallInstant>& t, const Ha
 // ---------------------------------------------------------------------------------------------
 // Record conversions (spec 4).
 
-void ElectionRecord::hash_into(Hasher& h, const HashFrame& frame) const {
+template <class H>
+void ElectionRecord::hash_into(H& h, const HashFrame& frame) const {
   h.bytes(holder_identity).i64(lease_duration_seconds);
   // The canonical frame leaves acquireTime's value out (see LeaseSpec::hash_into).
   if (frame.canonical) h.boolean(acquire_time.has_value());
@@ -85,7 +87,8 @@ Duration acquire_gap_max(Duration retry_period) {
   return Duration(rp + jitter_ceil - 1);
 }
 
-void LockCache::hash_into(Hasher& h, const HashFrame& frame) const {
+template <class H>
+void LockCache::hash_into(H& h, const HashFrame& frame) const {
   h.u64(static_cast<uint64_t>(state));
   lease.hash_into(h, frame);
 }
@@ -94,11 +97,11 @@ void LockCache::hash_into(Hasher& h, const HashFrame& frame) const {
 // Construction and inputs.
 
 ClientGoElector::ClientGoElector(std::string identity, LeaseId lease, ClientGoConfig config)
-    : identity_(std::move(identity)), lease_(lease), config_(std::move(config)) {
+    : settings_(Settings{std::move(identity), std::move(config)}), lease_(lease) {
   // spec 1.2: NewLeaderElector refuses these; the scenario loader reports them as input errors
   // before a World exists, so reaching here with one is a bug of ours.
-  LS_CHECK(!validate(config_).has_value(), "client-go elector built from an invalid config");
-  LS_CHECK(!identity_.empty(), "Lock identity is empty");
+  LS_CHECK(!validate(settings_->config).has_value(), "client-go elector built from an invalid config");
+  LS_CHECK(!settings_->identity.empty(), "Lock identity is empty");
 }
 
 void ClientGoElector::on_start(const Now& now, Effects& out) {
@@ -210,8 +213,8 @@ ElectionRecord ClientGoElector::desired_record(WallInstant wall_now) const {
   // spec 3: D = {holder self, LDS = floor(LD/1s), renewTime = acquireTime = now, transitions 0,
   // strategy and preferredHolder empty}. `now` is the local wall clock at the attempt start.
   ElectionRecord d;
-  d.holder_identity = identity_;
-  d.lease_duration_seconds = lease_duration_seconds_of(config_.lease_duration);
+  d.holder_identity = settings_->identity;
+  d.lease_duration_seconds = lease_duration_seconds_of(settings_->config.lease_duration);
   d.renew_time = wall_now;
   d.acquire_time = wall_now;
   return d;
@@ -406,7 +409,8 @@ void ClientGoElector::acquire_attempt_done(bool succeeded, const Now& now, Effec
   }
   // spec 2.2: the next attempt after a fresh gap drawn from [RP, 2.2*RP), sliding (measured
   // after this attempt finished).
-  out.set_timer(kAcquireRetryTimer, config_.retry_period, acquire_gap_max(config_.retry_period));
+  const Duration retry_period = settings_->config.retry_period;
+  out.set_timer(kAcquireRetryTimer, retry_period, acquire_gap_max(retry_period));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -420,7 +424,7 @@ void ClientGoElector::start_round(const Now& now, Effects& out) {
   tick_scheduled_ = false;
   tick_pending_ = false;
   // spec 2.3: PollUntilContextTimeout creates the deadline ctx (t0 + RD) first, then the ticker.
-  out.set_timer(kRenewDeadlineTimer, config_.renew_deadline);
+  out.set_timer(kRenewDeadlineTimer, settings_->config.renew_deadline);
   schedule_next_tick(now, out);
   // spec 2.3: attempt 0 runs immediately at t0 (immediate = true).
   start_attempt(now, out);
@@ -430,12 +434,12 @@ void ClientGoElector::schedule_next_tick(const Now& now, Effects& out) {
   // spec 2.3: a non-sliding ticker: tick k at t0 + k*RP, whatever the attempts did. Go's runtime
   // re-arms a late ticker at the first grid point strictly after now (ticks missed while the
   // process could not run, e.g. paused, are dropped, not delivered in a burst).
-  const int64_t elapsed_periods = floor_div((now.mono - round_start_).ns, config_.retry_period.ns);
+  const int64_t elapsed_periods = floor_div((now.mono - round_start_).ns, settings_->config.retry_period.ns);
   const int64_t k = std::max(tick_index_ + 1, elapsed_periods + 1);
-  const Duration offset = config_.retry_period * k;
+  const Duration offset = settings_->config.retry_period * k;
   // spec 2.3: the deadline beats a tick at exactly t0 + RD (its timer was armed first), and no
   // tick after the deadline matters, so ticks are scheduled only strictly before t0 + RD.
-  if (offset >= config_.renew_deadline) {
+  if (offset >= settings_->config.renew_deadline) {
     tick_scheduled_ = false;
     return;
   }
@@ -502,7 +506,7 @@ void ClientGoElector::end_round(bool succeeded, const Now& now, Effects& out) {
   maybe_report_transition(out);  // spec 2.3 / 2.5: after each round, not after each attempt
   if (succeeded) {
     // spec 2.3: UntilWithContext (jitter 0, sliding): the next round RP after this one returned.
-    out.set_timer(kRenewRoundTimer, config_.retry_period);
+    out.set_timer(kRenewRoundTimer, settings_->config.retry_period);
     return;
   }
   // spec 2.3: on failure leaderOff, the renew ctx is cancelled and the loop exits.
@@ -512,7 +516,7 @@ void ClientGoElector::end_round(bool succeeded, const Now& now, Effects& out) {
 
 void ClientGoElector::renew_loop_exited(const Now& now, Effects& out) {
   // spec 2.3 last bullets: with ReleaseOnCancel, release() runs whatever ended the loop.
-  if (config_.release_on_cancel) {
+  if (settings_->config.release_on_cancel) {
     begin_release(now, out);
     return;
   }
@@ -525,9 +529,9 @@ void ClientGoElector::renew_loop_exited(const Now& now, Effects& out) {
 void ClientGoElector::begin_release(const Now& now, Effects& out) {
   phase_ = Phase::Releasing;
   // spec 2.4: a fresh context.Background() with a timeout of RD; the parent may be cancelled.
-  release_deadline_ = now.mono + config_.renew_deadline;
+  release_deadline_ = now.mono + settings_->config.renew_deadline;
   release_deadline_passed_ = false;
-  out.set_timer(kReleaseTimeoutTimer, config_.renew_deadline);
+  out.set_timer(kReleaseTimeoutTimer, settings_->config.renew_deadline);
   send_release_get(now, out);
 }
 
@@ -636,7 +640,7 @@ void ClientGoElector::run_returned(const Now& now, Effects& out) {
   // Run returns on its own only after leadership was lost (acquire returns false only when the
   // ctx is done, spec 2.2).
   LS_CHECK(led_, "Run returned without a cancel and without having led");
-  if (config_.rejoin_after_loss) {
+  if (settings_->config.rejoin_after_loss) {
     // An operator looping around Run: a fresh LeaderElector (same identity) acquires at once.
     reset_run_state();
     phase_ = Phase::Acquiring;
@@ -667,7 +671,7 @@ void ClientGoElector::abandon_call_in_flight(Effects& out) {
 
 std::optional<LocalInstant> ClientGoElector::ctx_deadline() const {
   if (phase_ == Phase::Releasing) return release_deadline_;                          // spec 2.4
-  if (phase_ == Phase::Renewing && in_round_) return round_start_ + config_.renew_deadline;  // spec 2.3
+  if (phase_ == Phase::Renewing && in_round_) return round_start_ + settings_->config.renew_deadline;  // spec 2.3
   return std::nullopt;  // spec 2.2: acquire attempts have no deadline of their own
 }
 
@@ -676,7 +680,7 @@ bool ClientGoElector::ctx_done(const Now& now) const {
   if (phase_ == Phase::Releasing) return release_deadline_passed_ || now.mono >= release_deadline_;
   if (user_cancelled_) return true;
   if (phase_ == Phase::Renewing && in_round_)
-    return round_deadline_passed_ || now.mono >= round_start_ + config_.renew_deadline;
+    return round_deadline_passed_ || now.mono >= round_start_ + settings_->config.renew_deadline;
   return false;
 }
 
@@ -685,7 +689,7 @@ bool ClientGoElector::issue(Verb verb, std::optional<Lease> body, const Now& now
   if (ctx_done(now)) return false;
   // spec 0: every request is bounded by H; inside a renew round or a release also by the ctx
   // deadline (spec 2.3, 2.4). The deadline timer additionally cancels a call still in flight.
-  Duration timeout = config_.effective_request_timeout();
+  Duration timeout = settings_->config.effective_request_timeout();
   if (const auto deadline = ctx_deadline()) {
     const Duration left = *deadline - now.mono;
     if (left < timeout) timeout = left;
@@ -712,16 +716,21 @@ void ClientGoElector::reset_run_state() {
   // A new LeaderElector: the spec 0 fields start empty. The tag counter is kept so that late
   // responses to calls of the previous Run can never match a new call.
   const uint32_t next_tag = next_tag_;
-  *this = ClientGoElector(identity_, lease_, config_);
+  const Cow<Settings> settings = settings_;  // the same values, still shared
+  const LeaseId lease = lease_;
+  *this = ClientGoElector(settings->identity, lease, settings->config);
+  settings_ = settings;
   next_tag_ = next_tag;
 }
 
 // ---------------------------------------------------------------------------------------------
 
-void ClientGoElector::hash_into(Hasher& h, const HashFrame& f) const {
-  h.bytes(identity_).u64(lease_);
-  h.i64(config_.lease_duration.ns).i64(config_.renew_deadline.ns).i64(config_.retry_period.ns);
-  h.boolean(config_.release_on_cancel).i64(config_.request_timeout.ns).boolean(config_.rejoin_after_loss);
+template <class H>
+void ClientGoElector::hash_into(H& h, const HashFrame& f) const {
+  const ClientGoConfig& config = settings_->config;
+  h.bytes(settings_->identity).u64(lease_);
+  h.i64(config.lease_duration.ns).i64(config.renew_deadline.ns).i64(config.retry_period.ns);
+  h.boolean(config.release_on_cancel).i64(config.request_timeout.ns).boolean(config.rejoin_after_loss);
   observed_record_.hash_into(h, f);
   h.boolean(observed_raw_record_.has_value());
   if (observed_raw_record_) {
@@ -767,5 +776,13 @@ void ClientGoElector::hash_into(Hasher& h, const HashFrame& f) const {
   if (!f.canonical) h.u64(next_tag_);
   h.u64(f.tag(inflight_tag_));
 }
+
+// The hashers this file serves: Hasher for published values, StateHasher for fingerprints.
+template void ElectionRecord::hash_into(Hasher&, const HashFrame&) const;
+template void ElectionRecord::hash_into(StateHasher&, const HashFrame&) const;
+template void LockCache::hash_into(Hasher&, const HashFrame&) const;
+template void LockCache::hash_into(StateHasher&, const HashFrame&) const;
+template void ClientGoElector::hash_into(Hasher&, const HashFrame&) const;
+template void ClientGoElector::hash_into(StateHasher&, const HashFrame&) const;
 
 }  // namespace leasesim

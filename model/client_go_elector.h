@@ -57,6 +57,7 @@
 #include "model/client_go_config.h"
 #include "model/effects.h"
 #include "model/lease.h"
+#include "sim/core/cow.h"
 #include "sim/core/hash.h"
 #include "sim/core/time.h"
 
@@ -73,7 +74,9 @@ struct ElectionRecord {
   std::string preferred_holder;
 
   bool operator==(const ElectionRecord&) const = default;
-  void hash_into(Hasher& h, const HashFrame& frame = HashFrame{}) const;
+  // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
+  template <class H>
+  void hash_into(H& h, const HashFrame& frame = HashFrame{}) const;
 };
 
 // spec 4 "spec -> record": nil pointers become "", 0 and the zero time.
@@ -99,7 +102,9 @@ struct LockCache {
   Lease lease;  // meaningful only when state == Object; default otherwise
 
   bool operator==(const LockCache&) const = default;
-  void hash_into(Hasher& h, const HashFrame& frame = HashFrame{}) const;
+  // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
+  template <class H>
+  void hash_into(H& h, const HashFrame& frame = HashFrame{}) const;
 };
 
 class ClientGoElector {
@@ -123,12 +128,12 @@ class ClientGoElector {
   void on_stop(const Now& now, Effects& out);
 
   // client-go IsLeader(): observedRecord.holderIdentity == identity (spec 0, 8.6).
-  bool is_leader() const { return observed_record_.holder_identity == identity_; }
+  bool is_leader() const { return observed_record_.holder_identity == settings_->identity; }
   // The application's view: from OnStartedLeading until leadCtx is cancelled.
   bool acting_leader() const { return acting_; }
 
-  const std::string& identity() const { return identity_; }
-  const ClientGoConfig& config() const { return config_; }
+  const std::string& identity() const { return settings_->identity; }
+  const ClientGoConfig& config() const { return settings_->config; }
   Phase phase() const { return phase_; }
   bool in_round() const { return in_round_; }
   const ElectionRecord& observed_record() const { return observed_record_; }
@@ -137,7 +142,9 @@ class ClientGoElector {
   const std::string& reported_leader() const { return reported_leader_; }
   const LockCache& lock_cache() const { return lock_cache_; }
 
-  void hash_into(Hasher& h, const HashFrame& frame = HashFrame{}) const;
+  // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
+  template <class H>
+  void hash_into(H& h, const HashFrame& frame = HashFrame{}) const;
   // The next request tag: the origin the canonical frame hashes in-flight tags against.
   uint64_t tag_origin() const { return next_tag_; }
   // The earliest local instant a StoppedLeading note could backdate the end of leadership to
@@ -192,10 +199,15 @@ class ClientGoElector {
   void merge_labels(Lease& lease) const;
   void reset_run_state();
 
-  // Identity and configuration (constant for the life of the process).
-  std::string identity_;
+  // Identity and configuration: constant for the life of the process, so copies of the elector
+  // (a World copy that then reacts) share them rather than copying their strings.
+  struct Settings {
+    std::string identity;
+    ClientGoConfig config;
+    bool operator==(const Settings&) const = default;
+  };
+  Cow<Settings> settings_;
   LeaseId lease_;
-  ClientGoConfig config_;
 
   // spec 0: the LeaderElector's fields and the lock's cache.
   ElectionRecord observed_record_;

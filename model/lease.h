@@ -34,10 +34,12 @@ struct LeaseSpec {
   std::optional<std::string> preferred_holder;
 
   bool operator==(const LeaseSpec&) const = default;
+  // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
   // The canonical frame leaves acquireTime's value out: no model decides anything by it (it is
   // only copied into later writes), and its distance from "now" grows for as long as a leader
   // holds, which would keep a steady state from ever repeating.
-  void hash_into(Hasher& h, const HashFrame& frame = HashFrame{}) const;
+  template <class H>
+  void hash_into(H& h, const HashFrame& frame = HashFrame{}) const;
 };
 
 struct Lease {
@@ -47,7 +49,9 @@ struct Lease {
   LeaseSpec spec;
 
   bool operator==(const Lease&) const = default;
-  void hash_into(Hasher& h, const HashFrame& frame = HashFrame{}) const;
+  // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
+  template <class H>
+  void hash_into(H& h, const HashFrame& frame = HashFrame{}) const;
 };
 
 // Convenience accessors with Go's nil-to-zero conversion (client-go spec section 4 table).

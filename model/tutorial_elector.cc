@@ -126,8 +126,13 @@ void TutorialElector::on_stop(const Now& /*now*/, Effects& out) {
   out.note(NoteKind::Exited, lease_);
 }
 
-void TutorialElector::hash_into(Hasher& h, const HashFrame& frame) const {
+template <class H>
+void TutorialElector::hash_into(H& h, const HashFrame& frame) const {
   h.bytes(identity_).u64(lease_).u64(static_cast<uint64_t>(phase_)).boolean(leading_).i64(frame.at(iteration_start_));
 }
+
+// The hashers this file serves: Hasher for published values, StateHasher for fingerprints.
+template void TutorialElector::hash_into(Hasher&, const HashFrame&) const;
+template void TutorialElector::hash_into(StateHasher&, const HashFrame&) const;
 
 }  // namespace leasesim

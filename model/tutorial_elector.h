@@ -55,7 +55,9 @@ class TutorialElector {
   // The process's own belief ("is now the leader"), which is also its acting leadership.
   bool is_leader() const { return leading_; }
   const std::string& identity() const { return identity_; }
-  void hash_into(Hasher& h, const HashFrame& frame = HashFrame{}) const;
+  // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
+  template <class H>
+  void hash_into(H& h, const HashFrame& frame = HashFrame{}) const;
   // Requests carry fixed tags (one Get and one Update per iteration), so there is no counter.
   uint64_t tag_origin() const { return 0; }
   // A lost lease ends leadership at the start of the current iteration.

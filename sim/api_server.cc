@@ -34,10 +34,13 @@ bool labels_match(const Labels& labels, const Labels& selector) {
 }  // namespace
 
 ApiServer::ApiServer(const Scenario& scenario)
-    : store_(scenario.lease_keys.size()), keys_(scenario.lease_keys),
-      conflict_check_(scenario.api_server.conflict_check) {
-  for (LeaseId id = 0; id < keys_.size(); ++id) key_order_.push_back(id);
-  std::sort(key_order_.begin(), key_order_.end(), [&](LeaseId a, LeaseId b) { return keys_[a] < keys_[b]; });
+    : conflict_check_(scenario.api_server.conflict_check) {
+  store_.emplace_from([&] { return Store(scenario.lease_keys.size()); });
+  Keys& keys = keys_.mut();
+  keys.names = scenario.lease_keys;
+  for (LeaseId id = 0; id < keys.names.size(); ++id) keys.order.push_back(id);
+  std::sort(keys.order.begin(), keys.order.end(),
+            [&](LeaseId a, LeaseId b) { return keys.names[a] < keys.names[b]; });
   for (const InitialLease& initial : scenario.leases) {
     Lease lease;
     lease.id = initial.id;
@@ -45,7 +48,7 @@ ApiServer::ApiServer(const Scenario& scenario)
     lease.spec = initial.spec;
     truncate_times(lease.spec);
     lease.resource_version = ++resource_version_;
-    store_.at(initial.id) = std::move(lease);
+    store_.mut().at(initial.id) = std::move(lease);
   }
 }
 
@@ -63,21 +66,21 @@ std::optional<std::string> ApiServer::validate(const LeaseSpec& spec) {
 }
 
 std::string ApiServer::describe(LeaseId id) const {
-  const std::string& key = keys_.at(id);
+  const std::string& key = keys_->names.at(id);
   return "leases.coordination.k8s.io \"" + key.substr(key.find('/') + 1) + "\"";
 }
 
 ApiOutcome ApiServer::commit(const ApiRequest& request, std::optional<Lease> after) {
   ApiOutcome out;
   out.committed = true;
-  out.before = store_.at(request.lease);
+  out.before = store_->at(request.lease);
   ++resource_version_;
   if (after) {
     after->id = request.lease;
     after->resource_version = resource_version_;
     truncate_times(after->spec);
   }
-  store_.at(request.lease) = after;
+  store_.mut().at(request.lease) = after;
   out.after = after;
   out.response.tag = request.tag;
   out.response.verb = request.verb;
@@ -91,12 +94,14 @@ ApiOutcome ApiServer::handle(const ApiRequest& request) {
   if (request.verb == Verb::List) {
     out.response.tag = request.tag;
     out.response.verb = request.verb;
-    for (LeaseId id : key_order_)
-      if (store_[id] && labels_match(store_[id]->labels, request.selector)) out.response.items.push_back(*store_[id]);
+    for (LeaseId id : keys_->order) {
+      const std::optional<Lease>& stored = (*store_)[id];
+      if (stored && labels_match(stored->labels, request.selector)) out.response.items.push_back(*stored);
+    }
     return out;
   }
-  LS_CHECK(request.lease < store_.size(), "request for an unknown LeaseId");
-  const std::optional<Lease>& stored = store_[request.lease];
+  LS_CHECK(request.lease < store_->size(), "request for an unknown LeaseId");
+  const std::optional<Lease>& stored = (*store_)[request.lease];
   switch (request.verb) {
     case Verb::Get:
       if (!stored) {
@@ -164,14 +169,32 @@ ApiOutcome ApiServer::handle(const ApiRequest& request) {
   return out;
 }
 
-void ApiServer::hash_into(Hasher& h, HashFrame frame) const {
+uint64_t ApiServer::store_digest(const Store& store) {
+  StateHasher h;
+  for (const auto& lease : store) {
+    h.boolean(lease.has_value());
+    if (lease) lease->hash_into(h);
+  }
+  return h.digest();
+}
+
+template <class H>
+void ApiServer::hash_into(H& h, HashFrame frame) const {
+  if (!frame.canonical) {
+    // The store enters as its cached digest: it changes only when a write commits.
+    h.u64(resource_version_).boolean(conflict_check_).u64(store_.digest(&ApiServer::store_digest));
+    return;
+  }
   frame.rv_origin = resource_version_;
-  if (!frame.canonical) h.u64(resource_version_);
   h.boolean(conflict_check_);
-  for (const auto& lease : store_) {
+  for (const auto& lease : *store_) {
     h.boolean(lease.has_value());
     if (lease) lease->hash_into(h, frame);
   }
 }
+
+// The hashers this file serves: Hasher for published values, StateHasher for fingerprints.
+template void ApiServer::hash_into(Hasher&, HashFrame) const;
+template void ApiServer::hash_into(StateHasher&, HashFrame) const;
 
 }  // namespace leasesim

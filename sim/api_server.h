@@ -24,6 +24,7 @@
 
 #include "model/api.h"
 #include "model/lease.h"
+#include "sim/core/cow.h"
 #include "sim/core/hash.h"
 #include "sim/scenario.h"
 
@@ -42,12 +43,15 @@ class ApiServer {
 
   ApiOutcome handle(const ApiRequest& request);
 
-  const std::optional<Lease>& lease(LeaseId id) const { return store_.at(id); }
+  const std::optional<Lease>& lease(LeaseId id) const { return store_->at(id); }
   uint64_t resource_version() const { return resource_version_; }
-  size_t lease_count() const { return store_.size(); }
+  size_t lease_count() const { return store_->size(); }
 
-  // The canonical frame hashes resourceVersions relative to the counter (see HashFrame).
-  void hash_into(Hasher& h, HashFrame frame = HashFrame{}) const;
+  // Feeds the state to a Hasher or a StateHasher (instantiated for both in the .cc). In the
+  // absolute frame the store enters as its cached StateHasher digest; the canonical frame
+  // hashes resourceVersions relative to the counter (see HashFrame), so it feeds every lease.
+  template <class H>
+  void hash_into(H& h, HashFrame frame = HashFrame{}) const;
   bool operator==(const ApiServer&) const = default;
 
  private:
@@ -55,9 +59,19 @@ class ApiServer {
   std::string describe(LeaseId id) const;
   ApiOutcome commit(const ApiRequest& request, std::optional<Lease> after);
 
-  std::vector<std::optional<Lease>> store_;
-  std::vector<std::string> keys_;        // LeaseId -> "namespace/name"
-  std::vector<LeaseId> key_order_;       // LeaseIds sorted by key, for list
+  // Copies share the store until a write commits (most requests are reads or fail), with its
+  // fingerprint digest cached, and share the table of keys for good: it never changes after
+  // construction.
+  struct Keys {
+    std::vector<std::string> names;  // LeaseId -> "namespace/name"
+    std::vector<LeaseId> order;      // LeaseIds sorted by key, for list
+    bool operator==(const Keys&) const = default;
+  };
+
+  using Store = std::vector<std::optional<Lease>>;
+  static uint64_t store_digest(const Store& store);
+  CowSlot<Store> store_;  // always present
+  Cow<Keys> keys_;
   uint64_t resource_version_ = 0;
   bool conflict_check_ = true;
 };

@@ -47,7 +47,8 @@ class ProcessClock {
   Duration jumps() const { return jumps_; }
   const ClockSpec& spec() const { return spec_; }
 
-  void hash_into(Hasher& h) const { h.i64(spec_.offset.ns).i64(spec_.rate_ppb).i64(jumps_.ns); }
+  template <class H>
+  void hash_into(H& h) const { h.i64(spec_.offset.ns).i64(spec_.rate_ppb).i64(jumps_.ns); }
   // The fractional nanosecond of the scaled reading at t, in 1e-9 ns: with it, the reading
   // after any delay d is a function of d alone (mono(t + d) - mono(t) depends on d and this),
   // which is what a time-relative fingerprint needs. Always 0 at rate 1.

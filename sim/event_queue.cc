@@ -6,7 +6,7 @@
 namespace leasesim {
 
 std::vector<Event> EventQueue::sorted() const {
-  std::vector<Event> out = heap_;
+  std::vector<Event> out(heap_.begin(), heap_.end());
   std::sort(out.begin(), out.end(), [](const Event& x, const Event& y) { return x.before(y); });
   return out;
 }

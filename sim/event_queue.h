@@ -7,9 +7,11 @@
 // - Entries are small PODs (payloads live in side tables of the World), so the heap moves
 //   40-byte values only. A 4-ary heap halves the depth of a binary heap; pops use Floyd's
 //   bottom-up method. bench/event_queue_bench.cc measures it against std::priority_queue.
-// - The queue is a copyable value (the World is copied by the explorer).
+// - The queue is a copyable value (the World is copied by the explorer). Up to 16 events live
+//   inside the queue object itself, so copying a small queue allocates nothing.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <vector>
 
@@ -45,6 +47,14 @@ struct Event {
 
 class EventQueue {
  public:
+  EventQueue() = default;
+  EventQueue(const EventQueue&) = default;
+  EventQueue& operator=(const EventQueue&) = default;
+  // Moves never throw (events are plain values), so containers move queues rather than copy
+  // them; small_vector does not declare this itself.
+  EventQueue(EventQueue&&) noexcept = default;
+  EventQueue& operator=(EventQueue&&) noexcept = default;
+
   bool empty() const { return heap_.empty(); }
   size_t size() const { return heap_.size(); }
   const Event& top() const {
@@ -84,12 +94,31 @@ class EventQueue {
     return out;
   }
 
-  // All pending events in (time, seq) order; for fingerprints and debugging, not hot paths.
+  // All pending events in (time, seq) order; for tests and debugging, not hot paths.
   std::vector<Event> sorted() const;
+  // Calls f(event) for every pending event in (time, seq) order. Queues of up to 32 events are
+  // ordered by an insertion sort of indexes on the stack (no allocation, no event copies), which
+  // is what a fingerprint of an explored World needs; larger ones fall back to sorted().
+  template <class F>
+  void for_each_in_order(F&& f) const {
+    const size_t n = heap_.size();
+    if (n > kSmallOrder) {
+      for (const Event& e : sorted()) f(e);
+      return;
+    }
+    uint8_t order[kSmallOrder];
+    for (size_t i = 0; i < n; ++i) {
+      size_t j = i;
+      for (; j > 0 && less(heap_[i], heap_[order[j - 1]]); --j) order[j] = order[j - 1];
+      order[j] = static_cast<uint8_t>(i);
+    }
+    for (size_t i = 0; i < n; ++i) f(heap_[order[i]]);
+  }
   bool operator==(const EventQueue& o) const { return sorted() == o.sorted(); }
 
  private:
   static constexpr size_t kArity = 4;
+  static constexpr size_t kSmallOrder = 32;
 
   // (time, seq) order without data-dependent branches: the comparison result is computed with
   // bitwise operators so the compiler can use conditional moves in the child scan.
@@ -108,7 +137,7 @@ class EventQueue {
     heap_[i] = e;
   }
 
-  std::vector<Event> heap_;
+  boost::container::small_vector<Event, 16> heap_;
 };
 
 }  // namespace leasesim

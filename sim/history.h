@@ -13,6 +13,7 @@
 
 #include "model/api.h"
 #include "model/lease.h"
+#include "sim/append_log.h"
 #include "sim/core/time.h"
 #include "sim/scenario.h"
 
@@ -53,10 +54,12 @@ struct FaultRecord {
   bool operator==(const FaultRecord&) const = default;
 };
 
+// Each list reads like a const std::vector and shares its elements with copies of the History
+// (sim/append_log.h), so a World copy that appends one fact copies a few elements at most.
 struct History {
-  std::vector<Leadership> leaderships;
-  std::vector<LeaseWrite> writes;
-  std::vector<FaultRecord> faults;
+  AppendLog<Leadership> leaderships;
+  AppendLog<LeaseWrite> writes;
+  AppendLog<FaultRecord> faults;
   bool operator==(const History&) const = default;
 };
 

@@ -8,6 +8,9 @@
 // The graph form is kept so later topologies (several API servers, process-to-process links)
 // fit without changing callers. Leaves out: latency per link (the World draws latency from the
 // API server's range), packet reordering beyond what latency ranges produce.
+// Copies are cheap: copies share one immutable state (cut counts and graph), and cut/heal build
+// a fresh state first when another copy still shares it (copy-on-write). The explorer copies a
+// World per successor, while partitions change only at fault starts and ends.
 #pragma once
 
 #include <array>
@@ -15,6 +18,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/core/cow.h"
 #include "sim/core/hash.h"
 #include "sim/scenario.h"
 
@@ -23,13 +27,6 @@ namespace leasesim {
 class Network {
  public:
   explicit Network(uint32_t process_count);
-  // Copies rebuild the graph from the cut counts (the counts are the state; the graph is the
-  // view), which also avoids Boost's generic graph copy.
-  Network(const Network& other);
-  Network& operator=(const Network& other);
-  Network(Network&& other) noexcept;
-  Network& operator=(Network&& other) noexcept;
-  ~Network();
 
   bool requests_reach_server(uint32_t proc) const { return connected(proc + 1, kServer); }
   bool responses_reach_process(uint32_t proc) const { return connected(kServer, proc + 1); }
@@ -37,21 +34,27 @@ class Network {
   void cut(uint32_t proc, Direction direction);
   void heal(uint32_t proc, Direction direction);
 
-  void hash_into(Hasher& h) const;
-  bool operator==(const Network& o) const { return cut_counts_ == o.cut_counts_; }
+  // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
+  template <class H>
+  void hash_into(H& h) const;
+  bool operator==(const Network& o) const { return state_ == o.state_; }
 
  private:
   using Graph = boost::adjacency_list<boost::setS, boost::vecS, boost::directedS>;
   static constexpr uint32_t kServer = 0;
 
-  bool connected(uint32_t from, uint32_t to) const { return boost::edge(from, to, graph_).second; }
-  void adjust(uint32_t from, uint32_t to, int delta);
-  void rebuild();
+  struct State {
+    // Cut count per directed link, indexed [proc][0 = requests, 1 = responses]; the graph
+    // holds an edge exactly when the count is zero.
+    std::vector<std::array<uint16_t, 2>> cut_counts;
+    Graph graph;
+    bool operator==(const State& o) const { return cut_counts == o.cut_counts; }
+  };
 
-  Graph graph_;
-  // Cut count per directed link, indexed [proc][0 = requests, 1 = responses]; the graph holds
-  // an edge exactly when the count is zero.
-  std::vector<std::array<uint16_t, 2>> cut_counts_;
+  bool connected(uint32_t from, uint32_t to) const { return boost::edge(from, to, state_->graph).second; }
+  void adjust(State& state, uint32_t from, uint32_t to, int delta);
+
+  Cow<State> state_;
 };
 
 }  // namespace leasesim

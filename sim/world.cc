@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "sim/core/check.h"
+#include "sim/core/pool.h"
 
 namespace leasesim {
 
@@ -38,7 +39,17 @@ bool alive(ProcStatus s) { return s == ProcStatus::Running || s == ProcStatus::S
 
 }  // namespace
 
-World::World(std::shared_ptr<const Scenario> scenario)
+void* WorldCore::operator new(size_t size) {
+  if (size == sizeof(WorldCore)) return BlockPool<sizeof(WorldCore)>::allocate();
+  return ::operator new(size);
+}
+
+void WorldCore::operator delete(void* p, size_t size) noexcept {
+  if (size == sizeof(WorldCore)) BlockPool<sizeof(WorldCore)>::release(p);
+  else ::operator delete(p);
+}
+
+WorldCore::WorldCore(std::shared_ptr<const Scenario> scenario)
     : scenario_(std::move(scenario)), api_(*scenario_),
       network_(static_cast<uint32_t>(scenario_->processes.size())) {
   const Scenario& s = *scenario_;
@@ -65,7 +76,7 @@ World::World(std::shared_ptr<const Scenario> scenario)
   }
 }
 
-void World::push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a, uint32_t b) {
+void WorldCore::push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a, uint32_t b) {
   Event e;
   e.at = at;
   e.seq = next_seq_++;
@@ -77,7 +88,7 @@ void World::push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a, uint
   queue_.push(e);
 }
 
-Event World::pop_next(Chooser& chooser) {
+Event WorldCore::pop_next(Chooser& chooser) {
   // Gather every event due at the earliest instant (including ones pushed for the current
   // instant since the last step); which of them fires first is a choice.
   if (ready_.empty()) ready_.push_back(queue_.pop());
@@ -94,7 +105,7 @@ Event World::pop_next(Chooser& chooser) {
   return e;
 }
 
-StepStatus World::step(Chooser& chooser, Trace* trace) {
+StepStatus WorldCore::step(Chooser& chooser, Trace* trace) {
   if (ready_.empty() && queue_.empty()) return StepStatus::Idle;
   const TrueInstant next = ready_.empty() ? queue_.top().at : ready_.front().at;
   if (next > horizon_) return StepStatus::Horizon;
@@ -107,7 +118,7 @@ StepStatus World::step(Chooser& chooser, Trace* trace) {
   return StepStatus::Stepped;
 }
 
-StepStatus World::run(Chooser& chooser, Trace* trace) {
+StepStatus WorldCore::run(Chooser& chooser, Trace* trace) {
   for (;;) {
     const StepStatus status = step(chooser, trace);
     if (status == StepStatus::Stepped) continue;
@@ -116,33 +127,33 @@ StepStatus World::run(Chooser& chooser, Trace* trace) {
   }
 }
 
-Now World::now_for(uint32_t p) const {
+Now WorldCore::now_for(uint32_t p) const {
   const ProcessClock& clock = procs_[p].clock;
   return Now{clock.mono(now_), clock.wall(now_)};
 }
 
-LatencyRange World::current_latency() const {
+LatencyRange WorldCore::current_latency() const {
   if (!active_slow_.empty()) return scenario_->faults[active_slow_.back()].latency;
   return scenario_->api_server.latency;
 }
 
-Duration World::draw_latency(Chooser& chooser) const {
+Duration WorldCore::draw_latency(Chooser& chooser) const {
   const LatencyRange range = current_latency();
   if (range.min == range.max) return range.min;
   return Duration(chooser.draw(ChoiceKind::Latency, range.min.ns, range.max.ns));
 }
 
-bool World::defer_if_paused(const Event& e) {
+bool WorldCore::defer_if_paused(const Event& e) {
   ProcessRuntime& pr = procs_[e.proc];
   if (pr.pause_depth == 0) return false;
   pr.deferred.push_back(e);
   return true;
 }
 
-void World::resume(uint32_t p) {
+void WorldCore::resume(uint32_t p) {
   ProcessRuntime& pr = procs_[p];
-  std::vector<Event> held;
-  held.swap(pr.deferred);
+  std::vector<Event> held = std::move(pr.deferred);
+  pr.deferred.clear();
   // Held events fire at resume in the order they were due: each 1ns after the previous one, so
   // no tie choice can reorder them (a response due before its timeout must arrive first).
   TrueInstant at = now_;
@@ -154,7 +165,7 @@ void World::resume(uint32_t p) {
   }
 }
 
-void World::dispatch(const Event& e, Chooser& chooser, Trace* trace) {
+void WorldCore::dispatch(const Event& e, Chooser& chooser, Trace* trace) {
   switch (e.kind) {
     case EventKind::ProcessStart:
       if (defer_if_paused(e)) return;
@@ -206,19 +217,28 @@ void World::dispatch(const Event& e, Chooser& chooser, Trace* trace) {
   }
 }
 
+namespace {
+
+// The effects of the reaction in progress. A buffer per thread rather than per World, so that
+// its capacity survives the explorer's copies of Worlds (a copy of an empty vector has none);
+// empty between reactions.
+thread_local Effects reaction_effects;
+
+}  // namespace
+
 template <class F>
-void World::react(uint32_t p, Chooser& chooser, Trace* trace, F&& call) {
+void WorldCore::react(uint32_t p, Chooser& chooser, Trace* trace, F&& call) {
   ProcessRuntime& pr = procs_[p];
   LS_CHECK(pr.model.has_value(), "reaction of a process without a model");
-  effects_.clear();
+  reaction_effects.clear();
   const Now now = now_for(p);
-  std::visit([&](auto& model) { call(model, now, effects_); }, *pr.model);
+  std::visit([&](auto& model) { call(model, now, reaction_effects); }, pr.model.mut());
   apply_effects(p, chooser, trace);
 }
 
-void World::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
+void WorldCore::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
   std::vector<Effect> list;
-  list.swap(effects_.list());
+  list.swap(reaction_effects.list());
   const uint32_t incarnation = procs_[p].incarnation;
   for (Effect& effect : list) {
     ProcessRuntime& pr = procs_[p];
@@ -248,8 +268,9 @@ void World::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
       // The client stops waiting now; the model hears about it as a Timeout at this instant.
       for (uint32_t index = 0; index < slots_.size(); ++index) {
         const Slot& slot = slots_[index];
-        const InFlight& f = slot.flight;
-        if (slot.used && f.proc == p && f.incarnation == pr.incarnation && f.request.tag == cancel->tag && !f.client_done)
+        if (!slot.flight) continue;
+        const InFlight& f = *slot.flight;
+        if (f.proc == p && f.incarnation == pr.incarnation && f.request.tag == cancel->tag && !f.client_done)
           push(now_, EventKind::ClientTimeout, p, (static_cast<uint64_t>(slot.generation) << 32) | index);
       }
     } else if (auto* note = std::get_if<Note>(&effect)) {
@@ -257,10 +278,10 @@ void World::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
     }
   }
   list.clear();
-  if (effects_.list().empty()) effects_.list().swap(list);  // keep the capacity for the next reaction
+  if (reaction_effects.list().empty()) reaction_effects.list().swap(list);  // keep the capacity
 }
 
-void World::apply_note(uint32_t p, const Note& note, Trace* trace) {
+void WorldCore::apply_note(uint32_t p, const Note& note, Trace* trace) {
   ProcessRuntime& pr = procs_[p];
   const ProcessSpec& spec = scenario_->processes[p];
   switch (note.kind) {
@@ -280,7 +301,7 @@ void World::apply_note(uint32_t p, const Note& note, Trace* trace) {
       TrueInstant end = now_;
       if (note.since) {
         const TrueInstant since = pr.clock.true_of_mono(*note.since);
-        const TrueInstant start = history_.leaderships[pr.leadership_index].start;
+        const TrueInstant start = history_->leaderships[pr.leadership_index].start;
         end = std::clamp(since, start, now_);
       }
       if (spec.quiesce.ns > 0) {
@@ -323,19 +344,19 @@ void World::apply_note(uint32_t p, const Note& note, Trace* trace) {
   }
 }
 
-void World::begin_leadership(uint32_t p, Trace* trace) {
+void WorldCore::begin_leadership(uint32_t p, Trace* trace) {
   ProcessRuntime& pr = procs_[p];
   const ProcessSpec& spec = scenario_->processes[p];
   pr.acting = true;
   pr.quiescing = false;
-  pr.leadership_index = history_.leaderships.size();
+  pr.leadership_index = history_->leaderships.size();
   Leadership l;
   l.proc = p;
   l.lease = spec.lease;
   l.start = now_;
   const auto& stored = api_.lease(spec.lease);
   l.start_rv = stored ? stored->resource_version : 0;
-  history_.leaderships.push_back(l);
+  history_.mut().leaderships.push_back(l);
   if (trace) {
     trace->line(now_, "leader")
         .str("proc", spec.name)
@@ -346,10 +367,10 @@ void World::begin_leadership(uint32_t p, Trace* trace) {
   }
 }
 
-void World::end_leadership(uint32_t p, TrueInstant at, const std::string& cause, Trace* trace) {
+void WorldCore::end_leadership(uint32_t p, TrueInstant at, const std::string& cause, Trace* trace) {
   ProcessRuntime& pr = procs_[p];
   LS_CHECK(pr.acting, "ending a leadership that is not open");
-  Leadership& l = history_.leaderships[pr.leadership_index];
+  Leadership& l = history_.mut().leaderships.mut(pr.leadership_index);
   l.end = at;
   l.end_cause = cause;
   pr.acting = false;
@@ -366,7 +387,7 @@ void World::end_leadership(uint32_t p, TrueInstant at, const std::string& cause,
   }
 }
 
-void World::start_process(uint32_t p, Chooser& chooser, Trace* trace) {
+void WorldCore::start_process(uint32_t p, Chooser& chooser, Trace* trace) {
   ProcessRuntime& pr = procs_[p];
   const ProcessSpec& spec = scenario_->processes[p];
   ++pr.incarnation;
@@ -374,14 +395,14 @@ void World::start_process(uint32_t p, Chooser& chooser, Trace* trace) {
   pr.exit_after_quiesce.reset();
   pr.status = ProcStatus::Running;
   pr.timer_generation.clear();
-  pr.model = make_model(spec.model, spec.identity, spec.lease);
+  pr.model.emplace_from([&] { return make_model(spec.model, spec.identity, spec.lease); });
   if (trace) {
     trace->line(now_, "process").str("proc", spec.name).str("state", "started").unum("incarnation", pr.incarnation).end();
   }
   react(p, chooser, trace, [](auto& model, const Now& now, Effects& out) { model.on_start(now, out); });
 }
 
-void World::crash_process(uint32_t p, const std::string& cause, Trace* trace) {
+void WorldCore::crash_process(uint32_t p, const std::string& cause, Trace* trace) {
   ProcessRuntime& pr = procs_[p];
   // A dead process does no more work: no quiesce after a crash.
   if (pr.acting) end_leadership(p, now_, cause, trace);
@@ -393,7 +414,7 @@ void World::crash_process(uint32_t p, const std::string& cause, Trace* trace) {
   if (trace) trace->line(now_, "process").str("proc", scenario_->processes[p].name).str("state", "crashed").str("cause", cause).end();
 }
 
-uint64_t World::add_in_flight(InFlight flight) {
+uint64_t WorldCore::add_in_flight(InFlight flight) {
   uint32_t index;
   if (!free_slots_.empty()) {
     index = free_slots_.back();
@@ -404,32 +425,34 @@ uint64_t World::add_in_flight(InFlight flight) {
   }
   Slot& slot = slots_[index];
   ++slot.generation;
-  slot.used = true;
-  slot.flight = std::move(flight);
+  slot.flight.emplace_from([&] { return std::move(flight); });
   return (static_cast<uint64_t>(slot.generation) << 32) | index;
 }
 
-World::InFlight* World::find_in_flight(uint64_t id) {
+const WorldCore::InFlight* WorldCore::find_in_flight(uint64_t id) const {
   const uint32_t index = static_cast<uint32_t>(id);
   if (index >= slots_.size()) return nullptr;
-  Slot& slot = slots_[index];
-  if (!slot.used || slot.generation != static_cast<uint32_t>(id >> 32)) return nullptr;
-  return &slot.flight;
+  const Slot& slot = slots_[index];
+  if (!slot.flight || slot.generation != static_cast<uint32_t>(id >> 32)) return nullptr;
+  return &*slot.flight;
 }
 
-void World::erase_in_flight(uint64_t id) {
+WorldCore::InFlight& WorldCore::own_in_flight(uint64_t id) {
+  LS_CHECK(find_in_flight(id) != nullptr, "write access to an unknown request");
+  return slots_[static_cast<uint32_t>(id)].flight.mut();
+}
+
+void WorldCore::erase_in_flight(uint64_t id) {
   const uint32_t index = static_cast<uint32_t>(id);
   Slot& slot = slots_.at(index);
-  LS_CHECK(slot.used && slot.generation == static_cast<uint32_t>(id >> 32), "erasing an unknown request");
-  slot.used = false;
-  slot.flight = InFlight{};
+  LS_CHECK(slot.flight && slot.generation == static_cast<uint32_t>(id >> 32), "erasing an unknown request");
+  slot.flight.reset();
   free_slots_.push_back(index);
 }
 
-void World::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
-  InFlight* found = find_in_flight(id);
-  LS_CHECK(found != nullptr, "request arrival for an unknown request");
-  InFlight& f = *found;
+void WorldCore::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
+  LS_CHECK(find_in_flight(id) != nullptr, "request arrival for an unknown request");
+  InFlight& f = own_in_flight(id);
   if (!network_.requests_reach_server(f.proc) || blackhole_depth_ > 0) {
     // Lost on the way: the server never sees it; the client waits for its timeout, if any.
     f.response.result = ApiResult::Timeout;
@@ -457,7 +480,7 @@ void World::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
   push(now_ + draw_latency(chooser), EventKind::ResponseArrive, f.proc, id);
 }
 
-void World::record_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace) {
+void WorldCore::record_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace) {
   const LeaseId lease = f.request.lease;
   LeaseWrite w;
   w.t = now_;
@@ -483,10 +506,10 @@ void World::record_write(const InFlight& f, const ApiOutcome& outcome, Trace* tr
     line.boolean("late", w.late);
     line.end();
   }
-  history_.writes.push_back(std::move(w));
+  history_.mut().writes.push_back(std::move(w));
 }
 
-void World::trace_api(const InFlight& f, ApiResult result, Trace* trace) {
+void WorldCore::trace_api(const InFlight& f, ApiResult result, Trace* trace) {
   ++api_counts_[static_cast<size_t>(f.request.verb)][static_cast<size_t>(result)];
   if (!trace) return;
   TraceLine line = trace->line(now_, "api");
@@ -499,42 +522,45 @@ void World::trace_api(const InFlight& f, ApiResult result, Trace* trace) {
   line.secs("sent", f.sent.ns).boolean("applied", f.applied).end();
 }
 
-void World::on_response_arrive(const Event& e, Chooser& chooser, Trace* trace) {
-  InFlight* found = find_in_flight(e.a);
+void WorldCore::on_response_arrive(const Event& e, Chooser& chooser, Trace* trace) {
+  const InFlight* found = find_in_flight(e.a);
   LS_CHECK(found != nullptr, "response arrival for an unknown request");
-  InFlight& f = *found;
-  ProcessRuntime& pr = procs_[f.proc];
+  const InFlight& f = *found;
+  const ProcessRuntime& pr = procs_[f.proc];
   if (f.client_done || pr.incarnation != f.incarnation || !alive(pr.status)) {
     erase_in_flight(e.a);  // nobody waits for it any more
     return;
   }
   if (!network_.responses_reach_process(f.proc)) {
     // Lost on the way back: the write (if any) stands, the client waits for its timeout.
-    f.response.object.reset();
-    f.response.items.clear();
-    f.lost = true;
+    InFlight& lost = own_in_flight(e.a);
+    lost.response.object.reset();
+    lost.response.items.clear();
+    lost.lost = true;
     return;
   }
   if (defer_if_paused(e)) return;
-  f.client_done = true;
+  // The client has its answer; the record is erased below, so it need not be marked done.
   trace_api(f, f.response.result, trace);
-  ApiResponse response = std::move(f.response);
   const uint32_t p = f.proc;
+  // Moved out when no other World shares the record, copied otherwise.
+  const CowSlot<InFlight>& slot = slots_[static_cast<uint32_t>(e.a)].flight;
+  ApiResponse response = slot.shared() ? f.response : std::move(own_in_flight(e.a).response);
   erase_in_flight(e.a);
   react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) { model.on_response(response, now, out); });
 }
 
-void World::on_client_timeout(const Event& e, Chooser& chooser, Trace* trace) {
-  InFlight* found = find_in_flight(e.a);
+void WorldCore::on_client_timeout(const Event& e, Chooser& chooser, Trace* trace) {
+  const InFlight* found = find_in_flight(e.a);
   if (found == nullptr || found->client_done) return;
-  InFlight& f = *found;
-  ProcessRuntime& pr = procs_[f.proc];
-  if (pr.incarnation != f.incarnation || !alive(pr.status)) {
-    f.client_done = true;
-    if (f.lost) erase_in_flight(e.a);  // no event refers to it any more
+  const ProcessRuntime& pr = procs_[found->proc];
+  if (pr.incarnation != found->incarnation || !alive(pr.status)) {
+    if (found->lost) erase_in_flight(e.a);  // no event refers to it any more
+    else own_in_flight(e.a).client_done = true;
     return;
   }
   if (defer_if_paused(e)) return;
+  InFlight& f = own_in_flight(e.a);
   f.client_done = true;
   trace_api(f, ApiResult::Timeout, trace);
   ApiResponse response;
@@ -548,13 +574,13 @@ void World::on_client_timeout(const Event& e, Chooser& chooser, Trace* trace) {
   react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) { model.on_response(response, now, out); });
 }
 
-std::optional<uint32_t> World::earliest_acting(std::optional<LeaseId> lease) const {
+std::optional<uint32_t> WorldCore::earliest_acting(std::optional<LeaseId> lease) const {
   std::optional<uint32_t> best;
   TrueInstant best_start;
   for (uint32_t p = 0; p < procs_.size(); ++p) {
     const ProcessRuntime& pr = procs_[p];
     if (!pr.acting || (lease && scenario_->processes[p].lease != *lease)) continue;
-    const TrueInstant start = history_.leaderships[pr.leadership_index].start;
+    const TrueInstant start = history_->leaderships[pr.leadership_index].start;
     if (!best || start < best_start) {
       best = p;
       best_start = start;
@@ -563,9 +589,9 @@ std::optional<uint32_t> World::earliest_acting(std::optional<LeaseId> lease) con
   return best;
 }
 
-std::optional<uint32_t> World::acting_leader(LeaseId lease) const { return earliest_acting(lease); }
+std::optional<uint32_t> WorldCore::acting_leader(LeaseId lease) const { return earliest_acting(lease); }
 
-std::optional<uint32_t> World::resolve_target(const FaultTarget& target) const {
+std::optional<uint32_t> WorldCore::resolve_target(const FaultTarget& target) const {
   switch (target.kind) {
     case FaultTarget::Kind::None: return std::nullopt;
     case FaultTarget::Kind::Process: return target.process;
@@ -577,7 +603,7 @@ std::optional<uint32_t> World::resolve_target(const FaultTarget& target) const {
   return std::nullopt;
 }
 
-void World::trace_fault(const FaultRecord& record, Trace* trace) {
+void WorldCore::trace_fault(const FaultRecord& record, Trace* trace) {
   if (!trace) return;
   const FaultSpec& f = scenario_->faults[record.index];
   TraceLine line = trace->line(now_, "fault");
@@ -592,7 +618,7 @@ void World::trace_fault(const FaultRecord& record, Trace* trace) {
   line.end();
 }
 
-void World::fault_start(uint32_t index, Chooser& chooser, Trace* trace) {
+void WorldCore::fault_start(uint32_t index, Chooser& chooser, Trace* trace) {
   const FaultSpec& f = scenario_->faults[index];
   FaultRecord record;
   record.t = now_;
@@ -624,7 +650,7 @@ void World::fault_start(uint32_t index, Chooser& chooser, Trace* trace) {
   }
   trace_fault(record, trace);
   const bool skipped = !record.skipped.empty();
-  history_.faults.push_back(std::move(record));
+  history_.mut().faults.push_back(std::move(record));
   if (skipped) return;
 
   switch (f.type) {
@@ -668,7 +694,7 @@ void World::fault_start(uint32_t index, Chooser& chooser, Trace* trace) {
   }
 }
 
-void World::fault_end(uint32_t index, Trace* trace) {
+void WorldCore::fault_end(uint32_t index, Trace* trace) {
   const FaultSpec& f = scenario_->faults[index];
   FaultRecord record;
   record.t = now_;
@@ -679,7 +705,7 @@ void World::fault_end(uint32_t index, Trace* trace) {
   const bool applied = target || !is_process_fault(f.type);
   if (!applied) record.skipped = "fault did not start";
   trace_fault(record, trace);
-  history_.faults.push_back(record);
+  history_.mut().faults.push_back(record);
   if (!applied) return;
   switch (f.type) {
     case FaultType::Pause: {
@@ -701,7 +727,7 @@ void World::fault_end(uint32_t index, Trace* trace) {
   }
 }
 
-TrueInstant World::earliest_end(uint32_t p) const {
+TrueInstant WorldCore::earliest_end(uint32_t p) const {
   const ProcessRuntime& pr = procs_.at(p);
   LS_CHECK(pr.acting, "earliest_end of a process that does not act");
   // A quiescing process ends at its quiesce end (not backdated); a crash ends it now.
@@ -709,17 +735,17 @@ TrueInstant World::earliest_end(uint32_t p) const {
   const std::optional<LocalInstant> floor =
       std::visit([](const auto& m) { return m.backdate_floor(); }, *pr.model);
   if (!floor) return now_;
-  const TrueInstant start = history_.leaderships[pr.leadership_index].start;
+  const TrueInstant start = history_->leaderships[pr.leadership_index].start;
   return std::clamp(pr.clock.true_of_mono(*floor), start, now_);
 }
 
-void World::set_bounds(TrueInstant horizon, uint64_t max_events) {
+void WorldCore::set_bounds(TrueInstant horizon, uint64_t max_events) {
   horizon_ = horizon;
   max_events_ = max_events;
 }
 
-uint64_t World::fingerprint(bool canonical) const {
-  if (!canonical) return fingerprint_in(HashFrame{});
+uint64_t WorldCore::fingerprint(bool canonical) const {
+  if (!canonical) return fingerprint_exact();
   HashFrame frame;
   frame.canonical = true;
   // Old wall instants (HashFrame::old_before): older than the longest lease duration any
@@ -730,34 +756,30 @@ uint64_t World::fingerprint(bool canonical) const {
   frame.old_before = frame.min_wall - max_record_lease_.ns;
   std::vector<int64_t> old;
   frame.collect = &old;
-  (void)fingerprint_in(frame);
+  (void)fingerprint_canonical(frame);
   std::sort(old.begin(), old.end());
   old.erase(std::unique(old.begin(), old.end()), old.end());
   frame.collect = nullptr;
   frame.old_walls = &old;
-  return fingerprint_in(frame);
+  return fingerprint_canonical(frame);
 }
 
-uint64_t World::fingerprint_in(HashFrame frame) const {
-  Hasher h;
-  const bool canonical = frame.canonical;
-  if (canonical) {
-    // Time-relative (see HashFrame): "now" is the origin of every instant; the event count
-    // is left out (the explorer lifts the event bound when it converges).
-    frame.true_origin = now_.ns;
-    frame.wall_origin = procs_.empty() ? 0 : procs_[0].clock.wall(now_).ns;
-    frame.rv_origin = api_.resource_version();
-  } else {
-    h.i64(now_.ns).u64(events_);
-  }
+uint64_t WorldCore::fingerprint_in(HashFrame frame) const {
+  return frame.canonical ? fingerprint_canonical(frame) : fingerprint_exact();
+}
+
+uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
+  StateHasher h;
+  // Time-relative (see HashFrame): "now" is the origin of every instant; the event count is
+  // left out (the explorer lifts the event bound when it converges). Cached digests are of the
+  // absolute frame, so every part is hashed afresh here.
+  frame.true_origin = now_.ns;
+  frame.wall_origin = procs_.empty() ? 0 : procs_[0].clock.wall(now_).ns;
+  frame.rv_origin = api_.resource_version();
   // What an event's generation or request id says is whether it is still current; the
   // canonical frame hashes that rather than the counters, which only grow.
   auto event_into = [&](const Event& e) {
     h.i64(frame.at(e.at)).u64(static_cast<uint64_t>(e.kind)).u64(e.proc).u64(e.incarnation);
-    if (!canonical) {
-      h.u64(e.a).u64(e.b);
-      return;
-    }
     switch (e.kind) {
       case EventKind::Timer: {
         const ProcessRuntime& pr = procs_.at(e.proc);
@@ -771,7 +793,7 @@ uint64_t World::fingerprint_in(HashFrame frame) const {
       case EventKind::ResponseArrive:
       case EventKind::ClientTimeout: {
         const uint32_t index = static_cast<uint32_t>(e.a & 0xffffffffu);
-        const bool live = index < slots_.size() && slots_[index].used && slots_[index].generation == (e.a >> 32);
+        const bool live = index < slots_.size() && slots_[index].flight && slots_[index].generation == (e.a >> 32);
         h.u64(index).boolean(live);
         break;
       }
@@ -779,47 +801,36 @@ uint64_t World::fingerprint_in(HashFrame frame) const {
         h.u64(e.a).u64(e.b);
     }
   };
-  for (const Event& e : queue_.sorted()) event_into(e);
+  queue_.for_each_in_order(event_into);
   for (const Event& e : ready_) event_into(e);
   api_.hash_into(h, frame);
   network_.hash_into(h);
   for (const ProcessRuntime& pr : procs_) {
     h.u64(static_cast<uint64_t>(pr.status)).u64(pr.incarnation).u64(pr.pause_depth).boolean(pr.acting).boolean(pr.quiescing);
     pr.clock.hash_into(h);
-    if (canonical) h.i64(pr.clock.wall(now_).ns - frame.wall_origin).i64(pr.clock.rate_phase(now_));
+    h.i64(pr.clock.wall(now_).ns - frame.wall_origin).i64(pr.clock.rate_phase(now_));
     h.u64(pr.timer_generation.size());
-    if (!canonical)
-      for (uint32_t g : pr.timer_generation) h.u64(g);
     h.u64(pr.deferred.size());
-    for (const Event& e : pr.deferred) {
-      if (canonical) {
-        event_into(e);
-      } else {
-        h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind)).u64(e.incarnation).u64(e.a).u64(e.b);
-      }
-    }
-    h.boolean(pr.acting).boolean(pr.quiescing).boolean(pr.exit_after_quiesce.has_value());
-    if (!canonical) h.u64(pr.quiesce_generation);
+    for (const Event& e : pr.deferred) event_into(e);
+    h.boolean(pr.exit_after_quiesce.has_value());
     h.boolean(pr.model.has_value());
     if (pr.model) {
       HashFrame mine = frame;
-      if (canonical) {
-        mine.mono_origin = pr.clock.mono(now_).ns;
-        mine.tag_origin = std::visit([](const auto& m) { return m.tag_origin(); }, *pr.model);
-        const std::optional<Lease>& current = api_.lease(scenario_->processes[&pr - procs_.data()].lease);
-        mine.lease_now = current ? &*current : nullptr;
-      }
+      mine.mono_origin = pr.clock.mono(now_).ns;
+      mine.tag_origin = std::visit([](const auto& m) { return m.tag_origin(); }, *pr.model);
+      const std::optional<Lease>& current = api_.lease(scenario_->processes[&pr - procs_.data()].lease);
+      mine.lease_now = current ? &*current : nullptr;
       std::visit([&](const auto& m) { m.hash_into(h, mine); }, *pr.model);
     }
   }
   HashFrame server = frame;
   server.rv_origin = api_.resource_version();
   for (const Slot& slot : slots_) {
-    if (!slot.used) continue;
-    const InFlight& f = slot.flight;
+    if (!slot.flight) continue;
+    const InFlight& f = *slot.flight;
     HashFrame owner = server;
     const ProcessRuntime& pr = procs_.at(f.proc);
-    if (canonical && pr.model) owner.tag_origin = std::visit([](const auto& m) { return m.tag_origin(); }, *pr.model);
+    if (pr.model) owner.tag_origin = std::visit([](const auto& m) { return m.tag_origin(); }, *pr.model);
     h.u64(f.proc).u64(f.incarnation).u64(owner.tag(f.request.tag)).u64(static_cast<uint64_t>(f.request.verb)).boolean(f.client_done).boolean(f.applied).boolean(f.lost);
     h.u64(f.request.lease).u64(server.rv(f.request.delete_precondition_rv)).i64(f.request.timeout.ns).boolean(f.request.body.has_value());
     if (f.request.body) f.request.body->hash_into(h, server);
@@ -829,6 +840,66 @@ uint64_t World::fingerprint_in(HashFrame frame) const {
     for (const Lease& item : f.response.items) item.hash_into(h, server);
   }
   h.u64(refuse_depth_).u64(blackhole_depth_).u64(active_slow_.size());
+  return h.digest();
+}
+
+uint64_t WorldCore::fingerprint_exact() const {
+  // Small fields are packed into shared words (each packing is one-to-one), which halves the
+  // number of words to mix without leaving any field out.
+  StateHasher h;
+  h.i64(now_.ns).u64(events_);
+  // The heap's layout depends on the order of past pushes and pops, so the pending events are
+  // hashed in (time, seq) order, then the ready ties in their own order.
+  const auto hash_event = [&h](const Event& e) {
+    h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.proc) << 8));
+    h.u64(e.incarnation | (static_cast<uint64_t>(e.b) << 32)).u64(e.a);
+  };
+  queue_.for_each_in_order(hash_event);
+  for (const Event& e : ready_) hash_event(e);
+  api_.hash_into(h);
+  network_.hash_into(h);
+  for (const ProcessRuntime& pr : procs_) {
+    const uint64_t flags = static_cast<uint64_t>(pr.status) | (static_cast<uint64_t>(pr.acting) << 8) |
+                           (static_cast<uint64_t>(pr.quiescing) << 9) |
+                           (static_cast<uint64_t>(pr.exit_after_quiesce.has_value()) << 10) |
+                           (static_cast<uint64_t>(pr.model.has_value()) << 11);
+    h.u64(flags | (static_cast<uint64_t>(pr.incarnation) << 32));
+    h.u64(pr.pause_depth | (static_cast<uint64_t>(pr.quiesce_generation) << 32));
+    pr.clock.hash_into(h);
+    const size_t timers = pr.timer_generation.size();
+    h.u64(timers);
+    for (size_t t = 0; t < timers; t += 2) {
+      const uint64_t next = t + 1 < timers ? pr.timer_generation[t + 1] : 0;
+      h.u64(pr.timer_generation[t] | (next << 32));
+    }
+    h.u64(pr.deferred.size());
+    for (const Event& e : pr.deferred) {
+      h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.incarnation) << 8)).u64(e.a).u64(e.b);
+    }
+    if (pr.model) {
+      h.u64(pr.model.digest([](const ModelState& model) {
+        StateHasher mh;
+        std::visit([&](const auto& m) { m.hash_into(mh); }, model);
+        return mh.digest();
+      }));
+    }
+  }
+  for (const Slot& slot : slots_) {
+    if (slot.flight) h.u64(slot.flight.digest(&WorldCore::flight_digest));
+  }
+  h.u64(refuse_depth_).u64(blackhole_depth_).u64(active_slow_.size());
+  return h.digest();
+}
+
+uint64_t WorldCore::flight_digest(const InFlight& f) {
+  StateHasher h;
+  h.u64(f.proc).u64(f.incarnation).u64(f.request.tag).u64(static_cast<uint64_t>(f.request.verb)).boolean(f.client_done).boolean(f.applied).boolean(f.lost);
+  h.u64(f.request.lease).u64(f.request.delete_precondition_rv).i64(f.request.timeout.ns).boolean(f.request.body.has_value());
+  if (f.request.body) f.request.body->hash_into(h);
+  // What the server already answered decides the future as much as the request does.
+  h.u64(static_cast<uint64_t>(f.response.result)).boolean(f.response.object.has_value()).u64(f.response.items.size());
+  if (f.response.object) f.response.object->hash_into(h);
+  for (const Lease& item : f.response.items) item.hash_into(h);
   return h.digest();
 }
 

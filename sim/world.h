@@ -21,11 +21,18 @@
 // - Acting leadership is tracked from model notes; `config.quiesce` keeps a process acting for
 //   that long (local time) after its model stops leading, except after a crash.
 // - Bounds: the horizon (`duration`) and `max_events`; step() reports which one stopped a run.
+// - Copies are values (a change to one is never seen through another) and are cheap, since the
+//   explorer makes one per successor: a World owns one WorldCore block (small vectors inline,
+//   recycled through a per-thread free list), and the parts a step rarely changes are shared
+//   copy-on-write (sim/core/cow.h): each model, each request in flight, the API server's store,
+//   the network and the History (whose lists share chunks, sim/append_log.h). Shared models,
+//   requests and the store cache their fingerprint digests.
 // Leaves out: several API servers, watches, client rate limiting, request reordering inside
 // one connection beyond what latency draws produce.
 #pragma once
 
 #include <array>
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -37,6 +44,7 @@
 #include "sim/api_server.h"
 #include "sim/chooser.h"
 #include "sim/clock.h"
+#include "sim/core/cow.h"
 #include "sim/event_queue.h"
 #include "sim/history.h"
 #include "sim/network.h"
@@ -54,14 +62,16 @@ const char* step_status_name(StepStatus s);  // "horizon", "idle", "events" for 
 struct ProcessRuntime {
   explicit ProcessRuntime(ProcessClock c) : clock(c) {}
 
-  std::optional<ModelState> model;  // present while Running or Stopping
+  // Present while Running or Stopping. Shared by copies of the World until a step changes it (a
+  // step reacts in one process at most), with its fingerprint digest cached.
+  CowSlot<ModelState> model;
   ProcessClock clock;
   ProcStatus status = ProcStatus::NotStarted;
   uint32_t incarnation = 0;  // bumped at every start and crash, so stale events can be told apart
   uint32_t starts = 0;       // how many times the process started (1 + restarts)
   uint32_t pause_depth = 0;
-  std::vector<uint32_t> timer_generation;  // by TimerId
-  std::vector<Event> deferred;             // held while paused
+  boost::container::small_vector<uint32_t, 8> timer_generation;  // by TimerId
+  std::vector<Event> deferred;  // held while paused
   // Acting leadership (each process uses one lease).
   bool acting = false;
   bool quiescing = false;
@@ -74,9 +84,21 @@ struct ProcessRuntime {
   bool operator==(const ProcessRuntime&) const = default;
 };
 
-class World {
+// The state and the event loop of a World. Use World (below), which owns one WorldCore on the
+// heap: the core keeps a World of a few processes in one contiguous block (small vectors
+// inline), and the handle makes moving a World a pointer move.
+class WorldCore {
  public:
-  explicit World(std::shared_ptr<const Scenario> scenario);
+  explicit WorldCore(std::shared_ptr<const Scenario> scenario);
+  WorldCore(const WorldCore&) = default;
+  WorldCore& operator=(const WorldCore&) = default;
+  // Moves never throw (small_vector does not declare it).
+  WorldCore(WorldCore&&) noexcept = default;
+  WorldCore& operator=(WorldCore&&) noexcept = default;
+  // Cores are recycled through a free list per thread (sim/core/pool.h): the explorer allocates
+  // and frees one per successor, and blocks of this size (a few KB) take malloc's slow path.
+  static void* operator new(size_t size);
+  static void operator delete(void* p, size_t size) noexcept;
 
   // Fires the next pending event, if it is due within the horizon and the event bound.
   StepStatus step(Chooser& chooser, Trace* trace);
@@ -86,7 +108,7 @@ class World {
 
   TrueInstant now() const { return now_; }
   const Scenario& scenario() const { return *scenario_; }
-  const History& history() const { return history_; }
+  const History& history() const { return *history_; }
   const ApiServer& api_server() const { return api_; }
   const ProcessRuntime& process(uint32_t p) const { return procs_.at(p); }
   size_t process_count() const { return procs_.size(); }
@@ -167,31 +189,88 @@ class World {
   // Events due at the current instant that have left the heap, so that choosing among n ties
   // costs O(1) per event rather than popping and re-pushing all of them (10,000 processes that
   // start together are 10,000 ties).
-  std::vector<Event> ready_;
+  boost::container::small_vector<Event, 4> ready_;
   ApiServer api_;
   Network network_;
-  std::vector<ProcessRuntime> procs_;
+  // Small vectors keep a World of a few processes and requests in one block, so the explorer's
+  // copy of it is one allocation-free pass over contiguous memory.
+  boost::container::small_vector<ProcessRuntime, 4> procs_;
   // In-flight requests in a slot table: a request id is (generation << 32 | slot), so a stale
   // event for a finished request never finds a reused slot. Iteration is in slot order, which
-  // is deterministic.
+  // is deterministic. A request's record is shared by copies of the World until a step changes
+  // it, with its fingerprint digest cached.
   struct Slot {
     uint32_t generation = 0;
-    bool used = false;
-    InFlight flight;
+    CowSlot<InFlight> flight;  // absent: the slot is free
     bool operator==(const Slot&) const = default;
   };
   uint64_t add_in_flight(InFlight flight);
-  InFlight* find_in_flight(uint64_t id);
+  const InFlight* find_in_flight(uint64_t id) const;
+  // Write access to a request that find_in_flight found (a shared record is copied first).
+  InFlight& own_in_flight(uint64_t id);
   void erase_in_flight(uint64_t id);
-  std::vector<Slot> slots_;
-  std::vector<uint32_t> free_slots_;
-  std::vector<std::optional<uint32_t>> fault_targets_;  // resolved target per fault
-  std::vector<uint32_t> active_slow_;                   // apiServerSlow faults in effect, in start order
+  static uint64_t flight_digest(const InFlight& f);
+  // The absolute fingerprint (from cached digests of the shared parts) and one pass of the
+  // canonical one (every part hashed in `frame`).
+  uint64_t fingerprint_exact() const;
+  uint64_t fingerprint_canonical(HashFrame frame) const;
+  boost::container::small_vector<Slot, 4> slots_;
+  boost::container::small_vector<uint32_t, 4> free_slots_;
+  boost::container::small_vector<std::optional<uint32_t>, 4> fault_targets_;  // resolved target per fault
+  boost::container::small_vector<uint32_t, 2> active_slow_;  // apiServerSlow faults in effect, in start order
   uint32_t refuse_depth_ = 0;
   uint32_t blackhole_depth_ = 0;
   std::array<std::array<uint64_t, 6>, 5> api_counts_{};
-  History history_;
-  Effects effects_;  // scratch buffer, empty between reactions
+  // Shared between copies until a step appends to it: most steps of a search append nothing.
+  Cow<History> history_;
+};
+
+class World {
+ public:
+  explicit World(std::shared_ptr<const Scenario> scenario)
+      : core_(std::make_unique<WorldCore>(std::move(scenario))) {}
+  World(const World& other) : core_(std::make_unique<WorldCore>(*other.core_)) {}
+  // Copies into this World's own core, reusing its storage.
+  World& operator=(const World& other) {
+    if (this == &other) return *this;
+    if (core_) *core_ = *other.core_;
+    else core_ = std::make_unique<WorldCore>(*other.core_);
+    return *this;
+  }
+  // A moved-from World holds no core; it may only be assigned to or destroyed.
+  World(World&&) noexcept = default;
+  World& operator=(World&&) noexcept = default;
+  ~World() = default;
+
+  // Fires the next pending event, if it is due within the horizon and the event bound.
+  StepStatus step(Chooser& chooser, Trace* trace) { return core_->step(chooser, trace); }
+  // Steps until a bound stops the run; returns that bound. When the queue empties early, time
+  // advances to the horizon.
+  StepStatus run(Chooser& chooser, Trace* trace) { return core_->run(chooser, trace); }
+
+  TrueInstant now() const { return core_->now(); }
+  const Scenario& scenario() const { return core_->scenario(); }
+  const History& history() const { return core_->history(); }
+  const ApiServer& api_server() const { return core_->api_server(); }
+  const ProcessRuntime& process(uint32_t p) const { return core_->process(p); }
+  size_t process_count() const { return core_->process_count(); }
+  uint64_t events_processed() const { return core_->events_processed(); }
+  // Requests whose outcome the client learned, by verb and result.
+  uint64_t api_count(Verb v, ApiResult r) const { return core_->api_count(v, r); }
+  // The acting leader of a lease (the earliest-started if several act at once).
+  std::optional<uint32_t> acting_leader(LeaseId lease) const { return core_->acting_leader(lease); }
+  // See WorldCore::earliest_end.
+  TrueInstant earliest_end(uint32_t p) const { return core_->earliest_end(p); }
+
+  // A stable 64-bit fingerprint of the whole state (no addresses, no hash-table order); see
+  // WorldCore::fingerprint for `canonical`.
+  uint64_t fingerprint(bool canonical = false) const { return core_->fingerprint(canonical); }
+  uint64_t fingerprint_in(HashFrame frame) const { return core_->fingerprint_in(frame); }
+  // Moves the horizon and the event bound (the explorer's converge mode lifts both).
+  void set_bounds(TrueInstant horizon, uint64_t max_events) { core_->set_bounds(horizon, max_events); }
+
+ private:
+  std::unique_ptr<WorldCore> core_;
 };
 
 }  // namespace leasesim

@@ -32,14 +32,25 @@ const char* explore_stop_name(ExploreStop stop) {
   return "?";
 }
 
-std::vector<int64_t> range_points(uint8_t mask, int64_t lo, int64_t hi) {
-  std::vector<int64_t> out;
+namespace {
+
+// range_points into a buffer the caller keeps, so that the explorer's chooser does not allocate
+// at every draw.
+void range_points_into(uint8_t mask, int64_t lo, int64_t hi, std::vector<int64_t>& out) {
+  out.clear();
   if (mask & kPointMin) out.push_back(lo);
   // lo + (hi - lo) / 2 cannot overflow, unlike (lo + hi) / 2.
   if (mask & kPointMid) out.push_back(lo + static_cast<int64_t>((static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo)) / 2));
   if (mask & kPointMax) out.push_back(hi);
   out.erase(std::unique(out.begin(), out.end()), out.end());  // already ascending
   LS_CHECK(!out.empty(), "range points need at least one of min, mid, max");
+}
+
+}  // namespace
+
+std::vector<int64_t> range_points(uint8_t mask, int64_t lo, int64_t hi) {
+  std::vector<int64_t> out;
+  range_points_into(mask, lo, hi, out);
   return out;
 }
 
@@ -91,7 +102,7 @@ class EnumChooser final : public Chooser {
   }
 
   int64_t draw(ChoiceKind kind, int64_t lo, int64_t hi) override {
-    points_ = range_points(kind == ChoiceKind::Latency ? latency_points_ : jitter_points_, lo, hi);
+    range_points_into(kind == ChoiceKind::Latency ? latency_points_ : jitter_points_, lo, hi, points_);
     const int64_t value = points_[next(static_cast<uint32_t>(points_.size()))];
     if (record_) record_->push_back(ReplayChoice{kind, value, 0});
     return value;

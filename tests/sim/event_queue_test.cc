@@ -84,6 +84,16 @@ TEST(EventQueue, EqualityIgnoresHeapLayout) {
   EXPECT_EQ(a, b);
 }
 
+TEST(EventQueue, OrderedVisitMatchesTheSortedViewAtEverySize) {
+  EventQueue q;
+  for (uint64_t i = 0; i < 50; ++i) {
+    q.push(make_event(static_cast<int64_t>((i * 7) % 5), i));
+    std::vector<Event> visited;
+    q.for_each_in_order([&](const Event& e) { visited.push_back(e); });
+    ASSERT_EQ(visited, q.sorted()) << "with " << q.size() << " events";
+  }
+}
+
 // A random interleaving of pushes and pops, checked against a sorted vector. Times come from a
 // small range so that ties (equal time, order by seq) are frequent.
 RC_GTEST_PROP(EventQueueProperty, PopsMatchASortedReference, ()) {
@@ -107,6 +117,11 @@ RC_GTEST_PROP(EventQueueProperty, PopsMatchASortedReference, ()) {
     RC_ASSERT(q.size() == reference.size());
   }
   RC_ASSERT(q.sorted() == reference);
+  // The allocation-free ordered visit (used by fingerprints) sees the same sequence, below and
+  // above its 32-event limit.
+  std::vector<Event> visited;
+  q.for_each_in_order([&](const Event& e) { visited.push_back(e); });
+  RC_ASSERT(visited == reference);
   // A copy taken now drains to the same sequence as the original.
   EventQueue copy = q;
   for (const Event& e : reference) {

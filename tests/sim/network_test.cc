@@ -94,7 +94,8 @@ TEST(Network, CopiesAreEqualAndIndependent) {
   Network copy(original);
   EXPECT_EQ(copy, original);
   EXPECT_EQ(hash_of(copy), hash_of(original));
-  // The copy answers the same reachability questions (its graph was rebuilt from the counts).
+  // The copy answers the same reachability questions (it shares the original's graph until one of
+  // them changes).
   for (uint32_t p = 0; p < 3; ++p) {
     EXPECT_EQ(copy.requests_reach_server(p), original.requests_reach_server(p)) << p;
     EXPECT_EQ(copy.responses_reach_process(p), original.responses_reach_process(p)) << p;
