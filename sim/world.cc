@@ -848,14 +848,23 @@ uint64_t WorldCore::fingerprint_exact() const {
   // number of words to mix without leaving any field out.
   StateHasher h;
   h.i64(now_.ns).u64(events_);
-  // The heap's layout depends on the order of past pushes and pops, so the pending events are
-  // hashed in (time, seq) order, then the ready ties in their own order.
-  const auto hash_event = [&h](const Event& e) {
-    h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.proc) << 8));
-    h.u64(e.incarnation | (static_cast<uint64_t>(e.b) << 32)).u64(e.a);
+  // The pending events (in the heap and the ready ties) enter as a multiset: the sum of one
+  // hash per event, whatever the order they were pushed in. Their order among events due at
+  // one instant never decides what can happen (every event due at the earliest instant is an
+  // alternative of the next step, pop_next), so two worlds that differ only in it have the same
+  // successors up to the numbering of tie choices, and may share one key. (Sequence numbers
+  // are left out for the same reason.) The per-event hashes do not wait for each other, unlike
+  // one chain over the events in sorted order.
+  uint64_t pending = 0;
+  const auto add_event = [&pending](const Event& e) {
+    StateHasher eh;
+    eh.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.proc) << 8));
+    eh.u64(e.incarnation | (static_cast<uint64_t>(e.b) << 32)).u64(e.a);
+    pending += eh.digest();
   };
-  queue_.for_each_in_order(hash_event);
-  for (const Event& e : ready_) hash_event(e);
+  queue_.for_each(add_event);
+  for (const Event& e : ready_) add_event(e);
+  h.u64(pending).u64(queue_.size() + ready_.size());
   api_.hash_into(h);
   network_.hash_into(h);
   for (const ProcessRuntime& pr : procs_) {

@@ -80,6 +80,12 @@ class EnumChooser final : public Chooser {
     arity_.assign(script_.size(), 0);  // unknown: replaying a stored script never advances
   }
   const std::vector<uint32_t>& script() const { return script_; }
+  // Swaps the odometer (script and arities) with a caller's, so that several walks can be
+  // interleaved without allocating: the depth-first search keeps one per level of its stack.
+  void swap_walk(std::vector<uint32_t>& script, std::vector<uint32_t>& arity) {
+    script_.swap(script);
+    arity_.swap(arity);
+  }
 
   // The next combination; false when every one has been taken.
   bool advance() {
@@ -213,7 +219,7 @@ class StateStore {
 // eventuallyLeader window while it is open (how much of it is left, and whether an ended
 // leadership already met it).
 uint64_t canonical_state_key(const World& w, const std::vector<LeaseId>& leases) {
-  Hasher h;
+  StateHasher h;
   h.u64(w.fingerprint(true));
   const History& history = w.history();
   const int64_t now = w.now().ns;
@@ -266,7 +272,7 @@ uint64_t canonical_state_key(const World& w, const std::vector<LeaseId>& leases)
 // the acting leader that started first.
 uint64_t state_key(const World& w, const std::vector<LeaseId>& leases, bool converge) {
   if (converge) return canonical_state_key(w, leases);
-  Hasher h;
+  StateHasher h;
   h.u64(w.fingerprint());
   const History& history = w.history();
   std::optional<TrueInstant> earliest_open;
@@ -319,6 +325,12 @@ class Explorer {
   ExploreResult run();
 
  private:
+  // The two searches (explorer.h): depth-first first, breadth-first when the depth-first one
+  // cannot give the report (nullopt: a violation, the states bound).
+  std::optional<ExploreResult> run_depth_first();
+  ExploreResult run_breadth_first();
+  uint64_t shortest_depth() const;
+
   struct Frontier {
     uint32_t id;
     World world;
@@ -643,6 +655,138 @@ Counterexample Explorer::lasso(uint32_t entry, const std::vector<uint32_t>& cycl
 }
 
 ExploreResult Explorer::run() {
+  if (options_.max_depth == UINT64_MAX) {
+    if (std::optional<ExploreResult> r = run_depth_first()) return *r;
+    // Start again from nothing: the breadth-first search gives the shortest counterexample
+    // and the states nearest the start.
+    store_ = StateStore();
+    result_ = ExploreResult();
+    flags_.clear();
+    edges_.clear();
+  }
+  return run_breadth_first();
+}
+
+// The longest of the shortest paths from the initial state, over every stored state: what the
+// breadth-first search reports as the depth reached. A breadth-first walk of the stored
+// transitions (in compressed rows).
+uint64_t Explorer::shortest_depth() const {
+  const size_t n = store_.size();
+  std::vector<uint32_t> first(n + 1, 0), to(edges_.size());
+  for (const auto& [from, _] : edges_) ++first[from + 1];
+  for (size_t i = 0; i < n; ++i) first[i + 1] += first[i];
+  std::vector<uint32_t> at(first.begin(), first.end() - 1);
+  for (const auto& [from, target] : edges_) to[at[from]++] = target;
+  std::vector<uint32_t> dist(n, kNoParent), queue;
+  queue.reserve(n);
+  dist[0] = 0;
+  queue.push_back(0);
+  uint64_t deepest = 0;
+  for (size_t head = 0; head < queue.size(); ++head) {
+    const uint32_t v = queue[head];
+    deepest = dist[v];
+    for (uint32_t k = first[v]; k < first[v + 1]; ++k) {
+      if (dist[to[k]] != kNoParent) continue;
+      dist[to[k]] = dist[v] + 1;
+      queue.push_back(to[k]);
+    }
+  }
+  return deepest;
+}
+
+std::optional<ExploreResult> Explorer::run_depth_first() {
+  ExploreStats& stats = result_.stats;
+  bool cut_by_horizon = false;
+  bool cut_by_events = false;
+  liveness_ = options_.converge && scenario_->properties.eventually_leader.has_value();
+  // One frame per state on the current path: its World, and the walk over the choices of its
+  // step (the odometer), so that its next successor is taken when the search comes back to it.
+  // Frames above the top keep their storage for the next push.
+  struct Frame {
+    uint32_t id;
+    World world;
+    std::vector<uint32_t> script;
+    std::vector<uint32_t> arity;
+    bool done = false;
+  };
+  std::vector<Frame> stack;
+  size_t top = 0;
+  auto push = [&](uint32_t id, World&& w) {
+    if (top == stack.size()) {
+      stack.push_back(Frame{id, std::move(w), {}, {}, false});
+    } else {
+      Frame& f = stack[top];
+      f.id = id;
+      f.world = std::move(w);
+      f.script.clear();
+      f.arity.clear();
+      f.done = false;
+    }
+    ++top;
+    stats.peak_frontier = std::max<uint64_t>(stats.peak_frontier, top);
+  };
+  {
+    World initial(scenario_);
+    if (options_.converge) initial.set_bounds(TrueInstant(INT64_MAX), UINT64_MAX);
+    const uint32_t id = store_.insert(key(initial), kNoParent, {}).first;
+    if (liveness_) flags_.push_back(liveness_flags(initial));
+    push(id, std::move(initial));
+  }
+  stats.distinct = 1;
+  while (top > 0) {
+    Frame& f = stack[top - 1];
+    if (f.done) {
+      --top;
+      continue;
+    }
+    chooser_.swap_walk(f.script, f.arity);
+    chooser_.start();
+    World child = f.world;
+    const StepStatus status = child.step(chooser_, nullptr);
+    if (status != StepStatus::Stepped) {
+      // The run ends here (no choice was asked for): judge it as `run` would.
+      chooser_.swap_walk(f.script, f.arity);
+      f.done = true;
+      ++stats.end_states;
+      if (status == StepStatus::Horizon) cut_by_horizon = true;
+      if (status == StepStatus::EventLimit) cut_by_events = true;
+      if (liveness_) flags_[f.id] |= kDeadEnd;
+      if (!end_violations(f.world, status).empty()) return std::nullopt;
+      continue;
+    }
+    if (options_.horizon && child.now().ns > options_.horizon->ns) {
+      chooser_.swap_walk(f.script, f.arity);
+      f.done = true;
+      cut_by_horizon = true;  // every alternative fires the same next event
+      continue;
+    }
+    ++stats.transitions;
+    if (!settled_violations(f.world, child).empty() || !window_violations(f.world, child).empty()) return std::nullopt;
+    const uint32_t parent = f.id;
+    const auto [id, fresh] = store_.insert(key(child), parent, chooser_.script());
+    edges_.emplace_back(parent, id);
+    f.done = !chooser_.advance();
+    chooser_.swap_walk(f.script, f.arity);
+    if (fresh) {
+      ++stats.distinct;
+      if (liveness_) flags_.push_back(liveness_flags(child));
+      if (stats.distinct >= options_.max_states) return std::nullopt;
+      push(id, std::move(child));  // may move the frames: f is not used after this
+    } else if (options_.converge) {
+      ++stats.cycles;
+    }
+  }
+  const ExploreStop stop =
+      cut_by_events ? ExploreStop::Events : cut_by_horizon ? ExploreStop::Horizon : ExploreStop::Exhausted;
+  // A leaderless cycle is reported by the breadth-first search, whose lasso is the shortest.
+  if (liveness_ && stop == ExploreStop::Exhausted && leaderless_cycle()) return std::nullopt;
+  stats.depth_reached = shortest_depth();
+  result_.stopped_by = stop;
+  stats.stored_bytes = store_.bytes() + flags_.capacity() * sizeof(uint32_t) + edges_.capacity() * 8;
+  return result_;
+}
+
+ExploreResult Explorer::run_breadth_first() {
   ExploreStats& stats = result_.stats;
   bool cut_by_horizon = false;  // some state reached the scenario's or the explorer's horizon
   bool cut_by_events = false;

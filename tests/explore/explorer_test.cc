@@ -134,7 +134,9 @@ TEST(Explorer, ClientGoOutsideItsToleranceIsFound) {
   // b takes over at 9.012s, 4ms before a gives up; still acting at the horizon.
   EXPECT_EQ(r.counterexample->steps, 50u);
   EXPECT_TRUE(r.counterexample->at_end);
-  EXPECT_EQ(r.stats.distinct, 106252u);
+  // Pending events enter the key as a multiset (World::fingerprint): paths that differ only in
+  // the order of events due at one instant share a state (106,252 before that).
+  EXPECT_EQ(r.stats.distinct, 105734u);
 }
 
 TEST(Explorer, TutorialClockOffsetShortestCounterexample) {
@@ -224,7 +226,7 @@ TEST(Explorer, EventuallyLeaderVerifiedWhenTheLoserComesBack) {
   const ExploreResult r = explore(s, ExploreOptions{});
   EXPECT_FALSE(r.counterexample.has_value()) << r.counterexample->messages[0];
   EXPECT_EQ(r.stopped_by, ExploreStop::Horizon);
-  EXPECT_EQ(r.stats.distinct, 110881u);
+  EXPECT_EQ(r.stats.distinct, 107009u);  // 110,881 before pending events were a multiset
   EXPECT_EQ(r.stats.end_states, 5040u);
 }
 
