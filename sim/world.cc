@@ -85,7 +85,15 @@ void WorldCore::push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a, 
   e.a = a;
   e.b = b;
   e.incarnation = proc < procs_.size() ? procs_[proc].incarnation : 0;
+  pending_digest_ += event_digest(e);
   queue_.push(e);
+}
+
+uint64_t WorldCore::event_digest(const Event& e) {
+  StateHasher h;
+  h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.proc) << 8));
+  h.u64(e.incarnation | (static_cast<uint64_t>(e.b) << 32)).u64(e.a);
+  return h.digest();
 }
 
 Event WorldCore::pop_next(Chooser& chooser) {
@@ -102,6 +110,7 @@ Event WorldCore::pop_next(Chooser& chooser) {
   const Event e = ready_[k];
   ready_[k] = ready_.back();  // O(1) removal; the order of the rest stays deterministic
   ready_.pop_back();
+  pending_digest_ -= event_digest(e);
   return e;
 }
 
@@ -160,6 +169,7 @@ void WorldCore::resume(uint32_t p) {
   for (Event e : held) {
     e.at = at;
     e.seq = next_seq_++;
+    pending_digest_ += event_digest(e);
     queue_.push(e);
     at += Duration(1);
   }
@@ -749,19 +759,25 @@ uint64_t WorldCore::fingerprint(bool canonical) const {
   HashFrame frame;
   frame.canonical = true;
   // Old wall instants (HashFrame::old_before): older than the longest lease duration any
-  // record can carry, before the earliest clock now. A first pass collects them, the second
-  // hashes them by rank.
+  // record can carry, before the earliest clock now. The pass hashes a placeholder for each
+  // and collects them in the order they are met; their ranks among themselves, in that order,
+  // then complete the key. (The same information as hashing each one's rank in place.)
   frame.min_wall = INT64_MAX;
   for (const ProcessRuntime& pr : procs_) frame.min_wall = std::min(frame.min_wall, pr.clock.wall(now_).ns);
   frame.old_before = frame.min_wall - max_record_lease_.ns;
-  std::vector<int64_t> old;
+  thread_local std::vector<int64_t> old;  // keeps its capacity between calls
+  thread_local std::vector<int64_t> order;
+  old.clear();
   frame.collect = &old;
-  (void)fingerprint_canonical(frame);
-  std::sort(old.begin(), old.end());
-  old.erase(std::unique(old.begin(), old.end()), old.end());
-  frame.collect = nullptr;
-  frame.old_walls = &old;
-  return fingerprint_canonical(frame);
+  const uint64_t pass = fingerprint_canonical(frame);
+  if (old.empty()) return pass;
+  order.assign(old.begin(), old.end());
+  std::sort(order.begin(), order.end());
+  order.erase(std::unique(order.begin(), order.end()), order.end());
+  StateHasher h;
+  h.u64(pass).u64(old.size());
+  for (int64_t t : old) h.u64(static_cast<uint64_t>(std::lower_bound(order.begin(), order.end(), t) - order.begin()));
+  return h.digest();
 }
 
 uint64_t WorldCore::fingerprint_in(HashFrame frame) const {
@@ -854,17 +870,9 @@ uint64_t WorldCore::fingerprint_exact() const {
   // alternative of the next step, pop_next), so two worlds that differ only in it have the same
   // successors up to the numbering of tie choices, and may share one key. (Sequence numbers
   // are left out for the same reason.) The per-event hashes do not wait for each other, unlike
-  // one chain over the events in sorted order.
-  uint64_t pending = 0;
-  const auto add_event = [&pending](const Event& e) {
-    StateHasher eh;
-    eh.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.proc) << 8));
-    eh.u64(e.incarnation | (static_cast<uint64_t>(e.b) << 32)).u64(e.a);
-    pending += eh.digest();
-  };
-  queue_.for_each(add_event);
-  for (const Event& e : ready_) add_event(e);
-  h.u64(pending).u64(queue_.size() + ready_.size());
+  // one chain over the events in sorted order, and the sum is kept up to date as events are
+  // pushed and fired (pending_digest_), so a fingerprint reads it rather than visiting them.
+  h.u64(pending_digest_).u64(queue_.size() + ready_.size());
   api_.hash_into(h);
   network_.hash_into(h);
   for (const ProcessRuntime& pr : procs_) {

@@ -190,6 +190,10 @@ class WorldCore {
   // costs O(1) per event rather than popping and re-pushing all of them (10,000 processes that
   // start together are 10,000 ties).
   boost::container::small_vector<Event, 4> ready_;
+  // The sum of event_digest over every pending event (the heap and ready_): the fingerprint's
+  // multiset of pending events, kept up to date by push() and pop_next().
+  uint64_t pending_digest_ = 0;
+  static uint64_t event_digest(const Event& e);
   ApiServer api_;
   Network network_;
   // Small vectors keep a World of a few processes and requests in one block, so the explorer's

@@ -100,8 +100,8 @@ class StateHasher {
     // Whole little-endian words, then the tail zero-padded; the length ends the field so that
     // ("ab", "c") and ("a", "bc") differ.
     size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) u64(load(s.data() + i, 8));
-    if (i < s.size()) u64(load(s.data() + i, s.size() - i));
+    for (; i + 8 <= s.size(); i += 8) u64(load8(s.data() + i));
+    if (i < s.size()) u64(load_tail(s.data() + i, s.size() - i));
     return u64(s.size());
   }
   StateHasher& u64(uint64_t v) {
@@ -124,10 +124,16 @@ class StateHasher {
  private:
   static constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
   // Little-endian whatever the platform, so the value is the same everywhere.
-  static uint64_t load(const char* p, size_t n) {
+  static uint64_t load8(const char* p) {
     uint64_t v = 0;
-    std::memcpy(&v, p, n);
+    std::memcpy(&v, p, 8);  // a fixed size: one load, no library call
     if constexpr (std::endian::native == std::endian::big) v = byteswap(v);
+    return v;
+  }
+  // Fewer than 8 bytes, assembled byte by byte (a memcpy of a variable size is a call).
+  static uint64_t load_tail(const char* p, size_t n) {
+    uint64_t v = 0;
+    for (size_t k = 0; k < n; ++k) v |= static_cast<uint64_t>(static_cast<unsigned char>(p[k])) << (8 * k);
     return v;
   }
   static uint64_t byteswap(uint64_t v) {
