@@ -9,8 +9,8 @@
 //   and back() on a non-const log, as Qt's implicitly shared containers detach). Copying a log
 //   therefore costs a reference count per chunk, whatever the elements hold. pop_back exists
 //   for tests that build a History by hand.
-// - Copies may live in different threads, with the reasoning of sim/core/cow.h: a chunk
-//   shared by several logs is never written.
+// - One thread at a time, as in sim/core/cow.h (whose counted node it uses): a log and every
+//   copy that shares its chunks are used by one thread at a time.
 // - Iteration order is index order; nothing depends on addresses.
 // Used by the History, which a World copies per successor in the explorer and only appends to.
 #pragma once
@@ -25,6 +25,7 @@
 #include <utility>
 
 #include "sim/core/check.h"
+#include "sim/core/cow.h"
 #include "sim/core/pool.h"
 
 namespace leasesim {
@@ -101,9 +102,9 @@ class AppendLog {
 
   void push_back(T value) {
     if (size_ % kChunk == 0) {
-      chunks_.push_back(std::allocate_shared<Chunk>(PoolAllocator<Chunk>()));
+      chunks_.push_back(cow_detail::Ref<Chunk>::make());
     } else if (chunks_.back().use_count() != 1) {
-      chunks_.back() = std::allocate_shared<Chunk>(PoolAllocator<Chunk>(), *chunks_.back());
+      chunks_.back() = cow_detail::Ref<Chunk>::make(*chunks_.back());
     }
     chunks_.back()->items.push_back(std::move(value));
     ++size_;
@@ -114,8 +115,8 @@ class AppendLog {
   T& back() { return mut(size_ - 1); }
   T& mut(size_t i) {
     LS_CHECK(i < size_, "AppendLog index out of range");
-    std::shared_ptr<Chunk>& chunk = chunks_[i / kChunk];
-    if (chunk.use_count() != 1) chunk = std::allocate_shared<Chunk>(PoolAllocator<Chunk>(), *chunk);
+    cow_detail::Ref<Chunk>& chunk = chunks_[i / kChunk];
+    if (chunk.use_count() != 1) chunk = cow_detail::Ref<Chunk>::make(*chunk);
     return chunk->items[i % kChunk];
   }
   void pop_back() {
@@ -124,8 +125,8 @@ class AppendLog {
     if (size_ % kChunk == 0) {
       chunks_.pop_back();
     } else {
-      std::shared_ptr<Chunk>& chunk = chunks_.back();
-      if (chunk.use_count() != 1) chunk = std::allocate_shared<Chunk>(PoolAllocator<Chunk>(), *chunk);
+      cow_detail::Ref<Chunk>& chunk = chunks_.back();
+      if (chunk.use_count() != 1) chunk = cow_detail::Ref<Chunk>::make(*chunk);
       chunk->items.pop_back();
     }
   }
@@ -151,7 +152,7 @@ class AppendLog {
     boost::container::static_vector<T, kChunk> items;
   };
   // Up to 4 chunks (32 elements) inline; a longer log keeps its chunk list on the heap.
-  boost::container::small_vector<std::shared_ptr<Chunk>, 4> chunks_;
+  boost::container::small_vector<cow_detail::Ref<Chunk>, 4> chunks_;
   size_t size_ = 0;
 };
 
