@@ -130,7 +130,7 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.2fs, %.0f distinct states/s", secs, secs > 0 ? st.distinct / secs : 0.0);
   out << "time       " << rate << ", " << st.stored_bytes / std::max<uint64_t>(1, st.distinct)
-      << " bytes/state stored, peak frontier " << st.peak_frontier << " worlds\n";
+      << " bytes/state stored, at most " << st.peak_frontier << " worlds held at once\n";
   out << "stopped by " << explore_stop_name(result.stopped_by) << "\n";
 
   const ExpectSpec& expect = scenario->expect;

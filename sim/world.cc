@@ -90,10 +90,18 @@ void WorldCore::push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a, 
 }
 
 uint64_t WorldCore::event_digest(const Event& e) {
-  StateHasher h;
-  h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.proc) << 8));
-  h.u64(e.incarnation | (static_cast<uint64_t>(e.b) << 32)).u64(e.a);
-  return h.digest();
+  // Four words, each multiplied by its own odd constant (independent multiplies), summed, then
+  // mixed by a full avalanche: a strong 64-bit hash of the event, cheap enough to keep a sum of
+  // them up to date at every push and pop. The sequence number is left out (see fingerprint).
+  const uint64_t w0 = static_cast<uint64_t>(e.at.ns);
+  const uint64_t w1 = static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.proc) << 8);
+  const uint64_t w2 = e.incarnation | (static_cast<uint64_t>(e.b) << 32);
+  const uint64_t w3 = e.a;
+  uint64_t z = w0 * 0x9E3779B97F4A7C15ull + w1 * 0xC2B2AE3D27D4EB4Full + w2 * 0x165667B19E3779F9ull +
+               w3 * 0xD6E8FEB86659FD93ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
 }
 
 Event WorldCore::pop_next(Chooser& chooser) {

@@ -1,18 +1,27 @@
 // explorer.h: exhaustive exploration of a scenario's choices (`leasesim check`).
 //
 // Contract (shared/DESIGN.md "The one idea"):
-// - Breadth-first search over Worlds. The successors of a world are found by stepping copies of
+// - Search over Worlds, depth-first first and breadth-first when needed. The depth-first search
+//   keeps a stack of the Worlds on the current path (they stay in the caches, unlike a
+//   breadth-first frontier of thousands) and visits every reachable state once and every
+//   transition of it, as the breadth-first search does: when it finds no violation its counts
+//   are the breadth-first ones, and the depth reached (the longest shortest path) is computed
+//   from the stored transitions. When it meets a violation or the states bound, or when a depth
+//   bound is set (a depth-first search with a visited set would cut states that a shorter path
+//   reaches), the breadth-first search runs from the start and gives the report, so a
+//   counterexample is a shortest one. The successors of a world are found by stepping copies of
 //   it with an enumerating Chooser that walks every combination of the choices that one step
 //   asks for (an odometer over the sequence of choice points: arity recorded at each point,
 //   the last point that can advance advances, everything after it is asked again). Draws from a
 //   range are enumerated only at declared points (min and max by default; mid optional), so
 //   the space is finite. One step = one event, so the depth of a state is the number of events
-//   fired to reach it, and the first violation found is a shortest counterexample in events.
+//   fired to reach it, and the breadth-first search's first violation is a shortest
+//   counterexample in events.
 // - Deduplication by a 64-bit key: World::fingerprint() combined with the part of the History
 //   that can still change a verdict (the open leaderships' starts, and closed leaderships that
-//   end after the earliest open one starts). Only the key, the parent's index and the choice
-//   script of the last step are stored per state (compact arrays); full Worlds are kept for the
-//   frontier only. Collisions of the 64-bit key would merge two states (an accepted risk,
+//   end after the earliest open one starts). Only the key, the parent's index, the choice
+//   script of the last step and the transitions are stored per state (compact arrays); full
+//   Worlds are kept for the current path or frontier only. Collisions of the 64-bit key would merge two states (an accepted risk,
 //   stated in the report: at 10^7 states the chance is about 3e-6).
 // - Properties: singleLeader and transitionsMatch, the safety properties. A violation counts
 //   when it can no longer be undone: a write that breaks transitionsMatch at once; an overlap
@@ -97,7 +106,7 @@ struct ExploreStats {
   uint64_t distinct = 0;        // distinct states stored, the initial one included
   uint64_t depth_reached = 0;   // the deepest stored state, in steps
   uint64_t end_states = 0;      // distinct states where the run ends
-  uint64_t peak_frontier = 0;   // the most full Worlds held at once
+  uint64_t peak_frontier = 0;   // the most full Worlds held at once (path or frontier)
   uint64_t stored_bytes = 0;    // the compact store: per-state records, scripts and the index
   uint64_t cycles = 0;          // converge mode: transitions back to a state already stored
   uint64_t liveness_components = 0;  // converge mode: leaderless components examined

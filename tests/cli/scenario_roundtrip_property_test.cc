@@ -51,8 +51,11 @@ RC_GTEST_PROP(ScenarioRoundTrip, FuzzScenariosSurviveWriterAndLoader, ()) {
 
 TEST(ScenarioRoundTripTwin, SampleCoversEveryGeneratedFaultType) {
   std::set<FaultType> seen;
-  for (uint64_t i = 0; i < 200; ++i)
-    for (const FaultSpec& f : generate_case(nullptr, 11, i).scenario->faults) seen.insert(f.type);
+  for (uint64_t i = 0; i < 200; ++i) {
+    // Kept in a variable: a range-for over a member of a temporary would outlive the temporary.
+    const FuzzCase c = generate_case(nullptr, 11, i);
+    for (const FaultSpec& f : c.scenario->faults) seen.insert(f.type);
+  }
   EXPECT_EQ(seen.size(), 7u);  // all but apiServerSlow, which the built-in generators leave out
 }
 
