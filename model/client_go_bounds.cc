@@ -5,6 +5,8 @@
 // LDS = floor(LD_L / 1s) (the leader's, written into the record, spec 0), r_L and r_C the rates.
 #include "model/client_go_bounds.h"
 
+#include <algorithm>
+
 #include "model/client_go_elector.h"
 #include "sim/core/check.h"
 
@@ -59,30 +61,107 @@ ClientGoBounds client_go_bounds(const ClientGoConfig& leader, const ClientGoConf
   // 3. A candidate's first sight of that write is at o >= w (it needs a Get served after w),
   //    and it takes over no earlier than LDS on its own clock after o (spec 3 takeover rule):
   //    true >= w + LDS / r_C.
-  // 4. No overlap iff  d + (RP + RD)/r_L < LDS/r_C.  Rounding the leader's hold up and the
-  //    candidate's wait down keeps "margin > d" sufficient.
+  // 4. No overlap iff  d + (RP + RD)/r_L < LDS/r_C  (spec 5), if the candidate saw w itself;
+  //    step 5 corrects step 3 for writes it cannot tell apart.
   b.lease_duration_seconds = lease_duration_seconds_of(leader.lease_duration);
   b.leader_hold_local = leader.retry_period + leader.renew_deadline;
   b.leader_hold_with_release_local = leader.retry_period + leader.renew_deadline * 2;
   b.leader_hold_true = local_to_true_ceil(b.leader_hold_local, r_l);
   const Duration lds = seconds(b.lease_duration_seconds);
   b.candidate_wait_true = local_to_true_floor(lds, r_c);
-  b.safety_margin = b.candidate_wait_true - b.leader_hold_true;
+
+  // ---------------------------------------------------------------------------------------
+  // Invisible renewals (spec 4 precision and spec 3 R3; our derivation, see the header).
+  //
+  // 5. The candidate resets observedTime only when the fetched bytes differ from the last bytes
+  //    it fetched (R3), and the bytes hold renewTime, the attempt's start on the leader's wall
+  //    clock (spec 3), truncated to the second. Let W_1..W_k be the leader's writes whose bytes
+  //    equal those of W_k, its last successful write: their attempts started at A_1 < .. < A_k
+  //    inside one wall-clock second. Those bytes exist only from W_1's commit w_1 on, so step 3
+  //    only gives o >= w_1, and step 4 becomes
+  //        d + E + (RP + RD)/r_L < LDS/r_C,   E = sup (w_k - w_1).
+  //    The candidate's poll period does not enter: it decides only whether some Get lands
+  //    between w_1 and w_2, which some schedule always allows; a later sight only delays o.
+  // 6. The cap. The wall clock runs at the monotonic rate (sim/clock.h; backward jumps are left
+  //    out), so A_k - A_1 <= 1s - 1ns local, under ceil(1s / r_L) true. Let c_i be attempt start
+  //    to commit of W_i: c_1 >= l, and c_k <= 5L, since a fast-path Update that fails without a
+  //    timeout (a refusal, 2L) falls through to a Get (2L) and an Update (L) in the same attempt
+  //    (spec 3 R1). So for any run:  E <= ceil(1s / r_L) - 1ns + 5L - l.
+  // 7. The cadence of one incarnation (spec 2.3). A successful round returns on the write's
+  //    response (d_i <= L after its commit) and the next round starts RP later; a failed attempt
+  //    moves the next one to the next tick, RP later again. Only the acquisition is followed at
+  //    once by a renewal (the first round is immediate). So
+  //        w_{i+1} - w_i = d_i + W_i * RP / r_L + c_{i+1},  W_i >= 1 waits (0 after acquiring),
+  //    and the waits of a run fit inside the second: sum W_i <= q = floor((1s - 1ns) / RP). At
+  //    most q + 1 steps of at most L + 5L latency:  E <= q * ceil(RP / r_L) + (q + 1) * 6L.
+  //    (The sum of per-step ceilings is at most q ceilings of RP.) This needs each failed attempt
+  //    (at most 6L: fast path, Get, Update) to end before its next tick, else the overrun
+  //    stretches a slot past RP and only the cap holds. With RP >= 1s, q = 0 and E <= 6L: the
+  //    acquisition and the immediate first renewal share a second, which spec 4's "with RP >= 1s
+  //    every renewal is visible" misses.
+  // 8. A restart under the same identity re-acquires at once (spec 3 "same identity"; bytes
+  //    differ only in renewTime), so a run may span two incarnations: only the cap holds. A
+  //    leader that runs Run again after a lost lease (`rejoin_after_loss`) is such a restart
+  //    without any fault, at least RP + RD after its last renewal started (its round failed):
+  //    when RP + RD < 1s it may land in the same second, so the cap is its lag of record.
+  // 9. A timeout: a fast-path Update that times out (H local, or the round's deadline) before the
+  //    slow path succeeds commits c_k <= min(H / r_L + 3L, RD / r_L) after the attempt's start,
+  //    which is still the renewTime written. Overruns void the cadence: the cap with that c_k.
+  //    This breaks even the defaults: a lost first renewal retried 5s later via the slow path
+  //    carries the acquisition's second (scenarios/client-go/first-renewal-timeout-two-leaders.yaml).
+  const Duration one_second_true = local_to_true_ceil(seconds(1), r_l) - nanoseconds(1);
+  const Duration c_max = L * 5;
+  const Duration c_timeout_max = std::max(
+      c_max, std::min(local_to_true_ceil(leader.effective_request_timeout(), r_l) + L * 3,
+                      local_to_true_ceil(leader.renew_deadline, r_l)));
+  const int64_t q =
+      leader.retry_period < seconds(1) ? (seconds(1).ns - 1) / std::max<int64_t>(leader.retry_period.ns, 1) : 0;
+  b.retry_periods_within_one_second = q;
+  const Wide failed_attempt_local = ceil_div_wide(Wide(L.ns) * 6 * r_l, kRatePpbOne);
+  const bool cadence_applies = q == 0 || failed_attempt_local <= leader.retry_period.ns;
+  const Duration cap_lag = one_second_true + c_max - l;
+  const Duration cadence_lag =
+      cadence_applies ? Duration(narrow(Wide(local_to_true_ceil(leader.retry_period, r_l).ns) * q +
+                                        Wide((L + c_max).ns) * (q + 1)))
+                      : cap_lag;
+  const bool rejoins_within_second = leader.rejoin_after_loss && b.leader_hold_local < seconds(1);
+  b.invisible_renewal_lag_true = rejoins_within_second ? cap_lag : std::min(cadence_lag, cap_lag);
+  b.invisible_renewal_lag_restart_true = cap_lag;
+  b.invisible_renewal_lag_timeout_true = one_second_true + c_timeout_max - l;
+
+  // 10. Rounding the leader's hold and E up and the candidate's wait down keeps "margin > d"
+  //     sufficient.
+  const Duration without_lag = b.candidate_wait_true - b.leader_hold_true;
+  b.safety_margin = without_lag - b.invisible_renewal_lag_true;
   // d < margin  <=>  d <= margin - 1ns (integer nanoseconds).
   b.max_safe_response_latency = b.safety_margin - nanoseconds(1);
-  // 5. spec 2.4a: with releaseOnCancel a release after a failed round can hand the lease over
-  //    while leadCtx is still live, so no latency or rate condition rules out overlap.
+  // 11. spec 2.4a: with releaseOnCancel a release after a failed round can hand the lease over
+  //     while leadCtx is still live, so no latency or rate condition rules out overlap.
   b.release_voids_safety = leader.release_on_cancel;
   b.no_overlap = L < b.safety_margin && !b.release_voids_safety;
+  b.no_overlap_despite_restarts =
+      L < without_lag - b.invisible_renewal_lag_restart_true && !b.release_voids_safety;
+  b.no_overlap_despite_timeouts =
+      L < without_lag - b.invisible_renewal_lag_timeout_true && !b.release_voids_safety;
 
-  // 6. The rate ratio. Multiply step 4 by r_C:  r_C*d + (r_C/r_L)(RP+RD) < LDS, so
-  //    r_C / r_L < (LDS - r_C*d) / (RP + RD)   (spec 5). r_C*d is d in candidate-local time.
-  //    In ppb: floor((LDS - r_C*d) * 1e9 / (RP + RD)); rounding down keeps "ratio < limit"
-  //    sufficient. At d = 0 this is LDS / (RP + RD) (1.25 with 15 s / 10 s / 2 s).
+  // 12. The rate ratio. Each bound on E above has the form X / r_L + Y, X leader-local (q*RP for
+  //     the cadence, 1s for the cap) and Y latency ((q + 1)*6L, or 5L - l). Multiply
+  //     d + Y + (RP + RD + X) / r_L < LDS / r_C by r_C:
+  //        r_C / r_L < (LDS - r_C*(d + Y)) / (RP + RD + X)   (spec 5, with E),
+  //     and either bound on E suffices, so the limit is the larger of the forms that apply. In
+  //     ppb, rounded down, which keeps "ratio < limit" sufficient. r_C*(d + Y) is rounded up.
+  //     At zero latency the cadence form wins: LDS / (RP + RD + q*RP), 1.25 with 15s/10s/2s.
   const Wide hold_ns = b.leader_hold_local.ns;
-  b.rate_ratio_limit_ppb_zero_latency = narrow(floor_div_wide(Wide(lds.ns) * kRatePpbOne, hold_ns));
-  const Wide d_local_c = ceil_div_wide(Wide(L.ns) * r_c, kRatePpbOne);  // r_C * d, rounded up
-  b.rate_ratio_limit_ppb = narrow(floor_div_wide((Wide(lds.ns) - d_local_c) * kRatePpbOne, hold_ns));
+  auto ratio_limit = [&](Duration x_local, Duration latency_true) {
+    const Wide local_c = ceil_div_wide(Wide(latency_true.ns) * r_c, kRatePpbOne);
+    return narrow(floor_div_wide((Wide(lds.ns) - local_c) * kRatePpbOne, hold_ns + x_local.ns));
+  };
+  const Duration cadence_local = leader.retry_period * q;
+  b.rate_ratio_limit_ppb_zero_latency =
+      ratio_limit(rejoins_within_second ? seconds(1) : cadence_local, Duration{});
+  b.rate_ratio_limit_ppb = ratio_limit(seconds(1), L + c_max - l);
+  if (cadence_applies && !rejoins_within_second)
+    b.rate_ratio_limit_ppb = std::max(b.rate_ratio_limit_ppb, ratio_limit(cadence_local, L + (L + c_max) * (q + 1)));
   b.rate_ratio_limit = static_cast<double>(b.rate_ratio_limit_ppb) / static_cast<double>(kRatePpbOne);
   b.rate_ratio_ppb = narrow(floor_div_wide(Wide(r_c) * kRatePpbOne, r_l));
 
@@ -103,13 +182,15 @@ ClientGoBounds client_go_bounds(const ClientGoConfig& leader, const ClientGoConf
   //    leader acts when the Update's response arrives: leader <= T + 4L.
   // Hence  w -> leader <= LDS/r_C + 2*G/r_C + 9L  and  F -> leader <= LDS/r_C + 2*G/r_C + 10L.
   // With 15 s / 2 s and tiny latency: 15 + 2 * 4.4 = 23.8 s (spec 5: "about 15 s to 24 s").
-  // Best case from w: the Get that first sees w is served at >= w and answers >= l later
-  // (o >= w + l); T >= o + LDS/r_C; then 4 more one-way latencies: LDS/r_C + 5l.
+  // Best case from w: the Get that first sees w's bytes is served at >= w - E (safety step 5:
+  // they may be the bytes of an earlier write in the same second) and answers >= l later;
+  // T >= o + LDS/r_C; then 4 more one-way latencies: LDS/r_C + 5l - E. The worst case above
+  // needs no such correction: bytes seen earlier only make o earlier.
   const Duration gap_true = local_to_true_ceil(acquire_gap_max(candidate.retry_period), r_c);
   const Duration lds_true_ceil = local_to_true_ceil(lds, r_c);
   b.candidate_gap_max_true = gap_true;
   b.commit_to_leader_max = lds_true_ceil + gap_true * 2 + L * 9;
-  b.commit_to_leader_min = b.candidate_wait_true + l * 5;
+  b.commit_to_leader_min = b.candidate_wait_true + l * 5 - b.invisible_renewal_lag_true;
   b.crash_to_leader_max = b.commit_to_leader_max + L;
 
   // ---------------------------------------------------------------------------------------

@@ -49,7 +49,10 @@ std::optional<AnalyticBounds> analytic_bounds(const Scenario& scenario) {
         out->safety_margin = std::min(out->safety_margin, b.safety_margin);
         out->rate_ratio_limit_ppb = std::min(out->rate_ratio_limit_ppb, b.rate_ratio_limit_ppb);
         out->rate_ratio_ppb = std::max(out->rate_ratio_ppb, b.rate_ratio_ppb);
+        out->invisible_renewal_lag = std::max(out->invisible_renewal_lag, b.invisible_renewal_lag_true);
         out->no_overlap = out->no_overlap && b.no_overlap;
+        out->no_overlap_despite_restarts = out->no_overlap_despite_restarts && b.no_overlap_despite_restarts;
+        out->no_overlap_despite_timeouts = out->no_overlap_despite_timeouts && b.no_overlap_despite_timeouts;
         out->release_voids_safety = out->release_voids_safety || b.release_voids_safety;
         out->assumes_no_request_timeouts = out->assumes_no_request_timeouts && b.assumes_no_request_timeouts;
       }
@@ -60,6 +63,14 @@ std::optional<AnalyticBounds> analytic_bounds(const Scenario& scenario) {
     }
   }
   return out;
+}
+
+const char* overlap_verdict(const AnalyticBounds& b) {
+  if (!b.no_overlap) return "overlap possible";
+  // The timeout lag covers a restart too (model/client_go_bounds.cc, invisible renewals 8-9).
+  if (b.no_overlap_despite_timeouts) return "no overlap possible without pauses";
+  if (b.no_overlap_despite_restarts) return "no overlap possible without pauses or request timeouts";
+  return "no overlap possible without pauses, request timeouts or a leader restarting within a second of a renewal";
 }
 
 }  // namespace leasesim

@@ -529,7 +529,7 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
       << " after a crash, &le; " << s3(b.stop_to_leader_max) << " after a stop; " << p.over_analytic_bound << " of "
       << p.analytic_judged << " crash and stop episodes above their bound"
       << (p.analytic_judged < p.episodes ? " (other causes are not covered by the bounds)" : "") << ". Safety margin "
-      << s3(b.safety_margin) << ": " << (b.no_overlap ? "no overlap possible without pauses" : "overlap possible")
+      << s3(b.safety_margin) << ": " << overlap_verdict(b)
       << (b.release_voids_safety ? " (releaseOnCancel: hazard 2.4a)" : "") << ".";
   }
   if (p.failover_within_ns)

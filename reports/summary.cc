@@ -221,7 +221,7 @@ std::string summary_text(const RunResult& run) {
       << (worst ? format_duration(*worst) : std::string("no failover")) << "\n  safety     margin "
       << format_duration(b->safety_margin) << "; clock-rate ratio " << ratio_text(b->rate_ratio_ppb)
       << " vs tolerated < " << ratio_text(b->rate_ratio_limit_ppb) << ": "
-      << (b->no_overlap ? "no overlap possible without pauses" : "overlap possible")
+      << overlap_verdict(*b)
       << (b->release_voids_safety ? " (releaseOnCancel: hazard 2.4a voids it)" : "") << "\n";
   }
   o << "\nresult     " << (ev.passed ? "PASS" : "FAIL");

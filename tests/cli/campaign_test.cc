@@ -252,7 +252,9 @@ TEST(Campaign, SweepReportsInvalidPointsAndTheFastestSafeSetting) {
   EXPECT_EQ(j["points"][1]["settings"]["leaseDuration"], "15s");
   EXPECT_EQ(j["points"][1]["safe"], true);
   EXPECT_EQ(j["sweep"]["fastestSafe"], 1);                     // 15s fails over faster than 20s
-  EXPECT_EQ(j["points"][2]["analytic"]["safetyMargin"], 8.0);  // 20s - (10s + 2s)
+  // 20s - (10s + 2s) - 6 * 5ms: the acquisition and its immediate first renewal share a second,
+  // so a candidate may count from the first while the leader counts from the second.
+  EXPECT_EQ(j["points"][2]["analytic"]["safetyMargin"], 7.97);
   // Each valid point's scenario file is written next to the report and replays as a seed did.
   EXPECT_EQ(j["points"][1]["worst"]["reproduce"].get<std::string>().rfind("leasesim run point-1.yaml --seed ", 0), 0u);
   const Result replay = cli({"run", (dir / "r" / "point-1.yaml").string(), "--seed",
