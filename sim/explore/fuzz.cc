@@ -332,16 +332,33 @@ Permitted permitted_violations(const Scenario& s, bool from_template) {
         const ClientGoBounds b = client_go_bounds(lc, cc, env);
         if (b.no_overlap) {
           // spec 4 (precision): change detection compares records with whole-second times, so
-          // with retryPeriod < 1s a renewal in the same wall-clock second as the previous one is
-          // invisible, and a candidate may count the lease down from a write up to 1s (leader
-          // local) older than the last one. The analytic tolerance assumes every renewal is seen.
-          if (lc.retry_period < seconds(1) &&
-              !(latency_max < b.safety_margin - local_to_true_ceil(seconds(1), l.clock.rate_ppb))) {
+          // writes whose attempts start in one second of the leader's wall clock look alike and
+          // a candidate may count the lease down from the first of them. The bound's
+          // no_overlap covers that lag for one incarnation of the leader whose requests do not
+          // time out (model/client_go_bounds.h); a restart within the second, a renewal whose
+          // fast-path Update timed out, or a backward jump of the leader's wall clock stretch
+          // it further, so those schedules are permitted when the bound says they can overlap.
+          const auto timeouts = [&] {
+            return std::any_of(s.faults.begin(), s.faults.end(), [](const FaultSpec& f) {
+              return f.type == FaultType::Partition || f.type == FaultType::ApiServerSlow ||
+                     (f.type == FaultType::ApiServerOutage && f.mode == OutageMode::Blackhole);
+            });
+          };
+          const bool back_jump = std::any_of(s.faults.begin(), s.faults.end(), [](const FaultSpec& f) {
+            return f.type == FaultType::ClockJump && f.by.ns < 0;
+          });
+          std::string why;
+          if (!b.no_overlap_despite_timeouts && timeouts())
+            why = "a request of leader " + l.name + " may time out, and a renewal that then succeeds carries an older "
+                  "second (lag " + secs(b.invisible_renewal_lag_timeout_true) + ")";
+          else if (!b.no_overlap_despite_restarts && has_fault(s, FaultType::Restart))
+            why = "leader " + l.name + " may restart within one second of its last write (lag " +
+                  secs(b.invisible_renewal_lag_restart_true) + ")";
+          else if (back_jump)
+            why = "a wall clock jumps back, so later writes may repeat an earlier second";
+          if (!why.empty())
             permit("singleLeader", "invisible-renewals",
-                   "leader " + l.name + " renews every " + secs(lc.retry_period) + " < 1s; candidate " + c.name +
-                       " may miss a renewal in the same second (margin " + secs(b.safety_margin) +
-                       " does not cover one more second)");
-          }
+                   why + "; candidate " + c.name + " may miss renewals in that second (margin " + secs(b.safety_margin) + ")");
           continue;
         }
         const std::string pair = "leader " + l.name + " / candidate " + c.name + " outside the analytic tolerance";
