@@ -121,8 +121,9 @@ class WorldCore {
   // The acting leader of a lease (the earliest-started if several act at once).
   std::optional<uint32_t> acting_leader(LeaseId lease) const;
 
-  // A stable 64-bit fingerprint of the whole state (no addresses, no hash-table order).
-  // `canonical`: the time-relative fingerprint of HashFrame (sim/core/hash.h): equal for two
+  // A stable 64-bit fingerprint of the whole state (no addresses, no hash-table order). The
+  // pending events enter as a multiset (their order among events due at one instant, and their
+  // sequence numbers, never decide what can happen next). `canonical`: the time-relative fingerprint of HashFrame (sim/core/hash.h): equal for two
   // worlds whose futures are the same up to a shift in time. It leaves out the event count and
   // the horizon, so it is for searches that lift both (the explorer's converge mode).
   uint64_t fingerprint(bool canonical = false) const;
