@@ -227,7 +227,7 @@ void WorldCore::dispatch(const Event& e, Chooser& chooser, Trace* trace) {
       // even if the process is restarted meanwhile (a new pod starting beside a terminating one).
       if (!pr.quiescing || pr.quiesce_generation != e.b) return;
       if (defer_if_paused(e)) return;
-      end_leadership(e.proc, now_, pr.quiesce_cause, trace);
+      end_leadership(e.proc, now_, pr.quiesce_cause ? *pr.quiesce_cause : std::string(), trace);
       if (pr.exit_after_quiesce && pr.incarnation == e.incarnation) crash_process(e.proc, *pr.exit_after_quiesce, trace);
       pr.exit_after_quiesce.reset();
       return;
@@ -325,7 +325,7 @@ void WorldCore::apply_note(uint32_t p, const Note& note, Trace* trace) {
       if (spec.quiesce.ns > 0) {
         // spec scenarios-and-cli 2: quiesce extends acting leadership after the stop.
         pr.quiescing = true;
-        pr.quiesce_cause = note.detail.empty() ? "stopped" : note.detail;
+        pr.quiesce_cause.emplace_from([&] { return note.detail.empty() ? std::string("stopped") : note.detail; });
         pr.quiesce_from = end;
         const TrueInstant until = std::max(end + pr.clock.local_to_true(spec.quiesce), now_);
         push(until, EventKind::QuiesceEnd, p, spec.lease, ++pr.quiesce_generation);
@@ -354,7 +354,7 @@ void WorldCore::apply_note(uint32_t p, const Note& note, Trace* trace) {
       // down exits only when that work has stopped: shutdown hooks that block the exit are what
       // `quiesce` models (cilium #42920).
       if (pr.quiescing) {
-        pr.exit_after_quiesce = note.detail.empty() ? "exited" : note.detail;
+        pr.exit_after_quiesce.emplace_from([&] { return note.detail.empty() ? std::string("exited") : note.detail; });
         return;
       }
       crash_process(p, note.detail.empty() ? "exited" : note.detail, trace);

@@ -76,8 +76,10 @@ struct ProcessRuntime {
   bool acting = false;
   bool quiescing = false;
   uint32_t quiesce_generation = 0;
-  std::string quiesce_cause;
-  std::optional<std::string> exit_after_quiesce;  // the model exited while its work wound down
+  // Rarely set, so held in shared slots: a World copy copies a pointer (null when unset) rather
+  // than two strings.
+  CowSlot<std::string> quiesce_cause;
+  CowSlot<std::string> exit_after_quiesce;  // the model exited while its work wound down
   TrueInstant quiesce_from;
   size_t leadership_index = 0;  // into History::leaderships while acting
 
@@ -177,7 +179,19 @@ class WorldCore {
   // The acting process that started leading first (of one lease, or of any).
   std::optional<uint32_t> earliest_acting(std::optional<LeaseId> lease) const;
 
-  std::shared_ptr<const Scenario> scenario_;
+  // The scenario, shared by this World and its copies through a single-thread count: a copy
+  // makes no locked increment of the shared_ptr (sim/core/cow.h says why that matters).
+  class ScenarioRef {
+   public:
+    explicit ScenarioRef(std::shared_ptr<const Scenario> s)
+        : ref_(cow_detail::Ref<std::shared_ptr<const Scenario>>::make(std::move(s))) {}
+    const Scenario& operator*() const { return **ref_; }
+    const Scenario* operator->() const { return ref_->get(); }
+
+   private:
+    cow_detail::Ref<std::shared_ptr<const Scenario>> ref_;
+  };
+  ScenarioRef scenario_;
   TrueInstant now_{};
   TrueInstant horizon_{};
   uint64_t max_events_ = 0;
