@@ -88,6 +88,20 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
     if (!mask) return 2;
     eo.jitter_points = *mask;
   }
+  if (options.max_faults) {
+    ExploreFaults& injectable = scenario->explore.faults;
+    if (*options.max_faults > 0 && (injectable.at.empty() || injectable.candidates.empty())) {
+      err << "leasesim check: --max-faults: the scenario declares no injectable faults (spec.explore.faults with "
+             "\"at\" and \"candidates\")\n";
+      return 2;
+    }
+    if (*options.max_faults > 16) {
+      err << "leasesim check: --max-faults: at most 16\n";
+      return 2;
+    }
+    // The written counterexample carries the bound used, so that `run` replays the same points.
+    injectable.max = *options.max_faults;
+  }
   eo.converge = options.converge;
   if (eo.converge) {
     if (const auto problem = converge_problem(*scenario)) {
@@ -109,6 +123,13 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
                        (horizon < scenario->duration ? " (of " + format_duration(scenario->duration) + ")" : ""))
       << ", latency points " << join(point_names(eo.latency_points), ",") << ", jitter points "
       << join(point_names(eo.jitter_points), ",") << "\n";
+  if (const ExploreFaults& injectable = scenario->explore.faults; injectable.max > 0) {
+    std::vector<std::string> at, kinds;
+    for (Duration d : injectable.at) at.push_back(format_duration(d));
+    for (const FaultSpec& f : injectable.candidates) kinds.push_back(fault_type_name(f.type));
+    out << "faults     up to " << injectable.max << " injected on a path, at " << join(at, ", ") << ", each one of "
+        << injectable.candidates.size() << " candidates (" << join(kinds, ", ") << ") or none\n";
+  }
   std::vector<std::string> judged;
   if (scenario->properties.single_leader) judged.push_back("singleLeader");
   if (scenario->properties.transitions_match) judged.push_back("transitionsMatch");

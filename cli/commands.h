@@ -43,6 +43,7 @@ struct CheckOptions {
   std::string jitter_points;
   std::string out_dir = "out/check";  // where a counterexample is written
   bool converge = false;               // time-relative keys, no horizon, SCC liveness
+  std::optional<uint32_t> max_faults;  // overrides spec.explore.faults.max (0: inject none)
 };
 
 int check_command(const CheckOptions& options, std::ostream& out, std::ostream& err);

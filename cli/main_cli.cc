@@ -39,6 +39,8 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
   check_cmd->add_option("--latency-points", check.latency_points, "Latency values tried: min,max (default) or min,mid,max");
   check_cmd->add_option("--jitter-points", check.jitter_points, "Timer jitter values tried: min,max (default) or min,mid,max");
   check_cmd->add_option("--out", check.out_dir, "Folder for the counterexample file (default out/check)");
+  check_cmd->add_option("--max-faults", check.max_faults,
+                        "Most injected faults on one path (spec.explore.faults: its points and candidates); 0: none");
   check_cmd->add_flag("--converge", check.converge,
                       "Key states relative to now and lift the horizon, so steady loops close cycles and "
                       "the result holds for all time; judges eventuallyLeader as liveness too (leaderless cycles)");

@@ -62,8 +62,11 @@ constexpr std::array<std::string_view, 4> kPropertyKeys{"singleLeader", "transit
                                                         "eventuallyLeader"};
 constexpr std::array<std::string_view, 1> kExpectKeys{"violated"};
 constexpr std::array<std::string_view, 1> kBoundsKeys{"maxEvents"};
-constexpr std::array<std::string_view, 6> kExploreKeys{"depth",        "maxStates",    "horizon",
-                                                       "latencyPoints", "jitterPoints", "replay"};
+constexpr std::array<std::string_view, 7> kExploreKeys{"depth",        "maxStates",    "horizon",
+                                                       "latencyPoints", "jitterPoints", "replay", "faults"};
+constexpr std::array<std::string_view, 3> kExploreFaultKeys{"max", "at", "candidates"};
+// An injectable fault is a fault entry without "at" (the points give the instants).
+constexpr std::array<std::string_view, 7> kCandidateKeys{"for", "type", "target", "direction", "by", "mode", "latency"};
 // The property names `expect.violated` may use, in the order the spec lists them.
 constexpr std::array<std::string_view, 4> kPropertyNames{"singleLeader", "failoverWithin", "transitionsMatch",
                                                          "eventuallyLeader"};
@@ -449,6 +452,9 @@ class Loader {
   void register_processes(const Fields& process, const ProcessSpec& proto, std::optional<int64_t> count);
   void load_faults(const Item& item);
   void load_fault(const Item& item);
+  // A fault entry; `candidate`: an injectable one of spec.explore.faults (no "at").
+  std::optional<FaultSpec> read_fault(const Item& item, bool candidate);
+  void load_explore_faults(const Item& item);
   std::optional<FaultTarget> read_target(const Item& item, FaultType type);
   std::string target_list(bool allow_leader) const;
   void load_properties(const Item& item);
@@ -1151,13 +1157,17 @@ void Loader::load_faults(const Item& item) {
 }
 
 void Loader::load_fault(const Item& item) {
-  const auto map = open_map(item, kFaultKeys);
-  if (!map) return;
+  if (auto fault = read_fault(item, false)) scenario_.faults.push_back(*fault);
+}
+
+std::optional<FaultSpec> Loader::read_fault(const Item& item, bool candidate) {
+  const auto map = candidate ? open_map(item, kCandidateKeys) : open_map(item, kFaultKeys);
+  if (!map) return std::nullopt;
   const size_t errors_before = errors_.size();
   FaultSpec fault;
   const Item* type_item = require(*map, "type");
   const auto type = type_item ? read_enum(*type_item, kFaultTypes, "fault type") : std::nullopt;
-  if (const Item* at = require(*map, "at")) {
+  if (const Item* at = candidate ? nullptr : require(*map, "at")) {
     if (auto d = read_duration(*at, Sign::NonNegative)) {
       fault.at = *d;
       if (duration_ok_ && *d >= scenario_.duration)
@@ -1165,7 +1175,7 @@ void Loader::load_fault(const Item& item) {
                        format_duration(scenario_.duration));
     }
   }
-  if (!type) return;  // without a type, which fields apply is unknown
+  if (!type) return std::nullopt;  // without a type, which fields apply is unknown
   const FaultType kind = *type;
   fault.type = kind;
   const std::string type_name = fault_type_name(kind);
@@ -1196,7 +1206,8 @@ void Loader::load_fault(const Item& item) {
   if (kind == FaultType::ApiServerSlow)
     if (const Item* v = require(*map, "latency"))
       if (auto l = read_latency(*v)) fault.latency = *l;
-  if (errors_.size() == errors_before) scenario_.faults.push_back(fault);
+  if (errors_.size() != errors_before) return std::nullopt;
+  return fault;
 }
 
 std::optional<FaultTarget> Loader::read_target(const Item& item, FaultType type) {
@@ -1331,6 +1342,7 @@ void Loader::load_explore(const Item& item) {
     if (auto mask = read_points(*v)) e.latency_points = *mask;
   if (const Item* v = map->get("jitterPoints"))
     if (auto mask = read_points(*v)) e.jitter_points = *mask;
+  if (const Item* v = map->get("faults")) load_explore_faults(*v);
   if (const Item* v = map->get("replay")) {
     const auto list = open_list(*v);
     if (!list) return;
@@ -1340,6 +1352,43 @@ void Loader::load_explore(const Item& item) {
       std::string problem;
       if (auto choice = parse_replay_choice(*text, &problem)) e.replay.push_back(*choice);
       else error(entry, problem);
+    }
+  }
+}
+
+// spec.explore.faults: up to `max` of the candidates may strike on a path, each at one of the
+// instants of `at` (sim/scenario.h ExploreFaults).
+void Loader::load_explore_faults(const Item& item) {
+  const auto map = open_map(item, kExploreFaultKeys);
+  if (!map) return;
+  ExploreFaults& f = scenario_.explore.faults;
+  if (const Item* v = require(*map, "max"))
+    if (auto n = read_unsigned(*v, true)) {
+      if (*n > 16) error(*v, "at most 16 injected faults on one path (each multiplies the search)");
+      else f.max = static_cast<uint32_t>(*n);
+    }
+  if (const Item* v = require(*map, "at")) {
+    if (const auto list = open_list(*v)) {
+      for (const Item& entry : *list) {
+        const auto d = read_duration(entry, Sign::NonNegative);
+        if (!d) continue;
+        if (duration_ok_ && *d >= scenario_.duration)
+          error(entry, "fault point at " + format_duration(*d) + " would never happen: the run ends at spec.duration " +
+                           format_duration(scenario_.duration));
+        else if (!f.at.empty() && *d <= f.at.back())
+          error(entry, "fault points must be in increasing order (" + format_duration(*d) + " after " +
+                           format_duration(f.at.back()) + ")");
+        else
+          f.at.push_back(*d);
+      }
+      if (list->empty()) error(*v, "expected at least one instant");
+    }
+  }
+  if (const Item* v = require(*map, "candidates")) {
+    if (const auto list = open_list(*v)) {
+      for (const Item& entry : *list)
+        if (auto fault = read_fault(entry, true)) f.candidates.push_back(*fault);
+      if (list->empty()) error(*v, "expected at least one candidate fault");
     }
   }
 }

@@ -128,13 +128,23 @@ Json properties_json(const PropertySpec& p) {
 }
 
 // Only what is set: an explore block exists for `check` bounds and counterexample replays.
-Json explore_json(const ExploreSpec& e) {
+Json explore_json(const Scenario& s, const ExploreSpec& e) {
   Json out = Json::object();
   if (e.depth) out["depth"] = *e.depth;
   if (e.max_states) out["maxStates"] = *e.max_states;
   if (e.horizon) out["horizon"] = format_duration(*e.horizon);
   if (e.latency_points) out["latencyPoints"] = point_names(e.latency_points);
   if (e.jitter_points) out["jitterPoints"] = point_names(e.jitter_points);
+  if (e.faults != ExploreFaults{}) {
+    Json faults{{"max", e.faults.max}, {"at", Json::array()}, {"candidates", Json::array()}};
+    for (Duration at : e.faults.at) faults["at"].push_back(format_duration(at));
+    for (const FaultSpec& c : e.faults.candidates) {
+      Json candidate = fault_json(s, c);
+      candidate.erase("at");
+      faults["candidates"].push_back(candidate);
+    }
+    out["faults"] = faults;
+  }
   if (!e.replay.empty()) {
     out["replay"] = Json::array();
     for (const ReplayChoice& c : e.replay) out["replay"].push_back(format_replay_choice(c));
@@ -159,7 +169,7 @@ Json scenario_json(const Scenario& s) {
   spec["properties"] = properties_json(s.properties);
   if (s.expect.present) spec["expect"] = Json{{"violated", s.expect.violated}};
   spec["bounds"] = Json{{"maxEvents", s.max_events}};
-  if (s.explore != ExploreSpec{}) spec["explore"] = explore_json(s.explore);
+  if (s.explore != ExploreSpec{}) spec["explore"] = explore_json(s, s.explore);
   return Json{{"apiVersion", "leasesim/v1alpha1"}, {"kind", "Scenario"}, {"metadata", metadata}, {"spec", spec}};
 }
 

@@ -8,6 +8,12 @@ namespace leasesim {
 TrueInstant last_fault_end(const Scenario& scenario) {
   TrueInstant t(0);
   for (const FaultSpec& f : scenario.faults) t = std::max(t, TrueInstant((f.at + f.for_.value_or(Duration(0))).ns));
+  // Faults `check` may inject (spec.explore.faults) count at the latest they could end, so the
+  // window starts at the same instant on every path and in every replay.
+  const ExploreFaults& injectable = scenario.explore.faults;
+  if (injectable.max > 0)
+    for (Duration at : injectable.at)
+      for (const FaultSpec& f : injectable.candidates) t = std::max(t, TrueInstant((at + f.for_.value_or(Duration(0))).ns));
   return t;
 }
 

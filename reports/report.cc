@@ -140,7 +140,7 @@ Timeline timeline_of(const RunResult& run, const SeedRecord& rerun) {
   for (size_t i = 0; i < h.faults.size(); ++i) {
     const FaultRecord& f = h.faults[i];
     if (f.is_end) continue;
-    const FaultSpec& spec = s.faults[f.index];
+    const FaultSpec& spec = f.spec;
     TimelineFault tf;
     tf.index = f.index;
     tf.type = fault_type_name(spec.type);

@@ -13,7 +13,10 @@
 
 namespace leasesim {
 
-enum class ChoiceKind : uint8_t { Tie, Latency, TimerDelay };
+// Fault: whether an injectable fault strikes at a fault point of spec.explore.faults (index 0:
+// none; i: candidate i-1). RandomChooser always answers 0 (and draws nothing): `run` injects a
+// fault only where a replayed counterexample names one.
+enum class ChoiceKind : uint8_t { Tie, Latency, TimerDelay, Fault };
 
 class Chooser {
  public:
@@ -27,7 +30,9 @@ class Chooser {
 class RandomChooser final : public Chooser {
  public:
   explicit RandomChooser(uint64_t seed) : rng_(seed) {}
-  uint32_t pick(ChoiceKind, uint32_t n) override { return static_cast<uint32_t>(rng_.below(n)); }
+  uint32_t pick(ChoiceKind kind, uint32_t n) override {
+    return kind == ChoiceKind::Fault ? 0 : static_cast<uint32_t>(rng_.below(n));
+  }
   int64_t draw(ChoiceKind, int64_t lo, int64_t hi) override { return rng_.between(lo, hi); }
 
  private:

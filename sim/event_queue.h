@@ -30,6 +30,7 @@ enum class EventKind : uint8_t {
   FaultEnd,        // a = fault index
   QuiesceEnd,      // proc, a = lease id, b = generation
   StopRequest,     // proc: a stop fault that reached a paused process, handled at resume
+  FaultPoint,      // a = index into spec.explore.faults.at: an injectable fault may strike
 };
 
 struct Event {

@@ -46,7 +46,8 @@ struct LeaseWrite {
 // A fault starting or ending, with what it hit.
 struct FaultRecord {
   TrueInstant t;
-  uint32_t index = 0;      // into Scenario::faults
+  uint32_t index = 0;      // into Scenario::faults, then the faults `check` injected, in order
+  FaultSpec spec;          // the fault itself (`at` = when it started)
   bool is_end = false;
   std::optional<uint32_t> target;  // the process it hit (after resolving `leader`)
   std::vector<std::pair<LeaseId, uint32_t>> acting_leaders_hit;  // (lease, proc) acting when it struck

@@ -10,12 +10,14 @@ const char* choice_kind_name(ChoiceKind kind) {
     case ChoiceKind::Tie: return "tie";
     case ChoiceKind::Latency: return "latency";
     case ChoiceKind::TimerDelay: return "timer";
+    case ChoiceKind::Fault: return "fault";
   }
   return "?";
 }
 
 std::string format_replay_choice(const ReplayChoice& choice) {
-  if (choice.kind == ChoiceKind::Tie) return "tie " + std::to_string(choice.value) + "/" + std::to_string(choice.arity);
+  if (choice.kind == ChoiceKind::Tie || choice.kind == ChoiceKind::Fault)
+    return std::string(choice_kind_name(choice.kind)) + " " + std::to_string(choice.value) + "/" + std::to_string(choice.arity);
   return std::string(choice_kind_name(choice.kind)) + " " + format_duration(Duration(choice.value));
 }
 
@@ -36,13 +38,13 @@ std::optional<ReplayChoice> parse_replay_choice(std::string_view text, std::stri
   const std::string_view word = text.substr(0, space);
   const std::string_view rest = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
   ReplayChoice choice;
-  if (word == "tie") {
-    choice.kind = ChoiceKind::Tie;
+  if (word == "tie" || word == "fault") {
+    choice.kind = word == "tie" ? ChoiceKind::Tie : ChoiceKind::Fault;
     const size_t slash = rest.find('/');
     const auto index = parse_decimal(rest.substr(0, slash));
     const auto arity = slash == std::string_view::npos ? std::nullopt : parse_decimal(rest.substr(slash + 1));
     if (!index || !arity || *arity < 2 || *arity > UINT32_MAX || *index >= *arity) {
-      *error = "expected \"tie I/N\" with 0 <= I < N and N >= 2, got \"" + std::string(text) + "\"";
+      *error = "expected \"" + std::string(word) + " I/N\" with 0 <= I < N and N >= 2, got \"" + std::string(text) + "\"";
       return std::nullopt;
     }
     choice.value = static_cast<int64_t>(*index);
@@ -60,7 +62,8 @@ std::optional<ReplayChoice> parse_replay_choice(std::string_view text, std::stri
     choice.value = d->ns;
     return choice;
   }
-  *error = "expected a choice such as \"tie 1/3\", \"latency 5ms\" or \"timer 2.4s\", got \"" + std::string(text) + "\"";
+  *error = "expected a choice such as \"tie 1/3\", \"latency 5ms\", \"timer 2.4s\" or \"fault 1/3\", got \"" +
+           std::string(text) + "\"";
   return std::nullopt;
 }
 

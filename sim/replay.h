@@ -12,7 +12,8 @@
 //   throws: a stale replay is a result, not a crash.
 // - Text form, one string per choice: "tie 1/3" (index 1 of 3 simultaneous events),
 //   "latency 5ms", "timer 2.000000001s" (durations as format_duration writes them, exact to
-//   the nanosecond).
+//   the nanosecond), "fault 2/3" (at a fault point of spec.explore.faults: 0 none, i candidate
+//   i-1, of N = 1 + candidates).
 #pragma once
 
 #include <cstdint>
@@ -26,7 +27,7 @@
 
 namespace leasesim {
 
-const char* choice_kind_name(ChoiceKind kind);  // "tie", "latency", "timer"
+const char* choice_kind_name(ChoiceKind kind);  // "tie", "latency", "timer", "fault"
 
 std::string format_replay_choice(const ReplayChoice& choice);
 // nullopt and a one-line reason in *error when `text` is not a replay choice.

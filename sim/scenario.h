@@ -109,7 +109,19 @@ inline constexpr uint8_t kPointMin = 1, kPointMid = 2, kPointMax = 4;
 
 // spec.explore: bounds for `leasesim check` (the command line overrides each) and the replay
 // script of a counterexample. Every field is optional; an absent block changes nothing.
+// Faults that `leasesim check` may inject (spec.explore.faults): at each instant of `at`, up to
+// `max` on one path, any one of `candidates` (fault entries whose `at` is unused) or none. The
+// explorer enumerates every such schedule; `run` injects one only where a replayed
+// counterexample says so (sim/chooser.h: a Fault choice is "none" unless a replay names one).
+struct ExploreFaults {
+  uint32_t max = 0;
+  std::vector<Duration> at;
+  std::vector<FaultSpec> candidates;
+  bool operator==(const ExploreFaults&) const = default;
+};
+
 struct ExploreSpec {
+  ExploreFaults faults;
   std::optional<uint64_t> depth;       // steps (events) from the initial state
   std::optional<uint64_t> max_states;  // distinct states stored
   std::optional<Duration> horizon;     // explore events up to this instant only

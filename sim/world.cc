@@ -74,6 +74,10 @@ WorldCore::WorldCore(std::shared_ptr<const Scenario> scenario)
     push(TrueInstant(f.at.ns), EventKind::FaultStart, 0, i);
     if (f.for_) push(TrueInstant((f.at + *f.for_).ns), EventKind::FaultEnd, 0, i);
   }
+  // Injectable faults (spec.explore.faults): a point per instant, while any may still strike.
+  const ExploreFaults& injectable = s.explore.faults;
+  if (injectable.max > 0 && !injectable.candidates.empty())
+    for (uint32_t i = 0; i < injectable.at.size(); ++i) push(TrueInstant(injectable.at[i].ns), EventKind::FaultPoint, 0, i);
 }
 
 void WorldCore::push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a, uint32_t b) {
@@ -111,7 +115,14 @@ Event WorldCore::pop_next(Chooser& chooser) {
   const TrueInstant at = ready_.front().at;
   while (!queue_.empty() && queue_.top().at == at) ready_.push_back(queue_.pop());
   uint32_t k = 0;
-  if (ready_.size() > 1) {
+  // A fault point goes first among the events of its instant, with no tie choice: whether a
+  // fault strikes there is its own choice, and before or after another event at the same
+  // instant is the same as at the points before and after (so `run`, which injects none, draws
+  // exactly what it draws without the points).
+  const auto point = std::find_if(ready_.begin(), ready_.end(), [](const Event& x) { return x.kind == EventKind::FaultPoint; });
+  if (point != ready_.end()) {
+    k = static_cast<uint32_t>(point - ready_.begin());
+  } else if (ready_.size() > 1) {
     k = chooser.pick(ChoiceKind::Tie, static_cast<uint32_t>(ready_.size()));
     LS_CHECK(k < ready_.size(), "tie choice out of range");
   }
@@ -150,7 +161,7 @@ Now WorldCore::now_for(uint32_t p) const {
 }
 
 LatencyRange WorldCore::current_latency() const {
-  if (!active_slow_.empty()) return scenario_->faults[active_slow_.back()].latency;
+  if (!active_slow_.empty()) return fault_spec(active_slow_.back()).latency;
   return scenario_->api_server.latency;
 }
 
@@ -213,6 +224,9 @@ void WorldCore::dispatch(const Event& e, Chooser& chooser, Trace* trace) {
       return;
     case EventKind::FaultEnd:
       fault_end(static_cast<uint32_t>(e.a), trace);
+      return;
+    case EventKind::FaultPoint:
+      fault_point(chooser, trace);
       return;
     case EventKind::StopRequest: {
       const ProcessRuntime& pr = procs_[e.proc];
@@ -623,7 +637,7 @@ std::optional<uint32_t> WorldCore::resolve_target(const FaultTarget& target) con
 
 void WorldCore::trace_fault(const FaultRecord& record, Trace* trace) {
   if (!trace) return;
-  const FaultSpec& f = scenario_->faults[record.index];
+  const FaultSpec& f = fault_spec(record.index);
   TraceLine line = trace->line(now_, "fault");
   line.str("fault", fault_type_name(f.type)).str("phase", record.is_end ? "end" : "start").unum("index", record.index);
   if (record.target) line.str("target", scenario_->processes[*record.target].name);
@@ -636,11 +650,34 @@ void WorldCore::trace_fault(const FaultRecord& record, Trace* trace) {
   line.end();
 }
 
+const FaultSpec& WorldCore::fault_spec(uint32_t index) const {
+  const size_t fixed = scenario_->faults.size();
+  return index < fixed ? scenario_->faults[index] : injected_[index - fixed];
+}
+
+// A fault point of spec.explore.faults: while fewer than `max` have struck on this path, none
+// or one of the candidates strikes now (a Fault choice), as if it were in spec.faults at this
+// instant; its window ends `for` later.
+void WorldCore::fault_point(Chooser& chooser, Trace* trace) {
+  const ExploreFaults& injectable = scenario_->explore.faults;
+  if (injected_.size() >= injectable.max) return;
+  const uint32_t k = chooser.pick(ChoiceKind::Fault, static_cast<uint32_t>(injectable.candidates.size() + 1));
+  if (k == 0) return;
+  FaultSpec f = injectable.candidates.at(k - 1);
+  f.at = Duration(now_.ns);
+  const uint32_t index = static_cast<uint32_t>(scenario_->faults.size() + injected_.size());
+  injected_.push_back(f);
+  fault_targets_.push_back(std::nullopt);
+  fault_start(index, chooser, trace);
+  if (f.for_) push(now_ + *f.for_, EventKind::FaultEnd, 0, index);
+}
+
 void WorldCore::fault_start(uint32_t index, Chooser& chooser, Trace* trace) {
-  const FaultSpec& f = scenario_->faults[index];
+  const FaultSpec& f = fault_spec(index);
   FaultRecord record;
   record.t = now_;
   record.index = index;
+  record.spec = f;
   const std::optional<uint32_t> target = resolve_target(f.target);
   fault_targets_[index] = target;
   record.target = target;
@@ -713,10 +750,11 @@ void WorldCore::fault_start(uint32_t index, Chooser& chooser, Trace* trace) {
 }
 
 void WorldCore::fault_end(uint32_t index, Trace* trace) {
-  const FaultSpec& f = scenario_->faults[index];
+  const FaultSpec& f = fault_spec(index);
   FaultRecord record;
   record.t = now_;
   record.index = index;
+  record.spec = f;
   record.is_end = true;
   const std::optional<uint32_t> target = fault_targets_[index];
   record.target = target;
@@ -864,6 +902,15 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
     for (const Lease& item : f.response.items) item.hash_into(h, server);
   }
   h.u64(refuse_depth_).u64(blackhole_depth_).u64(active_slow_.size());
+  // Injected faults: how many may still strike, and what the pending ends and slow windows of
+  // those that struck refer to (not when they struck, which nothing reads again).
+  h.u64(injected_.size());
+  for (const FaultSpec& f : injected_) {
+    h.u64(static_cast<uint64_t>(f.type) | (static_cast<uint64_t>(f.target.kind) << 8) |
+          (static_cast<uint64_t>(f.direction) << 16) | (static_cast<uint64_t>(f.mode) << 24) |
+          (static_cast<uint64_t>(f.target.process) << 32));
+    h.i64(f.for_ ? f.for_->ns : -1).i64(f.by.ns).i64(f.latency.min.ns).i64(f.latency.max.ns);
+  }
   return h.digest();
 }
 
@@ -913,6 +960,15 @@ uint64_t WorldCore::fingerprint_exact() const {
     if (slot.flight) h.u64(slot.flight.digest(&WorldCore::flight_digest));
   }
   h.u64(refuse_depth_).u64(blackhole_depth_).u64(active_slow_.size());
+  // Injected faults: how many may still strike, and what the pending ends and slow windows of
+  // those that struck refer to (not when they struck, which nothing reads again).
+  h.u64(injected_.size());
+  for (const FaultSpec& f : injected_) {
+    h.u64(static_cast<uint64_t>(f.type) | (static_cast<uint64_t>(f.target.kind) << 8) |
+          (static_cast<uint64_t>(f.direction) << 16) | (static_cast<uint64_t>(f.mode) << 24) |
+          (static_cast<uint64_t>(f.target.process) << 32));
+    h.i64(f.for_ ? f.for_->ns : -1).i64(f.by.ns).i64(f.latency.min.ns).i64(f.latency.max.ns);
+  }
   return h.digest();
 }
 

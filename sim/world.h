@@ -173,6 +173,9 @@ class WorldCore {
   void resume(uint32_t p);
 
   void fault_start(uint32_t index, Chooser& chooser, Trace* trace);
+  void fault_point(Chooser& chooser, Trace* trace);
+  // spec.faults[index], or the injected fault index - spec.faults.size().
+  const FaultSpec& fault_spec(uint32_t index) const;
   void fault_end(uint32_t index, Trace* trace);
   void trace_fault(const FaultRecord& record, Trace* trace);
   std::optional<uint32_t> resolve_target(const FaultTarget& target) const;
@@ -236,6 +239,8 @@ class WorldCore {
   boost::container::small_vector<Slot, 4> slots_;
   boost::container::small_vector<uint32_t, 4> free_slots_;
   boost::container::small_vector<std::optional<uint32_t>, 4> fault_targets_;  // resolved target per fault
+  // Faults injected at fault points (spec.explore.faults), in the order they struck.
+  boost::container::small_vector<FaultSpec, 1> injected_;
   boost::container::small_vector<uint32_t, 2> active_slow_;  // apiServerSlow faults in effect, in start order
   uint32_t refuse_depth_ = 0;
   uint32_t blackhole_depth_ = 0;

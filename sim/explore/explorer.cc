@@ -908,6 +908,10 @@ ExploreResult Explorer::run_breadth_first() {
 }  // namespace
 
 std::optional<std::string> converge_problem(const Scenario& scenario) {
+  for (const FaultSpec& f : scenario.explore.faults.candidates)
+    if (f.type == FaultType::ClockJump)
+      return std::string("an injectable clockJump fault: a step of a wall clock can put two writes in one second, "
+                         "which the time-relative key does not tell apart");
   for (const FaultSpec& f : scenario.faults)
     if (f.type == FaultType::ClockJump)
       return std::string("a clockJump fault: a step of a wall clock can put two writes in one second, which the "
