@@ -42,7 +42,9 @@ std::vector<FailoverEpisode> failover_episodes(const Scenario& scenario, const H
   std::vector<std::optional<TrueInstant>> busy_until(scenario.lease_keys.size());  // open episode per lease
   for (const FaultRecord& record : history.faults) {
     if (record.is_end || !record.skipped.empty()) continue;
-    const FaultSpec& fault = record.spec;  // a fault of spec.faults or one `check` injected
+    // A fault of spec.faults, or one `check` injected (spec.explore.faults), which only its
+    // record describes.
+    const FaultSpec& fault = record.index < scenario.faults.size() ? scenario.faults[record.index] : record.spec;
     for (const auto& [lease, proc] : record.acting_leaders_hit) {
       if (busy_until[lease] && *busy_until[lease] > record.t) continue;
       const Leadership* current = open_at(history, proc, lease, record.t);

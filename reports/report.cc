@@ -140,7 +140,7 @@ Timeline timeline_of(const RunResult& run, const SeedRecord& rerun) {
   for (size_t i = 0; i < h.faults.size(); ++i) {
     const FaultRecord& f = h.faults[i];
     if (f.is_end) continue;
-    const FaultSpec& spec = f.spec;
+    const FaultSpec& spec = f.index < s.faults.size() ? s.faults[f.index] : f.spec;  // spec.faults, or injected
     TimelineFault tf;
     tf.index = f.index;
     tf.type = fault_type_name(spec.type);

@@ -302,7 +302,8 @@ TEST(ReplayText, RoundTripAndErrors) {
   EXPECT_EQ(error, "expected \"tie I/N\" with 0 <= I < N and N >= 2, got \"tie 3/3\"");
   EXPECT_FALSE(parse_replay_choice("latency 5", &error));
   EXPECT_FALSE(parse_replay_choice("jitter 5ms", &error));
-  EXPECT_EQ(error, "expected a choice such as \"tie 1/3\", \"latency 5ms\" or \"timer 2.4s\", got \"jitter 5ms\"");
+  EXPECT_EQ(error,
+            "expected a choice such as \"tie 1/3\", \"latency 5ms\", \"timer 2.4s\" or \"fault 1/3\", got \"jitter 5ms\"");
 }
 
 }  // namespace
