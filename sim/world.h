@@ -18,6 +18,10 @@
 //   process exits when the model says so. pause holds every event for the process (timers,
 //   responses, timeouts) and delivers them, in order, at resume; its clocks keep running.
 //   clockJump steps the wall clock only.
+// - Injected faults (spec.explore.faults): at each fault point, while fewer than `max` struck,
+//   a Fault choice says whether one candidate strikes now, as if spec.faults held it; it goes
+//   first among the events of its instant. RandomChooser always says none, so `run` injects a
+//   fault only where a replay names one.
 // - Acting leadership is tracked from model notes; `config.quiesce` keeps a process acting for
 //   that long (local time) after its model stops leading, except after a crash.
 // - Bounds: the horizon (`duration`) and `max_events`; step() reports which one stopped a run.
@@ -26,7 +30,8 @@
 //   recycled through a per-thread free list), and the parts a step rarely changes are shared
 //   copy-on-write (sim/core/cow.h): each model, each request in flight, the API server's store,
 //   the network and the History (whose lists share chunks, sim/append_log.h). Shared models,
-//   requests and the store cache their fingerprint digests.
+//   requests and the store cache their fingerprint digests. A World and its copies belong to
+//   one thread at a time (the shared counts are not atomic, sim/core/cow.h).
 // Leaves out: several API servers, watches, client rate limiting, request reordering inside
 // one connection beyond what latency draws produce.
 #pragma once

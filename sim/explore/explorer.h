@@ -57,6 +57,9 @@
 //   identities. Overlaps whose end may still be backdated are judged only once settled, as
 //   above; two leaders that act together forever make the key drift (their starts are part of
 //   it), so such a search ends by the states or depth bound.
+// - Injected faults (spec.explore.faults): the World's fault points ask a Fault choice (none or
+//   one candidate, while fewer than `max` struck on the path), which the enumerating chooser
+//   walks like any other, so every schedule of up to `max` faults over the points is explored.
 // Leaves out: partial-order reduction, symmetry reduction, parallel search; failoverWithin.
 #pragma once
 
