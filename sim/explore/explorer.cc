@@ -382,6 +382,9 @@ class Explorer {
 };
 
 constexpr uint32_t kPostFault = 1u << 31;
+// The longest path the depth-first search follows before it hands over to the breadth-first
+// one (every verified scenario in the library stays under 600).
+constexpr size_t kMaxPathWorlds = 4096;
 constexpr uint32_t kDeadEnd = 1u << 30;  // nothing is left to happen
 
 uint32_t Explorer::liveness_flags(const World& w) const {
@@ -798,6 +801,11 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
       ++stats.distinct;
       if (liveness_) flags_.push_back(liveness_flags(child));
       if (stats.distinct >= options_.max_states) return std::nullopt;
+      // A path this long is a search that does not close (converge mode with loops drifting
+      // against each other): every frame holds a World whose History grows with the path, so
+      // the memory grows with the square of the depth. The breadth-first search keeps its
+      // paths short; hand over to it.
+      if (top >= kMaxPathWorlds) return std::nullopt;
       push(id, std::move(child));  // may move the frames: f is not used after this
     } else if (options_.converge) {
       ++stats.cycles;

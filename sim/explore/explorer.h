@@ -6,7 +6,9 @@
 //   breadth-first frontier of thousands) and visits every reachable state once and every
 //   transition of it, as the breadth-first search does: when it finds no violation its counts
 //   are the breadth-first ones, and the depth reached (the longest shortest path) is computed
-//   from the stored transitions. When it meets a violation or the states bound, or when a depth
+//   from the stored transitions. When it meets a violation, the states bound or a path longer
+//   than 4,096 steps (a search that does not close, whose Worlds' histories would grow with the
+//   path), or when a depth
 //   bound is set (a depth-first search with a visited set would cut states that a shorter path
 //   reaches), the breadth-first search runs from the start and gives the report, so a
 //   counterexample is a shortest one. The successors of a world are found by stepping copies of

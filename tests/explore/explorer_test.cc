@@ -461,5 +461,27 @@ TEST(ExplorerConverge, RefusesWhatTheCanonicalKeyCannotTellApart) {
   EXPECT_TRUE(converge_problem(*twins).has_value());
 }
 
+// Two candidates that keep running, with latency choices, drift against each other, so a
+// converge search does not close. Whatever the depth-first search met first (its path-length
+// bound or the states bound), the report is the breadth-first search's: the same as a search
+// that a depth bound makes breadth-first from the start.
+TEST(Explorer, ASearchThatDoesNotCloseReportsTheBreadthFirstSearch) {
+  auto s = two_candidates_crash_partition();
+  s->faults.clear();
+  ExploreOptions o;
+  o.jitter_points = kPointMax;
+  o.converge = true;
+  o.max_states = 20000;
+  const ExploreResult handed = explore(s, o);
+  o.max_depth = UINT64_MAX - 1;
+  const ExploreResult breadth = explore(s, o);
+  EXPECT_EQ(handed.stopped_by, ExploreStop::States);
+  EXPECT_EQ(handed.stats.distinct, breadth.stats.distinct);
+  EXPECT_EQ(handed.stats.transitions, breadth.stats.transitions);
+  EXPECT_EQ(handed.stats.depth_reached, breadth.stats.depth_reached);
+  EXPECT_EQ(handed.stats.peak_frontier, breadth.stats.peak_frontier);
+  EXPECT_LT(handed.stats.depth_reached, 100u);  // breadth-first: short paths
+}
+
 }  // namespace
 }  // namespace leasesim
