@@ -40,12 +40,7 @@ std::shared_ptr<Scenario> load(const char* rel) {
 constexpr const char* kVerified = "scenarios/check/client-go-two-candidates-crash-partition.yaml";
 constexpr const char* kTutorial = "scenarios/gallery/tutorial-hung-leader-two-leaders.yaml";
 
-ExploreOptions options_of(const Scenario& s) {
-  ExploreOptions o;
-  if (s.explore.latency_points) o.latency_points = s.explore.latency_points;
-  if (s.explore.jitter_points) o.jitter_points = s.explore.jitter_points;
-  return o;
-}
+ExploreOptions options_of(const Scenario& s) { return explore_options(s.explore); }
 
 void explore_file(benchmark::State& state, const char* rel, bool converge = false) {
   auto scenario = load(rel);
@@ -68,12 +63,17 @@ BENCHMARK(BM_ExploreClientGoVerified)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ExploreClientGoConverge)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ExploreTutorialHungLeader)->Unit(benchmark::kMillisecond);
 
-// Baseline: copy a mid-run World, step the copy once and fingerprint it.
-void BM_CopyStepFingerprint(benchmark::State& state) {
-  auto scenario = load(kVerified);
-  World w(scenario);
+// The baseline's World: the verified scenario 30 events into a run.
+World warm_world() {
+  World w(load(kVerified));
   RandomChooser warm(1);
   for (int i = 0; i < 30; ++i) w.step(warm, nullptr);
+  return w;
+}
+
+// Baseline: copy a mid-run World, step the copy once and fingerprint it.
+void BM_CopyStepFingerprint(benchmark::State& state) {
+  const World w = warm_world();
   RandomChooser chooser(2);
   for (auto _ : state) {
     World copy = w;
@@ -104,10 +104,7 @@ Measured best_of(const std::shared_ptr<Scenario>& scenario, bool converge, int r
 
 // One successor of a warm World (BM_CopyStepFingerprint's loop), per second, best of several.
 double baseline_rate() {
-  auto scenario = load(kVerified);
-  World w(scenario);
-  RandomChooser warm(1);
-  for (int i = 0; i < 30; ++i) w.step(warm, nullptr);
+  const World w = warm_world();
   double best = 0;
   for (int run = 0; run < 5; ++run) {
     RandomChooser chooser(2);

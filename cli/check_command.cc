@@ -63,10 +63,9 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
   // checked again) would only steer `run`, so the explorer ignores it.
   scenario->explore.replay.clear();
 
-  ExploreOptions eo;
-  eo.max_depth = options.depth.value_or(declared.depth.value_or(eo.max_depth));
-  eo.max_states = options.max_states.value_or(declared.max_states.value_or(eo.max_states));
-  eo.horizon = declared.horizon;
+  ExploreOptions eo = explore_options(declared);
+  if (options.depth) eo.max_depth = *options.depth;
+  if (options.max_states) eo.max_states = *options.max_states;
   if (!options.horizon.empty()) {
     std::string problem;
     const auto d = parse_duration(options.horizon, false, &problem);
@@ -76,8 +75,6 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
     }
     eo.horizon = d;
   }
-  if (declared.latency_points) eo.latency_points = declared.latency_points;
-  if (declared.jitter_points) eo.jitter_points = declared.jitter_points;
   if (!options.latency_points.empty()) {
     const auto mask = points_option(options.latency_points, "--latency-points", err);
     if (!mask) return 2;

@@ -115,12 +115,6 @@ class EventQueue {
     }
     for (size_t i = 0; i < n; ++i) f(heap_[order[i]]);
   }
-  // Calls f(event) for every pending event in the heap's own order (which depends on the order
-  // of past pushes and pops): for order-free uses, such as a sum of per-event hashes.
-  template <class F>
-  void for_each(F&& f) const {
-    for (const Event& e : heap_) f(e);
-  }
   bool operator==(const EventQueue& o) const { return sorted() == o.sorted(); }
 
  private:

@@ -826,10 +826,6 @@ uint64_t WorldCore::fingerprint(bool canonical) const {
   return h.digest();
 }
 
-uint64_t WorldCore::fingerprint_in(HashFrame frame) const {
-  return frame.canonical ? fingerprint_canonical(frame) : fingerprint_exact();
-}
-
 uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
   StateHasher h;
   // Time-relative (see HashFrame): "now" is the origin of every instant; the event count is
@@ -901,9 +897,15 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
     if (f.response.object) f.response.object->hash_into(h, server);
     for (const Lease& item : f.response.items) item.hash_into(h, server);
   }
+  hash_faults_into(h);
+  return h.digest();
+}
+
+// The faults in effect, the same in both frames: outage and slow windows, and the injected
+// faults, how many may still strike and what the pending ends and slow windows of those that
+// struck refer to (not when they struck, which nothing reads again).
+void WorldCore::hash_faults_into(StateHasher& h) const {
   h.u64(refuse_depth_).u64(blackhole_depth_).u64(active_slow_.size());
-  // Injected faults: how many may still strike, and what the pending ends and slow windows of
-  // those that struck refer to (not when they struck, which nothing reads again).
   h.u64(injected_.size());
   for (const FaultSpec& f : injected_) {
     h.u64(static_cast<uint64_t>(f.type) | (static_cast<uint64_t>(f.target.kind) << 8) |
@@ -911,7 +913,6 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
           (static_cast<uint64_t>(f.target.process) << 32));
     h.i64(f.for_ ? f.for_->ns : -1).i64(f.by.ns).i64(f.latency.min.ns).i64(f.latency.max.ns);
   }
-  return h.digest();
 }
 
 uint64_t WorldCore::fingerprint_exact() const {
@@ -959,16 +960,7 @@ uint64_t WorldCore::fingerprint_exact() const {
   for (const Slot& slot : slots_) {
     if (slot.flight) h.u64(slot.flight.digest(&WorldCore::flight_digest));
   }
-  h.u64(refuse_depth_).u64(blackhole_depth_).u64(active_slow_.size());
-  // Injected faults: how many may still strike, and what the pending ends and slow windows of
-  // those that struck refer to (not when they struck, which nothing reads again).
-  h.u64(injected_.size());
-  for (const FaultSpec& f : injected_) {
-    h.u64(static_cast<uint64_t>(f.type) | (static_cast<uint64_t>(f.target.kind) << 8) |
-          (static_cast<uint64_t>(f.direction) << 16) | (static_cast<uint64_t>(f.mode) << 24) |
-          (static_cast<uint64_t>(f.target.process) << 32));
-    h.i64(f.for_ ? f.for_->ns : -1).i64(f.by.ns).i64(f.latency.min.ns).i64(f.latency.max.ns);
-  }
+  hash_faults_into(h);
   return h.digest();
 }
 

@@ -134,7 +134,6 @@ class WorldCore {
   // worlds whose futures are the same up to a shift in time. It leaves out the event count and
   // the horizon, so it is for searches that lift both (the explorer's converge mode).
   uint64_t fingerprint(bool canonical = false) const;
-  uint64_t fingerprint_in(HashFrame frame) const;  // one pass of fingerprint() in `frame`
   // Moves the horizon and the event bound (the explorer's converge mode lifts both).
   void set_bounds(TrueInstant horizon, uint64_t max_events);
 
@@ -241,6 +240,7 @@ class WorldCore {
   // canonical one (every part hashed in `frame`).
   uint64_t fingerprint_exact() const;
   uint64_t fingerprint_canonical(HashFrame frame) const;
+  void hash_faults_into(StateHasher& h) const;
   boost::container::small_vector<Slot, 4> slots_;
   boost::container::small_vector<uint32_t, 4> free_slots_;
   boost::container::small_vector<std::optional<uint32_t>, 4> fault_targets_;  // resolved target per fault
@@ -294,7 +294,6 @@ class World {
   // A stable 64-bit fingerprint of the whole state (no addresses, no hash-table order); see
   // WorldCore::fingerprint for `canonical`.
   uint64_t fingerprint(bool canonical = false) const { return core_->fingerprint(canonical); }
-  uint64_t fingerprint_in(HashFrame frame) const { return core_->fingerprint_in(frame); }
   // Moves the horizon and the event bound (the explorer's converge mode lifts both).
   void set_bounds(TrueInstant horizon, uint64_t max_events) { core_->set_bounds(horizon, max_events); }
 

@@ -12,7 +12,6 @@
 // and change detection (the explorer documents its own collision stance).
 #pragma once
 
-#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -48,19 +47,18 @@ struct HashFrame {
 
   // Wall instants before `old_before` (canonical frame only) are in a record whose lease has
   // expired for every process, now and from now on: no model reads how old they are, only
-  // whether two of them are equal (and which is earlier). They are hashed by their rank among
-  // the state's old wall instants, collected by a first pass into `old_walls` (sorted, unique).
+  // whether two of them are equal (and which is earlier). Each is hashed as a placeholder and
+  // appended to `collect` in the order met; the caller then hashes their ranks among
+  // themselves in that order (World::fingerprint).
   int64_t old_before = INT64_MIN;
-  std::vector<int64_t>* collect = nullptr;           // first pass: gathers old wall instants
-  const std::vector<int64_t>* old_walls = nullptr;   // second pass: their ranks
+  std::vector<int64_t>* collect = nullptr;
 
   int64_t at(TrueInstant t) const { return t.ns - true_origin; }
   int64_t at(LocalInstant t) const { return t.ns - mono_origin; }
   int64_t at(WallInstant t) const {
     if (!canonical || t.ns >= old_before) return t.ns - wall_origin;
     if (collect) collect->push_back(t.ns);
-    if (!old_walls) return INT64_MIN;
-    return INT64_MIN + (std::lower_bound(old_walls->begin(), old_walls->end(), t.ns) - old_walls->begin());
+    return INT64_MIN;
   }
   // 0 means "none" for both (no precondition, no call in flight) and stays distinct.
   uint64_t rv(uint64_t v) const { return canonical && v != 0 ? rv_origin - v + 1 : v; }

@@ -240,7 +240,15 @@ class StateStore {
 // still overlap (two act at once, or one ended after an acting one started), and the
 // eventuallyLeader window while it is open (how much of it is left, and whether an ended
 // leadership already met it).
-uint64_t canonical_state_key(const World& w, const std::vector<LeaseId>& leases) {
+// Whether an ended leadership of `lease` already met the eventuallyLeader window [from, to].
+bool window_met(const History& history, LeaseId lease, TrueInstant from, TrueInstant to) {
+  for (const Leadership& l : history.leaderships)
+    if (l.lease == lease && l.end && l.start <= to && *l.end > from) return true;
+  return false;
+}
+
+// `faults_end`: last_fault_end of the scenario (constant; the caller computes it once).
+uint64_t canonical_state_key(const World& w, const std::vector<LeaseId>& leases, TrueInstant faults_end) {
   StateHasher h;
   h.u64(w.fingerprint(true));
   const History& history = w.history();
@@ -272,16 +280,10 @@ uint64_t canonical_state_key(const World& w, const std::vector<LeaseId>& leases)
     for (const Leadership* l : pending) h.u64(l->proc).i64(l->start.ns - now).i64(l->end->ns - now);
   }
   if (const auto& window = w.scenario().properties.eventually_leader) {
-    const TrueInstant from = last_fault_end(w.scenario());
-    const TrueInstant to = from + *window;
+    const TrueInstant to = faults_end + *window;
     if (w.now() <= to) {
       h.i64(to.ns - now);
-      for (LeaseId lease : leases) {
-        bool met = false;
-        for (const Leadership& l : history.leaderships)
-          met |= l.lease == lease && l.end && l.start <= to && *l.end > from;
-        h.boolean(met);
-      }
+      for (LeaseId lease : leases) h.boolean(window_met(history, lease, faults_end, to));
     }
   }
   return h.digest();
@@ -292,8 +294,8 @@ uint64_t canonical_state_key(const World& w, const std::vector<LeaseId>& leases)
 // with equal keys have the same futures and the same pending judgments. The open leaderships'
 // starts matter twice: for overlaps still to settle, and because a fault aimed at `leader` hits
 // the acting leader that started first.
-uint64_t state_key(const World& w, const std::vector<LeaseId>& leases, bool converge) {
-  if (converge) return canonical_state_key(w, leases);
+uint64_t state_key(const World& w, const std::vector<LeaseId>& leases, bool converge, TrueInstant faults_end) {
+  if (converge) return canonical_state_key(w, leases, faults_end);
   StateHasher h;
   h.u64(w.fingerprint());
   const History& history = w.history();
@@ -315,14 +317,8 @@ uint64_t state_key(const World& w, const std::vector<LeaseId>& leases, bool conv
   }
   // eventuallyLeader: has an ended leadership of each lease already met the deadline window?
   if (const auto& window = w.scenario().properties.eventually_leader) {
-    const TrueInstant from = last_fault_end(w.scenario());
-    const TrueInstant to = from + *window;
-    for (LeaseId lease : leases) {
-      bool met = false;
-      for (const Leadership& l : history.leaderships)
-        met |= l.lease == lease && l.end && l.start <= to && *l.end > from;
-      h.boolean(met);
-    }
+    const TrueInstant to = faults_end + *window;
+    for (LeaseId lease : leases) h.boolean(window_met(history, lease, faults_end, to));
   }
   return h.digest();
 }
@@ -342,7 +338,7 @@ class Explorer {
  public:
   Explorer(std::shared_ptr<const Scenario> scenario, const ExploreOptions& options)
       : scenario_(std::move(scenario)), options_(options), leases_(elected_leases(*scenario_)),
-        chooser_(options.latency_points, options.jitter_points) {}
+        faults_end_(last_fault_end(*scenario_)), chooser_(options.latency_points, options.jitter_points) {}
 
   ExploreResult run();
 
@@ -362,7 +358,7 @@ class Explorer {
   Verdict window_violations(const World& parent, const World& child) const;
   Verdict end_violations(const World& w, StepStatus status) const;
   Counterexample build(uint32_t id, const std::vector<uint32_t>* last_script, const Verdict& verdict, bool at_end);
-  uint64_t key(const World& w) const { return state_key(w, leases_, options_.converge); }
+  uint64_t key(const World& w) const { return state_key(w, leases_, options_.converge, faults_end_); }
   // Liveness (converge mode): per state, bit i = lease i has no acting leader, bit 31 = the
   // state is after the last fault; and every transition.
   uint32_t liveness_flags(const World& w) const;
@@ -373,6 +369,7 @@ class Explorer {
   std::shared_ptr<const Scenario> scenario_;
   ExploreOptions options_;
   std::vector<LeaseId> leases_;
+  TrueInstant faults_end_;  // last_fault_end: when the eventuallyLeader window opens
   EnumChooser chooser_;
   StateStore store_;
   ExploreResult result_;
@@ -388,7 +385,7 @@ constexpr size_t kMaxPathWorlds = 4096;
 constexpr uint32_t kDeadEnd = 1u << 30;  // nothing is left to happen
 
 uint32_t Explorer::liveness_flags(const World& w) const {
-  uint32_t flags = w.now() >= last_fault_end(*scenario_) ? kPostFault : 0;
+  uint32_t flags = w.now() >= faults_end_ ? kPostFault : 0;
   for (size_t i = 0; i < leases_.size() && i < 30; ++i)
     if (!w.acting_leader(leases_[i])) flags |= 1u << i;
   return flags;
@@ -400,7 +397,7 @@ Verdict Explorer::window_violations(const World& parent, const World& child) con
   Verdict v;
   const Scenario& s = *scenario_;
   if (!options_.converge || !s.properties.eventually_leader) return v;
-  const TrueInstant to = last_fault_end(s) + *s.properties.eventually_leader;
+  const TrueInstant to = faults_end_ + *s.properties.eventually_leader;
   if (!(parent.now() <= to && child.now() > to)) return v;
   for (LeaseId lease : leases_)
     for (const Violation& x : check_eventually_leader(s, child.history(), lease, *s.properties.eventually_leader, to))
@@ -500,7 +497,7 @@ Verdict Explorer::end_violations(const World& w, StepStatus status) const {
   TrueInstant end = status == StepStatus::EventLimit ? w.now() : TrueInstant(s.duration.ns);
   if (options_.converge) {
     end = std::max(w.now(), end);
-    if (s.properties.eventually_leader) end = std::max(end, last_fault_end(s) + *s.properties.eventually_leader);
+    if (s.properties.eventually_leader) end = std::max(end, faults_end_ + *s.properties.eventually_leader);
   }
   for (LeaseId lease : leases_) {
     if (s.properties.single_leader)
@@ -645,7 +642,7 @@ Counterexample Explorer::lasso(uint32_t entry, const std::vector<uint32_t>& cycl
   cx.cycle_from = w.now();
   cx.cycle_steps = cycle.size();
   const Scenario& s = *scenario_;
-  const TrueInstant past = std::max(TrueInstant(s.duration.ns), last_fault_end(s) + *s.properties.eventually_leader);
+  const TrueInstant past = std::max(TrueInstant(s.duration.ns), faults_end_ + *s.properties.eventually_leader);
   const TrueInstant cycle_start = w.now();
   const std::vector<uint64_t> wanted = store_.keys_of(cycle);
   for (uint32_t round = 0; round < 100000 && (round == 0 || w.now() <= past); ++round) {
@@ -936,6 +933,16 @@ std::optional<std::string> converge_problem(const Scenario& scenario) {
     }
   }
   return std::nullopt;
+}
+
+ExploreOptions explore_options(const ExploreSpec& spec) {
+  ExploreOptions o;
+  if (spec.depth) o.max_depth = *spec.depth;
+  if (spec.max_states) o.max_states = *spec.max_states;
+  o.horizon = spec.horizon;
+  if (spec.latency_points) o.latency_points = spec.latency_points;
+  if (spec.jitter_points) o.jitter_points = spec.jitter_points;
+  return o;
 }
 
 ExploreResult explore(std::shared_ptr<const Scenario> scenario, const ExploreOptions& options) {

@@ -85,6 +85,10 @@ struct ExploreOptions {
   bool converge = false;  // time-relative keys, horizon lifted, SCC liveness (see the contract)
 };
 
+// The bounds a scenario's spec.explore declares, over the defaults (the command line's
+// overrides go on top).
+ExploreOptions explore_options(const ExploreSpec& spec);
+
 // Why converge mode cannot key `scenario` exactly, or nullopt when it can.
 std::optional<std::string> converge_problem(const Scenario& scenario);
 

@@ -26,12 +26,7 @@ std::shared_ptr<Scenario> load_file(const std::string& rel) {
 
 constexpr const char* kFile = "scenarios/check/client-go-injected-faults.yaml";
 
-ExploreOptions options_of(const Scenario& s) {
-  ExploreOptions o;
-  if (s.explore.latency_points) o.latency_points = s.explore.latency_points;
-  if (s.explore.jitter_points) o.jitter_points = s.explore.jitter_points;
-  return o;
-}
+ExploreOptions options_of(const Scenario& s) { return explore_options(s.explore); }
 
 TEST(InjectedFaults, EveryScheduleOfTwoIsVerifiedWithPinnedCounts) {
   auto s = load_file(kFile);

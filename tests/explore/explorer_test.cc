@@ -48,6 +48,22 @@ std::shared_ptr<Scenario> two_candidates_crash_partition() {
   return s;
 }
 
+// Makes the two candidates' lease shorter than the leader's give-up time (LD 6s < RP + RD = 7s,
+// client_go_bounds no_overlap false) and cuts the leader off at 3s, instead of the faults.
+void outside_tolerance(Scenario& s) {
+  for (ProcessSpec& p : s.processes) {
+    auto& c = std::get<ClientGoConfig>(p.model);
+    c.lease_duration = seconds(6);
+    c.renew_deadline = seconds(5);
+  }
+  s.faults.clear();
+  FaultSpec partition;
+  partition.at = seconds(3);
+  partition.type = FaultType::Partition;
+  partition.target = FaultTarget{FaultTarget::Kind::Leader, 0};
+  s.faults.push_back(partition);
+}
+
 // scenarios/tutorial/clock-offset-two-leaders.yaml with transitionsMatch off (the tutorial never
 // counts transitions, which would otherwise be the first thing found).
 std::shared_ptr<Scenario> tutorial_clock_offset() {
@@ -114,17 +130,7 @@ TEST(Explorer, SameInputSameCounts) {
 TEST(Explorer, ClientGoOutsideItsToleranceIsFound) {
   auto s = two_candidates_crash_partition();
   s->duration = seconds(10);
-  for (ProcessSpec& p : s->processes) {
-    auto& c = std::get<ClientGoConfig>(p.model);
-    c.lease_duration = seconds(6);
-    c.renew_deadline = seconds(5);
-  }
-  s->faults.clear();
-  FaultSpec partition;
-  partition.at = seconds(3);
-  partition.type = FaultType::Partition;
-  partition.target = FaultTarget{FaultTarget::Kind::Leader, 0};
-  s->faults.push_back(partition);
+  outside_tolerance(*s);
   ExploreOptions o;
   o.jitter_points = kPointMin;  // polls right after the last renewal; keeps the search small
   const ExploreResult r = explore(s, o);
@@ -419,17 +425,7 @@ TEST(ExplorerConverge, SafetyViolationSettlesWithoutAnEndOfRun) {
   // client-go outside its tolerance (6s/5s, leader partitioned): found while b still leads,
   // because a's end can no longer be backdated before b's start.
   auto s = two_candidates_crash_partition();
-  for (ProcessSpec& p : s->processes) {
-    auto& c = std::get<ClientGoConfig>(p.model);
-    c.lease_duration = seconds(6);
-    c.renew_deadline = seconds(5);
-  }
-  s->faults.clear();
-  FaultSpec partition;
-  partition.at = seconds(3);
-  partition.type = FaultType::Partition;
-  partition.target = FaultTarget{FaultTarget::Kind::Leader, 0};
-  s->faults.push_back(partition);
+  outside_tolerance(*s);
   ExploreOptions o = converging();
   o.jitter_points = kPointMin;
   const ExploreResult r = explore(s, o);
