@@ -13,9 +13,10 @@ namespace {
 // spec 1.3: KCM's OnStoppedLeading logs "leaderelection lost" and exits with status 1.
 constexpr const char* kLostLeadershipExit = "exit(1): leaderelection lost";
 
+// An absent time and a present one differ by the flag word the caller hashes; an absent one
+// adds no word of its own.
 template <class H>
-void hash_optional_wall(H& h, const std::optional<WallInstant>& t, const HashFrame& frame) {
-  h.boolean(t.has_value());
+inline void hash_optional_wall(H& h, const std::optional<WallInstant>& t, const HashFrame& frame) {
   if (t) h.i64(frame.at(*t));
 }
 
@@ -26,12 +27,18 @@ void hash_optional_wall(H& h, const std::optional<WallInstant>& t, const HashFra
 
 template <class H>
 void ElectionRecord::hash_into(H& h, const HashFrame& frame) const {
-  h.bytes(holder_identity).i64(lease_duration_seconds);
+  // Small fields share words (one-to-one for strings under 1 GiB): the two int32s; the presence
+  // of both times and the lengths of the two rarely set strings, which are hashed only when set.
+  h.u64(static_cast<uint64_t>(static_cast<uint32_t>(lease_duration_seconds)) |
+        (static_cast<uint64_t>(static_cast<uint32_t>(leader_transitions)) << 32));
+  h.u64(static_cast<uint64_t>(acquire_time.has_value()) | (static_cast<uint64_t>(renew_time.has_value()) << 1) |
+        (static_cast<uint64_t>(strategy.size()) << 2) | (static_cast<uint64_t>(preferred_holder.size()) << 32));
+  h.bytes(holder_identity);
   // The canonical frame leaves acquireTime's value out (see LeaseSpec::hash_into).
-  if (frame.canonical) h.boolean(acquire_time.has_value());
-  else hash_optional_wall(h, acquire_time, frame);
+  if (!frame.canonical) hash_optional_wall(h, acquire_time, frame);
   hash_optional_wall(h, renew_time, frame);
-  h.i64(leader_transitions).bytes(strategy).bytes(preferred_holder);
+  if (!strategy.empty()) h.bytes(strategy);
+  if (!preferred_holder.empty()) h.bytes(preferred_holder);
 }
 
 ElectionRecord record_from_spec(const LeaseSpec& spec) {
@@ -727,10 +734,9 @@ void ClientGoElector::reset_run_state() {
 
 template <class H>
 void ClientGoElector::hash_into(H& h, const HashFrame& f) const {
-  const ClientGoConfig& config = settings_->config;
-  h.bytes(settings_->identity).u64(lease_);
-  h.i64(config.lease_duration.ns).i64(config.renew_deadline.ns).i64(config.retry_period.ns);
-  h.boolean(config.release_on_cancel).i64(config.request_timeout.ns).boolean(config.rejoin_after_loss);
+  // The identity, the lease and the configuration are left out: they are the process's, fixed
+  // by the scenario for every incarnation, and a World fingerprint hashes each model in its
+  // process's place.
   observed_record_.hash_into(h, f);
   h.boolean(observed_raw_record_.has_value());
   if (observed_raw_record_) {

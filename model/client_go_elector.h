@@ -142,7 +142,9 @@ class ClientGoElector {
   const std::string& reported_leader() const { return reported_leader_; }
   const LockCache& lock_cache() const { return lock_cache_; }
 
-  // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
+  // Feeds the state to a Hasher or a StateHasher (instantiated for both in the .cc): every field
+  // but the identity, the lease and the configuration, which are the process's and the same in
+  // every incarnation (a World fingerprint hashes each model in its process's place).
   template <class H>
   void hash_into(H& h, const HashFrame& frame = HashFrame{}) const;
   // The next request tag: the origin the canonical frame hashes in-flight tags against.

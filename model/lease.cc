@@ -2,32 +2,27 @@
 #include "model/lease.h"
 
 namespace leasesim {
-namespace {
-
-template <class H, class T, class F>
-void opt(H& h, const std::optional<T>& v, F&& f) {
-  h.boolean(v.has_value());
-  if (v) f(*v);
-}
-
-}  // namespace
-
 template <class H>
 void LeaseSpec::hash_into(H& h, const HashFrame& frame) const {
-  opt(h, holder_identity, [&](const std::string& s) { h.bytes(s); });
-  opt(h, lease_duration_seconds, [&](int32_t v) { h.i64(v); });
-  opt(h, acquire_time, [&](WallInstant t) {
-    if (!frame.canonical) h.i64(t.ns);
-  });
-  opt(h, renew_time, [&](WallInstant t) { h.i64(frame.at(t)); });
-  opt(h, lease_transitions, [&](int32_t v) { h.i64(v); });
-  opt(h, strategy, [&](const std::string& s) { h.bytes(s); });
-  opt(h, preferred_holder, [&](const std::string& s) { h.bytes(s); });
+  // The presence of every field and the two int32s share two words (one-to-one); then the set
+  // values that are not in those words. The rarely set strings add nothing when absent.
+  h.u64(static_cast<uint64_t>(holder_identity.has_value()) | (static_cast<uint64_t>(lease_duration_seconds.has_value()) << 1) |
+        (static_cast<uint64_t>(acquire_time.has_value()) << 2) | (static_cast<uint64_t>(renew_time.has_value()) << 3) |
+        (static_cast<uint64_t>(lease_transitions.has_value()) << 4) | (static_cast<uint64_t>(strategy.has_value()) << 5) |
+        (static_cast<uint64_t>(preferred_holder.has_value()) << 6));
+  h.u64(static_cast<uint64_t>(static_cast<uint32_t>(lease_duration_seconds.value_or(0))) |
+        (static_cast<uint64_t>(static_cast<uint32_t>(lease_transitions.value_or(0))) << 32));
+  if (holder_identity) h.bytes(*holder_identity);
+  // The canonical frame leaves acquireTime's value out (see the header).
+  if (acquire_time && !frame.canonical) h.i64(acquire_time->ns);
+  if (renew_time) h.i64(frame.at(*renew_time));
+  if (strategy) h.bytes(*strategy);
+  if (preferred_holder) h.bytes(*preferred_holder);
 }
 
 template <class H>
 void Lease::hash_into(H& h, const HashFrame& frame) const {
-  h.u64(id).u64(frame.rv(resource_version)).u64(labels.size());
+  h.u64(id | (static_cast<uint64_t>(labels.size()) << 32)).u64(frame.rv(resource_version));
   for (const auto& [k, v] : labels) h.bytes(k).bytes(v);
   spec.hash_into(h, frame);
 }

@@ -32,6 +32,7 @@ class ProcessClock {
   // True-time length of a local delay: ceil(local * 1e9 / rate).
   Duration local_to_true(Duration local) const {
     if (local.ns <= 0) return Duration(0);
+    if (spec_.rate_ppb == kRateOne) return local;
     const __int128 num = static_cast<__int128>(local.ns) * kRateOne;
     return Duration(static_cast<int64_t>((num + spec_.rate_ppb - 1) / spec_.rate_ppb));
   }
@@ -39,6 +40,7 @@ class ProcessClock {
   // The earliest true instant whose monotonic reading is >= m (inverse of mono).
   TrueInstant true_of_mono(LocalInstant m) const {
     if (m.ns <= 0) return TrueInstant(0);
+    if (spec_.rate_ppb == kRateOne) return TrueInstant(m.ns);
     const __int128 num = static_cast<__int128>(m.ns) * kRateOne;
     return TrueInstant(static_cast<int64_t>((num + spec_.rate_ppb - 1) / spec_.rate_ppb));
   }
@@ -62,6 +64,7 @@ class ProcessClock {
 
  private:
   int64_t scale(int64_t t_ns) const {
+    if (spec_.rate_ppb == kRateOne) return t_ns;  // the common exact clock: no 128-bit division
     const __int128 p = static_cast<__int128>(t_ns) * spec_.rate_ppb;
     __int128 q = p / kRateOne;
     if (p % kRateOne != 0 && p < 0) --q;

@@ -575,11 +575,11 @@ void WorldCore::on_response_arrive(const Event& e, Chooser& chooser, Trace* trac
   // The client has its answer; the record is erased below, so it need not be marked done.
   trace_api(f, f.response.result, trace);
   const uint32_t p = f.proc;
-  // Moved out when no other World shares the record, copied otherwise.
-  const CowSlot<InFlight>& slot = slots_[static_cast<uint32_t>(e.a)].flight;
-  ApiResponse response = slot.shared() ? f.response : std::move(own_in_flight(e.a).response);
+  // The record leaves the table, but this handle keeps it (shared with any other World that
+  // holds it) while the model reads the response: no copy of the response.
+  const CowSlot<InFlight> held = slots_[static_cast<uint32_t>(e.a)].flight;
   erase_in_flight(e.a);
-  react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) { model.on_response(response, now, out); });
+  react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) { model.on_response(held->response, now, out); });
 }
 
 void WorldCore::on_client_timeout(const Event& e, Chooser& chooser, Trace* trace) {

@@ -64,6 +64,34 @@ const char* proc_status_name(ProcStatus s);
 enum class StepStatus : uint8_t { Stepped, Horizon, Idle, EventLimit };
 const char* step_status_name(StepStatus s);  // "horizon", "idle", "events" for the stopping bounds
 
+// The generation of each timer of a process, by TimerId: a small vector of fixed capacity kept
+// inline and trivially copyable, since the explorer copies it with every World. (Models number
+// their timers from 1 up; client-go uses five.)
+class TimerGenerations {
+ public:
+  static constexpr size_t kCapacity = 15;
+  size_t size() const { return size_; }
+  uint32_t operator[](size_t i) const { return gen_[i]; }
+  uint32_t& operator[](size_t i) { return gen_[i]; }
+  // Grows to n entries, new ones 0 (never shrinks, as std::vector::resize would not here).
+  void resize(size_t n, uint32_t /*zero*/) {
+    LS_CHECK(n <= kCapacity, "a model's timer ids must be below 15");
+    for (size_t i = size_; i < n; ++i) gen_[i] = 0;
+    if (n > size_) size_ = static_cast<uint32_t>(n);
+  }
+  void clear() { size_ = 0; }
+  bool operator==(const TimerGenerations& o) const {
+    if (size_ != o.size_) return false;
+    for (size_t i = 0; i < size_; ++i)
+      if (gen_[i] != o.gen_[i]) return false;
+    return true;
+  }
+
+ private:
+  uint32_t size_ = 0;
+  std::array<uint32_t, kCapacity> gen_{};
+};
+
 struct ProcessRuntime {
   explicit ProcessRuntime(ProcessClock c) : clock(c) {}
 
@@ -75,7 +103,7 @@ struct ProcessRuntime {
   uint32_t incarnation = 0;  // bumped at every start and crash, so stale events can be told apart
   uint32_t starts = 0;       // how many times the process started (1 + restarts)
   uint32_t pause_depth = 0;
-  boost::container::small_vector<uint32_t, 8> timer_generation;  // by TimerId
+  TimerGenerations timer_generation;  // by TimerId
   std::vector<Event> deferred;  // held while paused
   // Acting leadership (each process uses one lease).
   bool acting = false;

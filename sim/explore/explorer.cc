@@ -738,13 +738,17 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
   };
   std::vector<Frame> stack;
   size_t top = 0;
-  auto push = [&](uint32_t id, World&& w) {
+  // Takes w's World; w receives the World the frame held before (if any), whose storage the
+  // next successor is copied into: the search then neither allocates nor frees a World per
+  // transition, and a copy assigns over the old values instead of destroying them first.
+  auto push = [&](uint32_t id, std::optional<World>& w) {
     if (top == stack.size()) {
-      stack.push_back(Frame{id, std::move(w), {}, {}, false});
+      stack.push_back(Frame{id, std::move(*w), {}, {}, false});
+      w.reset();
     } else {
       Frame& f = stack[top];
       f.id = id;
-      f.world = std::move(w);
+      std::swap(f.world, *w);
       f.script.clear();
       f.arity.clear();
       f.done = false;
@@ -757,9 +761,11 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
     if (options_.converge) initial.set_bounds(TrueInstant(INT64_MAX), UINT64_MAX);
     const uint32_t id = store_.insert(key(initial), kNoParent, {}).first;
     if (liveness_) flags_.push_back(liveness_flags(initial));
-    push(id, std::move(initial));
+    std::optional<World> first(std::move(initial));
+    push(id, first);
   }
   stats.distinct = 1;
+  std::optional<World> scratch;  // the successor being built (see push)
   while (top > 0) {
     Frame& f = stack[top - 1];
     if (f.done) {
@@ -768,7 +774,9 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
     }
     chooser_.swap_walk(f.script, f.arity);
     chooser_.start();
-    World child = f.world;
+    if (scratch) *scratch = f.world;
+    else scratch.emplace(f.world);
+    World& child = *scratch;
     const StepStatus status = child.step(chooser_, nullptr);
     if (status != StepStatus::Stepped) {
       // The run ends here (no choice was asked for): judge it as `run` would.
@@ -788,7 +796,13 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
       continue;
     }
     ++stats.transitions;
-    if (!settled_violations(f.world, child).empty() || !window_violations(f.world, child).empty()) return std::nullopt;
+    // A step that left the History shared wrote nothing and began or ended no leadership: no
+    // verdict can have settled (settled_violations says why), and only converge mode judges a
+    // window by the passing of time. The test here spares most steps building a Verdict.
+    const bool may_settle = options_.converge || &f.world.history() != &child.history();
+    if (may_settle &&
+        (!settled_violations(f.world, child).empty() || !window_violations(f.world, child).empty()))
+      return std::nullopt;
     const uint32_t parent = f.id;
     const auto [id, fresh] = store_.insert(key(child), parent, chooser_.script());
     edges_.emplace_back(parent, id);
@@ -803,7 +817,7 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
       // the memory grows with the square of the depth. The breadth-first search keeps its
       // paths short; hand over to it.
       if (top >= kMaxPathWorlds) return std::nullopt;
-      push(id, std::move(child));  // may move the frames: f is not used after this
+      push(id, scratch);  // may move the frames: f is not used after this
     } else if (options_.converge) {
       ++stats.cycles;
     }
