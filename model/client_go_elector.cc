@@ -27,30 +27,30 @@ inline void hash_optional_wall(H& h, const std::optional<WallInstant>& t, const 
 
 template <class H>
 void ElectionRecord::hash_into(H& h, const HashFrame& frame) const {
-  // Small fields share words (one-to-one for strings under 1 GiB): the two int32s; the presence
-  // of both times and the lengths of the two rarely set strings, which are hashed only when set.
+  // Small fields share words (one-to-one): the two int32s; which of both times and of the two
+  // rarely set names are present (absent ones add nothing).
   h.u64(static_cast<uint64_t>(static_cast<uint32_t>(lease_duration_seconds)) |
         (static_cast<uint64_t>(static_cast<uint32_t>(leader_transitions)) << 32));
   h.u64(static_cast<uint64_t>(acquire_time.has_value()) | (static_cast<uint64_t>(renew_time.has_value()) << 1) |
-        (static_cast<uint64_t>(strategy.size()) << 2) | (static_cast<uint64_t>(preferred_holder.size()) << 32));
-  h.bytes(holder_identity);
+        (static_cast<uint64_t>(!strategy.empty()) << 2) | (static_cast<uint64_t>(!preferred_holder.empty()) << 3));
+  hash_name(h, holder_identity);
   // The canonical frame leaves acquireTime's value out (see LeaseSpec::hash_into).
   if (!frame.canonical) hash_optional_wall(h, acquire_time, frame);
   hash_optional_wall(h, renew_time, frame);
-  if (!strategy.empty()) h.bytes(strategy);
-  if (!preferred_holder.empty()) h.bytes(preferred_holder);
+  if (!strategy.empty()) hash_name(h, strategy);
+  if (!preferred_holder.empty()) hash_name(h, preferred_holder);
 }
 
 ElectionRecord record_from_spec(const LeaseSpec& spec) {
   // spec 4 "spec -> record": a nil pointer becomes "", 0 or the zero time.
   ElectionRecord record;
-  record.holder_identity = spec.holder_identity.value_or("");
+  record.holder_identity = spec.holder_identity.value_or(Name());
   record.lease_duration_seconds = spec.lease_duration_seconds.value_or(0);
   record.acquire_time = spec.acquire_time;
   record.renew_time = spec.renew_time;
   record.leader_transitions = spec.lease_transitions.value_or(0);
-  record.strategy = spec.strategy.value_or("");
-  record.preferred_holder = spec.preferred_holder.value_or("");
+  record.strategy = spec.strategy.value_or(Name());
+  record.preferred_holder = spec.preferred_holder.value_or(Name());
   return record;
 }
 
@@ -761,7 +761,7 @@ void ClientGoElector::hash_into(H& h, const HashFrame& f) const {
   }
   h.boolean(observed_time_.has_value());
   if (observed_time_) h.i64(f.at(*observed_time_));
-  h.bytes(reported_leader_);
+  hash_name(h, reported_leader_);
   lock_cache_.hash_into(h, f);
   h.u64(static_cast<uint64_t>(phase_)).boolean(user_cancelled_).boolean(acting_).boolean(led_);
   h.boolean(lead_cancelled_at_.has_value());

@@ -65,13 +65,13 @@ namespace leasesim {
 
 // resourcelock.LeaderElectionRecord (spec 4). A zero time (Go's time.Time{}) is nullopt.
 struct ElectionRecord {
-  std::string holder_identity;
+  Name holder_identity;
   int32_t lease_duration_seconds = 0;
   std::optional<WallInstant> acquire_time;
   std::optional<WallInstant> renew_time;
   int32_t leader_transitions = 0;
-  std::string strategy;
-  std::string preferred_holder;
+  Name strategy;
+  Name preferred_holder;
 
   bool operator==(const ElectionRecord&) const = default;
   // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
@@ -132,14 +132,14 @@ class ClientGoElector {
   // The application's view: from OnStartedLeading until leadCtx is cancelled.
   bool acting_leader() const { return acting_; }
 
-  const std::string& identity() const { return settings_->identity; }
+  const std::string& identity() const { return settings_->identity.str(); }
   const ClientGoConfig& config() const { return settings_->config; }
   Phase phase() const { return phase_; }
   bool in_round() const { return in_round_; }
   const ElectionRecord& observed_record() const { return observed_record_; }
   const std::optional<ElectionRecord>& observed_raw_record() const { return observed_raw_record_; }
   const std::optional<LocalInstant>& observed_time() const { return observed_time_; }
-  const std::string& reported_leader() const { return reported_leader_; }
+  const std::string& reported_leader() const { return reported_leader_.str(); }
   const LockCache& lock_cache() const { return lock_cache_; }
 
   // Feeds the state to a Hasher or a StateHasher (instantiated for both in the .cc): every field
@@ -204,7 +204,7 @@ class ClientGoElector {
   // Identity and configuration: constant for the life of the process, so copies of the elector
   // (a World copy that then reacts) share them rather than copying their strings.
   struct Settings {
-    std::string identity;
+    Name identity;
     ClientGoConfig config;
     bool operator==(const Settings&) const = default;
   };
@@ -215,7 +215,7 @@ class ClientGoElector {
   ElectionRecord observed_record_;
   std::optional<ElectionRecord> observed_raw_record_;  // nil at start
   std::optional<LocalInstant> observed_time_;          // nil = Go's zero time: never valid
-  std::string reported_leader_;
+  Name reported_leader_;
   LockCache lock_cache_;
 
   // Run's position.

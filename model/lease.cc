@@ -12,12 +12,12 @@ void LeaseSpec::hash_into(H& h, const HashFrame& frame) const {
         (static_cast<uint64_t>(preferred_holder.has_value()) << 6));
   h.u64(static_cast<uint64_t>(static_cast<uint32_t>(lease_duration_seconds.value_or(0))) |
         (static_cast<uint64_t>(static_cast<uint32_t>(lease_transitions.value_or(0))) << 32));
-  if (holder_identity) h.bytes(*holder_identity);
+  if (holder_identity) hash_name(h, *holder_identity);
   // The canonical frame leaves acquireTime's value out (see the header).
   if (acquire_time && !frame.canonical) h.i64(acquire_time->ns);
   if (renew_time) h.i64(frame.at(*renew_time));
-  if (strategy) h.bytes(*strategy);
-  if (preferred_holder) h.bytes(*preferred_holder);
+  if (strategy) hash_name(h, *strategy);
+  if (preferred_holder) hash_name(h, *preferred_holder);
 }
 
 template <class H>

@@ -8,6 +8,8 @@
 //   the API server truncates on write.
 // - A Lease is addressed inside the simulator by a LeaseId, an index into the scenario's table
 //   of "namespace/name" keys, so hot paths never compare strings.
+// - The string fields are Names (sim/core/name.h): interned, so a LeaseSpec copies as plain
+//   memory.
 // - Leaves out: ownerReferences, managedFields, uid, generation, annotations.
 #pragma once
 
@@ -17,6 +19,7 @@
 #include <string>
 
 #include "sim/core/hash.h"
+#include "sim/core/name.h"
 #include "sim/core/time.h"
 
 namespace leasesim {
@@ -25,13 +28,13 @@ using LeaseId = uint32_t;
 using Labels = std::map<std::string, std::string>;
 
 struct LeaseSpec {
-  std::optional<std::string> holder_identity;
+  std::optional<Name> holder_identity;
   std::optional<int32_t> lease_duration_seconds;
   std::optional<WallInstant> acquire_time;
   std::optional<WallInstant> renew_time;
   std::optional<int32_t> lease_transitions;
-  std::optional<std::string> strategy;
-  std::optional<std::string> preferred_holder;
+  std::optional<Name> strategy;
+  std::optional<Name> preferred_holder;
 
   bool operator==(const LeaseSpec&) const = default;
   // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).
@@ -55,7 +58,7 @@ struct Lease {
 };
 
 // Convenience accessors with Go's nil-to-zero conversion (client-go spec section 4 table).
-inline std::string holder_or_empty(const LeaseSpec& s) { return s.holder_identity.value_or(""); }
+inline Name holder_or_empty(const LeaseSpec& s) { return s.holder_identity.value_or(Name()); }
 inline int32_t transitions_or_zero(const LeaseSpec& s) { return s.lease_transitions.value_or(0); }
 
 }  // namespace leasesim

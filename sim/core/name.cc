@@ -1,0 +1,45 @@
+// name.cc: the table behind Name (see name.h).
+#include "sim/core/name.h"
+
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+
+namespace leasesim::name_detail {
+namespace {
+
+// Entries live in a deque, which never moves them, so their addresses and the views of their
+// texts used as keys stay valid as the table grows.
+struct Table {
+  std::mutex mutex;
+  std::deque<Entry> entries;
+  std::unordered_map<std::string_view, const Entry*> index;
+};
+
+Table& table() {
+  static Table t;  // the one process-wide table (name.h says why)
+  return t;
+}
+
+}  // namespace
+
+const Entry* intern(std::string_view text) {
+  if (text.empty()) return nullptr;
+  Table& t = table();
+  const std::lock_guard<std::mutex> lock(t.mutex);
+  if (const auto it = t.index.find(text); it != t.index.end()) return it->second;
+  Entry& e = t.entries.emplace_back();
+  e.text = std::string(text);
+  StateHasher h;
+  h.bytes(e.text);
+  e.digest = h.digest() | 1;  // never 0, the digest of ""
+  t.index.emplace(std::string_view(e.text), &e);
+  return &e;
+}
+
+const std::string& empty_text() {
+  static const std::string empty;
+  return empty;
+}
+
+}  // namespace leasesim::name_detail
