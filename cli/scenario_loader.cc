@@ -891,7 +891,7 @@ void Loader::load_labels(const Item& item, Labels* labels) {
     const YAML::Node value = it->second;
     const auto text = read_string(Item{value, value.IsNull() ? key.Mark() : value.Mark(), path});
     if (!text) continue;
-    if (!labels->emplace(key.Scalar(), *text).second)
+    if (!labels->emplace(key.Scalar(), *text))
       error_at(key.Mark(), path, "duplicate label " + quoted(key.Scalar()));
   }
 }

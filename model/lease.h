@@ -14,7 +14,9 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -25,7 +27,46 @@
 namespace leasesim {
 
 using LeaseId = uint32_t;
-using Labels = std::map<std::string, std::string>;
+
+// metadata.labels: a sorted map from key to value, shared by copies until one of them changes
+// (most Leases have none, and the explorer copies every Lease it keeps many times). Sharing is
+// through a shared_ptr to an immutable map (atomic counts: a scenario's labels are copied by
+// several threads), and an empty Labels holds no map at all, so copying one costs nothing.
+class Labels {
+ public:
+  using Map = std::map<std::string, std::string>;
+  using const_iterator = Map::const_iterator;
+
+  Labels() = default;
+  Labels(std::initializer_list<Map::value_type> items) : Labels(Map(items)) {}
+  explicit Labels(Map map) {
+    if (!map.empty()) map_ = std::make_shared<const Map>(std::move(map));
+  }
+
+  const Map& map() const { return map_ ? *map_ : empty_map(); }
+  size_t size() const { return map_ ? map_->size() : 0; }
+  bool empty() const { return map_ == nullptr; }
+  const_iterator begin() const { return map().begin(); }
+  const_iterator end() const { return map().end(); }
+  const_iterator find(const std::string& key) const { return map().find(key); }
+  // Adds key=value unless the key is present; false if it was (as std::map::emplace).
+  bool emplace(const std::string& key, const std::string& value) {
+    if (map().count(key) != 0) return false;
+    Map copy = map();
+    copy.emplace(key, value);
+    map_ = std::make_shared<const Map>(std::move(copy));
+    return true;
+  }
+
+  bool operator==(const Labels& o) const { return map_ == o.map_ || map() == o.map(); }
+
+ private:
+  static const Map& empty_map() {
+    static const Map empty;
+    return empty;
+  }
+  std::shared_ptr<const Map> map_;  // null when empty
+};
 
 struct LeaseSpec {
   std::optional<Name> holder_identity;

@@ -48,7 +48,7 @@ json lease_json(const Scenario& scenario, const Lease& lease) {
   meta["name"] = key.substr(slash + 1);
   meta["namespace"] = key.substr(0, slash);
   meta["resourceVersion"] = std::to_string(lease.resource_version);
-  if (!lease.labels.empty()) meta["labels"] = lease.labels;
+  if (!lease.labels.empty()) meta["labels"] = lease.labels.map();
   out["metadata"] = meta;
   json spec = json::object();
   const LeaseSpec& sp = lease.spec;
