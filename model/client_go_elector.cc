@@ -737,8 +737,19 @@ void ClientGoElector::hash_into(H& h, const HashFrame& f) const {
   // The identity, the lease and the configuration are left out: they are the process's, fixed
   // by the scenario for every incarnation, and a World fingerprint hashes each model in its
   // process's place.
+  // Every enum, flag and presence bit shares one word (a one-to-one packing), then the values.
+  const uint64_t bits =
+      static_cast<uint64_t>(phase_) | (static_cast<uint64_t>(step_) << 4) | (static_cast<uint64_t>(release_step_) << 8) |
+      (static_cast<uint64_t>(user_cancelled_) << 12) | (static_cast<uint64_t>(acting_) << 13) |
+      (static_cast<uint64_t>(led_) << 14) | (static_cast<uint64_t>(renew_failed_) << 15) |
+      (static_cast<uint64_t>(in_round_) << 16) | (static_cast<uint64_t>(round_deadline_passed_) << 17) |
+      (static_cast<uint64_t>(tick_scheduled_) << 18) | (static_cast<uint64_t>(tick_pending_) << 19) |
+      (static_cast<uint64_t>(release_deadline_passed_) << 20) |
+      (static_cast<uint64_t>(observed_raw_record_.has_value()) << 21) |
+      (static_cast<uint64_t>(observed_time_.has_value()) << 22) |
+      (static_cast<uint64_t>(lead_cancelled_at_.has_value()) << 23);
+  h.u64(bits | (static_cast<uint64_t>(f.tag(inflight_tag_)) << 32));
   observed_record_.hash_into(h, f);
-  h.boolean(observed_raw_record_.has_value());
   if (observed_raw_record_) {
     // Canonical: the raw bytes are the observed record at whole seconds whenever they came from
     // it, and then what decides the future is that record (compared exactly, not by its
@@ -759,28 +770,19 @@ void ClientGoElector::hash_into(H& h, const HashFrame& f) const {
     h.u64(kind);
     if (kind == 0) raw.hash_into(h, f);
   }
-  h.boolean(observed_time_.has_value());
   if (observed_time_) h.i64(f.at(*observed_time_));
   hash_name(h, reported_leader_);
   lock_cache_.hash_into(h, f);
-  h.u64(static_cast<uint64_t>(phase_)).boolean(user_cancelled_).boolean(acting_).boolean(led_);
-  h.boolean(lead_cancelled_at_.has_value());
   if (lead_cancelled_at_) h.i64(f.at(*lead_cancelled_at_));
-  h.boolean(renew_failed_);
-  h.u64(static_cast<uint64_t>(step_));
   // Canonical: the attempt's clock readings matter only during the attempt (attempt_wall_ is
   // never read again: D holds what was derived from it), the round's only during the round or
   // its pending tick, the release deadline only while releasing; stale values are left out.
   if (!f.canonical) h.i64(attempt_mono_.ns).i64(attempt_wall_.ns);
   else if (step_ != Step::Idle) h.i64(f.at(attempt_mono_));
   desired_.hash_into(h, f);
-  h.boolean(in_round_).boolean(round_deadline_passed_);
   if (!f.canonical || in_round_ || tick_scheduled_ || tick_pending_) h.i64(f.at(round_start_)).i64(tick_index_);
-  h.boolean(tick_scheduled_).boolean(tick_pending_);
-  h.u64(static_cast<uint64_t>(release_step_)).boolean(release_deadline_passed_);
   if (!f.canonical || phase_ == Phase::Releasing) h.i64(f.at(release_deadline_));
   if (!f.canonical) h.u64(next_tag_);
-  h.u64(f.tag(inflight_tag_));
 }
 
 // The hashers this file serves: Hasher for published values, StateHasher for fingerprints.

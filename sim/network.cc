@@ -47,7 +47,7 @@ void Network::heal(uint32_t proc, Direction direction) {
 
 template <class H>
 void Network::hash_into(H& h) const {
-  for (const auto& c : state_->cut_counts) h.u64(c[0]).u64(c[1]);
+  for (const auto& c : state_->cut_counts) h.u64(static_cast<uint64_t>(c[0]) | (static_cast<uint64_t>(c[1]) << 32));
 }
 
 // The hashers this file serves: Hasher for published values, StateHasher for fingerprints.

@@ -905,8 +905,8 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
 // faults, how many may still strike and what the pending ends and slow windows of those that
 // struck refer to (not when they struck, which nothing reads again).
 void WorldCore::hash_faults_into(StateHasher& h) const {
-  h.u64(refuse_depth_).u64(blackhole_depth_).u64(active_slow_.size());
-  h.u64(injected_.size());
+  h.u64(refuse_depth_ | (static_cast<uint64_t>(blackhole_depth_) << 32));
+  h.u64(active_slow_.size() | (static_cast<uint64_t>(injected_.size()) << 32));
   for (const FaultSpec& f : injected_) {
     h.u64(static_cast<uint64_t>(f.type) | (static_cast<uint64_t>(f.target.kind) << 8) |
           (static_cast<uint64_t>(f.direction) << 16) | (static_cast<uint64_t>(f.mode) << 24) |
@@ -938,7 +938,8 @@ uint64_t WorldCore::fingerprint_exact() const {
                            (static_cast<uint64_t>(pr.model.has_value()) << 11);
     h.u64(flags | (static_cast<uint64_t>(pr.incarnation) << 32));
     h.u64(pr.pause_depth | (static_cast<uint64_t>(pr.quiesce_generation) << 32));
-    pr.clock.hash_into(h);
+    // The clock's offset and rate are the process's, fixed by the scenario: only its jumps change.
+    h.i64(pr.clock.jumps().ns);
     const size_t timers = pr.timer_generation.size();
     h.u64(timers);
     for (size_t t = 0; t < timers; t += 2) {
@@ -966,11 +967,17 @@ uint64_t WorldCore::fingerprint_exact() const {
 
 uint64_t WorldCore::flight_digest(const InFlight& f) {
   StateHasher h;
-  h.u64(f.proc).u64(f.incarnation).u64(f.request.tag).u64(static_cast<uint64_t>(f.request.verb)).boolean(f.client_done).boolean(f.applied).boolean(f.lost);
-  h.u64(f.request.lease).u64(f.request.delete_precondition_rv).i64(f.request.timeout.ns).boolean(f.request.body.has_value());
+  // Small fields share words (one-to-one packings), then the objects.
+  h.u64(f.proc | (static_cast<uint64_t>(f.incarnation) << 32));
+  h.u64(f.request.tag | (static_cast<uint64_t>(f.request.lease) << 32));
+  h.u64(static_cast<uint64_t>(f.request.verb) | (static_cast<uint64_t>(f.client_done) << 8) |
+        (static_cast<uint64_t>(f.applied) << 9) | (static_cast<uint64_t>(f.lost) << 10) |
+        (static_cast<uint64_t>(f.request.body.has_value()) << 11) |
+        (static_cast<uint64_t>(f.response.object.has_value()) << 12) |
+        (static_cast<uint64_t>(f.response.result) << 16) | (static_cast<uint64_t>(f.response.items.size()) << 24));
+  h.u64(f.request.delete_precondition_rv).i64(f.request.timeout.ns);
   if (f.request.body) f.request.body->hash_into(h);
   // What the server already answered decides the future as much as the request does.
-  h.u64(static_cast<uint64_t>(f.response.result)).boolean(f.response.object.has_value()).u64(f.response.items.size());
   if (f.response.object) f.response.object->hash_into(h);
   for (const Lease& item : f.response.items) item.hash_into(h);
   return h.digest();

@@ -36,22 +36,26 @@ namespace {
 
 // range_points into a buffer the caller keeps, so that the explorer's chooser does not allocate
 // at every draw.
-void range_points_into(uint8_t mask, int64_t lo, int64_t hi, std::vector<int64_t>& out) {
-  out.clear();
-  if (mask & kPointMin) out.push_back(lo);
+// The points of a range, ascending and distinct, into out[0..3); returns how many.
+uint32_t range_points_into(uint8_t mask, int64_t lo, int64_t hi, int64_t (&out)[3]) {
+  uint32_t n = 0;
+  auto add = [&](int64_t v) {
+    if (n == 0 || out[n - 1] != v) out[n++] = v;  // candidates come ascending: drop repeats
+  };
+  if (mask & kPointMin) add(lo);
   // lo + (hi - lo) / 2 cannot overflow, unlike (lo + hi) / 2.
-  if (mask & kPointMid) out.push_back(lo + static_cast<int64_t>((static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo)) / 2));
-  if (mask & kPointMax) out.push_back(hi);
-  out.erase(std::unique(out.begin(), out.end()), out.end());  // already ascending
-  LS_CHECK(!out.empty(), "range points need at least one of min, mid, max");
+  if (mask & kPointMid) add(lo + static_cast<int64_t>((static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo)) / 2));
+  if (mask & kPointMax) add(hi);
+  LS_CHECK(n > 0, "range points need at least one of min, mid, max");
+  return n;
 }
 
 }  // namespace
 
 std::vector<int64_t> range_points(uint8_t mask, int64_t lo, int64_t hi) {
-  std::vector<int64_t> out;
-  range_points_into(mask, lo, hi, out);
-  return out;
+  int64_t points[3];
+  const uint32_t n = range_points_into(mask, lo, hi, points);
+  return std::vector<int64_t>(points, points + n);
 }
 
 namespace {
@@ -108,8 +112,9 @@ class EnumChooser final : public Chooser {
   }
 
   int64_t draw(ChoiceKind kind, int64_t lo, int64_t hi) override {
-    range_points_into(kind == ChoiceKind::Latency ? latency_points_ : jitter_points_, lo, hi, points_);
-    const int64_t value = points_[next(static_cast<uint32_t>(points_.size()))];
+    int64_t points[3];
+    const uint32_t n = range_points_into(kind == ChoiceKind::Latency ? latency_points_ : jitter_points_, lo, hi, points);
+    const int64_t value = points[next(n)];
     if (record_) record_->push_back(ReplayChoice{kind, value, 0});
     return value;
   }
@@ -132,7 +137,6 @@ class EnumChooser final : public Chooser {
   std::vector<uint32_t> script_;
   std::vector<uint32_t> arity_;
   size_t pos_ = 0;
-  std::vector<int64_t> points_;
   std::vector<ReplayChoice>* record_ = nullptr;
 };
 
