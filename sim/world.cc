@@ -180,8 +180,7 @@ bool WorldCore::defer_if_paused(const Event& e) {
 
 void WorldCore::resume(uint32_t p) {
   ProcessRuntime& pr = procs_[p];
-  std::vector<Event> held = std::move(pr.deferred);
-  pr.deferred.clear();
+  std::vector<Event> held = pr.deferred.take();
   // Held events fire at resume in the order they were due: each 1ns after the previous one, so
   // no tie choice can reorder them (a response due before its timeout must arrive first).
   TrueInstant at = now_;

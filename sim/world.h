@@ -36,6 +36,7 @@
 // one connection beyond what latency draws produce.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <boost/container/small_vector.hpp>
 #include <cstdint>
@@ -92,6 +93,35 @@ class TimerGenerations {
   std::array<uint32_t, kCapacity> gen_{};
 };
 
+// Events held for a paused process, in the order they were due. Shared by copies of the World
+// (copy on write) and absent when none are held, as nearly always: a copy then costs one
+// pointer.
+class HeldEvents {
+ public:
+  size_t size() const { return list_ ? list_->size() : 0; }
+  bool empty() const { return size() == 0; }
+  const Event* begin() const { return list_ ? list_->data() : nullptr; }
+  const Event* end() const { return list_ ? list_->data() + list_->size() : nullptr; }
+  void push_back(const Event& e) {
+    if (!list_) list_.emplace_from([] { return std::vector<Event>(); });
+    list_.mut().push_back(e);
+  }
+  void clear() { list_.reset(); }
+  // The held events, leaving none.
+  std::vector<Event> take() {
+    std::vector<Event> out;
+    if (list_) out = list_.shared() ? *list_ : std::move(list_.mut());
+    list_.reset();
+    return out;
+  }
+  bool operator==(const HeldEvents& o) const {
+    return size() == o.size() && std::equal(begin(), end(), o.begin());
+  }
+
+ private:
+  CowSlot<std::vector<Event>> list_;
+};
+
 struct ProcessRuntime {
   explicit ProcessRuntime(ProcessClock c) : clock(c) {}
 
@@ -104,7 +134,7 @@ struct ProcessRuntime {
   uint32_t starts = 0;       // how many times the process started (1 + restarts)
   uint32_t pause_depth = 0;
   TimerGenerations timer_generation;  // by TimerId
-  std::vector<Event> deferred;  // held while paused
+  HeldEvents deferred;  // held while paused
   // Acting leadership (each process uses one lease).
   bool acting = false;
   bool quiescing = false;
