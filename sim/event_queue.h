@@ -13,6 +13,7 @@
 
 #include <boost/container/small_vector.hpp>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "sim/core/check.h"
@@ -97,29 +98,13 @@ class EventQueue {
 
   // All pending events in (time, seq) order; for tests and debugging, not hot paths.
   std::vector<Event> sorted() const;
-  // Calls f(event) for every pending event in (time, seq) order. Queues of up to 32 events are
-  // ordered by an insertion sort of indexes on the stack (no allocation, no event copies), which
-  // is what a fingerprint of an explored World needs; larger ones fall back to sorted().
-  template <class F>
-  void for_each_in_order(F&& f) const {
-    const size_t n = heap_.size();
-    if (n > kSmallOrder) {
-      for (const Event& e : sorted()) f(e);
-      return;
-    }
-    uint8_t order[kSmallOrder];
-    for (size_t i = 0; i < n; ++i) {
-      size_t j = i;
-      for (; j > 0 && less(heap_[i], heap_[order[j - 1]]); --j) order[j] = order[j - 1];
-      order[j] = static_cast<uint8_t>(i);
-    }
-    for (size_t i = 0; i < n; ++i) f(heap_[order[i]]);
-  }
+  // Every pending event, in the heap's order (which depends on the order of pushes and pops):
+  // for visits that do not depend on order, such as the fingerprints' multiset of events.
+  std::span<const Event> events() const { return {heap_.data(), heap_.size()}; }
   bool operator==(const EventQueue& o) const { return sorted() == o.sorted(); }
 
  private:
   static constexpr size_t kArity = 4;
-  static constexpr size_t kSmallOrder = 32;
 
   // (time, seq) order without data-dependent branches: the comparison result is computed with
   // bitwise operators so the compiler can use conditional moves in the child scan.

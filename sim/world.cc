@@ -93,19 +93,31 @@ void WorldCore::push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a, 
   queue_.push(e);
 }
 
-uint64_t WorldCore::event_digest(const Event& e) {
-  // Four words, each multiplied by its own odd constant (independent multiplies), summed, then
-  // mixed by a full avalanche: a strong 64-bit hash of the event, cheap enough to keep a sum of
-  // them up to date at every push and pop. The sequence number is left out (see fingerprint).
-  const uint64_t w0 = static_cast<uint64_t>(e.at.ns);
-  const uint64_t w1 = static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.proc) << 8);
-  const uint64_t w2 = e.incarnation | (static_cast<uint64_t>(e.b) << 32);
-  const uint64_t w3 = e.a;
-  uint64_t z = w0 * 0x9E3779B97F4A7C15ull + w1 * 0xC2B2AE3D27D4EB4Full + w2 * 0x165667B19E3779F9ull +
-               w3 * 0xD6E8FEB86659FD93ull;
+namespace {
+
+// A 64x64->128-bit multiply, folded: nonlinear in both words.
+uint64_t mum(uint64_t a, uint64_t b) {
+  const unsigned __int128 p = static_cast<unsigned __int128>(a) * b;
+  return static_cast<uint64_t>(p) ^ static_cast<uint64_t>(p >> 64);
+}
+
+// A strong 64-bit hash of four words: pairs meet in independent multiplies (each word xored
+// with its own constant first), then a full avalanche. Cheap enough to keep a sum of one per
+// pending event up to date at every push and pop.
+uint64_t mix4(uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3) {
+  uint64_t z = mum(w0 ^ 0x9E3779B97F4A7C15ull, w1 ^ 0xC2B2AE3D27D4EB4Full) ^
+               mum(w2 ^ 0x165667B19E3779F9ull, w3 ^ 0xD6E8FEB86659FD93ull);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return z ^ (z >> 31);
+}
+
+}  // namespace
+
+uint64_t WorldCore::event_digest(const Event& e) {
+  // The sequence number is left out (see fingerprint).
+  return mix4(static_cast<uint64_t>(e.at.ns), static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.proc) << 8),
+              e.incarnation | (static_cast<uint64_t>(e.b) << 32), e.a);
 }
 
 Event WorldCore::pop_next(Chooser& chooser) {
@@ -834,32 +846,39 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
   frame.wall_origin = procs_.empty() ? 0 : procs_[0].clock.wall(now_).ns;
   frame.rv_origin = api_.resource_version();
   // What an event's generation or request id says is whether it is still current; the
-  // canonical frame hashes that rather than the counters, which only grow.
-  auto event_into = [&](const Event& e) {
-    h.i64(frame.at(e.at)).u64(static_cast<uint64_t>(e.kind)).u64(e.proc).u64(e.incarnation);
+  // canonical frame hashes that rather than the counters, which only grow. One digest per
+  // event (mix4 of one-to-one packings of its fields).
+  auto event_word = [&](const Event& e) -> uint64_t {
+    const uint64_t who = static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.proc) << 8);
+    uint64_t a = e.a, b = e.b;
     switch (e.kind) {
       case EventKind::Timer: {
         const ProcessRuntime& pr = procs_.at(e.proc);
-        h.u64(e.a).boolean(e.a < pr.timer_generation.size() && pr.timer_generation[e.a] == e.b);
+        b = e.a < pr.timer_generation.size() && pr.timer_generation[e.a] == e.b;
         break;
       }
       case EventKind::QuiesceEnd:
-        h.u64(e.a).boolean(procs_.at(e.proc).quiesce_generation == e.b);
+        b = procs_.at(e.proc).quiesce_generation == e.b;
         break;
       case EventKind::RequestArrive:
       case EventKind::ResponseArrive:
       case EventKind::ClientTimeout: {
         const uint32_t index = static_cast<uint32_t>(e.a & 0xffffffffu);
-        const bool live = index < slots_.size() && slots_[index].flight && slots_[index].generation == (e.a >> 32);
-        h.u64(index).boolean(live);
+        a = index;
+        b = index < slots_.size() && slots_[index].flight && slots_[index].generation == (e.a >> 32);
         break;
       }
       default:
-        h.u64(e.a).u64(e.b);
+        break;
     }
+    return mix4(static_cast<uint64_t>(frame.at(e.at)), who, e.incarnation | (b << 32), a);
   };
-  queue_.for_each_in_order(event_into);
-  for (const Event& e : ready_) event_into(e);
+  // The pending events enter as a multiset, as in the absolute fingerprint (fingerprint_exact
+  // says why their order at one instant never matters): the sum of their digests.
+  uint64_t pending = 0;
+  for (const Event& e : queue_.events()) pending += event_word(e);
+  for (const Event& e : ready_) pending += event_word(e);
+  h.u64(pending).u64(queue_.size() + ready_.size());
   api_.hash_into(h, frame);
   network_.hash_into(h);
   for (const ProcessRuntime& pr : procs_) {
@@ -868,7 +887,7 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
     h.i64(pr.clock.wall(now_).ns - frame.wall_origin).i64(pr.clock.rate_phase(now_));
     h.u64(pr.timer_generation.size());
     h.u64(pr.deferred.size());
-    for (const Event& e : pr.deferred) event_into(e);
+    for (const Event& e : pr.deferred) h.u64(event_word(e));  // in order: they fire in order
     h.boolean(pr.exit_after_quiesce.has_value());
     h.boolean(pr.model.has_value());
     if (pr.model) {
