@@ -59,9 +59,11 @@ void explore_file(benchmark::State& state, const char* rel, bool converge = fals
 void BM_ExploreClientGoVerified(benchmark::State& state) { explore_file(state, kVerified); }
 void BM_ExploreClientGoConverge(benchmark::State& state) { explore_file(state, kVerified, true); }
 void BM_ExploreTutorialHungLeader(benchmark::State& state) { explore_file(state, kTutorial); }
-BENCHMARK(BM_ExploreClientGoVerified)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_ExploreClientGoConverge)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_ExploreTutorialHungLeader)->Unit(benchmark::kMillisecond);
+// Five repetitions each, reported as aggregates (mean, median, spread): on a shared machine other
+// load slows single repetitions down, and the median is steadier than any one of them.
+BENCHMARK(BM_ExploreClientGoVerified)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
+BENCHMARK(BM_ExploreClientGoConverge)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
+BENCHMARK(BM_ExploreTutorialHungLeader)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);
 
 // The baseline's World: the verified scenario 30 events into a run.
 World warm_world() {
