@@ -889,8 +889,11 @@ ExploreResult Explorer::run_breadth_first() {
           break;
         }
         ++stats.transitions;
-        Verdict v = settled_violations(f.world, child);
-        if (v.empty()) v = window_violations(f.world, child);
+        Verdict v;
+        if (options_.converge || &f.world.history() != &child.history()) {  // see run_depth_first
+          v = settled_violations(f.world, child);
+          if (v.empty()) v = window_violations(f.world, child);
+        }
         if (!v.empty()) {
           v.sort();
           deeper = build(f.id, &chooser_.script(), v, false);
