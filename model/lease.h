@@ -62,8 +62,8 @@ class Labels {
 
  private:
   static const Map& empty_map() {
-    static const Map empty;
-    return empty;
+    static const Map* const empty = new Map;  // never destroyed: readable by static destructors
+    return *empty;
   }
   std::shared_ptr<const Map> map_;  // null when empty
 };

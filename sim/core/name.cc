@@ -16,9 +16,11 @@ struct Table {
   std::unordered_map<std::string_view, const Entry*> index;
 };
 
+// The one process-wide table (name.h says why). Never destroyed, so that a Name read by another
+// static object's destructor at exit still finds its text.
 Table& table() {
-  static Table t;  // the one process-wide table (name.h says why)
-  return t;
+  static Table* const t = new Table;
+  return *t;
 }
 
 }  // namespace
@@ -38,8 +40,8 @@ const Entry* intern(std::string_view text) {
 }
 
 const std::string& empty_text() {
-  static const std::string empty;
-  return empty;
+  static const std::string* const empty = new std::string;  // never destroyed (see table())
+  return *empty;
 }
 
 }  // namespace leasesim::name_detail
