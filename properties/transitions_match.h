@@ -7,6 +7,7 @@
 // end a history and are not judged.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "properties/violation.h"
@@ -16,5 +17,8 @@
 namespace leasesim {
 
 std::vector<Violation> check_transitions_match(const Scenario& scenario, const History& history, LeaseId lease);
+// The verdict on one write (of any lease): a violation, or nothing when the write counts right
+// or is not judged (a create or a delete). check_transitions_match applies it to every write.
+std::optional<Violation> transitions_violation(const Scenario& scenario, const LeaseWrite& write);
 
 }  // namespace leasesim

@@ -434,10 +434,15 @@ Verdict Explorer::settled_violations(const World& parent, const World& child) co
   // with open leaderships settle by the passing of time alone.
   if (&before == &after && !options_.converge) return v;
   if (s.properties.transitions_match && after.writes.size() > before.writes.size()) {
-    History fresh;
-    fresh.writes.assign(after.writes.begin() + static_cast<ptrdiff_t>(before.writes.size()), after.writes.end());
-    for (LeaseId lease : leases_)
-      for (const Violation& x : check_transitions_match(s, fresh, lease)) v.add("transitionsMatch", x.message);
+    // The writes this step added, in the order check_transitions_match reports them: by lease,
+    // then by time.
+    for (LeaseId lease : leases_) {
+      for (size_t i = before.writes.size(); i < after.writes.size(); ++i) {
+        const LeaseWrite& w = after.writes[i];
+        if (w.lease != lease) continue;
+        if (std::optional<Violation> x = transitions_violation(s, w)) v.add("transitionsMatch", x->message);
+      }
+    }
   }
   if (!s.properties.single_leader) return v;
   // Leaderships closed by this step: ones open in the parent, and new ones already closed.
