@@ -95,21 +95,12 @@ void WorldCore::push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a, 
 
 namespace {
 
-// A 64x64->128-bit multiply, folded: nonlinear in both words.
-uint64_t mum(uint64_t a, uint64_t b) {
-  const unsigned __int128 p = static_cast<unsigned __int128>(a) * b;
-  return static_cast<uint64_t>(p) ^ static_cast<uint64_t>(p >> 64);
-}
-
 // A strong 64-bit hash of four words: pairs meet in independent multiplies (each word xored
 // with its own constant first), then a full avalanche. Cheap enough to keep a sum of one per
 // pending event up to date at every push and pop.
 uint64_t mix4(uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3) {
-  uint64_t z = mum(w0 ^ 0x9E3779B97F4A7C15ull, w1 ^ 0xC2B2AE3D27D4EB4Full) ^
-               mum(w2 ^ 0x165667B19E3779F9ull, w3 ^ 0xD6E8FEB86659FD93ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
+  return avalanche(mum(w0 ^ 0x9E3779B97F4A7C15ull, w1 ^ 0xC2B2AE3D27D4EB4Full) ^
+                   mum(w2 ^ 0x165667B19E3779F9ull, w3 ^ 0xD6E8FEB86659FD93ull));
 }
 
 }  // namespace

@@ -65,6 +65,20 @@ struct HashFrame {
   uint64_t tag(uint64_t v) const { return canonical && v != 0 ? tag_origin - v + 1 : v; }
 };
 
+// SplitMix64's finalizer: a bijection of 64-bit words in which every output bit depends on
+// every input bit.
+constexpr uint64_t avalanche(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// A 64x64->128-bit multiply folded to 64 bits (high half xor low half): nonlinear in both words.
+inline uint64_t mum(uint64_t a, uint64_t b) {
+  const unsigned __int128 p = static_cast<unsigned __int128>(a) * b;
+  return static_cast<uint64_t>(p) ^ static_cast<uint64_t>(p >> 64);
+}
+
 class Hasher {
  public:
   Hasher& bytes(std::string_view s) {
@@ -80,12 +94,7 @@ class Hasher {
   }
   Hasher& i64(int64_t v) { return u64(static_cast<uint64_t>(v)); }
   Hasher& boolean(bool b) { return u64(b ? 1 : 0); }
-  uint64_t digest() const {
-    uint64_t z = h_;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+  uint64_t digest() const { return avalanche(h_); }
 
  private:
   static constexpr uint64_t kPrime = 0x100000001b3ull;
@@ -104,19 +113,14 @@ class StateHasher {
   }
   StateHasher& u64(uint64_t v) {
     uint64_t& lane = lanes_[count_++ & 1];
-    const unsigned __int128 p = static_cast<unsigned __int128>(lane ^ v) * kMul;
-    lane = static_cast<uint64_t>(p) ^ static_cast<uint64_t>(p >> 64);
+    lane = mum(lane ^ v, kMul);
     return *this;
   }
   StateHasher& i64(int64_t v) { return u64(static_cast<uint64_t>(v)); }
   StateHasher& boolean(bool b) { return u64(b ? 1 : 0); }
   uint64_t digest() const {
     // The lanes meet in one more fold (with the word count, so that a trailing zero word counts).
-    const unsigned __int128 p = static_cast<unsigned __int128>(lanes_[0] ^ count_) * (lanes_[1] | 1);
-    uint64_t z = static_cast<uint64_t>(p) ^ static_cast<uint64_t>(p >> 64) ^ lanes_[1];
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return avalanche(mum(lanes_[0] ^ count_, lanes_[1] | 1) ^ lanes_[1]);
   }
 
  private:

@@ -51,7 +51,6 @@ class Name {
   operator std::string_view() const { return str(); }    // NOLINT(google-explicit-constructor)
   bool empty() const { return entry_ == nullptr; }
   size_t size() const { return str().size(); }
-  const char* c_str() const { return str().c_str(); }
   // A 64-bit digest of the text, for fingerprints (0 for "").
   uint64_t digest() const { return entry_ ? entry_->digest : 0; }
 

@@ -358,6 +358,18 @@ class Explorer {
     World world;
   };
 
+  // The violations the step parent -> child settled (settled_violations, else
+  // window_violations); nothing for a step that cannot have settled any, without building a
+  // Verdict (most steps).
+  std::optional<Verdict> step_violations(const World& parent, const World& child) const {
+    // A step that wrote nothing and began or ended no leadership leaves the History shared with
+    // the parent (copy on write): nothing new can have settled, unless converge mode's overlaps
+    // with open leaderships settle by the passing of time alone (and only converge mode judges
+    // a window when a step passes its end).
+    if (&parent.history() == &child.history() && !options_.converge) return std::nullopt;
+    return judge_step(parent, child);
+  }
+  std::optional<Verdict> judge_step(const World& parent, const World& child) const;
   Verdict settled_violations(const World& parent, const World& child) const;
   Verdict window_violations(const World& parent, const World& child) const;
   Verdict end_violations(const World& w, StepStatus status) const;
@@ -423,16 +435,19 @@ bool add_pair_message(Verdict& v, const Scenario& s, const History& history, con
   return false;
 }
 
+std::optional<Verdict> Explorer::judge_step(const World& parent, const World& child) const {
+  Verdict v = settled_violations(parent, child);
+  if (v.empty()) v = window_violations(parent, child);
+  if (v.empty()) return std::nullopt;
+  return v;
+}
+
 // Violations that appeared in the step parent -> child and can no longer be undone.
 Verdict Explorer::settled_violations(const World& parent, const World& child) const {
   Verdict v;
   const Scenario& s = *scenario_;
   const History& before = parent.history();
   const History& after = child.history();
-  // A step that wrote nothing and began or ended no leadership leaves the History shared with
-  // the parent (copy on write): nothing new can have settled, unless converge mode's overlaps
-  // with open leaderships settle by the passing of time alone.
-  if (&before == &after && !options_.converge) return v;
   if (s.properties.transitions_match && after.writes.size() > before.writes.size()) {
     // The writes this step added, in the order check_transitions_match reports them: by lease,
     // then by time.
@@ -805,13 +820,7 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
       continue;
     }
     ++stats.transitions;
-    // A step that left the History shared wrote nothing and began or ended no leadership: no
-    // verdict can have settled (settled_violations says why), and only converge mode judges a
-    // window by the passing of time. The test here spares most steps building a Verdict.
-    const bool may_settle = options_.converge || &f.world.history() != &child.history();
-    if (may_settle &&
-        (!settled_violations(f.world, child).empty() || !window_violations(f.world, child).empty()))
-      return std::nullopt;
+    if (step_violations(f.world, child)) return std::nullopt;
     const uint32_t parent = f.id;
     const auto [id, fresh] = store_.insert(key(child), parent, chooser_.script());
     edges_.emplace_back(parent, id);
@@ -894,14 +903,9 @@ ExploreResult Explorer::run_breadth_first() {
           break;
         }
         ++stats.transitions;
-        Verdict v;
-        if (options_.converge || &f.world.history() != &child.history()) {  // see run_depth_first
-          v = settled_violations(f.world, child);
-          if (v.empty()) v = window_violations(f.world, child);
-        }
-        if (!v.empty()) {
-          v.sort();
-          deeper = build(f.id, &chooser_.script(), v, false);
+        if (std::optional<Verdict> v = step_violations(f.world, child)) {
+          v->sort();
+          deeper = build(f.id, &chooser_.script(), *v, false);
           break;
         }
         const auto [id, fresh] = store_.insert(key(child), f.id, chooser_.script());

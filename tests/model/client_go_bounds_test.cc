@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "model/client_go_elector.h"
+#include "tests/model/client_go_configs.h"
 
 namespace leasesim {
 namespace {
@@ -67,19 +68,11 @@ TEST(ClientGoBounds, LatencyShrinksTheMarginAndTheRateRatioLimit) {
   EXPECT_FALSE(client_go_bounds(defaults(), defaults(), env).no_overlap);
 }
 
-ClientGoConfig sub_second(Duration retry_period, Duration renew_deadline, Duration lease_duration) {
-  ClientGoConfig c;
-  c.retry_period = retry_period;
-  c.renew_deadline = renew_deadline;
-  c.lease_duration = lease_duration;
-  return c;
-}
-
 // The shrunk fuzz case `leasesim fuzz --known --seed 2 --runs 777` (class invisible-renewals):
 // 4s / 3s / 800ms leaves 200ms between the candidate's wait and the leader's hold, which the old
 // bound called safe; two renewals 800ms apart can share a wall-clock second.
 TEST(ClientGoBounds, SubSecondRetryPeriodLagsByItsCadence) {
-  const ClientGoConfig c = sub_second(milliseconds(800), seconds(3), seconds(4));
+  const ClientGoConfig c = timing(seconds(4), seconds(3), milliseconds(800));
   BoundsEnvironment env;
   env.latency_min = milliseconds(1);
   env.latency_max = milliseconds(5);
@@ -96,8 +89,8 @@ TEST(ClientGoBounds, SubSecondRetryPeriodLagsByItsCadence) {
   // 1s of granularity, H = 1.5s, + 3L for the slow path, - l.
   EXPECT_EQ(b.invisible_renewal_lag_timeout_true, milliseconds(2514) - nanoseconds(1));
   // A margin that covers the cadence lag and the latency is safe again: 4s / 2s / 800ms.
-  const ClientGoBounds wide = client_go_bounds(sub_second(milliseconds(800), seconds(2), seconds(4)),
-                                               sub_second(milliseconds(800), seconds(2), seconds(4)), env);
+  const ClientGoBounds wide = client_go_bounds(timing(seconds(4), seconds(2), milliseconds(800)),
+                                               timing(seconds(4), seconds(2), milliseconds(800)), env);
   EXPECT_EQ(wide.safety_margin, milliseconds(1200 - 860));
   EXPECT_TRUE(wide.no_overlap);
   EXPECT_TRUE(wide.no_overlap_despite_restarts);   // 5ms < 1.2s - (1s + 5L - l)
@@ -110,7 +103,7 @@ TEST(ClientGoBounds, LagIsTheCadenceOrTheOneSecondCapWhicheverIsLess) {
   env.latency_max = milliseconds(5);
   const Duration cap = seconds(1) - nanoseconds(1) + milliseconds(25 - 1);  // 1s + 5L - l
   auto lag = [&](int64_t rp_ms) {
-    const ClientGoConfig c = sub_second(milliseconds(rp_ms), seconds(5), seconds(9));
+    const ClientGoConfig c = timing(seconds(9), seconds(5), milliseconds(rp_ms));
     return client_go_bounds(c, c, env);
   };
   EXPECT_EQ(lag(100).retry_periods_within_one_second, 9);
@@ -131,7 +124,7 @@ TEST(ClientGoBounds, RejoiningWithinTheSecondIsARestart) {
   BoundsEnvironment env;
   env.latency_min = milliseconds(1);
   env.latency_max = milliseconds(5);
-  ClientGoConfig c = sub_second(milliseconds(400), milliseconds(500), seconds(3));
+  ClientGoConfig c = timing(seconds(3), milliseconds(500), milliseconds(400));
   EXPECT_EQ(client_go_bounds(c, c, env).invisible_renewal_lag_true, milliseconds(800 + 3 * 30));
   c.rejoin_after_loss = true;
   const ClientGoBounds b = client_go_bounds(c, c, env);
@@ -144,7 +137,7 @@ TEST(ClientGoBounds, RejoiningWithinTheSecondIsARestart) {
 
 TEST(ClientGoBounds, SlowLeaderClockStretchesTheLag) {
   // At half speed the leader's wall second and its RP take twice as long in true time.
-  const ClientGoConfig c = sub_second(milliseconds(400), seconds(5), seconds(30));
+  const ClientGoConfig c = timing(seconds(30), seconds(5), milliseconds(400));
   BoundsEnvironment env;
   env.leader_rate_ppb = kRatePpbOne / 2;
   const ClientGoBounds b = client_go_bounds(c, c, env);

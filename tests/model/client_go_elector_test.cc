@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/process_model.h"
+#include "tests/model/client_go_configs.h"
 
 namespace leasesim {
 namespace {
@@ -30,13 +31,6 @@ ClientGoConfig preset(const std::string& name) {
   return c;
 }
 ClientGoConfig kcm() { return preset("kube-controller-manager"); }
-ClientGoConfig timing(Duration ld, Duration rd, Duration rp) {
-  ClientGoConfig c;
-  c.lease_duration = ld;
-  c.renew_deadline = rd;
-  c.retry_period = rp;
-  return c;
-}
 ClientGoConfig scheduler() { return preset("kube-scheduler"); }
 
 Lease lease_record(const std::string& holder, int32_t lds, Duration renew, int32_t transitions, uint64_t rv,
