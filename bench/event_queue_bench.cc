@@ -27,8 +27,8 @@
 #include <unistd.h>
 #include <vector>
 
-#include "sim/core/rng.h"
-#include "sim/core/time.h"
+#include "core/rng.h"
+#include "core/time.h"
 #include "sim/event_queue.h"
 
 namespace {

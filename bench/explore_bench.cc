@@ -1,4 +1,4 @@
-// explore_bench.cc: the model checker's speed and memory (sim/explore/explorer.h).
+// explore_bench.cc: the model checker's speed and memory (explore/explorer.h).
 //
 // Targets (issue 4): >= 1,000,000 distinct states per second, <= 100 bytes per stored state.
 // BM_Explore* run `check`'s search on real scenario files and report distinct states/s and
@@ -22,7 +22,7 @@
 #include <memory>
 
 #include "cli/scenario_loader.h"
-#include "sim/explore/explorer.h"
+#include "explore/explorer.h"
 #include "sim/world.h"
 
 namespace leasesim {

@@ -1,6 +1,6 @@
 // atomic_file.h: output files that appear whole or not at all.
 //
-// Contract (shared/spec/scenarios-and-cli.md section 4, last bullet): an AtomicFile streams into
+// Contract (docs/cli.md section 4, last bullet): an AtomicFile streams into
 // "<path>.tmp" next to the target (creating missing parent folders) and renames it over the
 // target on commit(); if it is destroyed without commit() the temporary file is removed, so an
 // interrupted run never leaves a truncated output behind. Errors are values (an error string).

@@ -36,7 +36,7 @@
 #include "cli/scenario_loader.h"
 #include "cli/scenario_writer.h"
 #include "cli/sweep.h"
-#include "sim/core/check.h"
+#include "core/check.h"
 
 namespace leasesim {
 namespace {

@@ -1,4 +1,4 @@
-// check_command.cc: `leasesim check` (see commands.h; explorer contract in sim/explore/explorer.h).
+// check_command.cc: `leasesim check` (see commands.h; explorer contract in explore/explorer.h).
 //
 // The counterexample is written as the scenario itself plus `spec.explore.replay`, the choices
 // the explorer made, which `leasesim run` resolves first (sim/replay.h) before falling back to
@@ -17,7 +17,7 @@
 #include "cli/scenario_loader.h"
 #include "cli/scenario_writer.h"
 #include "properties/run.h"
-#include "sim/explore/explorer.h"
+#include "explore/explorer.h"
 #include "sim/replay.h"
 #include "sim/world.h"
 

@@ -7,7 +7,7 @@
 #include "cli/report_files.h"
 #include "cli/scenario_loader.h"
 #include "reports/summary.h"
-#include "sim/core/check.h"
+#include "core/check.h"
 
 namespace leasesim {
 namespace {

@@ -1,7 +1,7 @@
 // commands.h: the subcommands of the leasesim executable, callable from tests.
 //
 // Contract: each command takes parsed options and the streams to print to, and returns the
-// process exit code of shared/spec/scenarios-and-cli.md section 3: 0 success, 1 properties
+// process exit code of docs/cli.md section 3: 0 success, 1 properties
 // violated (or not matching `expect`), 2 bad usage or input, 3 internal error. Commands never
 // call exit() and never print to std::cout/std::cerr directly, so tests can run them in-process.
 #pragma once

@@ -1,5 +1,5 @@
 // fuzz_command.cc: `leasesim fuzz` (see commands.h; generators and shrinking in
-// sim/explore/fuzz.h).
+// explore/fuzz.h).
 //
 // Workers take case indexes from a shared counter; each case is a pure function of (seed,
 // index, template), and results are printed in index order after the workers finish, so the
@@ -11,7 +11,7 @@
 //
 // With --known every singleLeader and transitionsMatch violation is a failure, labelled with
 // the reason its configuration permits it; failures are grouped into bug classes (family,
-// property, reason kind; sim/explore/fuzz.h), and only the chosen case of each class (its
+// property, reason kind; explore/fuzz.h), and only the chosen case of each class (its
 // first case with that cause alone, else its first case) is shrunk, after every case has run,
 // on up to --jobs threads: the choice depends only on the indexes, so the output is the same
 // for any --jobs. The other cases of a class are listed as a count and their first indexes.
@@ -31,7 +31,7 @@
 #include "cli/scenario_loader.h"
 #include "cli/scenario_writer.h"
 #include "properties/run.h"
-#include "sim/explore/fuzz.h"
+#include "explore/fuzz.h"
 
 namespace leasesim {
 namespace {

@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "sim/core/check.h"
+#include "core/check.h"
 
 namespace leasesim {
 

@@ -1,7 +1,7 @@
 // scenario_loader.h: reads a scenario file (YAML or JSON) into a validated, typed Scenario.
 //
 // Contract:
-// - Implements the schema of shared/spec/scenarios-and-cli.md section 1 strictly: unknown
+// - Implements the schema of docs/cli.md section 1 strictly: unknown
 //   fields, wrong node types and out-of-range values are errors, each reported as one
 //   Diagnostic naming the file, the 1-based line and column when known, and the field path
 //   (e.g. `spec.processes[1].config.renewDeadline`). All problems are collected; only a YAML

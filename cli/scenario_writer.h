@@ -1,6 +1,6 @@
 // scenario_writer.h: a typed Scenario back to a canonical scenario file (YAML or JSON).
 //
-// Contract: the output follows shared/spec/scenarios-and-cli.md section 1 and loads back
+// Contract: the output follows docs/cli.md section 1 and loads back
 // (cli/scenario_loader.h) into a Scenario that is == to the input, except source_path. It is
 // canonical, so counterexamples saved by `check` and `fuzz` read the same way every time:
 // - no `count`: every process is written out with its name and identity;

@@ -1,5 +1,5 @@
 // api.cc: names used in traces and summaries (see api.h and the trace contract in
-// shared/spec/scenarios-and-cli.md section 4).
+// docs/cli.md section 4).
 #include "model/api.h"
 
 namespace leasesim {

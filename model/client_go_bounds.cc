@@ -8,7 +8,7 @@
 #include <algorithm>
 
 #include "model/client_go_elector.h"
-#include "sim/core/check.h"
+#include "core/check.h"
 
 namespace leasesim {
 namespace {

@@ -43,7 +43,7 @@
 #include <cstdint>
 
 #include "model/client_go_config.h"
-#include "sim/core/time.h"
+#include "core/time.h"
 
 namespace leasesim {
 

@@ -1,5 +1,5 @@
 // client_go_config.h: the parameters of client-go's LeaderElectionConfig that the
-// client-go-elector model takes (shared/spec/client-go-leader-election.md section 1).
+// client-go-elector model takes (docs/models/client-go-elector.md section 1).
 //
 // Contract: durations are Go durations (nanosecond integers). `request_timeout` is the per-HTTP
 // request timeout H; when left at 0 it defaults to max(1s, RD/2) as NewFromKubeconfig does
@@ -12,7 +12,7 @@
 #include <string>
 
 #include "model/tutorial_elector.h"  // ConfigError
-#include "sim/core/time.h"
+#include "core/time.h"
 
 namespace leasesim {
 

@@ -1,11 +1,11 @@
 // client_go_elector.cc: client-go's LeaderElector with a LeaseLock, rule by rule (see the header
-// and shared/spec/client-go-leader-election.md; "spec N" below cites that document).
+// and docs/models/client-go-elector.md; "spec N" below cites that document).
 #include "model/client_go_elector.h"
 
 #include <algorithm>
 #include <utility>
 
-#include "sim/core/check.h"
+#include "core/check.h"
 
 namespace leasesim {
 namespace {

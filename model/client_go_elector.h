@@ -1,6 +1,6 @@
 // client_go_elector.h: k8s.io/client-go/tools/leaderelection with a LeaseLock, as a pure reaction.
 //
-// Contract (shared/spec/client-go-leader-election.md; section numbers are cited in the .cc at
+// Contract (docs/models/client-go-elector.md; section numbers are cited in the .cc at
 // the line implementing each rule):
 // - Models one process calling `LeaderElector.Run(ctx)` (spec 2.1) with a `LeaseLock` built by
 //   `NewFromKubeconfig`: the acquire loop with jittered retries (2.2), the renew loop with its
@@ -57,9 +57,9 @@
 #include "model/client_go_config.h"
 #include "model/effects.h"
 #include "model/lease.h"
-#include "sim/core/cow.h"
-#include "sim/core/hash.h"
-#include "sim/core/time.h"
+#include "core/cow.h"
+#include "core/hash.h"
+#include "core/time.h"
 
 namespace leasesim {
 

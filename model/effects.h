@@ -1,6 +1,6 @@
 // effects.h: the only way a model acts on the world.
 //
-// Contract (shared/DESIGN.md "A model is a pure reaction"):
+// Contract (docs/architecture.md "A model is a pure reaction"):
 // - A model is called with the current local clock readings (Now) and an input (start, timer,
 //   API response, stop) and appends Effects. It never reads a clock, a PRNG, a file or a global.
 // - Now carries both readings a real process can take: `mono` (monotonic: rate applies, offset
@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "model/api.h"
-#include "sim/core/time.h"
+#include "core/time.h"
 
 namespace leasesim {
 

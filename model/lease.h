@@ -8,7 +8,7 @@
 //   the API server truncates on write.
 // - A Lease is addressed inside the simulator by a LeaseId, an index into the scenario's table
 //   of "namespace/name" keys, so hot paths never compare strings.
-// - The string fields are Names (sim/core/name.h): interned, so a LeaseSpec copies as plain
+// - The string fields are Names (core/name.h): interned, so a LeaseSpec copies as plain
 //   memory.
 // - Leaves out: ownerReferences, managedFields, uid, generation, annotations.
 #pragma once
@@ -20,9 +20,9 @@
 #include <optional>
 #include <string>
 
-#include "sim/core/hash.h"
-#include "sim/core/name.h"
-#include "sim/core/time.h"
+#include "core/hash.h"
+#include "core/name.h"
+#include "core/time.h"
 
 namespace leasesim {
 

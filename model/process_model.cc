@@ -1,7 +1,7 @@
 // process_model.cc: model construction by config type (see process_model.h).
 #include "model/process_model.h"
 
-#include "sim/core/check.h"
+#include "core/check.h"
 
 namespace leasesim {
 

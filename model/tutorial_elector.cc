@@ -1,7 +1,7 @@
-// tutorial_elector.cc: shared/spec/tutorial-elector.md, step by step (see the header).
+// tutorial_elector.cc: docs/models/tutorial-elector.md, step by step (see the header).
 #include "model/tutorial_elector.h"
 
-#include "sim/core/check.h"
+#include "core/check.h"
 
 namespace leasesim {
 

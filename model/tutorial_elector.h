@@ -1,7 +1,7 @@
 // tutorial_elector.h: the naive read-compare-replace loop of popular "Kubernetes Leases"
 // tutorials (Python client, read_namespaced_lease / replace_namespaced_lease).
 //
-// Contract: implements shared/spec/tutorial-elector.md step by step:
+// Contract: implements docs/models/tutorial-elector.md step by step:
 // - every `loop_period` of local monotonic time, starting at process start (the sleep starts
 //   after the iteration's call returns, as time.sleep after the body does): Get the Lease;
 //   read the local *wall* clock; if holderIdentity is empty or now > renewTime, Replace with
@@ -24,7 +24,7 @@
 
 #include "model/effects.h"
 #include "model/lease.h"
-#include "sim/core/hash.h"
+#include "core/hash.h"
 
 namespace leasesim {
 

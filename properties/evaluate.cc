@@ -6,7 +6,7 @@
 #include "properties/eventually_leader.h"
 #include "properties/single_leader.h"
 #include "properties/transitions_match.h"
-#include "sim/core/check.h"
+#include "core/check.h"
 
 namespace leasesim {
 

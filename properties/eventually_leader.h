@@ -1,6 +1,6 @@
 // eventually_leader.h: liveness after the faults heal.
 //
-// Contract (shared/spec/scenarios-and-cli.md section 2 "eventuallyLeader"): let T be the
+// Contract (docs/cli.md section 2 "eventuallyLeader"): let T be the
 // instant the last fault ends (its `at + for`, or `at` for instant faults and faults without
 // an end; 0 without faults). Within [T, T + window] some process must act as leader of the
 // lease at some instant. A leadership interval counts when it overlaps that window (crashed

@@ -1,6 +1,6 @@
 // failover.h: failover episodes and the failoverWithin bound.
 //
-// Contract (shared/spec/scenarios-and-cli.md section 2 "Failover episode"): an episode starts
+// Contract (docs/cli.md section 2 "Failover episode"): an episode starts
 // at a fault that hits the acting leader of a lease (crash, stop, pause or partition of that
 // process; an API server outage or slowdown hits every acting leader) and that makes it lose
 // the lease: it stops acting, or another process starts leading, before it writes the lease

@@ -2,7 +2,7 @@
 #include "properties/run.h"
 
 #include "properties/analytic.h"
-#include "sim/core/hash.h"
+#include "core/hash.h"
 #include "sim/replay.h"
 
 namespace leasesim {

@@ -1,6 +1,6 @@
 // single_leader.h: at no instant of true time do two processes act as leader of one lease.
 //
-// Contract (shared/spec/scenarios-and-cli.md section 2 "singleLeader"): acting-leader
+// Contract (docs/cli.md section 2 "singleLeader"): acting-leader
 // intervals are half-open [start, end); an interval still open at the end of the run extends to
 // `end`. Every overlapping pair is one violation naming both processes, the overlap interval,
 // and the events that caused it (the second leader's start and the first leader's last

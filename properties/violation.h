@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "model/lease.h"
-#include "sim/core/time.h"
+#include "core/time.h"
 
 namespace leasesim {
 

@@ -1,6 +1,6 @@
 // report.h: the failover timing report of a campaign (many seeds, maybe a sweep) or of one run.
 //
-// Contract (shared/spec/scenarios-and-cli.md section 4 "Report"):
+// Contract (docs/cli.md section 4 "Report"):
 // - build_report is a pure function of its input *as a set*: records may come in any order
 //   (shards, threads), they are sorted by (point, seed) first, and every statistic is computed
 //   from integers (nanoseconds, counts), so merging any split of a campaign gives the same

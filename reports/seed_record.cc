@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "sim/core/hash.h"
+#include "core/hash.h"
 
 namespace leasesim {
 namespace {

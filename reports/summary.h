@@ -1,6 +1,6 @@
 // summary.h: the result of one run as JSON and as text.
 //
-// Contract (shared/spec/scenarios-and-cli.md section 4 "Summary"): summary_json has the fields
+// Contract (docs/cli.md section 4 "Summary"): summary_json has the fields
 // scenario, seed, simulated, events, traceHash, properties, leaderships, failovers, leases, api,
 // plus these additions (documented in the README): file, stoppedBy, passed, violated, expect,
 // processes, reproduce. Times are seconds of true time as JSON numbers; Lease objects render as

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # failover-seeds.sh: measure fault-to-new-leader times over many seeds and compare them with the
 # scenario's failoverWithin bound (the analytic one when the scenario says `failoverWithin: auto`,
-# model/client_go_bounds.h, shared/spec/client-go-leader-election.md section 5).
+# model/client_go_bounds.h, docs/models/client-go-elector.md section 5).
 #
 # Usage: scripts/failover-seeds.sh [--scenario FILE] [--seeds N] [--first S] [--jobs J]
 #   default scenario: scenarios/client-go/leader-crash-1-standby.yaml (15s/10s/2s, leader crash;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # rate-sweep.sh: find the clock-rate ratio at which client-go first gives two leaders and compare
-# it with the analytic limit (shared/spec/client-go-leader-election.md section 5,
+# it with the analytic limit (docs/models/client-go-elector.md section 5,
 # model/client_go_bounds.h).
 #
 # Usage: scripts/rate-sweep.sh [--template FILE] [--from R] [--to R] [--step S] [--seeds N]

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "sim/core/check.h"
+#include "core/check.h"
 
 namespace leasesim {
 namespace {

@@ -24,8 +24,8 @@
 
 #include "model/api.h"
 #include "model/lease.h"
-#include "sim/core/cow.h"
-#include "sim/core/hash.h"
+#include "core/cow.h"
+#include "core/hash.h"
 #include "sim/scenario.h"
 
 namespace leasesim {

@@ -9,7 +9,7 @@
 //   and back() on a non-const log, as Qt's implicitly shared containers detach). Copying a log
 //   therefore costs a reference count per chunk, whatever the elements hold. pop_back exists
 //   for tests that build a History by hand.
-// - One thread at a time, as in sim/core/cow.h (whose counted node it uses): a log and every
+// - One thread at a time, as in core/cow.h (whose counted node it uses): a log and every
 //   copy that shares its chunks are used by one thread at a time.
 // - Iteration order is index order; nothing depends on addresses.
 // Used by the History, which a World copies per successor in the explorer and only appends to.
@@ -24,9 +24,9 @@
 #include <memory>
 #include <utility>
 
-#include "sim/core/check.h"
-#include "sim/core/cow.h"
-#include "sim/core/pool.h"
+#include "core/check.h"
+#include "core/cow.h"
+#include "core/pool.h"
 
 namespace leasesim {
 

@@ -9,7 +9,7 @@
 
 #include <cstdint>
 
-#include "sim/core/rng.h"
+#include "core/rng.h"
 
 namespace leasesim {
 

@@ -1,6 +1,6 @@
 // clock.h: a process's local clocks as functions of true time.
 //
-// Contract (shared/spec/scenarios-and-cli.md section 1 `clock`, DESIGN.md "clocks"):
+// Contract (docs/cli.md section 1 `clock`, DESIGN.md "clocks"):
 //   monotonic reading  mono(t) = rate * t                       (offset and jumps do not apply)
 //   wall reading       wall(t) = startTime + offset + rate * t + sum(jumps so far)
 // The rate is an exact integer in parts per billion; products use 128-bit integers and round
@@ -13,9 +13,9 @@
 
 #include <cstdint>
 
-#include "sim/core/check.h"
-#include "sim/core/hash.h"
-#include "sim/core/time.h"
+#include "core/check.h"
+#include "core/hash.h"
+#include "core/time.h"
 #include "sim/scenario.h"
 
 namespace leasesim {

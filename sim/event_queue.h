@@ -16,8 +16,8 @@
 #include <span>
 #include <vector>
 
-#include "sim/core/check.h"
-#include "sim/core/time.h"
+#include "core/check.h"
+#include "core/time.h"
 
 namespace leasesim {
 

@@ -14,12 +14,12 @@
 #include "model/api.h"
 #include "model/lease.h"
 #include "sim/append_log.h"
-#include "sim/core/time.h"
+#include "core/time.h"
 #include "sim/scenario.h"
 
 namespace leasesim {
 
-// One acting-leader interval (shared/spec/scenarios-and-cli.md section 2).
+// One acting-leader interval (docs/cli.md section 2).
 struct Leadership {
   uint32_t proc = 0;
   LeaseId lease = 0;

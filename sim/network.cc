@@ -8,7 +8,7 @@
 
 #include "sim/network.h"
 
-#include "sim/core/check.h"
+#include "core/check.h"
 
 namespace leasesim {
 

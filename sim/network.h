@@ -18,8 +18,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/core/cow.h"
-#include "sim/core/hash.h"
+#include "core/cow.h"
+#include "core/hash.h"
 #include "sim/scenario.h"
 
 namespace leasesim {

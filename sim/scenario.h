@@ -1,6 +1,6 @@
 // scenario.h: a validated scenario as typed values, the input of a World.
 //
-// Contract: this is the in-memory form of a scenario file (shared/spec/scenarios-and-cli.md
+// Contract: this is the in-memory form of a scenario file (docs/cli.md
 // section 1) after parsing, `count` expansion and validation; a World trusts it. Processes are
 // indexed 0..N-1 in file order after expansion; leases are indexed by LeaseId into
 // `lease_keys` ("namespace/name"), in order of first mention (spec.leases first, then
@@ -17,7 +17,7 @@
 #include "model/lease.h"
 #include "model/process_model.h"
 #include "sim/chooser.h"
-#include "sim/core/time.h"
+#include "core/time.h"
 
 namespace leasesim {
 

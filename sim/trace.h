@@ -1,6 +1,6 @@
 // trace.h: the JSON Lines trace of a run and its 64-bit hash.
 //
-// Contract (shared/spec/scenarios-and-cli.md section 4 "Trace"):
+// Contract (docs/cli.md section 4 "Trace"):
 // - Every line is one JSON object with `t` (seconds of true time, exact decimal) and `type`
 //   first, then fields in a fixed order; lines are produced in simulation order.
 // - traceHash folds every line's bytes (and the newline) into a stable 64-bit hash, whether or
@@ -15,8 +15,8 @@
 #include <string>
 #include <string_view>
 
-#include "sim/core/hash.h"
-#include "sim/core/time.h"
+#include "core/hash.h"
+#include "core/time.h"
 
 namespace leasesim {
 

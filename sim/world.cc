@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "sim/core/check.h"
-#include "sim/core/pool.h"
+#include "core/check.h"
+#include "core/pool.h"
 
 namespace leasesim {
 

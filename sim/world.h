@@ -1,6 +1,6 @@
 // world.h: the whole simulated system as one copyable value, advanced only by choices.
 //
-// Contract (shared/DESIGN.md):
+// Contract (docs/architecture.md):
 // - A World holds true time, the API server's store, every process's model, clock, status and
 //   timers, the network, pending events and the History. It changes only in step(), which
 //   fires the next pending event and asks a Chooser for every nondeterministic decision (ties
@@ -28,10 +28,10 @@
 // - Copies are values (a change to one is never seen through another) and are cheap, since the
 //   explorer makes one per successor: a World owns one WorldCore block (small vectors inline,
 //   recycled through a per-thread free list), and the parts a step rarely changes are shared
-//   copy-on-write (sim/core/cow.h): each model, each request in flight, the API server's store,
+//   copy-on-write (core/cow.h): each model, each request in flight, the API server's store,
 //   the network and the History (whose lists share chunks, sim/append_log.h). Shared models,
 //   requests and the store cache their fingerprint digests. A World and its copies belong to
-//   one thread at a time (the shared counts are not atomic, sim/core/cow.h).
+//   one thread at a time (the shared counts are not atomic, core/cow.h).
 // Leaves out: several API servers, watches, client rate limiting, request reordering inside
 // one connection beyond what latency draws produce.
 #pragma once
@@ -50,7 +50,7 @@
 #include "sim/api_server.h"
 #include "sim/chooser.h"
 #include "sim/clock.h"
-#include "sim/core/cow.h"
+#include "core/cow.h"
 #include "sim/event_queue.h"
 #include "sim/history.h"
 #include "sim/network.h"
@@ -160,7 +160,7 @@ class WorldCore {
   // Moves never throw (small_vector does not declare it).
   WorldCore(WorldCore&&) noexcept = default;
   WorldCore& operator=(WorldCore&&) noexcept = default;
-  // Cores are recycled through a free list per thread (sim/core/pool.h): the explorer allocates
+  // Cores are recycled through a free list per thread (core/pool.h): the explorer allocates
   // and frees one per successor, and blocks of this size (a few KB) take malloc's slow path.
   static void* operator new(size_t size);
   static void operator delete(void* p, size_t size) noexcept;
@@ -188,7 +188,7 @@ class WorldCore {
 
   // A stable 64-bit fingerprint of the whole state (no addresses, no hash-table order). The
   // pending events enter as a multiset (their order among events due at one instant, and their
-  // sequence numbers, never decide what can happen next). `canonical`: the time-relative fingerprint of HashFrame (sim/core/hash.h): equal for two
+  // sequence numbers, never decide what can happen next). `canonical`: the time-relative fingerprint of HashFrame (core/hash.h): equal for two
   // worlds whose futures are the same up to a shift in time. It leaves out the event count and
   // the horizon, so it is for searches that lift both (the explorer's converge mode).
   uint64_t fingerprint(bool canonical = false) const;
@@ -245,7 +245,7 @@ class WorldCore {
   std::optional<uint32_t> earliest_acting(std::optional<LeaseId> lease) const;
 
   // The scenario, shared by this World and its copies through a single-thread count: a copy
-  // makes no locked increment of the shared_ptr (sim/core/cow.h says why that matters).
+  // makes no locked increment of the shared_ptr (core/cow.h says why that matters).
   class ScenarioRef {
    public:
     explicit ScenarioRef(std::shared_ptr<const Scenario> s)

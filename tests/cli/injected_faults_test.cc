@@ -11,7 +11,7 @@
 #include "cli/scenario_loader.h"
 #include "cli/scenario_writer.h"
 #include "properties/run.h"
-#include "sim/explore/explorer.h"
+#include "explore/explorer.h"
 #include "sim/replay.h"
 #include "sim/world.h"
 

@@ -9,7 +9,7 @@
 
 #include "cli/scenario_loader.h"
 #include "cli/scenario_writer.h"
-#include "sim/explore/fuzz.h"
+#include "explore/fuzz.h"
 
 namespace leasesim {
 namespace {

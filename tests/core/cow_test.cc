@@ -1,14 +1,14 @@
-// Tests of the copy-on-write holders (sim/core/cow.h) and the block pool under them
-// (sim/core/pool.h): copies share a value until one changes it, a change is never seen through
+// Tests of the copy-on-write holders (core/cow.h) and the block pool under them
+// (core/pool.h): copies share a value until one changes it, a change is never seen through
 // another copy, and cached digests are dropped when the value changes.
-#include "sim/core/cow.h"
+#include "core/cow.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "sim/core/pool.h"
+#include "core/pool.h"
 
 namespace leasesim {
 namespace {

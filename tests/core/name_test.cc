@@ -1,5 +1,5 @@
-// name_test.cc: Name, the interned string of Lease records (sim/core/name.h).
-#include "sim/core/name.h"
+// name_test.cc: Name, the interned string of Lease records (core/name.h).
+#include "core/name.h"
 
 #include <gtest/gtest.h>
 

@@ -17,7 +17,7 @@
 #include <memory>
 
 #include "properties/run.h"
-#include "sim/explore/fuzz.h"
+#include "explore/fuzz.h"
 
 namespace leasesim {
 namespace {

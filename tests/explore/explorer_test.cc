@@ -1,9 +1,9 @@
-// Tests of the explorer (sim/explore/explorer.h) and of replaying its counterexamples
+// Tests of the explorer (explore/explorer.h) and of replaying its counterexamples
 // (sim/replay.h): pinned state counts for a verified client-go scenario, the shortest
 // counterexample for the tutorial elector with a clock offset, and that `run` replays it to the
 // same violation. Each "verified" test has a twin showing that the same search does find a
 // violation once the configuration breaks, so a pass is not vacuous.
-#include "sim/explore/explorer.h"
+#include "explore/explorer.h"
 
 #include <gtest/gtest.h>
 

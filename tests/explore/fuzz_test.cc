@@ -1,8 +1,8 @@
-// Tests of the fuzzer's library half (sim/explore/fuzz.h): cases are pure functions of
+// Tests of the fuzzer's library half (explore/fuzz.h): cases are pure functions of
 // (seed, index), the built-in generators reach the interesting cases (violations the
 // configuration permits, failovers), the permitted-violation rules and their kinds, the
 // known-bug hunt (FuzzJudge::Known) from a cold start with its bug classes, and the shrinker.
-#include "sim/explore/fuzz.h"
+#include "explore/fuzz.h"
 
 #include <gtest/gtest.h>
 

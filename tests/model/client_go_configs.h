@@ -2,7 +2,7 @@
 #pragma once
 
 #include "model/client_go_config.h"
-#include "sim/core/time.h"
+#include "core/time.h"
 
 namespace leasesim {
 

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "sim/core/check.h"
+#include "core/check.h"
 #include "tests/properties/history_builders.h"
 
 namespace leasesim {

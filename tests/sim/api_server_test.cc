@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "sim/core/check.h"
+#include "core/check.h"
 
 namespace leasesim {
 namespace {

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "sim/core/check.h"
+#include "core/check.h"
 
 namespace leasesim {
 namespace {

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "sim/core/check.h"
+#include "core/check.h"
 
 namespace leasesim {
 namespace {

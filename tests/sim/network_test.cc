@@ -6,7 +6,7 @@
 
 #include <utility>
 
-#include "sim/core/check.h"
+#include "core/check.h"
 
 namespace leasesim {
 namespace {

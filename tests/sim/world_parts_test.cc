@@ -5,7 +5,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "sim/core/check.h"
+#include "core/check.h"
 #include "sim/world.h"
 
 namespace leasesim {

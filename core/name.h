@@ -10,7 +10,7 @@
 //   scenario is loaded, a model is built and a test writes a literal, never while a World steps
 //   (models copy the Names they were given). Entries are never freed or moved, so a Name stays
 //   valid for the life of the process and may cross threads freely.
-// - The table is the one piece of process-wide state in the simulator (shared/DESIGN.md asks for
+// - The table is the one piece of process-wide state in the simulator (docs/architecture.md asks for
 //   none): a per-World or per-scenario table would make every Lease carry a pointer to it or
 //   every copy pay for a string. It holds texts only, so nothing in it can reach an output but a
 //   text that some input named; addresses never do: ordering compares texts, and hashing uses a
@@ -24,7 +24,7 @@
 #include <string>
 #include <string_view>
 
-#include "sim/core/hash.h"
+#include "core/hash.h"
 
 namespace leasesim {
 

@@ -1,5 +1,5 @@
 // time.cc: parsing and formatting of integer time. See time.h for the contract.
-#include "sim/core/time.h"
+#include "core/time.h"
 
 #include <cstdio>
 

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/core/time.h"
+#include "core/time.h"
 
 namespace leasesim {
 
@@ -26,7 +26,7 @@ namespace leasesim {
 //
 // The absolute frame (the default: every origin 0, canonical false) hashes every value as it
 // is: a fingerprint of the exact state. The canonical frame (the explorer's `--converge`, see
-// sim/explore/explorer.h) hashes the state as seen from "now": true instants relative to true
+// explore/explorer.h) hashes the state as seen from "now": true instants relative to true
 // now, each process's monotonic instants relative to its own monotonic reading now, wall
 // instants relative to a reference wall reading now, resourceVersions relative to the server's
 // counter, request tags relative to the model's tag counter; and it leaves out data that never

@@ -1,5 +1,5 @@
 // check.cc: the out-of-line failure path of LS_CHECK (see check.h).
-#include "sim/core/check.h"
+#include "core/check.h"
 
 namespace leasesim {
 

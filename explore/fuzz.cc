@@ -1,5 +1,5 @@
 // fuzz.cc: scenario generators, the permitted-violation rules and the shrinker (see fuzz.h).
-#include "sim/explore/fuzz.h"
+#include "explore/fuzz.h"
 
 #include <algorithm>
 #include <map>
@@ -7,8 +7,8 @@
 
 #include "model/client_go_bounds.h"
 #include "properties/run.h"
-#include "sim/core/check.h"
-#include "sim/core/rng.h"
+#include "core/check.h"
+#include "core/rng.h"
 
 namespace leasesim {
 
@@ -385,7 +385,7 @@ Permitted permitted_violations(const Scenario& s, bool from_template) {
       }
     }
   } else if (all_models(s, false)) {
-    // shared/spec/tutorial-elector.md: the loop trusts other machines' wall clocks and hangs on a
+    // docs/models/tutorial-elector.md: the loop trusts other machines' wall clocks and hangs on a
     // lost request, so these are its known ways to two leaders.
     permit("transitionsMatch", "no-transitions", "the tutorial loop never counts transitions");
     for (FaultType t : {FaultType::Partition, FaultType::ApiServerSlow})

@@ -13,7 +13,7 @@
 
 #include <cstdint>
 
-#include "sim/core/check.h"
+#include "core/check.h"
 
 namespace leasesim {
 

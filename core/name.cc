@@ -1,5 +1,5 @@
 // name.cc: the table behind Name (see name.h).
-#include "sim/core/name.h"
+#include "core/name.h"
 
 #include <deque>
 #include <mutex>

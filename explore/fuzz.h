@@ -26,7 +26,7 @@
 //   singleLeader with a pause, a partition, a blackhole outage or a slow API server
 //   (lost-requests), a wall-clock jump (clock-jump), clock rates other than 1 (clock-rates), or
 //   wall clocks further apart than leaseDurationSeconds - loopPeriod - 1s (clock-offset)
-//   (shared/spec/tutorial-elector.md). For both, `conflictCheck: false` permits both properties
+//   (docs/models/tutorial-elector.md). For both, `conflictCheck: false` permits both properties
 //   (conflictCheck-off), as do duplicate identities and quiesce for singleLeader.
 // - Judges: `Unexpected` (the default, for CI) counts a violation as a failure only when its
 //   configuration does not permit it; `Known` (`--known`, to hunt the known bugs) also counts

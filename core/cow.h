@@ -14,7 +14,7 @@
 // - CowSlot<T> is the same for a value that may be absent (it reads as an optional<T>), and
 //   caches a 64-bit digest of the value that a caller computes (for World fingerprints): mut()
 //   and emplace drop it, a copy of the value starts without one.
-// Values live in blocks of sim/core/pool.h. Used by the World for parts that the explorer
+// Values live in blocks of core/pool.h. Used by the World for parts that the explorer
 // copies per successor but a step rarely changes (the History, the network's graph, the
 // configuration of processes, each model and each request in flight).
 #pragma once
@@ -23,7 +23,7 @@
 #include <new>
 #include <utility>
 
-#include "sim/core/pool.h"
+#include "core/pool.h"
 
 namespace leasesim {
 

@@ -1,5 +1,5 @@
 // explorer.cc: breadth-first model checking of a scenario (see explorer.h for the contract).
-#include "sim/explore/explorer.h"
+#include "explore/explorer.h"
 
 #include <algorithm>
 #include <limits>
@@ -14,8 +14,8 @@
 #include "properties/eventually_leader.h"
 #include "properties/single_leader.h"
 #include "properties/transitions_match.h"
-#include "sim/core/check.h"
-#include "sim/core/hash.h"
+#include "core/check.h"
+#include "core/hash.h"
 #include "sim/world.h"
 
 namespace leasesim {

@@ -1,6 +1,6 @@
 // explorer.h: exhaustive exploration of a scenario's choices (`leasesim check`).
 //
-// Contract (shared/DESIGN.md "The one idea"):
+// Contract (docs/architecture.md "The one idea"):
 // - Search over Worlds, depth-first first and breadth-first when needed. The depth-first search
 //   keeps a stack of the Worlds on the current path (they stay in the caches, unlike a
 //   breadth-first frontier of thousands) and visits every reachable state once and every
@@ -39,7 +39,7 @@
 //   cut, and judged only for settled violations), the scenario's horizon and event bound.
 // - Deterministic: the same scenario and options give the same counts and counterexample.
 // - Converge mode (`converge`, `leasesim check --converge`): states are keyed by the canonical,
-//   time-relative fingerprint (World::fingerprint(true), HashFrame in sim/core/hash.h), the
+//   time-relative fingerprint (World::fingerprint(true), HashFrame in core/hash.h), the
 //   scenario's horizon and event bound are lifted, and a state whose key was seen before closes
 //   a cycle instead of being explored again, so a steady renew loop converges and the search
 //   can end "exhausted": verified for every path, for all time, not only up to the horizon.
