@@ -19,6 +19,7 @@
 #include <span>
 #include <sstream>
 
+#include "core/check.h"
 #include "sim/replay.h"
 
 namespace leasesim {
@@ -52,10 +53,6 @@ constexpr std::array<std::string_view, 7> kLeaseSpecKeys{"holderIdentity", "leas
 constexpr std::array<std::string_view, 8> kProcessKeys{"name",   "identity", "model", "lease",
                                                        "config", "clock",    "start", "count"};
 constexpr std::array<std::string_view, 2> kClockKeys{"offset", "rate"};
-constexpr std::array<std::string_view, 4> kTutorialKeys{"loopPeriod", "crashOnError", "requestTimeout", "quiesce"};
-constexpr std::array<std::string_view, 8> kClientGoKeys{
-    "preset",          "leaseDuration",  "renewDeadline",       "retryPeriod",
-    "releaseOnCancel", "requestTimeout", "afterLeadershipLoss", "quiesce"};
 constexpr std::array<std::string_view, 8> kFaultKeys{"at",        "for", "type", "target",
                                                      "direction", "by",  "mode", "latency"};
 constexpr std::array<std::string_view, 4> kPropertyKeys{"singleLeader", "transitionsMatch", "failoverWithin",
@@ -70,14 +67,6 @@ constexpr std::array<std::string_view, 7> kCandidateKeys{"for", "type", "target"
 // The property names `expect.violated` may use, in the order the spec lists them.
 constexpr std::array<std::string_view, 4> kPropertyNames{"singleLeader", "failoverWithin", "transitionsMatch",
                                                          "eventuallyLeader"};
-
-// Models the spec names that have no implementation yet; they get their own message so users
-// know the name is right and the feature is coming.
-constexpr std::array<std::string_view, 6> kFutureModels{
-    "kubelet",       "node-lifecycle-controller", "apiserver-identity", "apiserver-identity-gc", "lease-candidate",
-    "cle-controller"};
-constexpr std::array<std::string_view, 2> kModels{"tutorial-elector", "client-go-elector"};
-constexpr std::array<std::string_view, 2> kPresets{"kube-controller-manager", "kube-scheduler"};
 
 template <class T>
 struct Named {
@@ -97,7 +86,6 @@ constexpr std::array<Named<Direction>, 3> kDirections{
     {{"both", Direction::Both}, {"requests", Direction::Requests}, {"responses", Direction::Responses}}};
 constexpr std::array<Named<OutageMode>, 2> kOutageModes{
     {{"refuse", OutageMode::Refuse}, {"blackhole", OutageMode::Blackhole}}};
-constexpr std::array<Named<bool>, 2> kAfterLoss{{{"exit", false}, {"rejoin", true}}};
 
 // ---------------------------------------------------------------------------------------------
 // Small text helpers.
@@ -230,6 +218,46 @@ std::optional<int64_t> parse_rate_ppb(std::string_view text, std::string* error)
     return std::nullopt;
   }
   return ppb;
+}
+
+// Parses an exact non-negative decimal ("0.1", "2", "0.55") into a count of 1/scale units
+// (scale a power of ten), without floating point; more fraction digits than the scale holds,
+// unless they are zeros, are an error rather than a silent rounding.
+std::optional<int64_t> parse_scaled_decimal(std::string_view text, int64_t scale, std::string* error) {
+  const std::string shown = quoted(text);
+  int places = 0;
+  for (int64_t s = scale; s > 1; s /= 10) ++places;
+  size_t i = 0;
+  int64_t whole = 0;
+  bool any_digit = false;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+    any_digit = true;
+    if (whole > (INT64_MAX / scale - 9) / 10) {
+      *error = "number " + shown + " is too large";
+      return std::nullopt;
+    }
+    whole = whole * 10 + (text[i] - '0');
+  }
+  int64_t fraction = 0;
+  int digits = 0;
+  if (i < text.size() && text[i] == '.') {
+    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+      any_digit = true;
+      if (digits < places) {
+        fraction = fraction * 10 + (text[i] - '0');
+        ++digits;
+      } else if (text[i] != '0') {
+        *error = "number " + shown + " has more than " + std::to_string(places) + " decimal places";
+        return std::nullopt;
+      }
+    }
+  }
+  if (!any_digit || i != text.size()) {
+    *error = "expected a non-negative decimal number such as 0.1, got " + shown;
+    return std::nullopt;
+  }
+  for (; digits < places; ++digits) fraction *= 10;
+  return whole * scale + fraction;
 }
 
 // Parses a decimal integer (optional leading '-') into [min, max].
@@ -383,10 +411,6 @@ struct Fields {
 
 enum class Sign { Any, NonNegative, Positive };
 
-struct ParsedModel {
-  ModelConfig config;
-  Duration quiesce{};
-};
 
 // Where a process name was defined, to explain a duplicate.
 struct NameOrigin {
@@ -443,10 +467,8 @@ class Loader {
   LeaseId intern_lease(const std::string& key);
   void load_processes(const Item& item);
   void load_process(const Item& item);
-  std::optional<ParsedModel> load_model(const Fields& process, const std::string& model);
-  std::optional<ParsedModel> load_tutorial_config(const Item& config);
-  std::optional<ParsedModel> load_client_go_config(const Item& config);
-  void report_config_error(const Fields& config, const ConfigError& problem);
+  class ModelConfigReader;
+  std::optional<ParsedConfig> load_model(const Fields& process, const std::string& model);
   void load_clock(const Item& item, ClockSpec* clock);
   void check_process_name(const Item& name_item, const std::string& base, std::optional<int64_t> count);
   void register_processes(const Fields& process, const ProcessSpec& proto, std::optional<int64_t> count);
@@ -981,87 +1003,133 @@ void Loader::load_process(const Item& item) {
 }
 
 // Resolves `model:` and reads `config:` with that model's schema.
-std::optional<ParsedModel> Loader::load_model(const Fields& process, const std::string& model) {
+// The ConfigReader a model's read function sees (core/config_reader.h): one process entry's
+// `config:` mapping, whose unknown keys open_map has already reported.
+class Loader::ModelConfigReader final : public ConfigReader {
+ public:
+  ModelConfigReader(Loader& loader, const Fields& map)
+      : loader_(loader), map_(map), errors_before_(loader.errors_.size()) {}
+
+  bool has(std::string_view key) const override { return map_.get(key) != nullptr; }
+  std::optional<Duration> duration(std::string_view key) override {
+    const Item* v = map_.get(key);
+    return v ? loader_.read_duration(*v, Sign::NonNegative) : std::nullopt;
+  }
+  std::optional<bool> boolean(std::string_view key) override {
+    const Item* v = map_.get(key);
+    return v ? loader_.read_bool(*v) : std::nullopt;
+  }
+  std::optional<int64_t> integer(std::string_view key, int64_t min, int64_t max) override {
+    const Item* v = map_.get(key);
+    if (!v) return std::nullopt;
+    return loader_.read_integer(*v, min, max, "between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  std::optional<int64_t> decimal(std::string_view key, int64_t scale) override {
+    const Item* v = map_.get(key);
+    if (!v) return std::nullopt;
+    if (!is_plain_scalar(v->node)) {
+      loader_.error(*v, "expected a decimal number such as 0.1, got " + describe(v->node));
+      return std::nullopt;
+    }
+    std::string problem;
+    const auto value = parse_scaled_decimal(v->node.Scalar(), scale, &problem);
+    if (!value) loader_.error(*v, problem);
+    return value;
+  }
+  std::optional<std::string> string(std::string_view key) override {
+    const Item* v = map_.get(key);
+    return v ? loader_.read_string(*v) : std::nullopt;
+  }
+  std::optional<std::string> choice(std::string_view key, std::span<const std::string_view> allowed,
+                                    std::string_view what) override {
+    const Item* v = map_.get(key);
+    if (!v) return std::nullopt;
+    auto text = loader_.read_string(*v);
+    if (!text) return std::nullopt;
+    if (std::find(allowed.begin(), allowed.end(), *text) != allowed.end()) return text;
+    loader_.error(*v, "unknown " + std::string(what) + " " + quoted(*text) + did_you_mean(*text, allowed) +
+                          "; expected one of: " + join(allowed));
+    return std::nullopt;
+  }
+  std::optional<std::vector<std::string>> string_list(std::string_view key) override {
+    const Item* v = map_.get(key);
+    if (!v) return std::nullopt;
+    const auto items = loader_.open_list(*v);
+    if (!items) return std::nullopt;
+    std::vector<std::string> out;
+    bool ok = true;
+    for (const Item& item : *items) {
+      if (auto text = loader_.read_string(item)) {
+        out.push_back(std::move(*text));
+      } else {
+        ok = false;
+      }
+    }
+    return ok ? std::optional(std::move(out)) : std::nullopt;
+  }
+  std::optional<std::map<std::string, std::string>> string_map(std::string_view key) override {
+    const Item* v = map_.get(key);
+    if (!v) return std::nullopt;
+    if (v->node.IsNull()) return std::map<std::string, std::string>{};
+    if (!v->node.IsMap()) {
+      loader_.error(*v, "expected a mapping of strings, got " + describe(v->node));
+      return std::nullopt;
+    }
+    std::map<std::string, std::string> out;
+    bool ok = true;
+    for (auto it = v->node.begin(); it != v->node.end(); ++it) {
+      const YAML::Node k = it->first;
+      const YAML::Node value = it->second;
+      const std::string path = k.IsScalar() ? child_path(v->path, k.Scalar()) : v->path;
+      if (!k.IsScalar() || !value.IsScalar()) {
+        loader_.error_at(k.IsScalar() ? value.Mark() : k.Mark(), path,
+                         "expected a string, got " + describe(k.IsScalar() ? value : k));
+        ok = false;
+        continue;
+      }
+      if (!out.emplace(k.Scalar(), value.Scalar()).second) {
+        loader_.error_at(k.Mark(), path, "duplicate key " + quoted(k.Scalar()));
+        ok = false;
+      }
+    }
+    return ok ? std::optional(std::move(out)) : std::nullopt;
+  }
+  void error(std::string_view key, std::string message) override {
+    const Item* field = map_.get(key);
+    loader_.error_at(field ? field->mark : map_.self.mark, child_path(map_.self.path, key), std::move(message));
+  }
+  bool failed() const override { return loader_.errors_.size() != errors_before_; }
+
+ private:
+  Loader& loader_;
+  const Fields& map_;
+  size_t errors_before_;
+};
+
+std::optional<ParsedConfig> Loader::load_model(const Fields& process, const std::string& model) {
   const Item* model_item = process.get("model");
-  const Item config = field_item(process, "config");
-  if (model == "tutorial-elector") return load_tutorial_config(config);
-  if (model == "client-go-elector") return load_client_go_config(config);
-  if (std::find(kFutureModels.begin(), kFutureModels.end(), model) != kFutureModels.end()) {
+  const ModelEntry* entry = find_model(model);
+  if (!entry) {
+    std::vector<std::string_view> implemented, planned, all;
+    for (const ModelEntry& e : model_registry()) {
+      (e.read ? implemented : planned).push_back(e.name);
+      all.push_back(e.name);
+    }
+    error(*model_item, "unknown model " + quoted(model) + did_you_mean(model, all) + "; expected one of: " +
+                           join(implemented) + (planned.empty() ? "" : " (planned: " + join(planned) + ")"));
+    return std::nullopt;
+  }
+  if (!entry->read) {
     error(*model_item, "model " + quoted(model) + " is not implemented yet");
-  } else {
-    std::vector<std::string_view> all(kModels.begin(), kModels.end());
-    all.insert(all.end(), kFutureModels.begin(), kFutureModels.end());
-    error(*model_item, "unknown model " + quoted(model) + did_you_mean(model, all) +
-                           "; expected one of: " + join(kModels) + " (planned: " + join(kFutureModels) + ")");
-  }
-  return std::nullopt;
-}
-
-std::optional<ParsedModel> Loader::load_tutorial_config(const Item& config_item) {
-  const auto map = open_map(config_item, kTutorialKeys);
-  if (!map) return std::nullopt;
-  const size_t errors_before = errors_.size();
-  TutorialConfig config;
-  ParsedModel out{config, Duration{}};
-  if (const Item* v = map->get("loopPeriod"))
-    if (auto d = read_duration(*v, Sign::NonNegative)) config.loop_period = *d;
-  if (const Item* v = map->get("crashOnError"))
-    if (auto b = read_bool(*v)) config.crash_on_error = *b;
-  if (const Item* v = map->get("requestTimeout"))
-    if (auto d = read_duration(*v, Sign::NonNegative)) config.request_timeout = *d;
-  if (const Item* v = map->get("quiesce"))
-    if (auto d = read_duration(*v, Sign::NonNegative)) out.quiesce = *d;
-  // Model validation runs on a config that parsed cleanly, so its message is about values the
-  // user wrote, not about defaults that stood in for unreadable fields.
-  if (errors_.size() != errors_before) return std::nullopt;
-  if (const auto problem = validate(config)) {
-    report_config_error(*map, *problem);
     return std::nullopt;
   }
-  out.config = config;
-  return out;
-}
-
-std::optional<ParsedModel> Loader::load_client_go_config(const Item& config_item) {
-  const auto map = open_map(config_item, kClientGoKeys);
+  const auto map = open_map(field_item(process, "config"), entry->keys);
   if (!map) return std::nullopt;
-  const size_t errors_before = errors_.size();
-  ClientGoConfig config;
-  ParsedModel out{config, Duration{}};
-  // The preset goes first so that explicit fields override it (client_go_config.h).
-  if (const Item* v = map->get("preset")) {
-    if (auto name = read_string(*v); name && !apply_client_go_preset(*name, &config))
-      error(*v,
-            "unknown preset " + quoted(*name) + did_you_mean(*name, kPresets) + "; expected one of: " + join(kPresets));
-  }
-  if (const Item* v = map->get("leaseDuration"))
-    if (auto d = read_duration(*v, Sign::NonNegative)) config.lease_duration = *d;
-  if (const Item* v = map->get("renewDeadline"))
-    if (auto d = read_duration(*v, Sign::NonNegative)) config.renew_deadline = *d;
-  if (const Item* v = map->get("retryPeriod"))
-    if (auto d = read_duration(*v, Sign::NonNegative)) config.retry_period = *d;
-  if (const Item* v = map->get("releaseOnCancel"))
-    if (auto b = read_bool(*v)) config.release_on_cancel = *b;
-  if (const Item* v = map->get("requestTimeout"))
-    if (auto d = read_duration(*v, Sign::NonNegative)) config.request_timeout = *d;
-  if (const Item* v = map->get("afterLeadershipLoss"))
-    if (auto rejoin = read_enum(*v, kAfterLoss, "afterLeadershipLoss value")) config.rejoin_after_loss = *rejoin;
-  if (const Item* v = map->get("quiesce"))
-    if (auto d = read_duration(*v, Sign::NonNegative)) out.quiesce = *d;
-  if (errors_.size() != errors_before) return std::nullopt;
-  if (const auto problem = validate(config)) {
-    report_config_error(*map, *problem);
-    return std::nullopt;
-  }
-  out.config = config;
-  return out;
-}
-
-// A model's ConfigError names a field; point at it when the file sets it, else at `config`.
-void Loader::report_config_error(const Fields& config, const ConfigError& problem) {
-  const std::string path = child_path(config.self.path, problem.field);
-  const Item* field = config.get(problem.field);
-  error_at(field ? field->mark : config.self.mark, path, problem.message);
+  ModelConfigReader reader(*this, *map);
+  auto parsed = entry->read(reader);
+  if (reader.failed()) return std::nullopt;
+  LS_CHECK(parsed.has_value(), "model " + model + ": its config reader refused the config without saying why");
+  return parsed;
 }
 
 void Loader::load_clock(const Item& item, ClockSpec* clock) {

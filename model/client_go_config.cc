@@ -1,6 +1,8 @@
 // client_go_config.cc: presets and validation of client-go's election config (spec 1.2, 1.3).
 #include "model/client_go_config.h"
 
+#include <array>
+
 namespace leasesim {
 
 bool apply_client_go_preset(const std::string& name, ClientGoConfig* config) {
@@ -29,6 +31,28 @@ std::optional<ConfigError> validate(const ClientGoConfig& c) {
   if (c.retry_period.ns < 1) return ConfigError{"retryPeriod", "retryPeriod must be greater than zero"};
   if (c.request_timeout.ns < 0) return ConfigError{"requestTimeout", "requestTimeout must not be negative"};
   return std::nullopt;
+}
+
+std::optional<ClientGoConfig> read_client_go_config(ConfigReader& reader, Duration* quiesce) {
+  static constexpr std::array<std::string_view, 2> kPresets{"kube-controller-manager", "kube-scheduler"};
+  static constexpr std::array<std::string_view, 2> kAfterLoss{"exit", "rejoin"};
+  ClientGoConfig config;
+  // The preset goes first so that explicit fields override it (spec 1.3).
+  if (auto name = reader.choice("preset", kPresets, "preset")) apply_client_go_preset(*name, &config);
+  if (auto d = reader.duration("leaseDuration")) config.lease_duration = *d;
+  if (auto d = reader.duration("renewDeadline")) config.renew_deadline = *d;
+  if (auto d = reader.duration("retryPeriod")) config.retry_period = *d;
+  if (auto b = reader.boolean("releaseOnCancel")) config.release_on_cancel = *b;
+  if (auto d = reader.duration("requestTimeout")) config.request_timeout = *d;
+  if (auto after = reader.choice("afterLeadershipLoss", kAfterLoss, "afterLeadershipLoss value"))
+    config.rejoin_after_loss = *after == "rejoin";
+  if (auto d = reader.duration("quiesce")) *quiesce = *d;
+  if (reader.failed()) return std::nullopt;
+  if (const auto problem = validate(config)) {
+    reader.error(problem->field, problem->message);
+    return std::nullopt;
+  }
+  return config;
 }
 
 }  // namespace leasesim

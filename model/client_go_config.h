@@ -12,6 +12,7 @@
 #include <string>
 
 #include "model/tutorial_elector.h"  // ConfigError
+#include "core/config_reader.h"
 #include "core/time.h"
 
 namespace leasesim {
@@ -42,5 +43,10 @@ bool apply_client_go_preset(const std::string& name, ClientGoConfig* config);
 // NewLeaderElector's checks in the library's order and with its messages (spec 1.2); the
 // first failing check wins.
 std::optional<ConfigError> validate(const ClientGoConfig& config);
+
+// Reads a `config:` mapping (preset first, so explicit fields override it; then the timings,
+// releaseOnCancel, requestTimeout, afterLeadershipLoss exit|rejoin, quiesce) and validates it
+// with validate() above; std::nullopt when a problem was reported through the reader.
+std::optional<ClientGoConfig> read_client_go_config(ConfigReader& reader, Duration* quiesce);
 
 }  // namespace leasesim

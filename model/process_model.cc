@@ -1,9 +1,54 @@
 // process_model.cc: model construction by config type (see process_model.h).
 #include "model/process_model.h"
 
+#include <array>
+
 #include "core/check.h"
 
 namespace leasesim {
+namespace {
+
+constexpr std::array<std::string_view, 4> kTutorialKeys{"loopPeriod", "crashOnError", "requestTimeout", "quiesce"};
+constexpr std::array<std::string_view, 8> kClientGoKeys{
+    "preset",          "leaseDuration",  "renewDeadline",       "retryPeriod",
+    "releaseOnCancel", "requestTimeout", "afterLeadershipLoss", "quiesce"};
+
+std::optional<ParsedConfig> read_tutorial(ConfigReader& reader) {
+  Duration quiesce{};
+  auto config = read_tutorial_config(reader, &quiesce);
+  if (!config) return std::nullopt;
+  return ParsedConfig{*config, quiesce};
+}
+
+std::optional<ParsedConfig> read_client_go(ConfigReader& reader) {
+  Duration quiesce{};
+  auto config = read_client_go_config(reader, &quiesce);
+  if (!config) return std::nullopt;
+  return ParsedConfig{*config, quiesce};
+}
+
+// The models of the documentation that have no implementation yet keep their entries, so a
+// user who names one is told it is planned rather than misspelt.
+constexpr std::array<ModelEntry, 8> kModels{{
+    {"tutorial-elector", kTutorialKeys, &read_tutorial},
+    {"client-go-elector", kClientGoKeys, &read_client_go},
+    {"kubelet", {}, nullptr},
+    {"node-lifecycle-controller", {}, nullptr},
+    {"apiserver-identity", {}, nullptr},
+    {"apiserver-identity-gc", {}, nullptr},
+    {"lease-candidate", {}, nullptr},
+    {"cle-controller", {}, nullptr},
+}};
+
+}  // namespace
+
+std::span<const ModelEntry> model_registry() { return kModels; }
+
+const ModelEntry* find_model(std::string_view name) {
+  for (const ModelEntry& entry : kModels)
+    if (entry.name == name) return &entry;
+  return nullptr;
+}
 
 const char* model_name(const ModelConfig& config) {
   struct Visitor {

@@ -5,10 +5,19 @@
 // ModelState is a std::variant so a World stays a copyable value with no virtual dispatch;
 // every alternative offers on_start / on_timer / on_response / on_stop / is_leader /
 // hash_into / operator== (see tutorial_elector.h for the shape).
+// - model_registry() is the one list of the model names a scenario may use, each with the keys
+//   its `config:` mapping accepts and the function that reads that mapping through a
+//   ConfigReader (core/config_reader.h). Adding a model adds one entry here; the scenario
+//   loader needs no change for the model's own settings.
 #pragma once
 
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <variant>
+
+#include "core/config_reader.h"
 
 #include "model/client_go_config.h"
 #include "model/client_go_elector.h"
@@ -27,5 +36,25 @@ const char* model_name(const ModelConfig& config);
 ModelState make_model(const ModelConfig& config, const std::string& identity, LeaseId lease);
 
 bool model_implemented(const ModelConfig& config);
+
+// A process entry's `config:` as read: the model's own settings plus `quiesce` (how long the
+// process keeps acting after its model stops leading; 0 for models without the key).
+struct ParsedConfig {
+  ModelConfig config;
+  Duration quiesce{};
+};
+
+struct ModelEntry {
+  std::string_view name;                  // the scenario-file name, "client-go-elector"
+  std::span<const std::string_view> keys;  // the keys its `config:` mapping accepts
+  // Reads and validates the mapping; std::nullopt when it reported a problem through the
+  // reader. nullptr: a model the documentation plans but leasesim does not implement yet.
+  std::optional<ParsedConfig> (*read)(ConfigReader& reader) = nullptr;
+};
+
+// Every model, implemented ones first, in the order help texts list them.
+std::span<const ModelEntry> model_registry();
+// The entry named `name`, or nullptr.
+const ModelEntry* find_model(std::string_view name);
 
 }  // namespace leasesim

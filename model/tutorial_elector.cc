@@ -11,6 +11,22 @@ std::optional<ConfigError> validate(const TutorialConfig& config) {
   return std::nullopt;
 }
 
+std::optional<TutorialConfig> read_tutorial_config(ConfigReader& reader, Duration* quiesce) {
+  TutorialConfig config;
+  if (auto d = reader.duration("loopPeriod")) config.loop_period = *d;
+  if (auto b = reader.boolean("crashOnError")) config.crash_on_error = *b;
+  if (auto d = reader.duration("requestTimeout")) config.request_timeout = *d;
+  if (auto d = reader.duration("quiesce")) *quiesce = *d;
+  // Validation runs only on a config that read cleanly, so its message is about values the
+  // user wrote, not about defaults that stood in for unreadable fields.
+  if (reader.failed()) return std::nullopt;
+  if (const auto problem = validate(config)) {
+    reader.error(problem->field, problem->message);
+    return std::nullopt;
+  }
+  return config;
+}
+
 TutorialElector::TutorialElector(std::string identity, LeaseId lease, TutorialConfig config)
     : identity_(std::move(identity)), lease_(lease), config_(config) {}
 

@@ -24,6 +24,7 @@
 
 #include "model/effects.h"
 #include "model/lease.h"
+#include "core/config_reader.h"
 #include "core/hash.h"
 
 namespace leasesim {
@@ -42,6 +43,10 @@ struct ConfigError {
   std::string message;  // e.g. "loopPeriod must be greater than zero"
 };
 std::optional<ConfigError> validate(const TutorialConfig& config);
+
+// Reads a `config:` mapping (keys loopPeriod, crashOnError, requestTimeout, quiesce) and
+// validates it; std::nullopt when a problem was reported through the reader.
+std::optional<TutorialConfig> read_tutorial_config(ConfigReader& reader, Duration* quiesce);
 
 class TutorialElector {
  public:
