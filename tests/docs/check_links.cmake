@@ -48,10 +48,11 @@ string(ASCII 128 BYTE_80)  # every byte from here up belongs to a multi-byte cha
 string(ASCII 255 BYTE_FF)
 
 set(problems 0)
-macro(problem rel line text)
+function(problem rel line text)
   message(NOTICE "${rel}:${line}: ${text}")
-  math(EXPR problems "${problems} + 1")
-endmacro()
+  math(EXPR count "${problems} + 1")
+  set(problems ${count} PARENT_SCOPE)
+endfunction()
 
 # The repository's files, without build trees, run outputs and excluded prefixes.
 function(repo_files out_var)
@@ -119,18 +120,19 @@ function(read_lines path out_var)
 endfunction()
 
 # Tracks fenced code blocks (``` or ~~~) line by line in the caller's `in_fence`; sets
-# `fence_line` when LINE itself opens or closes a fence. Nothing inside a fence is a link.
-macro(in_code_fence line)
-  set(fence_line FALSE)
-  if("${line}" MATCHES "^ ? ? ?(```|~~~)")
-    set(fence_line TRUE)
+# `fence_line` when LINE itself opens or closes a fence. Nothing inside a fence is a link. A
+# function, not a macro: a macro would expand `${...}` written in the Markdown line.
+function(in_code_fence line)
+  set(fence_line FALSE PARENT_SCOPE)
+  if(line MATCHES "^ ? ? ?(```|~~~)")
+    set(fence_line TRUE PARENT_SCOPE)
     if(in_fence)
-      set(in_fence FALSE)
+      set(in_fence FALSE PARENT_SCOPE)
     else()
-      set(in_fence TRUE)
+      set(in_fence TRUE PARENT_SCOPE)
     endif()
   endif()
-endmacro()
+endfunction()
 
 # The anchors a Markdown file offers, cached per file in a global property.
 function(anchors_of path out_var)
