@@ -315,7 +315,7 @@ Permitted permitted_violations(const Scenario& s, bool from_template) {
   for (const FaultSpec& f : s.faults)
     if (f.type == FaultType::ApiServerSlow) latency_max = std::max(latency_max, f.latency.max);
   if (all_models(s, true)) {
-    // client-go spec 5: every leader/candidate pair must satisfy d + (RP+RD)/r_L < LDS/r_C. The
+    // docs/models/client-go-elector.md section 5: every leader/candidate pair must satisfy d + (RP+RD)/r_L < LDS/r_C. The
     // kind says what breaks it: the rates (equal rates would be inside), the timing itself
     // (leaseDuration against retryPeriod + renewDeadline and the latency, at any rates), or
     // only the release hazard of spec 2.4a.

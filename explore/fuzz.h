@@ -1,7 +1,7 @@
 // fuzz.h: random scenarios, judged against what their configuration permits, grouped into bug
 // classes, and shrunk.
 //
-// Contract (`leasesim fuzz`, README "Fuzzing"):
+// Contract (`leasesim fuzz`, docs/fuzz.md):
 // - Case i of a fuzz campaign with seed S is a pure function of (S, i, template): its generator
 //   is Rng(S).fork(i), so any number of worker threads, in any order, produce the same cases and
 //   the same verdicts, and case i never depends on how many cases ran before it. The judge

@@ -28,7 +28,7 @@
 //   Exited after a graceful stop; Crashed "exit(1): leaderelection lost" after a lost
 //   leadership unless `rejoin_after_loss`, in which case Run starts again with fresh state.
 // - is_leader() is client-go's IsLeader(): the local view, sticky after Run returns (spec 8.6).
-//   acting_leader() is the application's view: leadCtx live (spec scenarios-and-cli 2).
+//   acting_leader() is the application's view: leadCtx live (docs/cli.md section 2).
 // Not modelled: the Coordinated path (tryCoordinatedRenew, LeaseCandidate; spec 7.2), the
 //   WatchDog/healthz adaptor (7.3), metrics and events (7.4: they have no effect on the
 //   algorithm), REST-layer transparent retries (429/5xx with Retry-After, spec 3), the

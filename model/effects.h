@@ -12,7 +12,7 @@
 // - Call sends an API request; CancelCall abandons an in-flight call (the client stops waiting,
 //   the request may still commit on the server; the model gets a Timeout response for it).
 // - Note reports leadership and lifecycle facts that properties and traces need:
-//     StartedLeading / StoppedLeading  the acting-leader interval (spec scenarios-and-cli 2);
+//     StartedLeading / StoppedLeading  the acting-leader interval (docs/cli.md section 2);
 //                    StoppedLeading may be backdated to an earlier local instant (`since`) when
 //                    the model's own rule says leadership ended earlier than it learns it.
 //     ObservedLeader the model's local view of who holds the lease changed (OnNewLeader).

@@ -4,7 +4,7 @@
 // - Field presence is kept exactly as Kubernetes does (every spec field is a pointer in Go, so
 //   "absent" and "zero" differ; holderIdentity "" is not the same as no holderIdentity).
 // - acquireTime and renewTime are MicroTime values: the server keeps them at microsecond
-//   precision (lease-subsystems / client-go spec section 4); callers may hand in nanoseconds,
+//   precision (docs/models/client-go-elector.md section 4); callers may hand in nanoseconds,
 //   the API server truncates on write.
 // - A Lease is addressed inside the simulator by a LeaseId, an index into the scenario's table
 //   of "namespace/name" keys, so hot paths never compare strings.
@@ -98,7 +98,7 @@ struct Lease {
   void hash_into(H& h, const HashFrame& frame = HashFrame{}) const;
 };
 
-// Convenience accessors with Go's nil-to-zero conversion (client-go spec section 4 table).
+// Convenience accessors with Go's nil-to-zero conversion (docs/models/client-go-elector.md section 4 table).
 inline Name holder_or_empty(const LeaseSpec& s) { return s.holder_identity.value_or(Name()); }
 inline int32_t transitions_or_zero(const LeaseSpec& s) { return s.lease_transitions.value_or(0); }
 

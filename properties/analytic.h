@@ -1,4 +1,4 @@
-// analytic.h: the client-go analytic bounds of a whole scenario (client-go spec section 5).
+// analytic.h: the client-go analytic bounds of a whole scenario (docs/models/client-go-elector.md section 5).
 //
 // Contract: for every elected lease whose processes all run client-go-elector, every ordered
 // pair (leader L, candidate C) of distinct processes is judged with client_go_bounds() under

@@ -31,7 +31,7 @@ struct RunResult {
 };
 
 // The failoverWithin `auto` bound for the scenario's models, when every process of every elected
-// lease runs a model with an analytic bound (client-go spec section 5); nullopt otherwise.
+// lease runs a model with an analytic bound (docs/models/client-go-elector.md section 5); nullopt otherwise.
 std::optional<Duration> analytic_failover_bound(const Scenario& scenario);
 
 // Runs the scenario. `trace_out` (optional) receives the JSON Lines trace.

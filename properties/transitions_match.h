@@ -1,6 +1,6 @@
 // transitions_match.h: leaseTransitions counts holder changes, exactly.
 //
-// Contract (docs/cli.md section 2 "transitionsMatch"; client-go spec
+// Contract (docs/cli.md section 2 "transitionsMatch"; docs/models/client-go-elector.md
 // section 3 table): over the committed writes to one lease, spec.leaseTransitions (absent = 0)
 // never decreases; it changes only when a write changes holderIdentity to a non-empty value
 // different from the previous holder, and then by exactly one. Creates and deletes start and

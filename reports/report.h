@@ -12,7 +12,7 @@
 //   seed) is re-run in-process from the point's scenario to draw its timeline (leaderships and
 //   fault windows). Its trace hash is compared with the recorded one; a mismatch means another
 //   leasesim build produced the records, and the report says so instead of failing.
-// - A point is *safe* when it is valid, no seed failed and the analytic bounds (client-go spec
+// - A point is *safe* when it is valid, no seed failed and the analytic bounds (docs/models/client-go-elector.md
 //   section 5) rule out overlap; the *fastest safe* point has the smallest p99
 //   fault-to-new-leader (ties: smaller analytic failover bound, then lower index).
 // - report_html is self-contained: inline CSS and SVG, no script, no network. Every string
@@ -174,7 +174,7 @@ struct PointReport {
   std::optional<int64_t> failover_within_ns;  // the failoverWithin bound applied, if any
   bool failover_within_auto = false;
   // Crash episodes above the analytic crash bound plus stop episodes above the stop bound. The
-  // bounds cover only those two causes (client-go spec section 5): partitions, pauses and
+  // bounds cover only those two causes (docs/models/client-go-elector.md section 5): partitions, pauses and
   // API server faults are not judged against them.
   uint64_t over_analytic_bound = 0;
   uint64_t analytic_judged = 0;  // crash and stop episodes with a new leader

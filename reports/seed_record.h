@@ -8,7 +8,7 @@
 // seed_record_json writes; a malformed line is an error value naming the field.
 // Capped on purpose, so a pathological seed keeps its line small: each property keeps its
 // violation count and its first kMaxRecordedViolations violations.
-// Definitions (documented in the README, section "Campaigns"):
+// Definitions (documented in docs/campaigns-and-reports.md):
 // - leaderless: per elected lease, the true time from the first instant some process acted as
 //   its leader to the end of the run during which none did, summed over leases (the start-up
 //   election is not a leaderless period: nobody had led yet);

@@ -137,7 +137,7 @@ json summary_json(const RunResult& run) {
   }
   out["api"] = api;
 
-  // client-go spec section 5, for the scenario's configs, clock rates and latency range.
+  // docs/models/client-go-elector.md section 5, for the scenario's configs, clock rates and latency range.
   if (const std::optional<AnalyticBounds> b = analytic_bounds(s)) {
     const std::optional<Duration> worst = worst_fault_to_leader(ev);
     out["analytic"] = json{{"crashToLeaderMax", secs(b->crash_to_leader_max.ns)},

@@ -2,7 +2,7 @@
 //
 // Contract (docs/cli.md section 4 "Summary"): summary_json has the fields
 // scenario, seed, simulated, events, traceHash, properties, leaderships, failovers, leases, api,
-// plus these additions (documented in the README): file, stoppedBy, passed, violated, expect,
+// plus these additions (documented in docs/cli.md section 4): file, stoppedBy, passed, violated, expect,
 // processes, reproduce. Times are seconds of true time as JSON numbers; Lease objects render as
 // coordination.k8s.io/v1 JSON with MicroTime strings. Field order is fixed (ordered_json), so the
 // output is byte-stable for a given run. summary_text is the human form of the same facts,

@@ -18,7 +18,7 @@ ApiResponse failure(const ApiRequest& request, ApiResult result, std::string mes
 }
 
 void truncate_times(LeaseSpec& spec) {
-  // MicroTime: the server keeps microseconds (client-go spec section 4, "Precision").
+  // MicroTime: the server keeps microseconds (docs/models/client-go-elector.md section 4, "Precision").
   if (spec.acquire_time) spec.acquire_time = truncate_to_micros(*spec.acquire_time);
   if (spec.renew_time) spec.renew_time = truncate_to_micros(*spec.renew_time);
 }
@@ -53,7 +53,7 @@ ApiServer::ApiServer(const Scenario& scenario)
 }
 
 std::optional<std::string> ApiServer::validate(const LeaseSpec& spec) {
-  // The Lease validation of kube-apiserver (client-go spec section 4, last bullet).
+  // The Lease validation of kube-apiserver (docs/models/client-go-elector.md section 4, last bullet).
   if (spec.lease_duration_seconds && *spec.lease_duration_seconds <= 0)
     return "spec.leaseDurationSeconds: Invalid value: " + std::to_string(*spec.lease_duration_seconds) +
            ": must be greater than 0";

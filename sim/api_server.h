@@ -1,6 +1,6 @@
 // api_server.h: the simulated kube-apiserver's Lease storage and its answers.
 //
-// Contract (lease-subsystems F.2; client-go spec sections 3 "Optimistic concurrency", 4, 8.2):
+// Contract (docs/architecture.md "The simulated API server"; docs/models/client-go-elector.md sections 3 "Optimistic concurrency", 4, 8.2):
 // - One store of Leases keyed by LeaseId ("namespace/name"), one cluster-wide
 //   resourceVersion counter that every successful write (create, update, delete) increments.
 // - get: 404 when absent. list: every Lease whose labels match the selector, by key order.
@@ -14,7 +14,7 @@
 //   < 0, preferredHolder without strategy are 422 with the server's field path.
 // - acquireTime / renewTime are stored at microsecond precision (MicroTime).
 // Simplification: an update of a missing Lease is 404; the real server's AllowCreateOnUpdate
-// may create it instead (client-go spec section 3 notes this is unverified). No watch, no
+// may create it instead (docs/architecture.md notes this is unverified). No watch, no
 // admission, no managedFields, no creationTimestamp.
 #pragma once
 

@@ -1,6 +1,6 @@
 // chooser.h: who resolves the World's nondeterminism.
 //
-// Contract (DESIGN.md "The one idea"): every nondeterministic point of a step is a call on a
+// Contract (docs/architecture.md "The one idea"): every nondeterministic point of a step is a call on a
 // Chooser: which of several events due at the same instant fires first (pick), and where in a
 // range a latency or a jittered timer delay falls (draw). RandomChooser resolves them with our
 // seeded PRNG for `run`; the explorer resolves them by enumeration. A Chooser is never asked

@@ -1,6 +1,6 @@
 // clock.h: a process's local clocks as functions of true time.
 //
-// Contract (docs/cli.md section 1 `clock`, DESIGN.md "clocks"):
+// Contract (docs/cli.md section 1 `clock`, docs/architecture.md "Clocks"):
 //   monotonic reading  mono(t) = rate * t                       (offset and jumps do not apply)
 //   wall reading       wall(t) = startTime + offset + rate * t + sum(jumps so far)
 // The rate is an exact integer in parts per billion; products use 128-bit integers and round

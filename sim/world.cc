@@ -339,7 +339,7 @@ void WorldCore::apply_note(uint32_t p, const Note& note, Trace* trace) {
         end = std::clamp(since, start, now_);
       }
       if (spec.quiesce.ns > 0) {
-        // spec scenarios-and-cli 2: quiesce extends acting leadership after the stop.
+        // docs/cli.md section 2: quiesce extends acting leadership after the stop.
         pr.quiescing = true;
         pr.quiesce_cause.emplace_from([&] { return note.detail.empty() ? std::string("stopped") : note.detail; });
         pr.quiesce_from = end;

@@ -11,7 +11,7 @@
 namespace leasesim {
 namespace {
 
-// The example of scenarios-and-cli.md section 1 with one change: duration 3m instead of 2m,
+// An example that uses every field, as docs/scenario-format.md does, with duration 3m, not 2m,
 // because with 2m the example's own eventuallyLeader (30s after the last fault, which ends at
 // 110s) runs past the horizon and is rejected.
 constexpr std::string_view kSpecExample = R"(apiVersion: leasesim/v1alpha1

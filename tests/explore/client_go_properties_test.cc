@@ -197,7 +197,7 @@ TEST(ClientGoPropertiesTwin, SafetyGeneratorReachesTakeovers) {
 
 // One crash of the leader once every process runs (the bound assumes running, reachable
 // candidates: a second crash could leave none), and restarts: every failover within the
-// analytic bound (client-go spec 5, failoverWithin: auto).
+// analytic bound (docs/models/client-go-elector.md section 5, failoverWithin: auto).
 rc::Gen<Params> crash_gen() {
   return rc::gen::map(params_gen(1, 100000, 3), [](Params p) {
     bool crashed = false;

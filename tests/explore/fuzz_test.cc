@@ -225,7 +225,7 @@ TEST(FuzzKnown, ColdStartFindsEveryKnownClassAndShrinksItSmall) {
 }
 
 // The classes are found within a few hundred cases from other cold starts too (the worst of
-// seeds 1-20 needs 190 cases: README).
+// seeds 1-20 needs 190 cases: docs/fuzz.md).
 TEST(FuzzKnown, EveryKnownClassWithinAFewHundredCasesOfOtherSeeds) {
   for (uint64_t seed : {2u, 3u, 4u, 5u}) {
     const std::vector<ClassSummary> classes = classes_of(hunt(seed, 300));

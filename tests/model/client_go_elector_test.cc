@@ -1,4 +1,4 @@
-// client_go_elector_test.cc: one or more tests per rule of client-go-leader-election.md sections
+// client_go_elector_test.cc: one or more tests per rule of docs/models/client-go-elector.md sections
 // 1-3, driving the elector alone through a scripted harness: we call on_start / on_timer /
 // on_response / on_stop with chosen clock readings and inspect the effects. Each test names the
 // rule it pins; it fails if that rule is broken.

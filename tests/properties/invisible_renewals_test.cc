@@ -10,7 +10,7 @@
 // renewal lands anywhere in a wall-clock second. A test fails if a point the new bound calls safe
 // ever has two leaders (the bound is unsound), or if the points only the old bound calls safe
 // never do (for each retryPeriod at 1-5ms latency, overall at 0-30ms): the sweep would show
-// nothing, or the lag would not be real. Each table row is printed, for the README figures.
+// nothing, or the lag would not be real. Each table row is printed, for the figures in docs/models/client-go-elector.md section 5.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -90,7 +90,7 @@ PointResult run_point(Duration retry_period, Duration margin_old, LatencyRange l
   return r;
 }
 
-// The seeds per point: `fallback`, or LEASESIM_SWEEP_SEEDS for a longer look (README figures).
+// The seeds per point: `fallback`, or LEASESIM_SWEEP_SEEDS for a longer look (the figures in docs/models/client-go-elector.md section 5).
 int seeds_per_point(int fallback) {
   const char* env = std::getenv("LEASESIM_SWEEP_SEEDS");
   return env && std::atoi(env) > 0 ? std::atoi(env) : fallback;

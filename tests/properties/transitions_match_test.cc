@@ -1,5 +1,5 @@
 // Tests of transitionsMatch (properties/transitions_match.h): one test per rule of the
-// client-go spec section 3 table, each with a passing twin.
+// docs/models/client-go-elector.md section 3 table, each with a passing twin.
 #include "properties/transitions_match.h"
 
 #include <gtest/gtest.h>
