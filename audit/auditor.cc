@@ -85,6 +85,14 @@ struct MsHistogram {
   }
 };
 
+bool all_digits(const std::string& s) {
+  return !s.empty() && s.size() < 19 && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+bool older_version(const std::string& a, const std::string& b) {
+  return all_digits(a) && all_digits(b) && std::stoll(a) < std::stoll(b);
+}
+
 std::string holder_text(const std::string& h) { return h.empty() ? "(none)" : h; }
 
 }  // namespace
@@ -351,6 +359,10 @@ void Auditor::judge(Observation& o) {
   if (o.server_latency) L.latency_ms.add(*o.server_latency);
   if (o.kind == ObsKind::Read) {
     ++rec.reads;
+    // A read served before a write it is logged after shows an older state: skip its body.
+    // resourceVersions are opaque to clients, but the API server's are etcd revisions, so an
+    // all-digit value below the current one is an older state.
+    if (o.body && L.state && older_version(o.body->resource_version, L.state->resource_version)) return;
     if (o.body) L.apply_body(*o.body, at, o.where, o.verb + " showing holder " + holder_text(o.body->holder.value_or("")), false);
     return;
   }
