@@ -3,6 +3,8 @@
 
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <deque>
+#include <memory>
 #include <set>
 
 #include "audit/audit_time.h"
@@ -345,65 +347,163 @@ void parse_and_record(Reader& r, const std::string& text, uint64_t line) {
   r.record(v, line);
 }
 
-InputStats read_records(Reader& r, std::istream& in) {
-  std::string first;
+}  // namespace
+
+// The reading state of one input: the first line decides JSON Lines or concatenated values.
+struct RecordReader::State {
+  State(std::istream& in, const std::string& file_name, const ReadOptions& options, std::vector<std::string>* messages)
+      : in(in), options(options), messages(messages),
+        sink([this](Observation&& o) { ready->push_back(std::move(o)); }),
+        reader(file_name, this->options, sink, messages) {}
+  std::istream& in;
+  ReadOptions options;
+  std::vector<std::string>* messages;
+  std::deque<Observation>* ready = nullptr;
+  ObservationSink sink;
+  Reader reader;
+  enum class Mode { Start, Lines, Values, Done } mode = Mode::Start;
+  bool audit_log = false;
   uint64_t line = 0;
-  while (std::getline(in, first)) {
-    ++line;
-    if (!blank(first)) break;
-  }
-  if (blank(first)) {
-    r.stats_.formats = "empty";
-    return r.stats_;
-  }
-  json probe = json::parse(first, nullptr, false);
-  if (!probe.is_discarded()) {
-    // JSON Lines: one record per line.
-    const bool audit_log = probe.is_object() && str_or(probe, "apiVersion").rfind("audit.k8s.io/", 0) == 0;
-    ++r.stats_.records;
-    r.record(probe, line);
-    std::string text;
-    while (std::getline(in, text)) {
-      ++line;
-      if (blank(text)) continue;
-      ++r.stats_.records;
-      if (audit_log && text.find("\"leases\"") == std::string::npos) {
-        // Another resource's event: not parsed, but it must still be one whole object.
-        const size_t a = text.find_first_not_of(" \t\r");
-        const size_t b = text.find_last_not_of(" \t\r");
-        if (text[a] == '{' && text[b] == '}') ++r.stats_.other_records;
-        else r.malformed(line, "not a JSON object (a truncated or corrupted line?)");
-        continue;
+  std::unique_ptr<JsonValueReader> values;
+  std::string text;
+
+  // Reads one record; false at the end of the input.
+  bool step() {
+    Reader& r = reader;
+    switch (mode) {
+      case Mode::Start: {
+        while (std::getline(in, text)) {
+          ++line;
+          if (!blank(text)) break;
+        }
+        if (blank(text)) {
+          r.stats_.formats = "empty";
+          mode = Mode::Done;
+          return false;
+        }
+        json probe = json::parse(text, nullptr, false);
+        if (!probe.is_discarded()) {
+          // JSON Lines: one record per line.
+          audit_log = probe.is_object() && str_or(probe, "apiVersion").rfind("audit.k8s.io/", 0) == 0;
+          mode = Mode::Lines;
+          ++r.stats_.records;
+          r.record(probe, line);
+          return true;
+        }
+        // Concatenated (pretty-printed) values, starting again at the first line.
+        values = std::make_unique<JsonValueReader>(in, text + "\n");
+        mode = Mode::Values;
+        return true;
       }
-      parse_and_record(r, text, line);
+      case Mode::Lines: {
+        if (!std::getline(in, text)) {
+          mode = Mode::Done;
+          return false;
+        }
+        ++line;
+        if (blank(text)) return true;
+        ++r.stats_.records;
+        if (audit_log && text.find("\"leases\"") == std::string::npos) {
+          // Another resource's event: not parsed, but it must still be one whole object.
+          const size_t a = text.find_first_not_of(" \t\r");
+          const size_t b = text.find_last_not_of(" \t\r");
+          if (text[a] == '{' && text[b] == '}') ++r.stats_.other_records;
+          else r.malformed(line, "not a JSON object (a truncated or corrupted line?)");
+          return true;
+        }
+        parse_and_record(r, text, line);
+        return true;
+      }
+      case Mode::Values: {
+        JsonValueText value;
+        if (!values->next(&value)) {
+          mode = Mode::Done;
+          return false;
+        }
+        const uint64_t at_line = value.line + line - 1;
+        ++r.stats_.records;
+        if (!value.error.empty()) r.malformed(at_line, value.error);
+        else parse_and_record(r, value.text, at_line);
+        return true;
+      }
+      case Mode::Done:
+        return false;
     }
-    return r.stats_;
+    return false;
   }
-  // Concatenated (pretty-printed) values.
-  JsonValueReader values(in, first + "\n");
-  JsonValueText value;
-  while (values.next(&value)) {
-    const uint64_t at_line = value.line + line - 1;
-    ++r.stats_.records;
-    if (!value.error.empty()) {
-      r.malformed(at_line, value.error);
-      continue;
+};
+
+RecordReader::RecordReader(std::istream& in, const std::string& file_name, const ReadOptions& options,
+                           std::vector<std::string>* messages)
+    : file_name_(file_name), state_(std::make_unique<State>(in, file_name_, options, messages)) {}
+
+RecordReader::~RecordReader() = default;
+
+bool RecordReader::next(std::deque<Observation>* out) {
+  state_->ready = out;
+  const size_t before = out->size();
+  while (out->size() == before) {
+    if (!state_->step()) {
+      finish();
+      return out->size() > before;
     }
-    parse_and_record(r, value.text, at_line);
   }
-  return r.stats_;
+  return true;
 }
 
-}  // namespace
+void RecordReader::finish() {
+  if (finished_) return;
+  finished_ = true;
+  const InputStats& stats = state_->reader.stats_;
+  if (state_->messages && stats.malformed > state_->options.max_messages)
+    state_->messages->push_back(file_name_ + ": " + std::to_string(stats.malformed - state_->options.max_messages) +
+                                " more malformed records not shown");
+}
+
+const InputStats& RecordReader::stats() const { return state_->reader.stats_; }
 
 InputStats read_input(std::istream& in, const std::string& file_name, const ReadOptions& options,
                       const ObservationSink& sink, std::vector<std::string>* messages) {
-  Reader r(file_name, options, sink, messages);
-  InputStats stats = read_records(r, in);
-  if (messages && stats.malformed > options.max_messages)
-    messages->push_back(file_name + ": " + std::to_string(stats.malformed - options.max_messages) +
-                        " more malformed records not shown");
+  RecordReader reader(in, file_name, options, messages);
+  std::deque<Observation> ready;
+  while (reader.next(&ready)) {
+    while (!ready.empty()) {
+      sink(std::move(ready.front()));
+      ready.pop_front();
+    }
+  }
+  return reader.stats();
+}
+
+std::vector<InputStats> read_merged(const std::vector<std::istream*>& inputs, const std::vector<std::string>& names,
+                                    const ObservationSink& sink, std::vector<std::string>* messages,
+                                    uint64_t max_messages) {
+  const size_t n = inputs.size();
+  std::vector<std::unique_ptr<RecordReader>> readers;
+  std::vector<std::deque<Observation>> heads(n);
+  std::vector<bool> open(n, true);
+  for (size_t i = 0; i < n; ++i) {
+    ReadOptions ro;
+    ro.file_index = static_cast<uint32_t>(i);
+    ro.max_messages = max_messages;
+    readers.push_back(std::make_unique<RecordReader>(*inputs[i], names[i], ro, messages));
+  }
+  for (;;) {
+    // Refill every empty head, then hand on the earliest observation (ties: lower file index).
+    size_t best = n;
+    for (size_t i = 0; i < n; ++i) {
+      if (heads[i].empty() && open[i]) open[i] = readers[i]->next(&heads[i]);
+      if (heads[i].empty()) continue;
+      if (best == n || heads[i].front().at < heads[best].front().at) best = i;
+    }
+    if (best == n) break;
+    sink(std::move(heads[best].front()));
+    heads[best].pop_front();
+  }
+  std::vector<InputStats> stats;
+  for (auto& r : readers) stats.push_back(r->stats());
   return stats;
 }
+
 
 }  // namespace leasesim

@@ -25,11 +25,13 @@
 //   parsed (real logs hold every resource); it must still look like one object ('{' ... '}').
 // - Malformed records are reported as "FILE:LINE: message" (at most `max_messages` per file,
 //   then a count), skipped, and counted; reading goes on.
-// - Memory: one record at a time.
+// - Memory: one record at a time (per input, when several are merged).
 // Leaves out: gzip'd logs (decompress first), audit events of other API groups, YAML output.
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <functional>
 #include <istream>
 #include <string>
@@ -56,8 +58,38 @@ struct ReadOptions {
   uint64_t max_messages = 20;
 };
 
+// One input read record by record, on demand, so several inputs can be merged in time order.
+class RecordReader {
+ public:
+  RecordReader(std::istream& in, const std::string& file_name, const ReadOptions& options,
+               std::vector<std::string>* messages);
+  ~RecordReader();
+  RecordReader(const RecordReader&) = delete;
+  RecordReader& operator=(const RecordReader&) = delete;
+
+  // Reads records until at least one more observation is in `out` (one record's worth: a List
+  // gives all its items) or the input ends; false when it ended with nothing added.
+  bool next(std::deque<Observation>* out);
+  const InputStats& stats() const;
+
+ private:
+  struct State;
+  void finish();
+  std::string file_name_;
+  std::unique_ptr<State> state_;
+  bool finished_ = false;
+};
+
 // Reads one input. `messages` receives "FILE:LINE: message" lines (bounded per file).
 InputStats read_input(std::istream& in, const std::string& file_name, const ReadOptions& options,
                       const ObservationSink& sink, std::vector<std::string>* messages);
+
+// Reads several inputs at once and hands on their observations merged in time order (ties: the
+// earlier input, then input order): the audit logs of several API servers, or rotated files in
+// any order. Each input must be roughly in time order itself (the Auditor's reorder window
+// absorbs small disorder). File i gets file_index i. Memory: one record per input.
+std::vector<InputStats> read_merged(const std::vector<std::istream*>& inputs, const std::vector<std::string>& names,
+                                    const ObservationSink& sink, std::vector<std::string>* messages,
+                                    uint64_t max_messages = 20);
 
 }  // namespace leasesim

@@ -1,8 +1,8 @@
 // audit_command.cc: `leasesim audit` (docs/audit.md): the properties on a real cluster's records.
 //
-// Reads every FILE (formats detected by content, audit/readers.h) into one Auditor, prints the
-// governance record and findings as text or JSON, and optionally writes report.{json,md,html}
-// and a scenario of the observed configuration. Malformed records are reported on `err` as
+// Reads every FILE (formats detected by content, merged in time order, audit/readers.h) into
+// one Auditor, prints the governance record and findings as text or JSON, and optionally writes
+// report.{json,md,html} and a scenario of the observed configuration. Malformed records are reported on `err` as
 // FILE:LINE: message and skipped. Exit 0 no findings, 1 findings, 2 bad usage or no readable
 // record at all (a file that cannot be opened is bad usage).
 #include <fstream>
@@ -61,13 +61,12 @@ int audit_command(const AuditOptions& options, std::ostream& out, std::ostream& 
     if (!lease_name.empty() && (o.ns != lease_ns || o.name != lease_name)) return;
     auditor.add(std::move(o));
   };
-  for (size_t i = 0; i < options.files.size(); ++i) {
-    std::vector<std::string> messages;
-    ReadOptions ro;
-    ro.file_index = static_cast<uint32_t>(i);
-    inputs.push_back(read_input(streams[i], options.files[i], ro, sink, &messages));
-    for (const std::string& m : messages) err << m << "\n";
-  }
+  // Every file at once, merged in time order: several API servers' logs, or rotated files.
+  std::vector<std::istream*> ins;
+  for (std::ifstream& s : streams) ins.push_back(&s);
+  std::vector<std::string> messages;
+  inputs = read_merged(ins, options.files, sink, &messages);
+  for (const std::string& m : messages) err << m << "\n";
   uint64_t records = 0, malformed = 0;
   for (const InputStats& s : inputs) {
     records += s.records;

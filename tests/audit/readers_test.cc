@@ -179,3 +179,46 @@ TEST(Readers, LeasesimTrace) {
 
 }  // namespace
 }  // namespace leasesim
+
+namespace leasesim {
+namespace {
+
+std::string metadata_update(int64_t second, const std::string& user) {
+  char ts[32];
+  std::snprintf(ts, sizeof ts, "2026-01-0%dT%02d:%02d:%02dZ", static_cast<int>(1 + second / 86400),
+                static_cast<int>(second / 3600 % 24), static_cast<int>(second / 60 % 60), static_cast<int>(second % 60));
+  return R"({"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","stage":"ResponseComplete","verb":"update",)"
+         R"("user":{"username":")" + user + R"("},"objectRef":{"resource":"leases","namespace":"ns","name":"l",)"
+         R"("apiGroup":"coordination.k8s.io"},"responseStatus":{"code":200},"stageTimestamp":")" + std::string(ts) + "\"}\n";
+}
+
+TEST(ReadMerged, InterleavesInputsInTimeOrderBeyondAnyReorderWindow) {
+  // Two API servers' logs, each longer than the Auditor's reorder window.
+  std::string a, b;
+  for (int64_t i = 0; i < 5000; ++i) {
+    a += metadata_update(2 * i, "x");
+    b += metadata_update(2 * i + 1, "y");
+  }
+  std::istringstream ia(a), ib(b);
+  std::vector<Observation> merged;
+  std::vector<InputStats> stats = read_merged({&ib, &ia}, {"b", "a"}, [&](Observation&& o) { merged.push_back(std::move(o)); },
+                                              nullptr);
+  ASSERT_EQ(merged.size(), 10000u);
+  ASSERT_EQ(stats.size(), 2u);
+  EXPECT_EQ(stats[0].file, "b");
+  for (size_t i = 1; i < merged.size(); ++i) ASSERT_LT(merged[i - 1].at, merged[i].at) << i;
+  EXPECT_EQ(merged[0].where.file, 1u);  // "a" holds second 0
+  EXPECT_EQ(merged[1].where.file, 0u);
+
+  // Twin: reading the inputs one after the other is not in time order, so the merge is needed.
+  std::istringstream ia2(a), ib2(b);
+  std::vector<Observation> sequential;
+  for (std::istringstream* in : {&ib2, &ia2})
+    read_input(*in, "f", ReadOptions{}, [&](Observation&& o) { sequential.push_back(std::move(o)); }, nullptr);
+  bool ordered = true;
+  for (size_t i = 1; i < sequential.size(); ++i) ordered &= sequential[i - 1].at < sequential[i].at;
+  EXPECT_FALSE(ordered);
+}
+
+}  // namespace
+}  // namespace leasesim
