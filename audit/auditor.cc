@@ -415,6 +415,9 @@ AuditResult Auditor::finish(std::vector<std::string> files, std::vector<InputSta
     pending_.pop();
     judge(*next);
   }
+  // The input watched until its latest record, whatever that record was about.
+  for (const InputStats& s : inputs)
+    if (s.last_time && (!end_ || *s.last_time > *end_)) end_ = s.last_time;
   AuditResult r;
   r.files = std::move(files);
   r.inputs = std::move(inputs);

@@ -20,8 +20,8 @@
 //   * staleRenewal: a gap between two renewals of the same holder of at least stale_percent of
 //     leaseDurationSeconds (but not beyond stuck_percent).
 //   * stuckLeader: the holder did not renew for longer than stuck_percent of leaseDurationSeconds
-//     and nobody took over: either it renewed again afterwards, or the input ended with it still
-//     named holder.
+//     and nobody took over: either it renewed again afterwards, or the input ended (its latest
+//     record of any kind, InputStats::last_time) with it still named holder.
 //   * transitionSpike: more than spike_per_hour holder changes within any rolling hour.
 //   * multipleWriters: accepted writes (not deletes) by more than one audit user, or by more
 //     than one userAgent product: two deployments writing one lease name.

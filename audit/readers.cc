@@ -46,6 +46,22 @@ class Reader {
       messages_->push_back(file_ + ":" + std::to_string(line) + ": " + why);
   }
 
+  void note_time(WallInstant t) {
+    if (!stats_.last_time || t > *stats_.last_time) stats_.last_time = t;
+  }
+
+  // The stageTimestamp of an unparsed audit line, when it has a valid one.
+  void note_time_in(const std::string& text) {
+    static const std::string key = "\"stageTimestamp\":\"";
+    const size_t at = text.find(key);
+    if (at == std::string::npos) return;
+    const size_t from = at + key.size();
+    const size_t end = text.find('"', from);
+    if (end == std::string::npos) return;
+    AuditTime t = parse_audit_time(std::string_view(text).substr(from, end - from));
+    if (t.at) note_time(*t.at);
+  }
+
   void format(const std::string& name) {
     if (formats_.insert(name).second) stats_.formats += (stats_.formats.empty() ? "" : ", ") + name;
   }
@@ -108,6 +124,7 @@ class Reader {
     else if (b.acquire) o.at = *b.acquire;
     else if (snapshot_at && *snapshot_at) o.at = **snapshot_at;
     else return malformed(line, "spec.renewTime: missing, and the format has no other time for this Lease");
+    note_time(o.at);
     o.body = std::move(lj.body);
     o.where = {options_.file_index, line};
     sink_(std::move(o));
@@ -171,6 +188,8 @@ class Reader {
     if (ref_it == e.end() || !ref_it->is_object() || str_or(*ref_it, "resource") != "leases" ||
         str_or(*ref_it, "apiGroup") != "coordination.k8s.io") {
       ++stats_.other_records;
+      AuditTime t = parse_audit_time(str_or(e, "stageTimestamp"));
+      if (t.at) note_time(*t.at);
       return;
     }
     const json& ref = *ref_it;
@@ -196,6 +215,7 @@ class Reader {
     if (when.empty()) return malformed(line, "stageTimestamp: missing");
     AuditTime at = parse_audit_time(when);
     if (!at.at) return malformed(line, when_field + ": " + at.error);
+    note_time(*at.at);
     Observation o;
     o.at = *at.at;
     o.verb = verb;
@@ -269,6 +289,7 @@ class Reader {
     const std::string type = v["type"].get<std::string>();
     const json& t = v["t"];
     if (!t.is_number()) return malformed(line, "t: expected seconds as a number");
+    note_time(WallInstant(kTraceEpochNs + std::llround(t.get<double>() * 1e9)));
     if (type != "lease" && type != "api") {
       ++stats_.other_records;
       return;
@@ -407,8 +428,12 @@ struct RecordReader::State {
           // Another resource's event: not parsed, but it must still be one whole object.
           const size_t a = text.find_first_not_of(" \t\r");
           const size_t b = text.find_last_not_of(" \t\r");
-          if (text[a] == '{' && text[b] == '}') ++r.stats_.other_records;
-          else r.malformed(line, "not a JSON object (a truncated or corrupted line?)");
+          if (text[a] == '{' && text[b] == '}') {
+            ++r.stats_.other_records;
+            r.note_time_in(text);
+          } else {
+            r.malformed(line, "not a JSON object (a truncated or corrupted line?)");
+          }
           return true;
         }
         parse_and_record(r, text, line);

@@ -32,6 +32,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <functional>
 #include <istream>
 #include <string>
@@ -49,6 +50,9 @@ struct InputStats {
   uint64_t other_records = 0;     // other resources, or trace lines about something else
   uint64_t stage_duplicates = 0;  // audit events of a stage other than ResponseComplete/Panic
   uint64_t malformed = 0;         // skipped, each reported
+  // The latest time any record of the input carries (other resources' events and every trace
+  // line included): how far the input watched, so a holder that went quiet before it is stuck.
+  std::optional<WallInstant> last_time;
 };
 
 using ObservationSink = std::function<void(Observation&&)>;

@@ -138,6 +138,24 @@ TEST(AuditCommand, TwoLeaderRunsAtRequestLevelAndInV1beta1AndFromTheTraceItself)
   EXPECT_NE(json::parse(t.out)["inputs"][0]["formats"].get<std::string>().find("leasesim trace"), std::string::npos);
 }
 
+TEST(AuditCommand, LeaderStuckToTheEndOfTheTraceIsAStuckLeader) {
+  // The tutorial's replicas wait forever on requests lost in an outage: the lease names the old
+  // leader to the end of the run and nobody takes over (docs/side-by-side.md: "nothing flags
+  // it"). The trace goes on (faults, process lines) after the last write: that is the end.
+  const fs::path dir = temp_dir("stuck");
+  auto [trace, audit] = converted("scenarios/tutorial/apiserver-outage-longer-than-rd.yaml", dir);
+  Result r = cli({"audit", trace.string(), "--format", "json"});
+  EXPECT_EQ(r.code, 1);
+  json j = json::parse(r.out);
+  bool open_stuck = false;
+  for (const json& f : j["findings"]) open_stuck |= f["kind"] == "stuckLeader" && f["until"].is_null();
+  EXPECT_TRUE(open_stuck) << r.out;
+  // Twin: the healthy quickstart trace has no stuck leader at its end.
+  auto [qtrace, qaudit] = converted("scenarios/quickstart.yaml", dir);
+  Result q = cli({"audit", qtrace.string(), "--format", "json"});
+  EXPECT_FALSE(finding_kinds(q).count("stuckLeader")) << q.out;
+}
+
 TEST(AuditCommand, HealthyRunGivesNoTwoLeaderOrTransitionFinding) {
   const fs::path dir = temp_dir("healthy");
   for (const char* rel : {"scenarios/quickstart.yaml", "scenarios/client-go/leader-crash-2-standbys.yaml"}) {
