@@ -14,28 +14,29 @@ const json* field(const json& object, const char* key) {
   return &*it;
 }
 
-bool read_string(const json& object, const char* key, const std::string& path, std::optional<std::string>* out,
-                 std::string* error) {
+// Reads an optional field of JSON type `is` into `out`; a wrong type is an error naming the
+// field path.
+template <class T>
+bool read_field(const json& object, const char* key, const std::string& path, bool (json::*is)() const noexcept,
+                const char* expected, std::optional<T>* out, std::string* error) {
   const json* v = field(object, key);
   if (!v) return true;
-  if (!v->is_string()) {
-    *error = path + key + ": expected a string";
+  if (!(v->*is)()) {
+    *error = path + key + ": expected " + expected;
     return false;
   }
-  *out = v->get<std::string>();
+  *out = v->get<T>();
   return true;
+}
+
+bool read_string(const json& object, const char* key, const std::string& path, std::optional<std::string>* out,
+                 std::string* error) {
+  return read_field(object, key, path, &json::is_string, "a string", out, error);
 }
 
 bool read_int(const json& object, const char* key, const std::string& path, std::optional<int64_t>* out,
               std::string* error) {
-  const json* v = field(object, key);
-  if (!v) return true;
-  if (!v->is_number_integer()) {
-    *error = path + key + ": expected an integer";
-    return false;
-  }
-  *out = v->get<int64_t>();
-  return true;
+  return read_field(object, key, path, &json::is_number_integer, "an integer", out, error);
 }
 
 bool read_time(const json& object, const char* key, const std::string& path, std::optional<WallInstant>* out,

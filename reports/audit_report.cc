@@ -36,7 +36,12 @@ std::string writers_text(const LeaseRecord& r) {
   std::string out;
   for (const WriterRecord& w : r.writers) {
     out += out.empty() ? "" : "; ";
-    out += w.user.empty() ? w.agent : w.user + (w.agent.empty() ? "" : " (" + w.agent + ")");
+    if (w.user.empty()) {
+      out += w.agent;
+    } else {
+      out += w.user;
+      if (!w.agent.empty()) out.append(" (").append(w.agent).append(")");
+    }
     out += " " + std::to_string(w.ok) + " ok";
     if (w.failed) out += ", " + std::to_string(w.failed) + " failed";
   }

@@ -39,6 +39,9 @@ TEST(AuditTime, RejectsImpossibleDatesAndTimes) {
   error("2026-01-01T24:00:00Z");
   error("2026-01-01T23:60:00Z");
   EXPECT_NE(error("2016-12-31T23:59:60Z").find("leap"), std::string::npos);
+  // int64 nanoseconds since 1970 end in 2262: a far year is refused, not overflowed.
+  EXPECT_NE(error("9999-12-31T23:59:59Z").find("year 9999"), std::string::npos);
+  error("0001-01-01T00:00:00Z");
 }
 
 TEST(AuditTime, RejectsOtherLayouts) {
