@@ -35,8 +35,9 @@ AuditTime parse_audit_time(std::string_view s) {
   if (!digits(s, 0, 4, &y) || s.size() < 5 || s[4] != '-' || !digits(s, 5, 2, &mo) || s.size() < 8 || s[7] != '-' ||
       !digits(s, 8, 2, &d))
     return fail(s, "expected a date YYYY-MM-DD");
-  // Nanoseconds since the epoch in an int64 cover the years 1678 to 2261.
-  if (y < 1678 || y > 2261) return fail(s, "year " + std::to_string(y) + " is outside 1678..2261");
+  // Nanoseconds since the epoch in an int64 cover the years 1678 to 2261; up to 2250 leaves room
+  // to add a lease duration (at most 10 years, audit/auditor.cc) without overflow.
+  if (y < 1678 || y > 2250) return fail(s, "year " + std::to_string(y) + " is outside 1678..2250");
   if (mo < 1 || mo > 12) return fail(s, "month " + std::to_string(mo) + " is out of range");
   if (d < 1 || d > days_in_month(y, mo))
     return fail(s, "day " + std::to_string(d) + " does not exist in " + std::to_string(y) + "-" + std::string(s.substr(5, 2)));

@@ -6,7 +6,8 @@
 // to 9 digits is kept exactly (nanoseconds). It rejects impossible dates (2026-02-30,
 // 2025-02-29), hours above 23, minutes or seconds above 59, a missing 'T' (a space or 't' is
 // refused too: Kubernetes never writes them), a missing zone, and trailing text. The result is
-// nanoseconds since the Unix epoch (WallInstant), UTC; leap seconds (":60") are refused.
+// nanoseconds since the Unix epoch (WallInstant), UTC; leap seconds (":60") are refused, and so
+// are years outside 1678..2250 (what an int64 of nanoseconds holds, with room for arithmetic).
 // Errors are values: a one-line reason naming the offending part.
 // Leaves out: any other layout (RFC 1123, Unix seconds).
 #pragma once

@@ -134,10 +134,13 @@ struct LeaseTrack {
     findings.push_back(Finding{kind, rec.key(), at, until, std::move(message), std::move(evidence)});
   }
 
+  // The lease duration judged against; above ten years it is judged as ten years, so instants
+  // plus a duration stay within int64 nanoseconds (audit/audit_time.h bounds the years).
   std::optional<Duration> duration() const {
-    if (state && state->duration_s && *state->duration_s > 0) return seconds(*state->duration_s);
+    if (state && state->duration_s && *state->duration_s > 0) return seconds(std::min<int64_t>(*state->duration_s, kTenYears));
     return std::nullopt;
   }
+  static constexpr int64_t kTenYears = 10LL * 365 * 86400;
 
   void close_span(bool open) {
     if (!span) return;
@@ -223,7 +226,7 @@ struct LeaseTrack {
     }
     // overlappingHolders: taken over while the previous holder's lease was still valid.
     if (!from.empty() && renew_key == from && last_renew_at && prev.duration_s && *prev.duration_s > 1) {
-      const Duration ld = seconds(*prev.duration_s);
+      const Duration ld = seconds(std::min<int64_t>(*prev.duration_s, kTenYears));
       const Duration age = at - *last_renew_at;
       if (age < ld) {
         find(FindingKind::OverlappingHolders, at, *last_renew_at + ld,

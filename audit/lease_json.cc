@@ -1,6 +1,8 @@
 // lease_json.cc: see lease_json.h.
 #include "audit/lease_json.h"
 
+#include <cstdint>
+
 #include "audit/audit_time.h"
 
 namespace leasesim {
@@ -34,9 +36,17 @@ bool read_string(const json& object, const char* key, const std::string& path, s
   return read_field(object, key, path, &json::is_string, "a string", out, error);
 }
 
+// leaseDurationSeconds and leaseTransitions are int32 in LeaseSpec; anything outside that range
+// (or negative) is not a Lease the API server would have stored.
 bool read_int(const json& object, const char* key, const std::string& path, std::optional<int64_t>* out,
               std::string* error) {
-  return read_field(object, key, path, &json::is_number_integer, "an integer", out, error);
+  if (!read_field(object, key, path, &json::is_number_integer, "an integer", out, error)) return false;
+  if (*out && (**out < 0 || **out > INT32_MAX)) {
+    *error = path + key + ": " + std::to_string(**out) + " is outside 0..2147483647";
+    out->reset();
+    return false;
+  }
+  return true;
 }
 
 bool read_time(const json& object, const char* key, const std::string& path, std::optional<WallInstant>* out,

@@ -257,8 +257,9 @@ class Reader {
       }
       return sink_(std::move(o));
     }
+    // A deletecollection names no Lease (it deletes by selector): nothing to attribute it to.
+    if (verb == "deletecollection") return;
     o.kind = ObsKind::Write;
-    if (verb == "deletecollection") o.verb = "delete";
     // The body: what was stored (responseObject, RequestResponse level) or what was sent
     // (requestObject, Request level); a failed write keeps what was attempted, for the
     // candidates' identities.
@@ -280,7 +281,9 @@ class Reader {
       if (o.ns.empty()) o.ns = body->ns;
       o.body = std::move(body->body);
     }
-    if (o.name.empty()) return malformed(line, "objectRef.name: missing, and the body names no Lease");
+    // A create logged below level Request may name its object nowhere; it is a valid event
+    // that cannot be attributed to a Lease.
+    if (o.name.empty()) return;
     sink_(std::move(o));
   }
 
@@ -288,7 +291,9 @@ class Reader {
     format("leasesim trace");
     const std::string type = v["type"].get<std::string>();
     const json& t = v["t"];
-    if (!t.is_number()) return malformed(line, "t: expected seconds as a number");
+    // Seconds of a run: finite and within a century, so the nanoseconds fit an int64.
+    if (!t.is_number() || !(t.get<double>() >= 0 && t.get<double>() < 3.0e9))
+      return malformed(line, "t: expected seconds since the start of the run (0 .. 3e9)");
     note_time(WallInstant(kTraceEpochNs + std::llround(t.get<double>() * 1e9)));
     if (type != "lease" && type != "api") {
       ++stats_.other_records;

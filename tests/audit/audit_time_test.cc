@@ -41,6 +41,8 @@ TEST(AuditTime, RejectsImpossibleDatesAndTimes) {
   EXPECT_NE(error("2016-12-31T23:59:60Z").find("leap"), std::string::npos);
   // int64 nanoseconds since 1970 end in 2262: a far year is refused, not overflowed.
   EXPECT_NE(error("9999-12-31T23:59:59Z").find("year 9999"), std::string::npos);
+  error("2251-01-01T00:00:00Z");
+  EXPECT_EQ(ns("2250-12-31T23:59:59Z"), 8867491199LL * kNanosPerSecond);
   error("0001-01-01T00:00:00Z");
 }
 

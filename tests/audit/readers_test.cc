@@ -151,6 +151,18 @@ TEST(Readers, BrokenValueInAPrettyPrintedStreamCostsOnlyItself) {
   EXPECT_EQ(r.obs[1].where.line, 10u);
 }
 
+TEST(Readers, OutOfRangeNumbersAreMalformedNotOverflowed) {
+  const std::string lease = R"({"kind":"Lease","metadata":{"name":"l","namespace":"ns"},"spec":{"holderIdentity":"a",)"
+                            R"("renewTime":"2026-01-01T00:00:01Z","leaseDurationSeconds":)";
+  Read r = read_text(lease + "9223372036854775807}}\n" + lease + "-1}}\n" + lease + "15}}\n" +
+                     R"({"t":1e300,"type":"lease","object":"a/b"})" "\n");
+  EXPECT_EQ(r.obs.size(), 1u);
+  ASSERT_EQ(r.messages.size(), 3u);
+  EXPECT_EQ(r.messages[0], "input:1: spec.leaseDurationSeconds: 9223372036854775807 is outside 0..2147483647");
+  EXPECT_EQ(r.messages[1], "input:2: spec.leaseDurationSeconds: -1 is outside 0..2147483647");
+  EXPECT_EQ(r.messages[2].rfind("input:4: t: expected seconds", 0), 0u) << r.messages[2];
+}
+
 TEST(Readers, MessagesAreBoundedButCounted) {
   std::string text = "{\"t\":0,\"type\":\"process\"}\n";
   for (int i = 0; i < 50; ++i) text += "{broken\n";
