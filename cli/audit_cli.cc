@@ -11,7 +11,7 @@ CLI::App* add_audit_subcommand(CLI::App& app, AuditOptions& options, std::string
       "audit",
       "Governance record and findings of real Lease records: audit logs (audit.k8s.io/v1, v1beta1), "
       "`kubectl get leases -A -o json` snapshots, `kubectl get lease -w -o json` streams, leasesim traces");
-  cmd->add_option("FILE", options.files, "Input files; each format is detected by content")->required();
+  cmd->add_option("FILE", options.files, "Input files (- for standard input); each format is detected by content")->required();
   cmd->add_option("--format", format, "Output on stdout")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--report", options.report_dir, "Write report.json, report.md and report.html to this folder");
   cmd->add_option("--lease", options.lease, "Only this lease, NAMESPACE/NAME");
@@ -25,7 +25,8 @@ CLI::App* add_audit_subcommand(CLI::App& app, AuditOptions& options, std::string
                   "transitionSpike: more holder changes than this within a rolling hour (default 10)");
   cmd->add_option("--max-writes-per-minute", options.thresholds.max_writes_per_minute,
                   "highWriteRate: more write attempts than this within 60 s (default 120)");
-  cmd->footer("Exit codes: 0 no findings, 1 findings, 2 bad usage or no readable record. See docs/audit.md.");
+  cmd->footer("Exit codes: 0 no findings, 1 findings, 2 bad usage or no readable record, 3 internal error. "
+              "See docs/audit.md.");
   return cmd;
 }
 

@@ -5,7 +5,10 @@
 // report.{json,md,html} and a scenario of the observed configuration. Malformed records are reported on `err` as
 // FILE:LINE: message and skipped. Exit 0 no findings, 1 findings, 2 bad usage or no readable
 // record at all (a file that cannot be opened is bad usage).
+#include <algorithm>
 #include <fstream>
+#include <iostream>
+#include <memory>
 
 #include "audit/audit_scenario.h"
 #include "audit/auditor.h"
@@ -47,13 +50,24 @@ int audit_command(const AuditOptions& options, std::ostream& out, std::ostream& 
         << " and " << options.thresholds.stuck_percent << ")\n";
     return 2;
   }
-  std::vector<std::ifstream> streams;
+  // "-" is standard input (once), e.g. `kubectl get lease -w -o json | leasesim audit -`.
+  std::vector<std::unique_ptr<std::ifstream>> streams;
+  std::vector<std::istream*> ins;
   for (const std::string& file : options.files) {
-    streams.emplace_back(file, std::ios::binary);
-    if (!streams.back()) {
+    if (file == "-") {
+      ins.push_back(&std::cin);
+      continue;
+    }
+    streams.push_back(std::make_unique<std::ifstream>(file, std::ios::binary));
+    if (!*streams.back()) {
       err << "leasesim audit: " << file << ": cannot open\n";
       return 2;
     }
+    ins.push_back(streams.back().get());
+  }
+  if (std::count(options.files.begin(), options.files.end(), "-") > 1) {
+    err << "leasesim audit: standard input (-) can be read only once\n";
+    return 2;
   }
   Auditor auditor(options.thresholds);
   std::vector<InputStats> inputs;
@@ -62,8 +76,6 @@ int audit_command(const AuditOptions& options, std::ostream& out, std::ostream& 
     auditor.add(std::move(o));
   };
   // Every file at once, merged in time order: several API servers' logs, or rotated files.
-  std::vector<std::istream*> ins;
-  for (std::ifstream& s : streams) ins.push_back(&s);
   std::vector<std::string> messages;
   inputs = read_merged(ins, options.files, sink, &messages);
   for (const std::string& m : messages) err << m << "\n";

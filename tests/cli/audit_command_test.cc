@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sys/wait.h>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -192,6 +194,21 @@ TEST(AuditCommand, ExitCodes) {
   EXPECT_EQ(cli({"audit", healthy, "--lease", "nonamespace"}).code, 2);
   EXPECT_EQ(cli({"audit", healthy, "--stale-percent", "120"}).code, 2);
   EXPECT_EQ(cli({"audit"}).code, 2);
+}
+
+TEST(AuditCommand, StandardInputIsAnInput) {
+  const fs::path dir = temp_dir("stdin");
+  const std::string command = "cat '" + source("tests/audit/fixtures/watch-events.json").string() + "' | '" +
+                              std::string(LEASESIM_BINARY) + "' audit - --format json > '" + (dir / "out.json").string() +
+                              "' 2> '" + (dir / "err.txt").string() + "'";
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  std::ifstream in(dir / "out.json");
+  json j = json::parse(in);
+  EXPECT_EQ(j["inputs"][0]["file"], "-");
+  EXPECT_EQ(j["totals"]["byKind"]["overlappingHolders"], 2);
+  EXPECT_EQ(cli({"audit", "-", "-"}).code, 2);
 }
 
 TEST(AuditCommand, MalformedLinesAreSkippedAndTheAuditGoesOn) {
