@@ -37,7 +37,7 @@ std::string writers_text(const LeaseRecord& r) {
   for (const WriterRecord& w : r.writers) {
     out += out.empty() ? "" : "; ";
     if (w.user.empty()) {
-      out += w.agent;
+      out += w.agent.empty() ? "(unknown)" : w.agent;  // e.g. a DELETED watch event names no one
     } else {
       out += w.user;
       if (!w.agent.empty()) out.append(" (").append(w.agent).append(")");
