@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit_result.h"
+
 namespace leasesim {
 
 enum class OutputFormat { Text, Json };
@@ -91,6 +93,26 @@ struct ReportOptions {
 };
 
 int report_command(const ReportOptions& options, std::ostream& out, std::ostream& err);
+
+// `leasesim audit` (cli/audit_command.cc, docs/audit.md): governance record and findings of real
+// Lease records (audit logs, kubectl lists and watch streams, leasesim traces).
+struct AuditOptions {
+  std::vector<std::string> files;
+  OutputFormat format = OutputFormat::Text;
+  std::string report_dir;    // "" = no report
+  std::string lease;         // "NS/NAME", "" = every lease
+  std::string scenario_out;  // "" = no scenario
+  AuditThresholds thresholds;
+};
+
+int audit_command(const AuditOptions& options, std::ostream& out, std::ostream& err);
+}  // namespace leasesim
+namespace CLI {
+class App;
+}
+namespace leasesim {
+// Declares `audit`'s options on `app` (cli/audit_command.cc), bound to `options` and `format`.
+CLI::App* add_audit_subcommand(CLI::App& app, AuditOptions& options, std::string& format);
 
 // The whole command line (argv without the program name handled by CLI11 inside).
 int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err);

@@ -85,6 +85,10 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
       ->required();
   report_cmd->add_option("--out", report.out_dir, "Folder for the report")->required();
 
+  AuditOptions audit;
+  std::string audit_format = "text";
+  CLI::App* audit_cmd = add_audit_subcommand(app, audit, audit_format);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -116,6 +120,10 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
     }
     if (*report_cmd) return report_command(report, out, err);
     if (*fuzz_cmd) return fuzz_command(fuzz, out, err);
+    if (*audit_cmd) {
+      audit.format = audit_format == "json" ? OutputFormat::Json : OutputFormat::Text;
+      return audit_command(audit, out, err);
+    }
   } catch (const InvariantViolation& e) {
     err << "leasesim: internal error: " << e.what()
         << "\nThis is a bug in leasesim. Please report it with the scenario file, the seed and this message.\n";

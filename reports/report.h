@@ -212,6 +212,8 @@ Percentiles percentiles(std::vector<int64_t> values);  // values non-empty; sort
 
 // Escapes & < > " ' for HTML text and attribute values alike.
 std::string html_escape(std::string_view text);
+// Escapes text for Markdown: & < > as entities, | and newlines so a table row stays whole.
+std::string markdown_escape(std::string_view text);
 
 Report build_report(const ReportInput& input);
 nlohmann::ordered_json report_json(const Report& report);

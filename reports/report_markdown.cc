@@ -167,6 +167,8 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
 
 }  // namespace
 
+std::string markdown_escape(std::string_view text) { return md(text); }
+
 std::string report_markdown(const Report& r) {
   std::ostringstream o;
   o << "# leasesim report: " << md(r.scenario_name) << "\n\n";
