@@ -1,6 +1,7 @@
 // api_server.h: the simulated kube-apiserver's Lease storage and its answers.
 //
-// Contract (docs/architecture.md "The simulated API server"; docs/models/client-go-elector.md sections 3 "Optimistic concurrency", 4, 8.2):
+// Contract (docs/architecture.md "The simulated API server", docs/trace-format.md section 3;
+// docs/models/client-go-elector.md sections 3 "Optimistic concurrency", 4, 8.2):
 // - One store of Leases keyed by LeaseId ("namespace/name"), one cluster-wide
 //   resourceVersion counter that every successful write (create, update, delete) increments.
 // - get: 404 when absent. list: every Lease whose labels match the selector, by key order.
