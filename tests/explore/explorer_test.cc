@@ -247,22 +247,15 @@ TEST(Explorer, OldUnlabelledReplayStillReplays) {
 // finds the order in which a takes the deadline, raises (crashOnError) and nobody ever leads;
 // with the response first a leads at 2.005s. Before, only the response-first order existed.
 TEST(Explorer, ExploresBothOrdersOfAHeldResponseAndItsDeadline) {
-  auto s = std::make_shared<Scenario>();
+  auto s = tutorial_clock_offset();  // its lease, one tutorial loop, transitionsMatch off
   s->name = "paused-get";
   s->duration = seconds(6);
   s->api_server.latency = LatencyRange{milliseconds(10), milliseconds(10)};
-  InitialLease lease;
-  lease.id = s->lease_id("default/tutorial");
-  lease.spec.holder_identity = "";
-  lease.spec.lease_duration_seconds = 30;
-  s->leases.push_back(lease);
-  ProcessSpec p;
-  p.name = p.identity = "a";
+  s->processes.resize(1);
+  s->processes[0].name = s->processes[0].identity = "a";
   TutorialConfig config;
   config.request_timeout = seconds(1);
-  p.model = config;
-  p.lease = lease.id;
-  s->processes.push_back(p);
+  s->processes[0].model = config;
   FaultSpec pause;
   pause.at = milliseconds(5);
   pause.for_ = seconds(2);
@@ -270,7 +263,6 @@ TEST(Explorer, ExploresBothOrdersOfAHeldResponseAndItsDeadline) {
   pause.target = FaultTarget{FaultTarget::Kind::Process, 0};
   s->faults.push_back(pause);
   s->properties.eventually_leader = seconds(5);
-  s->properties.transitions_match = false;  // the tutorial never counts transitions
   const ExploreResult r = explore(s, ExploreOptions{});
   ASSERT_TRUE(r.counterexample.has_value()) << explore_stop_name(r.stopped_by);
   EXPECT_EQ(r.counterexample->violated, std::vector<std::string>{"eventuallyLeader"});
