@@ -193,7 +193,9 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
     w.run(chooser, nullptr);
     if (chooser.diverged_at() || !chooser.finished()) {
       err << "leasesim check: internal error: the counterexample's replay diverged at choice "
-          << chooser.diverged_at().value_or(chooser.consumed()) << "\nThis is a bug in leasesim.\n";
+          << chooser.diverged_at().value_or(chooser.consumed())
+          << (chooser.diverged_reason().empty() ? std::string() : ": " + chooser.diverged_reason())
+          << "\nThis is a bug in leasesim.\n";
       return 3;
     }
   }

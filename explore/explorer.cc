@@ -105,17 +105,18 @@ class EnumChooser final : public Chooser {
     return false;
   }
 
-  uint32_t pick(ChoiceKind kind, uint32_t n) override {
+  // A recorded choice carries what it decides (its label); the words are built only then.
+  uint32_t pick(ChoiceKind kind, uint32_t n, const ChoiceSubject& what) override {
     const uint32_t index = next(n);
-    if (record_) record_->push_back(ReplayChoice{kind, index, n});
+    if (record_) record_->push_back(ReplayChoice{kind, index, n, what.describe(index)});
     return index;
   }
 
-  int64_t draw(ChoiceKind kind, int64_t lo, int64_t hi) override {
+  int64_t draw(ChoiceKind kind, int64_t lo, int64_t hi, const ChoiceSubject& what) override {
     int64_t points[3];
     const uint32_t n = range_points_into(kind == ChoiceKind::Latency ? latency_points_ : jitter_points_, lo, hi, points);
     const int64_t value = points[next(n)];
-    if (record_) record_->push_back(ReplayChoice{kind, value, 0});
+    if (record_) record_->push_back(ReplayChoice{kind, value, 0, what.describe(value)});
     return value;
   }
 

@@ -23,6 +23,7 @@ const char* result_name(ApiResult r) {
     case ApiResult::Invalid: return "invalid";
     case ApiResult::Timeout: return "timeout";
     case ApiResult::Unavailable: return "unavailable";
+    case ApiResult::Cancelled: return "cancelled";
   }
   return "?";
 }

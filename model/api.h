@@ -12,7 +12,8 @@
 // - Results follow the HTTP statuses a Lease client sees: 200/201 Ok, 409 Conflict (stale
 //   resourceVersion, or AlreadyExists on create), 404 NotFound, 422 Invalid, and two
 //   client-side outcomes: Timeout (no answer in time, or the call was cancelled) and
-//   Unavailable (connection refused / 503).
+//   Unavailable (connection refused / 503). Cancelled is the World's record of a call still
+//   outstanding when its process exited or crashed: no model ever receives it.
 #pragma once
 
 #include <cstdint>
@@ -25,10 +26,10 @@
 namespace leasesim {
 
 enum class Verb : uint8_t { Get, List, Create, Update, Delete };
-enum class ApiResult : uint8_t { Ok, Conflict, NotFound, Invalid, Timeout, Unavailable };
+enum class ApiResult : uint8_t { Ok, Conflict, NotFound, Invalid, Timeout, Unavailable, Cancelled };
 
 const char* verb_name(Verb v);          // "get", "list", "create", "update", "delete"
-const char* result_name(ApiResult r);   // "ok", "conflict", "notFound", "invalid", "timeout", "unavailable"
+const char* result_name(ApiResult r);   // "ok", "conflict", "notFound", "invalid", "timeout", "unavailable", "cancelled"
 inline bool is_write(Verb v) { return v == Verb::Create || v == Verb::Update || v == Verb::Delete; }
 
 struct ApiRequest {

@@ -22,7 +22,10 @@ void LeaseSpec::hash_into(H& h, const HashFrame& frame) const {
 
 template <class H>
 void Lease::hash_into(H& h, const HashFrame& frame) const {
-  h.u64(id | (static_cast<uint64_t>(labels.size()) << 32)).u64(frame.rv(resource_version));
+  // The uid is hashed as it is in both frames: only its equality with other uids decides
+  // anything, and it stays fixed while the Lease lives (relative to the growing
+  // resourceVersion counter it would keep a steady state from ever repeating).
+  h.u64(id | (static_cast<uint64_t>(labels.size()) << 32)).u64(frame.rv(resource_version)).u64(uid);
   for (const auto& [k, v] : labels) h.bytes(k).bytes(v);
   spec.hash_into(h, frame);
 }

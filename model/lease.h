@@ -10,7 +10,10 @@
 //   of "namespace/name" keys, so hot paths never compare strings.
 // - The string fields are Names (core/name.h): interned, so a LeaseSpec copies as plain
 //   memory.
-// - Leaves out: ownerReferences, managedFields, uid, generation, annotations.
+// - metadata.uid: the server gives every created Lease a uid that no other object of the run
+//   had (see sim/api_server.h); a client that read a Lease sends it back in its update body, as
+//   client-go does, and the server checks it as a precondition.
+// - Leaves out: ownerReferences, managedFields, generation, annotations.
 #pragma once
 
 #include <cstdint>
@@ -89,6 +92,7 @@ struct LeaseSpec {
 struct Lease {
   LeaseId id = 0;
   uint64_t resource_version = 0;  // 0 = not set (a request body without a precondition)
+  uint64_t uid = 0;               // metadata.uid; 0 = not set (no uid precondition)
   Labels labels;
   LeaseSpec spec;
 

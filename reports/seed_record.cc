@@ -13,7 +13,8 @@ using json = nlohmann::ordered_json;  // parsed in file order, so a record reads
 
 constexpr Verb kVerbs[] = {Verb::Get, Verb::List, Verb::Create, Verb::Update, Verb::Delete};
 constexpr ApiResult kResults[] = {ApiResult::Ok,      ApiResult::Conflict, ApiResult::NotFound,
-                                  ApiResult::Invalid, ApiResult::Timeout,  ApiResult::Unavailable};
+                                  ApiResult::Invalid, ApiResult::Timeout,  ApiResult::Unavailable,
+                                  ApiResult::Cancelled};
 
 bool is_write_verb(const std::string& verb) { return verb == "create" || verb == "update" || verb == "delete"; }
 

@@ -130,7 +130,7 @@ json summary_json(const RunResult& run) {
   for (Verb v : {Verb::Get, Verb::List, Verb::Create, Verb::Update, Verb::Delete}) {
     json by_result = json::object();
     for (ApiResult r : {ApiResult::Ok, ApiResult::Conflict, ApiResult::NotFound, ApiResult::Invalid, ApiResult::Timeout,
-                        ApiResult::Unavailable}) {
+                        ApiResult::Unavailable, ApiResult::Cancelled}) {
       if (const uint64_t n = w.api_count(v, r)) by_result[result_name(r)] = n;
     }
     if (!by_result.empty()) api[verb_name(v)] = by_result;

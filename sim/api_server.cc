@@ -2,6 +2,7 @@
 #include "sim/api_server.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/check.h"
 
@@ -21,6 +22,16 @@ void truncate_times(LeaseSpec& spec) {
   // MicroTime: the server keeps microseconds (docs/models/client-go-elector.md section 4, "Precision").
   if (spec.acquire_time) spec.acquire_time = truncate_to_micros(*spec.acquire_time);
   if (spec.renew_time) spec.renew_time = truncate_to_micros(*spec.renew_time);
+}
+
+// A uid in the 8-4-4-4-12 form of a UUID, for messages: a counter value, so the digits are its
+// hexadecimal form, zero-padded.
+std::string uid_text(uint64_t uid) {
+  if (uid == 0) return "";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "00000000-0000-0000-%04llx-%012llx", static_cast<unsigned long long>(uid >> 48),
+                static_cast<unsigned long long>(uid & 0xffffffffffffull));
+  return buf;
 }
 
 bool labels_match(const Labels& labels, const Labels& selector) {
@@ -48,6 +59,7 @@ ApiServer::ApiServer(const Scenario& scenario)
     lease.spec = initial.spec;
     truncate_times(lease.spec);
     lease.resource_version = ++resource_version_;
+    lease.uid = lease.resource_version;
     store_.mut().at(initial.id) = std::move(lease);
   }
 }
@@ -65,6 +77,15 @@ std::optional<std::string> ApiServer::validate(const LeaseSpec& spec) {
   return std::nullopt;
 }
 
+bool ApiServer::unchanged(const Lease& stored, const Lease& body) {
+  // What the server would store: the body's labels and spec at MicroTime precision, the stored
+  // uid (the body's matched it or was empty). The resourceVersion is not part of the stored
+  // bytes.
+  LeaseSpec spec = body.spec;
+  truncate_times(spec);
+  return spec == stored.spec && body.labels == stored.labels;
+}
+
 std::string ApiServer::describe(LeaseId id) const {
   const std::string& key = keys_->names.at(id);
   return "leases.coordination.k8s.io \"" + key.substr(key.find('/') + 1) + "\"";
@@ -78,6 +99,9 @@ ApiOutcome ApiServer::commit(const ApiRequest& request, std::optional<Lease> aft
   if (after) {
     after->id = request.lease;
     after->resource_version = resource_version_;
+    // A created object gets a new uid; an update keeps the stored one (a body without a uid gets
+    // it filled in: pkg/registry/rest/update.go, BeforeUpdate).
+    after->uid = out.before ? out.before->uid : resource_version_;
     truncate_times(after->spec);
   }
   store_.mut().at(request.lease) = after;
@@ -114,29 +138,50 @@ ApiOutcome ApiServer::handle(const ApiRequest& request) {
       return out;
     case Verb::Create: {
       LS_CHECK(request.body.has_value(), "create without a body");
-      if (stored) {
-        out.response = failure(request, ApiResult::Conflict, describe(request.lease) + " already exists");
-        return out;
-      }
+      // Validation comes before the existence check: Store.Create runs rest.BeforeCreate before
+      // the storage create that reports AlreadyExists (k8s.io/apiserver
+      // pkg/registry/generic/registry/store.go, Store.Create).
       if (auto invalid = validate(request.body->spec)) {
         out.response = failure(request, ApiResult::Invalid, *invalid);
+        return out;
+      }
+      if (stored) {
+        out.response = failure(request, ApiResult::Conflict, describe(request.lease) + " already exists");
         return out;
       }
       return commit(request, request.body);
     }
     case Verb::Update: {
       LS_CHECK(request.body.has_value(), "update without a body");
-      if (!stored) {
-        out.response = failure(request, ApiResult::NotFound, describe(request.lease) + " not found");
+      const Lease& body = *request.body;
+      // The uid precondition, checked before anything else, against an empty object when the
+      // Lease is missing (k8s.io/apiserver pkg/storage/etcd3/store.go, store.GuaranteedUpdate;
+      // pkg/storage/interfaces.go, Preconditions.Check); the storage error is reported as a
+      // Conflict (pkg/storage/errors/storage.go, InterpretUpdateError).
+      const uint64_t stored_uid = stored ? stored->uid : 0;
+      if (body.uid != 0 && body.uid != stored_uid) {
+        out.response = failure(request, ApiResult::Conflict,
+                               "Operation cannot be fulfilled on " + describe(request.lease) +
+                                   ": Precondition failed: UID in precondition: " + uid_text(body.uid) +
+                                   ", UID in object meta: " + uid_text(stored_uid));
         return out;
       }
+      if (!stored) {
+        // Create on update: the Lease strategy allows it (AllowCreateOnUpdate), and the new
+        // object is validated as a create (Store.Update's creating branch, rest.BeforeCreate).
+        if (auto invalid = validate(body.spec)) {
+          out.response = failure(request, ApiResult::Invalid, *invalid);
+          return out;
+        }
+        return commit(request, request.body);
+      }
       if (conflict_check_) {
-        if (request.body->resource_version == 0) {
+        if (body.resource_version == 0) {
           out.response = failure(request, ApiResult::Invalid,
                                  "metadata.resourceVersion: Invalid value: 0x0: must be specified for an update");
           return out;
         }
-        if (request.body->resource_version != stored->resource_version) {
+        if (body.resource_version != stored->resource_version) {
           out.response = failure(request, ApiResult::Conflict,
                                  "Operation cannot be fulfilled on " + describe(request.lease) +
                                      ": the object has been modified; please apply your changes to the latest "
@@ -144,8 +189,18 @@ ApiOutcome ApiServer::handle(const ApiRequest& request) {
           return out;
         }
       }
-      if (auto invalid = validate(request.body->spec)) {
+      if (auto invalid = validate(body.spec)) {
         out.response = failure(request, ApiResult::Invalid, *invalid);
+        return out;
+      }
+      if (unchanged(*stored, body)) {
+        // Nothing to write: GuaranteedUpdate compares the encoded new object with the stored
+        // bytes and, when equal, returns the stored object without a write, so the
+        // resourceVersion stays (k8s.io/apiserver pkg/storage/etcd3/store.go,
+        // store.GuaranteedUpdate).
+        out.response.tag = request.tag;
+        out.response.verb = request.verb;
+        out.response.object = stored;
         return out;
       }
       return commit(request, request.body);

@@ -1,21 +1,35 @@
 // api_server.h: the simulated kube-apiserver's Lease storage and its answers.
 //
-// Contract (docs/architecture.md "The simulated API server"; docs/models/client-go-elector.md sections 3 "Optimistic concurrency", 4, 8.2):
+// Contract (docs/architecture.md "The simulated API server", docs/trace-format.md section 3;
+// docs/models/client-go-elector.md sections 3 "Optimistic concurrency", 4, 8.2):
 // - One store of Leases keyed by LeaseId ("namespace/name"), one cluster-wide
 //   resourceVersion counter that every successful write (create, update, delete) increments.
 // - get: 404 when absent. list: every Lease whose labels match the selector, by key order.
-// - create: 409 (AlreadyExists) when present; 422 on an invalid spec; the stored object gets the
-//   new resourceVersion.
-// - update: 404 when absent; with conflict_check (the default, as Leases have
-//   AllowUnconditionalUpdate = false), a body without a resourceVersion is 422 and a stale one is
-//   409 Conflict; with conflict_check false the write is unconditional (the what-if knob).
+// - create: validated first (422 on an invalid spec, even when the Lease exists), then 409
+//   (AlreadyExists) when present; the stored object gets the new resourceVersion and a new uid.
+// - update, in upstream's order (k8s.io/apiserver pkg/registry/generic/registry/store.go,
+//   Store.Update, and pkg/storage/etcd3/store.go, store.GuaranteedUpdate):
+//   1. A body with a uid makes it a precondition (pkg/registry/rest/update.go,
+//      defaultUpdatedObjectInfo.Preconditions), checked against the stored object, or against an
+//      empty one when the Lease is missing (storage.Preconditions.Check): a mismatch is 409
+//      Conflict "Precondition failed: UID in precondition". client-go's update bodies always
+//      carry the uid they read, so an update of a deleted Lease is 409, not 404.
+//   2. A missing Lease is created (the Lease strategy's AllowCreateOnUpdate is true,
+//      pkg/registry/coordination/lease/strategy.go): validated as a create, new uid.
+//   3. With conflict_check (the default, as Leases have AllowUnconditionalUpdate = false), a
+//      body without a resourceVersion is 422 and a stale one is 409 Conflict; with
+//      conflict_check false the write is unconditional (the what-if knob).
+//   4. Validation (422).
+//   5. An update that leaves the stored object as it is (same labels and, at microsecond
+//      precision, the same spec) writes nothing: GuaranteedUpdate returns the stored object when
+//      the encoded bytes are equal, so the resourceVersion stays (committed is false).
 // - delete: 404 when absent; 409 when a resourceVersion precondition does not match.
 // - Validation as the real Lease strategy does it: leaseDurationSeconds <= 0, leaseTransitions
 //   < 0, preferredHolder without strategy are 422 with the server's field path.
 // - acquireTime / renewTime are stored at microsecond precision (MicroTime).
-// Simplification: an update of a missing Lease is 404; the real server's AllowCreateOnUpdate
-// may create it instead (docs/architecture.md notes this is unverified). No watch, no
-// admission, no managedFields, no creationTimestamp.
+// - uids: the real server draws a random UUID; here a Lease's uid is the resourceVersion it was
+//   created with (unique within a run, deterministic), shown in messages in UUID form.
+// Leaves out: watch, admission, managedFields, creationTimestamp, generation.
 #pragma once
 
 #include <optional>
@@ -56,6 +70,8 @@ class ApiServer {
 
  private:
   static std::optional<std::string> validate(const LeaseSpec& spec);
+  // Whether an update with `body` would store exactly what is stored (the no-op update).
+  static bool unchanged(const Lease& stored, const Lease& body);
   std::string describe(LeaseId id) const;
   ApiOutcome commit(const ApiRequest& request, std::optional<Lease> after);
 

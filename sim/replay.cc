@@ -16,9 +16,21 @@ const char* choice_kind_name(ChoiceKind kind) {
 }
 
 std::string format_replay_choice(const ReplayChoice& choice) {
-  if (choice.kind == ChoiceKind::Tie || choice.kind == ChoiceKind::Fault)
-    return std::string(choice_kind_name(choice.kind)) + " " + std::to_string(choice.value) + "/" + std::to_string(choice.arity);
-  return std::string(choice_kind_name(choice.kind)) + " " + format_duration(Duration(choice.value));
+  std::string text = choice_kind_name(choice.kind);
+  text += ' ';
+  if (choice.kind == ChoiceKind::Tie || choice.kind == ChoiceKind::Fault) {
+    text += std::to_string(choice.value);
+    text += '/';
+    text += std::to_string(choice.arity);
+  } else {
+    text += format_duration(Duration(choice.value));
+  }
+  if (!choice.label.empty()) {
+    text += " (";
+    text += choice.label;
+    text += ')';
+  }
+  return text;
 }
 
 namespace {
@@ -31,9 +43,36 @@ std::optional<uint64_t> parse_decimal(std::string_view text) {
   return value;
 }
 
+// One entry without its label.
+std::optional<ReplayChoice> parse_unlabelled_choice(std::string_view text, std::string* error);
+
 }  // namespace
 
-std::optional<ReplayChoice> parse_replay_choice(std::string_view text, std::string* error) {
+std::optional<ReplayChoice> parse_replay_choice(std::string_view full, std::string* error) {
+  // The label: everything between the first " (" and a closing ")" that ends the entry (the
+  // value before it has no parentheses, the label may have its own).
+  std::string_view text = full;
+  std::string label;
+  if (const size_t open = full.find(" ("); open != std::string_view::npos) {
+    if (full.back() != ')') {
+      *error = "a label must be closed by \")\" at the end, in \"" + std::string(full) + "\"";
+      return std::nullopt;
+    }
+    label = std::string(full.substr(open + 2, full.size() - open - 3));
+    text = full.substr(0, open);
+    if (label.empty()) {
+      *error = "empty label \"()\" in \"" + std::string(full) + "\"";
+      return std::nullopt;
+    }
+  }
+  std::optional<ReplayChoice> parsed = parse_unlabelled_choice(text, error);
+  if (parsed) parsed->label = std::move(label);
+  return parsed;
+}
+
+namespace {
+
+std::optional<ReplayChoice> parse_unlabelled_choice(std::string_view text, std::string* error) {
   const size_t space = text.find(' ');
   const std::string_view word = text.substr(0, space);
   const std::string_view rest = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
@@ -67,6 +106,8 @@ std::optional<ReplayChoice> parse_replay_choice(std::string_view text, std::stri
   return std::nullopt;
 }
 
+}  // namespace
+
 std::optional<uint8_t> parse_point_names(const std::vector<std::string>& names, std::string* error) {
   uint8_t mask = 0;
   for (const std::string& name : names) {
@@ -98,29 +139,43 @@ const ReplayChoice* ReplayChooser::take(ChoiceKind kind) {
   const ReplayChoice& c = script_[next_];
   if (c.kind != kind) {
     diverged_at_ = next_;
+    diverged_reason_ = "entry " + std::to_string(next_) + " \"" + format_replay_choice(c) + "\" is a " +
+                       choice_kind_name(c.kind) + " choice, but the run asks for a " + choice_kind_name(kind) + " choice";
     return nullptr;
   }
   return &c;
 }
 
-uint32_t ReplayChooser::pick(ChoiceKind kind, uint32_t n) {
-  const ReplayChoice* c = take(kind);
-  if (c && c->arity == n && c->value >= 0 && c->value < n) {
-    ++next_;
-    return static_cast<uint32_t>(c->value);
+bool ReplayChooser::accept(const ReplayChoice& c, bool fits, const ChoiceSubject& what) {
+  if (!fits) {
+    diverged_at_ = next_;
+    diverged_reason_ = "entry " + std::to_string(next_) + " \"" + format_replay_choice(c) +
+                       "\" does not fit the run's choice (another number of alternatives or another range)";
+    return false;
   }
-  if (c) diverged_at_ = next_;
-  return random_.pick(kind, n);
+  if (!c.label.empty()) {
+    const std::string now = what.describe(c.value);
+    if (now != c.label) {
+      diverged_at_ = next_;
+      diverged_reason_ = "entry " + std::to_string(next_) + " \"" + format_replay_choice(c) + "\" decides \"" +
+                         c.label + "\", but the run's choice there decides \"" + now + "\"";
+      return false;
+    }
+  }
+  ++next_;
+  return true;
 }
 
-int64_t ReplayChooser::draw(ChoiceKind kind, int64_t lo, int64_t hi) {
+uint32_t ReplayChooser::pick(ChoiceKind kind, uint32_t n, const ChoiceSubject& what) {
   const ReplayChoice* c = take(kind);
-  if (c && c->value >= lo && c->value <= hi) {
-    ++next_;
-    return c->value;
-  }
-  if (c) diverged_at_ = next_;
-  return random_.draw(kind, lo, hi);
+  if (c && accept(*c, c->arity == n && c->value >= 0 && c->value < n, what)) return static_cast<uint32_t>(c->value);
+  return random_.pick(kind, n, what);
+}
+
+int64_t ReplayChooser::draw(ChoiceKind kind, int64_t lo, int64_t hi, const ChoiceSubject& what) {
+  const ReplayChoice* c = take(kind);
+  if (c && accept(*c, c->value >= lo && c->value <= hi, what)) return c->value;
+  return random_.draw(kind, lo, hi, what);
 }
 
 }  // namespace leasesim

@@ -13,7 +13,12 @@
 // - Text form, one string per choice: "tie 1/3" (index 1 of 3 simultaneous events),
 //   "latency 5ms", "timer 2.000000001s" (durations as format_duration writes them, exact to
 //   the nanosecond), "fault 2/3" (at a fault point of spec.explore.faults: 0 none, i candidate
-//   i-1, of N = 1 + candidates).
+//   i-1, of N = 1 + candidates), each followed by its label in parentheses when it has one:
+//   "latency 5ms (response to b's update #7)" (docs/trace-format.md lists the labels).
+// - A labelled entry must also decide the same thing: the run's ChoiceSubject must describe the
+//   recorded alternative with the same words, or the replay diverges there (the scenario changed
+//   so that the same kinds of choice now decide other things). An unlabelled entry (a file from
+//   before labels) is matched by kind and range only, as before.
 #pragma once
 
 #include <cstdint>
@@ -42,20 +47,27 @@ class ReplayChooser final : public Chooser {
  public:
   ReplayChooser(const std::vector<ReplayChoice>& script, uint64_t seed) : script_(script), random_(seed) {}
 
-  uint32_t pick(ChoiceKind kind, uint32_t n) override;
-  int64_t draw(ChoiceKind kind, int64_t lo, int64_t hi) override;
+  using Chooser::draw;
+  using Chooser::pick;
+  uint32_t pick(ChoiceKind kind, uint32_t n, const ChoiceSubject& what) override;
+  int64_t draw(ChoiceKind kind, int64_t lo, int64_t hi, const ChoiceSubject& what) override;
 
-  // How many recorded choices were used; the index of the first one that did not fit.
+  // How many recorded choices were used; the index of the first one that did not fit, and why.
   size_t consumed() const { return next_; }
   std::optional<size_t> diverged_at() const { return diverged_at_; }
+  const std::string& diverged_reason() const { return diverged_reason_; }
   bool finished() const { return next_ >= script_.size(); }
 
  private:
   const ReplayChoice* take(ChoiceKind kind);
+  // Whether entry c fits a call with `fits` (its value or index in range) and, if labelled,
+  // decides what `what` says; records the divergence when not.
+  bool accept(const ReplayChoice& c, bool fits, const ChoiceSubject& what);
 
   const std::vector<ReplayChoice>& script_;
   size_t next_ = 0;
   std::optional<size_t> diverged_at_;
+  std::string diverged_reason_;
   RandomChooser random_;
 };
 

@@ -96,11 +96,13 @@ struct ExpectSpec {
 
 // One resolved choice of a run, as `leasesim check` writes it into a counterexample
 // (`spec.explore.replay`, text form in sim/replay.h): a Tie is the index picked among `arity`
-// events due at once; a Latency or TimerDelay is the value drawn, in nanoseconds.
+// events due at once; a Latency or TimerDelay is the value drawn, in nanoseconds. `label` says
+// what it decides (ChoiceSubject::describe), empty in files written before labels existed.
 struct ReplayChoice {
   ChoiceKind kind = ChoiceKind::Tie;
   int64_t value = 0;
-  uint32_t arity = 0;  // Tie only
+  uint32_t arity = 0;  // Tie and Fault only
+  std::string label = {};
   bool operator==(const ReplayChoice&) const = default;
 };
 

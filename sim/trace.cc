@@ -27,6 +27,16 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
+std::string format_rfc3339_nanos(WallInstant t) {
+  const int64_t whole = floor_div(t.ns, kNanosPerSecond) * kNanosPerSecond;
+  std::string out = format_rfc3339_seconds(WallInstant(whole));  // "...:SSZ"
+  char frac[16];
+  std::snprintf(frac, sizeof frac, ".%09lldZ", static_cast<long long>(t.ns - whole));
+  out.pop_back();
+  out += frac;
+  return out;
+}
+
 TraceLine Trace::line(TrueInstant t, std::string_view type) {
   buf_.clear();
   buf_ += "{\"t\":";

@@ -63,4 +63,8 @@ class Trace {
 // Appends `s` to `out` as a JSON string literal (with quotes).
 void append_json_string(std::string& out, std::string_view s);
 
+// A wall instant in RFC 3339 with all nine fractional digits ("2026-01-01T00:00:00.000000001Z"):
+// the exact reading a model saw, where a Lease's MicroTime keeps six.
+std::string format_rfc3339_nanos(WallInstant t);
+
 }  // namespace leasesim

@@ -126,7 +126,7 @@ Event WorldCore::pop_next(Chooser& chooser) {
   if (point != ready_.end()) {
     k = static_cast<uint32_t>(point - ready_.begin());
   } else if (ready_.size() > 1) {
-    k = chooser.pick(ChoiceKind::Tie, static_cast<uint32_t>(ready_.size()));
+    k = chooser.pick(ChoiceKind::Tie, static_cast<uint32_t>(ready_.size()), subject(Subject::Tie));
     LS_CHECK(k < ready_.size(), "tie choice out of range");
   }
   const Event e = ready_[k];
@@ -168,10 +168,10 @@ LatencyRange WorldCore::current_latency() const {
   return scenario_->api_server.latency;
 }
 
-Duration WorldCore::draw_latency(Chooser& chooser) const {
+Duration WorldCore::draw_latency(Chooser& chooser, const ChoiceSubject& what) const {
   const LatencyRange range = current_latency();
   if (range.min == range.max) return range.min;
-  return Duration(chooser.draw(ChoiceKind::Latency, range.min.ns, range.max.ns));
+  return Duration(chooser.draw(ChoiceKind::Latency, range.min.ns, range.max.ns, what));
 }
 
 bool WorldCore::defer_if_paused(const Event& e) {
@@ -184,15 +184,29 @@ bool WorldCore::defer_if_paused(const Event& e) {
 void WorldCore::resume(uint32_t p) {
   ProcessRuntime& pr = procs_[p];
   std::vector<Event> held = pr.deferred.take();
-  // Held events fire at resume in the order they were due: each 1ns after the previous one, so
-  // no tie choice can reorder them (a response due before its timeout must arrive first).
+  // Held events fire at resume in the order they were due, each 1ns after the previous one, so
+  // no tie choice reorders them, with one exception: a request's response and its client
+  // deadline (or cancel) both held fire at the same instant, a tie. Both are ready when the
+  // process runs again, and which one the client sees first is not fixed (Go's select picks
+  // among ready cases at random), so `check` explores both orders.
   TrueInstant at = now_;
-  for (Event e : held) {
+  for (size_t i = 0; i < held.size(); ++i) {
+    Event& e = held[i];
     e.at = at;
+    bool partner_earlier = false;
+    if (e.kind == EventKind::ResponseArrive || e.kind == EventKind::ClientTimeout) {
+      for (size_t j = 0; j < i && !partner_earlier; ++j) {
+        const Event& x = held[j];
+        if (x.a == e.a && x.kind != e.kind && (x.kind == EventKind::ResponseArrive || x.kind == EventKind::ClientTimeout)) {
+          e.at = x.at;
+          partner_earlier = true;
+        }
+      }
+    }
     e.seq = next_seq_++;
     pending_digest_ += event_digest(e);
     queue_.push(e);
-    at += Duration(1);
+    if (!partner_earlier) at += Duration(1);
   }
 }
 
@@ -281,9 +295,11 @@ void WorldCore::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
       if (pr.timer_generation.size() <= t->id) pr.timer_generation.resize(t->id + 1, 0);
       const uint32_t generation = ++pr.timer_generation[t->id];
       LS_CHECK(t->delay_min <= t->delay_max && t->delay_min.ns >= 0, "timer delay range must be ordered and >= 0");
-      const Duration local = t->delay_min == t->delay_max
-                                 ? t->delay_min
-                                 : Duration(chooser.draw(ChoiceKind::TimerDelay, t->delay_min.ns, t->delay_max.ns));
+      const Duration local =
+          t->delay_min == t->delay_max
+              ? t->delay_min
+              : Duration(chooser.draw(ChoiceKind::TimerDelay, t->delay_min.ns, t->delay_max.ns,
+                                      subject(Subject::Timer, p | (static_cast<uint64_t>(t->id) << 32))));
       push(now_ + pr.clock.local_to_true(local), EventKind::Timer, p, t->id, generation);
     } else if (auto* c = std::get_if<CancelTimer>(&effect)) {
       if (pr.timer_generation.size() <= c->id) pr.timer_generation.resize(c->id + 1, 0);
@@ -294,9 +310,10 @@ void WorldCore::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
       f.incarnation = pr.incarnation;
       f.request = std::move(call->request);
       f.sent = now_;
+      f.call = ++pr.calls;
       const Duration timeout = f.request.timeout;
       const uint64_t id = add_in_flight(std::move(f));
-      push(now_ + draw_latency(chooser), EventKind::RequestArrive, p, id);
+      push(now_ + draw_latency(chooser, subject(Subject::RequestLeg, static_cast<uint32_t>(id))), EventKind::RequestArrive, p, id);
       if (timeout.ns > 0) push(now_ + procs_[p].clock.local_to_true(timeout), EventKind::ClientTimeout, p, id);
     } else if (auto* cancel = std::get_if<CancelCall>(&effect)) {
       // The client stops waiting now; the model hears about it as a Timeout at this instant.
@@ -361,6 +378,7 @@ void WorldCore::apply_note(uint32_t p, const Note& note, Trace* trace) {
       return;
     case NoteKind::Exited:
       if (pr.acting && !pr.quiescing) end_leadership(p, now_, "stopped", trace);
+      cancel_outstanding_calls(p, trace);
       pr.status = ProcStatus::Stopped;
       pr.model.reset();
       if (trace) trace->line(now_, "process").str("proc", spec.name).str("state", "exited").end();
@@ -392,12 +410,10 @@ void WorldCore::begin_leadership(uint32_t p, Trace* trace) {
   l.start_rv = stored ? stored->resource_version : 0;
   history_.mut().leaderships.push_back(l);
   if (trace) {
-    trace->line(now_, "leader")
-        .str("proc", spec.name)
-        .str("lease", scenario_->lease_keys[spec.lease])
-        .str("state", "started")
-        .unum("rv", l.start_rv)
-        .end();
+    TraceLine line = trace->line(now_, "leader");
+    line.str("proc", spec.name).str("lease", scenario_->lease_keys[spec.lease]).str("state", "started").unum("rv", l.start_rv);
+    add_local_readings(line, p);
+    line.end();
   }
 }
 
@@ -417,6 +433,7 @@ void WorldCore::end_leadership(uint32_t p, TrueInstant at, const std::string& ca
         .str("state", "stopped")
         .str("cause", cause);
     if (at != now_) line.secs("since", at.ns);
+    add_local_readings(line, p);
     line.end();
   }
 }
@@ -440,6 +457,7 @@ void WorldCore::crash_process(uint32_t p, const std::string& cause, Trace* trace
   ProcessRuntime& pr = procs_[p];
   // A dead process does no more work: no quiesce after a crash.
   if (pr.acting) end_leadership(p, now_, cause, trace);
+  cancel_outstanding_calls(p, trace);
   pr.status = ProcStatus::Crashed;
   pr.model.reset();
   pr.deferred.clear();
@@ -489,6 +507,7 @@ void WorldCore::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
   InFlight& f = own_in_flight(id);
   if (!network_.requests_reach_server(f.proc) || blackhole_depth_ > 0) {
     // Lost on the way: the server never sees it; the client waits for its timeout, if any.
+    trace_lost(f, "request", network_.requests_reach_server(f.proc) ? "blackhole" : "partition", trace);
     f.response.result = ApiResult::Timeout;
     f.response.tag = f.request.tag;
     f.response.verb = f.request.verb;
@@ -511,7 +530,8 @@ void WorldCore::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
     record_write(f, outcome, trace);
   }
   f.response = std::move(outcome.response);
-  push(now_ + draw_latency(chooser), EventKind::ResponseArrive, f.proc, id);
+  push(now_ + draw_latency(chooser, subject(Subject::ResponseLeg, static_cast<uint32_t>(id))), EventKind::ResponseArrive,
+       f.proc, id);
 }
 
 void WorldCore::record_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace) {
@@ -545,15 +565,50 @@ void WorldCore::record_write(const InFlight& f, const ApiOutcome& outcome, Trace
 
 void WorldCore::trace_api(const InFlight& f, ApiResult result, Trace* trace) {
   ++api_counts_[static_cast<size_t>(f.request.verb)][static_cast<size_t>(result)];
-  if (!trace) return;
+  if (trace) api_line(f, result_name(result), result != ApiResult::Timeout && result != ApiResult::Cancelled, nullptr, nullptr, trace);
+}
+
+void WorldCore::trace_lost(const InFlight& f, const char* leg, const char* why, Trace* trace) {
+  // Not counted: api_count is what clients learned, and the client of a lost request learns
+  // its timeout (or nothing) later.
+  if (trace) api_line(f, "lost", true, leg, why, trace);
+}
+
+void WorldCore::api_line(const InFlight& f, const char* result, bool with_rv, const char* leg, const char* why,
+                         Trace* trace) const {
   TraceLine line = trace->line(now_, "api");
-  line.str("proc", scenario_->processes[f.proc].name)
-      .str("verb", verb_name(f.request.verb));
+  line.str("proc", scenario_->processes[f.proc].name).unum("call", f.call).str("verb", verb_name(f.request.verb));
   if (f.request.verb == Verb::List) line.str("object", "leases"); else line.str("object", scenario_->lease_keys[f.request.lease]);
-  line.str("result", result_name(result));
-  if (result != ApiResult::Timeout && f.response.object) line.unum("rv", f.response.object->resource_version);
+  line.str("result", result);
+  if (with_rv && f.response.object) line.unum("rv", f.response.object->resource_version);
   else line.null("rv");
-  line.secs("sent", f.sent.ns).boolean("applied", f.applied).end();
+  line.secs("sent", f.sent.ns).boolean("applied", f.applied);
+  if (leg) line.str("leg", leg).str("why", why);
+  add_local_readings(line, f.proc);
+  line.end();
+}
+
+void WorldCore::add_local_readings(TraceLine& line, uint32_t p) const {
+  const ProcessClock& clock = procs_[p].clock;
+  line.secs("mono", clock.mono(now_).ns).str("wall", format_rfc3339_nanos(clock.wall(now_)));
+}
+
+void WorldCore::cancel_outstanding_calls(uint32_t p, Trace* trace) {
+  // In slot order, which is deterministic. The server may still commit such a request later (a
+  // late write), as after a timeout.
+  const uint32_t incarnation = procs_[p].incarnation;
+  for (uint32_t index = 0; index < slots_.size(); ++index) {
+    const Slot& slot = slots_[index];
+    if (!slot.flight) continue;
+    const InFlight& f = *slot.flight;
+    if (f.proc != p || f.incarnation != incarnation || f.client_done) continue;
+    const uint64_t id = (static_cast<uint64_t>(slot.generation) << 32) | index;
+    trace_api(f, ApiResult::Cancelled, trace);
+    // A lost request has no response on its way: only a pending deadline may still name it, and
+    // that finds nothing. Any other record is erased when its response arrives.
+    if (f.lost) erase_in_flight(id);
+    else own_in_flight(id).client_done = true;
+  }
 }
 
 void WorldCore::on_response_arrive(const Event& e, Chooser& chooser, Trace* trace) {
@@ -568,6 +623,7 @@ void WorldCore::on_response_arrive(const Event& e, Chooser& chooser, Trace* trac
   if (!network_.responses_reach_process(f.proc)) {
     // Lost on the way back: the write (if any) stands, the client waits for its timeout.
     InFlight& lost = own_in_flight(e.a);
+    trace_lost(lost, "response", "partition", trace);
     lost.response.object.reset();
     lost.response.items.clear();
     lost.lost = true;
@@ -663,7 +719,8 @@ const FaultSpec& WorldCore::fault_spec(uint32_t index) const {
 void WorldCore::fault_point(Chooser& chooser, Trace* trace) {
   const ExploreFaults& injectable = scenario_->explore.faults;
   if (injected_.size() >= injectable.max) return;
-  const uint32_t k = chooser.pick(ChoiceKind::Fault, static_cast<uint32_t>(injectable.candidates.size() + 1));
+  const uint32_t k =
+      chooser.pick(ChoiceKind::Fault, static_cast<uint32_t>(injectable.candidates.size() + 1), subject(Subject::Fault));
   if (k == 0) return;
   FaultSpec f = injectable.candidates.at(k - 1);
   f.at = Duration(now_.ns);

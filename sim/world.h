@@ -17,7 +17,15 @@
 //   responses to the old incarnation are dropped). stop calls the model's on_stop and the
 //   process exits when the model says so. pause holds every event for the process (timers,
 //   responses, timeouts) and delivers them, in order, at resume; its clocks keep running.
-//   clockJump steps the wall clock only.
+//   clockJump steps the wall clock only. At resume, a held response and the held client deadline
+//   of the same request fire at one instant, so which one the client sees first is a tie choice
+//   (as Go's select picks among ready cases); the other held events keep their order.
+// - Trace (docs/trace-format.md): every request the client sent ends in one `api` line with
+//   the outcome the client learned, or `cancelled` when its process exited or crashed first; a
+//   request or response the network drops gets an `api` line `lost` when it is dropped.
+//   `api` and `leader` lines carry the process's local `mono` and `wall` readings. Each
+//   process numbers its calls (`call`), and every choice says what it decides
+//   (ChoiceSubject), which replay entries carry as labels.
 // - Injected faults (spec.explore.faults): at each fault point, while fewer than `max` struck,
 //   a Fault choice says whether one candidate strikes now, as if spec.faults held it; it goes
 //   first among the events of its instant. RandomChooser always says none, so `run` injects a
@@ -133,6 +141,9 @@ struct ProcessRuntime {
   uint32_t incarnation = 0;  // bumped at every start and crash, so stale events can be told apart
   uint32_t starts = 0;       // how many times the process started (1 + restarts)
   uint32_t pause_depth = 0;
+  // Calls sent so far, over all incarnations: numbers them in traces and replay labels. It
+  // decides nothing, so fingerprints leave it out.
+  uint32_t calls = 0;
   TimerGenerations timer_generation;  // by TimerId
   HeldEvents deferred;  // held while paused
   // Acting leadership (each process uses one lease).
@@ -199,6 +210,7 @@ class WorldCore {
   struct InFlight {
     uint32_t proc = 0;
     uint32_t incarnation = 0;
+    uint32_t call = 0;  // the process's call number (ProcessRuntime::calls), for traces only
     ApiRequest request;
     TrueInstant sent;
     bool client_done = false;  // the client got the answer, timed out or cancelled
@@ -214,7 +226,15 @@ class WorldCore {
   Event pop_next(Chooser& chooser);
   Now now_for(uint32_t p) const;
   LatencyRange current_latency() const;
-  Duration draw_latency(Chooser& chooser) const;
+  Duration draw_latency(Chooser& chooser, const ChoiceSubject& what) const;
+
+  // What a choice decides, in words (world_choices.cc): subjects of the choice kinds below,
+  // described on demand by describe_choice.
+  enum class Subject : uint8_t { Tie = 1, RequestLeg, ResponseLeg, Timer, Fault };
+  ChoiceSubject subject(Subject kind, uint64_t data = 0) const;
+  static std::string describe_choice(const void* core, uint64_t what, int64_t alternative);
+  std::string describe_event(const Event& e) const;
+  std::string describe_call(uint32_t slot) const;
 
   // Model calls and their effects.
   template <class F>
@@ -225,7 +245,15 @@ class WorldCore {
   void on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace);
   void on_response_arrive(const Event& e, Chooser& chooser, Trace* trace);
   void on_client_timeout(const Event& e, Chooser& chooser, Trace* trace);
+  // The client's outcome of a request: counted, and traced as an `api` line.
   void trace_api(const InFlight& f, ApiResult result, Trace* trace);
+  // An `api` line `lost`: the network dropped the request or the response (`leg`), `why`.
+  void trace_lost(const InFlight& f, const char* leg, const char* why, Trace* trace);
+  void api_line(const InFlight& f, const char* result, bool with_rv, const char* leg, const char* why, Trace* trace) const;
+  // Every call of process p still outstanding ends as `cancelled` (the process exits or crashes).
+  void cancel_outstanding_calls(uint32_t p, Trace* trace);
+  // The process's local clock readings now, appended to a trace line as `mono` and `wall`.
+  void add_local_readings(TraceLine& line, uint32_t p) const;
   void record_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
 
   void start_process(uint32_t p, Chooser& chooser, Trace* trace);
@@ -307,7 +335,7 @@ class WorldCore {
   boost::container::small_vector<uint32_t, 2> active_slow_;  // apiServerSlow faults in effect, in start order
   uint32_t refuse_depth_ = 0;
   uint32_t blackhole_depth_ = 0;
-  std::array<std::array<uint64_t, 6>, 5> api_counts_{};
+  std::array<std::array<uint64_t, 7>, 5> api_counts_{};
   // Shared between copies until a step appends to it: most steps of a search append nothing.
   Cow<History> history_;
 };

@@ -33,9 +33,12 @@ TEST(InjectedFaults, EveryScheduleOfTwoIsVerifiedWithPinnedCounts) {
   const ExploreResult r = explore(s, options_of(*s));
   EXPECT_FALSE(r.counterexample.has_value()) << r.counterexample->messages[0];
   EXPECT_EQ(r.stopped_by, ExploreStop::Horizon);
-  EXPECT_EQ(r.stats.distinct, 206600u);
-  EXPECT_EQ(r.stats.transitions, 227655u);
-  EXPECT_EQ(r.stats.end_states, 6705u);
+  // 206,600 / 227,655 / 6,705 before a crash ended its process's outstanding calls at once
+  // (`cancelled`, issue 12): their records now change at the crash rather than when each call's
+  // deadline passes. (The resume tie of a held response and its deadline adds no state here.)
+  EXPECT_EQ(r.stats.distinct, 207080u);
+  EXPECT_EQ(r.stats.transitions, 228154u);
+  EXPECT_EQ(r.stats.end_states, 6755u);
 }
 
 TEST(InjectedFaultsTwin, TheBoundAndThePointsShapeTheSearch) {

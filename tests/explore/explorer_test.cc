@@ -141,8 +141,10 @@ TEST(Explorer, ClientGoOutsideItsToleranceIsFound) {
   EXPECT_EQ(r.counterexample->steps, 50u);
   EXPECT_TRUE(r.counterexample->at_end);
   // Pending events enter the key as a multiset (World::fingerprint): paths that differ only in
-  // the order of events due at one instant share a state (106,252 before that).
-  EXPECT_EQ(r.stats.distinct, 105734u);
+  // the order of events due at one instant share a state (106,252 before that). 105,734 before
+  // a crash ended its process's outstanding calls at once (`cancelled`, issue 12): their records
+  // now change at the crash rather than when each call's deadline passes.
+  EXPECT_EQ(r.stats.distinct, 105984u);
 }
 
 TEST(Explorer, TutorialClockOffsetShortestCounterexample) {
@@ -188,6 +190,91 @@ TEST(Explorer, CounterexampleReplaysToTheSameViolation) {
   EXPECT_TRUE(same);
   // Deterministic: replaying twice gives one trace.
   EXPECT_EQ(run_scenario(replay, replay->seed).trace_hash, run.trace_hash);
+}
+
+// Issue 12: every choice of a counterexample says what it decides, and `run` checks the words.
+TEST(Explorer, CounterexampleChoicesAreLabelledAndTheLabelsAreChecked) {
+  auto s = tutorial_clock_offset();
+  const ExploreResult r = explore(s, ExploreOptions{});
+  ASSERT_TRUE(r.counterexample.has_value());
+  ASSERT_FALSE(r.counterexample->choices.empty());
+  for (const ReplayChoice& c : r.counterexample->choices) EXPECT_FALSE(c.label.empty()) << format_replay_choice(c);
+  // A label that names something else ends the replay there, with the reason.
+  auto edited = std::make_shared<Scenario>(*s);
+  edited->explore.replay = r.counterexample->choices;
+  edited->explore.replay[0].label = "something else";
+  World w(edited);
+  ReplayChooser chooser(edited->explore.replay, edited->seed);
+  w.run(chooser, nullptr);
+  EXPECT_EQ(chooser.diverged_at(), std::optional<size_t>(0));
+  EXPECT_NE(chooser.diverged_reason().find("decides \"something else\", but the run's choice there decides \"" +
+                                           r.counterexample->choices[0].label + "\""),
+            std::string::npos)
+      << chooser.diverged_reason();
+}
+
+// Old counterexample files have bare entries ("tie 1/3", "latency 5ms"): they replay exactly as
+// the labelled ones do.
+TEST(Explorer, OldUnlabelledReplayStillReplays) {
+  auto s = tutorial_clock_offset();
+  const ExploreResult r = explore(s, ExploreOptions{});
+  ASSERT_TRUE(r.counterexample.has_value());
+  auto labelled = std::make_shared<Scenario>(*s);
+  labelled->explore.replay = r.counterexample->choices;
+  auto old = std::make_shared<Scenario>(*s);
+  for (ReplayChoice c : r.counterexample->choices) {
+    std::string error;
+    std::string text = format_replay_choice(c);
+    text = text.substr(0, text.find(" ("));  // what a file written before labels held
+    const auto parsed = parse_replay_choice(text, &error);
+    ASSERT_TRUE(parsed.has_value()) << error;
+    EXPECT_TRUE(parsed->label.empty());
+    old->explore.replay.push_back(*parsed);
+  }
+  World w(old);
+  ReplayChooser chooser(old->explore.replay, old->seed);
+  w.run(chooser, nullptr);
+  EXPECT_TRUE(chooser.finished());
+  EXPECT_FALSE(chooser.diverged_at().has_value());
+  const RunResult a = run_scenario(labelled, labelled->seed);
+  const RunResult b = run_scenario(old, old->seed);
+  EXPECT_EQ(a.trace_hash, b.trace_hash);
+  EXPECT_EQ(b.evaluation.violated, std::vector<std::string>{"singleLeader"});
+}
+
+// Issue 12 (sim/world.h, resume): a's Get response (due at 20ms) and its 1s client deadline are
+// both held by a pause (5ms to 2.005s). Which one a sees first at resume is a tie, so the search
+// finds the order in which a takes the deadline, raises (crashOnError) and nobody ever leads;
+// with the response first a leads at 2.005s. Before, only the response-first order existed.
+TEST(Explorer, ExploresBothOrdersOfAHeldResponseAndItsDeadline) {
+  auto s = tutorial_clock_offset();  // its lease, one tutorial loop, transitionsMatch off
+  s->name = "paused-get";
+  s->duration = seconds(6);
+  s->api_server.latency = LatencyRange{milliseconds(10), milliseconds(10)};
+  s->processes.resize(1);
+  s->processes[0].name = s->processes[0].identity = "a";
+  TutorialConfig config;
+  config.request_timeout = seconds(1);
+  s->processes[0].model = config;
+  FaultSpec pause;
+  pause.at = milliseconds(5);
+  pause.for_ = seconds(2);
+  pause.type = FaultType::Pause;
+  pause.target = FaultTarget{FaultTarget::Kind::Process, 0};
+  s->faults.push_back(pause);
+  s->properties.eventually_leader = seconds(5);
+  const ExploreResult r = explore(s, ExploreOptions{});
+  ASSERT_TRUE(r.counterexample.has_value()) << explore_stop_name(r.stopped_by);
+  EXPECT_EQ(r.counterexample->violated, std::vector<std::string>{"eventuallyLeader"});
+  bool deadline_first = false;
+  for (const ReplayChoice& c : r.counterexample->choices)
+    deadline_first |= c.kind == ChoiceKind::Tie && c.label == "first: a stops waiting for a's get #1";
+  EXPECT_TRUE(deadline_first);
+  // The twin: the other order is the one a seeded run of the same pick leads in.
+  auto other = std::make_shared<Scenario>(*s);
+  other->explore.replay = {ReplayChoice{ChoiceKind::Tie, 0, 2, "first: response to a's get #1"}};
+  const RunResult run = run_scenario(other, other->seed);
+  EXPECT_TRUE(run.evaluation.violated.empty()) << run.evaluation.violated[0];
 }
 
 // Two tutorial loops starting together: if both read the empty lease before either writes,
@@ -281,6 +368,25 @@ TEST(ReplayChooser, FollowsTheScriptThenFallsBackToRandom) {
   EXPECT_FALSE(replay.diverged_at().has_value());
 }
 
+// A labelled entry fits only a choice that decides what its label says; an unlabelled one
+// fits by kind and range alone (files from before labels).
+TEST(ReplayChooser, ALabelledEntryMustDecideWhatItsLabelSays) {
+  const ChoiceSubject::DescribeFn words = [](const void*, uint64_t what, int64_t) {
+    return std::string(what == 1 ? "response to b's update #7" : "b's update #8 to the server");
+  };
+  std::vector<ReplayChoice> script{{ChoiceKind::Latency, 3, 0, "response to b's update #7"},
+                                   {ChoiceKind::Latency, 4, 0},
+                                   {ChoiceKind::Latency, 5, 0, "response to b's update #7"}};
+  ReplayChooser replay(script, 7);
+  EXPECT_EQ(replay.draw(ChoiceKind::Latency, 1, 9, ChoiceSubject(words, nullptr, 1)), 3);
+  EXPECT_EQ(replay.draw(ChoiceKind::Latency, 1, 9, ChoiceSubject(words, nullptr, 2)), 4);  // no label: fits
+  replay.draw(ChoiceKind::Latency, 1, 9, ChoiceSubject(words, nullptr, 2));                // other words
+  EXPECT_EQ(replay.diverged_at(), std::optional<size_t>(2));
+  EXPECT_EQ(replay.diverged_reason(),
+            "entry 2 \"latency 5ns (response to b's update #7)\" decides \"response to b's update #7\", but the run's "
+            "choice there decides \"b's update #8 to the server\"");
+}
+
 TEST(ReplayChooser, AChoiceThatDoesNotFitEndsTheReplay) {
   std::vector<ReplayChoice> script{{ChoiceKind::Latency, 3, 0}, {ChoiceKind::Latency, 99, 0}, {ChoiceKind::Tie, 0, 2}};
   ReplayChooser replay(script, 7);
@@ -295,7 +401,10 @@ TEST(ReplayChooser, AChoiceThatDoesNotFitEndsTheReplay) {
 
 TEST(ReplayText, RoundTripAndErrors) {
   for (const ReplayChoice& c : {ReplayChoice{ChoiceKind::Tie, 1, 3}, ReplayChoice{ChoiceKind::Latency, 5000000, 0},
-                                ReplayChoice{ChoiceKind::TimerDelay, 2000000001, 0}}) {
+                                ReplayChoice{ChoiceKind::TimerDelay, 2000000001, 0},
+                                ReplayChoice{ChoiceKind::Latency, 5000000, 0, "response to b's update #7"},
+                                ReplayChoice{ChoiceKind::Tie, 0, 2, "first: crash (fault 1) starts"},
+                                ReplayChoice{ChoiceKind::Fault, 2, 3, "crash of the leader strikes"}}) {
     std::string error;
     const auto back = parse_replay_choice(format_replay_choice(c), &error);
     ASSERT_TRUE(back.has_value()) << error;
@@ -303,7 +412,15 @@ TEST(ReplayText, RoundTripAndErrors) {
   }
   EXPECT_EQ(format_replay_choice({ChoiceKind::Tie, 1, 3}), "tie 1/3");
   EXPECT_EQ(format_replay_choice({ChoiceKind::Latency, 5000000, 0}), "latency 5ms");
+  EXPECT_EQ(format_replay_choice({ChoiceKind::Latency, 5000000, 0, "response to b's update #7"}),
+            "latency 5ms (response to b's update #7)");
+  // A label in parentheses of its own keeps them; an unclosed or empty one is an error.
   std::string error;
+  const auto nested = parse_replay_choice("tie 0/2 (first: crash (fault 1) starts)", &error);
+  ASSERT_TRUE(nested.has_value()) << error;
+  EXPECT_EQ(nested->label, "first: crash (fault 1) starts");
+  EXPECT_FALSE(parse_replay_choice("latency 5ms (response", &error));
+  EXPECT_FALSE(parse_replay_choice("latency 5ms ()", &error));
   EXPECT_FALSE(parse_replay_choice("tie 3/3", &error));
   EXPECT_EQ(error, "expected \"tie I/N\" with 0 <= I < N and N >= 2, got \"tie 3/3\"");
   EXPECT_FALSE(parse_replay_choice("latency 5", &error));
@@ -369,8 +486,8 @@ TEST(ExplorerConverge, CanonicalFingerprintIsTheSameOneRenewCycleLater) {
   World w(s);
   w.set_bounds(TrueInstant(INT64_MAX), UINT64_MAX);
   struct Lowest final : Chooser {
-    uint32_t pick(ChoiceKind, uint32_t) override { return 0; }
-    int64_t draw(ChoiceKind, int64_t lo, int64_t) override { return lo; }
+    uint32_t pick(ChoiceKind, uint32_t, const ChoiceSubject&) override { return 0; }
+    int64_t draw(ChoiceKind, int64_t lo, int64_t, const ChoiceSubject&) override { return lo; }
   } none;
   std::vector<std::pair<uint64_t, uint64_t>> seen;  // canonical, absolute
   for (int i = 0; i < 400; ++i) {

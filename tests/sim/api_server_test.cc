@@ -137,7 +137,9 @@ TEST(ApiServer, ResourceVersionIncrementsOnEveryWriteAndOnlyOnWrites) {
   server.handle(list({}));
   server.handle(create(body_for(f.b)));          // 409 AlreadyExists
   server.handle(update(body_for(f.b, 99)));      // 409 stale
-  server.handle(update(body_for(f.a, 1)));       // 404
+  Lease missing_with_uid = body_for(f.a, 1);
+  missing_with_uid.uid = 1;
+  server.handle(update(missing_with_uid));       // 409 uid precondition
   server.handle(del(f.a));                       // 404
   server.handle(del(f.b, 42));                   // 409 precondition
   EXPECT_EQ(server.resource_version(), 1u);
@@ -225,21 +227,112 @@ TEST(ApiServer, UpdateIsUnconditionalWhenConflictCheckIsOff) {
   EXPECT_EQ(server.lease(f.b)->resource_version, 3u);
 }
 
-TEST(ApiServer, ConflictCheckOffStillReports404ForMissingLease) {
-  Fixture f(/*conflict_check=*/false);
-  ApiServer server(f.scenario);
-  const ApiOutcome out = server.handle(update(body_for(f.a, 0)));
-  EXPECT_EQ(out.response.result, ApiResult::NotFound);
-  EXPECT_EQ(out.response.message, "leases.coordination.k8s.io \"a\" not found");
-}
-
-TEST(ApiServer, UpdateOfMissingLeaseIs404) {
+// Upstream: k8s.io/apiserver pkg/storage/etcd3/store.go, store.GuaranteedUpdate, checks the uid
+// precondition (pkg/registry/rest/update.go, defaultUpdatedObjectInfo.Preconditions: taken from
+// the body's metadata.uid) against an empty object when the key is missing, and
+// pkg/storage/errors/storage.go, InterpretUpdateError, makes the storage error a 409 Conflict.
+TEST(ApiServer, UpdateOfMissingLeaseWithUidIs409UidPrecondition_etcd3_GuaranteedUpdate) {
   Fixture f;
   ApiServer server(f.scenario);
-  const ApiOutcome out = server.handle(update(body_for(f.a, 1)));
-  EXPECT_EQ(out.response.result, ApiResult::NotFound);
-  EXPECT_EQ(out.response.message, "leases.coordination.k8s.io \"a\" not found");
-  EXPECT_FALSE(server.lease(f.a));  // no AllowCreateOnUpdate (documented simplification)
+  Lease body = body_for(f.a, 1);
+  body.uid = 1;  // as client-go's body carries the uid of the object it read
+  const ApiOutcome out = server.handle(update(body));
+  EXPECT_EQ(out.response.result, ApiResult::Conflict);
+  EXPECT_EQ(out.response.message,
+            "Operation cannot be fulfilled on leases.coordination.k8s.io \"a\": Precondition failed: UID in "
+            "precondition: 00000000-0000-0000-0000-000000000001, UID in object meta: ");
+  EXPECT_FALSE(out.committed);
+  EXPECT_FALSE(server.lease(f.a));
+  EXPECT_EQ(server.resource_version(), 1u);
+}
+
+TEST(ApiServer, UpdateOfDeletedAndRecreatedLeaseWithOldUidIs409_etcd3_GuaranteedUpdate) {
+  Fixture f;
+  ApiServer server(f.scenario);
+  Lease read = *server.lease(f.b);  // uid 1, rv 1
+  ASSERT_TRUE(server.handle(del(f.b)).committed);
+  ASSERT_TRUE(server.handle(create(body_for(f.b))).committed);  // a new object: uid 3
+  EXPECT_EQ(server.lease(f.b)->uid, 3u);
+  read.resource_version = server.lease(f.b)->resource_version;  // even with a current rv
+  const ApiOutcome out = server.handle(update(read));
+  EXPECT_EQ(out.response.result, ApiResult::Conflict);
+  EXPECT_EQ(out.response.message,
+            "Operation cannot be fulfilled on leases.coordination.k8s.io \"b\": Precondition failed: UID in "
+            "precondition: 00000000-0000-0000-0000-000000000001, UID in object meta: "
+            "00000000-0000-0000-0000-000000000003");
+  // The matching uid passes the precondition (the twin).
+  read.uid = 3;
+  read.spec.holder_identity = "new-holder";
+  EXPECT_EQ(server.handle(update(read)).response.result, ApiResult::Ok);
+}
+
+// Upstream: pkg/registry/coordination/lease/strategy.go, leaseStrategy.AllowCreateOnUpdate is
+// true, so k8s.io/apiserver pkg/registry/generic/registry/store.go, Store.Update, creates a
+// missing Lease from a body without a uid (whatever its resourceVersion, and with the conflict
+// check on or off), validated as a create.
+TEST(ApiServer, UpdateOfMissingLeaseWithoutUidCreatesIt_Store_Update_AllowCreateOnUpdate) {
+  for (const bool conflict_check : {true, false}) {
+    Fixture f(conflict_check);
+    ApiServer server(f.scenario);
+    const ApiOutcome out = server.handle(update(body_for(f.a, 1)));
+    EXPECT_EQ(out.response.result, ApiResult::Ok);
+    ASSERT_TRUE(out.committed);
+    EXPECT_FALSE(out.before);
+    ASSERT_TRUE(server.lease(f.a));
+    EXPECT_EQ(server.lease(f.a)->resource_version, 2u);
+    EXPECT_EQ(server.lease(f.a)->uid, 2u);
+    Lease invalid = body_for(f.c, 1);
+    invalid.spec.lease_duration_seconds = 0;
+    EXPECT_EQ(server.handle(update(invalid)).response.result, ApiResult::Invalid);
+    EXPECT_FALSE(server.lease(f.c));
+  }
+}
+
+TEST(ApiServer, UpdateKeepsTheStoredUidAndFillsAnEmptyOne_rest_BeforeUpdate) {
+  Fixture f;
+  ApiServer server(f.scenario);
+  const ApiOutcome out = server.handle(update(body_for(f.b, 1)));  // no uid in the body
+  ASSERT_TRUE(out.committed);
+  EXPECT_EQ(out.response.object->uid, 1u);
+  EXPECT_EQ(server.lease(f.b)->uid, 1u);
+}
+
+// Upstream: k8s.io/apiserver pkg/storage/etcd3/store.go, store.GuaranteedUpdate: when the
+// encoded new object equals the stored bytes, it returns the stored object without a write.
+TEST(ApiServer, UpdateIdenticalToStoredKeepsResourceVersion_etcd3_GuaranteedUpdate) {
+  Fixture f;
+  ApiServer server(f.scenario);
+  Lease same = *server.lease(f.b);
+  const ApiOutcome out = server.handle(update(same));
+  EXPECT_EQ(out.response.result, ApiResult::Ok);
+  EXPECT_FALSE(out.committed);
+  ASSERT_TRUE(out.response.object);
+  EXPECT_EQ(out.response.object->resource_version, 1u);
+  EXPECT_EQ(server.resource_version(), 1u);
+  // Sub-microsecond differences vanish in MicroTime, so they are no change either.
+  Lease timed = same;
+  timed.spec.renew_time = WallInstant(1'000'000'000'000'001'000);
+  ASSERT_TRUE(server.handle(update(timed)).committed);  // rv 2
+  timed.resource_version = 2;
+  timed.spec.renew_time = WallInstant(1'000'000'000'000'001'999);
+  EXPECT_FALSE(server.handle(update(timed)).committed);
+  EXPECT_EQ(server.resource_version(), 2u);
+  // The twin: a change of labels alone is a write.
+  timed.labels = {{"app", "y"}};
+  EXPECT_TRUE(server.handle(update(timed)).committed);
+  EXPECT_EQ(server.resource_version(), 3u);
+}
+
+// Upstream: k8s.io/apiserver pkg/registry/generic/registry/store.go, Store.Create validates
+// (rest.BeforeCreate) before the storage create reports AlreadyExists.
+TEST(ApiServer, InvalidCreateOfExistingLeaseIs422_Store_Create) {
+  Fixture f;
+  ApiServer server(f.scenario);
+  Lease body = body_for(f.b);
+  body.spec.lease_duration_seconds = 0;
+  const ApiOutcome out = server.handle(create(body));
+  EXPECT_EQ(out.response.result, ApiResult::Invalid);
+  EXPECT_EQ(out.response.message, "spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0");
 }
 
 TEST(ApiServer, CreateOfExistingLeaseIs409AlreadyExists) {

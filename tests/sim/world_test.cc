@@ -90,21 +90,22 @@ class ScriptedChooser final : public Chooser {
     int64_t lo = 0;   // draw
     int64_t hi = 0;   // draw
     int64_t answer = 0;
+    std::string label;  // what the World says the choice decides (ChoiceSubject::describe)
   };
 
   ScriptedChooser(std::vector<uint32_t> picks = {}, std::vector<int64_t> draws = {})
       : picks_(std::move(picks)), draws_(std::move(draws)) {}
 
-  uint32_t pick(ChoiceKind kind, uint32_t n) override {
+  uint32_t pick(ChoiceKind kind, uint32_t n, const ChoiceSubject& what) override {
     const uint32_t answer = next_pick_ < picks_.size() ? picks_[next_pick_] : 0;
     ++next_pick_;
-    calls.push_back(Call{kind, n, 0, 0, answer});
+    calls.push_back(Call{kind, n, 0, 0, answer, what.describe(answer)});
     return answer;
   }
-  int64_t draw(ChoiceKind kind, int64_t lo, int64_t hi) override {
+  int64_t draw(ChoiceKind kind, int64_t lo, int64_t hi, const ChoiceSubject& what) override {
     const int64_t answer = next_draw_ < draws_.size() ? draws_[next_draw_] : lo;
     ++next_draw_;
-    calls.push_back(Call{kind, 0, lo, hi, answer});
+    calls.push_back(Call{kind, 0, lo, hi, answer, what.describe(answer)});
     return answer;
   }
 
@@ -121,14 +122,14 @@ class ScriptedChooser final : public Chooser {
 class RecordingChooser final : public Chooser {
  public:
   explicit RecordingChooser(uint64_t seed) : inner_(seed) {}
-  uint32_t pick(ChoiceKind kind, uint32_t n) override {
-    const uint32_t a = inner_.pick(kind, n);
-    calls.push_back(ScriptedChooser::Call{kind, n, 0, 0, a});
+  uint32_t pick(ChoiceKind kind, uint32_t n, const ChoiceSubject& what) override {
+    const uint32_t a = inner_.pick(kind, n, what);
+    calls.push_back(ScriptedChooser::Call{kind, n, 0, 0, a, what.describe(a)});
     return a;
   }
-  int64_t draw(ChoiceKind kind, int64_t lo, int64_t hi) override {
-    const int64_t a = inner_.draw(kind, lo, hi);
-    calls.push_back(ScriptedChooser::Call{kind, 0, lo, hi, a});
+  int64_t draw(ChoiceKind kind, int64_t lo, int64_t hi, const ChoiceSubject& what) override {
+    const int64_t a = inner_.draw(kind, lo, hi, what);
+    calls.push_back(ScriptedChooser::Call{kind, 0, lo, hi, a, what.describe(a)});
     return a;
   }
   std::vector<ScriptedChooser::Call> calls;
@@ -400,12 +401,25 @@ TEST(WorldNetwork, RequestsPartitionLetsNoWriteCommit) {
   ASSERT_EQ(writes.size(), 1u);
   EXPECT_EQ(writes[0].t, at(seconds(25) + milliseconds(30)));
   EXPECT_FALSE(writes[0].late);
-  const auto timeouts = lines_where(r.trace, "api", "a");
-  ASSERT_GE(timeouts.size(), 2u);
-  EXPECT_EQ(timeouts[0]["result"], "timeout");
-  EXPECT_EQ(timeouts[0]["t"], 3);
-  EXPECT_EQ(timeouts[0]["applied"], false);
-  EXPECT_TRUE(timeouts[0]["rv"].is_null());
+  // Each lost Get has a line when the partition drops it (1.01s), then its timeout (3s).
+  const auto api = lines_where(r.trace, "api", "a");
+  ASSERT_GE(api.size(), 4u);
+  EXPECT_EQ(api[0]["result"], "lost");
+  EXPECT_EQ(api[0]["t"], 1.01);
+  EXPECT_EQ(api[0]["call"], 1);
+  EXPECT_EQ(api[0]["leg"], "request");
+  EXPECT_EQ(api[0]["why"], "partition");
+  EXPECT_EQ(api[0]["applied"], false);
+  EXPECT_TRUE(api[0]["rv"].is_null());
+  EXPECT_EQ(api[1]["result"], "timeout");
+  EXPECT_EQ(api[1]["call"], 1);
+  EXPECT_EQ(api[1]["t"], 3);
+  EXPECT_EQ(api[1]["applied"], false);
+  EXPECT_TRUE(api[1]["rv"].is_null());
+  EXPECT_EQ(api[2]["result"], "lost");
+  EXPECT_EQ(api[2]["call"], 2);
+  // Lost lines are not outcomes the client learned: the counts above hold timeouts only.
+  EXPECT_EQ(r.world.api_count(Verb::Get, ApiResult::Cancelled), 0u);
 }
 
 TEST(WorldNetwork, ResponsesPartitionCommitsTheWriteButTheClientTimesOut) {
@@ -424,13 +438,22 @@ TEST(WorldNetwork, ResponsesPartitionCommitsTheWriteButTheClientTimesOut) {
   EXPECT_EQ(writes[0].after->holder_identity, "a");
   // The client never learned: a timeout at 20ms + 500ms that says the server applied it, then
   // the tutorial raises and the process dies without ever having led.
+  // The response is dropped at 40ms (a `lost` line that still shows the committed rv), then
+  // the client's timeout.
   const auto api = lines_where(r.trace, "api", "a");
-  ASSERT_EQ(api.size(), 2u);
+  ASSERT_EQ(api.size(), 3u);
   EXPECT_EQ(api[1]["verb"], "update");
-  EXPECT_EQ(api[1]["result"], "timeout");
+  EXPECT_EQ(api[1]["result"], "lost");
+  EXPECT_EQ(api[1]["leg"], "response");
+  EXPECT_EQ(api[1]["why"], "partition");
   EXPECT_EQ(api[1]["applied"], true);
-  EXPECT_EQ(api[1]["t"], 0.52);
-  EXPECT_EQ(api[1]["sent"], 0.02);
+  EXPECT_EQ(api[1]["rv"], 2);
+  EXPECT_EQ(api[1]["t"], 0.04);
+  EXPECT_EQ(api[2]["verb"], "update");
+  EXPECT_EQ(api[2]["result"], "timeout");
+  EXPECT_EQ(api[2]["applied"], true);
+  EXPECT_EQ(api[2]["t"], 0.52);
+  EXPECT_EQ(api[2]["sent"], 0.02);
   EXPECT_EQ(r.world.process(0).status, ProcStatus::Crashed);
   EXPECT_TRUE(r.world.history().leaderships.empty());
   EXPECT_EQ(r.world.api_server().lease(0)->spec.holder_identity, "a");
@@ -483,10 +506,16 @@ TEST(WorldNetwork, BlackholeOutageLosesRequests) {
   // Nothing comes back: the client learns only from its own timeout (1s + 2s, 13s + 2s).
   EXPECT_EQ(r.world.api_count(Verb::Get, ApiResult::Unavailable), 0u);
   EXPECT_EQ(r.world.api_count(Verb::Get, ApiResult::Timeout), 2u);
-  const auto api = lines_where(r.trace, "api", "a");
-  ASSERT_GE(api.size(), 2u);
-  EXPECT_EQ(api[0]["t"], 3);
-  EXPECT_EQ(api[1]["t"], 15);
+  std::vector<nlohmann::json> lost, timeouts;
+  for (const auto& j : lines_where(r.trace, "api", "a")) (j["result"] == "lost" ? lost : timeouts).push_back(j);
+  ASSERT_GE(timeouts.size(), 2u);
+  EXPECT_EQ(timeouts[0]["t"], 3);
+  EXPECT_EQ(timeouts[1]["t"], 15);
+  // Each was dropped on arrival at the server, with a line saying so.
+  ASSERT_EQ(lost.size(), 2u);
+  EXPECT_EQ(lost[0]["t"], 1.01);
+  EXPECT_EQ(lost[0]["why"], "blackhole");
+  EXPECT_EQ(lost[1]["t"], 13.01);
   ASSERT_EQ(r.world.history().writes.size(), 1u);
   EXPECT_EQ(r.world.history().writes[0].t, at(seconds(25) + milliseconds(30)));
 }
@@ -497,7 +526,11 @@ TEST(WorldNetwork, BlackholeWithoutClientTimeoutHangsTheLoopForever) {
   add_tutorial(*s, "a", seconds(1));
   add_fault(*s, FaultType::ApiServerOutage, Duration(0), {}, seconds(5)).mode = OutageMode::Blackhole;
   const Ran r = run_world(s);
-  EXPECT_TRUE(lines_where(r.trace, "api").empty());
+  // The one request is dropped (a `lost` line) and the client never hears anything.
+  const auto api = lines_where(r.trace, "api");
+  ASSERT_EQ(api.size(), 1u);
+  EXPECT_EQ(api[0]["result"], "lost");
+  EXPECT_EQ(api[0]["why"], "blackhole");
   EXPECT_TRUE(r.world.history().writes.empty());
   EXPECT_EQ(r.world.process(0).status, ProcStatus::Running);
 }
@@ -551,8 +584,9 @@ std::shared_ptr<Scenario> paused_response_then_timeout() {
 TEST(WorldProcess, HeldEventsDeliveredInDueOrderAtResume) {
   ScriptedChooser chooser({0});
   const Ran r = run_world(paused_response_then_timeout(), chooser);
-  // The two held events reach the same instant; delivered in the order they were due, the
-  // response wins, a writes the lease and the (stale) timeout is ignored.
+  // The two held events reach the same instant, a tie; pick 0 is the response (it was due
+  // first): a writes the lease and the (stale) timeout is ignored. The twin of
+  // HeldResponseAndDeadlineOfOneRequestAreATieAtResume.
   EXPECT_EQ(r.world.process(0).status, ProcStatus::Running);
   const auto api = lines_where(r.trace, "api", "a");
   ASSERT_GE(api.size(), 1u);
@@ -561,21 +595,38 @@ TEST(WorldProcess, HeldEventsDeliveredInDueOrderAtResume) {
   EXPECT_EQ(r.world.history().writes.size(), 1u);
 }
 
-// Regression test for a fixed bug (sim/world.cc, World::resume and World::pop_next): world.h promises that pause "holds every
-// event for the process ... and delivers them, in order, at resume", but resume() re-queues all
-// held events at the same instant, so pop_next treats them as a tie and the Chooser may deliver
-// them in any order. Here the Chooser picks the client timeout (due at 1s) before the response
-// (due at 20ms): the tutorial raises on the timeout and dies, a behaviour that cannot happen
-// with in-order delivery (and that the explorer would enumerate as if it could). Expected: no
-// tie is offered among held events (or the response still comes first); actual: a Tie pick
-// among 2, and the process crashes with "read_namespaced_lease raised: timeout".
-TEST(WorldProcess, HeldEventsKeepTheirOrderWhateverTheChooserSays) {
+// Issue 12 (API server fidelity): a response and the client deadline of the same request, both
+// due while the process was paused, are both ready at resume; which one the client sees first
+// is a tie choice (Go's select among ready cases), so `check` explores both. Pick 1 delivers the
+// timeout first: the tutorial raises on it and dies, and the late response reaches nobody.
+TEST(WorldProcess, HeldResponseAndDeadlineOfOneRequestAreATieAtResume) {
   ScriptedChooser chooser({1});
   const Ran r = run_world(paused_response_then_timeout(), chooser);
-  EXPECT_EQ(r.world.process(0).status, ProcStatus::Running);
+  ASSERT_EQ(chooser.calls.size(), 1u);
+  EXPECT_EQ(chooser.calls[0].kind, ChoiceKind::Tie);
+  EXPECT_EQ(chooser.calls[0].n, 2u);
+  EXPECT_EQ(chooser.calls[0].label, "first: a stops waiting for a's get #1");
+  EXPECT_EQ(r.world.process(0).status, ProcStatus::Crashed);
+  const auto api = lines_where(r.trace, "api", "a");
+  ASSERT_GE(api.size(), 1u);
+  EXPECT_EQ(api[0]["result"], "timeout");
+  EXPECT_EQ(api[0]["t"], 2.005);
+  EXPECT_TRUE(r.world.history().writes.empty());
+}
+
+// The twin: only the pair of one request is a tie. Without a client deadline the held response
+// is alone at resume: no choice is asked, and the response arrives at the resume instant.
+TEST(WorldProcess, AHeldResponseWithoutItsDeadlineIsNoChoice) {
+  auto s = make_scenario(seconds(3));
+  add_tutorial(*s, "a", Duration(0));  // no request timeout
+  add_fault(*s, FaultType::Pause, milliseconds(5), process_target(0), seconds(2));
+  ScriptedChooser chooser({1});
+  const Ran r = run_world(s, chooser);
+  for (const auto& c : chooser.calls) EXPECT_NE(c.kind, ChoiceKind::Tie) << c.label;
   const auto api = lines_where(r.trace, "api", "a");
   ASSERT_GE(api.size(), 1u);
   EXPECT_EQ(api[0]["result"], "ok");
+  EXPECT_EQ(api[0]["t"], 2.005);
 }
 
 TEST(WorldProcess, PausedLeaderOverlapsTheNextLeader) {
@@ -1002,21 +1053,21 @@ std::shared_ptr<Scenario> golden_scenario() {
 // scenario as a YAML file gives the same traceHash through `leasesim run`.
 constexpr const char* kGoldenHead =
     R"({"t":0,"type":"process","proc":"a","state":"started","incarnation":1})" "\n"
-    R"({"t":0.006893435,"type":"api","proc":"a","verb":"get","object":"default/tutorial","result":"ok","rv":1,"sent":0,"applied":false})" "\n"
+    R"({"t":0.006893435,"type":"api","proc":"a","call":1,"verb":"get","object":"default/tutorial","result":"ok","rv":1,"sent":0,"applied":false,"mono":0.006893435,"wall":"2026-01-01T00:00:00.006893435Z"})" "\n"
     R"({"t":0.010189858,"type":"lease","object":"default/tutorial","proc":"a","verb":"update","rv":2,"holder":"a","transitions":null,"renewTime":"2026-01-01T00:00:30.006893Z","leaseDurationSeconds":30,"late":false})" "\n"
-    R"({"t":0.012755172,"type":"api","proc":"a","verb":"update","object":"default/tutorial","result":"ok","rv":2,"sent":0.006893435,"applied":true})" "\n"
-    R"({"t":0.012755172,"type":"leader","proc":"a","lease":"default/tutorial","state":"started","rv":2})" "\n"
+    R"({"t":0.012755172,"type":"api","proc":"a","call":2,"verb":"update","object":"default/tutorial","result":"ok","rv":2,"sent":0.006893435,"applied":true,"mono":0.012755172,"wall":"2026-01-01T00:00:00.012755172Z"})" "\n"
+    R"({"t":0.012755172,"type":"leader","proc":"a","lease":"default/tutorial","state":"started","rv":2,"mono":0.012755172,"wall":"2026-01-01T00:00:00.012755172Z"})" "\n"
     R"({"t":3,"type":"process","proc":"b","state":"started","incarnation":1})" "\n"
-    R"({"t":3.005363002,"type":"api","proc":"b","verb":"get","object":"default/tutorial","result":"ok","rv":2,"sent":3,"applied":false})" "\n"
-    R"({"t":10.01656409,"type":"api","proc":"a","verb":"get","object":"default/tutorial","result":"ok","rv":2,"sent":10.012755172,"applied":false})" "\n"
-    R"({"t":10.01656409,"type":"leader","proc":"a","lease":"default/tutorial","state":"stopped","cause":"not renewed","since":10.012755172})" "\n"
-    R"({"t":13.013038452,"type":"api","proc":"b","verb":"get","object":"default/tutorial","result":"ok","rv":2,"sent":13.005363002,"applied":false})" "\n"
-    R"({"t":20.026123253,"type":"api","proc":"a","verb":"get","object":"default/tutorial","result":"ok","rv":2,"sent":20.01656409,"applied":false})" "\n"
-    R"({"t":23.02144593,"type":"api","proc":"b","verb":"get","object":"default/tutorial","result":"ok","rv":2,"sent":23.013038452,"applied":false})" "\n"
-    R"({"t":30.034085156,"type":"api","proc":"a","verb":"get","object":"default/tutorial","result":"ok","rv":2,"sent":30.026123253,"applied":false})" "\n"
+    R"({"t":3.005363002,"type":"api","proc":"b","call":1,"verb":"get","object":"default/tutorial","result":"ok","rv":2,"sent":3,"applied":false,"mono":3.005363002,"wall":"2026-01-01T00:00:05.005363002Z"})" "\n"
+    R"({"t":10.01656409,"type":"api","proc":"a","call":3,"verb":"get","object":"default/tutorial","result":"ok","rv":2,"sent":10.012755172,"applied":false,"mono":10.01656409,"wall":"2026-01-01T00:00:10.016564090Z"})" "\n"
+    R"({"t":10.01656409,"type":"leader","proc":"a","lease":"default/tutorial","state":"stopped","cause":"not renewed","since":10.012755172,"mono":10.01656409,"wall":"2026-01-01T00:00:10.016564090Z"})" "\n"
+    R"({"t":13.013038452,"type":"api","proc":"b","call":2,"verb":"get","object":"default/tutorial","result":"ok","rv":2,"sent":13.005363002,"applied":false,"mono":13.013038452,"wall":"2026-01-01T00:00:15.013038452Z"})" "\n"
+    R"({"t":20.026123253,"type":"api","proc":"a","call":4,"verb":"get","object":"default/tutorial","result":"ok","rv":2,"sent":20.01656409,"applied":false,"mono":20.026123253,"wall":"2026-01-01T00:00:20.026123253Z"})" "\n"
+    R"({"t":23.02144593,"type":"api","proc":"b","call":3,"verb":"get","object":"default/tutorial","result":"ok","rv":2,"sent":23.013038452,"applied":false,"mono":23.02144593,"wall":"2026-01-01T00:00:25.021445930Z"})" "\n"
+    R"({"t":30.034085156,"type":"api","proc":"a","call":5,"verb":"get","object":"default/tutorial","result":"ok","rv":2,"sent":30.026123253,"applied":false,"mono":30.034085156,"wall":"2026-01-01T00:00:30.034085156Z"})" "\n"
     R"({"t":30.035406979,"type":"lease","object":"default/tutorial","proc":"a","verb":"update","rv":3,"holder":"a","transitions":null,"renewTime":"2026-01-01T00:01:00.034085Z","leaseDurationSeconds":30,"late":false})" "\n"
-    R"({"t":30.038372419,"type":"api","proc":"a","verb":"update","object":"default/tutorial","result":"ok","rv":3,"sent":30.034085156,"applied":true})" "\n";
-constexpr const char* kGoldenHash = "d24e904c4e5db07a";
+    R"({"t":30.038372419,"type":"api","proc":"a","call":6,"verb":"update","object":"default/tutorial","result":"ok","rv":3,"sent":30.034085156,"applied":true,"mono":30.038372419,"wall":"2026-01-01T00:00:30.038372419Z"})" "\n";
+constexpr const char* kGoldenHash = "c1d02f8150eeb08b";
 
 TEST(WorldGolden, FirstLinesAndHashOfATinyScenarioWithSeedOne) {
   const Ran r = run_world(golden_scenario(), 1);
@@ -1048,6 +1099,61 @@ Ran lost_leader_with_quiesce(Duration quiesce) {
   s->processes.push_back(p);
   add_fault(*s, FaultType::Partition, seconds(5), process_target(0));  // a loses the lease
   return run_world(s);
+}
+
+// Issue 12: a call still outstanding when its process crashes or exits ends with an `api` line
+// `cancelled` at that instant, and counts (as `cancelled`) in api_count.
+TEST(WorldCancel, ACallOutstandingAtACrashEndsCancelledAndTheServerMayStillCommitIt) {
+  auto s = make_scenario(seconds(5));
+  add_tutorial(*s, "a");
+  // The Get is answered at 20ms; the Update, sent then, reaches the server at 30ms.
+  add_fault(*s, FaultType::Crash, milliseconds(25), process_target(0));
+  const Ran r = run_world(s);
+  const auto api = lines_where(r.trace, "api", "a");
+  ASSERT_EQ(api.size(), 2u);
+  EXPECT_EQ(api[1]["result"], "cancelled");
+  EXPECT_EQ(api[1]["verb"], "update");
+  EXPECT_EQ(api[1]["call"], 2);
+  EXPECT_EQ(api[1]["t"], 0.025);
+  EXPECT_EQ(api[1]["applied"], false);
+  EXPECT_TRUE(api[1]["rv"].is_null());
+  EXPECT_EQ(api[1]["mono"], 0.025);
+  EXPECT_EQ(r.world.api_count(Verb::Update, ApiResult::Cancelled), 1u);
+  // The request was already on its way: the server commits it at 30ms, a late write.
+  ASSERT_EQ(r.world.history().writes.size(), 1u);
+  EXPECT_TRUE(r.world.history().writes[0].late);
+}
+
+// The twin: a crash with nothing outstanding adds no line and no count.
+TEST(WorldCancel, ACrashWithNoCallOutstandingCancelsNothing) {
+  auto s = make_scenario(seconds(5));
+  add_tutorial(*s, "a");
+  add_fault(*s, FaultType::Crash, seconds(1), process_target(0));
+  const Ran r = run_world(s);
+  for (const auto& j : lines_where(r.trace, "api", "a")) EXPECT_NE(j["result"], "cancelled") << j;
+  EXPECT_EQ(r.world.api_count(Verb::Update, ApiResult::Cancelled), 0u);
+  EXPECT_EQ(r.world.api_count(Verb::Get, ApiResult::Cancelled), 0u);
+}
+
+// A graceful stop of a client-go candidate whose first Get is in flight: Run's ctx is cancelled,
+// the model cancels the call and exits in the same reaction. The call used to vanish (its
+// cancel fired after the process had exited); now it has its line, before the exit.
+TEST(WorldCancel, ACallCancelledAsItsProcessExitsHasItsLine) {
+  auto s = make_scenario(seconds(5));
+  ProcessSpec p;
+  p.name = p.identity = "a";
+  p.model = ClientGoConfig{};
+  p.lease = s->lease_id(kLeaseKey);
+  s->processes.push_back(p);
+  add_fault(*s, FaultType::Stop, milliseconds(5), process_target(0));
+  const Ran r = run_world(s);
+  const auto lines = lines_of(r.trace);
+  std::vector<std::string> kinds;
+  for (const auto& j : lines)
+    if (j["t"] == 0.005 && j["type"] != "fault") kinds.push_back(j["type"].get<std::string>() + ":" + (j.contains("result") ? j["result"] : j["state"]).get<std::string>());
+  EXPECT_EQ(kinds, (std::vector<std::string>{"api:cancelled", "process:exited"}));
+  EXPECT_EQ(r.world.api_count(Verb::Get, ApiResult::Cancelled), 1u);
+  EXPECT_EQ(r.world.process(0).status, ProcStatus::Stopped);
 }
 
 TEST(WorldQuiesce, ExitAfterLostLeadershipWaitsForQuiesce) {
