@@ -28,6 +28,8 @@ using nlohmann::json;
 using SteadyClock = std::chrono::steady_clock;
 
 std::string seconds_text(TrueInstant t) { return format_seconds(t.ns); }
+// Trace times are numbers of seconds, as in a simulated run's trace.
+double seconds_number(TrueInstant t) { return static_cast<double>(t.ns) / 1e9; }
 
 std::string kubeconfig_text(const std::string& name, uint16_t port) {
   const std::string server = "http://127.0.0.1:" + std::to_string(port);
@@ -174,7 +176,7 @@ struct LiveServe::Impl {
                                                                            : "refused";
     const std::string proc = r.client >= 0 ? procs[static_cast<size_t>(r.client)].report.name : "external";
     ++api[r.method + " " + (r.status ? std::to_string(r.status) : std::string(action))];
-    add_trace(json{{"t", seconds_text(now())}, {"type", "api"}, {"proc", proc}, {"method", r.method},
+    add_trace(json{{"t", seconds_number(now())}, {"type", "api"}, {"proc", proc}, {"method", r.method},
                    {"target", r.target}, {"status", r.status}, {"result", action}});
   }
 
@@ -193,7 +195,7 @@ struct LiveServe::Impl {
       w.after = c.after;
       history.writes.push_back(w);
     }
-    json line{{"t", seconds_text(t)}, {"type", "lease"}, {"object", c.key}, {"verb", verb_name(c.verb)},
+    json line{{"t", seconds_number(t)}, {"type", "lease"}, {"object", c.key}, {"verb", verb_name(c.verb)},
               {"rv", c.rv},
               {"proc", c.client >= 0 ? procs[static_cast<size_t>(c.client)].report.name : "external"}};
     if (c.after) {
@@ -214,7 +216,7 @@ struct LiveServe::Impl {
     l.start = t;
     p.open_leadership = history.leaderships.size();
     history.leaderships.push_back(l);
-    add_trace(json{{"t", seconds_text(t)}, {"type", "leader"}, {"proc", p.report.name},
+    add_trace(json{{"t", seconds_number(t)}, {"type", "leader"}, {"proc", p.report.name},
                    {"lease", scenario->lease_keys[l.lease]}, {"state", "started"}});
     progress(seconds_text(t) + "s  " + p.report.name + " started leading " + scenario->lease_keys[l.lease]);
   }
@@ -225,7 +227,7 @@ struct LiveServe::Impl {
     l.end = t;
     l.end_cause = cause;
     p.open_leadership.reset();
-    add_trace(json{{"t", seconds_text(t)}, {"type", "leader"}, {"proc", p.report.name},
+    add_trace(json{{"t", seconds_number(t)}, {"type", "leader"}, {"proc", p.report.name},
                    {"lease", scenario->lease_keys[l.lease]}, {"state", "stopped"}, {"cause", cause}});
     progress(seconds_text(t) + "s  " + p.report.name + " stopped leading (" + cause + ")");
   }
@@ -246,7 +248,7 @@ struct LiveServe::Impl {
     p.report.exits.push_back(how);
     const std::string cause = p.pending_end_cause.empty() ? "exited (" + how + ")" : p.pending_end_cause;
     stop_leading(i, t, cause);
-    add_trace(json{{"t", seconds_text(t)}, {"type", "process"}, {"proc", p.report.name}, {"state", "exited"},
+    add_trace(json{{"t", seconds_number(t)}, {"type", "process"}, {"proc", p.report.name}, {"state", "exited"},
                    {"how", how}});
     progress(seconds_text(t) + "s  " + p.report.name + " exited: " + how);
   }
@@ -285,14 +287,14 @@ struct LiveServe::Impl {
     const TrueInstant t = now();
     if (auto* error = std::get_if<std::string>(&started)) {
       warnings.push_back(spec.name + ": " + *error);
-      add_trace(json{{"t", seconds_text(t)}, {"type", "process"}, {"proc", spec.name}, {"state", "failedToStart"},
+      add_trace(json{{"t", seconds_number(t)}, {"type", "process"}, {"proc", spec.name}, {"state", "failedToStart"},
                      {"error", *error}});
       progress(seconds_text(t) + "s  " + spec.name + ": " + *error);
       return;
     }
     p.exec = std::move(std::get<std::unique_ptr<ExecProcess>>(started));
     ++p.report.starts;
-    add_trace(json{{"t", seconds_text(t)}, {"type", "process"}, {"proc", spec.name}, {"state", "started"},
+    add_trace(json{{"t", seconds_number(t)}, {"type", "process"}, {"proc", spec.name}, {"state", "started"},
                    {"pid", p.exec->pid()}});
     progress(seconds_text(t) + "s  started " + spec.name + " (pid " + std::to_string(p.exec->pid()) + ", port " +
              std::to_string(p.report.port) + ")");
@@ -398,7 +400,7 @@ struct LiveServe::Impl {
           break;
       }
     }
-    json line{{"t", seconds_text(record.t)}, {"type", "fault"}, {"fault", fault_type_name(f.type)},
+    json line{{"t", seconds_number(record.t)}, {"type", "fault"}, {"fault", fault_type_name(f.type)},
               {"phase", is_end ? "end" : "start"}, {"index", index}};
     if (record.target) line["target"] = procs[*record.target].report.name;
     if (!record.skipped.empty()) {
@@ -526,7 +528,7 @@ std::variant<LiveRun, std::string> LiveServe::run() {
   out.evaluation = evaluate(sc, out.history, out.end, std::nullopt);
   for (const PropertyResult& r : out.evaluation.results)
     for (const Violation& v : r.violations)
-      out.trace.push_back(nlohmann::ordered_json{{"t", seconds_text(v.at)},
+      out.trace.push_back(nlohmann::ordered_json{{"t", seconds_number(v.at)},
                                                  {"type", "violation"},
                                                  {"property", r.name},
                                                  {"lease", sc.lease_keys[r.lease]},
