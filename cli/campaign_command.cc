@@ -33,6 +33,7 @@
 #include "cli/atomic_file.h"
 #include "cli/commands.h"
 #include "cli/report_files.h"
+#include "cli/live_only.h"
 #include "cli/scenario_loader.h"
 #include "cli/scenario_writer.h"
 #include "cli/sweep.h"
@@ -154,6 +155,10 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
   if (!loaded.ok()) {
     for (const Diagnostic& d : loaded.errors) err << d.format() << "\n";
     err << o.file << ": " << loaded.errors.size() << (loaded.errors.size() == 1 ? " error" : " errors") << "\n";
+    return 2;
+  }
+  if (auto refusal = live_only_refusal(*loaded.scenario, o.file, "campaign")) {
+    err << *refusal << "\n";
     return 2;
   }
   const Scenario base = std::move(*loaded.scenario);

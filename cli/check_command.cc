@@ -14,6 +14,7 @@
 
 #include "cli/atomic_file.h"
 #include "cli/commands.h"
+#include "cli/live_only.h"
 #include "cli/scenario_loader.h"
 #include "cli/scenario_writer.h"
 #include "properties/run.h"
@@ -55,6 +56,10 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
   if (!loaded.ok()) {
     for (const Diagnostic& d : loaded.errors) err << d.format() << "\n";
     err << options.file << ": " << loaded.errors.size() << (loaded.errors.size() == 1 ? " error" : " errors") << "\n";
+    return 2;
+  }
+  if (auto refusal = live_only_refusal(*loaded.scenario, options.file, "check")) {
+    err << *refusal << "\n";
     return 2;
   }
   auto scenario = std::make_shared<Scenario>(std::move(*loaded.scenario));

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/atomic_file.h"
+#include "cli/live_only.h"
 #include "cli/report_files.h"
 #include "cli/scenario_loader.h"
 #include "reports/summary.h"
@@ -28,6 +29,10 @@ std::optional<Scenario> load_or_report(const std::string& file, std::ostream& er
 int run_command(const RunOptions& options, std::ostream& out, std::ostream& err) {
   std::optional<Scenario> loaded = load_or_report(options.file, err);
   if (!loaded) return 2;
+  if (auto refusal = live_only_refusal(*loaded, options.file, "run")) {
+    err << *refusal << "\n";
+    return 2;
+  }
   auto scenario = std::make_shared<const Scenario>(std::move(*loaded));
   if (scenario->properties.failover_within_auto && !analytic_failover_bound(*scenario)) {
     err << options.file << ": spec.properties.failoverWithin: \"auto\" needs a model with an analytic bound "

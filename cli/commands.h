@@ -117,4 +117,17 @@ CLI::App* add_audit_subcommand(CLI::App& app, AuditOptions& options, std::string
 // The whole command line (argv without the program name handled by CLI11 inside).
 int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
 
+// `leasesim serve` (cli/serve_command.cc): the scenario in real time, real processes against a
+// real HTTP API server (live/serve.h). Writes kubeconfigs, process logs, summary.json and
+// trace.jsonl to out_dir. Exit 0 properties hold (or match expect), 1 otherwise, 2 bad input.
+struct ServeCommandOptions {
+  std::string file;
+  std::string listen = "127.0.0.1:0";
+  std::string out_dir = "out/serve";
+  OutputFormat format = OutputFormat::Text;
+  bool handle_signals = false;  // Ctrl-C / SIGTERM end the run cleanly (the executable sets it)
+};
+
+int serve_command(const ServeCommandOptions& options, std::ostream& out, std::ostream& err);
+
 }  // namespace leasesim

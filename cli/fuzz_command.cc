@@ -28,6 +28,7 @@
 
 #include "cli/atomic_file.h"
 #include "cli/commands.h"
+#include "cli/live_only.h"
 #include "cli/scenario_loader.h"
 #include "cli/scenario_writer.h"
 #include "properties/run.h"
@@ -202,6 +203,10 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
     LoadResult loaded = load_scenario_file(options.template_path);
     if (!loaded.ok()) {
       for (const Diagnostic& d : loaded.errors) err << d.format() << "\n";
+      return 2;
+    }
+    if (auto refusal = live_only_refusal(*loaded.scenario, options.template_path, "fuzz")) {
+      err << *refusal << "\n";
       return 2;
     }
     tmpl = std::move(*loaded.scenario);

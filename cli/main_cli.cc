@@ -89,6 +89,19 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
   std::string audit_format = "text";
   CLI::App* audit_cmd = add_audit_subcommand(app, audit, audit_format);
 
+  ServeCommandOptions serve;
+  std::string serve_format = "text";
+  CLI::App* serve_cmd = app.add_subcommand(
+      "serve", "Run a scenario in real time: real processes (model: exec) and real clients (kubectl, client-go, "
+               "the Python client) against a Kubernetes-compatible Lease API server on loopback");
+  serve_cmd->add_option("FILE", serve.file, "Scenario file (.yaml, .yml or .json)")->required();
+  serve_cmd->add_option("--listen", serve.listen,
+                        "Shared endpoint for tools such as kubectl, 127.0.0.1:PORT (default 127.0.0.1:0, any free "
+                        "port; each process gets an endpoint of its own)");
+  serve_cmd->add_option("--out", serve.out_dir,
+                        "Folder for kubeconfigs, process logs, summary.json and trace.jsonl (default out/serve)");
+  serve_cmd->add_option("--format", serve_format, "Summary format on stdout")->check(CLI::IsMember({"text", "json"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -123,6 +136,11 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
     if (*audit_cmd) {
       audit.format = audit_format == "json" ? OutputFormat::Json : OutputFormat::Text;
       return audit_command(audit, out, err);
+    }
+    if (*serve_cmd) {
+      serve.format = serve_format == "json" ? OutputFormat::Json : OutputFormat::Text;
+      serve.handle_signals = &err == &std::cerr;
+      return serve_command(serve, out, err);
     }
   } catch (const InvariantViolation& e) {
     err << "leasesim: internal error: " << e.what()

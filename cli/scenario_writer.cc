@@ -89,6 +89,14 @@ Json config_json(const ProcessSpec& p) {
     config["releaseOnCancel"] = c->release_on_cancel;
     config["requestTimeout"] = format_duration(c->request_timeout);
     config["afterLeadershipLoss"] = c->rejoin_after_loss ? "rejoin" : "exit";
+  } else if (const auto* e = std::get_if<ExecConfig>(&p.model)) {
+    config["command"] = e->command;
+    Json env = Json::object();
+    for (const auto& [k, v] : e->env) env[k] = v;  // std::map: sorted, deterministic
+    config["env"] = env;
+    config["leaderPattern"] = e->leader_pattern;
+    if (!e->follower_pattern.empty()) config["followerPattern"] = e->follower_pattern;
+    config["stopGracePeriod"] = format_duration(e->stop_grace_period);
   }
   config["quiesce"] = format_duration(p.quiesce);
   return config;

@@ -12,6 +12,8 @@ constexpr std::array<std::string_view, 4> kTutorialKeys{"loopPeriod", "crashOnEr
 constexpr std::array<std::string_view, 8> kClientGoKeys{
     "preset",          "leaseDuration",  "renewDeadline",       "retryPeriod",
     "releaseOnCancel", "requestTimeout", "afterLeadershipLoss", "quiesce"};
+constexpr std::array<std::string_view, 6> kExecKeys{"command",         "env",      "leaderPattern",
+                                                    "followerPattern", "stopGracePeriod", "quiesce"};
 
 std::optional<ParsedConfig> read_tutorial(ConfigReader& reader) {
   Duration quiesce{};
@@ -27,11 +29,19 @@ std::optional<ParsedConfig> read_client_go(ConfigReader& reader) {
   return ParsedConfig{*config, quiesce};
 }
 
+std::optional<ParsedConfig> read_exec(ConfigReader& reader) {
+  Duration quiesce{};
+  auto config = read_exec_config(reader, &quiesce);
+  if (!config) return std::nullopt;
+  return ParsedConfig{*config, quiesce};
+}
+
 // The models of the documentation that have no implementation yet keep their entries, so a
 // user who names one is told it is planned rather than misspelt.
-constexpr std::array<ModelEntry, 8> kModels{{
+constexpr std::array<ModelEntry, 9> kModels{{
     {"tutorial-elector", kTutorialKeys, &read_tutorial},
     {"client-go-elector", kClientGoKeys, &read_client_go},
+    {"exec", kExecKeys, &read_exec},
     {"kubelet", {}, nullptr},
     {"node-lifecycle-controller", {}, nullptr},
     {"apiserver-identity", {}, nullptr},
@@ -54,6 +64,7 @@ const char* model_name(const ModelConfig& config) {
   struct Visitor {
     const char* operator()(const TutorialConfig&) const { return "tutorial-elector"; }
     const char* operator()(const ClientGoConfig&) const { return "client-go-elector"; }
+    const char* operator()(const ExecConfig&) const { return "exec"; }
   };
   return std::visit(Visitor{}, config);
 }
@@ -62,6 +73,8 @@ bool model_implemented(const ModelConfig& config) {
   // Both alternatives have a model: tutorial-elector and client-go-elector.
   return std::holds_alternative<TutorialConfig>(config) || std::holds_alternative<ClientGoConfig>(config);
 }
+
+bool runs_live_only(const ModelConfig& config) { return std::holds_alternative<ExecConfig>(config); }
 
 ModelState make_model(const ModelConfig& config, const std::string& identity, LeaseId lease) {
   if (const auto* tutorial = std::get_if<TutorialConfig>(&config)) return TutorialElector(identity, lease, *tutorial);

@@ -21,11 +21,13 @@
 
 #include "model/client_go_config.h"
 #include "model/client_go_elector.h"
+#include "model/exec_config.h"
 #include "model/tutorial_elector.h"
 
 namespace leasesim {
 
-using ModelConfig = std::variant<TutorialConfig, ClientGoConfig>;
+// ExecConfig is a real process (`leasesim serve` only): it has no ModelState alternative.
+using ModelConfig = std::variant<TutorialConfig, ClientGoConfig, ExecConfig>;
 using ModelState = std::variant<TutorialElector, ClientGoElector>;
 
 // The scenario-file name of a model ("tutorial-elector", "client-go-elector").
@@ -36,6 +38,9 @@ const char* model_name(const ModelConfig& config);
 ModelState make_model(const ModelConfig& config, const std::string& identity, LeaseId lease);
 
 bool model_implemented(const ModelConfig& config);
+
+// Whether the model is a real process that only `leasesim serve` runs (model: exec).
+bool runs_live_only(const ModelConfig& config);
 
 // A process entry's `config:` as read: the model's own settings plus `quiesce` (how long the
 // process keeps acting after its model stops leading; 0 for models without the key).

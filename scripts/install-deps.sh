@@ -20,6 +20,8 @@ packages=(
   libgmock-dev            # GTest::gmock (tests/)
   librapidcheck-dev       # rapidcheck + rapidcheck_gtest (tests/)
   libbenchmark-dev        # Google Benchmark (bench/)
+  libfaketime             # serve: clock offset and rate of real processes (LD_PRELOAD)
+  curl                    # tests of serve probe the live server
 )
 
 if [[ "${LEASESIM_SKIP_DEPS:-0}" == 1 ]]; then

@@ -224,6 +224,27 @@ ApiOutcome ApiServer::handle(const ApiRequest& request) {
   return out;
 }
 
+std::optional<LeaseId> ApiServer::find_key(const std::string& key) const {
+  const auto& names = keys_->names;
+  const auto& order = keys_->order;
+  const auto it = std::lower_bound(order.begin(), order.end(), key,
+                                   [&](LeaseId id, const std::string& k) { return names[id] < k; });
+  if (it != order.end() && names[*it] == key) return *it;
+  return std::nullopt;
+}
+
+LeaseId ApiServer::add_key(const std::string& key) {
+  if (auto existing = find_key(key)) return *existing;
+  Keys& keys = keys_.mut();
+  const auto id = static_cast<LeaseId>(keys.names.size());
+  keys.names.push_back(key);
+  keys.order.insert(std::lower_bound(keys.order.begin(), keys.order.end(), key,
+                                     [&](LeaseId other, const std::string& k) { return keys.names[other] < k; }),
+                    id);
+  store_.mut().emplace_back();
+  return id;
+}
+
 uint64_t ApiServer::store_digest(const Store& store) {
   StateHasher h;
   for (const auto& lease : store) {

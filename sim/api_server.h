@@ -58,6 +58,13 @@ class ApiServer {
   ApiOutcome handle(const ApiRequest& request);
 
   const std::optional<Lease>& lease(LeaseId id) const { return store_->at(id); }
+  // The key "namespace/name" of a LeaseId, and the LeaseId of a key, if known.
+  const std::string& key(LeaseId id) const { return keys_->names.at(id); }
+  std::optional<LeaseId> find_key(const std::string& key) const;
+  // Adds a key the scenario did not name, for the live server (live/), where clients create
+  // Leases by any name: the new LeaseId starts absent. A simulated World never calls it, so its
+  // key table stays the scenario's.
+  LeaseId add_key(const std::string& key);
   uint64_t resource_version() const { return resource_version_; }
   size_t lease_count() const { return store_->size(); }
 

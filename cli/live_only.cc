@@ -1,0 +1,16 @@
+// live_only.cc: see live_only.h.
+#include "cli/live_only.h"
+
+namespace leasesim {
+
+std::optional<std::string> live_only_refusal(const Scenario& scenario, const std::string& file,
+                                             const std::string& command) {
+  for (const ProcessSpec& p : scenario.processes) {
+    if (!runs_live_only(p.model)) continue;
+    return file + ": process " + p.name + " uses model exec, a real program that `leasesim " + command +
+           "` cannot simulate; run this scenario with `leasesim serve " + file + "`";
+  }
+  return std::nullopt;
+}
+
+}  // namespace leasesim
