@@ -31,6 +31,17 @@ std::string describe(const std::string& name) { return "leases.coordination.k8s.
 
 Labels to_labels(const std::map<std::string, std::string>& m) { return Labels(Labels::Map(m.begin(), m.end())); }
 
+// A request body for the simulated store. The live server keeps its own uids (RFC 4122 text,
+// checked here before the store is asked), so the store's numeric uid precondition stays unset.
+Lease body_lease(LeaseId id, uint64_t resource_version, const LeaseBody& body) {
+  Lease lease;
+  lease.id = id;
+  lease.resource_version = resource_version;
+  lease.labels = to_labels(body.labels);
+  lease.spec = body.spec;
+  return lease;
+}
+
 std::map<std::string, std::string> label_map(const Labels& labels) {
   return std::map<std::string, std::string>(labels.begin(), labels.end());
 }
@@ -188,7 +199,7 @@ RestReply LeaseStore::create(const std::string& ns, const LeaseBody& body, int c
   ApiRequest request;
   request.verb = Verb::Create;
   request.lease = id;
-  request.body = Lease{id, 0, to_labels(body.labels), body.spec};
+  request.body = body_lease(id, 0, body);
   const ApiOutcome outcome = server_.handle(request);
   if (outcome.committed && !existed) meta_[id] = LiveMeta{new_uid(), now_(), body.annotations};
   return commit_reply(outcome, ns, body.name, 201, client, Verb::Create);
@@ -220,7 +231,7 @@ RestReply LeaseStore::update(const std::string& ns, const std::string& name, con
     ApiRequest request;
     request.verb = Verb::Create;
     request.lease = id;
-    request.body = Lease{id, 0, to_labels(body.labels), body.spec};
+    request.body = body_lease(id, 0, body);
     const ApiOutcome outcome = server_.handle(request);
     if (outcome.committed) meta_[id] = LiveMeta{new_uid(), now_(), body.annotations};
     return commit_reply(outcome, ns, name, 201, client, Verb::Update);
@@ -228,7 +239,7 @@ RestReply LeaseStore::update(const std::string& ns, const std::string& name, con
   ApiRequest request;
   request.verb = Verb::Update;
   request.lease = *found;
-  request.body = Lease{*found, body.resource_version, to_labels(body.labels), body.spec};
+  request.body = body_lease(*found, body.resource_version, body);
   const ApiOutcome outcome = server_.handle(request);
   if (outcome.committed) meta_[*found].annotations = body.annotations;
   return commit_reply(outcome, ns, name, 200, client, Verb::Update);
