@@ -140,6 +140,7 @@ RestReply LeaseStore::commit_reply(const ApiOutcome& outcome, const std::string&
     case ApiResult::Invalid:
       return failure_reply(422, "Invalid", "Lease.coordination.k8s.io \"" + name + "\" is invalid: " + r.message, name);
     case ApiResult::Timeout:
+    case ApiResult::Cancelled:
     case ApiResult::Unavailable: return failure_reply(503, "ServiceUnavailable", r.message, name);
   }
   if (!outcome.committed) return RestReply{code, r.object ? render(r.object->id) : json::object()};
