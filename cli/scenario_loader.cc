@@ -55,8 +55,8 @@ constexpr std::array<std::string_view, 8> kProcessKeys{"name",   "identity", "mo
 constexpr std::array<std::string_view, 2> kClockKeys{"offset", "rate"};
 constexpr std::array<std::string_view, 8> kFaultKeys{"at",        "for", "type", "target",
                                                      "direction", "by",  "mode", "latency"};
-constexpr std::array<std::string_view, 4> kPropertyKeys{"singleLeader", "transitionsMatch", "failoverWithin",
-                                                        "eventuallyLeader"};
+constexpr std::array<std::string_view, 6> kPropertyKeys{"singleLeader",     "transitionsMatch",   "failoverWithin",
+                                                        "eventuallyLeader", "nodeNotReadyWithin", "noFalseNotReady"};
 constexpr std::array<std::string_view, 1> kExpectKeys{"violated"};
 constexpr std::array<std::string_view, 1> kBoundsKeys{"maxEvents"};
 constexpr std::array<std::string_view, 7> kExploreKeys{"depth",        "maxStates",    "horizon",
@@ -65,8 +65,8 @@ constexpr std::array<std::string_view, 3> kExploreFaultKeys{"max", "at", "candid
 // An injectable fault is a fault entry without "at" (the points give the instants).
 constexpr std::array<std::string_view, 7> kCandidateKeys{"for", "type", "target", "direction", "by", "mode", "latency"};
 // The property names `expect.violated` may use, in the order the spec lists them.
-constexpr std::array<std::string_view, 4> kPropertyNames{"singleLeader", "failoverWithin", "transitionsMatch",
-                                                         "eventuallyLeader"};
+constexpr std::array<std::string_view, 6> kPropertyNames{"singleLeader",     "failoverWithin",     "transitionsMatch",
+                                                         "eventuallyLeader", "nodeNotReadyWithin", "noFalseNotReady"};
 
 template <class T>
 struct Named {
@@ -74,14 +74,15 @@ struct Named {
   T value;
 };
 
-constexpr std::array<Named<FaultType>, 8> kFaultTypes{{{"crash", FaultType::Crash},
+constexpr std::array<Named<FaultType>, 9> kFaultTypes{{{"crash", FaultType::Crash},
                                                        {"restart", FaultType::Restart},
                                                        {"stop", FaultType::Stop},
                                                        {"pause", FaultType::Pause},
                                                        {"partition", FaultType::Partition},
                                                        {"clockJump", FaultType::ClockJump},
                                                        {"apiServerOutage", FaultType::ApiServerOutage},
-                                                       {"apiServerSlow", FaultType::ApiServerSlow}}};
+                                                       {"apiServerSlow", FaultType::ApiServerSlow},
+                                                       {"watchStall", FaultType::WatchStall}}};
 constexpr std::array<Named<Direction>, 3> kDirections{
     {{"both", Direction::Both}, {"requests", Direction::Requests}, {"responses", Direction::Responses}}};
 constexpr std::array<Named<OutageMode>, 2> kOutageModes{
@@ -986,16 +987,27 @@ void Loader::load_process(const Item& item) {
     count = read_integer(*count_item, 1, kMaxCount, "between 1 and " + std::to_string(kMaxCount));
   if (const Item* identity = map->get("identity"))
     if (auto text = read_name(*identity, "identity")) proto.identity = *text;
+  const ModelEntry* entry = nullptr;
   if (const Item* model = require(*map, "model")) {
     if (auto name = read_string(*model)) {
+      entry = find_model(*name);
       if (auto parsed = load_model(*map, *name)) {
         proto.model = parsed->config;
         proto.quiesce = parsed->quiesce;
       }
     }
   }
-  if (const Item* lease = require(*map, "lease"))
+  // The lease: named by `lease:`, implied by the model (the kubelet's kube-node-lease/<name>,
+  // set per process in register_processes), or the model's default.
+  if (entry && !entry->implied_lease_namespace.empty()) {
+    if (const Item* lease = map->get("lease"))
+      error(*lease, "model " + quoted(std::string(entry->name)) + " takes no lease: its Lease is " +
+                        std::string(entry->implied_lease_namespace) + "/<process name>");
+  } else if (entry && !entry->default_lease.empty() && !map->get("lease")) {
+    proto.lease = intern_lease(std::string(entry->default_lease));
+  } else if (const Item* lease = require(*map, "lease")) {
     if (auto id = read_lease_ref(*lease)) proto.lease = *id;
+  }
   load_clock(field_item(*map, "clock"), &proto.clock);
   if (const Item* start = map->get("start"))
     if (auto value = read_duration(*start, Sign::NonNegative)) proto.start = *value;
@@ -1187,6 +1199,14 @@ void Loader::register_processes(const Fields& process, const ProcessSpec& proto,
       continue;
     }
     if (first_process_names_.size() < kMaxListedTargets) first_process_names_.push_back(spec.name);
+    if (const ModelEntry* entry = find_model(model_name(spec.model))) {
+      if (!entry->implied_lease_namespace.empty())
+        spec.lease = intern_lease(std::string(entry->implied_lease_namespace) + "/" + spec.name);
+      if (entry->runs_node) {
+        assign_node(spec.model, static_cast<NodeId>(scenario_.node_names.size()));
+        scenario_.node_names.push_back(spec.name);
+      }
+    }
     scenario_.processes.push_back(std::move(spec));
   }
   if (collisions > 1) first_collision += " (and " + std::to_string(collisions - 1) + " more)";
@@ -1200,7 +1220,7 @@ bool is_process_fault(FaultType t) { return t != FaultType::ApiServerOutage && t
 
 bool has_window(FaultType t) {
   return t == FaultType::Pause || t == FaultType::Partition || t == FaultType::ApiServerOutage ||
-         t == FaultType::ApiServerSlow;
+         t == FaultType::ApiServerSlow || t == FaultType::WatchStall;
 }
 
 // Which fault types take each optional field, and the text that says so.
@@ -1210,8 +1230,8 @@ struct FieldRule {
   std::string_view types;
 };
 constexpr std::array<FieldRule, 6> kFaultFieldRules{{
-    {"for", has_window, "pause, partition, apiServerOutage and apiServerSlow"},
-    {"target", is_process_fault, "crash, restart, stop, pause, partition and clockJump"},
+    {"for", has_window, "pause, partition, apiServerOutage, apiServerSlow and watchStall"},
+    {"target", is_process_fault, "crash, restart, stop, pause, partition, clockJump and watchStall"},
     {"direction", [](FaultType t) { return t == FaultType::Partition; }, "partition"},
     {"by", [](FaultType t) { return t == FaultType::ClockJump; }, "clockJump"},
     {"mode", [](FaultType t) { return t == FaultType::ApiServerOutage; }, "apiServerOutage"},
@@ -1333,6 +1353,17 @@ void Loader::load_properties(const Item& item) {
       check_horizon(*v, *d);
     }
   }
+  if (const Item* v = map->get("nodeNotReadyWithin")) {
+    if (v->node.IsScalar() && v->node.Scalar() == "auto") {
+      p.node_not_ready_within_auto = true;
+    } else if (!v->node.IsScalar()) {
+      error(*v, "expected a duration string such as 70s, or \"auto\", got " + describe(v->node));
+    } else if (auto d = read_duration(*v, Sign::Positive)) {
+      p.node_not_ready_within = *d;
+    }
+  }
+  if (const Item* v = map->get("noFalseNotReady"))
+    if (auto b = read_bool(*v)) p.no_false_not_ready = *b;
 }
 
 // eventuallyLeader needs `bound` of run time after the last fault ends (scenario_loader.h).
@@ -1357,6 +1388,8 @@ bool property_enabled(const PropertySpec& p, std::string_view name) {
   if (name == "singleLeader") return p.single_leader;
   if (name == "transitionsMatch") return p.transitions_match;
   if (name == "failoverWithin") return p.failover_within.has_value() || p.failover_within_auto;
+  if (name == "nodeNotReadyWithin") return p.node_not_ready_within.has_value() || p.node_not_ready_within_auto;
+  if (name == "noFalseNotReady") return p.no_false_not_ready;
   return p.eventually_leader.has_value();
 }
 

@@ -73,12 +73,40 @@ Json lease_json(const Scenario& s, const InitialLease& lease) {
   return Json{{"apiVersion", "coordination.k8s.io/v1"}, {"kind", "Lease"}, {"metadata", metadata}, {"spec", spec}};
 }
 
+// A decimal from parts per billion, as a number (the loader reads decimals from plain
+// scalars only). JSON prints the shortest text that reads back as the same double, which for
+// the rates and thresholds users write ("0.1", "0.55") is that text.
+double ppb_text(int64_t ppb) { return static_cast<double>(ppb) / 1e9; }
+
+Json node_lifecycle_config_json(const NodeLifecycleConfig& n) {
+  const ClientGoConfig& c = n.elector;
+  Json config = Json::object();
+  if (!c.preset.empty()) config["preset"] = c.preset;
+  config["leaseDuration"] = format_duration(c.lease_duration);
+  config["renewDeadline"] = format_duration(c.renew_deadline);
+  config["retryPeriod"] = format_duration(c.retry_period);
+  config["releaseOnCancel"] = c.release_on_cancel;
+  config["requestTimeout"] = format_duration(c.request_timeout);
+  config["afterLeadershipLoss"] = c.rejoin_after_loss ? "rejoin" : "exit";
+  config["nodeMonitorPeriod"] = format_duration(n.node_monitor_period);
+  config["nodeMonitorGracePeriod"] = format_duration(n.node_monitor_grace_period);
+  config["nodeStartupGracePeriod"] = format_duration(n.node_startup_grace_period);
+  config["nodeEvictionRate"] = ppb_text(n.node_eviction_rate_ppb);
+  config["secondaryNodeEvictionRate"] = ppb_text(n.secondary_node_eviction_rate_ppb);
+  config["largeClusterSizeThreshold"] = n.large_cluster_size_threshold;
+  config["unhealthyZoneThreshold"] = ppb_text(n.unhealthy_zone_threshold_ppb);
+  config["defaultUnreachableTolerationSeconds"] = format_duration(n.default_unreachable_toleration);
+  return config;
+}
+
 Json config_json(const ProcessSpec& p) {
   Json config = Json::object();
   if (const auto* t = std::get_if<TutorialConfig>(&p.model)) {
     config["loopPeriod"] = format_duration(t->loop_period);
     config["crashOnError"] = t->crash_on_error;
     config["requestTimeout"] = format_duration(t->request_timeout);
+  } else if (const auto* n = std::get_if<NodeLifecycleConfig>(&p.model)) {
+    config = node_lifecycle_config_json(*n);
   } else if (const auto* c = std::get_if<ClientGoConfig>(&p.model)) {
     // The preset is written first and every field after it, so loading reproduces both the
     // values and the recorded preset name.
@@ -103,13 +131,17 @@ Json config_json(const ProcessSpec& p) {
 }
 
 Json process_json(const Scenario& s, const ProcessSpec& p) {
-  return Json{{"name", p.name},
-              {"identity", p.identity},
-              {"model", model_name(p.model)},
-              {"lease", s.lease_keys.at(p.lease)},
-              {"config", config_json(p)},
-              {"clock", Json{{"offset", format_duration(p.clock.offset)}, {"rate", rate_text(p.clock.rate_ppb)}}},
-              {"start", format_duration(p.start)}};
+  Json out{{"name", p.name},
+           {"identity", p.identity},
+           {"model", model_name(p.model)},
+           {"lease", s.lease_keys.at(p.lease)},
+           {"config", config_json(p)},
+           {"clock", Json{{"offset", format_duration(p.clock.offset)}, {"rate", rate_text(p.clock.rate_ppb)}}},
+           {"start", format_duration(p.start)}};
+  // A lease the model implies (the kubelet's node Lease) is not written: the loader refuses it.
+  const ModelEntry* entry = find_model(model_name(p.model));
+  if (entry && !entry->implied_lease_namespace.empty()) out.erase("lease");
+  return out;
 }
 
 Json fault_json(const Scenario& s, const FaultSpec& f) {
@@ -132,6 +164,11 @@ Json properties_json(const PropertySpec& p) {
   else if (p.failover_within)
     out["failoverWithin"] = format_duration(*p.failover_within);
   if (p.eventually_leader) out["eventuallyLeader"] = format_duration(*p.eventually_leader);
+  if (p.node_not_ready_within_auto)
+    out["nodeNotReadyWithin"] = "auto";
+  else if (p.node_not_ready_within)
+    out["nodeNotReadyWithin"] = format_duration(*p.node_not_ready_within);
+  if (p.no_false_not_ready) out["noFalseNotReady"] = true;
   return out;
 }
 

@@ -82,6 +82,7 @@ void add_faults(Rng& r, Scenario& s, Duration focus_lo, Duration focus_hi) {
         f.by = seconds(r.between(-3600, 3600));
         break;
       case FaultType::ApiServerSlow:
+      case FaultType::WatchStall:
         break;  // not generated
     }
     s.faults.push_back(f);

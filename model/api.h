@@ -1,7 +1,8 @@
 // api.h: what a model may ask the API server, and what comes back.
 //
 // Contract:
-// - A request names one Lease (by LeaseId) or, for List, a label selector. Update carries the
+// - A request names one Lease (by LeaseId) or one Node (by NodeId, kind Node), or, for List, a
+//   label selector and optionally a namespace. Update carries the
 //   body whose resource_version is the optimistic-concurrency precondition (0 = none); Delete
 //   may carry a resource_version precondition the same way.
 // - `timeout` is the client-side timeout of this one request, in the process's local time
@@ -22,10 +23,13 @@
 #include <vector>
 
 #include "model/lease.h"
+#include "model/node.h"
 
 namespace leasesim {
 
 enum class Verb : uint8_t { Get, List, Create, Update, Delete };
+// Which resource a request addresses: a Lease (the default) or a v1 Node.
+enum class ObjectKind : uint8_t { Lease, Node };
 enum class ApiResult : uint8_t { Ok, Conflict, NotFound, Invalid, Timeout, Unavailable, Cancelled };
 
 const char* verb_name(Verb v);          // "get", "list", "create", "update", "delete"
@@ -40,8 +44,29 @@ struct ApiRequest {
   uint64_t delete_precondition_rv = 0;  // Delete: 0 = unconditional
   Labels selector;                // List: every label must match
   Duration timeout{};             // local time; 0 = none
+  // Nodes (model/node.h): kind Node addresses `node`; a Node update with resource_version 0
+  // is a patch (no precondition), as the kubelet's status PATCH is.
+  ObjectKind kind = ObjectKind::Lease;
+  NodeId node = 0;
+  std::optional<Node> node_body;  // Create, Update of a Node
+  // List only: the namespace to list Leases from ("" = every namespace), and whether to watch
+  // from the listed resourceVersion on (an informer's list-then-watch; sim/world.h).
+  Name list_namespace;
+  bool watch = false;
 
   bool operator==(const ApiRequest&) const = default;
+};
+
+// What a watch delivers to a process (sim/world.h): the current version of one object, its
+// deletion, or the news that the watch broke and the process must list again (a reflector's
+// relist, after a watchStall). The pointers are valid for the duration of the call only.
+struct WatchEvent {
+  enum class Type : uint8_t { Lease, Node, Relist };
+  Type type = Type::Relist;
+  LeaseId lease_id = 0;
+  NodeId node_id = 0;
+  const Lease* lease = nullptr;  // nullptr with type Lease: deleted
+  const Node* node = nullptr;
 };
 
 struct ApiResponse {
@@ -51,6 +76,8 @@ struct ApiResponse {
   std::optional<Lease> object;    // Get/Create/Update on success; the stored object
   std::vector<Lease> items;       // List on success, ordered by namespace/name
   std::string message;            // the server's reason on failure (e.g. the 422 field error)
+  std::optional<Node> node;       // a Node request's stored object on success
+  std::vector<Node> node_items;   // a Node List on success, by NodeId
 
   bool operator==(const ApiResponse&) const = default;
 };

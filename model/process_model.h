@@ -22,13 +22,15 @@
 #include "model/client_go_config.h"
 #include "model/client_go_elector.h"
 #include "model/exec_config.h"
+#include "model/kubelet.h"
+#include "model/node_lifecycle_controller.h"
 #include "model/tutorial_elector.h"
 
 namespace leasesim {
 
 // ExecConfig is a real process (`leasesim serve` only): it has no ModelState alternative.
-using ModelConfig = std::variant<TutorialConfig, ClientGoConfig, ExecConfig>;
-using ModelState = std::variant<TutorialElector, ClientGoElector>;
+using ModelConfig = std::variant<TutorialConfig, ClientGoConfig, ExecConfig, NodeLifecycleConfig, KubeletConfig>;
+using ModelState = std::variant<TutorialElector, ClientGoElector, NodeLifecycleController, Kubelet>;
 
 // The scenario-file name of a model ("tutorial-elector", "client-go-elector").
 const char* model_name(const ModelConfig& config);
@@ -55,7 +57,18 @@ struct ModelEntry {
   // Reads and validates the mapping; std::nullopt when it reported a problem through the
   // reader. nullptr: a model the documentation plans but leasesim does not implement yet.
   std::optional<ParsedConfig> (*read)(ConfigReader& reader) = nullptr;
+  // The lease a process of this model uses when its entry has no `lease:` field: a fixed
+  // default ("kube-system/kube-controller-manager"), or, with `implied_lease_namespace`, the
+  // Lease named after the process in that namespace, and then `lease:` is not allowed (the
+  // kubelet's kube-node-lease/<node name>). Both empty: `lease:` is required.
+  std::string_view default_lease;
+  std::string_view implied_lease_namespace;
+  // The process runs a node: the scenario gets one Node per such process (Scenario::node_names).
+  bool runs_node = false;
 };
+
+// Gives a process that runs a node (ModelEntry::runs_node) its NodeId; no effect on others.
+void assign_node(ModelConfig& config, NodeId node);
 
 // Every model, implemented ones first, in the order help texts list them.
 std::span<const ModelEntry> model_registry();

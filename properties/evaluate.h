@@ -8,6 +8,8 @@
 // empty otherwise.
 #pragma once
 
+#include "properties/node_detection.h"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +26,8 @@ struct Evaluation {
   std::vector<FailoverEpisode> failovers;
   std::vector<std::string> violated;  // sorted, unique property names
   std::optional<Duration> failover_bound;
+  std::vector<NodeDetection> node_detections;  // empty without nodes
+  std::optional<Duration> node_bound;          // nodeNotReadyWithin's bound, when set
   bool passed = true;
 };
 

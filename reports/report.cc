@@ -99,7 +99,7 @@ std::string worst_reason(const SeedRecord& r) {
 
 bool is_window(FaultType t) {
   return t == FaultType::Pause || t == FaultType::Partition || t == FaultType::ApiServerOutage ||
-         t == FaultType::ApiServerSlow;
+         t == FaultType::ApiServerSlow || t == FaultType::WatchStall;
 }
 
 Timeline timeline_of(const RunResult& run, const SeedRecord& rerun) {

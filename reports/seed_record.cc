@@ -154,7 +154,7 @@ SeedRecord seed_record(const RunResult& run, uint32_t point, const std::string& 
   r.passed = ev.passed;
   r.violated = ev.violated;
   for (const PropertyResult& p : ev.results) {
-    RecordedProperty rp{p.name, s.lease_keys[p.lease], p.holds, p.violations.size(), {}};
+    RecordedProperty rp{p.name, property_scope(s.lease_keys, p), p.holds, p.violations.size(), {}};
     for (size_t i = 0; i < p.violations.size() && i < kMaxRecordedViolations; ++i) {
       const Violation& v = p.violations[i];
       RecordedViolation rv{v.at.ns, std::nullopt, {}, v.message};

@@ -45,7 +45,7 @@ bool labels_match(const Labels& labels, const Labels& selector) {
 }  // namespace
 
 ApiServer::ApiServer(const Scenario& scenario)
-    : conflict_check_(scenario.api_server.conflict_check) {
+    : conflict_check_(scenario.api_server.conflict_check), nodes_(scenario.node_names) {
   store_.emplace_from([&] { return Store(scenario.lease_keys.size()); });
   Keys& keys = keys_.mut();
   keys.names = scenario.lease_keys;
@@ -115,11 +115,24 @@ ApiOutcome ApiServer::commit(const ApiRequest& request, std::optional<Lease> aft
 
 ApiOutcome ApiServer::handle(const ApiRequest& request) {
   ApiOutcome out;
+  if (request.kind == ObjectKind::Node) {
+    NodeOutcome node = nodes_.handle(request, resource_version_);
+    out.response = std::move(node.response);
+    out.committed = node.committed;
+    out.node_before = std::move(node.before);
+    out.node_after = std::move(node.after);
+    return out;
+  }
   if (request.verb == Verb::List) {
     out.response.tag = request.tag;
     out.response.verb = request.verb;
+    const std::string& ns = request.list_namespace.str();
     for (LeaseId id : keys_->order) {
       const std::optional<Lease>& stored = (*store_)[id];
+      if (!ns.empty()) {
+        const std::string& key = keys_->names[id];
+        if (key.size() <= ns.size() || key.compare(0, ns.size(), ns) != 0 || key[ns.size()] != '/') continue;
+      }
       if (stored && labels_match(stored->labels, request.selector)) out.response.items.push_back(*stored);
     }
     return out;
@@ -259,6 +272,7 @@ void ApiServer::hash_into(H& h, HashFrame frame) const {
   if (!frame.canonical) {
     // The store enters as its cached digest: it changes only when a write commits.
     h.u64(resource_version_).boolean(conflict_check_).u64(store_.digest(&ApiServer::store_digest));
+    if (nodes_.size() > 0) nodes_.hash_into(h, frame);
     return;
   }
   frame.rv_origin = resource_version_;
@@ -267,6 +281,7 @@ void ApiServer::hash_into(H& h, HashFrame frame) const {
     h.boolean(lease.has_value());
     if (lease) lease->hash_into(h, frame);
   }
+  if (nodes_.size() > 0) nodes_.hash_into(h, frame);
 }
 
 // The hashers this file serves: Hasher for published values, StateHasher for fingerprints.

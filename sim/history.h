@@ -44,6 +44,18 @@ struct LeaseWrite {
 };
 
 // A fault starting or ending, with what it hit.
+// A committed write of a Node (model/node.h): who wrote it and the object before and after.
+struct NodeWrite {
+  TrueInstant t;
+  NodeId node = 0;
+  uint32_t proc = 0;
+  Verb verb = Verb::Update;
+  std::optional<Node> before;  // nullopt: created by this write
+  Node after;
+  bool late = false;           // the client had already given up on this request
+  bool operator==(const NodeWrite&) const = default;
+};
+
 struct FaultRecord {
   TrueInstant t;
   uint32_t index = 0;      // into Scenario::faults, then the faults `check` injected, in order
@@ -61,6 +73,7 @@ struct History {
   AppendLog<Leadership> leaderships;
   AppendLog<LeaseWrite> writes;
   AppendLog<FaultRecord> faults;
+  AppendLog<NodeWrite> node_writes;
   bool operator==(const History&) const = default;
 };
 

@@ -52,7 +52,7 @@ struct ProcessSpec {
   bool operator==(const ProcessSpec&) const = default;
 };
 
-enum class FaultType : uint8_t { Crash, Restart, Stop, Pause, Partition, ClockJump, ApiServerOutage, ApiServerSlow };
+enum class FaultType : uint8_t { Crash, Restart, Stop, Pause, Partition, ClockJump, ApiServerOutage, ApiServerSlow, WatchStall };
 enum class Direction : uint8_t { Both, Requests, Responses };
 enum class OutageMode : uint8_t { Refuse, Blackhole };
 
@@ -85,6 +85,10 @@ struct PropertySpec {
   std::optional<Duration> failover_within;  // explicit bound
   bool failover_within_auto = false;        // "auto": the model's analytic bound
   std::optional<Duration> eventually_leader;
+  // Node heartbeats (docs/nodes.md): off unless set.
+  std::optional<Duration> node_not_ready_within;
+  bool node_not_ready_within_auto = false;
+  bool no_false_not_ready = false;
   bool operator==(const PropertySpec&) const = default;
 };
 
@@ -150,6 +154,9 @@ struct Scenario {
   ApiServerSpec api_server;
   std::vector<std::string> lease_keys;  // LeaseId -> "namespace/name"
   std::vector<InitialLease> leases;
+  // NodeId -> node name: one Node per process of a model that runs a node (model: kubelet), in
+  // process order; each such process's `lease` is its Lease in kube-node-lease.
+  std::vector<std::string> node_names;
   std::vector<ProcessSpec> processes;
   std::vector<FaultSpec> faults;
   PropertySpec properties;

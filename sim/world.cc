@@ -61,6 +61,8 @@ WorldCore::WorldCore(std::shared_ptr<const Scenario> scenario)
   for (const InitialLease& l : s.leases) longest_s = std::max<int64_t>(longest_s, l.spec.lease_duration_seconds.value_or(0));
   for (const ProcessSpec& spec : s.processes)
     if (const auto* c = std::get_if<ClientGoConfig>(&spec.model)) longest_s = std::max(longest_s, c->lease_duration.ns / seconds(1).ns);
+    else if (const auto* n = std::get_if<NodeLifecycleConfig>(&spec.model)) longest_s = std::max(longest_s, n->elector.lease_duration.ns / seconds(1).ns);
+    else if (const auto* k = std::get_if<KubeletConfig>(&spec.model)) longest_s = std::max<int64_t>(longest_s, k->node_lease_duration_seconds);
   max_record_lease_ = seconds(longest_s + 2);
   procs_.reserve(s.processes.size());
   for (const ProcessSpec& spec : s.processes) {
@@ -244,6 +246,9 @@ void WorldCore::dispatch(const Event& e, Chooser& chooser, Trace* trace) {
     case EventKind::FaultPoint:
       fault_point(chooser, trace);
       return;
+    case EventKind::WatchDeliver:
+      on_watch_deliver(e, chooser, trace);
+      return;
     case EventKind::StopRequest: {
       const ProcessRuntime& pr = procs_[e.proc];
       if (pr.incarnation != e.incarnation || pr.status != ProcStatus::Stopping) return;
@@ -282,6 +287,12 @@ void WorldCore::react(uint32_t p, Chooser& chooser, Trace* trace, F&& call) {
   const Now now = now_for(p);
   std::visit([&](auto& model) { call(model, now, reaction_effects); }, pr.model.mut());
   apply_effects(p, chooser, trace);
+}
+
+void WorldCore::react_watch(uint32_t p, const WatchEvent& event, Chooser& chooser, Trace* trace) {
+  react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) {
+    if constexpr (requires { model.on_watch(event, now, out); }) model.on_watch(event, now, out);
+  });
 }
 
 void WorldCore::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
@@ -446,6 +457,7 @@ void WorldCore::start_process(uint32_t p, Chooser& chooser, Trace* trace) {
   pr.exit_after_quiesce.reset();
   pr.status = ProcStatus::Running;
   pr.timer_generation.clear();
+  pr.watches = 0;
   pr.model.emplace_from([&] { return make_model(spec.model, spec.identity, spec.lease); });
   if (trace) {
     trace->line(now_, "process").str("proc", spec.name).str("state", "started").unum("incarnation", pr.incarnation).end();
@@ -462,6 +474,7 @@ void WorldCore::crash_process(uint32_t p, const std::string& cause, Trace* trace
   pr.model.reset();
   pr.deferred.clear();
   pr.timer_generation.clear();
+  pr.watches = 0;
   ++pr.incarnation;  // everything addressed to the old incarnation is now stale
   if (trace) trace->line(now_, "process").str("proc", scenario_->processes[p].name).str("state", "crashed").str("cause", cause).end();
 }
@@ -513,7 +526,10 @@ void WorldCore::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
     f.response.verb = f.request.verb;
     f.lost = true;
     if (f.client_done) erase_in_flight(id);
-    else f.request.body.reset();  // keep only what the timeout needs
+    else {
+      f.request.body.reset();  // keep only what the timeout needs
+      f.request.node_body.reset();
+    }
     return;
   }
   ApiOutcome outcome;
@@ -527,8 +543,13 @@ void WorldCore::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
   }
   if (outcome.committed) {
     f.applied = true;
-    record_write(f, outcome, trace);
+    if (f.request.kind == ObjectKind::Node) record_node_write(f, outcome, trace);
+    else record_write(f, outcome, trace);
+    if (!watchers_.empty()) {
+      notify_watchers(f.request.kind, f.request.kind == ObjectKind::Node ? f.request.node : f.request.lease, chooser);
+    }
   }
+  if (f.request.watch && outcome.response.result == ApiResult::Ok) open_watch(f);
   f.response = std::move(outcome.response);
   push(now_ + draw_latency(chooser, subject(Subject::ResponseLeg, static_cast<uint32_t>(id))), EventKind::ResponseArrive,
        f.proc, id);
@@ -578,9 +599,16 @@ void WorldCore::api_line(const InFlight& f, const char* result, bool with_rv, co
                          Trace* trace) const {
   TraceLine line = trace->line(now_, "api");
   line.str("proc", scenario_->processes[f.proc].name).unum("call", f.call).str("verb", verb_name(f.request.verb));
-  if (f.request.verb == Verb::List) line.str("object", "leases"); else line.str("object", scenario_->lease_keys[f.request.lease]);
+  if (f.request.kind == ObjectKind::Node) {
+    line.str("object", f.request.verb == Verb::List ? std::string("nodes") : "nodes/" + scenario_->node_names[f.request.node]);
+  } else if (f.request.verb == Verb::List) {
+    line.str("object", "leases");
+  } else {
+    line.str("object", scenario_->lease_keys[f.request.lease]);
+  }
   line.str("result", result);
   if (with_rv && f.response.object) line.unum("rv", f.response.object->resource_version);
+  else if (with_rv && f.response.node) line.unum("rv", f.response.node->resource_version);
   else line.null("rv");
   line.secs("sent", f.sent.ns).boolean("applied", f.applied);
   if (leg) line.str("leg", leg).str("why", why);
@@ -626,6 +654,8 @@ void WorldCore::on_response_arrive(const Event& e, Chooser& chooser, Trace* trac
     trace_lost(lost, "response", "partition", trace);
     lost.response.object.reset();
     lost.response.items.clear();
+    lost.response.node.reset();
+    lost.response.node_items.clear();
     lost.lost = true;
     return;
   }
@@ -805,6 +835,9 @@ void WorldCore::fault_start(uint32_t index, Chooser& chooser, Trace* trace) {
     case FaultType::ApiServerSlow:
       active_slow_.push_back(index);
       break;
+    case FaultType::WatchStall:
+      ++procs_[*target].watch_stall;
+      break;
   }
 }
 
@@ -836,6 +869,9 @@ void WorldCore::fault_end(uint32_t index, Trace* trace) {
       break;
     case FaultType::ApiServerSlow:
       active_slow_.erase(std::find(active_slow_.begin(), active_slow_.end(), index));
+      break;
+    case FaultType::WatchStall:
+      watch_stall_end(*target);
       break;
     default:
       break;  // instant faults have no end
@@ -931,6 +967,7 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
   network_.hash_into(h);
   for (const ProcessRuntime& pr : procs_) {
     h.u64(static_cast<uint64_t>(pr.status)).u64(pr.incarnation).u64(pr.pause_depth).boolean(pr.acting).boolean(pr.quiescing);
+    h.u64(pr.watches | (static_cast<uint64_t>(pr.watch_stall) << 8));
     pr.clock.hash_into(h);
     h.i64(pr.clock.wall(now_).ns - frame.wall_origin).i64(pr.clock.rate_phase(now_));
     h.u64(pr.timer_generation.size());
@@ -962,6 +999,12 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
     h.u64(static_cast<uint64_t>(f.response.result)).boolean(f.response.object.has_value()).u64(f.response.items.size());
     if (f.response.object) f.response.object->hash_into(h, server);
     for (const Lease& item : f.response.items) item.hash_into(h, server);
+    h.u64(static_cast<uint64_t>(f.request.kind) | (static_cast<uint64_t>(f.request.node) << 8) |
+          (static_cast<uint64_t>(f.request.watch) << 40));
+    hash_name(h, f.request.list_namespace);
+    if (f.request.node_body) f.request.node_body->hash_into(h, server);
+    if (f.response.node) f.response.node->hash_into(h, server);
+    for (const Node& item : f.response.node_items) item.hash_into(h, server);
   }
   hash_faults_into(h);
   return h.digest();
@@ -1004,6 +1047,7 @@ uint64_t WorldCore::fingerprint_exact() const {
                            (static_cast<uint64_t>(pr.model.has_value()) << 11);
     h.u64(flags | (static_cast<uint64_t>(pr.incarnation) << 32));
     h.u64(pr.pause_depth | (static_cast<uint64_t>(pr.quiesce_generation) << 32));
+    h.u64(pr.watches | (static_cast<uint64_t>(pr.watch_stall) << 8));
     // The clock's offset and rate are the process's, fixed by the scenario: only its jumps change.
     h.i64(pr.clock.jumps().ns);
     const size_t timers = pr.timer_generation.size();
@@ -1046,6 +1090,14 @@ uint64_t WorldCore::flight_digest(const InFlight& f) {
   // What the server already answered decides the future as much as the request does.
   if (f.response.object) f.response.object->hash_into(h);
   for (const Lease& item : f.response.items) item.hash_into(h);
+  if (f.request.kind == ObjectKind::Node || f.request.watch || !f.request.list_namespace.empty()) {
+    h.u64(static_cast<uint64_t>(f.request.kind) | (static_cast<uint64_t>(f.request.node) << 8) |
+          (static_cast<uint64_t>(f.request.watch) << 40));
+    hash_name(h, f.request.list_namespace);
+    if (f.request.node_body) f.request.node_body->hash_into(h);
+    if (f.response.node) f.response.node->hash_into(h);
+    for (const Node& item : f.response.node_items) item.hash_into(h);
+  }
   return h.digest();
 }
 

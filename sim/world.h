@@ -40,8 +40,18 @@
 //   the network and the History (whose lists share chunks, sim/append_log.h). Shared models,
 //   requests and the store cache their fingerprint digests. A World and its copies belong to
 //   one thread at a time (the shared counts are not atomic, core/cow.h).
-// Leaves out: several API servers, watches, client rate limiting, request reordering inside
-// one connection beyond what latency draws produce.
+// - Watches (sim/world_watch.cc): a successful List with `watch` set registers a watch of that
+//   kind for the process (list, then watch from the listed version: an informer). Every later
+//   committed write of that kind reaches each watcher one response latency after the commit,
+//   as the object's version at that commit. A delivery that finds a newer version already
+//   stored is dropped, because the newer version's own delivery follows (coalescing: a watcher
+//   may miss an intermediate version, never see one early). A watchStall fault drops every
+//   delivery to its target during its window; at its end the process is told to list again
+//   (WatchEvent::Relist). A crash or restart ends the process's watches.
+// - Node writes are recorded in History::node_writes and traced as `node` (Ready changes)
+//   and `taint` lines.
+// Leaves out: several API servers, client rate limiting, request reordering inside one
+// connection beyond what latency draws produce, watch bookmarks and resourceVersion-too-old.
 #pragma once
 
 #include <algorithm>
@@ -156,6 +166,8 @@ struct ProcessRuntime {
   CowSlot<std::string> exit_after_quiesce;  // the model exited while its work wound down
   TrueInstant quiesce_from;
   size_t leadership_index = 0;  // into History::leaderships while acting
+  uint8_t watches = 0;          // bit (1 << ObjectKind): a watch of that kind is open
+  uint32_t watch_stall = 0;     // watchStall faults in effect on this process
 
   bool operator==(const ProcessRuntime&) const = default;
 };
@@ -254,6 +266,14 @@ class WorldCore {
   void cancel_outstanding_calls(uint32_t p, Trace* trace);
   // The process's local clock readings now, appended to a trace line as `mono` and `wall`.
   void add_local_readings(TraceLine& line, uint32_t p) const;
+  // Watches and Node writes (sim/world_watch.cc).
+  void open_watch(const InFlight& f);
+  void notify_watchers(ObjectKind kind, uint32_t id, Chooser& chooser);
+  void on_watch_deliver(const Event& e, Chooser& chooser, Trace* trace);
+  void record_node_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
+  void watch_stall_end(uint32_t p);
+  // Hands a watch event to process p's model (models without on_watch ignore it).
+  void react_watch(uint32_t p, const WatchEvent& event, Chooser& chooser, Trace* trace);
   void record_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
 
   void start_process(uint32_t p, Chooser& chooser, Trace* trace);
@@ -336,6 +356,7 @@ class WorldCore {
   uint32_t refuse_depth_ = 0;
   uint32_t blackhole_depth_ = 0;
   std::array<std::array<uint64_t, 7>, 5> api_counts_{};
+  boost::container::small_vector<uint32_t, 2> watchers_;  // processes that ever opened a watch, in order
   // Shared between copies until a step appends to it: most steps of a search append nothing.
   Cow<History> history_;
 };
