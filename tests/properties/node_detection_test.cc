@@ -22,17 +22,18 @@ bool violated(const RunResult& r, const std::string& name) {
 
 TEST(NodeDetection, CrashedKubeletIsUnknownInsideTheWindowForEverySeed) {
   // With defaults the Node turns Unknown no earlier than grace - the longest renew gap
-  // (50 - 10.4 s) and no later than the analytic bound after the crash (docs/nodes.md).
-  auto s = node_scenario(2, 1, minutes(4));
-  s->faults.push_back(process_fault(FaultType::Crash, kubelet_proc(1, 1), seconds(90)));
-  s->properties.node_not_ready_within_auto = true;
-  s->properties.no_false_not_ready = true;
-  const Duration bound = *node_detection_bound(*s);
-  EXPECT_EQ(bound, seconds(60) + milliseconds(5) * 12);  // 50 + 2 x 5 s + (4 + 4 x 2) x 5 ms
-  Duration lowest = bound, highest{};
-  for (uint64_t seed = 1; seed <= 25; ++seed) {
+  // (50 - 10.4 s) and no later than the analytic bound after the crash (docs/nodes.md). The
+  // crash instant moves with the seed over two renew intervals, so the runs cover the window.
+  Duration lowest = hours(1), highest{};
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    auto s = node_scenario(2, 1, minutes(4));
+    s->faults.push_back(process_fault(FaultType::Crash, kubelet_proc(1, 1), seconds(90) + milliseconds(1030) * seed));
+    s->properties.node_not_ready_within_auto = true;
+    s->properties.no_false_not_ready = true;
+    const Duration bound = *node_detection_bound(*s);
+    ASSERT_EQ(bound, seconds(60) + milliseconds(5) * 12);  // 50 + 2 x 5 s + (4 + 4 x 2) x 5 ms
     const RunResult r = run_scenario(s, seed);
-    ASSERT_TRUE(r.evaluation.passed) << "seed " << seed << ": leasesim run with --seed " << seed;
+    ASSERT_TRUE(r.evaluation.passed) << "seed " << seed;
     ASSERT_EQ(r.evaluation.node_detections.size(), 1u);
     const auto detection = r.evaluation.node_detections[0].detection();
     ASSERT_TRUE(detection.has_value()) << "seed " << seed;
@@ -41,8 +42,8 @@ TEST(NodeDetection, CrashedKubeletIsUnknownInsideTheWindowForEverySeed) {
     lowest = std::min(lowest, *detection);
     highest = std::max(highest, *detection);
   }
-  // The seeds spread over the window rather than hitting one value.
-  EXPECT_LT(lowest + seconds(2), highest);
+  // The runs spread over the window (passes every 5 s make the detections 5 s apart).
+  EXPECT_LE(lowest + seconds(4), highest);
 }
 
 TEST(NodeDetection, TwinBoundTooTightIsViolated) {
