@@ -39,7 +39,7 @@ TEST(NodeModelsLoader, KubeletTakesNoLease) {
       load_scenario_text(scenario_with("    - {name: n, model: kubelet, lease: default/x}\n"), "t.yaml");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(errors_of(r)[0],
-            "t.yaml:6:43: spec.processes[0].lease: model \"kubelet\" takes no lease: its Lease is "
+            "t.yaml:6:40: spec.processes[0].lease: model \"kubelet\" takes no lease: its Lease is "
             "kube-node-lease/<process name>");
 }
 

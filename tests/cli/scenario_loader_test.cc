@@ -544,9 +544,9 @@ TEST(ScenarioLoaderErrors, FieldsThatDoNotApplyToTheFaultType) {
                                                            "    - {at: 3s, type: clockJump, target: a}\n"
                                                            "    - {at: 3s, type: pause}\n")),
             (Strings{"t.yaml:8:16: spec.faults[0].for: field \"for\" is not allowed for fault type \"crash\" (only "
-                     "pause, partition, apiServerOutage and apiServerSlow take it)",
+                     "pause, partition, apiServerOutage, apiServerSlow and watchStall take it)",
                      "t.yaml:9:39: spec.faults[1].target: field \"target\" is not allowed for fault type "
-                     "\"apiServerOutage\" (only crash, restart, stop, pause, partition and clockJump take it)",
+                     "\"apiServerOutage\" (only crash, restart, stop, pause, partition, clockJump and watchStall take it)",
                      "t.yaml:9:50: spec.faults[1].by: field \"by\" is not allowed for fault type \"apiServerOutage\" "
                      "(only clockJump take it)",
                      "t.yaml:10:7: spec.faults[2].by: required field is missing",
@@ -559,7 +559,7 @@ TEST(ScenarioLoaderErrors, UnknownFaultTypeAndFaultAfterTheEnd) {
                      "spec.duration 2m",
                      "t.yaml:7:27: spec.faults[0].type: unknown fault type \"crsh\" (did you mean \"crash\"?); "
                      "expected one of: crash, restart, stop, pause, partition, clockJump, apiServerOutage, "
-                     "apiServerSlow"}));
+                     "apiServerSlow, watchStall"}));
 }
 
 TEST(ScenarioLoaderErrors, DuplicateProcessNames) {
@@ -599,12 +599,12 @@ TEST(ScenarioLoaderErrors, InvalidAndReservedProcessNames) {
 TEST(ScenarioLoaderErrors, UnknownAndUnimplementedModels) {
   EXPECT_EQ(errors_of(with_spec("  processes:\n"
                                 "    - {name: a, model: client-go, lease: default/l}\n"
-                                "    - {name: b, model: kubelet, lease: kube-node-lease/b}\n"
+                                "    - {name: b, model: apiserver-identity, lease: kube-system/b}\n"
                                 "    - {name: c, model: tutorial-elector, lease: l}\n")),
             (Strings{"t.yaml:6:24: spec.processes[0].model: unknown model \"client-go\"; expected one of: "
-                     "tutorial-elector, client-go-elector (planned: kubelet, node-lifecycle-controller, "
+                     "tutorial-elector, client-go-elector, kubelet, node-lifecycle-controller (planned: "
                      "apiserver-identity, apiserver-identity-gc, lease-candidate, cle-controller)",
-                     "t.yaml:7:24: spec.processes[1].model: model \"kubelet\" is not implemented yet",
+                     "t.yaml:7:24: spec.processes[1].model: model \"apiserver-identity\" is not implemented yet",
                      "t.yaml:8:49: spec.processes[2].lease: expected a lease as \"namespace/name\" (e.g. "
                      "default/example-foo), got \"l\""}));
 }
@@ -694,7 +694,7 @@ TEST(ScenarioLoaderErrors, ExpectNamesKnownEnabledProperties) {
   EXPECT_EQ(errors_of(with_spec(std::string(kOneProcess) + "  expect: {violated: [singleleader, failoverWithin]}\n")),
             (Strings{"t.yaml:7:23: spec.expect.violated[0]: unknown property \"singleleader\" (did you mean "
                      "\"singleLeader\"?); expected one of: singleLeader, failoverWithin, transitionsMatch, "
-                     "eventuallyLeader",
+                     "eventuallyLeader, nodeNotReadyWithin, noFalseNotReady",
                      "t.yaml:7:37: spec.expect.violated[1]: property \"failoverWithin\" is not enabled in "
                      "spec.properties, so it can never be violated and the run could never pass"}));
 }
