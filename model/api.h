@@ -60,7 +60,7 @@ struct ApiRequest {
 // What a watch delivers to a process (sim/world.h): the current version of one object, its
 // deletion, or the news that the watch broke and the process must list again (a reflector's
 // relist, after a watchStall). The pointers are valid for the duration of the call only.
-struct WatchEvent {
+struct WatchDelivery {
   enum class Type : uint8_t { Lease, Node, Relist };
   Type type = Type::Relist;
   LeaseId lease_id = 0;

@@ -238,22 +238,22 @@ void NodeLifecycleController::on_response(const ApiResponse& response, const Now
   }
 }
 
-void NodeLifecycleController::on_watch(const WatchEvent& event, const Now& now, Effects& out) {
+void NodeLifecycleController::on_watch(const WatchDelivery& event, const Now& now, Effects& out) {
   if (!running_) return;
   switch (event.type) {
-    case WatchEvent::Type::Relist:
+    case WatchDelivery::Type::Relist:
       // The reflector lists again; the caches stay as they are until the lists answer, and the
       // monitor keeps its schedule (it reads whatever the caches hold).
       if (list_nodes_tag_ == 0) send_list(ObjectKind::Node, out);
       if (list_leases_tag_ == 0) send_list(ObjectKind::Lease, out);
       return;
-    case WatchEvent::Type::Node:
+    case WatchDelivery::Type::Node:
       if (!nodes_synced_) return;
       grow_to(nodes_, event.node_id + 1);
       if (event.node) nodes_[event.node_id] = *event.node;
       else nodes_[event.node_id].reset();
       return;
-    case WatchEvent::Type::Lease:
+    case WatchDelivery::Type::Lease:
       if (!leases_synced_) return;
       grow_to(lease_renew_, event.lease_id + 1);
       grow_to(lease_present_, event.lease_id + 1);

@@ -78,7 +78,7 @@ class NodeLifecycleController {
   void on_start(const Now& now, Effects& out);
   void on_timer(TimerId timer, const Now& now, Effects& out);
   void on_response(const ApiResponse& response, const Now& now, Effects& out);
-  void on_watch(const WatchEvent& event, const Now& now, Effects& out);
+  void on_watch(const WatchDelivery& event, const Now& now, Effects& out);
   void on_stop(const Now& now, Effects& out);
 
   bool is_leader() const { return elector_.is_leader(); }

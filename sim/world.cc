@@ -289,7 +289,7 @@ void WorldCore::react(uint32_t p, Chooser& chooser, Trace* trace, F&& call) {
   apply_effects(p, chooser, trace);
 }
 
-void WorldCore::react_watch(uint32_t p, const WatchEvent& event, Chooser& chooser, Trace* trace) {
+void WorldCore::react_watch(uint32_t p, const WatchDelivery& event, Chooser& chooser, Trace* trace) {
   react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) {
     if constexpr (requires { model.on_watch(event, now, out); }) model.on_watch(event, now, out);
   });

@@ -47,7 +47,7 @@
 //   stored is dropped, because the newer version's own delivery follows (coalescing: a watcher
 //   may miss an intermediate version, never see one early). A watchStall fault drops every
 //   delivery to its target during its window; at its end the process is told to list again
-//   (WatchEvent::Relist). A crash or restart ends the process's watches.
+//   (WatchDelivery::Relist). A crash or restart ends the process's watches.
 // - Node writes are recorded in History::node_writes and traced as `node` (Ready changes)
 //   and `taint` lines.
 // Leaves out: several API servers, client rate limiting, request reordering inside one
@@ -242,7 +242,7 @@ class WorldCore {
 
   // What a choice decides, in words (world_choices.cc): subjects of the choice kinds below,
   // described on demand by describe_choice.
-  enum class Subject : uint8_t { Tie = 1, RequestLeg, ResponseLeg, Timer, Fault };
+  enum class Subject : uint8_t { Tie = 1, RequestLeg, ResponseLeg, Timer, Fault, WatchLeg };
   ChoiceSubject subject(Subject kind, uint64_t data = 0) const;
   static std::string describe_choice(const void* core, uint64_t what, int64_t alternative);
   std::string describe_event(const Event& e) const;
@@ -273,7 +273,7 @@ class WorldCore {
   void record_node_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
   void watch_stall_end(uint32_t p);
   // Hands a watch event to process p's model (models without on_watch ignore it).
-  void react_watch(uint32_t p, const WatchEvent& event, Chooser& chooser, Trace* trace);
+  void react_watch(uint32_t p, const WatchDelivery& event, Chooser& chooser, Trace* trace);
   void record_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
 
   void start_process(uint32_t p, Chooser& chooser, Trace* trace);

@@ -31,7 +31,7 @@ void WorldCore::notify_watchers(ObjectKind kind, uint32_t id, Chooser& chooser) 
   for (uint32_t w : watchers_) {
     if ((procs_[w].watches & watch_bit(kind)) == 0) continue;
     // The event travels to the watcher as a response does: one latency draw.
-    push(now_ + draw_latency(chooser), EventKind::WatchDeliver, w, a, rv);
+    push(now_ + draw_latency(chooser, subject(Subject::WatchLeg, w)), EventKind::WatchDeliver, w, a, rv);
   }
 }
 
@@ -45,10 +45,10 @@ void WorldCore::watch_stall_end(uint32_t p) {
 void WorldCore::on_watch_deliver(const Event& e, Chooser& chooser, Trace* trace) {
   ProcessRuntime& pr = procs_[e.proc];
   if (pr.incarnation != e.incarnation || !is_alive(pr.status)) return;
-  WatchEvent event;
+  WatchDelivery event;
   if (e.a == kRelistWatch) {
     if (defer_if_paused(e)) return;
-    event.type = WatchEvent::Type::Relist;
+    event.type = WatchDelivery::Type::Relist;
   } else {
     const auto kind = static_cast<ObjectKind>(e.a >> 32);
     const auto id = static_cast<uint32_t>(e.a);
@@ -57,13 +57,13 @@ void WorldCore::on_watch_deliver(const Event& e, Chooser& chooser, Trace* trace)
     if (kind == ObjectKind::Node) {
       const std::optional<Node>& node = api_.nodes().node(id);
       if (node && static_cast<uint32_t>(node->resource_version) != e.b) return;  // a newer version follows
-      event.type = WatchEvent::Type::Node;
+      event.type = WatchDelivery::Type::Node;
       event.node_id = id;
       event.node = node ? &*node : nullptr;
     } else {
       const std::optional<Lease>& lease = api_.lease(id);
       if (lease && static_cast<uint32_t>(lease->resource_version) != e.b) return;
-      event.type = WatchEvent::Type::Lease;
+      event.type = WatchDelivery::Type::Lease;
       event.lease_id = id;
       event.lease = lease ? &*lease : nullptr;
     }
