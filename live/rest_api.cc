@@ -246,7 +246,7 @@ HttpAnswer do_patch(LeaseStore& store, const std::string& ns, const std::string&
   if (auto* e = std::get_if<std::string>(&body)) return fail(422, "Invalid", "the patched object is invalid: " + *e, name);
   // The patch applies to the version read above: a concurrent write in between makes the
   // update conflict, and the real server then retries; leasesim answers the conflict.
-  return answer(store.update(ns, name, std::get<LeaseBody>(body), client));
+  return answer(store.update(ns, name, std::get<LeaseRequestBody>(body), client));
 }
 
 HttpAnswer do_delete(LeaseStore& store, const std::string& ns, const std::string& name, const HttpRequestView& r,
@@ -362,7 +362,7 @@ RestOutcome route(LeaseStore& store, const HttpRequestView& r, int client, WallI
       if (auto strict = strict_check(q, *json_body)) return *strict;
       auto body = parse_lease_body(*json_body);
       if (auto* e = std::get_if<std::string>(&body)) return fail(400, "BadRequest", "invalid Lease: " + *e);
-      return answer(store.create(ns, std::get<LeaseBody>(body), client));
+      return answer(store.create(ns, std::get<LeaseRequestBody>(body), client));
     }
     if (!get) return not_allowed();
     auto labels = parse_label_selector(q.count("labelSelector") ? q.at("labelSelector") : "");
@@ -414,7 +414,7 @@ RestOutcome route(LeaseStore& store, const HttpRequestView& r, int client, WallI
     if (auto strict = strict_check(q, *json_body)) return *strict;
     auto body = parse_lease_body(*json_body);
     if (auto* e = std::get_if<std::string>(&body)) return fail(400, "BadRequest", "invalid Lease: " + *e);
-    return answer(store.update(ns, name, std::get<LeaseBody>(body), client));
+    return answer(store.update(ns, name, std::get<LeaseRequestBody>(body), client));
   }
   if (r.method == "PATCH") return do_patch(store, ns, name, r, client, q);
   if (r.method == "DELETE") return do_delete(store, ns, name, r, client);
