@@ -19,14 +19,15 @@
 
 #include "core/config_reader.h"
 
+#include "model/cle_controller.h"
 #include "model/client_go_config.h"
 #include "model/client_go_elector.h"
 #include "model/tutorial_elector.h"
 
 namespace leasesim {
 
-using ModelConfig = std::variant<TutorialConfig, ClientGoConfig>;
-using ModelState = std::variant<TutorialElector, ClientGoElector>;
+using ModelConfig = std::variant<TutorialConfig, ClientGoConfig, CleControllerConfig>;
+using ModelState = std::variant<TutorialElector, ClientGoElector, CleController>;
 
 // The scenario-file name of a model ("tutorial-elector", "client-go-elector").
 const char* model_name(const ModelConfig& config);

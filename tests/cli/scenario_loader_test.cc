@@ -174,7 +174,7 @@ TEST(ScenarioLoader, SpecExampleLoadsWithTypedValues) {
     EXPECT_EQ(p.start, Duration{});
     const auto* config = std::get_if<ClientGoConfig>(&p.model);
     ASSERT_NE(config, nullptr);
-    EXPECT_EQ(*config, (ClientGoConfig{seconds(15), seconds(10), seconds(2), false, Duration{}, "", false}));
+    EXPECT_EQ(*config, (ClientGoConfig{seconds(15), seconds(10), seconds(2), false, Duration{}, "", false, false, {}, {}}));
   }
 
   ASSERT_EQ(s.faults.size(), 8u);
@@ -262,7 +262,7 @@ TEST(ScenarioLoader, ModelConfigsPresetsAndClock) {
   const ProcessSpec& sched = s.processes[0];
   EXPECT_EQ(
       sched.model,
-      (ModelConfig{ClientGoConfig{seconds(15), seconds(10), seconds(3), true, seconds(4), "kube-scheduler", true}}));
+      (ModelConfig{ClientGoConfig{seconds(15), seconds(10), seconds(3), true, seconds(4), "kube-scheduler", true, false, {}, {}}}));
   EXPECT_EQ(sched.quiesce, milliseconds(1500));
   EXPECT_EQ(sched.clock, (ClockSpec{milliseconds(-250), 1000100000}));
   EXPECT_EQ(sched.start, seconds(5));
