@@ -1359,6 +1359,7 @@ bool property_enabled(const PropertySpec& p, std::string_view name) {
   if (name == "singleLeader") return p.single_leader;
   if (name == "transitionsMatch") return p.transitions_match;
   if (name == "failoverWithin") return p.failover_within.has_value() || p.failover_within_auto;
+  if (name == "electsPreferred") return p.elects_preferred;
   return p.eventually_leader.has_value();
 }
 
