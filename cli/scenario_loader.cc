@@ -55,8 +55,8 @@ constexpr std::array<std::string_view, 8> kProcessKeys{"name",   "identity", "mo
 constexpr std::array<std::string_view, 2> kClockKeys{"offset", "rate"};
 constexpr std::array<std::string_view, 8> kFaultKeys{"at",        "for", "type", "target",
                                                      "direction", "by",  "mode", "latency"};
-constexpr std::array<std::string_view, 4> kPropertyKeys{"singleLeader", "transitionsMatch", "failoverWithin",
-                                                        "eventuallyLeader"};
+constexpr std::array<std::string_view, 5> kPropertyKeys{"singleLeader", "transitionsMatch", "failoverWithin",
+                                                        "eventuallyLeader", "electsPreferred"};
 constexpr std::array<std::string_view, 1> kExpectKeys{"violated"};
 constexpr std::array<std::string_view, 1> kBoundsKeys{"maxEvents"};
 constexpr std::array<std::string_view, 7> kExploreKeys{"depth",        "maxStates",    "horizon",
@@ -65,8 +65,8 @@ constexpr std::array<std::string_view, 3> kExploreFaultKeys{"max", "at", "candid
 // An injectable fault is a fault entry without "at" (the points give the instants).
 constexpr std::array<std::string_view, 7> kCandidateKeys{"for", "type", "target", "direction", "by", "mode", "latency"};
 // The property names `expect.violated` may use, in the order the spec lists them.
-constexpr std::array<std::string_view, 4> kPropertyNames{"singleLeader", "failoverWithin", "transitionsMatch",
-                                                         "eventuallyLeader"};
+constexpr std::array<std::string_view, 5> kPropertyNames{"singleLeader", "failoverWithin", "transitionsMatch",
+                                                         "eventuallyLeader", "electsPreferred"};
 
 template <class T>
 struct Named {
@@ -1327,6 +1327,8 @@ void Loader::load_properties(const Item& item) {
       p.failover_within = *d;
     }
   }
+  if (const Item* v = map->get("electsPreferred"))
+    if (auto b = read_bool(*v)) p.elects_preferred = *b;
   if (const Item* v = map->get("eventuallyLeader")) {
     if (auto d = read_duration(*v, Sign::Positive)) {
       p.eventually_leader = *d;
@@ -1357,6 +1359,7 @@ bool property_enabled(const PropertySpec& p, std::string_view name) {
   if (name == "singleLeader") return p.single_leader;
   if (name == "transitionsMatch") return p.transitions_match;
   if (name == "failoverWithin") return p.failover_within.has_value() || p.failover_within_auto;
+  if (name == "electsPreferred") return p.elects_preferred;
   return p.eventually_leader.has_value();
 }
 

@@ -89,6 +89,17 @@ Json config_json(const ProcessSpec& p) {
     config["releaseOnCancel"] = c->release_on_cancel;
     config["requestTimeout"] = format_duration(c->request_timeout);
     config["afterLeadershipLoss"] = c->rejoin_after_loss ? "rejoin" : "exit";
+    if (c->coordinated) {
+      config["coordinated"] = true;
+      config["binaryVersion"] = c->binary_version;
+      config["emulationVersion"] = c->emulation_version;
+    }
+  } else if (const auto* cle = std::get_if<CleControllerConfig>(&p.model)) {
+    config["leaseDuration"] = format_duration(cle->lock.lease_duration);
+    config["renewDeadline"] = format_duration(cle->lock.renew_deadline);
+    config["retryPeriod"] = format_duration(cle->lock.retry_period);
+    config["requestTimeout"] = format_duration(cle->lock.request_timeout);
+    config["afterLeadershipLoss"] = cle->lock.rejoin_after_loss ? "rejoin" : "exit";
   } else if (const auto* e = std::get_if<ExecConfig>(&p.model)) {
     config["command"] = e->command;
     Json env = Json::object();
@@ -132,6 +143,7 @@ Json properties_json(const PropertySpec& p) {
   else if (p.failover_within)
     out["failoverWithin"] = format_duration(*p.failover_within);
   if (p.eventually_leader) out["eventuallyLeader"] = format_duration(*p.eventually_leader);
+  if (p.elects_preferred) out["electsPreferred"] = true;
   return out;
 }
 

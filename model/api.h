@@ -14,6 +14,10 @@
 //   client-side outcomes: Timeout (no answer in time, or the call was cancelled) and
 //   Unavailable (connection refused / 503). Cancelled is the World's record of a call still
 //   outstanding when its process exited or crashed: no model ever receives it.
+// - `kind` picks the object type. LeaseCandidate requests (docs/models/coordinated-election.md
+//   section 2) address the candidate by `candidate_name` (Get, Delete) or by the body's name
+//   (Create, Update, whose body is `candidate_body`); a List of candidates returns all of them,
+//   ordered by name, in `candidates`. The Lease fields are unused for them, and vice versa.
 #pragma once
 
 #include <cstdint>
@@ -22,11 +26,13 @@
 #include <vector>
 
 #include "model/lease.h"
+#include "model/lease_candidate.h"
 
 namespace leasesim {
 
 enum class Verb : uint8_t { Get, List, Create, Update, Delete };
 enum class ApiResult : uint8_t { Ok, Conflict, NotFound, Invalid, Timeout, Unavailable, Cancelled };
+enum class ObjectKind : uint8_t { Lease, LeaseCandidate };
 
 const char* verb_name(Verb v);          // "get", "list", "create", "update", "delete"
 const char* result_name(ApiResult r);   // "ok", "conflict", "notFound", "invalid", "timeout", "unavailable", "cancelled"
@@ -40,6 +46,9 @@ struct ApiRequest {
   uint64_t delete_precondition_rv = 0;  // Delete: 0 = unconditional
   Labels selector;                // List: every label must match
   Duration timeout{};             // local time; 0 = none
+  ObjectKind kind = ObjectKind::Lease;
+  Name candidate_name;                          // LeaseCandidate Get, Delete
+  std::optional<LeaseCandidate> candidate_body;  // LeaseCandidate Create, Update
 
   bool operator==(const ApiRequest&) const = default;
 };
@@ -51,6 +60,8 @@ struct ApiResponse {
   std::optional<Lease> object;    // Get/Create/Update on success; the stored object
   std::vector<Lease> items;       // List on success, ordered by namespace/name
   std::string message;            // the server's reason on failure (e.g. the 422 field error)
+  std::optional<LeaseCandidate> candidate;  // LeaseCandidate Get/Create/Update on success
+  std::vector<LeaseCandidate> candidates;   // LeaseCandidate List on success, by name
 
   bool operator==(const ApiResponse&) const = default;
 };

@@ -9,9 +9,11 @@ namespace leasesim {
 namespace {
 
 constexpr std::array<std::string_view, 4> kTutorialKeys{"loopPeriod", "crashOnError", "requestTimeout", "quiesce"};
-constexpr std::array<std::string_view, 8> kClientGoKeys{
-    "preset",          "leaseDuration",  "renewDeadline",       "retryPeriod",
-    "releaseOnCancel", "requestTimeout", "afterLeadershipLoss", "quiesce"};
+constexpr std::array<std::string_view, 11> kClientGoKeys{
+    "preset",          "leaseDuration",  "renewDeadline",       "retryPeriod", "releaseOnCancel", "requestTimeout",
+    "afterLeadershipLoss", "quiesce", "coordinated", "binaryVersion", "emulationVersion"};
+constexpr std::array<std::string_view, 6> kCleControllerKeys{"leaseDuration",  "renewDeadline",       "retryPeriod",
+                                                              "requestTimeout", "afterLeadershipLoss", "quiesce"};
 constexpr std::array<std::string_view, 6> kExecKeys{"command",         "env",      "leaderPattern",
                                                     "followerPattern", "stopGracePeriod", "quiesce"};
 
@@ -36,18 +38,25 @@ std::optional<ParsedConfig> read_exec(ConfigReader& reader) {
   return ParsedConfig{*config, quiesce};
 }
 
+std::optional<ParsedConfig> read_cle_controller(ConfigReader& reader) {
+  Duration quiesce{};
+  auto config = read_cle_controller_config(reader, &quiesce);
+  if (!config) return std::nullopt;
+  return ParsedConfig{*config, quiesce};
+}
+
 // The models of the documentation that have no implementation yet keep their entries, so a
 // user who names one is told it is planned rather than misspelt.
 constexpr std::array<ModelEntry, 9> kModels{{
     {"tutorial-elector", kTutorialKeys, &read_tutorial},
     {"client-go-elector", kClientGoKeys, &read_client_go},
     {"exec", kExecKeys, &read_exec},
+    {"cle-controller", kCleControllerKeys, &read_cle_controller},
     {"kubelet", {}, nullptr},
     {"node-lifecycle-controller", {}, nullptr},
     {"apiserver-identity", {}, nullptr},
     {"apiserver-identity-gc", {}, nullptr},
     {"lease-candidate", {}, nullptr},
-    {"cle-controller", {}, nullptr},
 }};
 
 }  // namespace
@@ -65,13 +74,14 @@ const char* model_name(const ModelConfig& config) {
     const char* operator()(const TutorialConfig&) const { return "tutorial-elector"; }
     const char* operator()(const ClientGoConfig&) const { return "client-go-elector"; }
     const char* operator()(const ExecConfig&) const { return "exec"; }
+    const char* operator()(const CleControllerConfig&) const { return "cle-controller"; }
   };
   return std::visit(Visitor{}, config);
 }
 
 bool model_implemented(const ModelConfig& config) {
-  // Both alternatives have a model: tutorial-elector and client-go-elector.
-  return std::holds_alternative<TutorialConfig>(config) || std::holds_alternative<ClientGoConfig>(config);
+  // Every simulated alternative has a model; exec is a real program (`leasesim serve`).
+  return !std::holds_alternative<ExecConfig>(config);
 }
 
 bool runs_live_only(const ModelConfig& config) { return std::holds_alternative<ExecConfig>(config); }
@@ -79,6 +89,7 @@ bool runs_live_only(const ModelConfig& config) { return std::holds_alternative<E
 ModelState make_model(const ModelConfig& config, const std::string& identity, LeaseId lease) {
   if (const auto* tutorial = std::get_if<TutorialConfig>(&config)) return TutorialElector(identity, lease, *tutorial);
   if (const auto* client_go = std::get_if<ClientGoConfig>(&config)) return ClientGoElector(identity, lease, *client_go);
+  if (const auto* cle = std::get_if<CleControllerConfig>(&config)) return CleController(identity, lease, *cle);
   LS_CHECK(false, std::string("model not implemented: ") + model_name(config));
   __builtin_unreachable();
 }

@@ -19,6 +19,7 @@
 
 #include "core/config_reader.h"
 
+#include "model/cle_controller.h"
 #include "model/client_go_config.h"
 #include "model/client_go_elector.h"
 #include "model/exec_config.h"
@@ -26,9 +27,10 @@
 
 namespace leasesim {
 
-// ExecConfig is a real process (`leasesim serve` only): it has no ModelState alternative.
-using ModelConfig = std::variant<TutorialConfig, ClientGoConfig, ExecConfig>;
-using ModelState = std::variant<TutorialElector, ClientGoElector>;
+// ExecConfig is a real process (`leasesim serve` only): it has no ModelState alternative, and
+// it comes last so the simulated models' indexes match between the two variants.
+using ModelConfig = std::variant<TutorialConfig, ClientGoConfig, CleControllerConfig, ExecConfig>;
+using ModelState = std::variant<TutorialElector, ClientGoElector, CleController>;
 
 // The scenario-file name of a model ("tutorial-elector", "client-go-elector").
 const char* model_name(const ModelConfig& config);

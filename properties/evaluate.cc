@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "properties/elects_preferred.h"
 #include "properties/eventually_leader.h"
 #include "properties/single_leader.h"
 #include "properties/transitions_match.h"
@@ -51,6 +52,13 @@ Evaluation evaluate(const Scenario& scenario, const History& history, TrueInstan
     if (props.eventually_leader) {
       add("eventuallyLeader", lease, check_eventually_leader(scenario, history, lease, *props.eventually_leader, end),
           "within " + format_duration(*props.eventually_leader) + " of the last fault's end");
+    }
+  }
+  if (props.elects_preferred) {
+    for (LeaseId lease : coordinated_leases(scenario)) {
+      std::string detail;
+      std::vector<Violation> violations = check_elects_preferred(scenario, history, lease, end, &detail);
+      add("electsPreferred", lease, std::move(violations), std::move(detail));
     }
   }
   std::sort(ev.violated.begin(), ev.violated.end());

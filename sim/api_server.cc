@@ -114,6 +114,7 @@ ApiOutcome ApiServer::commit(const ApiRequest& request, std::optional<Lease> aft
 }
 
 ApiOutcome ApiServer::handle(const ApiRequest& request) {
+  if (request.kind == ObjectKind::LeaseCandidate) return handle_candidate(request);
   ApiOutcome out;
   if (request.verb == Verb::List) {
     out.response.tag = request.tag;
@@ -259,6 +260,8 @@ void ApiServer::hash_into(H& h, HashFrame frame) const {
   if (!frame.canonical) {
     // The store enters as its cached digest: it changes only when a write commits.
     h.u64(resource_version_).boolean(conflict_check_).u64(store_.digest(&ApiServer::store_digest));
+    if (candidates_)
+      for (const LeaseCandidate& c : *candidates_) c.hash_into(h);
     return;
   }
   frame.rv_origin = resource_version_;
@@ -267,6 +270,8 @@ void ApiServer::hash_into(H& h, HashFrame frame) const {
     h.boolean(lease.has_value());
     if (lease) lease->hash_into(h, frame);
   }
+  if (candidates_)
+    for (const LeaseCandidate& c : *candidates_) c.hash_into(h, frame);
 }
 
 // The hashers this file serves: Hasher for published values, StateHasher for fingerprints.

@@ -27,6 +27,11 @@
 // - Validation as the real Lease strategy does it: leaseDurationSeconds <= 0, leaseTransitions
 //   < 0, preferredHolder without strategy are 422 with the server's field path.
 // - acquireTime / renewTime are stored at microsecond precision (MicroTime).
+// - LeaseCandidates (docs/models/coordinated-election.md section 2) live in a second store,
+//   keyed by name, with the same resourceVersion counter and the same get/list/create/update/
+//   delete answers (sim/api_server_candidates.cc); create stamps creation_rv. Validation as
+//   v1beta1 does it: binaryVersion and strategy required, versions parse, emulationVersion
+//   not above binaryVersion.
 // - uids: the real server draws a random UUID; here a Lease's uid is the resourceVersion it was
 //   created with (unique within a run, deterministic), shown in messages in UUID form.
 // Leaves out: watch, admission, managedFields, creationTimestamp, generation.
@@ -49,6 +54,10 @@ struct ApiOutcome {
   bool committed = false;        // a write changed the store
   std::optional<Lease> before;   // the stored object before a committed write
   std::optional<Lease> after;    // after (nullopt for a delete)
+  // A committed LeaseCandidate write: the object after it (nullopt for a delete). Lease
+  // fields above stay empty for those.
+  bool candidate_write = false;
+  std::optional<LeaseCandidate> candidate_after;
 };
 
 class ApiServer {
@@ -67,6 +76,8 @@ class ApiServer {
   LeaseId add_key(const std::string& key);
   uint64_t resource_version() const { return resource_version_; }
   size_t lease_count() const { return store_->size(); }
+  // Every LeaseCandidate, by name (empty when none was ever created).
+  const std::vector<LeaseCandidate>& candidates() const;
 
   // Feeds the state to a Hasher or a StateHasher (instantiated for both in the .cc). In the
   // absolute frame the store enters as its cached StateHasher digest; the canonical frame
@@ -81,6 +92,7 @@ class ApiServer {
   static bool unchanged(const Lease& stored, const Lease& body);
   std::string describe(LeaseId id) const;
   ApiOutcome commit(const ApiRequest& request, std::optional<Lease> after);
+  ApiOutcome handle_candidate(const ApiRequest& request);
 
   // Copies share the store until a write commits (most requests are reads or fail), with its
   // fingerprint digest cached, and share the table of keys for good: it never changes after
@@ -97,6 +109,9 @@ class ApiServer {
   Cow<Keys> keys_;
   uint64_t resource_version_ = 0;
   bool conflict_check_ = true;
+  // LeaseCandidates by name; absent until the first create, so Lease-only runs copy and hash
+  // exactly what they did before candidates existed.
+  CowSlot<std::vector<LeaseCandidate>> candidates_;
 };
 
 }  // namespace leasesim

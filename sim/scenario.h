@@ -85,6 +85,7 @@ struct PropertySpec {
   std::optional<Duration> failover_within;  // explicit bound
   bool failover_within_auto = false;        // "auto": the model's analytic bound
   std::optional<Duration> eventually_leader;
+  bool elects_preferred = false;  // coordinated leases only (properties/elects_preferred.h)
   bool operator==(const PropertySpec&) const = default;
 };
 

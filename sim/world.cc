@@ -1,6 +1,8 @@
 // world.cc: the event loop of the simulator. See world.h for the contract.
 #include "sim/world.h"
 
+#include "sim/candidate_trace.h"
+
 #include <algorithm>
 
 #include "core/check.h"
@@ -535,6 +537,11 @@ void WorldCore::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
 }
 
 void WorldCore::record_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace) {
+  if (outcome.candidate_write) {
+    trace_candidate_write(*scenario_, now_, scenario_->processes[f.proc].name, f.request, outcome, api_.resource_version(),
+                          f.client_done, trace);
+    return;
+  }
   const LeaseId lease = f.request.lease;
   LeaseWrite w;
   w.t = now_;
@@ -578,7 +585,8 @@ void WorldCore::api_line(const InFlight& f, const char* result, bool with_rv, co
                          Trace* trace) const {
   TraceLine line = trace->line(now_, "api");
   line.str("proc", scenario_->processes[f.proc].name).unum("call", f.call).str("verb", verb_name(f.request.verb));
-  if (f.request.verb == Verb::List) line.str("object", "leases"); else line.str("object", scenario_->lease_keys[f.request.lease]);
+  if (f.request.kind == ObjectKind::LeaseCandidate) line.str("object", candidate_object_name(f.request));
+  else if (f.request.verb == Verb::List) line.str("object", "leases"); else line.str("object", scenario_->lease_keys[f.request.lease]);
   line.str("result", result);
   if (with_rv && f.response.object) line.unum("rv", f.response.object->resource_version);
   else line.null("rv");
@@ -962,6 +970,7 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
     h.u64(static_cast<uint64_t>(f.response.result)).boolean(f.response.object.has_value()).u64(f.response.items.size());
     if (f.response.object) f.response.object->hash_into(h, server);
     for (const Lease& item : f.response.items) item.hash_into(h, server);
+    if (f.request.kind == ObjectKind::LeaseCandidate) hash_candidate_flight(h, f.request, f.response, server);
   }
   hash_faults_into(h);
   return h.digest();
@@ -1046,6 +1055,7 @@ uint64_t WorldCore::flight_digest(const InFlight& f) {
   // What the server already answered decides the future as much as the request does.
   if (f.response.object) f.response.object->hash_into(h);
   for (const Lease& item : f.response.items) item.hash_into(h);
+  if (f.request.kind == ObjectKind::LeaseCandidate) hash_candidate_flight(h, f.request, f.response, HashFrame{});
   return h.digest();
 }
 

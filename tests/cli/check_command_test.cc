@@ -66,6 +66,18 @@ TEST(CheckCommand, ClientGoTwoCandidatesVerifiedWithPinnedCounts) {
   EXPECT_TRUE(has(r.out, "result     verified within bounds\n")) << r.out;
 }
 
+// Coordinated election (docs/models/coordinated-election.md section 6.1): check finds the
+// overlap a controller clock ahead of the holder's causes, and run replays it.
+TEST(CheckCommand, CoordinatedClockAheadOverlapIsFound) {
+  const auto dir = temp_dir("cle");
+  const Result r = cli({"check", source("scenarios/check/cle-clock-ahead-overlap.yaml"), "--out", (dir / "cx").string()});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;  // the expect block names singleLeader
+  EXPECT_TRUE(has(r.out, "result     counterexample: singleLeader after 1050 steps")) << r.out;
+  const Result replay = cli({"run", (dir / "cx" / "cle-clock-ahead-overlap.counterexample.yaml").string()});
+  EXPECT_EQ(replay.code, 0) << replay.out << replay.err;
+  EXPECT_TRUE(has(replay.out, "observed: [singleLeader]")) << replay.out;
+}
+
 TEST(CheckCommand, CounterexampleIsWrittenAndRunReplaysIt) {
   const auto dir = temp_dir("offset");
   std::ofstream(dir / "offset.yaml") << kOffset;

@@ -174,7 +174,7 @@ TEST(ScenarioLoader, SpecExampleLoadsWithTypedValues) {
     EXPECT_EQ(p.start, Duration{});
     const auto* config = std::get_if<ClientGoConfig>(&p.model);
     ASSERT_NE(config, nullptr);
-    EXPECT_EQ(*config, (ClientGoConfig{seconds(15), seconds(10), seconds(2), false, Duration{}, "", false}));
+    EXPECT_EQ(*config, (ClientGoConfig{seconds(15), seconds(10), seconds(2), false, Duration{}, "", false, false, {}, {}}));
   }
 
   ASSERT_EQ(s.faults.size(), 8u);
@@ -262,7 +262,7 @@ TEST(ScenarioLoader, ModelConfigsPresetsAndClock) {
   const ProcessSpec& sched = s.processes[0];
   EXPECT_EQ(
       sched.model,
-      (ModelConfig{ClientGoConfig{seconds(15), seconds(10), seconds(3), true, seconds(4), "kube-scheduler", true}}));
+      (ModelConfig{ClientGoConfig{seconds(15), seconds(10), seconds(3), true, seconds(4), "kube-scheduler", true, false, {}, {}}}));
   EXPECT_EQ(sched.quiesce, milliseconds(1500));
   EXPECT_EQ(sched.clock, (ClockSpec{milliseconds(-250), 1000100000}));
   EXPECT_EQ(sched.start, seconds(5));
@@ -602,8 +602,8 @@ TEST(ScenarioLoaderErrors, UnknownAndUnimplementedModels) {
                                 "    - {name: b, model: kubelet, lease: kube-node-lease/b}\n"
                                 "    - {name: c, model: tutorial-elector, lease: l}\n")),
             (Strings{"t.yaml:6:24: spec.processes[0].model: unknown model \"client-go\"; expected one of: "
-                     "tutorial-elector, client-go-elector (planned: kubelet, node-lifecycle-controller, "
-                     "apiserver-identity, apiserver-identity-gc, lease-candidate, cle-controller)",
+                     "tutorial-elector, client-go-elector, cle-controller (planned: kubelet, "
+                     "node-lifecycle-controller, apiserver-identity, apiserver-identity-gc, lease-candidate)",
                      "t.yaml:7:24: spec.processes[1].model: model \"kubelet\" is not implemented yet",
                      "t.yaml:8:49: spec.processes[2].lease: expected a lease as \"namespace/name\" (e.g. "
                      "default/example-foo), got \"l\""}));
@@ -694,7 +694,7 @@ TEST(ScenarioLoaderErrors, ExpectNamesKnownEnabledProperties) {
   EXPECT_EQ(errors_of(with_spec(std::string(kOneProcess) + "  expect: {violated: [singleleader, failoverWithin]}\n")),
             (Strings{"t.yaml:7:23: spec.expect.violated[0]: unknown property \"singleleader\" (did you mean "
                      "\"singleLeader\"?); expected one of: singleLeader, failoverWithin, transitionsMatch, "
-                     "eventuallyLeader",
+                     "eventuallyLeader, electsPreferred",
                      "t.yaml:7:37: spec.expect.violated[1]: property \"failoverWithin\" is not enabled in "
                      "spec.properties, so it can never be violated and the run could never pass"}));
 }
