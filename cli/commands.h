@@ -81,6 +81,7 @@ struct CampaignOptions {
   std::string sweep_target;        // "" = the default targets (cli/sweep.h)
   std::string out_dir;
   bool progress = false;  // draw a progress bar on `err` (set when stderr is a terminal)
+  bool fail_on_unsafe = false;  // exit 1 when a point is analytically NOT SAFE (cli/sweep_verdict.h)
 };
 
 int campaign_command(const CampaignOptions& options, std::ostream& out, std::ostream& err);

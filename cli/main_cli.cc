@@ -77,6 +77,8 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
   campaign_cmd->add_option("--sweep-target", campaign.sweep_target,
                            "Apply per-process sweep parameters to this process only");
   campaign_cmd->add_option("--out", campaign.out_dir, "Folder for results.jsonl and campaign.json")->required();
+  campaign_cmd->add_flag("--fail-on-unsafe", campaign.fail_on_unsafe,
+                         "Exit 1 when a point is NOT SAFE by the analytic bounds, even if every seed passed");
 
   ReportOptions report;
   CLI::App* report_cmd = app.add_subcommand(
