@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "audit/audit_result.h"
+#include "cli/advise_terms.h"
 
 namespace leasesim {
 
@@ -114,6 +115,19 @@ class App;
 namespace leasesim {
 // Declares `audit`'s options on `app` (cli/audit_command.cc), bound to `options` and `format`.
 CLI::App* add_audit_subcommand(CLI::App& app, AuditOptions& options, std::string& format);
+// `leasesim advise` (cli/advise_command.cc, docs/advise.md): the SRE's terms in, one SAFE / NOT
+// SAFE verdict out, from the analytic bounds, a campaign per scenario and a bounded check.
+// Exit 0 safe, 1 not safe, 2 bad input, 3 internal error.
+struct AdviseOptions {
+  AdviseTermsInput terms;
+  uint64_t seeds = 200;
+  uint32_t jobs = 0;  // 0 = one per hardware thread
+  uint64_t check_states = 200000;
+  std::string out_dir = "out/advise";
+  std::string report_dir;  // "" = OUT/report
+};
+
+int advise_command(const AdviseOptions& options, std::ostream& out, std::ostream& err);
 
 // The whole command line (argv without the program name handled by CLI11 inside).
 int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
