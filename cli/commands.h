@@ -52,7 +52,8 @@ struct CheckOptions {
 int check_command(const CheckOptions& options, std::ostream& out, std::ostream& err);
 
 // `leasesim fuzz` (cli/fuzz_command.cc): random scenarios, failures shrunk and saved. Exactly one
-// of runs and time is set. Results are identical for any number of jobs with --runs. `known`
+// of runs, time and case_index is set. The JUnit file holds one testcase per bug class and one
+// summary testcase. Results are identical for any number of jobs with --runs. `known`
 // (--known) hunts the known bugs: every singleLeader and transitionsMatch violation is a
 // failure, failures are grouped into bug classes and the chosen case of each class is shrunk.
 struct FuzzOptions {
@@ -60,6 +61,7 @@ struct FuzzOptions {
   bool known = false;
   std::optional<uint64_t> runs;
   std::string time;           // a duration of wall-clock time ("" = use runs)
+  std::optional<uint64_t> case_index;  // --case N: rerun exactly case N (instead of runs or time)
   uint64_t seed = 1;
   uint32_t jobs = 1;
   std::string junit_path;     // "" = no JUnit file

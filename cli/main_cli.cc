@@ -74,10 +74,14 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
                      "(family/property/reason) and one case of each class is shrunk");
   auto* fuzz_runs = fuzz_cmd->add_option("--runs", fuzz.runs, "Number of cases");
   auto* fuzz_time = fuzz_cmd->add_option("--time", fuzz.time, "Run cases for this long (wall clock), e.g. 10m");
+  auto* fuzz_case = fuzz_cmd->add_option("--case", fuzz.case_index,
+                                         "Rerun exactly case N of this seed (as `case again` prints it)");
   fuzz_runs->excludes(fuzz_time);
+  fuzz_case->excludes(fuzz_runs)->excludes(fuzz_time);
   fuzz_cmd->add_option("--seed", fuzz.seed, "Fuzz seed: case i is a pure function of (seed, i) (default 1)");
   fuzz_cmd->add_option("--jobs", fuzz.jobs, "Worker threads; results do not depend on it (default 1)");
-  fuzz_cmd->add_option("--junit", fuzz.junit_path, "Write a JUnit XML report to this file");
+  fuzz_cmd->add_option("--junit", fuzz.junit_path,
+                       "Write a JUnit XML report to this file: one testcase per bug class, plus a summary");
   fuzz_cmd->add_option("--out", fuzz.out_dir, "Folder for shrunk failing scenarios (default out/fuzz)");
 
   CampaignOptions campaign;
