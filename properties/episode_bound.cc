@@ -55,6 +55,11 @@ EpisodeBound analytic_episode_bound(const Scenario& scenario, const History& his
     slowed = true;
   }
   const std::optional<AnalyticBounds> b = slowed ? analytic_bounds(scenario, latency) : base;
+  if (slowed && !b->assumes_no_request_timeouts) {
+    out.basis = "no analytic bound: at apiServerSlow latency " + format_duration(latency.min) + "-" +
+                format_duration(latency.max) + " a round trip can outlast the request timeout, which the bounds assume away";
+    return out;
+  }
   const bool stop = cause.type == FaultType::Stop;
   out.bound = stop ? b->stop_to_leader_max : b->crash_to_leader_max;
   out.basis = stop ? "stop bound" : "crash bound";

@@ -8,7 +8,8 @@
 // - apiServerSlow: the crash bound at the slow window's latency.
 // When an apiServerSlow window overlaps the episode (or the stretch of one crash bound before
 // its fault, where the leader's last renewal lies), the bound is computed at the latency range
-// widened by that window's range. No analytic bound applies to an episode whose cause is an
+// widened by that window's range; when at that latency a round trip can outlast a request
+// timeout (which the bounds assume never happens), no bound applies. No analytic bound applies to an episode whose cause is an
 // apiServerOutage or a responses-only partition (the leader's renewals still commit while it
 // cannot see them), or that an apiServerOutage overlaps: the bounds assume an API server that
 // answers. Such an episode is reported as not judged, never as passing.

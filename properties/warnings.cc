@@ -54,6 +54,14 @@ std::vector<RunWarning> run_warnings(const RunResult& run) {
                              "the run stopped at the event bound (" + std::to_string(s.max_events) + " events) at " +
                                  secs(w.now()) + ", before its horizon of " + format_duration(s.duration)});
   }
+  const Evaluation& ev = run.evaluation;
+  for (size_t i = 0; i < ev.episode_bounds.size() && i < ev.failovers.size(); ++i) {
+    if (ev.episode_bounds[i].bound) continue;
+    const FailoverEpisode& e = ev.failovers[i];
+    out.push_back(RunWarning{"failoverUnjudged", e.fault_at, e.from,
+                             "failoverWithin did not judge the failover after " + e.cause + " of " +
+                                 s.processes[e.from].name + " at " + secs(e.fault_at) + ": " + ev.episode_bounds[i].basis});
+  }
   std::stable_sort(out.begin(), out.end(), [](const RunWarning& a, const RunWarning& b) { return a.at < b.at; });
   return out;
 }

@@ -10,7 +10,9 @@
 //                  never reached the server and the client has no timeout (it waits forever),
 //                  or it has been waiting longer than a round trip at the slowest latency the
 //                  scenario allows (so it is not merely in flight at the horizon);
-//   eventLimit     the run stopped at the event bound before its horizon.
+//   eventLimit     the run stopped at the event bound before its horizon;
+//   failoverUnjudged  `failoverWithin: auto` could not judge a failover episode, because no
+//                  analytic bound applies to it (properties/episode_bound.h says why).
 // The verdict stays property-based; reports print "PASS with warnings" when this list is not
 // empty. Pure function of the run; nothing here prints.
 #pragma once
@@ -24,7 +26,7 @@
 namespace leasesim {
 
 struct RunWarning {
-  std::string kind;  // processExited, faultSkipped, leaseNeverLed, requestPending, eventLimit
+  std::string kind;  // processExited, faultSkipped, leaseNeverLed, requestPending, eventLimit, failoverUnjudged
   TrueInstant at;
   std::optional<uint32_t> process;
   std::string message;
