@@ -37,6 +37,7 @@
 #include "cli/scenario_loader.h"
 #include "cli/scenario_writer.h"
 #include "cli/sweep.h"
+#include "cli/sweep_verdict.h"
 #include "core/check.h"
 
 namespace leasesim {
@@ -354,8 +355,26 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
       out << "           first failure: leasesim run " << o.file << " --seed " << *t.first_failed_seed
           << (points.size() > 1 ? " (with this point's settings; `report` writes its scenario file)" : "") << "\n";
   }
+  std::vector<VerdictRow> rows;
+  bool unsafe = false;
+  for (uint32_t i = 0; i < points.size(); ++i) {
+    const PointTally& t = tallies[i];
+    VerdictRow row;
+    row.index = i;
+    row.settings = settings_text(points[i].settings);
+    row.valid = points[i].scenario != nullptr;
+    row.runs = t.runs;
+    row.failed = t.failed;
+    if (!t.to_leader.empty()) row.to_leader = percentiles(t.to_leader);
+    row.without_leader = t.without_leader;
+    if (row.valid) row.analytic = analytic_bounds(*points[i].scenario);
+    unsafe = unsafe || analytically_unsafe(row);
+    rows.push_back(std::move(row));
+  }
+  print_verdict_table(out, rows, points.size() > 1);
   out << "wrote      " << (dir / "results.jsonl").string() << ", " << (dir / "campaign.json").string() << "\n";
-  return failed.load() ? 1 : 0;
+  if (unsafe && o.fail_on_unsafe) out << "exit 1     --fail-on-unsafe: a point is NOT SAFE by the analytic bounds\n";
+  return failed.load() || (unsafe && o.fail_on_unsafe) ? 1 : 0;
 }
 
 namespace {

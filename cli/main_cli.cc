@@ -8,6 +8,25 @@
 #include "core/check.h"
 
 namespace leasesim {
+namespace {
+
+void add_advise_options(CLI::App* cmd, AdviseOptions& o) {
+  cmd->add_option("--lease-duration", o.terms.lease_duration, "LeaseDuration, e.g. 15s")->required();
+  cmd->add_option("--renew-deadline", o.terms.renew_deadline, "RenewDeadline, e.g. 10s")->required();
+  cmd->add_option("--retry-period", o.terms.retry_period, "RetryPeriod, e.g. 2s")->required();
+  cmd->add_option("--replicas", o.terms.replicas, "Replicas running the elector (2 or more)")->required();
+  cmd->add_flag("--release-on-cancel", o.terms.release_on_cancel, "The elector releases the lease on a graceful stop");
+  cmd->add_option("--clock-drift", o.terms.clock_drift,
+                  "How much faster the standbys' clocks may run than the leader's, e.g. 500ppm (default 0ppm)");
+  cmd->add_option("--latency", o.terms.latency, "One-way API latency range MIN-MAX, e.g. 1ms-300ms (default 1ms-5ms)");
+  cmd->add_option("--seeds", o.seeds, "Seeds per campaign (default 200)");
+  cmd->add_option("--jobs", o.jobs, "Worker threads; results do not depend on it (default: one per core)");
+  cmd->add_option("--check-states", o.check_states, "State bound of the bounded check (default 200000)");
+  cmd->add_option("--out", o.out_dir, "Folder for the scenarios, the check's counterexample and the report (default out/advise)");
+  cmd->add_option("--report", o.report_dir, "Folder for the report (default OUT/report)");
+}
+
+}  // namespace
 
 int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   CLI::App app{"leasesim: deterministic simulation and model checking of Kubernetes Lease coordination"};
@@ -55,10 +74,14 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
                      "(family/property/reason) and one case of each class is shrunk");
   auto* fuzz_runs = fuzz_cmd->add_option("--runs", fuzz.runs, "Number of cases");
   auto* fuzz_time = fuzz_cmd->add_option("--time", fuzz.time, "Run cases for this long (wall clock), e.g. 10m");
+  auto* fuzz_case = fuzz_cmd->add_option("--case", fuzz.case_index,
+                                         "Rerun exactly case N of this seed (as `case again` prints it)");
   fuzz_runs->excludes(fuzz_time);
+  fuzz_case->excludes(fuzz_runs)->excludes(fuzz_time);
   fuzz_cmd->add_option("--seed", fuzz.seed, "Fuzz seed: case i is a pure function of (seed, i) (default 1)");
   fuzz_cmd->add_option("--jobs", fuzz.jobs, "Worker threads; results do not depend on it (default 1)");
-  fuzz_cmd->add_option("--junit", fuzz.junit_path, "Write a JUnit XML report to this file");
+  fuzz_cmd->add_option("--junit", fuzz.junit_path,
+                       "Write a JUnit XML report to this file: one testcase per bug class, plus a summary");
   fuzz_cmd->add_option("--out", fuzz.out_dir, "Folder for shrunk failing scenarios (default out/fuzz)");
 
   CampaignOptions campaign;
@@ -77,6 +100,8 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
   campaign_cmd->add_option("--sweep-target", campaign.sweep_target,
                            "Apply per-process sweep parameters to this process only");
   campaign_cmd->add_option("--out", campaign.out_dir, "Folder for results.jsonl and campaign.json")->required();
+  campaign_cmd->add_flag("--fail-on-unsafe", campaign.fail_on_unsafe,
+                         "Exit 1 when a point is NOT SAFE by the analytic bounds, even if every seed passed");
 
   ReportOptions report;
   CLI::App* report_cmd = app.add_subcommand(
@@ -88,6 +113,10 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
   AuditOptions audit;
   std::string audit_format = "text";
   CLI::App* audit_cmd = add_audit_subcommand(app, audit, audit_format);
+  AdviseOptions advise;
+  CLI::App* advise_cmd = app.add_subcommand(
+      "advise", "Are these client-go timings safe? One verdict from analytic bounds, campaigns and a bounded check");
+  add_advise_options(advise_cmd, advise);
 
   ServeCommandOptions serve;
   std::string serve_format = "text";
@@ -142,6 +171,7 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
       serve.handle_signals = &err == &std::cerr;
       return serve_command(serve, out, err);
     }
+    if (*advise_cmd) return advise_command(advise, out, err);
   } catch (const InvariantViolation& e) {
     err << "leasesim: internal error: " << e.what()
         << "\nThis is a bug in leasesim. Please report it with the scenario file, the seed and this message.\n";

@@ -2,6 +2,8 @@
 // report_markdown.cc and report_html.cc.
 #include "reports/report.h"
 
+#include "reports/scenario_settings.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -245,6 +247,7 @@ PointReport point_report(const ReportPointInput& in, uint32_t index, const std::
   if (!p.valid) return p;
 
   const Scenario& s = *in.scenario;
+  p.assumed = scenario_settings(s);
   p.analytic = analytic_bounds(s);
   if (s.properties.failover_within) p.failover_within_ns = s.properties.failover_within->ns;
   if (s.properties.failover_within_auto) {
@@ -387,12 +390,18 @@ ojson point_json(const PointReport& p) {
                             {"rateRatio", static_cast<double>(b.rate_ratio_ppb) / 1e9},
                             {"noOverlapExpected", b.no_overlap},
                             {"releaseVoidsSafety", b.release_voids_safety},
-                            {"assumesNoRequestTimeouts", b.assumes_no_request_timeouts}};
+                            {"assumesNoRequestTimeouts", b.assumes_no_request_timeouts},
+                            {"verdict", b.no_overlap ? "SAFE" : "NOT SAFE"},
+                            {"assumptions", overlap_verdict(b)}};
   } else {
     out["analytic"] = nullptr;
   }
+  ojson assumed = ojson::array();
+  for (const auto& [topic, text] : p.assumed) assumed.push_back(ojson{{"topic", topic}, {"text", text}});
+  out["assumed"] = assumed;
   const double hours = static_cast<double>(p.simulated_ns) / 3600e9;
   ojson rates;
+  rates["basis"] = "per simulated hour (or second) of this scenario, summed over its seeds";
   rates["simulated"] = secs(p.simulated_ns);
   rates["leaderless"] = secs(p.leaderless_ns);
   rates["leaderlessSecondsPerHour"] = hours > 0 ? secs(p.leaderless_ns) / hours : 0.0;

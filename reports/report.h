@@ -15,6 +15,11 @@
 // - A point is *safe* when it is valid, no seed failed and the analytic bounds (docs/models/client-go-elector.md
 //   section 5) rule out overlap; the *fastest safe* point has the smallest p99
 //   fault-to-new-leader (ties: smaller analytic failover bound, then lower index).
+// - Every rendering opens with the verdict: PASS / FAIL over the seeds, SAFE / NOT SAFE from the
+//   analytic bounds with the margin and the tolerated clock-rate ratio, the settings assumed, and
+//   the headline failover figures. Rates per hour are stated as per simulated hour of the
+//   scenario and never headline. A single run that failed shows its violations and timeline
+//   before anything else, and a distribution is drawn only from several samples.
 // - report_html is self-contained: inline CSS and SVG, no script, no network. Every string
 //   that comes from a scenario or a record (names, identities, messages, file paths) is
 //   escaped with html_escape, in text and in attributes alike.
@@ -130,6 +135,8 @@ struct Timeline {
 };
 
 inline constexpr size_t kMaxTimelineRows = 40;
+// Fewer fault-to-new-leader samples than this are listed, not drawn as a distribution.
+inline constexpr uint64_t kMinDistributionSamples = 5;
 inline constexpr size_t kMaxTimelineBars = 2000;
 
 struct WorstSeed {
@@ -190,6 +197,8 @@ struct PointReport {
   std::vector<std::pair<std::string, uint64_t>> seeds_violating;  // property -> seeds, by name
   std::optional<WorstSeed> worst;
   bool safe = false;
+  // What the verdict assumed, in words (reports/scenario_settings.h): (topic, text) rows.
+  std::vector<std::pair<std::string, std::string>> assumed;
 };
 
 struct Report {

@@ -455,8 +455,9 @@ void WorldCore::start_process(uint32_t p, Chooser& chooser, Trace* trace) {
   react(p, chooser, trace, [](auto& model, const Now& now, Effects& out) { model.on_start(now, out); });
 }
 
-void WorldCore::crash_process(uint32_t p, const std::string& cause, Trace* trace) {
+void WorldCore::crash_process(uint32_t p, const std::string& cause, Trace* trace, bool by_fault) {
   ProcessRuntime& pr = procs_[p];
+  if (!by_fault) history_.mut().exits.push_back(ProcessExit{now_, p, cause});
   // A dead process does no more work: no quiesce after a crash.
   if (pr.acting) end_leadership(p, now_, cause, trace);
   cancel_outstanding_calls(p, trace);
@@ -466,6 +467,18 @@ void WorldCore::crash_process(uint32_t p, const std::string& cause, Trace* trace
   pr.timer_generation.clear();
   ++pr.incarnation;  // everything addressed to the old incarnation is now stale
   if (trace) trace->line(now_, "process").str("proc", scenario_->processes[p].name).str("state", "crashed").str("cause", cause).end();
+}
+
+std::vector<PendingRequest> WorldCore::pending_requests() const {
+  std::vector<PendingRequest> out;
+  for (const Slot& slot : slots_) {
+    if (!slot.flight) continue;
+    const InFlight& f = *slot.flight;
+    const ProcessRuntime& pr = procs_[f.proc];
+    if (f.client_done || f.incarnation != pr.incarnation || !alive(pr.status)) continue;
+    out.push_back(PendingRequest{f.proc, f.request.verb, f.request.lease, f.sent, f.lost, f.request.timeout.ns > 0});
+  }
+  return out;
 }
 
 uint64_t WorldCore::add_in_flight(InFlight flight) {
@@ -777,7 +790,7 @@ void WorldCore::fault_start(uint32_t index, Chooser& chooser, Trace* trace) {
 
   switch (f.type) {
     case FaultType::Crash:
-      crash_process(*target, "crash", trace);
+      crash_process(*target, "crash", trace, /*by_fault=*/true);
       break;
     case FaultType::Restart:
       procs_[*target].pause_depth = 0;

@@ -70,6 +70,16 @@ namespace leasesim {
 enum class ProcStatus : uint8_t { NotStarted, Running, Stopping, Stopped, Crashed };
 const char* proc_status_name(ProcStatus s);
 
+// A request whose client was still waiting for its outcome when the run ended.
+struct PendingRequest {
+  uint32_t proc = 0;
+  Verb verb = Verb::Get;
+  LeaseId lease = 0;
+  TrueInstant sent;
+  bool lost = false;          // it never reached the server
+  bool has_timeout = false;   // the client gives up after its timeout (none: it waits forever)
+};
+
 enum class StepStatus : uint8_t { Stepped, Horizon, Idle, EventLimit };
 const char* step_status_name(StepStatus s);  // "horizon", "idle", "events" for the stopping bounds
 
@@ -196,6 +206,8 @@ class WorldCore {
   TrueInstant earliest_end(uint32_t p) const;
   // The acting leader of a lease (the earliest-started if several act at once).
   std::optional<uint32_t> acting_leader(LeaseId lease) const;
+  // Requests of live processes whose client still waits for the outcome, in slot order.
+  std::vector<PendingRequest> pending_requests() const;
 
   // A stable 64-bit fingerprint of the whole state (no addresses, no hash-table order). The
   // pending events enter as a multiset (their order among events due at one instant, and their
@@ -257,7 +269,8 @@ class WorldCore {
   void record_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
 
   void start_process(uint32_t p, Chooser& chooser, Trace* trace);
-  void crash_process(uint32_t p, const std::string& cause, Trace* trace);
+  // `by_fault`: a crash fault of the scenario; otherwise the model died on its own (History::exits).
+  void crash_process(uint32_t p, const std::string& cause, Trace* trace, bool by_fault = false);
   void begin_leadership(uint32_t p, Trace* trace);
   void end_leadership(uint32_t p, TrueInstant at, const std::string& cause, Trace* trace);
   void resume(uint32_t p);
@@ -374,6 +387,7 @@ class World {
   uint64_t api_count(Verb v, ApiResult r) const { return core_->api_count(v, r); }
   // The acting leader of a lease (the earliest-started if several act at once).
   std::optional<uint32_t> acting_leader(LeaseId lease) const { return core_->acting_leader(lease); }
+  std::vector<PendingRequest> pending_requests() const { return core_->pending_requests(); }
   // See WorldCore::earliest_end.
   TrueInstant earliest_end(uint32_t p) const { return core_->earliest_end(p); }
 
