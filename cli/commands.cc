@@ -37,6 +37,10 @@ int run_command(const RunOptions& options, std::ostream& out, std::ostream& err)
   const uint64_t seed = options.seed.value_or(scenario->seed);
   std::optional<AtomicFile> trace_file;
   if (!options.trace_path.empty()) {
+    if (same_existing_file(options.trace_path, options.file)) {
+      err << "leasesim run: --trace " << options.trace_path << " is the scenario file itself; choose another path\n";
+      return 2;
+    }
     trace_file.emplace(options.trace_path);
     if (trace_file->error()) {
       err << "leasesim run: " << *trace_file->error() << "\n";
