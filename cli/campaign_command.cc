@@ -601,20 +601,20 @@ int report_command(const ReportOptions& o, std::ostream& out, std::ostream& err)
       }
       rin.records.push_back(std::move(*r));
     }
-    char hash_hex[17];
-    if (in.manifest.contains("resultsHash") &&
-        in.manifest["resultsHash"] != std::string(hex64(lines_hash.digest(), hash_hex))) {
-      err << "leasesim report: " << in.results_path << " is not the results file " << in.campaign_path
-          << " was written with (its resultsHash differs): two campaigns wrote into one folder, or the file was "
-             "edited; run the campaign again into an empty folder\n";
-      return 2;
-    }
     const uint64_t promised = in.manifest["runs"].get<uint64_t>();
     uint64_t got = 0;
     for (const auto& [key, path] : seen) got += path == in.results_path;
     if (got != promised) {
       err << "leasesim report: " << in.results_path << " has " << got << " results, " << in.campaign_path
           << " promises " << promised << ": the file is truncated or from another run\n";
+      return 2;
+    }
+    char hash_hex[17];
+    if (in.manifest.contains("resultsHash") &&
+        in.manifest["resultsHash"] != std::string(hex64(lines_hash.digest(), hash_hex))) {
+      err << "leasesim report: " << in.results_path << " is not the results file " << in.campaign_path
+          << " was written with (its resultsHash differs): two campaigns wrote into one folder, or the file was "
+             "edited; run the campaign again into an empty folder\n";
       return 2;
     }
   }

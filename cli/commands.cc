@@ -61,7 +61,9 @@ int run_command(const RunOptions& options, std::ostream& out, std::ostream& err)
     }
   }
   if (options.format == OutputFormat::Json) {
-    out << summary_json(result).dump(2) << "\n";
+    // replace: a file name that is not UTF-8 (the one text the loader cannot check) must not
+    // make the dump throw.
+    out << summary_json(result).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   } else {
     out << summary_text(result);
     if (!options.trace_path.empty()) out << "trace      " << options.trace_path << "\n";
