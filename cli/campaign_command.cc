@@ -46,6 +46,7 @@
 #include <thread>
 
 #include "cli/atomic_file.h"
+#include "cli/campaign_manifest.h"
 #include "cli/commands.h"
 #include "cli/report_files.h"
 #include "cli/scenario_loader.h"
@@ -53,13 +54,13 @@
 #include "cli/sweep.h"
 #include "core/check.h"
 #include "core/hash.h"
+#include "core/shell_quote.h"
 
 namespace leasesim {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr const char* kCampaignFormat = "leasesim-campaign/v1";
 constexpr uint64_t kWindowPerJob = 1024;
 // The summary keeps one integer per failover episode for its percentiles; ten million runs keep
 // that below a few hundred megabytes.
@@ -415,7 +416,7 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
     if (auto b = analytic_failover_bound(*points[i].scenario)) out << " (analytic bound " << seconds_ms(b->ns) << "s)";
     out << "\n";
     if (t.first_failed_seed)
-      out << "           first failure: leasesim run " << o.file << " --seed " << *t.first_failed_seed
+      out << "           first failure: leasesim run " << shell_quote(o.file) << " --seed " << *t.first_failed_seed
           << (points.size() > 1 ? " (with this point's settings; `report` writes its scenario file)" : "") << "\n";
   }
   out << "wrote      " << (dir / "results.jsonl").string() << ", " << (dir / "campaign.json").string() << "\n";
@@ -465,6 +466,11 @@ int report_command(const ReportOptions& o, std::ostream& out, std::ostream& err)
   }
   std::vector<Input> inputs;
   for (const std::string& arg : o.inputs) {
+    std::error_code missing;
+    if (!std::filesystem::exists(arg, missing)) {
+      err << "leasesim report: " << arg << ": no such file or folder\n";
+      return 2;
+    }
     Input in = locate(arg);
     const std::optional<std::string> text = read_file(in.campaign_path);
     if (!text) {
@@ -478,12 +484,8 @@ int report_command(const ReportOptions& o, std::ostream& out, std::ostream& err)
       err << "leasesim report: " << in.campaign_path << ": not valid JSON: " << e.what() << "\n";
       return 2;
     }
-    const Json& m = in.manifest;
-    if (!m.is_object() || m.value("format", "") != kCampaignFormat || !m.contains("scenarioYaml") ||
-        !m["scenarioYaml"].is_string() || !m.contains("points") || !m["points"].is_array() ||
-        !m.contains("scenarioHash") || !m["scenarioHash"].is_string() || !m.contains("runs") ||
-        !m["runs"].is_number_unsigned()) {
-      err << "leasesim report: " << in.campaign_path << ": not a campaign.json of format " << kCampaignFormat << "\n";
+    if (auto problem = manifest_problem(in.manifest)) {
+      err << "leasesim report: " << in.campaign_path << ": " << *problem << "\n";
       return 2;
     }
     inputs.push_back(std::move(in));
@@ -584,6 +586,16 @@ int report_command(const ReportOptions& o, std::ostream& out, std::ostream& err)
       if (r->point >= rin.points.size() || !rin.points[r->point].scenario) {
         err << "leasesim report: " << in.results_path << ":" << n << ": point " << r->point
             << " is not a valid point of the campaign\n";
+        return 2;
+      }
+      const ManifestSeeds seeds = manifest_seeds(in.manifest);
+      if (r->seed < seeds.shard_first || r->seed - seeds.shard_first >= seeds.shard_seeds) {
+        err << "leasesim report: " << in.results_path << ":" << n << ": seed " << r->seed
+            << " is not one of this shard's seeds (" << in.campaign_path << " ran "
+            << (seeds.shard_seeds ? std::to_string(seeds.shard_first) + ".." +
+                                        std::to_string(seeds.shard_first + seeds.shard_seeds - 1)
+                                  : std::string("none"))
+            << ")\n";
         return 2;
       }
       if (r->scenario_hash != rin.points[r->point].scenario_hash) {
