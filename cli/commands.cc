@@ -69,6 +69,10 @@ int run_command(const RunOptions& options, std::ostream& out, std::ostream& err)
     if (!options.trace_path.empty()) out << "trace      " << options.trace_path << "\n";
     if (!options.report_dir.empty()) out << "report     " << options.report_dir << "/report.html\n";
   }
+  if (result.stopped_by == StepStatus::EventLimit)
+    err << "leasesim run: note: the run stopped at its event bound (spec.bounds.maxEvents " << scenario->max_events
+        << ") at " << format_seconds(result.world.now().ns) << "s of " << format_duration(scenario->duration)
+        << "; the properties were judged on that part only. Raise spec.bounds.maxEvents or shorten spec.duration.\n";
   if (!result.evaluation.passed) {
     err << "leasesim: properties " << (scenario->expect.present ? "did not match expect" : "violated")
         << "; seed " << seed << "; reproduce with: " << reproduce_command(result) << "\n";

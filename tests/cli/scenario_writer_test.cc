@@ -134,7 +134,7 @@ spec:
       start: 0s
   faults: []
   properties: {singleLeader: true, transitionsMatch: true}
-  bounds: {maxEvents: 200000000}
+  bounds: {maxEvents: 20000000}
 )");
 }
 
@@ -199,7 +199,7 @@ TEST(ScenarioWriter, MinimalScenarioJsonText) {
       "transitionsMatch": true
     },
     "bounds": {
-      "maxEvents": 200000000
+      "maxEvents": 20000000
     }
   }
 }
