@@ -27,7 +27,7 @@ if(MODE STREQUAL "build")
     set(launcher -DCMAKE_CXX_COMPILER_LAUNCHER=${CCACHE})
   endif()
   execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/fuzz -B ${FUZZ_DIR} -DCMAKE_CXX_COMPILER=${CLANG}
-                          -DCMAKE_BUILD_TYPE=RelWithDebInfo ${launcher}
+                          -DCMAKE_BUILD_TYPE=Fuzz ${launcher}
                   RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "configuring fuzz/ failed")
@@ -75,7 +75,7 @@ foreach(input ${inputs})
   get_filename_component(name ${input} NAME)
   configure_file(${input} ${scratch}/${i}-${name} COPYONLY)
 endforeach()
-execute_process(COMMAND ${FUZZ_DIR}/${TARGET} ${scratch} -max_total_time=${SECONDS} -timeout=10 -rss_limit_mb=2048
+execute_process(COMMAND ${FUZZ_DIR}/${TARGET} ${scratch} -max_total_time=${SECONDS} -timeout=30 -rss_limit_mb=2048
                         -seed=1 -artifact_prefix=${FUZZ_DIR}/${TARGET}-
                 RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
