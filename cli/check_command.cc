@@ -17,6 +17,7 @@
 #include "cli/live_only.h"
 #include "cli/scenario_loader.h"
 #include "cli/scenario_writer.h"
+#include "core/shell_quote.h"
 #include "properties/run.h"
 #include "explore/explorer.h"
 #include "sim/replay.h"
@@ -234,14 +235,14 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
     return 2;
   }
   out << "written    " << path << "\n"
-      << "replay     leasesim run " << path << "   (violates "
+      << "replay     leasesim run " << shell_quote(path) << "   (violates "
       << (replayed.evaluation.violated.empty() ? std::string("nothing") : join(replayed.evaluation.violated, ", "))
       << "; traceHash " << replayed.trace_hash_hex() << ")\n";
   if (expects_violation && subset(cx.violated, expect.violated)) {
     out << "expected   yes: the scenario's expect names " << join(expect.violated, ", ") << "\n";
     return 0;
   }
-  err << "leasesim check: counterexample found (" << join(cx.violated, ", ") << "); replay with: leasesim run " << path
+  err << "leasesim check: counterexample found (" << join(cx.violated, ", ") << "); replay with: leasesim run " << shell_quote(path)
       << "\n";
   return 1;
 }

@@ -33,6 +33,7 @@
 #include "cli/atomic_file.h"
 #include "cli/commands.h"
 #include "cli/live_only.h"
+#include "core/shell_quote.h"
 #include "cli/scenario_loader.h"
 #include "cli/scenario_writer.h"
 #include "properties/run.h"
@@ -267,7 +268,7 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
       const std::string description = "leasesim fuzz case " + std::to_string(o.index) + " (" + o.family +
                                       "), shrunk: " + join(o.failing()) + " violated but not permitted by the configuration";
       const Saved saved = save_failure(*o.shrunk, f, description, o.shrunk->name, options.out_dir, from_template);
-      const std::string reproduce = "leasesim run " + saved.path + " --seed " + std::to_string(o.shrunk->seed);
+      const std::string reproduce = "leasesim run " + shell_quote(saved.path) + " --seed " + std::to_string(o.shrunk->seed);
       std::ostringstream text;
       text << "FAIL case " << o.index << " (" << o.family << ", " << o.processes << " processes, " << o.faults
            << " faults, seed " << o.seed << "): " << join(o.failing())
@@ -333,7 +334,7 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
       } else {
         text << "  saved      " << sh.saved.path << "\n"
              << "  replays    " << sh.saved.replayed << "\n"
-             << "  reproduce  leasesim run " << sh.saved.path << " --seed " << sh.scenario->seed << "\n";
+             << "  reproduce  leasesim run " << shell_quote(sh.saved.path) << " --seed " << sh.scenario->seed << "\n";
       }
       text << "  case again " << again_prefix << o.index << "\n";
       text << "  cases      ";

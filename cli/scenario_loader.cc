@@ -6,6 +6,7 @@
 // returns std::nullopt, so one bad field never hides another.
 #include "cli/scenario_loader.h"
 
+#include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -19,7 +20,10 @@
 #include <span>
 #include <sstream>
 
+#include "cli/input_limits.h"
+#include "cli/text_checks.h"
 #include "core/check.h"
+#include "properties/run.h"
 #include "sim/replay.h"
 
 namespace leasesim {
@@ -440,7 +444,8 @@ class Loader {
   Item field_item(const Fields& map, std::string_view key) const;
 
   // --- scalars
-  std::optional<std::string> read_string(const Item& item);
+  // Text without control characters; `allow_line_breaks` admits tab and line feed.
+  std::optional<std::string> read_string(const Item& item, bool allow_line_breaks = false);
   std::optional<std::string> read_name(const Item& item, std::string_view what);
   std::optional<bool> read_bool(const Item& item);
   std::optional<Duration> read_duration(const Item& item, Sign sign);
@@ -490,6 +495,8 @@ class Loader {
   std::vector<Diagnostic> errors_;
   Scenario scenario_;
   bool duration_ok_ = true;  // false when spec.duration was invalid: skip checks relative to it
+  __int128 jump_total_ = 0;  // sum of |by| over clock jumps (input_limits.h)
+  std::optional<Item> failover_auto_;  // spec.properties.failoverWithin when it is "auto"
   std::map<std::string, LeaseId> lease_ids_;
   std::map<std::string, std::string> lease_origins_;  // key -> "spec.leases[i]"
   std::map<std::string, NameOrigin> process_names_;
@@ -513,6 +520,10 @@ std::optional<Fields> Loader::open_map(const Item& item, KeyList known, KeyList 
       continue;
     }
     const std::string name = key.Scalar();
+    if (auto problem = check_scalar(name, false)) {
+      error_at(key.Mark(), item.path, "a field name " + *problem);
+      continue;
+    }
     const std::string path = child_path(item.path, name);
     if (out.field(name)) {
       error_at(key.Mark(), path,
@@ -564,16 +575,20 @@ Item Loader::field_item(const Fields& map, std::string_view key) const {
 // ---------------------------------------------------------------------------------------------
 // Scalars.
 
-std::optional<std::string> Loader::read_string(const Item& item) {
+std::optional<std::string> Loader::read_string(const Item& item, bool allow_line_breaks) {
   if (!item.node.IsScalar()) {
     error(item, "expected a string, got " + describe(item.node));
+    return std::nullopt;
+  }
+  if (auto problem = check_scalar(item.node.Scalar(), allow_line_breaks)) {
+    error(item, "the string " + *problem);
     return std::nullopt;
   }
   return item.node.Scalar();
 }
 
 std::optional<std::string> Loader::read_name(const Item& item, std::string_view what) {
-  auto text = read_string(item);
+  auto text = read_string(item, false);
   if (text && text->empty()) {
     error(item, std::string(what) + " must not be empty");
     return std::nullopt;
@@ -605,6 +620,12 @@ std::optional<Duration> Loader::read_duration(const Item& item, Sign sign) {
   }
   if (sign == Sign::Positive && d->ns <= 0) {
     error(item, "must be greater than zero, got " + quoted(text));
+    return std::nullopt;
+  }
+  if (d->ns > kMaxDuration.ns || d->ns < -kMaxDuration.ns) {
+    error(item, "duration " + quoted(text) + " is longer than " + format_duration(kMaxDuration) +
+                    " (about 417 days), the most leasesim accepts, so that every instant derived from it fits in "
+                    "64-bit nanoseconds");
     return std::nullopt;
   }
   return d;
@@ -649,7 +670,16 @@ std::optional<int64_t> Loader::read_rate(const Item& item) {
   }
   std::string problem;
   const auto ppb = parse_rate_ppb(item.node.Scalar(), &problem);
-  if (!ppb) error(item, problem);
+  if (!ppb) {
+    error(item, problem);
+    return std::nullopt;
+  }
+  if (*ppb < kMinRatePpb || *ppb > kMaxRatePpb) {
+    error(item, "rate " + quoted(item.node.Scalar()) +
+                    " is outside 0.1 to 10 (a clock ten times slow or fast is far beyond any real oscillator, and "
+                    "the limit keeps every local deadline within 64-bit time)");
+    return std::nullopt;
+  }
   return ppb;
 }
 
@@ -659,16 +689,19 @@ std::optional<WallInstant> Loader::read_time(const Item& item) {
     return std::nullopt;
   }
   const std::string& text = item.node.Scalar();
-  // Integer nanoseconds since 1970 reach from 1677 to 2262; parse_rfc3339 does not check that,
-  // so years outside are refused here, before its arithmetic could overflow.
+  // The year is checked on the text first (parse_rfc3339 itself refuses years it cannot hold,
+  // with a less helpful reason); a text not shaped like a date gets the format message.
   int64_t year = 0;
-  if (text.size() >= 4 && parse_integer(std::string_view(text).substr(0, 4), 0, 9999, &year) == IntProblem::None &&
-      (year < 1678 || year > 2261)) {
-    error(item, "time " + quoted(text) + " is out of range (years 1678 to 2261)");
+  const bool dated = text.size() >= 20 && text[4] == '-' &&
+                     parse_integer(std::string_view(text).substr(0, 4), 0, 9999, &year) == IntProblem::None;
+  if (dated && (year < kMinYear || year > kMaxYear)) {
+    error(item, "time " + quoted(text) + " is out of range (years " + std::to_string(kMinYear) + " to " +
+                    std::to_string(kMaxYear) + ", so that every instant derived from it fits in 64-bit nanoseconds)");
     return std::nullopt;
   }
-  const auto t = parse_rfc3339(text);
-  if (!t) error(item, "expected an RFC 3339 time such as \"2026-01-01T00:00:00Z\", got " + quoted(text));
+  std::string why;
+  const auto t = parse_rfc3339(text, &why);
+  if (!t) error(item, "expected an RFC 3339 time such as \"2026-01-01T00:00:00Z\", got " + quoted(text) + ": " + why);
   return t;
 }
 
@@ -725,8 +758,26 @@ LoadResult Loader::load(std::string_view text) {
         Diagnostic{file_, 0, 0, "", "unsupported file extension; scenario files end in .yaml, .yml or .json"});
     return LoadResult{std::nullopt, std::move(errors_)};
   }
+  // Text-level checks first (cli/text_checks.h): what the parsers would misread or crash on.
+  const bool blank = text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+  auto problem = check_text(text);
+  if (!problem) problem = check_nesting(text);
+  if (!problem && json && !blank) {
+    const size_t first = text.find_first_not_of(" \t\r\n");
+    if (text[first] != '{' && text[first] != '[')
+      problem = TextProblem{1, 1, "file ends in .json but is not JSON (it reads as block-style YAML)"};
+    else
+      problem = check_json_text(text);
+  }
+  if (problem) {
+    errors_.push_back(Diagnostic{file_, problem->line, problem->column, "", problem->message});
+    return LoadResult{std::nullopt, std::move(errors_)};
+  }
   const auto root = parse_document(text);
   if (!root) return LoadResult{std::nullopt, std::move(errors_)};
+  if (!json && root->Style() == YAML::EmitterStyle::Flow && (root->IsMap() || root->IsSequence()))
+    if (auto trailing = check_flow_root_end(text, one_based(root->Mark().line), one_based(root->Mark().column)))
+      errors_.push_back(Diagnostic{file_, trailing->line, trailing->column, "", trailing->message});
   if (json && root->IsMap() && root->Style() != YAML::EmitterStyle::Flow)
     error_at(root->Mark(), "", "file ends in .json but is not JSON (it reads as block-style YAML)");
   scenario_.source_path = file_;
@@ -742,6 +793,11 @@ LoadResult Loader::load(std::string_view text) {
     const auto key = [](const Diagnostic& d) { return std::pair(d.line == 0 ? INT_MAX : d.line, d.column); };
     return key(a) < key(b);
   });
+  // Checks that need the whole scenario, made here so that `validate` says what `run` would.
+  if (errors_.empty() && failover_auto_ && !analytic_failover_bound(scenario_))
+    error(*failover_auto_,
+          "\"auto\" needs an analytic failover bound, which exists only when every process of the lease runs "
+          "client-go-elector; give a duration instead");
   if (!errors_.empty()) return LoadResult{std::nullopt, std::move(errors_)};
   return LoadResult{std::move(scenario_), {}};
 }
@@ -797,7 +853,7 @@ void Loader::load_metadata(const Item& item) {
   if (const Item* name = require(*map, "name"))
     if (auto text = read_name(*name, "name")) scenario_.name = *text;
   if (const Item* description = map->get("description"))
-    if (auto text = read_string(*description)) scenario_.description = *text;
+    if (auto text = read_string(*description, true)) scenario_.description = *text;
 }
 
 void Loader::load_spec(const Item& item) {
@@ -909,6 +965,10 @@ void Loader::load_labels(const Item& item, Labels* labels) {
       error_at(key.Mark(), item.path, "label names must be strings, got " + describe(key));
       continue;
     }
+    if (auto problem = check_scalar(key.Scalar(), false)) {
+      error_at(key.Mark(), item.path, "a label name " + *problem);
+      continue;
+    }
     const std::string path = child_path(item.path, key.Scalar());
     const YAML::Node value = it->second;
     const auto text = read_string(Item{value, value.IsNull() ? key.Mark() : value.Mark(), path});
@@ -930,6 +990,9 @@ void Loader::load_lease_spec(const Item& item, LeaseSpec* spec) {
   if (const Item* v = present("leaseDurationSeconds")) {
     const auto value = read_integer(*v, INT32_MIN, INT32_MAX, "a 32-bit integer");
     if (value && *value <= 0) error(*v, "must be greater than 0");  // Lease validation: 422
+    else if (value && *value > kMaxLeaseDurationSeconds)
+      error(*v, "must be at most " + std::to_string(kMaxLeaseDurationSeconds) +
+                    " (10000h, the longest duration leasesim accepts), got " + std::to_string(*value));
     if (value) spec->lease_duration_seconds = static_cast<int32_t>(*value);
   }
   // MicroTime fields: the server keeps microseconds, so that is what an initial object holds.
@@ -1169,6 +1232,12 @@ void Loader::register_processes(const Fields& process, const ProcessSpec& proto,
   const bool expanded = process.get("count") != nullptr;
   if (expanded && !count) return;  // count was invalid and already reported
   const int64_t n = count.value_or(1);
+  if (static_cast<int64_t>(scenario_.processes.size()) + n > kMaxProcesses) {
+    error(expanded ? *process.get("count") : *name_item,
+          "this entry brings the scenario to " + std::to_string(scenario_.processes.size() + n) +
+              " processes; at most " + std::to_string(kMaxProcesses) + " are allowed (lower `count`)");
+    return;
+  }
   check_process_name(*name_item, *base, expanded ? std::optional<int64_t>(n) : std::nullopt);
   const std::string entry_path = process.self.path;
   size_t collisions = 0;
@@ -1265,7 +1334,16 @@ std::optional<FaultSpec> Loader::read_fault(const Item& item, bool candidate) {
       if (auto d = read_enum(*v, kDirections, "direction")) fault.direction = *d;
   if (kind == FaultType::ClockJump)
     if (const Item* v = require(*map, "by"))
-      if (auto d = read_duration(*v, Sign::Any)) fault.by = *d;
+      if (auto d = read_duration(*v, Sign::Any)) {
+        fault.by = *d;
+        // All jumps together stay within kMaxDuration (input_limits.h); an injectable one may
+        // strike on every one of the path's `max` faults.
+        const int64_t weight = candidate ? std::max<int64_t>(1, scenario_.explore.faults.max) : 1;
+        jump_total_ += static_cast<__int128>(d->ns < 0 ? -d->ns : d->ns) * weight;
+        if (jump_total_ > kMaxDuration.ns)
+          error(*v, "the clock jumps of this scenario add up to more than " + format_duration(kMaxDuration) +
+                        " (counting an injectable jump once per allowed fault), the most leasesim accepts");
+      }
   if (kind == FaultType::ApiServerOutage) {
     fault.mode = OutageMode::Blackhole;  // spec section 1: the default mode
     if (const Item* v = map->get("mode"))
@@ -1321,6 +1399,7 @@ void Loader::load_properties(const Item& item) {
   if (const Item* v = map->get("failoverWithin")) {
     if (v->node.IsScalar() && v->node.Scalar() == "auto") {
       p.failover_within_auto = true;
+      failover_auto_ = *v;
     } else if (!v->node.IsScalar()) {
       error(*v, "expected a duration string such as 25s, or \"auto\", got " + describe(v->node));
     } else if (auto d = read_duration(*v, Sign::Positive)) {
@@ -1500,6 +1579,9 @@ LoadResult load_scenario_text(std::string_view text, const std::string& filename
 }
 
 LoadResult load_scenario_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    return LoadResult{std::nullopt, {Diagnostic{path, 0, 0, "", "is a folder, not a scenario file"}}};
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return LoadResult{std::nullopt,

@@ -9,6 +9,7 @@
 #include <set>
 #include <tuple>
 
+#include "core/shell_quote.h"
 namespace leasesim {
 namespace {
 
@@ -183,7 +184,8 @@ int result_rank(const std::string& r) {
 }
 
 std::string reproduce(const std::string& file, uint64_t seed) {
-  return "leasesim run " + (file.empty() ? std::string("SCENARIO") : file) + " --seed " + std::to_string(seed);
+  return "leasesim run " + (file.empty() ? std::string("SCENARIO") : shell_quote(file)) + " --seed " +
+         std::to_string(seed);
 }
 
 PointReport point_report(const ReportPointInput& in, uint32_t index, const std::vector<SeedRecord>& records,

@@ -96,6 +96,17 @@ struct Reader {
     }
     return v->get<int64_t>();
   }
+  // A time or a length of time in nanoseconds: never negative (true time starts at 0).
+  int64_t ns(const char* key) {
+    const int64_t v = i64(key);
+    if (v < 0) fail(std::string("field \"") + key + "\" must not be negative (nanoseconds of true time)");
+    return v;
+  }
+  std::optional<int64_t> opt_ns(const char* key) {
+    const std::optional<int64_t> v = opt_i64(key);
+    if (v && *v < 0) fail(std::string("field \"") + key + "\" must not be negative (nanoseconds of true time)");
+    return v;
+  }
   std::optional<int64_t> opt_i64(const char* key) {
     const json* v = field(key, false);
     if (!v) return std::nullopt;
@@ -276,8 +287,8 @@ std::optional<SeedRecord> parse_seed_record(const json& j, std::string* error) {
       }
       Reader vr{vj, error};
       RecordedViolation v;
-      v.at_ns = vr.i64("atNs");
-      v.until_ns = vr.opt_i64("untilNs");
+      v.at_ns = vr.ns("atNs");
+      v.until_ns = vr.opt_ns("untilNs");
       v.processes = vr.strings("processes");
       v.message = vr.str("message");
       if (!vr.ok) pr.ok = false;
@@ -302,14 +313,14 @@ std::optional<SeedRecord> parse_seed_record(const json& j, std::string* error) {
         fr.fail("field \"to\" must be a string or null");
     }
     f.cause = fr.str("cause");
-    f.fault_at_ns = fr.i64("faultAtNs");
-    f.new_leader_at_ns = fr.opt_i64("newLeaderAtNs");
-    f.fault_to_leader_ns = fr.opt_i64("faultToLeaderNs");
-    f.leaderless_gap_ns = fr.opt_i64("leaderlessGapNs");
+    f.fault_at_ns = fr.ns("faultAtNs");
+    f.new_leader_at_ns = fr.opt_ns("newLeaderAtNs");
+    f.fault_to_leader_ns = fr.opt_ns("faultToLeaderNs");
+    f.leaderless_gap_ns = fr.opt_ns("leaderlessGapNs");
     if (!fr.ok) rd.ok = false;
     r.failovers.push_back(std::move(f));
   }
-  r.leaderless_ns = rd.i64("leaderlessNs");
+  r.leaderless_ns = rd.ns("leaderlessNs");
   r.holder_changes = rd.u64("holderChanges");
   r.leaderships = rd.u64("leaderships");
   if (const json* api = rd.field("api")) {
@@ -331,7 +342,7 @@ std::optional<SeedRecord> parse_seed_record(const json& j, std::string* error) {
       }
   }
   r.committed_writes = rd.u64("committedWrites");
-  r.simulated_ns = rd.i64("simulatedNs");
+  r.simulated_ns = rd.ns("simulatedNs");
   r.events = rd.u64("events");
   r.stopped_by = rd.str("stoppedBy");
   if (!rd.ok) return std::nullopt;

@@ -3,6 +3,7 @@
 
 #include <sstream>
 
+#include "core/shell_quote.h"
 #include "properties/analytic.h"
 #include "properties/warnings.h"
 
@@ -66,7 +67,7 @@ json lease_json(const Scenario& scenario, const Lease& lease) {
 
 std::string reproduce_command(const RunResult& run) {
   const std::string file = run.scenario->source_path.empty() ? "SCENARIO" : run.scenario->source_path;
-  return "leasesim run " + file + " --seed " + std::to_string(run.seed);
+  return "leasesim run " + shell_quote(file) + " --seed " + std::to_string(run.seed);
 }
 
 json summary_json(const RunResult& run) {

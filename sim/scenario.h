@@ -156,7 +156,9 @@ struct Scenario {
   PropertySpec properties;
   ExpectSpec expect;
   ExploreSpec explore;
-  uint64_t max_events = 200000000;  // a named bound: the run stops (and says so) past it
+  // A named bound: the run stops (and says so) past it. The default keeps one run's memory
+  // within ordinary RAM (about 25 bytes per event: some 500 MB) and its time under a minute.
+  uint64_t max_events = 20000000;
 
   bool operator==(const Scenario&) const = default;
 

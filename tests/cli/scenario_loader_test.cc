@@ -359,7 +359,7 @@ TEST(ScenarioLoader, PastedKubectlLeaseLoads) {
 
 TEST(ScenarioLoader, PropertiesExpectAndBounds) {
   const Scenario s =
-      load_ok(with_spec(std::string(kOneProcess) +
+      load_ok(with_spec("  processes:\n    - {name: a, model: client-go-elector, lease: default/l, count: 2}\n"
                         "  properties: {singleLeader: false, failoverWithin: auto, eventuallyLeader: 1m}\n"
                         "  expect: {violated: [transitionsMatch, eventuallyLeader, transitionsMatch]}\n"
                         "  bounds: {maxEvents: 5000}\n"));
@@ -422,7 +422,8 @@ TEST(ScenarioLoaderErrors, SyntaxError) {
   EXPECT_EQ(errors_of("apiVersion: leasesim/v1alpha1\nkind: [Scenario\nmetadata: {name: t}\n"),
             Strings{"t.yaml:3:9: syntax error: end of sequence flow not found"});
   EXPECT_EQ(errors_of("{\"apiVersion\": \"leasesim/v1alpha1\",\n \"kind\": \"Scenario\"\n", "t.json"),
-            Strings{"t.json:3:1: syntax error: end of map flow not found"});
+            Strings{"t.json:3:1: not strict JSON (a .json scenario must be one JSON value; YAML syntax belongs in "
+                    ".yaml): syntax error while parsing object - unexpected end of input; expected '}'"});
 }
 
 TEST(ScenarioLoaderErrors, StrayFlowCommaIsASyntaxErrorNotAHang) {
@@ -717,7 +718,8 @@ TEST(ScenarioLoaderErrors, LeaseObjects) {
                "t.yaml:9:57: spec.leases[0].spec.leaseTransitions: must be greater than or equal to 0",
                "t.yaml:9:78: spec.leases[0].spec.preferredHolder: may only be specified if `strategy` is defined",
                "t.yaml:9:92: spec.leases[0].spec.renewTime: expected an RFC 3339 time such as "
-               "\"2026-01-01T00:00:00Z\", got \"yesterday\"",
+               "\"2026-01-01T00:00:00Z\", got \"yesterday\": not of the form "
+               "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+hh:mm)",
                "t.yaml:9:103: spec.leases[0].spec.holder: unknown field \"holder\"",
                "t.yaml:11:7: spec.leases[2]: duplicate lease \"default/dup\" (also defined at spec.leases[1])",
                "t.yaml:12:74: spec.leases[3].metadata.name: invalid Lease name \"Bad_Name\": a lowercase RFC 1123 "
@@ -727,7 +729,8 @@ TEST(ScenarioLoaderErrors, LeaseObjects) {
 
 TEST(ScenarioLoaderErrors, TimesOutsideTheNanosecondRange) {
   EXPECT_EQ(errors_of(with_spec("  startTime: \"2500-01-01T00:00:00Z\"\n" + std::string(kOneProcess))),
-            Strings{"t.yaml:5:14: spec.startTime: time \"2500-01-01T00:00:00Z\" is out of range (years 1678 to 2261)"});
+            Strings{"t.yaml:5:14: spec.startTime: time \"2500-01-01T00:00:00Z\" is out of range (years 1900 to 2100, so that "
+              "every instant derived from it fits in 64-bit nanoseconds)"});
 }
 
 TEST(ScenarioLoaderErrors, DuplicateKeys) {
