@@ -108,6 +108,7 @@ struct Counterexample {
   TrueInstant cycle_from;             // liveness lasso: where the leaderless cycle starts
   std::vector<std::string> violated;  // property names, sorted, unique
   std::vector<std::string> messages;  // one line per violation
+  bool shortest = true;  // false: found depth-first, the breadth-first search was cut before it
 };
 
 struct ExploreStats {
@@ -119,6 +120,12 @@ struct ExploreStats {
   uint64_t stored_bytes = 0;    // the compact store: per-state records, scripts and the index
   uint64_t cycles = 0;          // converge mode: transitions back to a state already stored
   uint64_t liveness_components = 0;  // converge mode: leaderless components examined
+  // When a bound cut the search (stopped by states or depth): every path was explored for at
+  // least complete_steps steps and up to at least complete_to (simulated time); the latest
+  // simulated time of any stored state is `reached`.
+  uint64_t complete_steps = 0;
+  TrueInstant complete_to{};
+  TrueInstant reached{};
 };
 
 struct ExploreResult {

@@ -168,10 +168,10 @@ LatencyRange WorldCore::current_latency() const {
   return scenario_->api_server.latency;
 }
 
-Duration WorldCore::draw_latency(Chooser& chooser, const ChoiceSubject& what) const {
+Duration WorldCore::draw_latency(Chooser& chooser, uint32_t proc, const ChoiceSubject& what) const {
   const LatencyRange range = current_latency();
   if (range.min == range.max) return range.min;
-  return Duration(chooser.draw(ChoiceKind::Latency, range.min.ns, range.max.ns, what));
+  return Duration(chooser.draw_for(proc, ChoiceKind::Latency, range.min.ns, range.max.ns, what));
 }
 
 bool WorldCore::defer_if_paused(const Event& e) {
@@ -298,7 +298,7 @@ void WorldCore::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
       const Duration local =
           t->delay_min == t->delay_max
               ? t->delay_min
-              : Duration(chooser.draw(ChoiceKind::TimerDelay, t->delay_min.ns, t->delay_max.ns,
+              : Duration(chooser.draw_for(p, ChoiceKind::TimerDelay, t->delay_min.ns, t->delay_max.ns,
                                       subject(Subject::Timer, p | (static_cast<uint64_t>(t->id) << 32))));
       push(now_ + pr.clock.local_to_true(local), EventKind::Timer, p, t->id, generation);
     } else if (auto* c = std::get_if<CancelTimer>(&effect)) {
@@ -313,7 +313,7 @@ void WorldCore::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
       f.call = ++pr.calls;
       const Duration timeout = f.request.timeout;
       const uint64_t id = add_in_flight(std::move(f));
-      push(now_ + draw_latency(chooser, subject(Subject::RequestLeg, static_cast<uint32_t>(id))), EventKind::RequestArrive, p, id);
+      push(now_ + draw_latency(chooser, p, subject(Subject::RequestLeg, static_cast<uint32_t>(id))), EventKind::RequestArrive, p, id);
       if (timeout.ns > 0) push(now_ + procs_[p].clock.local_to_true(timeout), EventKind::ClientTimeout, p, id);
     } else if (auto* cancel = std::get_if<CancelCall>(&effect)) {
       // The client stops waiting now; the model hears about it as a Timeout at this instant.
@@ -530,7 +530,7 @@ void WorldCore::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
     record_write(f, outcome, trace);
   }
   f.response = std::move(outcome.response);
-  push(now_ + draw_latency(chooser, subject(Subject::ResponseLeg, static_cast<uint32_t>(id))), EventKind::ResponseArrive,
+  push(now_ + draw_latency(chooser, f.proc, subject(Subject::ResponseLeg, static_cast<uint32_t>(id))), EventKind::ResponseArrive,
        f.proc, id);
 }
 

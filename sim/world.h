@@ -205,6 +205,13 @@ class WorldCore {
   uint64_t fingerprint(bool canonical = false) const;
   // Moves the horizon and the event bound (the explorer's converge mode lifts both).
   void set_bounds(TrueInstant horizon, uint64_t max_events);
+  // Calls f(const Event&) for every pending event, in no particular order (the explorer's
+  // critical points read their instants; nothing here may reach an output in this order).
+  template <class F>
+  void for_each_pending(F&& f) const {
+    for (const Event& e : queue_.events()) f(e);
+    for (const Event& e : ready_) f(e);
+  }
 
  private:
   struct InFlight {
@@ -226,7 +233,7 @@ class WorldCore {
   Event pop_next(Chooser& chooser);
   Now now_for(uint32_t p) const;
   LatencyRange current_latency() const;
-  Duration draw_latency(Chooser& chooser, const ChoiceSubject& what) const;
+  Duration draw_latency(Chooser& chooser, uint32_t proc, const ChoiceSubject& what) const;
 
   // What a choice decides, in words (world_choices.cc): subjects of the choice kinds below,
   // described on demand by describe_choice.
@@ -382,6 +389,11 @@ class World {
   uint64_t fingerprint(bool canonical = false) const { return core_->fingerprint(canonical); }
   // Moves the horizon and the event bound (the explorer's converge mode lifts both).
   void set_bounds(TrueInstant horizon, uint64_t max_events) { core_->set_bounds(horizon, max_events); }
+  // See WorldCore::for_each_pending.
+  template <class F>
+  void for_each_pending(F&& f) const {
+    core_->for_each_pending(std::forward<F>(f));
+  }
 
  private:
   std::unique_ptr<WorldCore> core_;
