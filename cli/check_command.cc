@@ -185,6 +185,8 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
     injectable.max = *options.max_faults;
   }
   eo.converge = options.converge;
+  eo.reduce_dead = !options.unreduced;
+  eo.reduce_inert = options.reduce_inert && !options.unreduced;
   if (eo.converge) {
     if (const auto problem = converge_problem(*scenario)) {
       err << "leasesim check: --converge cannot key this scenario exactly: " << *problem << "\n";

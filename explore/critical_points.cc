@@ -47,7 +47,8 @@ void critical_values(const World& w, uint32_t proc, ChoiceKind kind, int64_t lo,
   const int64_t reach = kind == ChoiceKind::TimerDelay ? clock.local_to_true(Duration(hi)).ns : hi;
   const TrueInstant last = now + Duration(reach);
   w.for_each_pending([&](const Event& e) {
-    if (e.at > now && e.at < last && relevant(e, proc)) add(e.at);
+    // Inert events change nothing when they fire (and the reduced key leaves them out).
+    if (e.at > now && e.at < last && relevant(e, proc) && !w.inert(e)) add(e.at);
   });
   // Whole seconds of the wall clock: the true instant at which the wall reading reaches each.
   const LocalInstant mono_now = clock.mono(now);

@@ -275,9 +275,10 @@ bool window_met(const History& history, LeaseId lease, TrueInstant from, TrueIns
 }
 
 // `faults_end`: last_fault_end of the scenario (constant; the caller computes it once).
-uint64_t canonical_state_key(const World& w, const std::vector<LeaseId>& leases, TrueInstant faults_end) {
+uint64_t canonical_state_key(const World& w, const std::vector<LeaseId>& leases, TrueInstant faults_end,
+                             const ExploreOptions& o) {
   StateHasher h;
-  h.u64(w.fingerprint(true));
+  h.u64(w.fingerprint(true, o.reduce_inert, o.reduce_dead));
   const History& history = w.history();
   const int64_t now = w.now().ns;
   for (uint32_t p = 0; p < w.process_count(); ++p) {
@@ -321,10 +322,10 @@ uint64_t canonical_state_key(const World& w, const std::vector<LeaseId>& leases,
 // with equal keys have the same futures and the same pending judgments. The open leaderships'
 // starts matter twice: for overlaps still to settle, and because a fault aimed at `leader` hits
 // the acting leader that started first.
-uint64_t state_key(const World& w, const std::vector<LeaseId>& leases, bool converge, TrueInstant faults_end) {
-  if (converge) return canonical_state_key(w, leases, faults_end);
+uint64_t state_key(const World& w, const std::vector<LeaseId>& leases, const ExploreOptions& o, TrueInstant faults_end) {
+  if (o.converge) return canonical_state_key(w, leases, faults_end, o);
   StateHasher h;
-  h.u64(w.fingerprint());
+  h.u64(w.fingerprint(false, o.reduce_inert, o.reduce_dead));
   const History& history = w.history();
   std::optional<TrueInstant> earliest_open;
   for (uint32_t p = 0; p < w.process_count(); ++p) {
@@ -399,7 +400,7 @@ class Explorer {
   Verdict window_violations(const World& parent, const World& child) const;
   Verdict end_violations(const World& w, StepStatus status) const;
   Counterexample build(uint32_t id, const std::vector<uint32_t>* last_script, const Verdict& verdict, bool at_end);
-  uint64_t key(const World& w) const { return state_key(w, leases_, options_.converge, faults_end_); }
+  uint64_t key(const World& w) const { return state_key(w, leases_, options_, faults_end_); }
   // Liveness (converge mode): per state, bit i = lease i has no acting leader, bit 31 = the
   // state is after the last fault; and every transition.
   uint32_t liveness_flags(const World& w) const;

@@ -859,8 +859,22 @@ void WorldCore::set_bounds(TrueInstant horizon, uint64_t max_events) {
   max_events_ = max_events;
 }
 
-uint64_t WorldCore::fingerprint(bool canonical) const {
-  if (!canonical) return fingerprint_exact();
+bool WorldCore::inert(const Event& e) const {
+  // Mirrors the early returns of dispatch, on_client_timeout: such an event only moves time
+  // and the event count when it fires.
+  if (e.kind == EventKind::Timer) {
+    const ProcessRuntime& pr = procs_[e.proc];
+    return pr.incarnation != e.incarnation || e.a >= pr.timer_generation.size() || pr.timer_generation[e.a] != e.b;
+  }
+  if (e.kind == EventKind::ClientTimeout) {
+    const InFlight* f = find_in_flight(e.a);
+    return f == nullptr || f->client_done;
+  }
+  return false;
+}
+
+uint64_t WorldCore::fingerprint(bool canonical, bool live_only, bool drop_dead) const {
+  if (!canonical) return fingerprint_exact(live_only, drop_dead);
   HashFrame frame;
   frame.canonical = true;
   // Old wall instants (HashFrame::old_before): older than the longest lease duration any
@@ -874,7 +888,7 @@ uint64_t WorldCore::fingerprint(bool canonical) const {
   thread_local std::vector<int64_t> order;
   old.clear();
   frame.collect = &old;
-  const uint64_t pass = fingerprint_canonical(frame);
+  const uint64_t pass = fingerprint_canonical(frame, live_only);
   if (old.empty()) return pass;
   order.assign(old.begin(), old.end());
   std::sort(order.begin(), order.end());
@@ -885,7 +899,7 @@ uint64_t WorldCore::fingerprint(bool canonical) const {
   return h.digest();
 }
 
-uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
+uint64_t WorldCore::fingerprint_canonical(HashFrame frame, bool live_only) const {
   StateHasher h;
   // Time-relative (see HashFrame): "now" is the origin of every instant; the event count is
   // left out (the explorer lifts the event bound when it converges). Cached digests are of the
@@ -923,10 +937,12 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
   };
   // The pending events enter as a multiset, as in the absolute fingerprint (fingerprint_exact
   // says why their order at one instant never matters): the sum of their digests.
-  uint64_t pending = 0;
-  for (const Event& e : queue_.events()) pending += event_word(e);
-  for (const Event& e : ready_) pending += event_word(e);
-  h.u64(pending).u64(queue_.size() + ready_.size());
+  uint64_t pending = 0, count = 0;
+  for (const Event& e : queue_.events())
+    if (!live_only || !inert(e)) pending += event_word(e), ++count;
+  for (const Event& e : ready_)
+    if (!live_only || !inert(e)) pending += event_word(e), ++count;
+  h.u64(pending).u64(count);
   api_.hash_into(h, frame);
   network_.hash_into(h);
   for (const ProcessRuntime& pr : procs_) {
@@ -981,7 +997,7 @@ void WorldCore::hash_faults_into(StateHasher& h) const {
   }
 }
 
-uint64_t WorldCore::fingerprint_exact() const {
+uint64_t WorldCore::fingerprint_exact(bool live_only, bool drop_dead) const {
   // Small fields are packed into shared words (each packing is one-to-one), which halves the
   // number of words to mix without leaving any field out.
   StateHasher h;
@@ -994,7 +1010,16 @@ uint64_t WorldCore::fingerprint_exact() const {
   // are left out for the same reason.) The per-event hashes do not wait for each other, unlike
   // one chain over the events in sorted order, and the sum is kept up to date as events are
   // pushed and fired (pending_digest_), so a fingerprint reads it rather than visiting them.
-  h.u64(pending_digest_).u64(queue_.size() + ready_.size());
+  uint64_t pending = pending_digest_, count = queue_.size() + ready_.size();
+  if (live_only) {
+    // Inert events (timers replaced or cancelled, timeouts of answered requests) remember only
+    // when earlier requests were sent: leaving them out merges states with the same future.
+    for (const Event& e : queue_.events())
+      if (inert(e)) pending -= event_digest(e), --count;
+    for (const Event& e : ready_)
+      if (inert(e)) pending -= event_digest(e), --count;
+  }
+  h.u64(pending).u64(count);
   api_.hash_into(h);
   network_.hash_into(h);
   for (const ProcessRuntime& pr : procs_) {
@@ -1017,9 +1042,12 @@ uint64_t WorldCore::fingerprint_exact() const {
       h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.incarnation) << 8)).u64(e.a).u64(e.b);
     }
     if (pr.model) {
-      h.u64(pr.model.digest([](const ModelState& model) {
+      // The digest is cached in the shared model: one search keys every World one way.
+      h.u64(pr.model.digest([drop_dead](const ModelState& model) {
         StateHasher mh;
-        std::visit([&](const auto& m) { m.hash_into(mh); }, model);
+        HashFrame frame;
+        frame.drop_dead = drop_dead;
+        std::visit([&](const auto& m) { m.hash_into(mh, frame); }, model);
         return mh.digest();
       }));
     }
