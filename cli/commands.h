@@ -47,6 +47,8 @@ struct CheckOptions {
   std::string out_dir = "out/check";  // where a counterexample is written
   bool converge = false;               // time-relative keys, no horizon, SCC liveness
   std::optional<uint32_t> max_faults;  // overrides spec.explore.faults.max (0: inject none)
+  bool unreduced = false;              // keys without the reductions (for comparison)
+  bool reduce_inert = false;           // experimental: inert events left out of the key too
 };
 
 int check_command(const CheckOptions& options, std::ostream& out, std::ostream& err);

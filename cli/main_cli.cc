@@ -52,7 +52,8 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
   CLI::App app{"leasesim: deterministic simulation and model checking of Kubernetes Lease coordination"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "leasesim 0.1.0");
-  app.footer("Exit codes: 0 ok, 1 properties violated, 2 bad usage or input, 3 internal error.\n"
+  app.footer("Exit codes: 0 ok, 1 properties violated, 2 bad usage or input, 3 internal error,\n"
+             "4 inconclusive (check: a bound cut the search; never \"verified\").\n"
              "Scenario format and fields: see README.md.");
 
   RunOptions run;
@@ -73,17 +74,26 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
   CLI::App* check_cmd = app.add_subcommand(
       "check", "Explore every choice of a scenario within bounds; write the shortest counterexample");
   check_cmd->add_option("FILE", check.file, "Scenario file (.yaml, .yml or .json)")->required();
+  check_cmd->footer("Exit codes: 0 verified (every path ended, at the points the result line names), 1 counterexample,\n"
+                    "2 bad usage or input, 3 internal error, 4 INCONCLUSIVE (a bound cut the search; never \"verified\").\n"
+                    "Verdicts and critical points: docs/check-verdicts.md.");
   check_cmd->add_option("--depth", check.depth, "Most steps (events) from the start (default: unbounded)")
       ->check(integer_flag(1, UINT64_MAX));
   check_cmd->add_option("--max-states", check.max_states, "Most distinct states to store (default 1000000)")
       ->check(integer_flag(1, UINT64_MAX));
   check_cmd->add_option("--horizon", check.horizon, "Explore events up to this simulated time (default: spec.duration)");
-  check_cmd->add_option("--latency-points", check.latency_points, "Latency values tried: min,max (default) or min,mid,max");
-  check_cmd->add_option("--jitter-points", check.jitter_points, "Timer jitter values tried: min,max (default) or min,mid,max");
+  check_cmd->add_option("--latency-points", check.latency_points, "Latency values tried: min,max (default), min,mid,max; add critical for the values where an order flips");
+  check_cmd->add_option("--jitter-points", check.jitter_points, "Timer jitter values tried: min,max (default), min,mid,max; add critical for the values where an order flips");
   check_cmd->add_option("--out", check.out_dir, "Folder for the counterexample file (default out/check)");
   check_cmd->add_option("--max-faults", check.max_faults,
                         "Most injected faults on one path (spec.explore.faults: its points and candidates); 0: none")
       ->check(integer_flag(0, 16));
+  check_cmd->add_flag("--unreduced", check.unreduced,
+                      "Key states without the reduction (dead model state): the same verdict and shortest "
+                      "counterexample, more states; for comparison (docs/check-verdicts.md)");
+  check_cmd->add_flag("--reduce-inert", check.reduce_inert,
+                      "Experimental: also leave inert events (cancelled timers, answered timeouts) out of the key; "
+                      "sound for safety verdicts, a counterexample may be a step longer than the shortest");
   check_cmd->add_flag("--converge", check.converge,
                       "Key states relative to now and lift the horizon, so steady loops close cycles and "
                       "the result holds for all time; judges eventuallyLeader as liveness too (leaderless cycles)");

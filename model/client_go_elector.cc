@@ -791,7 +791,21 @@ void ClientGoElector::hash_into(H& h, const HashFrame& f) const {
       (static_cast<uint64_t>(observed_time_.has_value()) << 22) |
       (static_cast<uint64_t>(lead_cancelled_at_.has_value()) << 23);
   h.u64(bits | (static_cast<uint64_t>(f.tag(inflight_tag_)) << 32));
-  observed_record_.hash_into(h, f);
+  // Dead state (HashFrame::drop_dead): between attempts, a process that is not the leader reads
+  // neither its cached Lease nor the times of its observed record before it writes them again:
+  // its next attempt starts with a Get (spec 3 R1 needs IsLeader for the fast path) that
+  // replaces the cache, and only the holder and leaseDurationSeconds of the observed record
+  // are read (IsLeader, isLeaseValid, maybeReportTransition); a release reads the cache only
+  // after its own Get, and only a leader releases. Likewise the attempt's values (D, the clock
+  // readings) are written at every attempt start before they are read.
+  const bool idle = step_ == Step::Idle && release_step_ == ReleaseStep::Idle;
+  const bool dead_cache = f.drop_dead && !f.canonical && idle && !is_leader();
+  if (dead_cache) {
+    hash_name(h, observed_record_.holder_identity);
+    h.i64(observed_record_.lease_duration_seconds);
+  } else {
+    observed_record_.hash_into(h, f);
+  }
   if (observed_raw_record_) {
     // Canonical: the raw bytes are the observed record at whole seconds whenever they came from
     // it, and then what decides the future is that record (compared exactly, not by its
@@ -814,16 +828,17 @@ void ClientGoElector::hash_into(H& h, const HashFrame& f) const {
   }
   if (observed_time_) h.i64(f.at(*observed_time_));
   hash_name(h, reported_leader_);
-  lock_cache_.hash_into(h, f);
+  if (!dead_cache) lock_cache_.hash_into(h, f);
   if (lead_cancelled_at_) h.i64(f.at(*lead_cancelled_at_));
   // Canonical: the attempt's clock readings matter only during the attempt (attempt_wall_ is
   // never read again: D holds what was derived from it), the round's only during the round or
   // its pending tick, the release deadline only while releasing; stale values are left out.
-  if (!f.canonical) h.i64(attempt_mono_.ns).i64(attempt_wall_.ns);
+  const bool drop = f.canonical || f.drop_dead;  // leave out values no future step reads
+  if (!drop) h.i64(attempt_mono_.ns).i64(attempt_wall_.ns);
   else if (step_ != Step::Idle) h.i64(f.at(attempt_mono_));
-  desired_.hash_into(h, f);
-  if (!f.canonical || in_round_ || tick_scheduled_ || tick_pending_) h.i64(f.at(round_start_)).i64(tick_index_);
-  if (!f.canonical || phase_ == Phase::Releasing) h.i64(f.at(release_deadline_));
+  if (!(f.drop_dead && !f.canonical && idle)) desired_.hash_into(h, f);
+  if (!drop || in_round_ || tick_scheduled_ || tick_pending_) h.i64(f.at(round_start_)).i64(tick_index_);
+  if (!drop || phase_ == Phase::Releasing) h.i64(f.at(release_deadline_));
   if (!f.canonical) h.u64(next_tag_);
   if (candidate_) candidate_->hash_into(h, f);
 }

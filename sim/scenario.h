@@ -107,8 +107,10 @@ struct ReplayChoice {
   bool operator==(const ReplayChoice&) const = default;
 };
 
-// Range points the explorer enumerates for a draw: a bit set of min, mid ((min+max)/2), max.
-inline constexpr uint8_t kPointMin = 1, kPointMid = 2, kPointMax = 4;
+// Range points the explorer enumerates for a draw: a bit set of min, mid ((min+max)/2), max,
+// and `critical`: the values at which the drawn instant passes a pending event, the drawing
+// process's lease expiry or a whole second of its wall clock (explore/critical_points.h).
+inline constexpr uint8_t kPointMin = 1, kPointMid = 2, kPointMax = 4, kPointCritical = 8;
 
 // spec.explore: bounds for `leasesim check` (the command line overrides each) and the replay
 // script of a counterexample. Every field is optional; an absent block changes nothing.

@@ -170,10 +170,10 @@ LatencyRange WorldCore::current_latency() const {
   return scenario_->api_server.latency;
 }
 
-Duration WorldCore::draw_latency(Chooser& chooser, const ChoiceSubject& what) const {
+Duration WorldCore::draw_latency(Chooser& chooser, uint32_t proc, const ChoiceSubject& what) const {
   const LatencyRange range = current_latency();
   if (range.min == range.max) return range.min;
-  return Duration(chooser.draw(ChoiceKind::Latency, range.min.ns, range.max.ns, what));
+  return Duration(chooser.draw_for(proc, ChoiceKind::Latency, range.min.ns, range.max.ns, what));
 }
 
 bool WorldCore::defer_if_paused(const Event& e) {
@@ -300,7 +300,7 @@ void WorldCore::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
       const Duration local =
           t->delay_min == t->delay_max
               ? t->delay_min
-              : Duration(chooser.draw(ChoiceKind::TimerDelay, t->delay_min.ns, t->delay_max.ns,
+              : Duration(chooser.draw_for(p, ChoiceKind::TimerDelay, t->delay_min.ns, t->delay_max.ns,
                                       subject(Subject::Timer, p | (static_cast<uint64_t>(t->id) << 32))));
       push(now_ + pr.clock.local_to_true(local), EventKind::Timer, p, t->id, generation);
     } else if (auto* c = std::get_if<CancelTimer>(&effect)) {
@@ -315,7 +315,7 @@ void WorldCore::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
       f.call = ++pr.calls;
       const Duration timeout = f.request.timeout;
       const uint64_t id = add_in_flight(std::move(f));
-      push(now_ + draw_latency(chooser, subject(Subject::RequestLeg, static_cast<uint32_t>(id))), EventKind::RequestArrive, p, id);
+      push(now_ + draw_latency(chooser, p, subject(Subject::RequestLeg, static_cast<uint32_t>(id))), EventKind::RequestArrive, p, id);
       if (timeout.ns > 0) push(now_ + procs_[p].clock.local_to_true(timeout), EventKind::ClientTimeout, p, id);
     } else if (auto* cancel = std::get_if<CancelCall>(&effect)) {
       // The client stops waiting now; the model hears about it as a Timeout at this instant.
@@ -545,7 +545,7 @@ void WorldCore::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
     record_write(f, outcome, trace);
   }
   f.response = std::move(outcome.response);
-  push(now_ + draw_latency(chooser, subject(Subject::ResponseLeg, static_cast<uint32_t>(id))), EventKind::ResponseArrive,
+  push(now_ + draw_latency(chooser, f.proc, subject(Subject::ResponseLeg, static_cast<uint32_t>(id))), EventKind::ResponseArrive,
        f.proc, id);
 }
 
@@ -880,8 +880,22 @@ void WorldCore::set_bounds(TrueInstant horizon, uint64_t max_events) {
   max_events_ = max_events;
 }
 
-uint64_t WorldCore::fingerprint(bool canonical) const {
-  if (!canonical) return fingerprint_exact();
+bool WorldCore::inert(const Event& e) const {
+  // Mirrors the early returns of dispatch, on_client_timeout: such an event only moves time
+  // and the event count when it fires.
+  if (e.kind == EventKind::Timer) {
+    const ProcessRuntime& pr = procs_[e.proc];
+    return pr.incarnation != e.incarnation || e.a >= pr.timer_generation.size() || pr.timer_generation[e.a] != e.b;
+  }
+  if (e.kind == EventKind::ClientTimeout) {
+    const InFlight* f = find_in_flight(e.a);
+    return f == nullptr || f->client_done;
+  }
+  return false;
+}
+
+uint64_t WorldCore::fingerprint(bool canonical, bool live_only, bool drop_dead) const {
+  if (!canonical) return fingerprint_exact(live_only, drop_dead);
   HashFrame frame;
   frame.canonical = true;
   // Old wall instants (HashFrame::old_before): older than the longest lease duration any
@@ -895,7 +909,7 @@ uint64_t WorldCore::fingerprint(bool canonical) const {
   thread_local std::vector<int64_t> order;
   old.clear();
   frame.collect = &old;
-  const uint64_t pass = fingerprint_canonical(frame);
+  const uint64_t pass = fingerprint_canonical(frame, live_only);
   if (old.empty()) return pass;
   order.assign(old.begin(), old.end());
   std::sort(order.begin(), order.end());
@@ -906,7 +920,7 @@ uint64_t WorldCore::fingerprint(bool canonical) const {
   return h.digest();
 }
 
-uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
+uint64_t WorldCore::fingerprint_canonical(HashFrame frame, bool live_only) const {
   StateHasher h;
   // Time-relative (see HashFrame): "now" is the origin of every instant; the event count is
   // left out (the explorer lifts the event bound when it converges). Cached digests are of the
@@ -944,10 +958,12 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
   };
   // The pending events enter as a multiset, as in the absolute fingerprint (fingerprint_exact
   // says why their order at one instant never matters): the sum of their digests.
-  uint64_t pending = 0;
-  for (const Event& e : queue_.events()) pending += event_word(e);
-  for (const Event& e : ready_) pending += event_word(e);
-  h.u64(pending).u64(queue_.size() + ready_.size());
+  uint64_t pending = 0, count = 0;
+  for (const Event& e : queue_.events())
+    if (!live_only || !inert(e)) pending += event_word(e), ++count;
+  for (const Event& e : ready_)
+    if (!live_only || !inert(e)) pending += event_word(e), ++count;
+  h.u64(pending).u64(count);
   api_.hash_into(h, frame);
   network_.hash_into(h);
   for (const ProcessRuntime& pr : procs_) {
@@ -1003,7 +1019,7 @@ void WorldCore::hash_faults_into(StateHasher& h) const {
   }
 }
 
-uint64_t WorldCore::fingerprint_exact() const {
+uint64_t WorldCore::fingerprint_exact(bool live_only, bool drop_dead) const {
   // Small fields are packed into shared words (each packing is one-to-one), which halves the
   // number of words to mix without leaving any field out.
   StateHasher h;
@@ -1016,7 +1032,16 @@ uint64_t WorldCore::fingerprint_exact() const {
   // are left out for the same reason.) The per-event hashes do not wait for each other, unlike
   // one chain over the events in sorted order, and the sum is kept up to date as events are
   // pushed and fired (pending_digest_), so a fingerprint reads it rather than visiting them.
-  h.u64(pending_digest_).u64(queue_.size() + ready_.size());
+  uint64_t pending = pending_digest_, count = queue_.size() + ready_.size();
+  if (live_only) {
+    // Inert events (timers replaced or cancelled, timeouts of answered requests) remember only
+    // when earlier requests were sent: leaving them out merges states with the same future.
+    for (const Event& e : queue_.events())
+      if (inert(e)) pending -= event_digest(e), --count;
+    for (const Event& e : ready_)
+      if (inert(e)) pending -= event_digest(e), --count;
+  }
+  h.u64(pending).u64(count);
   api_.hash_into(h);
   network_.hash_into(h);
   for (const ProcessRuntime& pr : procs_) {
@@ -1039,9 +1064,12 @@ uint64_t WorldCore::fingerprint_exact() const {
       h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.incarnation) << 8)).u64(e.a).u64(e.b);
     }
     if (pr.model) {
-      h.u64(pr.model.digest([](const ModelState& model) {
+      // The digest is cached in the shared model: one search keys every World one way.
+      h.u64(pr.model.digest([drop_dead](const ModelState& model) {
         StateHasher mh;
-        std::visit([&](const auto& m) { m.hash_into(mh); }, model);
+        HashFrame frame;
+        frame.drop_dead = drop_dead;
+        std::visit([&](const auto& m) { m.hash_into(mh, frame); }, model);
         return mh.digest();
       }));
     }

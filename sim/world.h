@@ -214,9 +214,21 @@ class WorldCore {
   // sequence numbers, never decide what can happen next). `canonical`: the time-relative fingerprint of HashFrame (core/hash.h): equal for two
   // worlds whose futures are the same up to a shift in time. It leaves out the event count and
   // the horizon, so it is for searches that lift both (the explorer's converge mode).
-  uint64_t fingerprint(bool canonical = false) const;
+  // `live_only`: leave out inert pending events (inert()); `drop_dead`: leave out model state no
+  // future step reads (HashFrame::drop_dead). The explorer's reduced keys (explore/explorer.h).
+  uint64_t fingerprint(bool canonical = false, bool live_only = false, bool drop_dead = false) const;
+  // Whether a pending event will do nothing but move time when it fires: a timer since
+  // replaced or cancelled, or of an earlier incarnation; a client timeout of an answered request.
+  bool inert(const Event& e) const;
   // Moves the horizon and the event bound (the explorer's converge mode lifts both).
   void set_bounds(TrueInstant horizon, uint64_t max_events);
+  // Calls f(const Event&) for every pending event, in no particular order (the explorer's
+  // critical points read their instants; nothing here may reach an output in this order).
+  template <class F>
+  void for_each_pending(F&& f) const {
+    for (const Event& e : queue_.events()) f(e);
+    for (const Event& e : ready_) f(e);
+  }
 
  private:
   struct InFlight {
@@ -238,7 +250,7 @@ class WorldCore {
   Event pop_next(Chooser& chooser);
   Now now_for(uint32_t p) const;
   LatencyRange current_latency() const;
-  Duration draw_latency(Chooser& chooser, const ChoiceSubject& what) const;
+  Duration draw_latency(Chooser& chooser, uint32_t proc, const ChoiceSubject& what) const;
 
   // What a choice decides, in words (world_choices.cc): subjects of the choice kinds below,
   // described on demand by describe_choice.
@@ -337,8 +349,8 @@ class WorldCore {
   static uint64_t flight_digest(const InFlight& f);
   // The absolute fingerprint (from cached digests of the shared parts) and one pass of the
   // canonical one (every part hashed in `frame`).
-  uint64_t fingerprint_exact() const;
-  uint64_t fingerprint_canonical(HashFrame frame) const;
+  uint64_t fingerprint_exact(bool live_only, bool drop_dead) const;
+  uint64_t fingerprint_canonical(HashFrame frame, bool live_only) const;
   void hash_faults_into(StateHasher& h) const;
   boost::container::small_vector<Slot, 4> slots_;
   boost::container::small_vector<uint32_t, 4> free_slots_;
@@ -393,9 +405,18 @@ class World {
 
   // A stable 64-bit fingerprint of the whole state (no addresses, no hash-table order); see
   // WorldCore::fingerprint for `canonical`.
-  uint64_t fingerprint(bool canonical = false) const { return core_->fingerprint(canonical); }
+  uint64_t fingerprint(bool canonical = false, bool live_only = false, bool drop_dead = false) const {
+    return core_->fingerprint(canonical, live_only, drop_dead);
+  }
   // Moves the horizon and the event bound (the explorer's converge mode lifts both).
   void set_bounds(TrueInstant horizon, uint64_t max_events) { core_->set_bounds(horizon, max_events); }
+  // See WorldCore::inert.
+  bool inert(const Event& e) const { return core_->inert(e); }
+  // See WorldCore::for_each_pending.
+  template <class F>
+  void for_each_pending(F&& f) const {
+    core_->for_each_pending(std::forward<F>(f));
+  }
 
  private:
   std::unique_ptr<WorldCore> core_;
