@@ -986,16 +986,25 @@ void Loader::load_process(const Item& item) {
     count = read_integer(*count_item, 1, kMaxCount, "between 1 and " + std::to_string(kMaxCount));
   if (const Item* identity = map->get("identity"))
     if (auto text = read_name(*identity, "identity")) proto.identity = *text;
+  const ModelEntry* entry = nullptr;
   if (const Item* model = require(*map, "model")) {
     if (auto name = read_string(*model)) {
+      entry = find_model(*name);
       if (auto parsed = load_model(*map, *name)) {
         proto.model = parsed->config;
         proto.quiesce = parsed->quiesce;
       }
     }
   }
-  if (const Item* lease = require(*map, "lease"))
+  if (entry && entry->implied_lease) {
+    // The model derives its lease and holder itself (register_processes interns the lease).
+    for (const char* key : {"lease", "identity"})
+      if (const Item* field = map->get(key))
+        error(*field, "model " + quoted(std::string(entry->name)) + " takes no " + key + ": field: it derives its " +
+                          (std::string(key) == "lease" ? "lease" : "holder identity") + " itself");
+  } else if (const Item* lease = require(*map, "lease")) {
     if (auto id = read_lease_ref(*lease)) proto.lease = *id;
+  }
   load_clock(field_item(*map, "clock"), &proto.clock);
   if (const Item* start = map->get("start"))
     if (auto value = read_duration(*start, Sign::NonNegative)) proto.start = *value;
@@ -1187,6 +1196,8 @@ void Loader::register_processes(const Fields& process, const ProcessSpec& proto,
       continue;
     }
     if (first_process_names_.size() < kMaxListedTargets) first_process_names_.push_back(spec.name);
+    if (const ModelEntry& model = model_entry(spec.model); model.implied_lease)
+      spec.lease = intern_lease(model.implied_lease(spec.model, spec.name));
     scenario_.processes.push_back(std::move(spec));
   }
   if (collisions > 1) first_collision += " (and " + std::to_string(collisions - 1) + " more)";
