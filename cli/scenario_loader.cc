@@ -55,8 +55,9 @@ constexpr std::array<std::string_view, 8> kProcessKeys{"name",   "identity", "mo
 constexpr std::array<std::string_view, 2> kClockKeys{"offset", "rate"};
 constexpr std::array<std::string_view, 8> kFaultKeys{"at",        "for", "type", "target",
                                                      "direction", "by",  "mode", "latency"};
-constexpr std::array<std::string_view, 4> kPropertyKeys{"singleLeader", "transitionsMatch", "failoverWithin",
-                                                        "eventuallyLeader"};
+constexpr std::array<std::string_view, 6> kPropertyKeys{"singleLeader",     "transitionsMatch",
+                                                        "failoverWithin",   "eventuallyLeader",
+                                                        "noLiveIdentityDeleted", "staleIdentityCollectedWithin"};
 constexpr std::array<std::string_view, 1> kExpectKeys{"violated"};
 constexpr std::array<std::string_view, 1> kBoundsKeys{"maxEvents"};
 constexpr std::array<std::string_view, 7> kExploreKeys{"depth",        "maxStates",    "horizon",
@@ -65,8 +66,9 @@ constexpr std::array<std::string_view, 3> kExploreFaultKeys{"max", "at", "candid
 // An injectable fault is a fault entry without "at" (the points give the instants).
 constexpr std::array<std::string_view, 7> kCandidateKeys{"for", "type", "target", "direction", "by", "mode", "latency"};
 // The property names `expect.violated` may use, in the order the spec lists them.
-constexpr std::array<std::string_view, 4> kPropertyNames{"singleLeader", "failoverWithin", "transitionsMatch",
-                                                         "eventuallyLeader"};
+constexpr std::array<std::string_view, 6> kPropertyNames{"singleLeader",     "failoverWithin",
+                                                         "transitionsMatch", "eventuallyLeader",
+                                                         "noLiveIdentityDeleted", "staleIdentityCollectedWithin"};
 
 template <class T>
 struct Named {
@@ -1344,6 +1346,17 @@ void Loader::load_properties(const Item& item) {
       check_horizon(*v, *d);
     }
   }
+  if (const Item* v = map->get("noLiveIdentityDeleted"))
+    if (auto b = read_bool(*v)) p.no_live_identity_deleted = *b;
+  if (const Item* v = map->get("staleIdentityCollectedWithin")) {
+    if (v->node.IsScalar() && v->node.Scalar() == "auto") {
+      p.stale_identity_collected_within_auto = true;
+    } else if (!v->node.IsScalar()) {
+      error(*v, "expected a duration string such as 2h, or \"auto\", got " + describe(v->node));
+    } else if (auto d = read_duration(*v, Sign::Positive)) {
+      p.stale_identity_collected_within = *d;
+    }
+  }
 }
 
 // eventuallyLeader needs `bound` of run time after the last fault ends (scenario_loader.h).
@@ -1368,6 +1381,9 @@ bool property_enabled(const PropertySpec& p, std::string_view name) {
   if (name == "singleLeader") return p.single_leader;
   if (name == "transitionsMatch") return p.transitions_match;
   if (name == "failoverWithin") return p.failover_within.has_value() || p.failover_within_auto;
+  if (name == "noLiveIdentityDeleted") return p.no_live_identity_deleted;
+  if (name == "staleIdentityCollectedWithin")
+    return p.stale_identity_collected_within.has_value() || p.stale_identity_collected_within_auto;
   return p.eventually_leader.has_value();
 }
 

@@ -148,6 +148,11 @@ Json properties_json(const PropertySpec& p) {
   else if (p.failover_within)
     out["failoverWithin"] = format_duration(*p.failover_within);
   if (p.eventually_leader) out["eventuallyLeader"] = format_duration(*p.eventually_leader);
+  if (!p.no_live_identity_deleted) out["noLiveIdentityDeleted"] = false;
+  if (p.stale_identity_collected_within_auto)
+    out["staleIdentityCollectedWithin"] = "auto";
+  else if (p.stale_identity_collected_within)
+    out["staleIdentityCollectedWithin"] = format_duration(*p.stale_identity_collected_within);
   return out;
 }
 

@@ -4,6 +4,8 @@
 #include <sstream>
 
 #include "properties/analytic.h"
+#include "reports/identity_summary.h"
+#include "reports/lease_table.h"
 
 namespace leasesim {
 namespace {
@@ -136,6 +138,7 @@ json summary_json(const RunResult& run) {
     if (!by_result.empty()) api[verb_name(v)] = by_result;
   }
   out["api"] = api;
+  if (json identity = identity_json(run); !identity.is_null()) out["identity"] = std::move(identity);
 
   // docs/models/client-go-elector.md section 5, for the scenario's configs, clock rates and latency range.
   if (const std::optional<AnalyticBounds> b = analytic_bounds(s)) {
@@ -214,6 +217,10 @@ std::string summary_text(const RunResult& run) {
       }
     }
   }
+  o << "\nleases (as kubectl get lease -A)\n";
+  std::istringstream table(lease_table(run));
+  for (std::string line; std::getline(table, line);) o << "  " << line << "\n";
+  o << identity_text(run);
   if (const std::optional<AnalyticBounds> b = analytic_bounds(s)) {
     const std::optional<Duration> worst = worst_fault_to_leader(ev);
     o << "\nanalytic (client-go spec 5)\n  failover   <= " << format_duration(b->crash_to_leader_max) << " after a crash, <= "

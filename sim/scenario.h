@@ -85,6 +85,10 @@ struct PropertySpec {
   std::optional<Duration> failover_within;  // explicit bound
   bool failover_within_auto = false;        // "auto": the model's analytic bound
   std::optional<Duration> eventually_leader;
+  // API server identity (properties/identity.h): on by default for identity leases.
+  bool no_live_identity_deleted = true;
+  std::optional<Duration> stale_identity_collected_within;
+  bool stale_identity_collected_within_auto = false;
   bool operator==(const PropertySpec&) const = default;
 };
 
