@@ -36,35 +36,41 @@ std::vector<LeaseId> identity_leases(const Scenario& scenario) {
   return out;
 }
 
+std::optional<Violation> identity_delete_violation(const Scenario& scenario, const History& history, size_t index) {
+  const auto& writes = history.writes;
+  const LeaseWrite& del = writes[index];
+  if (del.verb != Verb::Delete || !del.before || !del.before->holder_identity || !del.before->lease_duration_seconds)
+    return std::nullopt;
+  const LeaseId lease = del.lease;
+  const Name holder = *del.before->holder_identity;
+  // The holder's process (the first to write that holder) and its last renewal before the delete.
+  std::optional<uint32_t> owner;
+  std::optional<TrueInstant> renewed;
+  for (size_t j = 0; j < index; ++j) {
+    const LeaseWrite& w = writes[j];
+    if (w.lease != lease || !is_renewal(w) || !w.after || w.after->holder_identity != holder) continue;
+    if (!owner) owner = w.proc;
+    if (w.proc == *owner) renewed = w.t;
+  }
+  if (!owner || !renewed || !apiserver_config(scenario.processes[*owner])) return std::nullopt;
+  const Duration age = del.t - *renewed;
+  const Duration duration = seconds(*del.before->lease_duration_seconds);
+  if (age >= duration || went_down(history, *owner, *renewed, del.t)) return std::nullopt;
+  Violation v;
+  v.at = del.t;
+  v.procs = {del.proc, *owner};
+  v.message = scenario.processes[del.proc].name + " deleted " + scenario.lease_keys[lease] + " " + secs(age) +
+              " after " + scenario.processes[*owner].name + " renewed it (leaseDurationSeconds " +
+              std::to_string(*del.before->lease_duration_seconds) + "), while " + scenario.processes[*owner].name +
+              " was running";
+  return v;
+}
+
 std::vector<Violation> check_no_live_identity_deleted(const Scenario& scenario, const History& history, LeaseId lease) {
   std::vector<Violation> out;
-  const auto& writes = history.writes;
-  for (size_t i = 0; i < writes.size(); ++i) {
-    const LeaseWrite& del = writes[i];
-    if (del.lease != lease || del.verb != Verb::Delete || !del.before || !del.before->holder_identity) continue;
-    const Name holder = *del.before->holder_identity;
-    // The holder's process and its last renewal before the delete.
-    std::optional<uint32_t> owner;
-    std::optional<TrueInstant> renewed;
-    for (size_t j = 0; j < i; ++j) {
-      const LeaseWrite& w = writes[j];
-      if (w.lease != lease || !is_renewal(w) || !w.after || w.after->holder_identity != holder) continue;
-      if (!owner) owner = w.proc;
-      if (w.proc == *owner) renewed = w.t;
-    }
-    if (!owner || !renewed || !del.before->lease_duration_seconds) continue;
-    const Duration age = del.t - *renewed;
-    const Duration duration = seconds(*del.before->lease_duration_seconds);
-    if (age >= duration || went_down(history, *owner, *renewed, del.t)) continue;
-    Violation v;
-    v.at = del.t;
-    v.procs = {del.proc, *owner};
-    v.message = scenario.processes[del.proc].name + " deleted " + scenario.lease_keys[lease] + " " + secs(age) +
-                " after " + scenario.processes[*owner].name + " renewed it (leaseDurationSeconds " +
-                std::to_string(*del.before->lease_duration_seconds) + "), while " +
-                scenario.processes[*owner].name + " was running";
-    out.push_back(std::move(v));
-  }
+  for (size_t i = 0; i < history.writes.size(); ++i)
+    if (history.writes[i].lease == lease)
+      if (std::optional<Violation> v = identity_delete_violation(scenario, history, i)) out.push_back(std::move(*v));
   return out;
 }
 

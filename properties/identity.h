@@ -36,6 +36,9 @@ namespace leasesim {
 std::vector<LeaseId> identity_leases(const Scenario& scenario);
 
 std::vector<Violation> check_no_live_identity_deleted(const Scenario& scenario, const History& history, LeaseId lease);
+// The verdict on one write (history.writes[index]): a violation when it is a delete of a live
+// identity lease; check_no_live_identity_deleted applies it to every delete of the lease.
+std::optional<Violation> identity_delete_violation(const Scenario& scenario, const History& history, size_t index);
 
 struct StaleIdentity {
   uint32_t proc = 0;
