@@ -43,21 +43,26 @@ TEST(KubeApiserverLoader, LeaseImpliedFromHostnameOrProcessNameAfterCountExpansi
 TEST(KubeApiserverLoader, ConfigErrorsAndRefusedFields) {
   EXPECT_EQ(errors_of(with_spec("  processes:\n"
                                 "    - {name: a, model: kube-apiserver, lease: kube-system/x, identity: a}\n"
-                                "    - name: b\n"
-                                "      model: kube-apiserver\n"
-                                "      config: {hostname: \"bad host\", gcPeriod: 0s, identityLeaseDurationSeconds: 0}\n"
+                                "    - {name: b, model: kube-apiserver, config: {hostname: \"bad host\"}}\n"
                                 "    - {name: c, model: kube-apiserver, config: {coordinatedLeaderElection: true}}\n"
-                                "    - {name: d, model: kube-apiserver, config: {gcPeriod: 10}}\n")),
+                                "    - {name: d, model: kube-apiserver, config: {gcPeriod: 10}}\n"
+                                "    - {name: e, model: kube-apiserver, config: {identityLeaseDurationSeconds: 0}}\n"
+                                "    - {name: f, model: kube-apiserver, config: {gcPeriod: 0s}}\n")),
             (std::vector<std::string>{
-                "t.yaml:6:46: spec.processes[0].lease: model \"kube-apiserver\" takes no lease: field: it derives "
+                "t.yaml:6:47: spec.processes[0].lease: model \"kube-apiserver\" takes no lease: field: it derives "
                 "its lease itself",
                 "t.yaml:6:72: spec.processes[0].identity: model \"kube-apiserver\" takes no identity: field: it "
                 "derives its holder identity itself",
-                "t.yaml:9:89: spec.processes[1].config.identityLeaseDurationSeconds: must be between 1 and "
+                "t.yaml:7:59: spec.processes[1].config.hostname: hostname \"bad host\" is not a valid label value "
+                "(kubernetes.io/hostname): at most 63 characters of letters, digits, '-', '_' and '.', beginning and "
+                "ending with a letter or digit",
+                "t.yaml:8:76: spec.processes[2].config.coordinatedLeaderElection: coordinatedLeaderElection: true is "
+                "not implemented yet (the coordinated leader election model is planned)",
+                "t.yaml:9:59: spec.processes[3].config.gcPeriod: duration \"10\" has no unit; write e.g. 10s (units: "
+                "ns us ms s m h)",
+                "t.yaml:10:79: spec.processes[4].config.identityLeaseDurationSeconds: must be between 1 and "
                 "2147483647, got 0",
-                "t.yaml:11:49: spec.processes[2].config.coordinatedLeaderElection: coordinatedLeaderElection: true "
-                "is not implemented yet (the coordinated leader election model is planned)",
-                "t.yaml:12:59: spec.processes[3].config.gcPeriod: x"}));
+                "t.yaml:11:59: spec.processes[5].config.gcPeriod: gcPeriod must be greater than zero"}));
 }
 
 }  // namespace
