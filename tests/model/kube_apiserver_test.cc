@@ -10,6 +10,8 @@
 #include "model/apiserver_identity.h"
 #include "model/process_model.h"
 
+#include "tests/model/effect_lists.h"
+
 namespace leasesim {
 namespace {
 
@@ -42,12 +44,7 @@ KubeApiserverConfig config(const std::string& hostname) {
   return c;
 }
 
-std::vector<ApiRequest> calls(const Effects& out) {
-  std::vector<ApiRequest> r;
-  for (const Effect& e : out.list())
-    if (const auto* c = std::get_if<Call>(&e)) r.push_back(c->request);
-  return r;
-}
+using testing_effects::calls;
 
 ApiResponse reply(const ApiRequest& req, ApiResult result, std::optional<Lease> object = std::nullopt) {
   ApiResponse r;
