@@ -484,6 +484,10 @@ class Loader {
   void load_properties(const Item& item);
   void check_horizon(const Item& eventually, Duration bound);
   void load_expect(const Item& item);
+  bool has_identity_processes() const {
+    return std::any_of(scenario_.processes.begin(), scenario_.processes.end(),
+                       [](const ProcessSpec& p) { return std::holds_alternative<KubeApiserverConfig>(p.model); });
+  }
   void load_bounds(const Item& item);
   void load_explore(const Item& item);
   std::optional<uint8_t> read_points(const Item& item);
@@ -1349,6 +1353,9 @@ void Loader::load_properties(const Item& item) {
   if (const Item* v = map->get("noLiveIdentityDeleted"))
     if (auto b = read_bool(*v)) p.no_live_identity_deleted = *b;
   if (const Item* v = map->get("staleIdentityCollectedWithin")) {
+    if (!has_identity_processes())
+      error(*v, "staleIdentityCollectedWithin judges kube-apiserver identity leases, and this scenario has no "
+                "kube-apiserver process");
     if (v->node.IsScalar() && v->node.Scalar() == "auto") {
       p.stale_identity_collected_within_auto = true;
     } else if (!v->node.IsScalar()) {
@@ -1402,6 +1409,13 @@ void Loader::load_expect(const Item& item) {
     if (std::find(kPropertyNames.begin(), kPropertyNames.end(), *name) == kPropertyNames.end()) {
       error(entry, "unknown property " + quoted(*name) + did_you_mean(*name, kPropertyNames) +
                        "; expected one of: " + join(kPropertyNames));
+      continue;
+    }
+    const bool identity_property = *name == "noLiveIdentityDeleted" || *name == "staleIdentityCollectedWithin";
+    if (identity_property && !has_identity_processes()) {
+      error(entry, "property " + quoted(*name) +
+                       " judges kube-apiserver identity leases, and this scenario has no kube-apiserver process, so "
+                       "it can never be violated and the run could never pass");
       continue;
     }
     if (!property_enabled(scenario_.properties, *name)) {

@@ -204,7 +204,7 @@ std::string summary_text(const RunResult& run) {
     o << "  " << s.processes[l.proc].name << "  " << s.lease_keys[l.lease] << "  " << text_secs(l.start.ns) << " -> "
       << (l.end ? text_secs(l.end->ns) + " (" + l.end_cause + ")" : std::string("end of run")) << "\n";
   }
-  if (ls.empty()) o << "  (nobody led)\n";
+  if (ls.empty()) o << (elected_leases(s).empty() ? "  (no process elects a leader)\n" : "  (nobody led)\n");
   if (!ev.failovers.empty()) {
     o << "\nfailovers\n";
     for (const FailoverEpisode& e : ev.failovers) {

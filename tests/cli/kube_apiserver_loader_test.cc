@@ -65,5 +65,18 @@ TEST(KubeApiserverLoader, ConfigErrorsAndRefusedFields) {
                 "t.yaml:11:59: spec.processes[5].config.gcPeriod: gcPeriod must be greater than zero"}));
 }
 
+TEST(KubeApiserverLoader, IdentityPropertiesNeedKubeApiserverProcesses) {
+  EXPECT_EQ(errors_of(with_spec("  processes:\n"
+                                "    - {name: a, model: tutorial-elector, lease: default/l}\n"
+                                "  properties: {staleIdentityCollectedWithin: auto}\n"
+                                "  expect: {violated: [noLiveIdentityDeleted]}\n")),
+            (std::vector<std::string>{
+                "t.yaml:7:46: spec.properties.staleIdentityCollectedWithin: staleIdentityCollectedWithin judges "
+                "kube-apiserver identity leases, and this scenario has no kube-apiserver process",
+                "t.yaml:8:23: spec.expect.violated[0]: property \"noLiveIdentityDeleted\" judges kube-apiserver "
+                "identity leases, and this scenario has no kube-apiserver process, so it can never be violated and "
+                "the run could never pass"}));
+}
+
 }  // namespace
 }  // namespace leasesim
