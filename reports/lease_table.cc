@@ -7,7 +7,7 @@
 
 namespace leasesim {
 
-std::string human_duration(Duration d) {
+std::string kubectl_age(Duration d) {
   // HumanDuration's steps, in whole units truncated as Go's integer conversions do.
   const int64_t secs = d.ns / kNanosPerSecond;
   if (secs < 0) return "0s";
@@ -54,7 +54,7 @@ std::string lease_table(const RunResult& run) {
     const size_t slash = key.find('/');
     const Lease& lease = *w.api_server().lease(id);
     rows.push_back({key.substr(0, slash), key.substr(slash + 1), holder_or_empty(lease.spec).str(),
-                    human_duration(w.now() - created[id])});
+                    kubectl_age(w.now() - created[id])});
   }
   if (rows.size() == 1) return "No resources found\n";
   std::array<size_t, 4> width{};

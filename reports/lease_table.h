@@ -17,7 +17,7 @@
 namespace leasesim {
 
 // kubectl's HumanDuration of a non-negative duration.
-std::string human_duration(Duration d);
+std::string kubectl_age(Duration d);
 
 // The table, one line per Lease, with a header; "No resources found" when there is none.
 std::string lease_table(const RunResult& run);
