@@ -19,6 +19,7 @@
 #include "cli/scenario_writer.h"
 #include "core/shell_quote.h"
 #include "properties/analytic.h"
+#include "properties/identity.h"
 #include "properties/run.h"
 #include "explore/explorer.h"
 #include "sim/replay.h"
@@ -216,8 +217,14 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
         << injectable.candidates.size() << " candidates (" << join(kinds, ", ") << ") or none\n";
   }
   std::vector<std::string> judged;
-  if (scenario->properties.single_leader) judged.push_back("singleLeader");
-  if (scenario->properties.transitions_match) judged.push_back("transitionsMatch");
+  const bool elected = !elected_leases(*scenario).empty();
+  if (elected && scenario->properties.single_leader) judged.push_back("singleLeader");
+  if (elected && scenario->properties.transitions_match) judged.push_back("transitionsMatch");
+  if (!identity_leases(*scenario).empty()) {
+    if (scenario->properties.no_live_identity_deleted) judged.push_back("noLiveIdentityDeleted");
+    if (scenario->properties.stale_identity_collected_within || scenario->properties.stale_identity_collected_within_auto)
+      judged.push_back("staleIdentityCollectedWithin (where the run ends)");
+  }
   if (scenario->properties.eventually_leader)
     judged.push_back(eo.converge ? "eventuallyLeader (its window, and no leaderless cycle after the last fault)"
                                  : "eventuallyLeader (where the run ends)");

@@ -59,8 +59,10 @@ constexpr std::array<std::string_view, 8> kProcessKeys{"name",   "identity", "mo
 constexpr std::array<std::string_view, 2> kClockKeys{"offset", "rate"};
 constexpr std::array<std::string_view, 8> kFaultKeys{"at",        "for", "type", "target",
                                                      "direction", "by",  "mode", "latency"};
-constexpr std::array<std::string_view, 5> kPropertyKeys{"singleLeader", "transitionsMatch", "failoverWithin",
-                                                        "eventuallyLeader", "electsPreferred"};
+constexpr std::array<std::string_view, 7> kPropertyKeys{"singleLeader",     "transitionsMatch",
+                                                        "failoverWithin",   "eventuallyLeader",
+                                                        "electsPreferred",  "noLiveIdentityDeleted",
+                                                        "staleIdentityCollectedWithin"};
 constexpr std::array<std::string_view, 1> kExpectKeys{"violated"};
 constexpr std::array<std::string_view, 1> kBoundsKeys{"maxEvents"};
 constexpr std::array<std::string_view, 7> kExploreKeys{"depth",        "maxStates",    "horizon",
@@ -69,8 +71,10 @@ constexpr std::array<std::string_view, 3> kExploreFaultKeys{"max", "at", "candid
 // An injectable fault is a fault entry without "at" (the points give the instants).
 constexpr std::array<std::string_view, 7> kCandidateKeys{"for", "type", "target", "direction", "by", "mode", "latency"};
 // The property names `expect.violated` may use, in the order the spec lists them.
-constexpr std::array<std::string_view, 5> kPropertyNames{"singleLeader", "failoverWithin", "transitionsMatch",
-                                                         "eventuallyLeader", "electsPreferred"};
+constexpr std::array<std::string_view, 7> kPropertyNames{"singleLeader",     "failoverWithin",
+                                                         "transitionsMatch", "eventuallyLeader",
+                                                         "electsPreferred",  "noLiveIdentityDeleted",
+                                                         "staleIdentityCollectedWithin"};
 
 template <class T>
 struct Named {
@@ -487,6 +491,10 @@ class Loader {
   void load_properties(const Item& item);
   void check_horizon(const Item& eventually, Duration bound);
   void load_expect(const Item& item);
+  bool has_identity_processes() const {
+    return std::any_of(scenario_.processes.begin(), scenario_.processes.end(),
+                       [](const ProcessSpec& p) { return std::holds_alternative<KubeApiserverConfig>(p.model); });
+  }
   void load_bounds(const Item& item);
   void load_explore(const Item& item);
   std::optional<uint8_t> read_points(const Item& item);
@@ -1049,16 +1057,25 @@ void Loader::load_process(const Item& item) {
     count = read_integer(*count_item, 1, kMaxCount, "between 1 and " + std::to_string(kMaxCount));
   if (const Item* identity = map->get("identity"))
     if (auto text = read_name(*identity, "identity")) proto.identity = *text;
+  const ModelEntry* entry = nullptr;
   if (const Item* model = require(*map, "model")) {
     if (auto name = read_string(*model)) {
+      entry = find_model(*name);
       if (auto parsed = load_model(*map, *name)) {
         proto.model = parsed->config;
         proto.quiesce = parsed->quiesce;
       }
     }
   }
-  if (const Item* lease = require(*map, "lease"))
+  if (entry && entry->implied_lease) {
+    // The model derives its lease and holder itself (register_processes interns the lease).
+    for (const char* key : {"lease", "identity"})
+      if (const Item* field = map->get(key))
+        error(*field, "model " + quoted(std::string(entry->name)) + " takes no " + key + ": field: it derives its " +
+                          (std::string(key) == "lease" ? "lease" : "holder identity") + " itself");
+  } else if (const Item* lease = require(*map, "lease")) {
     if (auto id = read_lease_ref(*lease)) proto.lease = *id;
+  }
   load_clock(field_item(*map, "clock"), &proto.clock);
   if (const Item* start = map->get("start"))
     if (auto value = read_duration(*start, Sign::NonNegative)) proto.start = *value;
@@ -1256,6 +1273,8 @@ void Loader::register_processes(const Fields& process, const ProcessSpec& proto,
       continue;
     }
     if (first_process_names_.size() < kMaxListedTargets) first_process_names_.push_back(spec.name);
+    if (const ModelEntry& model = model_entry(spec.model); model.implied_lease)
+      spec.lease = intern_lease(model.implied_lease(spec.model, spec.name));
     scenario_.processes.push_back(std::move(spec));
   }
   if (collisions > 1) first_collision += " (and " + std::to_string(collisions - 1) + " more)";
@@ -1414,6 +1433,20 @@ void Loader::load_properties(const Item& item) {
       check_horizon(*v, *d);
     }
   }
+  if (const Item* v = map->get("noLiveIdentityDeleted"))
+    if (auto b = read_bool(*v)) p.no_live_identity_deleted = *b;
+  if (const Item* v = map->get("staleIdentityCollectedWithin")) {
+    if (!has_identity_processes())
+      error(*v, "staleIdentityCollectedWithin judges kube-apiserver identity leases, and this scenario has no "
+                "kube-apiserver process");
+    if (v->node.IsScalar() && v->node.Scalar() == "auto") {
+      p.stale_identity_collected_within_auto = true;
+    } else if (!v->node.IsScalar()) {
+      error(*v, "expected a duration string such as 2h, or \"auto\", got " + describe(v->node));
+    } else if (auto d = read_duration(*v, Sign::Positive)) {
+      p.stale_identity_collected_within = *d;
+    }
+  }
 }
 
 // eventuallyLeader needs `bound` of run time after the last fault ends (scenario_loader.h).
@@ -1439,6 +1472,9 @@ bool property_enabled(const PropertySpec& p, std::string_view name) {
   if (name == "transitionsMatch") return p.transitions_match;
   if (name == "failoverWithin") return p.failover_within.has_value() || p.failover_within_auto;
   if (name == "electsPreferred") return p.elects_preferred;
+  if (name == "noLiveIdentityDeleted") return p.no_live_identity_deleted;
+  if (name == "staleIdentityCollectedWithin")
+    return p.stale_identity_collected_within.has_value() || p.stale_identity_collected_within_auto;
   return p.eventually_leader.has_value();
 }
 
@@ -1457,6 +1493,13 @@ void Loader::load_expect(const Item& item) {
     if (std::find(kPropertyNames.begin(), kPropertyNames.end(), *name) == kPropertyNames.end()) {
       error(entry, "unknown property " + quoted(*name) + did_you_mean(*name, kPropertyNames) +
                        "; expected one of: " + join(kPropertyNames));
+      continue;
+    }
+    const bool identity_property = *name == "noLiveIdentityDeleted" || *name == "staleIdentityCollectedWithin";
+    if (identity_property && !has_identity_processes()) {
+      error(entry, "property " + quoted(*name) +
+                       " judges kube-apiserver identity leases, and this scenario has no kube-apiserver process, so "
+                       "it can never be violated and the run could never pass");
       continue;
     }
     if (!property_enabled(scenario_.properties, *name)) {

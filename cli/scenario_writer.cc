@@ -108,12 +108,28 @@ Json config_json(const ProcessSpec& p) {
     config["leaderPattern"] = e->leader_pattern;
     if (!e->follower_pattern.empty()) config["followerPattern"] = e->follower_pattern;
     config["stopGracePeriod"] = format_duration(e->stop_grace_period);
+  } else if (const auto* k = std::get_if<KubeApiserverConfig>(&p.model)) {
+    config["hostname"] = k->hostname;
+    config["identityLeaseDurationSeconds"] = k->identity_lease_duration_seconds;
+    config["identityLeaseRenewInterval"] = format_duration(k->identity_lease_renew_interval);
+    config["gcPeriod"] = format_duration(k->gc_period);
+    config["gc"] = k->gc;
+    config["requestTimeout"] = format_duration(k->request_timeout);
+    return config;  // no quiesce: it never leads
   }
   config["quiesce"] = format_duration(p.quiesce);
   return config;
 }
 
 Json process_json(const Scenario& s, const ProcessSpec& p) {
+  if (model_entry(p.model).implied_lease) {
+    // The model derives its lease and holder from its config (kube-apiserver: the hostname).
+    return Json{{"name", p.name},
+                {"model", model_name(p.model)},
+                {"config", config_json(p)},
+                {"clock", Json{{"offset", format_duration(p.clock.offset)}, {"rate", rate_text(p.clock.rate_ppb)}}},
+                {"start", format_duration(p.start)}};
+  }
   return Json{{"name", p.name},
               {"identity", p.identity},
               {"model", model_name(p.model)},
@@ -144,6 +160,11 @@ Json properties_json(const PropertySpec& p) {
     out["failoverWithin"] = format_duration(*p.failover_within);
   if (p.eventually_leader) out["eventuallyLeader"] = format_duration(*p.eventually_leader);
   if (p.elects_preferred) out["electsPreferred"] = true;
+  if (!p.no_live_identity_deleted) out["noLiveIdentityDeleted"] = false;
+  if (p.stale_identity_collected_within_auto)
+    out["staleIdentityCollectedWithin"] = "auto";
+  else if (p.stale_identity_collected_within)
+    out["staleIdentityCollectedWithin"] = format_duration(*p.stale_identity_collected_within);
   return out;
 }
 

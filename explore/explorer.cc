@@ -13,6 +13,7 @@
 #include "model/client_go_config.h"
 #include "properties/evaluate.h"
 #include "properties/eventually_leader.h"
+#include "properties/identity.h"
 #include "properties/single_leader.h"
 #include "properties/transitions_match.h"
 #include "core/check.h"
@@ -488,6 +489,11 @@ Verdict Explorer::settled_violations(const World& parent, const World& child) co
       }
     }
   }
+  if (s.properties.no_live_identity_deleted) {
+    for (size_t i = before.writes.size(); i < after.writes.size(); ++i)
+      if (after.writes[i].verb == Verb::Delete)
+        if (std::optional<Violation> x = identity_delete_violation(s, after, i)) v.add("noLiveIdentityDeleted", x->message);
+  }
   if (!s.properties.single_leader) return v;
   // Leaderships closed by this step: ones open in the parent, and new ones already closed.
   std::vector<size_t> closed;
@@ -560,6 +566,19 @@ Verdict Explorer::end_violations(const World& w, StepStatus status) const {
     if (s.properties.eventually_leader)
       for (const Violation& x : check_eventually_leader(s, w.history(), lease, *s.properties.eventually_leader, end))
         v.add("eventuallyLeader", x.message);
+  }
+  // The identity properties, as `run` judges them at the end (the deletes were judged step by
+  // step; this covers staleIdentityCollectedWithin, which only the end can settle).
+  const PropertySpec& p = s.properties;
+  if (p.stale_identity_collected_within || p.stale_identity_collected_within_auto) {
+    const std::vector<StaleIdentity> stale = stale_identities(s, w.history());
+    for (LeaseId lease : identity_leases(s)) {
+      const std::optional<Duration> bound =
+          p.stale_identity_collected_within_auto ? identity_collection_bound(s, lease) : p.stale_identity_collected_within;
+      if (!bound) continue;
+      for (const Violation& x : check_stale_identity_collected_within(s, stale, lease, *bound, end).violations)
+        v.add("staleIdentityCollectedWithin", x.message);
+    }
   }
   return v;
 }

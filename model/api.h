@@ -1,7 +1,8 @@
 // api.h: what a model may ask the API server, and what comes back.
 //
 // Contract:
-// - A request names one Lease (by LeaseId) or, for List, a label selector. Update carries the
+// - A request names one Lease (by LeaseId) or, for List, a label selector and optionally a
+//   namespace. Update carries the
 //   body whose resource_version is the optimistic-concurrency precondition (0 = none); Delete
 //   may carry a resource_version precondition the same way.
 // - `timeout` is the client-side timeout of this one request, in the process's local time
@@ -45,6 +46,7 @@ struct ApiRequest {
   std::optional<Lease> body;      // Create, Update (body->id must equal lease)
   uint64_t delete_precondition_rv = 0;  // Delete: 0 = unconditional
   Labels selector;                // List: every label must match
+  Name list_namespace;            // List: only this namespace ("" = all namespaces)
   Duration timeout{};             // local time; 0 = none
   ObjectKind kind = ObjectKind::Lease;
   Name candidate_name;                          // LeaseCandidate Get, Delete

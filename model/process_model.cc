@@ -24,6 +24,20 @@ std::optional<ParsedConfig> read_tutorial(ConfigReader& reader) {
   return ParsedConfig{*config, quiesce};
 }
 
+constexpr std::array<std::string_view, 7> kKubeApiserverKeys{
+    "hostname", "identityLeaseDurationSeconds", "identityLeaseRenewInterval", "gcPeriod",
+    "gc",       "requestTimeout",               "coordinatedLeaderElection"};
+
+std::optional<ParsedConfig> read_kube_apiserver(ConfigReader& reader) {
+  auto config = read_kube_apiserver_config(reader);
+  if (!config) return std::nullopt;
+  return ParsedConfig{*config, Duration{}};
+}
+
+std::string kube_apiserver_lease(ModelConfig& config, const std::string& process_name) {
+  return kube_apiserver_implied_lease(std::get<KubeApiserverConfig>(config), process_name);
+}
+
 std::optional<ParsedConfig> read_client_go(ConfigReader& reader) {
   Duration quiesce{};
   auto config = read_client_go_config(reader, &quiesce);
@@ -47,15 +61,14 @@ std::optional<ParsedConfig> read_cle_controller(ConfigReader& reader) {
 
 // The models of the documentation that have no implementation yet keep their entries, so a
 // user who names one is told it is planned rather than misspelt.
-constexpr std::array<ModelEntry, 9> kModels{{
+constexpr std::array<ModelEntry, 8> kModels{{
     {"tutorial-elector", kTutorialKeys, &read_tutorial},
     {"client-go-elector", kClientGoKeys, &read_client_go},
-    {"exec", kExecKeys, &read_exec},
-    {"cle-controller", kCleControllerKeys, &read_cle_controller},
+    {"exec", kExecKeys, &read_exec, nullptr, true},
+    {"cle-controller", kCleControllerKeys, &read_cle_controller, nullptr, true},
+    {"kube-apiserver", kKubeApiserverKeys, &read_kube_apiserver, &kube_apiserver_lease, false},
     {"kubelet", {}, nullptr},
     {"node-lifecycle-controller", {}, nullptr},
-    {"apiserver-identity", {}, nullptr},
-    {"apiserver-identity-gc", {}, nullptr},
     {"lease-candidate", {}, nullptr},
 }};
 
@@ -69,27 +82,35 @@ const ModelEntry* find_model(std::string_view name) {
   return nullptr;
 }
 
+const ModelEntry& model_entry(const ModelConfig& config) {
+  const ModelEntry* entry = find_model(model_name(config));
+  LS_CHECK(entry != nullptr, "every model config has a registry entry");
+  return *entry;
+}
+
 const char* model_name(const ModelConfig& config) {
   struct Visitor {
     const char* operator()(const TutorialConfig&) const { return "tutorial-elector"; }
     const char* operator()(const ClientGoConfig&) const { return "client-go-elector"; }
     const char* operator()(const ExecConfig&) const { return "exec"; }
     const char* operator()(const CleControllerConfig&) const { return "cle-controller"; }
+    const char* operator()(const KubeApiserverConfig&) const { return "kube-apiserver"; }
   };
   return std::visit(Visitor{}, config);
 }
 
 bool model_implemented(const ModelConfig& config) {
-  // Every simulated alternative has a model; exec is a real program (`leasesim serve`).
+  // Every simulated alternative has a model; exec is a real program (`leasesim serve` only).
   return !std::holds_alternative<ExecConfig>(config);
 }
 
 bool runs_live_only(const ModelConfig& config) { return std::holds_alternative<ExecConfig>(config); }
 
-ModelState make_model(const ModelConfig& config, const std::string& identity, LeaseId lease) {
+ModelState make_model(const ModelConfig& config, const std::string& identity, LeaseId lease, uint64_t start_nonce) {
   if (const auto* tutorial = std::get_if<TutorialConfig>(&config)) return TutorialElector(identity, lease, *tutorial);
   if (const auto* client_go = std::get_if<ClientGoConfig>(&config)) return ClientGoElector(identity, lease, *client_go);
   if (const auto* cle = std::get_if<CleControllerConfig>(&config)) return CleController(identity, lease, *cle);
+  if (const auto* apiserver = std::get_if<KubeApiserverConfig>(&config)) return KubeApiserver(lease, *apiserver, start_nonce);
   LS_CHECK(false, std::string("model not implemented: ") + model_name(config));
   __builtin_unreachable();
 }

@@ -6,6 +6,7 @@
 #include "properties/elects_preferred.h"
 #include "properties/analytic.h"
 #include "properties/eventually_leader.h"
+#include "properties/identity.h"
 #include "properties/single_leader.h"
 #include "properties/transitions_match.h"
 #include "core/check.h"
@@ -14,7 +15,8 @@ namespace leasesim {
 
 std::vector<LeaseId> elected_leases(const Scenario& scenario) {
   std::vector<bool> used(scenario.lease_keys.size(), false);
-  for (const ProcessSpec& p : scenario.processes) used[p.lease] = true;
+  for (const ProcessSpec& p : scenario.processes)
+    if (model_entry(p.model).elects) used[p.lease] = true;
   std::vector<LeaseId> out;
   for (LeaseId id = 0; id < used.size(); ++id)
     if (used[id]) out.push_back(id);
@@ -85,6 +87,27 @@ Evaluation evaluate(const Scenario& scenario, const History& history, TrueInstan
       std::vector<Violation> violations = check_elects_preferred(scenario, history, lease, end, &detail);
       add("electsPreferred", lease, std::move(violations), std::move(detail));
     }
+  }
+  const bool stale_judged = props.stale_identity_collected_within || props.stale_identity_collected_within_auto;
+  const std::vector<StaleIdentity> stale = stale_judged ? stale_identities(scenario, history) : std::vector<StaleIdentity>{};
+  for (LeaseId lease : identity_leases(scenario)) {
+    if (props.no_live_identity_deleted)
+      add("noLiveIdentityDeleted", lease, check_no_live_identity_deleted(scenario, history, lease));
+    if (!stale_judged) continue;
+    std::optional<Duration> bound = props.stale_identity_collected_within;
+    if (props.stale_identity_collected_within_auto) bound = identity_collection_bound(scenario, lease);
+    if (!bound) {
+      // auto without an analytic bound (no collector, or drifting clocks): say so, judge nothing.
+      add("staleIdentityCollectedWithin", lease, {}, "not judged: no analytic bound (no collector, a clock rate other than 1.0, or a clockJump)");
+      continue;
+    }
+    StaleCheck check = check_stale_identity_collected_within(scenario, stale, lease, *bound, end);
+    std::string detail = "bound " + format_duration(*bound) + (props.stale_identity_collected_within_auto ? " (analytic)" : "") +
+                         "; " + (check.collected + check.undecided + check.violations.size() == 0
+                                     ? std::string("no instance down for good")
+                                     : std::to_string(check.collected) + " collected");
+    if (check.undecided > 0) detail += ", " + std::to_string(check.undecided) + " not yet due when the run ended";
+    add("staleIdentityCollectedWithin", lease, std::move(check.violations), std::move(detail));
   }
   std::sort(ev.violated.begin(), ev.violated.end());
   ev.violated.erase(std::unique(ev.violated.begin(), ev.violated.end()), ev.violated.end());

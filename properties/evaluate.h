@@ -33,7 +33,7 @@ struct Evaluation {
   bool passed = true;
 };
 
-// Leases that at least one process elects on, in LeaseId order.
+// Leases that at least one process elects on (an electing model's lease), in LeaseId order.
 std::vector<LeaseId> elected_leases(const Scenario& scenario);
 
 Evaluation evaluate(const Scenario& scenario, const History& history, TrueInstant end,

@@ -10,6 +10,8 @@
 #include <tuple>
 
 #include "core/shell_quote.h"
+#include "reports/identity_report.h"
+
 namespace leasesim {
 namespace {
 
@@ -40,6 +42,8 @@ std::vector<std::pair<uint64_t, uint64_t>> ranges_of(std::vector<uint64_t> seeds
   return out;
 }
 
+}  // namespace
+
 // Bins of a 1-2-5 width over [min, max] of the values (sorted, non-empty).
 Histogram histogram_of(const std::vector<int64_t>& sorted) {
   Histogram h;
@@ -55,6 +59,8 @@ Histogram histogram_of(const std::vector<int64_t>& sorted) {
   for (int64_t v : sorted) ++h.counts[static_cast<size_t>((v - h.start_ns) / h.width_ns)];
   return h;
 }
+
+namespace {
 
 // Every distinct value for small samples; 400 nearest-rank quantiles (and the max) otherwise.
 std::vector<CdfPoint> cdf_of(const std::vector<int64_t>& sorted) {
@@ -250,6 +256,7 @@ PointReport point_report(const ReportPointInput& in, uint32_t index, const std::
 
   const Scenario& s = *in.scenario;
   p.assumed = scenario_settings(s);
+  p.identity = identity_report(s, records);
   p.analytic = analytic_bounds(s);
   if (s.properties.failover_within) p.failover_within_ns = s.properties.failover_within->ns;
   if (s.properties.failover_within_auto) {
@@ -433,6 +440,7 @@ ojson point_json(const PointReport& p) {
   } else {
     out["worst"] = nullptr;
   }
+  if (p.identity) out["identity"] = identity_report_json(*p.identity);
   return out;
 }
 

@@ -160,6 +160,21 @@ struct ViolationRow {
   std::string reproduce;
 };
 
+// API server identity over a point's seeds (reports/identity_report.h): how long the lease of
+// an instance that went down for good lingered after its last renewal, and what the identity
+// leases cost in writes.
+struct IdentityReport {
+  uint64_t episodes = 0;       // instances down for good, over all seeds
+  uint64_t not_collected = 0;  // their lease still present at the end of the run
+  std::optional<Percentiles> linger;  // last renewal -> deletion, collected episodes
+  Histogram histogram;                // of linger, when there is one
+  std::optional<int64_t> bound_ns;    // staleIdentityCollectedWithin's bound (analytic for auto)
+  bool bound_auto = false;
+  uint64_t over_bound = 0;            // collected later than the bound
+  uint64_t writes = 0;                // committed writes to identity leases
+  int64_t simulated_ns = 0;
+};
+
 struct PointReport {
   uint32_t index = 0;
   std::vector<SweepSetting> settings;
@@ -199,6 +214,7 @@ struct PointReport {
   bool safe = false;
   // What the verdict assumed, in words (reports/scenario_settings.h): (topic, text) rows.
   std::vector<std::pair<std::string, std::string>> assumed;
+  std::optional<IdentityReport> identity;  // scenarios with kube-apiserver processes only
 };
 
 struct Report {
@@ -218,6 +234,8 @@ struct Report {
 // The value at nearest rank ceil(percent * n / 100) of an ascending, non-empty vector.
 int64_t nearest_rank(const std::vector<int64_t>& sorted, int percent);
 Percentiles percentiles(std::vector<int64_t> values);  // values non-empty; sorted inside
+// Bins of a 1-2-5 width over [min, max] of the values (ascending, non-empty).
+Histogram histogram_of(const std::vector<int64_t>& sorted);
 
 // Escapes & < > " ' for HTML text and attribute values alike.
 std::string html_escape(std::string_view text);

@@ -10,6 +10,7 @@
 
 #include "reports/report.h"
 #include "reports/verdict_text.h"
+#include "reports/identity_report.h"
 
 namespace leasesim {
 namespace {
@@ -553,6 +554,7 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
     o << "<tr><td>" << esc(c.verb) << "</td><td>" << esc(c.result) << "</td><td class=\"n\">" << c.count
       << "</td></tr>";
   o << "</table>\n";
+  if (p.identity) identity_report_html(o, *p.identity);
   if (p.worst) {
     const WorstSeed& w = *p.worst;
     o << "<h3>Who led when: worst seed " << w.seed << "</h3>\n<p>" << esc(w.reason) << ". Replay: <code>"

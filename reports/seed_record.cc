@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/hash.h"
+#include "properties/identity.h"
 
 namespace leasesim {
 namespace {
@@ -201,6 +202,15 @@ SeedRecord seed_record(const RunResult& run, uint32_t point, const std::string& 
   r.simulated_ns = w.now().ns;
   r.events = w.events_processed();
   r.stopped_by = step_status_name(run.stopped_by);
+  const std::vector<LeaseId> identity = identity_leases(s);
+  if (!identity.empty()) {
+    r.identity = true;
+    for (const StaleIdentity& e : stale_identities(s, w.history()))
+      r.stale_identities.push_back({s.processes[e.proc].name, s.lease_keys[e.lease], e.down_at.ns, e.last_renewal.ns,
+                                    e.deleted_at ? std::optional<int64_t>(e.deleted_at->ns) : std::nullopt});
+    for (const LeaseWrite& wr : w.history().writes)
+      if (std::find(identity.begin(), identity.end(), wr.lease) != identity.end()) ++r.identity_writes;
+  }
   return r;
 }
 
@@ -249,6 +259,16 @@ ojson seed_record_json(const SeedRecord& r) {
   out["simulatedNs"] = r.simulated_ns;
   out["events"] = r.events;
   out["stoppedBy"] = r.stopped_by;
+  if (r.identity) {
+    ojson stale = ojson::array();
+    for (const RecordedStaleIdentity& e : r.stale_identities)
+      stale.push_back(ojson{{"proc", e.proc},
+                            {"lease", e.lease},
+                            {"downAtNs", e.down_at_ns},
+                            {"lastRenewalAtNs", e.last_renewal_ns},
+                            {"deletedAtNs", e.deleted_at_ns ? ojson(*e.deleted_at_ns) : ojson(nullptr)}});
+    out["identity"] = ojson{{"stale", stale}, {"writes", r.identity_writes}};
+  }
   return out;
 }
 
@@ -345,6 +365,31 @@ std::optional<SeedRecord> parse_seed_record(const json& j, std::string* error) {
   r.simulated_ns = rd.ns("simulatedNs");
   r.events = rd.u64("events");
   r.stopped_by = rd.str("stoppedBy");
+  if (const json* identity = rd.field("identity", false)) {
+    r.identity = true;
+    if (!identity->is_object()) {
+      rd.fail("field \"identity\" must be an object");
+    } else {
+      Reader ir{*identity, error};
+      for (const json& ej : ir.array("stale")) {
+        if (!ej.is_object()) {
+          ir.fail("identity.stale[] must be objects");
+          break;
+        }
+        Reader er{ej, error};
+        RecordedStaleIdentity e;
+        e.proc = er.str("proc");
+        e.lease = er.str("lease");
+        e.down_at_ns = er.i64("downAtNs");
+        e.last_renewal_ns = er.i64("lastRenewalAtNs");
+        e.deleted_at_ns = er.opt_i64("deletedAtNs");
+        if (!er.ok) ir.ok = false;
+        r.stale_identities.push_back(std::move(e));
+      }
+      r.identity_writes = ir.u64("writes");
+      if (!ir.ok) rd.ok = false;
+    }
+  }
   if (!rd.ok) return std::nullopt;
   return r;
 }

@@ -6,6 +6,8 @@
 #include "core/shell_quote.h"
 #include "properties/analytic.h"
 #include "properties/warnings.h"
+#include "reports/identity_summary.h"
+#include "reports/lease_table.h"
 
 namespace leasesim {
 namespace {
@@ -150,6 +152,7 @@ json summary_json(const RunResult& run) {
     if (!by_result.empty()) api[verb_name(v)] = by_result;
   }
   out["api"] = api;
+  if (json identity = identity_json(run); !identity.is_null()) out["identity"] = std::move(identity);
 
   // docs/models/client-go-elector.md section 5, for the scenario's configs, clock rates and latency range.
   if (const std::optional<AnalyticBounds> b = analytic_bounds(s)) {
@@ -227,7 +230,7 @@ std::string summary_text(const RunResult& run) {
     o << "  " << s.processes[l.proc].name << "  " << s.lease_keys[l.lease] << "  " << text_secs(l.start.ns) << " -> "
       << (l.end ? text_secs(l.end->ns) + " (" + l.end_cause + ")" : std::string("end of run")) << "\n";
   }
-  if (ls.empty()) o << "  (nobody led)\n";
+  if (ls.empty()) o << (elected_leases(s).empty() ? "  (no process elects a leader)\n" : "  (nobody led)\n");
   if (!ev.failovers.empty()) {
     o << "\nfailovers\n";
     for (size_t i = 0; i < ev.failovers.size(); ++i) {
@@ -246,6 +249,10 @@ std::string summary_text(const RunResult& run) {
       o << "\n";
     }
   }
+  o << "\nleases (as kubectl get lease -A)\n";
+  std::istringstream table(lease_table(run));
+  for (std::string line; std::getline(table, line);) o << "  " << line << "\n";
+  o << identity_text(run);
   if (const std::optional<AnalyticBounds> b = analytic_bounds(s)) {
     const std::optional<Duration> worst = worst_fault_to_leader(ev);
     o << "\nanalytic (client-go spec 5)\n  failover   <= " << format_duration(b->crash_to_leader_max) << " after a crash, <= "

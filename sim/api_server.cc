@@ -34,6 +34,11 @@ std::string uid_text(uint64_t uid) {
   return buf;
 }
 
+// Whether "namespace/name" lies in `ns`.
+bool in_namespace(const std::string& key, const std::string& ns) {
+  return key.size() > ns.size() && key.compare(0, ns.size(), ns) == 0 && key[ns.size()] == '/';
+}
+
 bool labels_match(const Labels& labels, const Labels& selector) {
   for (const auto& [k, v] : selector) {
     auto it = labels.find(k);
@@ -121,7 +126,9 @@ ApiOutcome ApiServer::handle(const ApiRequest& request) {
     out.response.verb = request.verb;
     for (LeaseId id : keys_->order) {
       const std::optional<Lease>& stored = (*store_)[id];
-      if (stored && labels_match(stored->labels, request.selector)) out.response.items.push_back(*stored);
+      if (!stored || !labels_match(stored->labels, request.selector)) continue;
+      if (!request.list_namespace.str().empty() && !in_namespace(keys_->names[id], request.list_namespace.str())) continue;
+      out.response.items.push_back(*stored);
     }
     return out;
   }

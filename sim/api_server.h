@@ -4,7 +4,8 @@
 // docs/models/client-go-elector.md sections 3 "Optimistic concurrency", 4, 8.2):
 // - One store of Leases keyed by LeaseId ("namespace/name"), one cluster-wide
 //   resourceVersion counter that every successful write (create, update, delete) increments.
-// - get: 404 when absent. list: every Lease whose labels match the selector, by key order.
+// - get: 404 when absent. list: every Lease whose labels match the selector (and that lies in
+//   the request's namespace, when it names one), by key order.
 // - create: validated first (422 on an invalid spec, even when the Lease exists), then 409
 //   (AlreadyExists) when present; the stored object gets the new resourceVersion and a new uid.
 // - update, in upstream's order (k8s.io/apiserver pkg/registry/generic/registry/store.go,
@@ -23,7 +24,8 @@
 //   5. An update that leaves the stored object as it is (same labels and, at microsecond
 //      precision, the same spec) writes nothing: GuaranteedUpdate returns the stored object when
 //      the encoded bytes are equal, so the resourceVersion stays (committed is false).
-// - delete: 404 when absent; 409 when a resourceVersion precondition does not match.
+// - delete: 404 when absent; 409 when a resourceVersion precondition does not match; without a
+//   precondition it removes whatever is stored (metav1.DeleteOptions{}).
 // - Validation as the real Lease strategy does it: leaseDurationSeconds <= 0, leaseTransitions
 //   < 0, preferredHolder without strategy are 422 with the server's field path.
 // - acquireTime / renewTime are stored at microsecond precision (MicroTime).

@@ -86,6 +86,10 @@ struct PropertySpec {
   bool failover_within_auto = false;        // "auto": the model's analytic bound
   std::optional<Duration> eventually_leader;
   bool elects_preferred = false;  // coordinated leases only (properties/elects_preferred.h)
+  // API server identity (properties/identity.h): on by default for identity leases.
+  bool no_live_identity_deleted = true;
+  std::optional<Duration> stale_identity_collected_within;
+  bool stale_identity_collected_within_auto = false;
   bool operator==(const PropertySpec&) const = default;
 };
 

@@ -63,6 +63,7 @@ WorldCore::WorldCore(std::shared_ptr<const Scenario> scenario)
   for (const InitialLease& l : s.leases) longest_s = std::max<int64_t>(longest_s, l.spec.lease_duration_seconds.value_or(0));
   for (const ProcessSpec& spec : s.processes)
     if (const auto* c = std::get_if<ClientGoConfig>(&spec.model)) longest_s = std::max(longest_s, c->lease_duration.ns / seconds(1).ns);
+    else if (const auto* k = std::get_if<KubeApiserverConfig>(&spec.model)) longest_s = std::max<int64_t>(longest_s, k->identity_lease_duration_seconds);
   max_record_lease_ = seconds(longest_s + 2);
   procs_.reserve(s.processes.size());
   for (const ProcessSpec& spec : s.processes) {
@@ -448,7 +449,9 @@ void WorldCore::start_process(uint32_t p, Chooser& chooser, Trace* trace) {
   pr.exit_after_quiesce.reset();
   pr.status = ProcStatus::Running;
   pr.timer_generation.clear();
-  pr.model.emplace_from([&] { return make_model(spec.model, spec.identity, spec.lease); });
+  // A per-start value from the run's seed, the process and its start count (holder UUIDs).
+  const uint64_t nonce = mix4(scenario_->seed, p, pr.starts, 0x1d3e7a5c0b9f2468ull);
+  pr.model.emplace_from([&] { return make_model(spec.model, spec.identity, spec.lease, nonce); });
   if (trace) {
     trace->line(now_, "process").str("proc", spec.name).str("state", "started").unum("incarnation", pr.incarnation).end();
   }

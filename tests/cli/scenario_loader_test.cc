@@ -204,7 +204,7 @@ TEST(ScenarioLoader, SpecExampleLoadsWithTypedValues) {
   EXPECT_EQ(s.faults[6], slow);
   EXPECT_EQ(s.faults[7], fault(seconds(110), std::nullopt, FaultType::Stop, leader));
 
-  EXPECT_EQ(s.properties, (PropertySpec{true, true, seconds(25), false, seconds(30)}));
+  EXPECT_EQ(s.properties, (PropertySpec{true, true, seconds(25), false, seconds(30), true, std::nullopt, false}));
   EXPECT_TRUE(s.expect.present);
   EXPECT_EQ(s.expect.violated, Strings{"singleLeader"});
   EXPECT_EQ(s.max_events, Scenario{}.max_events);
@@ -363,7 +363,7 @@ TEST(ScenarioLoader, PropertiesExpectAndBounds) {
                         "  properties: {singleLeader: false, failoverWithin: auto, eventuallyLeader: 1m}\n"
                         "  expect: {violated: [transitionsMatch, eventuallyLeader, transitionsMatch]}\n"
                         "  bounds: {maxEvents: 5000}\n"));
-  EXPECT_EQ(s.properties, (PropertySpec{false, true, std::nullopt, true, minutes(1)}));
+  EXPECT_EQ(s.properties, (PropertySpec{false, true, std::nullopt, true, minutes(1), true, std::nullopt, false}));
   EXPECT_TRUE(s.expect.present);
   EXPECT_EQ(s.expect.violated, (Strings{"eventuallyLeader", "transitionsMatch"}));  // sorted, unique
   EXPECT_EQ(s.max_events, 5000u);
@@ -603,8 +603,8 @@ TEST(ScenarioLoaderErrors, UnknownAndUnimplementedModels) {
                                 "    - {name: b, model: kubelet, lease: kube-node-lease/b}\n"
                                 "    - {name: c, model: tutorial-elector, lease: l}\n")),
             (Strings{"t.yaml:6:24: spec.processes[0].model: unknown model \"client-go\"; expected one of: "
-                     "tutorial-elector, client-go-elector, cle-controller (planned: kubelet, "
-                     "node-lifecycle-controller, apiserver-identity, apiserver-identity-gc, lease-candidate)",
+                     "tutorial-elector, client-go-elector, exec, cle-controller, kube-apiserver (planned: "
+                     "kubelet, node-lifecycle-controller, lease-candidate)",
                      "t.yaml:7:24: spec.processes[1].model: model \"kubelet\" is not implemented yet",
                      "t.yaml:8:49: spec.processes[2].lease: expected a lease as \"namespace/name\" (e.g. "
                      "default/example-foo), got \"l\""}));
@@ -695,7 +695,7 @@ TEST(ScenarioLoaderErrors, ExpectNamesKnownEnabledProperties) {
   EXPECT_EQ(errors_of(with_spec(std::string(kOneProcess) + "  expect: {violated: [singleleader, failoverWithin]}\n")),
             (Strings{"t.yaml:7:23: spec.expect.violated[0]: unknown property \"singleleader\" (did you mean "
                      "\"singleLeader\"?); expected one of: singleLeader, failoverWithin, transitionsMatch, "
-                     "eventuallyLeader, electsPreferred",
+                     "eventuallyLeader, electsPreferred, noLiveIdentityDeleted, staleIdentityCollectedWithin",
                      "t.yaml:7:37: spec.expect.violated[1]: property \"failoverWithin\" is not enabled in "
                      "spec.properties, so it can never be violated and the run could never pass"}));
 }
