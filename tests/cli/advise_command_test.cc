@@ -75,6 +75,8 @@ TEST(Advise, UnsafeConfigurationExitsOneWithAReplayingCounterexample) {
   std::istringstream words(r.out.substr(at));
   std::string word, file, seed;
   words >> word >> word >> word >> file >> word >> seed;
+  // Reproduce commands are shell-quoted (core/shell_quote.h): undo the quotes a shell would.
+  if (file.size() >= 2 && file.front() == '\'' && file.back() == '\'') file = file.substr(1, file.size() - 2);
   const Result replay = cli({"run", file, "--seed", seed});
   EXPECT_EQ(replay.code, 1) << replay.out;
   EXPECT_NE(replay.out.find("VIOLATED  singleLeader"), std::string::npos) << replay.out;
