@@ -204,7 +204,7 @@ TEST(ScenarioLoader, SpecExampleLoadsWithTypedValues) {
   EXPECT_EQ(s.faults[6], slow);
   EXPECT_EQ(s.faults[7], fault(seconds(110), std::nullopt, FaultType::Stop, leader));
 
-  EXPECT_EQ(s.properties, (PropertySpec{true, true, seconds(25), false, seconds(30), true, std::nullopt, false}));
+  EXPECT_EQ(s.properties, (PropertySpec{true, true, seconds(25), false, seconds(30), false, true, std::nullopt, false}));
   EXPECT_TRUE(s.expect.present);
   EXPECT_EQ(s.expect.violated, Strings{"singleLeader"});
   EXPECT_EQ(s.max_events, Scenario{}.max_events);
@@ -363,7 +363,7 @@ TEST(ScenarioLoader, PropertiesExpectAndBounds) {
                         "  properties: {singleLeader: false, failoverWithin: auto, eventuallyLeader: 1m}\n"
                         "  expect: {violated: [transitionsMatch, eventuallyLeader, transitionsMatch]}\n"
                         "  bounds: {maxEvents: 5000}\n"));
-  EXPECT_EQ(s.properties, (PropertySpec{false, true, std::nullopt, true, minutes(1), true, std::nullopt, false}));
+  EXPECT_EQ(s.properties, (PropertySpec{false, true, std::nullopt, true, minutes(1), false, true, std::nullopt, false}));
   EXPECT_TRUE(s.expect.present);
   EXPECT_EQ(s.expect.violated, (Strings{"eventuallyLeader", "transitionsMatch"}));  // sorted, unique
   EXPECT_EQ(s.max_events, 5000u);
