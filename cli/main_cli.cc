@@ -18,14 +18,18 @@ void add_advise_options(CLI::App* cmd, AdviseOptions& o) {
   cmd->add_option("--lease-duration", o.terms.lease_duration, "LeaseDuration, e.g. 15s")->required();
   cmd->add_option("--renew-deadline", o.terms.renew_deadline, "RenewDeadline, e.g. 10s")->required();
   cmd->add_option("--retry-period", o.terms.retry_period, "RetryPeriod, e.g. 2s")->required();
-  cmd->add_option("--replicas", o.terms.replicas, "Replicas running the elector (2 or more)")->required();
+  cmd->add_option("--replicas", o.terms.replicas, "Replicas running the elector (2 or more)")
+      ->required()
+      ->check(integer_flag(0, 100000));
   cmd->add_flag("--release-on-cancel", o.terms.release_on_cancel, "The elector releases the lease on a graceful stop");
   cmd->add_option("--clock-drift", o.terms.clock_drift,
                   "How much faster the standbys' clocks may run than the leader's, e.g. 500ppm (default 0ppm)");
   cmd->add_option("--latency", o.terms.latency, "One-way API latency range MIN-MAX, e.g. 1ms-300ms (default 1ms-5ms)");
-  cmd->add_option("--seeds", o.seeds, "Seeds per campaign (default 200)");
-  cmd->add_option("--jobs", o.jobs, "Worker threads; results do not depend on it (default: one per core)");
-  cmd->add_option("--check-states", o.check_states, "State bound of the bounded check (default 200000)");
+  cmd->add_option("--seeds", o.seeds, "Seeds per campaign (default 200)")->check(integer_flag(1, 10000000));
+  cmd->add_option("--jobs", o.jobs, "Worker threads; results do not depend on it (default: one per core)")
+      ->check(integer_flag(0, 256));
+  cmd->add_option("--check-states", o.check_states, "State bound of the bounded check (default 200000)")
+      ->check(integer_flag(1, 100000000));
   cmd->add_option("--out", o.out_dir, "Folder for the scenarios, the check's counterexample and the report (default out/advise)");
   cmd->add_option("--report", o.report_dir, "Folder for the report (default OUT/report)");
 }
