@@ -10,7 +10,17 @@
 // DIR/campaign.json (what `report` needs besides the lines: the canonical scenario, the seed
 // range, the shard, the sweep, each point's scenario hash and validity). results.jsonl is
 // written first and campaign.json last, each atomically, so a folder with a campaign.json holds
-// complete results.
+// complete results. Commit order: both files are complete in unique temporary files first; then
+// the old campaign.json is removed, results.jsonl renamed, campaign.json renamed. A kill between
+// the renames leaves results without a manifest (an unfinished folder, which `report` refuses),
+// never new results with an old manifest; and campaign.json carries "resultsHash", a digest of
+// the results lines, which `report` checks, so two campaigns racing into one folder cannot
+// pair one's manifest with the other's results unnoticed.
+//
+// Memory: finished lines wait in a window of kWindowPerJob * jobs slots (a worker does not take
+// a seed further than that ahead of the first unwritten one), so memory does not grow with
+// --seeds. One invocation runs at most kMaxRunsPerInvocation (point, seed) pairs; more is an
+// input error pointing at --shard.
 //
 // Shards: `--shard I/N` (I from 0, as Kubernetes' JOB_COMPLETION_INDEX) runs the contiguous
 // block of seeds [first + floor(I*count/N), first + floor((I+1)*count/N)) of every point.
@@ -20,8 +30,13 @@
 // (point, seed) appears twice, rebuilds the point scenarios from the embedded canonical YAML,
 // and writes the report (cli/report_files.h). The Report depends only on the set of records,
 // so any split into shards gives the same bytes.
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -31,20 +46,27 @@
 #include <thread>
 
 #include "cli/atomic_file.h"
+#include "cli/campaign_manifest.h"
 #include "cli/commands.h"
 #include "cli/report_files.h"
 #include "cli/live_only.h"
 #include "cli/scenario_loader.h"
 #include "cli/scenario_writer.h"
 #include "cli/sweep.h"
+#include "cli/sweep_verdict.h"
 #include "core/check.h"
+#include "core/hash.h"
+#include "core/shell_quote.h"
 
 namespace leasesim {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr const char* kCampaignFormat = "leasesim-campaign/v1";
+constexpr uint64_t kWindowPerJob = 1024;
+// The summary keeps one integer per failover episode for its percentiles; ten million runs keep
+// that below a few hundred megabytes.
+constexpr uint64_t kMaxRunsPerInvocation = 10000000;
 
 struct Shard {
   uint64_t index = 0;
@@ -199,6 +221,14 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
   const uint64_t total = shard_count * valid.size();
   const uint32_t jobs =
       o.jobs ? o.jobs : std::max<uint32_t>(1, std::min<uint32_t>(256, std::thread::hardware_concurrency()));
+  if (shard_count > kMaxRunsPerInvocation / valid.size()) {
+    err << "leasesim campaign: this invocation would run " << shard_count << " seeds x " << valid.size()
+        << " points; one invocation runs at most " << kMaxRunsPerInvocation
+        << " (point, seed) pairs: lower --seeds or split the campaign with --shard I/N"
+        << " (e.g. --shard 0/" << (shard_count / (kMaxRunsPerInvocation / valid.size()) + 1)
+        << ") and merge the shards with `leasesim report`\n";
+    return 2;
+  }
 
   // results.jsonl is open before any work starts (an unwritable --out fails at once) and is
   // written in index order as a contiguous prefix completes, so memory holds only the lines that
@@ -215,16 +245,29 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
     std::string line;
     std::vector<std::optional<int64_t>> to_leader;  // per failover episode
   };
-  std::vector<Finished> finished(total);
+  // A ring of `window` slots: index i lives in finished[i % window] while it waits to be written.
+  const uint64_t window = std::max<uint64_t>(1, std::min<uint64_t>(total, kWindowPerJob * jobs));
+  std::vector<Finished> finished(window);
   std::vector<PointTally> tallies(points.size());
   uint64_t written = 0;
+  Hasher results_hash;
   std::atomic<uint64_t> next{0}, done{0}, failed{0};
-  std::mutex mu;  // guards finished, tallies, written, the results stream and internal_error
+  std::mutex mu;  // guards finished, tallies, written, results_hash, the results stream and the errors
+  std::condition_variable advanced;  // `written` moved on, or the campaign stops
   std::string internal_error;
+  bool out_of_memory = false;
+  bool stopping = false;  // an error: waiting workers give up
   auto worker = [&] {
     for (;;) {
       const uint64_t i = next.fetch_add(1);
       if (i >= total) return;
+      {
+        // Wait until slot i % window is free. Every index below `written + window` is already
+        // taken by a worker that does not wait, so `written` keeps moving.
+        std::unique_lock<std::mutex> lock(mu);
+        advanced.wait(lock, [&] { return i < written + window || stopping; });
+        if (i >= written + window) return;
+      }
       const uint32_t point = valid[i / shard_count];
       const uint64_t seed = shard_first + i % shard_count;
       Finished f;
@@ -235,19 +278,29 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
         f.passed = record.passed;
         f.line = seed_record_line(record);
         for (const RecordedFailover& e : record.failovers) f.to_leader.push_back(e.fault_to_leader_ns);
+      } catch (const std::bad_alloc&) {
+        std::lock_guard<std::mutex> lock(mu);
+        out_of_memory = true;
+        stopping = true;
+        next.store(total);
+        advanced.notify_all();
+        return;
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(mu);
         if (internal_error.empty())
           internal_error = "point " + std::to_string(point) + " seed " + std::to_string(seed) + ": " + e.what();
+        stopping = true;
         next.store(total);
+        advanced.notify_all();
         return;
       }
       if (!f.passed) failed.fetch_add(1);
       std::lock_guard<std::mutex> lock(mu);
-      finished[i] = std::move(f);
-      for (; written < total && finished[written].ready; ++written) {
-        Finished& w = finished[written];
+      finished[i % window] = std::move(f);
+      for (; written < total && finished[written % window].ready; ++written) {
+        Finished& w = finished[written % window];
         results.stream() << w.line << "\n";
+        results_hash.bytes(w.line);
         PointTally& t = tallies[valid[written / shard_count]];
         ++t.runs;
         if (!w.passed) {
@@ -260,8 +313,9 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
           else
             ++t.without_leader;
         }
-        w = Finished{true, w.passed, {}, {}};  // the line is on its way to the file
+        w = Finished{};  // the line is on its way to the file; the slot is free for index + window
       }
+      advanced.notify_all();
       done.fetch_add(1);
     }
   };
@@ -272,7 +326,7 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
     while (done.load() < total) {
       {
         std::lock_guard<std::mutex> lock(mu);
-        if (!internal_error.empty()) break;
+        if (!internal_error.empty() || out_of_memory) break;
       }
       draw_progress(err, done.load(), total, failed.load(),
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -285,17 +339,22 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     err << "\n";
   }
+  if (out_of_memory) {
+    err << "leasesim campaign: out of memory while running a seed: lower spec.bounds.maxEvents, spec.duration, "
+           "the number of processes or --jobs\n";
+    return 2;  // `results` is dropped uncommitted: no partial results.jsonl
+  }
   if (!internal_error.empty()) {
     err << "leasesim campaign: internal error in " << internal_error
         << "\nThis is a bug in leasesim. Please report it with the scenario file, the seed and this message.\n";
     return 3;  // `results` is dropped uncommitted: no partial results.jsonl
   }
   LS_CHECK(written == total, "every finished run was written");
-  // results.jsonl first, then campaign.json: the manifest marks a complete folder.
-  if (auto e = results.commit()) {
+  if (auto e = results.finish()) {
     err << "leasesim campaign: " << *e << "\n";
     return 2;
   }
+  char hash_hex[17];
   Json manifest;
   manifest["format"] = kCampaignFormat;
   manifest["scenario"] = base.name;
@@ -320,8 +379,20 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
   manifest["runs"] = total;
   manifest["failed"] = failed.load();
   manifest["scenarioYaml"] = scenario_to_yaml(base);
-  if (auto e = write_file_atomically((dir / "campaign.json").string(), manifest.dump(2) + "\n")) {
-    err << "leasesim campaign: " << *e << "\n";
+  manifest["resultsHash"] = hex64(results_hash.digest(), hash_hex);
+  // Both files are complete; publish them in the order that never pairs new results with an
+  // old manifest (see the top of this file).
+  AtomicFile manifest_file((dir / "campaign.json").string());
+  if (!manifest_file.error())
+    manifest_file.stream() << manifest.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+  std::optional<std::string> problem_writing = manifest_file.finish();
+  if (!problem_writing && !manifest_file.writes_through() && ::unlink(manifest_file.target().c_str()) != 0 &&
+      errno != ENOENT)
+    problem_writing = "cannot remove the old " + manifest_file.target() + ": " + std::strerror(errno);
+  if (!problem_writing) problem_writing = results.publish();
+  if (!problem_writing) problem_writing = manifest_file.publish();
+  if (problem_writing) {
+    err << "leasesim campaign: " << *problem_writing << "\n";
     return 2;
   }
 
@@ -351,11 +422,29 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
     if (auto b = analytic_failover_bound(*points[i].scenario)) out << " (analytic bound " << seconds_ms(b->ns) << "s)";
     out << "\n";
     if (t.first_failed_seed)
-      out << "           first failure: leasesim run " << o.file << " --seed " << *t.first_failed_seed
+      out << "           first failure: leasesim run " << shell_quote(o.file) << " --seed " << *t.first_failed_seed
           << (points.size() > 1 ? " (with this point's settings; `report` writes its scenario file)" : "") << "\n";
   }
+  std::vector<VerdictRow> rows;
+  bool unsafe = false;
+  for (uint32_t i = 0; i < points.size(); ++i) {
+    const PointTally& t = tallies[i];
+    VerdictRow row;
+    row.index = i;
+    row.settings = settings_text(points[i].settings);
+    row.valid = points[i].scenario != nullptr;
+    row.runs = t.runs;
+    row.failed = t.failed;
+    if (!t.to_leader.empty()) row.to_leader = percentiles(t.to_leader);
+    row.without_leader = t.without_leader;
+    if (row.valid) row.analytic = analytic_bounds(*points[i].scenario);
+    unsafe = unsafe || analytically_unsafe(row);
+    rows.push_back(std::move(row));
+  }
+  print_verdict_table(out, rows, points.size() > 1);
   out << "wrote      " << (dir / "results.jsonl").string() << ", " << (dir / "campaign.json").string() << "\n";
-  return failed.load() ? 1 : 0;
+  if (unsafe && o.fail_on_unsafe) out << "exit 1     --fail-on-unsafe: a point is NOT SAFE by the analytic bounds\n";
+  return failed.load() || (unsafe && o.fail_on_unsafe) ? 1 : 0;
 }
 
 namespace {
@@ -401,6 +490,11 @@ int report_command(const ReportOptions& o, std::ostream& out, std::ostream& err)
   }
   std::vector<Input> inputs;
   for (const std::string& arg : o.inputs) {
+    std::error_code missing;
+    if (!std::filesystem::exists(arg, missing)) {
+      err << "leasesim report: " << arg << ": no such file or folder\n";
+      return 2;
+    }
     Input in = locate(arg);
     const std::optional<std::string> text = read_file(in.campaign_path);
     if (!text) {
@@ -414,12 +508,8 @@ int report_command(const ReportOptions& o, std::ostream& out, std::ostream& err)
       err << "leasesim report: " << in.campaign_path << ": not valid JSON: " << e.what() << "\n";
       return 2;
     }
-    const Json& m = in.manifest;
-    if (!m.is_object() || m.value("format", "") != kCampaignFormat || !m.contains("scenarioYaml") ||
-        !m["scenarioYaml"].is_string() || !m.contains("points") || !m["points"].is_array() ||
-        !m.contains("scenarioHash") || !m["scenarioHash"].is_string() || !m.contains("runs") ||
-        !m["runs"].is_number_unsigned()) {
-      err << "leasesim report: " << in.campaign_path << ": not a campaign.json of format " << kCampaignFormat << "\n";
+    if (auto problem = manifest_problem(in.manifest)) {
+      err << "leasesim report: " << in.campaign_path << ": " << *problem << "\n";
       return 2;
     }
     inputs.push_back(std::move(in));
@@ -501,8 +591,10 @@ int report_command(const ReportOptions& o, std::ostream& out, std::ostream& err)
     }
     std::string line;
     uint64_t n = 0;
+    Hasher lines_hash;
     while (std::getline(f, line)) {
       ++n;
+      lines_hash.bytes(line);
       if (line.empty()) continue;
       std::string why;
       std::optional<SeedRecord> r;
@@ -518,6 +610,16 @@ int report_command(const ReportOptions& o, std::ostream& out, std::ostream& err)
       if (r->point >= rin.points.size() || !rin.points[r->point].scenario) {
         err << "leasesim report: " << in.results_path << ":" << n << ": point " << r->point
             << " is not a valid point of the campaign\n";
+        return 2;
+      }
+      const ManifestSeeds seeds = manifest_seeds(in.manifest);
+      if (r->seed < seeds.shard_first || r->seed - seeds.shard_first >= seeds.shard_seeds) {
+        err << "leasesim report: " << in.results_path << ":" << n << ": seed " << r->seed
+            << " is not one of this shard's seeds (" << in.campaign_path << " ran "
+            << (seeds.shard_seeds ? std::to_string(seeds.shard_first) + ".." +
+                                        std::to_string(seeds.shard_first + seeds.shard_seeds - 1)
+                                  : std::string("none"))
+            << ")\n";
         return 2;
       }
       if (r->scenario_hash != rin.points[r->point].scenario_hash) {
@@ -541,6 +643,14 @@ int report_command(const ReportOptions& o, std::ostream& out, std::ostream& err)
     if (got != promised) {
       err << "leasesim report: " << in.results_path << " has " << got << " results, " << in.campaign_path
           << " promises " << promised << ": the file is truncated or from another run\n";
+      return 2;
+    }
+    char hash_hex[17];
+    if (in.manifest.contains("resultsHash") &&
+        in.manifest["resultsHash"] != std::string(hex64(lines_hash.digest(), hash_hex))) {
+      err << "leasesim report: " << in.results_path << " is not the results file " << in.campaign_path
+          << " was written with (its resultsHash differs): two campaigns wrote into one folder, or the file was "
+             "edited; run the campaign again into an empty folder\n";
       return 2;
     }
   }

@@ -17,6 +17,9 @@
 #include "cli/live_only.h"
 #include "cli/scenario_loader.h"
 #include "cli/scenario_writer.h"
+#include "core/shell_quote.h"
+#include "properties/analytic.h"
+#include "properties/identity.h"
 #include "properties/run.h"
 #include "explore/explorer.h"
 #include "sim/replay.h"
@@ -47,6 +50,85 @@ bool subset(const std::vector<std::string>& a, const std::vector<std::string>& b
   for (const std::string& x : a)
     if (std::find(b.begin(), b.end(), x) == b.end()) return false;
   return true;
+}
+
+std::string points_text(uint8_t mask) { return "{" + join(point_names(mask), ",") + "}"; }
+
+bool complete(ExploreStop stop) {
+  return stop == ExploreStop::Exhausted || stop == ExploreStop::Horizon || stop == ExploreStop::Events;
+}
+
+// What a complete search covered, as the result line states it (spec: "verified at latency
+// points {min,max}, jitter points {max}, up to 1m" or "for all time").
+std::string coverage(const ExploreOptions& eo, const ExploreResult& r, Duration horizon, const Scenario& s) {
+  std::string text = "latency points " + points_text(eo.latency_points) + ", jitter points " +
+                     points_text(eo.jitter_points);
+  if (eo.converge && r.stopped_by == ExploreStop::Exhausted) return text + ", for all time";
+  text += ", up to " + format_duration(horizon);
+  if (r.stopped_by == ExploreStop::Events)
+    text += " or " + std::to_string(s.max_events) + " events (the event bound ended some paths)";
+  return text;
+}
+
+// The INCONCLUSIVE lines: which bound cut, how far every path got, what would help.
+void print_inconclusive(std::ostream& out, const ExploreOptions& eo, const ExploreResult& r, const Scenario& s,
+                        Duration horizon) {
+  const ExploreStats& st = r.stats;
+  const bool by_states = r.stopped_by == ExploreStop::States;
+  out << "result     INCONCLUSIVE: the " << (by_states ? "states" : "depth") << " bound ("
+      << (by_states ? std::to_string(eo.max_states) : bound_text(eo.max_depth))
+      << ") cut the search; no violation in what was explored at latency points " << points_text(eo.latency_points)
+      << ", jitter points " << points_text(eo.jitter_points) << "\n";
+  out << "reached    every path explored for at least " << st.complete_steps << " steps and up to at least "
+      << format_seconds(st.complete_to.ns) << "s of simulated time; the deepest state: " << st.depth_reached
+      << " steps, " << format_seconds(st.reached.ns) << "s (of "
+      << (eo.converge && !eo.horizon ? std::string("no horizon") : format_duration(horizon)) << ")\n";
+  const uint64_t per_state = std::max<uint64_t>(1, st.stored_bytes / std::max<uint64_t>(1, st.distinct));
+  out << "tractable  any of: --max-states " << eo.max_states * 10 << " (about "
+      << per_state * eo.max_states * 10 / 1000000 << " MB stored)";
+  if (st.complete_to.ns > 0)
+    out << "; --horizon " << format_seconds(st.complete_to.ns) << "s (complete up to there)";
+  const uint8_t lat = eo.latency_points & (kPointMin | kPointMid | kPointMax);
+  const uint8_t jit = eo.jitter_points & (kPointMin | kPointMid | kPointMax);
+  if (lat != kPointMin && lat != kPointMax) out << "; --latency-points max (one latency value)";
+  if (jit != kPointMin && jit != kPointMax) out << "; --jitter-points max (one jitter value)";
+  if (!eo.converge && !converge_problem(s)) out << "; --converge (states relative to now: a steady state closes)";
+  out << "\n";
+}
+
+// The critical-point passes (docs/check-verdicts.md): first the lowest declared latency with
+// the jitter's critical values, then every declared and critical value of both. The first
+// counterexample ends them.
+std::optional<std::pair<ExploreResult, ExploreOptions>> critical_passes(std::shared_ptr<const Scenario> scenario,
+                                                                        const ExploreOptions& base, std::ostream& out) {
+  const uint8_t declared = base.latency_points & (kPointMin | kPointMid | kPointMax);
+  const uint8_t lowest = (declared & kPointMin) ? kPointMin : (declared & kPointMid) ? kPointMid : kPointMax;
+  std::vector<ExploreOptions> passes;
+  ExploreOptions narrow = base;
+  narrow.latency_points = lowest;
+  narrow.jitter_points = base.jitter_points | kPointCritical;
+  passes.push_back(narrow);
+  ExploreOptions wide = base;
+  wide.latency_points = base.latency_points | kPointCritical;
+  wide.jitter_points = base.jitter_points | kPointCritical;
+  if (wide.latency_points != narrow.latency_points || wide.jitter_points != narrow.jitter_points) passes.push_back(wide);
+  for (const ExploreOptions& eo : passes) {
+    if (eo.latency_points == base.latency_points && eo.jitter_points == base.jitter_points) continue;
+    const auto started = std::chrono::steady_clock::now();
+    ExploreResult r = explore(scenario, eo);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    char time[32];
+    std::snprintf(time, sizeof time, "%.2fs", secs);
+    out << "critical   latency points " << points_text(eo.latency_points) << ", jitter points "
+        << points_text(eo.jitter_points) << ": " << r.stats.distinct << " distinct states, " << time << ", "
+        << (r.counterexample ? std::string("counterexample")
+            : complete(r.stopped_by) ? std::string("no violation (complete)")
+                                     : "no violation before the " + std::string(explore_stop_name(r.stopped_by)) +
+                                           " bound cut it (inconclusive)")
+        << "\n";
+    if (r.counterexample) return std::make_pair(std::move(r), eo);
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -112,6 +194,8 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
     injectable.max = *options.max_faults;
   }
   eo.converge = options.converge;
+  eo.reduce_dead = !options.unreduced;
+  eo.reduce_inert = options.reduce_inert && !options.unreduced;
   if (eo.converge) {
     if (const auto problem = converge_problem(*scenario)) {
       err << "leasesim check: --converge cannot key this scenario exactly: " << *problem << "\n";
@@ -140,8 +224,14 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
         << injectable.candidates.size() << " candidates (" << join(kinds, ", ") << ") or none\n";
   }
   std::vector<std::string> judged;
-  if (scenario->properties.single_leader) judged.push_back("singleLeader");
-  if (scenario->properties.transitions_match) judged.push_back("transitionsMatch");
+  const bool elected = !elected_leases(*scenario).empty();
+  if (elected && scenario->properties.single_leader) judged.push_back("singleLeader");
+  if (elected && scenario->properties.transitions_match) judged.push_back("transitionsMatch");
+  if (!identity_leases(*scenario).empty()) {
+    if (scenario->properties.no_live_identity_deleted) judged.push_back("noLiveIdentityDeleted");
+    if (scenario->properties.stale_identity_collected_within || scenario->properties.stale_identity_collected_within_auto)
+      judged.push_back("staleIdentityCollectedWithin (where the run ends)");
+  }
   if (scenario->properties.eventually_leader)
     judged.push_back(eo.converge ? "eventuallyLeader (its window, and no leaderless cycle after the last fault)"
                                  : "eventuallyLeader (where the run ends)");
@@ -150,7 +240,7 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
       << (failover ? "; not failoverWithin (run and fuzz judge it)" : "") << "\n";
 
   const auto started = std::chrono::steady_clock::now();  // for the rate shown only
-  const ExploreResult result = explore(scenario, eo);
+  ExploreResult result = explore(scenario, eo);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const ExploreStats& st = result.stats;
   out << "explored   " << st.transitions << " states (" << st.distinct << " distinct, " << st.end_states
@@ -165,18 +255,37 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
 
   const ExpectSpec& expect = scenario->expect;
   const bool expects_violation = expect.present && !expect.violated.empty();
+  // Honest verdicts (docs/check-verdicts.md): when the analytic bounds allow an overlap that
+  // the declared points did not show, say so and try the critical points.
+  const bool main_complete = complete(result.stopped_by);
+  ExploreOptions found_with = eo;
+  bool warned = false;
+  if (!result.counterexample && scenario->properties.single_leader) {
+    if (const auto bounds = analytic_bounds(*scenario); bounds && !bounds->no_overlap) {
+      warned = true;
+      out << "warning    the analytic bounds allow an overlap (safety margin " << format_seconds(bounds->safety_margin.ns)
+          << "s: " << overlap_verdict(*bounds) << ") that the declared points did not show; trying the critical points\n";
+      if (auto found = critical_passes(scenario, eo, out)) {
+        result = std::move(found->first);
+        found_with = found->second;
+      }
+    }
+  }
   if (!result.counterexample) {
-    const bool complete = result.stopped_by == ExploreStop::Exhausted || result.stopped_by == ExploreStop::Horizon ||
-                          result.stopped_by == ExploreStop::Events;
-    const bool forever = eo.converge && result.stopped_by == ExploreStop::Exhausted;
-    out << "result     " << (forever ? "verified for all time: every path converged (no state left unexplored)"
-                          : complete ? "verified within bounds" : "no violation found before the " +
-                                                                       std::string(explore_stop_name(result.stopped_by)) +
-                                                                       " bound stopped the search")
-        << "\n";
+    if (!main_complete) {
+      print_inconclusive(out, eo, result, *scenario, horizon);
+      err << "leasesim check: INCONCLUSIVE (exit 4): a bound cut the search before it covered every path; "
+          << "reproduce with: leasesim check " << options.file << "\n";
+      return 4;
+    }
+    out << "result     verified at " << coverage(eo, result, horizon, *scenario)
+        << (eo.converge && result.stopped_by == ExploreStop::Exhausted ? " (every path converged)" : "") << "\n";
+    if (warned)
+      out << "warning    verified at these points only: the analytic bounds still allow an overlap at values between "
+             "them (docs/check-verdicts.md)\n";
     if (expects_violation) {
       err << "leasesim check: expected a violation of " << join(expect.violated, ", ")
-          << " but none was found within these bounds\n";
+          << " but none was found at these points\n";
       return 1;
     }
     return 0;
@@ -185,7 +294,12 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
   const Counterexample& cx = *result.counterexample;
   out << "result     counterexample: " << join(cx.violated, ", ") << " after " << cx.steps << " steps, at "
       << format_seconds(cx.at.ns) << "s" << (cx.at_end ? " (judged at the end of the run)" : "") << ", "
-      << cx.choices.size() << " choices\n";
+      << cx.choices.size() << " choices"
+      << (found_with.latency_points != eo.latency_points || found_with.jitter_points != eo.jitter_points
+              ? ", at latency points " + points_text(found_with.latency_points) + ", jitter points " +
+                    points_text(found_with.jitter_points)
+              : std::string())
+      << (cx.shortest ? "" : " (found depth-first: a bound cut the search for a shorter one)") << "\n";
   for (const std::string& m : cx.messages) out << "  " << m << "\n";
 
   // The counterexample file: the scenario with its choices, checked by replaying it.
@@ -241,14 +355,14 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
     return 2;
   }
   out << "written    " << path << "\n"
-      << "replay     leasesim run " << path << "   (violates "
+      << "replay     leasesim run " << shell_quote(path) << "   (violates "
       << (replayed.evaluation.violated.empty() ? std::string("nothing") : join(replayed.evaluation.violated, ", "))
       << "; traceHash " << replayed.trace_hash_hex() << ")\n";
   if (expects_violation && subset(cx.violated, expect.violated)) {
     out << "expected   yes: the scenario's expect names " << join(expect.violated, ", ") << "\n";
     return 0;
   }
-  err << "leasesim check: counterexample found (" << join(cx.violated, ", ") << "); replay with: leasesim run " << path
+  err << "leasesim check: counterexample found (" << join(cx.violated, ", ") << "); replay with: leasesim run " << shell_quote(path)
       << "\n";
   return 1;
 }

@@ -42,6 +42,10 @@ int run_command(const RunOptions& options, std::ostream& out, std::ostream& err)
   const uint64_t seed = options.seed.value_or(scenario->seed);
   std::optional<AtomicFile> trace_file;
   if (!options.trace_path.empty()) {
+    if (same_existing_file(options.trace_path, options.file)) {
+      err << "leasesim run: --trace " << options.trace_path << " is the scenario file itself; choose another path\n";
+      return 2;
+    }
     trace_file.emplace(options.trace_path);
     if (trace_file->error()) {
       err << "leasesim run: " << *trace_file->error() << "\n";
@@ -62,12 +66,18 @@ int run_command(const RunOptions& options, std::ostream& out, std::ostream& err)
     }
   }
   if (options.format == OutputFormat::Json) {
-    out << summary_json(result).dump(2) << "\n";
+    // replace: a file name that is not UTF-8 (the one text the loader cannot check) must not
+    // make the dump throw.
+    out << summary_json(result).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   } else {
     out << summary_text(result);
     if (!options.trace_path.empty()) out << "trace      " << options.trace_path << "\n";
     if (!options.report_dir.empty()) out << "report     " << options.report_dir << "/report.html\n";
   }
+  if (result.stopped_by == StepStatus::EventLimit)
+    err << "leasesim run: note: the run stopped at its event bound (spec.bounds.maxEvents " << scenario->max_events
+        << ") at " << format_seconds(result.world.now().ns) << "s of " << format_duration(scenario->duration)
+        << "; the properties were judged on that part only. Raise spec.bounds.maxEvents or shorten spec.duration.\n";
   if (!result.evaluation.passed) {
     err << "leasesim: properties " << (scenario->expect.present ? "did not match expect" : "violated")
         << "; seed " << seed << "; reproduce with: " << reproduce_command(result) << "\n";

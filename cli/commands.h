@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "audit/audit_result.h"
+#include "cli/advise_terms.h"
 
 namespace leasesim {
 
@@ -46,12 +47,15 @@ struct CheckOptions {
   std::string out_dir = "out/check";  // where a counterexample is written
   bool converge = false;               // time-relative keys, no horizon, SCC liveness
   std::optional<uint32_t> max_faults;  // overrides spec.explore.faults.max (0: inject none)
+  bool unreduced = false;              // keys without the reductions (for comparison)
+  bool reduce_inert = false;           // experimental: inert events left out of the key too
 };
 
 int check_command(const CheckOptions& options, std::ostream& out, std::ostream& err);
 
 // `leasesim fuzz` (cli/fuzz_command.cc): random scenarios, failures shrunk and saved. Exactly one
-// of runs and time is set. Results are identical for any number of jobs with --runs. `known`
+// of runs, time and case_index is set. The JUnit file holds one testcase per bug class and one
+// summary testcase. Results are identical for any number of jobs with --runs. `known`
 // (--known) hunts the known bugs: every singleLeader and transitionsMatch violation is a
 // failure, failures are grouped into bug classes and the chosen case of each class is shrunk.
 struct FuzzOptions {
@@ -59,6 +63,7 @@ struct FuzzOptions {
   bool known = false;
   std::optional<uint64_t> runs;
   std::string time;           // a duration of wall-clock time ("" = use runs)
+  std::optional<uint64_t> case_index;  // --case N: rerun exactly case N (instead of runs or time)
   uint64_t seed = 1;
   uint32_t jobs = 1;
   std::string junit_path;     // "" = no JUnit file
@@ -81,6 +86,7 @@ struct CampaignOptions {
   std::string sweep_target;        // "" = the default targets (cli/sweep.h)
   std::string out_dir;
   bool progress = false;  // draw a progress bar on `err` (set when stderr is a terminal)
+  bool fail_on_unsafe = false;  // exit 1 when a point is analytically NOT SAFE (cli/sweep_verdict.h)
 };
 
 int campaign_command(const CampaignOptions& options, std::ostream& out, std::ostream& err);
@@ -113,6 +119,19 @@ class App;
 namespace leasesim {
 // Declares `audit`'s options on `app` (cli/audit_command.cc), bound to `options` and `format`.
 CLI::App* add_audit_subcommand(CLI::App& app, AuditOptions& options, std::string& format);
+// `leasesim advise` (cli/advise_command.cc, docs/advise.md): the SRE's terms in, one SAFE / NOT
+// SAFE verdict out, from the analytic bounds, a campaign per scenario and a bounded check.
+// Exit 0 safe, 1 not safe, 2 bad input, 3 internal error.
+struct AdviseOptions {
+  AdviseTermsInput terms;
+  uint64_t seeds = 200;
+  uint32_t jobs = 0;  // 0 = one per hardware thread
+  uint64_t check_states = 200000;
+  std::string out_dir = "out/advise";
+  std::string report_dir;  // "" = OUT/report
+};
+
+int advise_command(const AdviseOptions& options, std::ostream& out, std::ostream& err);
 
 // The whole command line (argv without the program name handled by CLI11 inside).
 int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ostream& err);

@@ -15,6 +15,10 @@
 // first case with that cause alone, else its first case) is shrunk, after every case has run,
 // on up to --jobs threads: the choice depends only on the indexes, so the output is the same
 // for any --jobs. The other cases of a class are listed as a count and their first indexes.
+//
+// --junit writes one testcase per bug class (in both modes), with its shrunk file and reproduce
+// command, and one summary testcase: a long run's file grows with the classes it found, not with
+// its cases. --case N runs case N alone, exactly as it ran among the others (`case again`).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -29,6 +33,7 @@
 #include "cli/atomic_file.h"
 #include "cli/commands.h"
 #include "cli/live_only.h"
+#include "core/shell_quote.h"
 #include "cli/scenario_loader.h"
 #include "cli/scenario_writer.h"
 #include "properties/run.h"
@@ -109,12 +114,6 @@ Saved save_failure(const Scenario& shrunk, const FuzzFailure& f, const std::stri
   return saved;
 }
 
-std::string classes_of(const FuzzOutcome& o) {
-  std::vector<std::string> keys;
-  for (const FuzzFailure& f : o.failures) keys.push_back(f.bug.key());
-  return join(keys);
-}
-
 // Runs `count` jobs (indexes 0..count-1) on up to `threads` threads; the first exception wins.
 template <class Fn>
 std::string run_parallel(uint64_t count, uint32_t threads, const std::function<bool()>& stop, Fn&& fn) {
@@ -141,10 +140,12 @@ std::string run_parallel(uint64_t count, uint32_t threads, const std::function<b
   return error;
 }
 
-std::string junit_header(uint64_t seed, uint64_t done, uint64_t failures) {
+// JUnit: one testcase per bug class (a failure) and one summary testcase, so the file's size
+// depends on how many classes a run found, not on how many cases it ran.
+std::string junit_header(uint64_t seed, uint64_t tests, uint64_t failures) {
   std::ostringstream xml;
-  xml << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"leasesim fuzz\" tests=\"" << done
-      << "\" failures=\"" << failures << "\">\n  <testsuite name=\"leasesim fuzz seed " << seed << "\" tests=\"" << done
+  xml << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"leasesim fuzz\" tests=\"" << tests
+      << "\" failures=\"" << failures << "\">\n  <testsuite name=\"leasesim fuzz seed " << seed << "\" tests=\"" << tests
       << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"0\">\n";
   return xml.str();
 }
@@ -165,24 +166,12 @@ uint8_t family_index(const std::string& family) {
   throw std::logic_error("unknown fuzz family " + family);
 }
 
-// A failing case in --known mode: its classes, messages and first reasons.
-std::string known_case_text(const FuzzOutcome& o, const std::string& again_prefix) {
-  std::ostringstream text;
-  text << "case " << o.index << " (" << o.family << ", " << o.processes << " processes, " << o.faults
-       << " faults, seed " << o.seed << "): " << join(o.failing()) << " violated\n";
-  for (const FuzzFailure& f : o.failures) {
-    text << "  " << f.bug.key() << ": " << f.bug.property << ": " << f.message << "\n";
-    for (const std::string& r : f.reasons) text << "    why " << r << "\n";
-  }
-  text << "  case again " << again_prefix << (o.index + 1) << "\n";
-  return text.str();
-}
-
 }  // namespace
 
 int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& err) {
-  if (options.runs.has_value() == !options.time.empty()) {
-    err << "leasesim fuzz: give exactly one of --runs N and --time D\n";
+  if (static_cast<int>(options.runs.has_value()) + static_cast<int>(!options.time.empty()) +
+          static_cast<int>(options.case_index.has_value()) != 1) {
+    err << "leasesim fuzz: give exactly one of --runs N, --time D and --case N\n";
     return 2;
   }
   std::optional<Duration> budget;
@@ -227,12 +216,14 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
   // Phase 1: the cases. Without --known each failure is shrunk by the worker that found it.
   const auto started = std::chrono::steady_clock::now();
   const auto deadline = budget ? started + std::chrono::nanoseconds(budget->ns) : started;
-  const uint64_t limit = options.runs.value_or(UINT64_MAX);
+  // --case N runs case N alone: records[i] is case first + i.
+  const uint64_t first = options.case_index.value_or(0);
+  const uint64_t limit = options.case_index ? 1 : options.runs.value_or(UINT64_MAX);
   std::vector<CaseRecord> records(std::min<uint64_t>(limit, 1 << 16));  // by index: printed in order
   const std::string error = run_parallel(
       limit, options.jobs, [&] { return budget && std::chrono::steady_clock::now() >= deadline; },
       [&](uint64_t i, std::mutex& mu) {
-        FuzzOutcome o = fuzz_case(tmpl_ptr, options.seed, i, judge, !options.known);
+        FuzzOutcome o = fuzz_case(tmpl_ptr, options.seed, first + i, judge, !options.known);
         CaseRecord record;
         record.done = true;
         record.family = family_index(o.family);
@@ -266,7 +257,7 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
   const uint64_t failures = outcomes.size();
   const std::string again_prefix = std::string("leasesim fuzz") + (options.known ? " --known" : "") +
                                    (tmpl_ptr ? " --template " + options.template_path : std::string()) + " --seed " +
-                                   std::to_string(options.seed) + " --runs ";
+                                   std::to_string(options.seed) + " --case ";
   std::map<uint64_t, std::string> failure_text;  // case index -> the JUnit failure body (default mode)
   std::map<uint64_t, std::string> class_text;    // case index -> the sections of the classes it was shrunk for
 
@@ -277,7 +268,7 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
       const std::string description = "leasesim fuzz case " + std::to_string(o.index) + " (" + o.family +
                                       "), shrunk: " + join(o.failing()) + " violated but not permitted by the configuration";
       const Saved saved = save_failure(*o.shrunk, f, description, o.shrunk->name, options.out_dir, from_template);
-      const std::string reproduce = "leasesim run " + saved.path + " --seed " + std::to_string(o.shrunk->seed);
+      const std::string reproduce = "leasesim run " + shell_quote(saved.path) + " --seed " + std::to_string(o.shrunk->seed);
       std::ostringstream text;
       text << "FAIL case " << o.index << " (" << o.family << ", " << o.processes << " processes, " << o.faults
            << " faults, seed " << o.seed << "): " << join(o.failing())
@@ -287,7 +278,7 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
            << o.shrunk->faults.size() << " faults, " << format_duration(o.shrunk->duration) << "\n";
       if (!saved.problem.empty()) text << "  could not save it: " << saved.problem << "\n";
       else text << "  saved      " << saved.path << "\n  reproduce  " << reproduce << "\n";
-      text << "  case again " << again_prefix << (o.index + 1) << "\n";
+      text << "  case again " << again_prefix << o.index << "\n";
       out << text.str();
       failure_text[o.index] = text.str();
     }
@@ -303,7 +294,7 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
     std::vector<Shrunk> shrunk(classes.size());
     const std::string shrink_error = run_parallel(classes.size(), options.jobs, nullptr, [&](uint64_t k, std::mutex&) {
       const ClassSummary& c = classes[k];
-      const FuzzOutcome& o = *records[c.shrink_index].failed;
+      const FuzzOutcome& o = *records[c.shrink_index - first].failed;
       Shrunk& sh = shrunk[k];
       for (const FuzzFailure& f : o.failures)
         if (f.bug == c.bug) sh.failure = &f;
@@ -322,7 +313,7 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
     for (size_t k = 0; k < classes.size(); ++k) {
       const ClassSummary& c = classes[k];
       const Shrunk& sh = shrunk[k];
-      const FuzzOutcome& o = *records[c.shrink_index].failed;
+      const FuzzOutcome& o = *records[c.shrink_index - first].failed;
       std::ostringstream text;
       text << "FAIL " << c.bug.key() << ": " << c.cases << (c.cases == 1 ? " case" : " cases") << " ("
            << c.pure_cases << " with this cause alone), first case " << c.first_index << "\n";
@@ -343,9 +334,9 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
       } else {
         text << "  saved      " << sh.saved.path << "\n"
              << "  replays    " << sh.saved.replayed << "\n"
-             << "  reproduce  leasesim run " << sh.saved.path << " --seed " << sh.scenario->seed << "\n";
+             << "  reproduce  leasesim run " << shell_quote(sh.saved.path) << " --seed " << sh.scenario->seed << "\n";
       }
-      text << "  case again " << again_prefix << (o.index + 1) << "\n";
+      text << "  case again " << again_prefix << o.index << "\n";
       text << "  cases      ";
       for (size_t e = 0; e < c.examples.size(); ++e) text << (e ? ", " : "") << c.examples[e];
       if (c.cases > c.examples.size()) text << ", ... (" << c.cases - c.examples.size() << " more)";
@@ -363,7 +354,8 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
     }
   }
 
-  out << "fuzz       seed " << options.seed << ", " << done << " cases";
+  out << "fuzz       seed " << options.seed << ", "
+      << (options.case_index ? "case " + std::to_string(first) + " alone" : std::to_string(done) + " cases");
   for (size_t k = 0; k < std::size(kFamilies); ++k)
     if (family_counts[k]) out << ", " << family_counts[k] << " " << kFamilies[k];
   out << (budget ? " (stopped by --time " + options.time + ": how many depends on this machine's speed)" : "") << "\n";
@@ -371,22 +363,31 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
     out << "judged     --known: every singleLeader and transitionsMatch violation is a failure, permitted or not\n";
   out << "result     " << failures << (failures == 1 ? " failure" : " failures") << "\n";
   if (!options.junit_path.empty()) {
-    std::string cases = junit_header(options.seed, done, failures);
-    for (uint64_t i = 0; i < done; ++i) {
-      const CaseRecord& r = records[i];
-      cases += "    <testcase classname=\"leasesim.fuzz." + std::string(kFamilies[r.family]) + "\" name=\"" +
-               xml_escape(fuzz_case_name(tmpl_ptr, kFamilies[r.family], i)) + " seed " + std::to_string(r.seed) + "\"";
-      if (!r.failed) {
-        cases += "/>\n";
-        continue;
-      }
-      const FuzzOutcome& o = *r.failed;
-      const std::string body =
-          options.known ? known_case_text(o, again_prefix) + class_text[i] : failure_text[i];
-      cases += ">\n      <failure message=\"" + xml_escape(join(o.failing()) + " violated") + "\" type=\"" +
-               xml_escape(classes_of(o)) + "\">" + xml_escape(body) + "</failure>\n    </testcase>\n";
+    // One testcase per bug class, with the shrunk file and the command that reproduces it (the
+    // class's shrunk case in --known mode; its first case otherwise, every failing case being
+    // shrunk there), then one summary testcase for the whole run.
+    const std::vector<ClassSummary> classes = group_failures(outcomes);
+    std::string cases = junit_header(options.seed, classes.size() + 1, classes.size());
+    for (const ClassSummary& c : classes) {
+      const uint64_t shown = options.known ? c.shrink_index : c.first_index;
+      std::string body = options.known ? class_text[shown] : failure_text[shown];
+      body += "cases of this class: " + std::to_string(c.cases) + " (" + std::to_string(c.pure_cases) +
+              " with this cause alone), first " + std::to_string(c.first_index) + "; examples ";
+      for (size_t e = 0; e < c.examples.size(); ++e) body += (e ? ", " : "") + std::to_string(c.examples[e]);
+      body += "\n";
+      cases += "    <testcase classname=\"leasesim.fuzz." + xml_escape(c.bug.family) + "\" name=\"" +
+               xml_escape(c.bug.key()) + "\">\n      <failure message=\"" +
+               xml_escape(c.bug.property + " violated in " + std::to_string(c.cases) +
+                          (c.cases == 1 ? " case" : " cases") + ", first case " + std::to_string(c.first_index)) +
+               "\" type=\"" + xml_escape(c.bug.key()) + "\">" + xml_escape(body) + "</failure>\n    </testcase>\n";
     }
-    cases += "  </testsuite>\n</testsuites>\n";
+    std::string summary = "seed " + std::to_string(options.seed) + ", " + std::to_string(done) + " cases";
+    for (size_t k = 0; k < std::size(kFamilies); ++k)
+      if (family_counts[k]) summary += ", " + std::to_string(family_counts[k]) + " " + kFamilies[k];
+    summary += "; " + std::to_string(failures) + (failures == 1 ? " failing case" : " failing cases") + " in " +
+               std::to_string(classes.size()) + (classes.size() == 1 ? " bug class" : " bug classes");
+    cases += "    <testcase classname=\"leasesim.fuzz\" name=\"summary\">\n      <system-out>" + xml_escape(summary) +
+             "</system-out>\n    </testcase>\n  </testsuite>\n</testsuites>\n";
     if (auto e = write_file_atomically(options.junit_path, cases)) {
       err << "leasesim fuzz: " << *e << "\n";
       return 2;

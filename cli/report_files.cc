@@ -13,7 +13,9 @@ std::optional<std::string> write_report_files(const Report& report, const std::s
   const std::filesystem::path base(dir);
   for (const auto& [name, content] : extra)
     if (auto e = write_file_atomically((base / name).string(), content)) return e;
-  if (auto e = write_file_atomically((base / "report.json").string(), report_json(report).dump(2) + "\n")) return e;
+  const std::string json =
+      report_json(report).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  if (auto e = write_file_atomically((base / "report.json").string(), json)) return e;
   if (auto e = write_file_atomically((base / "report.md").string(), report_markdown(report))) return e;
   return write_file_atomically((base / "report.html").string(), report_html(report));
 }

@@ -6,6 +6,7 @@
 // returns std::nullopt, so one bad field never hides another.
 #include "cli/scenario_loader.h"
 
+#include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -19,7 +20,10 @@
 #include <span>
 #include <sstream>
 
+#include "cli/input_limits.h"
+#include "cli/text_checks.h"
 #include "core/check.h"
+#include "properties/run.h"
 #include "sim/replay.h"
 
 namespace leasesim {
@@ -55,8 +59,11 @@ constexpr std::array<std::string_view, 8> kProcessKeys{"name",   "identity", "mo
 constexpr std::array<std::string_view, 2> kClockKeys{"offset", "rate"};
 constexpr std::array<std::string_view, 8> kFaultKeys{"at",        "for", "type", "target",
                                                      "direction", "by",  "mode", "latency"};
-constexpr std::array<std::string_view, 6> kPropertyKeys{"singleLeader",     "transitionsMatch",   "failoverWithin",
-                                                        "eventuallyLeader", "nodeNotReadyWithin", "noFalseNotReady"};
+constexpr std::array<std::string_view, 9> kPropertyKeys{"singleLeader",       "transitionsMatch",
+                                                        "failoverWithin",     "eventuallyLeader",
+                                                        "electsPreferred",    "noLiveIdentityDeleted",
+                                                        "staleIdentityCollectedWithin", "nodeNotReadyWithin",
+                                                        "noFalseNotReady"};
 constexpr std::array<std::string_view, 1> kExpectKeys{"violated"};
 constexpr std::array<std::string_view, 1> kBoundsKeys{"maxEvents"};
 constexpr std::array<std::string_view, 7> kExploreKeys{"depth",        "maxStates",    "horizon",
@@ -65,8 +72,11 @@ constexpr std::array<std::string_view, 3> kExploreFaultKeys{"max", "at", "candid
 // An injectable fault is a fault entry without "at" (the points give the instants).
 constexpr std::array<std::string_view, 7> kCandidateKeys{"for", "type", "target", "direction", "by", "mode", "latency"};
 // The property names `expect.violated` may use, in the order the spec lists them.
-constexpr std::array<std::string_view, 6> kPropertyNames{"singleLeader",     "failoverWithin",     "transitionsMatch",
-                                                         "eventuallyLeader", "nodeNotReadyWithin", "noFalseNotReady"};
+constexpr std::array<std::string_view, 9> kPropertyNames{"singleLeader",       "failoverWithin",
+                                                         "transitionsMatch",   "eventuallyLeader",
+                                                         "electsPreferred",    "noLiveIdentityDeleted",
+                                                         "staleIdentityCollectedWithin", "nodeNotReadyWithin",
+                                                         "noFalseNotReady"};
 
 template <class T>
 struct Named {
@@ -441,7 +451,8 @@ class Loader {
   Item field_item(const Fields& map, std::string_view key) const;
 
   // --- scalars
-  std::optional<std::string> read_string(const Item& item);
+  // Text without control characters; `allow_line_breaks` admits tab and line feed.
+  std::optional<std::string> read_string(const Item& item, bool allow_line_breaks = false);
   std::optional<std::string> read_name(const Item& item, std::string_view what);
   std::optional<bool> read_bool(const Item& item);
   std::optional<Duration> read_duration(const Item& item, Sign sign);
@@ -483,6 +494,10 @@ class Loader {
   void load_properties(const Item& item);
   void check_horizon(const Item& eventually, Duration bound);
   void load_expect(const Item& item);
+  bool has_identity_processes() const {
+    return std::any_of(scenario_.processes.begin(), scenario_.processes.end(),
+                       [](const ProcessSpec& p) { return std::holds_alternative<KubeApiserverConfig>(p.model); });
+  }
   void load_bounds(const Item& item);
   void load_explore(const Item& item);
   std::optional<uint8_t> read_points(const Item& item);
@@ -491,6 +506,8 @@ class Loader {
   std::vector<Diagnostic> errors_;
   Scenario scenario_;
   bool duration_ok_ = true;  // false when spec.duration was invalid: skip checks relative to it
+  __int128 jump_total_ = 0;  // sum of |by| over clock jumps (input_limits.h)
+  std::optional<Item> failover_auto_;  // spec.properties.failoverWithin when it is "auto"
   std::map<std::string, LeaseId> lease_ids_;
   std::map<std::string, std::string> lease_origins_;  // key -> "spec.leases[i]"
   std::map<std::string, NameOrigin> process_names_;
@@ -514,6 +531,10 @@ std::optional<Fields> Loader::open_map(const Item& item, KeyList known, KeyList 
       continue;
     }
     const std::string name = key.Scalar();
+    if (auto problem = check_scalar(name, false)) {
+      error_at(key.Mark(), item.path, "a field name " + *problem);
+      continue;
+    }
     const std::string path = child_path(item.path, name);
     if (out.field(name)) {
       error_at(key.Mark(), path,
@@ -565,16 +586,20 @@ Item Loader::field_item(const Fields& map, std::string_view key) const {
 // ---------------------------------------------------------------------------------------------
 // Scalars.
 
-std::optional<std::string> Loader::read_string(const Item& item) {
+std::optional<std::string> Loader::read_string(const Item& item, bool allow_line_breaks) {
   if (!item.node.IsScalar()) {
     error(item, "expected a string, got " + describe(item.node));
+    return std::nullopt;
+  }
+  if (auto problem = check_scalar(item.node.Scalar(), allow_line_breaks)) {
+    error(item, "the string " + *problem);
     return std::nullopt;
   }
   return item.node.Scalar();
 }
 
 std::optional<std::string> Loader::read_name(const Item& item, std::string_view what) {
-  auto text = read_string(item);
+  auto text = read_string(item, false);
   if (text && text->empty()) {
     error(item, std::string(what) + " must not be empty");
     return std::nullopt;
@@ -606,6 +631,12 @@ std::optional<Duration> Loader::read_duration(const Item& item, Sign sign) {
   }
   if (sign == Sign::Positive && d->ns <= 0) {
     error(item, "must be greater than zero, got " + quoted(text));
+    return std::nullopt;
+  }
+  if (d->ns > kMaxDuration.ns || d->ns < -kMaxDuration.ns) {
+    error(item, "duration " + quoted(text) + " is longer than " + format_duration(kMaxDuration) +
+                    " (about 417 days), the most leasesim accepts, so that every instant derived from it fits in "
+                    "64-bit nanoseconds");
     return std::nullopt;
   }
   return d;
@@ -650,7 +681,16 @@ std::optional<int64_t> Loader::read_rate(const Item& item) {
   }
   std::string problem;
   const auto ppb = parse_rate_ppb(item.node.Scalar(), &problem);
-  if (!ppb) error(item, problem);
+  if (!ppb) {
+    error(item, problem);
+    return std::nullopt;
+  }
+  if (*ppb < kMinRatePpb || *ppb > kMaxRatePpb) {
+    error(item, "rate " + quoted(item.node.Scalar()) +
+                    " is outside 0.1 to 10 (a clock ten times slow or fast is far beyond any real oscillator, and "
+                    "the limit keeps every local deadline within 64-bit time)");
+    return std::nullopt;
+  }
   return ppb;
 }
 
@@ -660,16 +700,19 @@ std::optional<WallInstant> Loader::read_time(const Item& item) {
     return std::nullopt;
   }
   const std::string& text = item.node.Scalar();
-  // Integer nanoseconds since 1970 reach from 1677 to 2262; parse_rfc3339 does not check that,
-  // so years outside are refused here, before its arithmetic could overflow.
+  // The year is checked on the text first (parse_rfc3339 itself refuses years it cannot hold,
+  // with a less helpful reason); a text not shaped like a date gets the format message.
   int64_t year = 0;
-  if (text.size() >= 4 && parse_integer(std::string_view(text).substr(0, 4), 0, 9999, &year) == IntProblem::None &&
-      (year < 1678 || year > 2261)) {
-    error(item, "time " + quoted(text) + " is out of range (years 1678 to 2261)");
+  const bool dated = text.size() >= 20 && text[4] == '-' &&
+                     parse_integer(std::string_view(text).substr(0, 4), 0, 9999, &year) == IntProblem::None;
+  if (dated && (year < kMinYear || year > kMaxYear)) {
+    error(item, "time " + quoted(text) + " is out of range (years " + std::to_string(kMinYear) + " to " +
+                    std::to_string(kMaxYear) + ", so that every instant derived from it fits in 64-bit nanoseconds)");
     return std::nullopt;
   }
-  const auto t = parse_rfc3339(text);
-  if (!t) error(item, "expected an RFC 3339 time such as \"2026-01-01T00:00:00Z\", got " + quoted(text));
+  std::string why;
+  const auto t = parse_rfc3339(text, &why);
+  if (!t) error(item, "expected an RFC 3339 time such as \"2026-01-01T00:00:00Z\", got " + quoted(text) + ": " + why);
   return t;
 }
 
@@ -726,8 +769,26 @@ LoadResult Loader::load(std::string_view text) {
         Diagnostic{file_, 0, 0, "", "unsupported file extension; scenario files end in .yaml, .yml or .json"});
     return LoadResult{std::nullopt, std::move(errors_)};
   }
+  // Text-level checks first (cli/text_checks.h): what the parsers would misread or crash on.
+  const bool blank = text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+  auto problem = check_text(text);
+  if (!problem) problem = check_nesting(text);
+  if (!problem && json && !blank) {
+    const size_t first = text.find_first_not_of(" \t\r\n");
+    if (text[first] != '{' && text[first] != '[')
+      problem = TextProblem{1, 1, "file ends in .json but is not JSON (it reads as block-style YAML)"};
+    else
+      problem = check_json_text(text);
+  }
+  if (problem) {
+    errors_.push_back(Diagnostic{file_, problem->line, problem->column, "", problem->message});
+    return LoadResult{std::nullopt, std::move(errors_)};
+  }
   const auto root = parse_document(text);
   if (!root) return LoadResult{std::nullopt, std::move(errors_)};
+  if (!json && root->Style() == YAML::EmitterStyle::Flow && (root->IsMap() || root->IsSequence()))
+    if (auto trailing = check_flow_root_end(text, one_based(root->Mark().line), one_based(root->Mark().column)))
+      errors_.push_back(Diagnostic{file_, trailing->line, trailing->column, "", trailing->message});
   if (json && root->IsMap() && root->Style() != YAML::EmitterStyle::Flow)
     error_at(root->Mark(), "", "file ends in .json but is not JSON (it reads as block-style YAML)");
   scenario_.source_path = file_;
@@ -743,6 +804,11 @@ LoadResult Loader::load(std::string_view text) {
     const auto key = [](const Diagnostic& d) { return std::pair(d.line == 0 ? INT_MAX : d.line, d.column); };
     return key(a) < key(b);
   });
+  // Checks that need the whole scenario, made here so that `validate` says what `run` would.
+  if (errors_.empty() && failover_auto_ && !analytic_failover_bound(scenario_))
+    error(*failover_auto_,
+          "\"auto\" needs an analytic failover bound, which exists only when every process of the lease runs "
+          "client-go-elector; give a duration instead");
   if (!errors_.empty()) return LoadResult{std::nullopt, std::move(errors_)};
   return LoadResult{std::move(scenario_), {}};
 }
@@ -798,7 +864,7 @@ void Loader::load_metadata(const Item& item) {
   if (const Item* name = require(*map, "name"))
     if (auto text = read_name(*name, "name")) scenario_.name = *text;
   if (const Item* description = map->get("description"))
-    if (auto text = read_string(*description)) scenario_.description = *text;
+    if (auto text = read_string(*description, true)) scenario_.description = *text;
 }
 
 void Loader::load_spec(const Item& item) {
@@ -910,6 +976,10 @@ void Loader::load_labels(const Item& item, Labels* labels) {
       error_at(key.Mark(), item.path, "label names must be strings, got " + describe(key));
       continue;
     }
+    if (auto problem = check_scalar(key.Scalar(), false)) {
+      error_at(key.Mark(), item.path, "a label name " + *problem);
+      continue;
+    }
     const std::string path = child_path(item.path, key.Scalar());
     const YAML::Node value = it->second;
     const auto text = read_string(Item{value, value.IsNull() ? key.Mark() : value.Mark(), path});
@@ -931,6 +1001,9 @@ void Loader::load_lease_spec(const Item& item, LeaseSpec* spec) {
   if (const Item* v = present("leaseDurationSeconds")) {
     const auto value = read_integer(*v, INT32_MIN, INT32_MAX, "a 32-bit integer");
     if (value && *value <= 0) error(*v, "must be greater than 0");  // Lease validation: 422
+    else if (value && *value > kMaxLeaseDurationSeconds)
+      error(*v, "must be at most " + std::to_string(kMaxLeaseDurationSeconds) +
+                    " (10000h, the longest duration leasesim accepts), got " + std::to_string(*value));
     if (value) spec->lease_duration_seconds = static_cast<int32_t>(*value);
   }
   // MicroTime fields: the server keeps microseconds, so that is what an initial object holds.
@@ -997,12 +1070,12 @@ void Loader::load_process(const Item& item) {
       }
     }
   }
-  // The lease: named by `lease:`, implied by the model (the kubelet's kube-node-lease/<name>,
-  // set per process in register_processes), or the model's default.
-  if (entry && !entry->implied_lease_namespace.empty()) {
-    if (const Item* lease = map->get("lease"))
-      error(*lease, "model " + quoted(std::string(entry->name)) + " takes no lease: its Lease is " +
-                        std::string(entry->implied_lease_namespace) + "/<process name>");
+  if (entry && entry->implied_lease) {
+    // The model derives its lease and holder itself (register_processes interns the lease).
+    for (const char* key : {"lease", "identity"})
+      if (const Item* field = map->get(key))
+        error(*field, "model " + quoted(std::string(entry->name)) + " takes no " + key + ": field: it derives its " +
+                          (std::string(key) == "lease" ? "lease" : "holder identity") + " itself");
   } else if (entry && !entry->default_lease.empty() && !map->get("lease")) {
     proto.lease = intern_lease(std::string(entry->default_lease));
   } else if (const Item* lease = require(*map, "lease")) {
@@ -1181,6 +1254,12 @@ void Loader::register_processes(const Fields& process, const ProcessSpec& proto,
   const bool expanded = process.get("count") != nullptr;
   if (expanded && !count) return;  // count was invalid and already reported
   const int64_t n = count.value_or(1);
+  if (static_cast<int64_t>(scenario_.processes.size()) + n > kMaxProcesses) {
+    error(expanded ? *process.get("count") : *name_item,
+          "this entry brings the scenario to " + std::to_string(scenario_.processes.size() + n) +
+              " processes; at most " + std::to_string(kMaxProcesses) + " are allowed (lower `count`)");
+    return;
+  }
   check_process_name(*name_item, *base, expanded ? std::optional<int64_t>(n) : std::nullopt);
   const std::string entry_path = process.self.path;
   size_t collisions = 0;
@@ -1199,13 +1278,11 @@ void Loader::register_processes(const Fields& process, const ProcessSpec& proto,
       continue;
     }
     if (first_process_names_.size() < kMaxListedTargets) first_process_names_.push_back(spec.name);
-    if (const ModelEntry* entry = find_model(model_name(spec.model))) {
-      if (!entry->implied_lease_namespace.empty())
-        spec.lease = intern_lease(std::string(entry->implied_lease_namespace) + "/" + spec.name);
-      if (entry->runs_node) {
-        assign_node(spec.model, static_cast<NodeId>(scenario_.node_names.size()));
-        scenario_.node_names.push_back(spec.name);
-      }
+    if (const ModelEntry& model = model_entry(spec.model); model.implied_lease)
+      spec.lease = intern_lease(model.implied_lease(spec.model, spec.name));
+    if (model_entry(spec.model).runs_node) {
+      assign_node(spec.model, static_cast<NodeId>(scenario_.node_names.size()));
+      scenario_.node_names.push_back(spec.name);
     }
     scenario_.processes.push_back(std::move(spec));
   }
@@ -1285,7 +1362,16 @@ std::optional<FaultSpec> Loader::read_fault(const Item& item, bool candidate) {
       if (auto d = read_enum(*v, kDirections, "direction")) fault.direction = *d;
   if (kind == FaultType::ClockJump)
     if (const Item* v = require(*map, "by"))
-      if (auto d = read_duration(*v, Sign::Any)) fault.by = *d;
+      if (auto d = read_duration(*v, Sign::Any)) {
+        fault.by = *d;
+        // All jumps together stay within kMaxDuration (input_limits.h); an injectable one may
+        // strike on every one of the path's `max` faults.
+        const int64_t weight = candidate ? std::max<int64_t>(1, scenario_.explore.faults.max) : 1;
+        jump_total_ += static_cast<__int128>(d->ns < 0 ? -d->ns : d->ns) * weight;
+        if (jump_total_ > kMaxDuration.ns)
+          error(*v, "the clock jumps of this scenario add up to more than " + format_duration(kMaxDuration) +
+                        " (counting an injectable jump once per allowed fault), the most leasesim accepts");
+      }
   if (kind == FaultType::ApiServerOutage) {
     fault.mode = OutageMode::Blackhole;  // spec section 1: the default mode
     if (const Item* v = map->get("mode"))
@@ -1341,16 +1427,33 @@ void Loader::load_properties(const Item& item) {
   if (const Item* v = map->get("failoverWithin")) {
     if (v->node.IsScalar() && v->node.Scalar() == "auto") {
       p.failover_within_auto = true;
+      failover_auto_ = *v;
     } else if (!v->node.IsScalar()) {
       error(*v, "expected a duration string such as 25s, or \"auto\", got " + describe(v->node));
     } else if (auto d = read_duration(*v, Sign::Positive)) {
       p.failover_within = *d;
     }
   }
+  if (const Item* v = map->get("electsPreferred"))
+    if (auto b = read_bool(*v)) p.elects_preferred = *b;
   if (const Item* v = map->get("eventuallyLeader")) {
     if (auto d = read_duration(*v, Sign::Positive)) {
       p.eventually_leader = *d;
       check_horizon(*v, *d);
+    }
+  }
+  if (const Item* v = map->get("noLiveIdentityDeleted"))
+    if (auto b = read_bool(*v)) p.no_live_identity_deleted = *b;
+  if (const Item* v = map->get("staleIdentityCollectedWithin")) {
+    if (!has_identity_processes())
+      error(*v, "staleIdentityCollectedWithin judges kube-apiserver identity leases, and this scenario has no "
+                "kube-apiserver process");
+    if (v->node.IsScalar() && v->node.Scalar() == "auto") {
+      p.stale_identity_collected_within_auto = true;
+    } else if (!v->node.IsScalar()) {
+      error(*v, "expected a duration string such as 2h, or \"auto\", got " + describe(v->node));
+    } else if (auto d = read_duration(*v, Sign::Positive)) {
+      p.stale_identity_collected_within = *d;
     }
   }
   if (const Item* v = map->get("nodeNotReadyWithin")) {
@@ -1388,6 +1491,10 @@ bool property_enabled(const PropertySpec& p, std::string_view name) {
   if (name == "singleLeader") return p.single_leader;
   if (name == "transitionsMatch") return p.transitions_match;
   if (name == "failoverWithin") return p.failover_within.has_value() || p.failover_within_auto;
+  if (name == "electsPreferred") return p.elects_preferred;
+  if (name == "noLiveIdentityDeleted") return p.no_live_identity_deleted;
+  if (name == "staleIdentityCollectedWithin")
+    return p.stale_identity_collected_within.has_value() || p.stale_identity_collected_within_auto;
   if (name == "nodeNotReadyWithin") return p.node_not_ready_within.has_value() || p.node_not_ready_within_auto;
   if (name == "noFalseNotReady") return p.no_false_not_ready;
   return p.eventually_leader.has_value();
@@ -1408,6 +1515,13 @@ void Loader::load_expect(const Item& item) {
     if (std::find(kPropertyNames.begin(), kPropertyNames.end(), *name) == kPropertyNames.end()) {
       error(entry, "unknown property " + quoted(*name) + did_you_mean(*name, kPropertyNames) +
                        "; expected one of: " + join(kPropertyNames));
+      continue;
+    }
+    const bool identity_property = *name == "noLiveIdentityDeleted" || *name == "staleIdentityCollectedWithin";
+    if (identity_property && !has_identity_processes()) {
+      error(entry, "property " + quoted(*name) +
+                       " judges kube-apiserver identity leases, and this scenario has no kube-apiserver process, so "
+                       "it can never be violated and the run could never pass");
       continue;
     }
     if (!property_enabled(scenario_.properties, *name)) {
@@ -1530,6 +1644,9 @@ LoadResult load_scenario_text(std::string_view text, const std::string& filename
 }
 
 LoadResult load_scenario_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    return LoadResult{std::nullopt, {Diagnostic{path, 0, 0, "", "is a folder, not a scenario file"}}};
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return LoadResult{std::nullopt,

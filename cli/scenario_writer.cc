@@ -117,6 +117,17 @@ Json config_json(const ProcessSpec& p) {
     config["releaseOnCancel"] = c->release_on_cancel;
     config["requestTimeout"] = format_duration(c->request_timeout);
     config["afterLeadershipLoss"] = c->rejoin_after_loss ? "rejoin" : "exit";
+    if (c->coordinated) {
+      config["coordinated"] = true;
+      config["binaryVersion"] = c->binary_version;
+      config["emulationVersion"] = c->emulation_version;
+    }
+  } else if (const auto* cle = std::get_if<CleControllerConfig>(&p.model)) {
+    config["leaseDuration"] = format_duration(cle->lock.lease_duration);
+    config["renewDeadline"] = format_duration(cle->lock.renew_deadline);
+    config["retryPeriod"] = format_duration(cle->lock.retry_period);
+    config["requestTimeout"] = format_duration(cle->lock.request_timeout);
+    config["afterLeadershipLoss"] = cle->lock.rejoin_after_loss ? "rejoin" : "exit";
   } else if (const auto* e = std::get_if<ExecConfig>(&p.model)) {
     config["command"] = e->command;
     Json env = Json::object();
@@ -125,23 +136,42 @@ Json config_json(const ProcessSpec& p) {
     config["leaderPattern"] = e->leader_pattern;
     if (!e->follower_pattern.empty()) config["followerPattern"] = e->follower_pattern;
     config["stopGracePeriod"] = format_duration(e->stop_grace_period);
+  } else if (const auto* k = std::get_if<KubeApiserverConfig>(&p.model)) {
+    config["hostname"] = k->hostname;
+    config["identityLeaseDurationSeconds"] = k->identity_lease_duration_seconds;
+    config["identityLeaseRenewInterval"] = format_duration(k->identity_lease_renew_interval);
+    config["gcPeriod"] = format_duration(k->gc_period);
+    config["gc"] = k->gc;
+    config["requestTimeout"] = format_duration(k->request_timeout);
+    return config;  // no quiesce: it never leads
+  } else if (const auto* kl = std::get_if<KubeletConfig>(&p.model)) {
+    config["nodeLeaseDurationSeconds"] = kl->node_lease_duration_seconds;
+    config["nodeStatusUpdateFrequency"] = format_duration(kl->node_status_update_frequency);
+    config["nodeStatusReportFrequency"] = format_duration(kl->node_status_report_frequency);
+    config["zone"] = kl->zone;
+    config["pods"] = kl->pods;
+    return config;  // no quiesce: it never leads
   }
   config["quiesce"] = format_duration(p.quiesce);
   return config;
 }
 
 Json process_json(const Scenario& s, const ProcessSpec& p) {
-  Json out{{"name", p.name},
-           {"identity", p.identity},
-           {"model", model_name(p.model)},
-           {"lease", s.lease_keys.at(p.lease)},
-           {"config", config_json(p)},
-           {"clock", Json{{"offset", format_duration(p.clock.offset)}, {"rate", rate_text(p.clock.rate_ppb)}}},
-           {"start", format_duration(p.start)}};
-  // A lease the model implies (the kubelet's node Lease) is not written: the loader refuses it.
-  const ModelEntry* entry = find_model(model_name(p.model));
-  if (entry && !entry->implied_lease_namespace.empty()) out.erase("lease");
-  return out;
+  if (model_entry(p.model).implied_lease) {
+    // The model derives its lease and holder from its config (kube-apiserver: the hostname).
+    return Json{{"name", p.name},
+                {"model", model_name(p.model)},
+                {"config", config_json(p)},
+                {"clock", Json{{"offset", format_duration(p.clock.offset)}, {"rate", rate_text(p.clock.rate_ppb)}}},
+                {"start", format_duration(p.start)}};
+  }
+  return Json{{"name", p.name},
+              {"identity", p.identity},
+              {"model", model_name(p.model)},
+              {"lease", s.lease_keys.at(p.lease)},
+              {"config", config_json(p)},
+              {"clock", Json{{"offset", format_duration(p.clock.offset)}, {"rate", rate_text(p.clock.rate_ppb)}}},
+              {"start", format_duration(p.start)}};
 }
 
 Json fault_json(const Scenario& s, const FaultSpec& f) {
@@ -164,6 +194,12 @@ Json properties_json(const PropertySpec& p) {
   else if (p.failover_within)
     out["failoverWithin"] = format_duration(*p.failover_within);
   if (p.eventually_leader) out["eventuallyLeader"] = format_duration(*p.eventually_leader);
+  if (p.elects_preferred) out["electsPreferred"] = true;
+  if (!p.no_live_identity_deleted) out["noLiveIdentityDeleted"] = false;
+  if (p.stale_identity_collected_within_auto)
+    out["staleIdentityCollectedWithin"] = "auto";
+  else if (p.stale_identity_collected_within)
+    out["staleIdentityCollectedWithin"] = format_duration(*p.stale_identity_collected_within);
   if (p.node_not_ready_within_auto)
     out["nodeNotReadyWithin"] = "auto";
   else if (p.node_not_ready_within)

@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/scenario_loader.h"
 #include "live/rest_api.h"
+#include "reports/lease_table.h"
 #include "live/serve.h"
 
 namespace leasesim {
@@ -139,7 +140,7 @@ std::string summary_text(const LiveRun& run, const std::string& out_dir) {
                          .count();
     o << "  " << std::setw(16) << l["metadata"].value("namespace", "") << std::setw(32)
       << l["metadata"].value("name", "") << std::setw(24) << (holder.empty() ? "<none>" : holder)
-      << (t ? human_duration(Duration{now - t->ns}) : std::string("?")) << "\n";
+      << (t ? kubectl_age(Duration{now - t->ns}) : std::string("?")) << "\n";
   }
   o << "api       ";
   for (const auto& [k, n] : run.api) o << " " << k << ": " << n << ";";

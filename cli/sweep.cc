@@ -166,7 +166,7 @@ std::vector<SweepPoint> sweep_points(const Scenario& base, const SweepSpec& spec
       }
     }
     doc["metadata"]["description"] = "sweep point of " + base.name + ": " + description;
-    LoadResult loaded = load_scenario_text(doc.dump(2), "sweep-point.json");
+    LoadResult loaded = load_scenario_text(doc.dump(2, ' ', false, Json::error_handler_t::replace), "sweep-point.json");
     if (loaded.ok()) {
       Scenario s = std::move(*loaded.scenario);
       s.source_path = base.source_path;

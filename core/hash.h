@@ -35,6 +35,10 @@ namespace leasesim {
 // the same futures shifted in time, which is what lets a steady renew loop close a cycle.
 struct HashFrame {
   bool canonical = false;
+  // Exact frame only: leave out model state that no future step reads before it is written
+  // again (the explorer's reduced key; each model says which, e.g. client-go's attempt values
+  // between attempts). The canonical frame leaves such values out anyway.
+  bool drop_dead = false;
   int64_t true_origin = 0;  // ns
   int64_t mono_origin = 0;  // ns, the process whose state is being hashed
   int64_t wall_origin = 0;  // ns, the reference wall reading (process 0's)

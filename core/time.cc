@@ -79,50 +79,58 @@ std::optional<Duration> parse_duration(std::string_view text, bool allow_negativ
   } else if (s.front() == '+') {
     s.remove_prefix(1);
   }
+  // A sequence of decimal numbers, each with a unit, as Go's time.ParseDuration reads them
+  // (go/src/time/format.go, ParseDuration): "1h30m", "1.5s", "2m3.5s". The total is exact:
+  // 128-bit sums, refused past int64.
+  __int128 total = 0;
   size_t i = 0;
-  int64_t whole = 0;
-  bool any_digit = false;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-    if (whole > (INT64_MAX / 10) - 10) return fail("duration " + quoted + " is too large");
-    whole = whole * 10 + (s[i] - '0');
-    ++i;
-    any_digit = true;
-  }
-  // Fraction kept as an exact decimal: up to 9 digits are meaningful for every unit we accept
-  // (the finest unit is ns, the coarsest h = 3.6e12 ns, so 9 fractional digits of an hour still
-  // resolve below 4 ns; extra digits are truncated).
-  int64_t frac = 0;
-  int frac_digits = 0;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
+  if (s.empty()) return fail(quoted + " is not a duration; write a number with a unit such as 15s or 250ms");
+  while (i < s.size()) {
+    int64_t whole = 0;
+    bool any_digit = false;
     while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-      if (frac_digits < 9) {
-        frac = frac * 10 + (s[i] - '0');
-        ++frac_digits;
-      }
+      if (whole > (INT64_MAX / 10) - 10) return fail("duration " + quoted + " is too large");
+      whole = whole * 10 + (s[i] - '0');
       ++i;
       any_digit = true;
     }
+    // Fraction kept as an exact decimal: up to 9 digits are meaningful for every unit we accept
+    // (the finest unit is ns, the coarsest h = 3.6e12 ns, so 9 fractional digits of an hour
+    // still resolve below 4 ns; extra digits are truncated, as Go drops them).
+    int64_t frac = 0;
+    int frac_digits = 0;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+        if (frac_digits < 9) {
+          frac = frac * 10 + (s[i] - '0');
+          ++frac_digits;
+        }
+        ++i;
+        any_digit = true;
+      }
+    }
+    if (!any_digit) return fail(quoted + " is not a duration; write a number with a unit such as 15s or 250ms");
+    size_t unit_end = i;
+    while (unit_end < s.size() && !(s[unit_end] >= '0' && s[unit_end] <= '9') && s[unit_end] != '.') ++unit_end;
+    const std::string_view unit = s.substr(i, unit_end - i);
+    i = unit_end;
+    int64_t unit_ns;
+    if (unit == "ns") unit_ns = 1;
+    else if (unit == "us" || unit == "\u00b5s" || unit == "\u03bcs") unit_ns = 1000;
+    else if (unit == "ms") unit_ns = 1000000;
+    else if (unit == "s") unit_ns = kNanosPerSecond;
+    else if (unit == "m") unit_ns = 60 * kNanosPerSecond;
+    else if (unit == "h") unit_ns = 3600 * kNanosPerSecond;
+    else if (unit.empty())
+      return fail("duration " + quoted + " has no unit; write e.g. " + std::string(text) + "s (units: ns us ms s m h)");
+    else
+      return fail("duration " + quoted + " has unknown unit \"" + std::string(unit) + "\" (units: ns us ms s m h)");
+    int64_t pow10 = 1;
+    for (int k = 0; k < frac_digits; ++k) pow10 *= 10;
+    total += static_cast<__int128>(whole) * unit_ns + static_cast<__int128>(frac) * unit_ns / pow10;
+    if (total > INT64_MAX) return fail("duration " + quoted + " is too large");
   }
-  if (!any_digit) return fail(quoted + " is not a duration; write a number with a unit such as 15s or 250ms");
-  const std::string_view unit = s.substr(i);
-  int64_t unit_ns;
-  if (unit == "ns") unit_ns = 1;
-  else if (unit == "us" || unit == "µs") unit_ns = 1000;
-  else if (unit == "ms") unit_ns = 1000000;
-  else if (unit == "s") unit_ns = kNanosPerSecond;
-  else if (unit == "m") unit_ns = 60 * kNanosPerSecond;
-  else if (unit == "h") unit_ns = 3600 * kNanosPerSecond;
-  else if (unit.empty())
-    return fail("duration " + quoted + " has no unit; write e.g. " + std::string(text) + "s (units: ns us ms s m h)");
-  else
-    return fail("duration " + quoted + " has unknown unit \"" + std::string(unit) + "\" (units: ns us ms s m h)");
-  if (whole > INT64_MAX / unit_ns) return fail("duration " + quoted + " is too large");
-  int64_t pow10 = 1;
-  for (int k = 0; k < frac_digits; ++k) pow10 *= 10;
-  const __int128 frac_ns = static_cast<__int128>(frac) * unit_ns / pow10;
-  const __int128 total = static_cast<__int128>(whole) * unit_ns + frac_ns;
-  if (total > INT64_MAX) return fail("duration " + quoted + " is too large");
   const int64_t ns = static_cast<int64_t>(total);
   return Duration(negative ? -ns : ns);
 }
@@ -172,16 +180,26 @@ std::string format_seconds(int64_t ns) {
 std::string format_rfc3339_micro(WallInstant t) { return format_rfc3339(t, true); }
 std::string format_rfc3339_seconds(WallInstant t) { return format_rfc3339(t, false); }
 
-std::optional<WallInstant> parse_rfc3339(std::string_view s) {
+std::optional<WallInstant> parse_rfc3339(std::string_view s, std::string* why) {
+  auto fail = [&](const char* reason) -> std::optional<WallInstant> {
+    if (why) *why = reason;
+    return std::nullopt;
+  };
   int64_t y, mo, d, h, mi, se;
-  if (s.size() < 20) return std::nullopt;
-  if (!parse_digits(s, 0, 4, &y) || s[4] != '-' || !parse_digits(s, 5, 2, &mo) || s[7] != '-' ||
+  if (s.size() < 20 || !parse_digits(s, 0, 4, &y) || s[4] != '-' || !parse_digits(s, 5, 2, &mo) || s[7] != '-' ||
       !parse_digits(s, 8, 2, &d) || (s[10] != 'T' && s[10] != 't') || !parse_digits(s, 11, 2, &h) || s[13] != ':' ||
       !parse_digits(s, 14, 2, &mi) || s[16] != ':' || !parse_digits(s, 17, 2, &se))
-    return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return std::nullopt;
+    return fail("not of the form YYYY-MM-DDTHH:MM:SS[.fraction](Z|+hh:mm)");
+  if (mo < 1 || mo > 12) return fail("month out of range");
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const int64_t month_days = kDays[mo - 1] + (mo == 2 && leap ? 1 : 0);
+  if (d < 1 || d > month_days) return fail("day out of range (that month has fewer days)");
+  if (h > 23) return fail("hour out of range");
+  if (mi > 59) return fail("minute out of range");
+  if (se > 59) return fail("second out of range (leap seconds are not accepted, as in Go's time.Parse)");
   // int64 nanoseconds since the epoch cover 1678-2261; refuse what would overflow.
-  if (y < 1678 || y > 2261) return std::nullopt;
+  if (y < 1678 || y > 2261) return fail("year out of range");
   size_t i = 19;
   int64_t frac_ns = 0;
   if (i < s.size() && s[i] == '.') {
@@ -189,12 +207,12 @@ std::optional<WallInstant> parse_rfc3339(std::string_view s) {
     int digits = 0;
     int64_t scale = 100000000;
     while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-      if (digits < 9) frac_ns += (s[i] - '0') * scale;
+      if (++digits > 9) return fail("more than 9 fractional digits (a nanosecond is the finest unit)");
+      frac_ns += (s[i] - '0') * scale;
       scale /= 10;
-      ++digits;
       ++i;
     }
-    if (digits == 0) return std::nullopt;
+    if (digits == 0) return fail("a '.' must be followed by fractional digits");
   }
   int64_t offset_s = 0;
   if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
@@ -202,13 +220,14 @@ std::optional<WallInstant> parse_rfc3339(std::string_view s) {
   } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
     int64_t oh, om;
     if (!parse_digits(s, i + 1, 2, &oh) || i + 3 >= s.size() || s[i + 3] != ':' || !parse_digits(s, i + 4, 2, &om))
-      return std::nullopt;
+      return fail("the zone offset must be Z or +hh:mm / -hh:mm");
+    if (oh > 23 || om > 59) return fail("zone offset out of range");
     offset_s = (oh * 3600 + om * 60) * (s[i] == '+' ? 1 : -1);
     i += 6;
   } else {
-    return std::nullopt;
+    return fail("missing the zone: end with Z or an offset such as +02:00");
   }
-  if (i != s.size()) return std::nullopt;
+  if (i != s.size()) return fail("unexpected text after the zone");
   const int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   const int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset_s;
   return WallInstant(secs * kNanosPerSecond + frac_ns);

@@ -96,6 +96,11 @@ std::string format_rfc3339_micro(WallInstant t);
 // RFC 3339 in UTC at whole seconds, as Kubernetes renders a meta Time: "2026-01-01T00:00:12Z".
 std::string format_rfc3339_seconds(WallInstant t);
 // Parses RFC 3339 ("2026-01-01T00:00:00Z", optional fraction, 'Z' or +hh:mm offset).
-std::optional<WallInstant> parse_rfc3339(std::string_view text);
+// As strict as Go's time.Parse with RFC3339 (go/src/time/format.go, Parse: "day out of range",
+// "second out of range"): the day must exist in its month, second 60 is refused. Stricter than
+// Go: its parseNanoseconds drops fraction digits past the ninth; here more than 9 are refused, so
+// a value never changes silently. Years outside 1678-2261 (int64 nanoseconds since 1970) are
+// refused. On failure *why (when given) says which rule failed.
+std::optional<WallInstant> parse_rfc3339(std::string_view text, std::string* why = nullptr);
 
 }  // namespace leasesim

@@ -9,9 +9,11 @@
 #include <boost/graph/strong_components.hpp>
 #include <set>
 
+#include "explore/critical_points.h"
 #include "model/client_go_config.h"
 #include "properties/evaluate.h"
 #include "properties/eventually_leader.h"
+#include "properties/identity.h"
 #include "properties/single_leader.h"
 #include "properties/transitions_match.h"
 #include "core/check.h"
@@ -75,6 +77,8 @@ class EnumChooser final : public Chooser {
     pos_ = 0;
     record_ = record;
   }
+  // The World being stepped: critical points read its pending events and clocks at each draw.
+  void set_world(const World* w) { world_ = w; }
   void clear() {
     script_.clear();
     arity_.clear();
@@ -120,6 +124,23 @@ class EnumChooser final : public Chooser {
     return value;
   }
 
+  int64_t draw_for(uint32_t proc, ChoiceKind kind, int64_t lo, int64_t hi, const ChoiceSubject& what) override {
+    const uint8_t mask = kind == ChoiceKind::Latency ? latency_points_ : jitter_points_;
+    if (!(mask & kPointCritical)) return draw(kind, lo, hi, what);
+    LS_CHECK(world_ != nullptr, "critical points need the World being stepped");
+    // The declared points and the critical values, ascending and distinct: the same World
+    // and earlier choices give the same list, so a stored script replays.
+    int64_t points[3];
+    const uint32_t n = range_points_into(mask, lo, hi, points);
+    values_.assign(points, points + n);
+    critical_values(*world_, proc, kind, lo, hi, values_);
+    std::sort(values_.begin(), values_.end());
+    values_.erase(std::unique(values_.begin(), values_.end()), values_.end());
+    const int64_t value = values_[next(static_cast<uint32_t>(values_.size()))];
+    if (record_) record_->push_back(ReplayChoice{kind, value, 0, what.describe(value)});
+    return value;
+  }
+
  private:
   uint32_t next(uint32_t arity) {
     if (pos_ == script_.size()) {
@@ -139,6 +160,8 @@ class EnumChooser final : public Chooser {
   std::vector<uint32_t> arity_;
   size_t pos_ = 0;
   std::vector<ReplayChoice>* record_ = nullptr;
+  const World* world_ = nullptr;
+  std::vector<int64_t> values_;  // the current draw's values (critical points)
 };
 
 // The compact store: per state the parent's index and the script of the step from the parent
@@ -253,9 +276,10 @@ bool window_met(const History& history, LeaseId lease, TrueInstant from, TrueIns
 }
 
 // `faults_end`: last_fault_end of the scenario (constant; the caller computes it once).
-uint64_t canonical_state_key(const World& w, const std::vector<LeaseId>& leases, TrueInstant faults_end) {
+uint64_t canonical_state_key(const World& w, const std::vector<LeaseId>& leases, TrueInstant faults_end,
+                             const ExploreOptions& o) {
   StateHasher h;
-  h.u64(w.fingerprint(true));
+  h.u64(w.fingerprint(true, o.reduce_inert, o.reduce_dead));
   const History& history = w.history();
   const int64_t now = w.now().ns;
   for (uint32_t p = 0; p < w.process_count(); ++p) {
@@ -299,10 +323,10 @@ uint64_t canonical_state_key(const World& w, const std::vector<LeaseId>& leases,
 // with equal keys have the same futures and the same pending judgments. The open leaderships'
 // starts matter twice: for overlaps still to settle, and because a fault aimed at `leader` hits
 // the acting leader that started first.
-uint64_t state_key(const World& w, const std::vector<LeaseId>& leases, bool converge, TrueInstant faults_end) {
-  if (converge) return canonical_state_key(w, leases, faults_end);
+uint64_t state_key(const World& w, const std::vector<LeaseId>& leases, const ExploreOptions& o, TrueInstant faults_end) {
+  if (o.converge) return canonical_state_key(w, leases, faults_end, o);
   StateHasher h;
-  h.u64(w.fingerprint());
+  h.u64(w.fingerprint(false, o.reduce_inert, o.reduce_dead));
   const History& history = w.history();
   std::optional<TrueInstant> earliest_open;
   for (uint32_t p = 0; p < w.process_count(); ++p) {
@@ -353,6 +377,8 @@ class Explorer {
   std::optional<ExploreResult> run_depth_first();
   ExploreResult run_breadth_first();
   uint64_t shortest_depth() const;
+  std::vector<uint32_t> shortest_distances() const;
+  ExploreResult finish_cut(ExploreStop stop, const std::vector<std::pair<uint32_t, TrueInstant>>& unfinished);
 
   struct Frontier {
     uint32_t id;
@@ -375,7 +401,7 @@ class Explorer {
   Verdict window_violations(const World& parent, const World& child) const;
   Verdict end_violations(const World& w, StepStatus status) const;
   Counterexample build(uint32_t id, const std::vector<uint32_t>* last_script, const Verdict& verdict, bool at_end);
-  uint64_t key(const World& w) const { return state_key(w, leases_, options_.converge, faults_end_); }
+  uint64_t key(const World& w) const { return state_key(w, leases_, options_, faults_end_); }
   // Liveness (converge mode): per state, bit i = lease i has no acting leader, bit 31 = the
   // state is after the last fault; and every transition.
   uint32_t liveness_flags(const World& w) const;
@@ -393,6 +419,9 @@ class Explorer {
   bool liveness_ = false;
   std::vector<uint32_t> flags_;
   std::vector<std::pair<uint32_t, uint32_t>> edges_;
+  // A counterexample the depth-first search met: kept in case the breadth-first search that
+  // looks for a shortest one is cut by a bound first.
+  std::optional<Counterexample> dfs_counterexample_;
 };
 
 constexpr uint32_t kPostFault = 1u << 31;
@@ -459,6 +488,11 @@ Verdict Explorer::settled_violations(const World& parent, const World& child) co
         if (std::optional<Violation> x = transitions_violation(s, w)) v.add("transitionsMatch", x->message);
       }
     }
+  }
+  if (s.properties.no_live_identity_deleted) {
+    for (size_t i = before.writes.size(); i < after.writes.size(); ++i)
+      if (after.writes[i].verb == Verb::Delete)
+        if (std::optional<Violation> x = identity_delete_violation(s, after, i)) v.add("noLiveIdentityDeleted", x->message);
   }
   if (!s.properties.single_leader) return v;
   // Leaderships closed by this step: ones open in the parent, and new ones already closed.
@@ -533,6 +567,19 @@ Verdict Explorer::end_violations(const World& w, StepStatus status) const {
       for (const Violation& x : check_eventually_leader(s, w.history(), lease, *s.properties.eventually_leader, end))
         v.add("eventuallyLeader", x.message);
   }
+  // The identity properties, as `run` judges them at the end (the deletes were judged step by
+  // step; this covers staleIdentityCollectedWithin, which only the end can settle).
+  const PropertySpec& p = s.properties;
+  if (p.stale_identity_collected_within || p.stale_identity_collected_within_auto) {
+    const std::vector<StaleIdentity> stale = stale_identities(s, w.history());
+    for (LeaseId lease : identity_leases(s)) {
+      const std::optional<Duration> bound =
+          p.stale_identity_collected_within_auto ? identity_collection_bound(s, lease) : p.stale_identity_collected_within;
+      if (!bound) continue;
+      for (const Violation& x : check_stale_identity_collected_within(s, stale, lease, *bound, end).violations)
+        v.add("staleIdentityCollectedWithin", x.message);
+    }
+  }
   return v;
 }
 
@@ -552,6 +599,7 @@ Counterexample Explorer::build(uint32_t id, const std::vector<uint32_t>* last_sc
   for (std::vector<uint32_t>& script : scripts) {
     chooser.set_script(std::move(script));
     chooser.start(&cx.choices);
+    chooser.set_world(&w);
     const StepStatus status = w.step(chooser, nullptr);
     LS_CHECK(status == StepStatus::Stepped, "a counterexample path must replay step by step");
     ++cx.steps;
@@ -574,6 +622,7 @@ World Explorer::replay_to(uint32_t id, std::vector<ReplayChoice>* record, uint64
   for (std::vector<uint32_t>& script : scripts) {
     chooser.set_script(std::move(script));
     chooser.start(record);
+    chooser.set_world(&w);
     LS_CHECK(w.step(chooser, nullptr) == StepStatus::Stepped, "a stored path must replay step by step");
     ++*steps;
   }
@@ -678,12 +727,14 @@ Counterexample Explorer::lasso(uint32_t entry, const std::vector<uint32_t>& cycl
       for (;;) {
         World child = w;
         chooser.start();
+        chooser.set_world(&child);
         LS_CHECK(child.step(chooser, nullptr) == StepStatus::Stepped, "a cycle's state has successors");
         if (StateStore::stored_key(key(child)) == want) {
           std::vector<uint32_t> script = chooser.script();
           EnumChooser again(options_.latency_points, options_.jitter_points);
           again.set_script(std::move(script));
           again.start(&cx.choices);
+          again.set_world(&w);
           w.step(again, nullptr);
           found = true;
           break;
@@ -710,11 +761,22 @@ ExploreResult Explorer::run() {
   if (options_.max_depth == UINT64_MAX) {
     if (std::optional<ExploreResult> r = run_depth_first()) return *r;
     // Start again from nothing: the breadth-first search gives the shortest counterexample
-    // and the states nearest the start.
+    // (a depth-first one, or a leaderless cycle), or takes over a path that does not close.
+    const ExploreStats depth_first = result_.stats;
     store_ = StateStore();
     result_ = ExploreResult();
     flags_.clear();
     edges_.clear();
+    ExploreResult r = run_breadth_first();
+    if (dfs_counterexample_ && !r.counterexample) {
+      // The breadth-first search was cut before it reached a counterexample: the depth-first
+      // one stands, marked as not known to be shortest, with the depth-first search's counts.
+      dfs_counterexample_->shortest = false;
+      r.counterexample = std::move(dfs_counterexample_);
+      r.stats = depth_first;
+      r.stopped_by = ExploreStop::Violation;
+    }
+    return r;
   }
   return run_breadth_first();
 }
@@ -723,6 +785,15 @@ ExploreResult Explorer::run() {
 // breadth-first search reports as the depth reached. A breadth-first walk of the stored
 // transitions (in compressed rows).
 uint64_t Explorer::shortest_depth() const {
+  uint64_t deepest = 0;
+  for (uint32_t d : shortest_distances())
+    if (d != kNoParent) deepest = std::max<uint64_t>(deepest, d);
+  return deepest;
+}
+
+// The fewest steps from the initial state to every stored state (kNoParent: not reached by
+// the stored transitions), by a breadth-first walk of the stored transitions.
+std::vector<uint32_t> Explorer::shortest_distances() const {
   const size_t n = store_.size();
   std::vector<uint32_t> first(n + 1, 0), to(edges_.size());
   for (const auto& [from, _] : edges_) ++first[from + 1];
@@ -733,17 +804,15 @@ uint64_t Explorer::shortest_depth() const {
   queue.reserve(n);
   dist[0] = 0;
   queue.push_back(0);
-  uint64_t deepest = 0;
   for (size_t head = 0; head < queue.size(); ++head) {
     const uint32_t v = queue[head];
-    deepest = dist[v];
     for (uint32_t k = first[v]; k < first[v + 1]; ++k) {
       if (dist[to[k]] != kNoParent) continue;
       dist[to[k]] = dist[v] + 1;
       queue.push_back(to[k]);
     }
   }
-  return deepest;
+  return dist;
 }
 
 std::optional<ExploreResult> Explorer::run_depth_first() {
@@ -802,6 +871,7 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
     if (scratch) *scratch = f.world;
     else scratch.emplace(f.world);
     World& child = *scratch;
+    chooser_.set_world(&child);
     const StepStatus status = child.step(chooser_, nullptr);
     if (status != StepStatus::Stepped) {
       // The run ends here (no choice was asked for): judge it as `run` would.
@@ -811,7 +881,11 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
       if (status == StepStatus::Horizon) cut_by_horizon = true;
       if (status == StepStatus::EventLimit) cut_by_events = true;
       if (liveness_) flags_[f.id] |= kDeadEnd;
-      if (!end_violations(f.world, status).empty()) return std::nullopt;
+      if (Verdict v = end_violations(f.world, status); !v.empty()) {
+        v.sort();
+        dfs_counterexample_ = build(f.id, nullptr, v, true);
+        return std::nullopt;
+      }
       continue;
     }
     if (options_.horizon && child.now().ns > options_.horizon->ns) {
@@ -821,7 +895,11 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
       continue;
     }
     ++stats.transitions;
-    if (step_violations(f.world, child)) return std::nullopt;
+    if (std::optional<Verdict> v = step_violations(f.world, child)) {
+      v->sort();
+      dfs_counterexample_ = build(f.id, &chooser_.script(), *v, false);
+      return std::nullopt;
+    }
     const uint32_t parent = f.id;
     const auto [id, fresh] = store_.insert(key(child), parent, chooser_.script());
     edges_.emplace_back(parent, id);
@@ -830,7 +908,15 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
     if (fresh) {
       ++stats.distinct;
       if (liveness_) flags_.push_back(liveness_flags(child));
-      if (stats.distinct >= options_.max_states) return std::nullopt;
+      stats.reached = std::max(stats.reached, child.now());
+      if (stats.distinct >= options_.max_states) {
+        // Cut: report from what is stored (explorer.h). The unfinished states are the frames
+        // with successors left and the state just stored.
+        std::vector<std::pair<uint32_t, TrueInstant>> unfinished{{id, child.now()}};
+        for (size_t k = 0; k < top; ++k)
+          if (!stack[k].done) unfinished.emplace_back(stack[k].id, stack[k].world.now());
+        return finish_cut(ExploreStop::States, unfinished);
+      }
       // A path this long is a search that does not close (converge mode with loops drifting
       // against each other): every frame holds a World whose History grows with the path, so
       // the memory grows with the square of the depth. The breadth-first search keeps its
@@ -846,6 +932,27 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
   // A leaderless cycle is reported by the breadth-first search, whose lasso is the shortest.
   if (liveness_ && stop == ExploreStop::Exhausted && leaderless_cycle()) return std::nullopt;
   stats.depth_reached = shortest_depth();
+  result_.stopped_by = stop;
+  stats.stored_bytes = store_.bytes() + flags_.capacity() * sizeof(uint32_t) + edges_.capacity() * 8;
+  return result_;
+}
+
+// The report of a depth-first search cut by a bound, from the stored states alone: the depth
+// reached and, over the states with successors left, the fewest steps and the earliest
+// simulated time at which a path leaves what was explored.
+ExploreResult Explorer::finish_cut(ExploreStop stop, const std::vector<std::pair<uint32_t, TrueInstant>>& unfinished) {
+  ExploreStats& stats = result_.stats;
+  const std::vector<uint32_t> dist = shortest_distances();
+  uint64_t deepest = 0;
+  for (uint32_t d : dist)
+    if (d != kNoParent) deepest = std::max<uint64_t>(deepest, d);
+  stats.depth_reached = deepest;
+  stats.complete_steps = UINT64_MAX;
+  stats.complete_to = TrueInstant(INT64_MAX);
+  for (const auto& [id, at] : unfinished) {
+    if (dist[id] != kNoParent) stats.complete_steps = std::min<uint64_t>(stats.complete_steps, dist[id]);
+    stats.complete_to = std::min(stats.complete_to, at);
+  }
   result_.stopped_by = stop;
   stats.stored_bytes = store_.bytes() + flags_.capacity() * sizeof(uint32_t) + edges_.capacity() * 8;
   return result_;
@@ -871,18 +978,31 @@ ExploreResult Explorer::run_breadth_first() {
     stats.stored_bytes = store_.bytes() + flags_.capacity() * sizeof(uint32_t) + edges_.capacity() * 8;
     return result_;
   };
+  std::vector<Frontier> next;
+  // A cut: every state before frontier[from] was expanded, so every path got `depth` steps and
+  // at least to the earliest time of the states left (the rest of the frontier and `next`).
+  auto cut = [&](ExploreStop stop, size_t from) {
+    stats.complete_steps = depth;
+    stats.complete_to = TrueInstant(INT64_MAX);
+    for (size_t i = from; i < frontier.size(); ++i) stats.complete_to = std::min(stats.complete_to, frontier[i].world.now());
+    for (const Frontier& n : next) stats.complete_to = std::min(stats.complete_to, n.world.now());
+    stats.depth_reached = next.empty() ? depth : depth + 1;
+    return finish(stop);
+  };
   while (!frontier.empty()) {
     stats.peak_frontier = std::max<uint64_t>(stats.peak_frontier, frontier.size());
-    if (depth >= options_.max_depth) return finish(ExploreStop::Depth);
-    std::vector<Frontier> next;
+    next.clear();
+    if (depth >= options_.max_depth) return cut(ExploreStop::Depth, 0);
     // A violation that settles in a step to depth+1. States of this depth where the run ends
     // are still judged: one of them would be a shorter counterexample.
     std::optional<Counterexample> deeper;
-    for (Frontier& f : frontier) {
+    for (size_t fi = 0; fi < frontier.size(); ++fi) {
+      Frontier& f = frontier[fi];
       chooser_.clear();
       for (;;) {
         World child = f.world;
         chooser_.start();
+        chooser_.set_world(&child);
         const StepStatus status = child.step(chooser_, nullptr);
         if (status != StepStatus::Stepped) {
           // The run ends here (no choice was asked for): judge it as `run` would.
@@ -915,8 +1035,9 @@ ExploreResult Explorer::run_breadth_first() {
           ++stats.distinct;
           stats.depth_reached = depth + 1;
           if (liveness_) flags_.push_back(liveness_flags(child));
-          if (stats.distinct >= options_.max_states) return finish(ExploreStop::States);
+          stats.reached = std::max(stats.reached, child.now());
           next.push_back(Frontier{id, std::move(child)});
+          if (stats.distinct >= options_.max_states) return cut(ExploreStop::States, fi);
         } else if (options_.converge) {
           ++stats.cycles;
         }

@@ -62,6 +62,21 @@
 // - Injected faults (spec.explore.faults): the World's fault points ask a Fault choice (none or
 //   one candidate, while fewer than `max` struck on the path), which the enumerating chooser
 //   walks like any other, so every schedule of up to `max` faults over the points is explored.
+// - Steps and depths count live events: a step that fires an inert event (World::inert: a timer
+//   replaced or cancelled, a timeout of an answered request), which changes nothing but the
+//   clock, weighs zero; the breadth-first search keeps its state in the same level, depths of a
+//   depth-first search come from a 0-1 walk of the stored transitions, and a counterexample's
+//   `steps` are live steps. So the reduced key below, which merges states that differ only in
+//   inert events, keeps every shortest counterexample's length (tests/explore/reduction_twin_test.cc).
+// - Reductions (ExploreOptions::reduce_inert, off with `check --unreduced`): the key leaves out
+//   inert pending events and model state no future step reads before writing it
+//   (HashFrame::drop_dead). Both merge only states with the same futures, step for step.
+// - A cut search (states or depth bound) reports from what it stored: the depth reached, and
+//   how far every path got (ExploreStats::complete_steps, complete_to); it is never run again.
+//   A depth-first counterexample is replaced by a breadth-first (shortest) one when that search
+//   reaches one within the bounds; otherwise it stands, marked not shortest.
+// - Critical points (kPointCritical, explore/critical_points.h): extra values of a draw where its
+//   instant meets a pending event, the drawer's lease expiry or a whole second of its wall clock.
 // Leaves out: partial-order reduction, symmetry reduction, parallel search; failoverWithin.
 #pragma once
 
@@ -83,6 +98,16 @@ struct ExploreOptions {
   uint8_t latency_points = kPointMin | kPointMax;
   uint8_t jitter_points = kPointMin | kPointMax;
   bool converge = false;  // time-relative keys, horizon lifted, SCC liveness (see the contract)
+  // Reduction (on by default; `check --unreduced` turns it off): the key leaves out model state
+  // that no future step reads before writing it again (HashFrame::drop_dead), so it merges only
+  // states whose futures are the same step for step: verdicts and shortest counterexample
+  // lengths are kept (tests/explore/reduction_twin_test.cc).
+  bool reduce_dead = true;
+  // Experimental (`check --reduce-inert`): the key also leaves out inert pending events
+  // (World::inert). Sound for the safety verdict, but an inert event still fires as a step, so
+  // a shortest counterexample may be reported a step or two longer, and converge mode may see
+  // a zero-time loop; off by default.
+  bool reduce_inert = false;
 };
 
 // The bounds a scenario's spec.explore declares, over the defaults (the command line's
@@ -100,7 +125,7 @@ const char* explore_stop_name(ExploreStop stop);  // "exhausted", "horizon", "ev
 
 struct Counterexample {
   std::vector<ReplayChoice> choices;  // every choice from the initial state, in order
-  uint64_t steps = 0;                 // events fired
+  uint64_t steps = 0;                 // live events fired (inert ones weigh zero, see above)
   TrueInstant at;                     // simulated time of the state where the violation settled
   bool at_end = false;                // judged where the run ends (rather than when it settled)
   bool liveness = false;              // a lease stays leaderless forever (lasso or dead end)
@@ -108,6 +133,7 @@ struct Counterexample {
   TrueInstant cycle_from;             // liveness lasso: where the leaderless cycle starts
   std::vector<std::string> violated;  // property names, sorted, unique
   std::vector<std::string> messages;  // one line per violation
+  bool shortest = true;  // false: found depth-first, the breadth-first search was cut before it
 };
 
 struct ExploreStats {
@@ -119,6 +145,12 @@ struct ExploreStats {
   uint64_t stored_bytes = 0;    // the compact store: per-state records, scripts and the index
   uint64_t cycles = 0;          // converge mode: transitions back to a state already stored
   uint64_t liveness_components = 0;  // converge mode: leaderless components examined
+  // When a bound cut the search (stopped by states or depth): every path was explored for at
+  // least complete_steps steps and up to at least complete_to (simulated time); the latest
+  // simulated time of any stored state is `reached`.
+  uint64_t complete_steps = 0;
+  TrueInstant complete_to{};
+  TrueInstant reached{};
 };
 
 struct ExploreResult {

@@ -84,9 +84,9 @@ json lease_object(const Lease& lease, const std::string& ns, const std::string& 
   return out;
 }
 
-std::variant<LeaseBody, std::string> parse_lease_body(const json& body) {
+std::variant<LeaseRequestBody, std::string> parse_lease_body(const json& body) {
   if (!body.is_object()) return std::string("the request body must be a JSON object (a Lease)");
-  LeaseBody out;
+  LeaseRequestBody out;
   if (const auto kind = body.find("kind"); kind != body.end() && !kind->is_null()) {
     if (!kind->is_string() || (kind->get<std::string>() != "Lease" && !kind->get<std::string>().empty()))
       return std::string("kind: expected \"Lease\"");

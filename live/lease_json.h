@@ -34,7 +34,7 @@ struct LiveMeta {
 nlohmann::json lease_object(const Lease& lease, const std::string& ns, const std::string& name,
                             const LiveMeta& meta, bool with_type_meta = true);
 
-struct LeaseBody {
+struct LeaseRequestBody {
   std::string name;       // metadata.name ("" when absent)
   std::string ns;         // metadata.namespace ("" when absent)
   std::string uid;        // metadata.uid ("" when absent): a precondition on update
@@ -45,6 +45,6 @@ struct LeaseBody {
 };
 
 // A string is the error message (a BadRequest in the REST layer).
-std::variant<LeaseBody, std::string> parse_lease_body(const nlohmann::json& body);
+std::variant<LeaseRequestBody, std::string> parse_lease_body(const nlohmann::json& body);
 
 }  // namespace leasesim

@@ -33,7 +33,7 @@ Labels to_labels(const std::map<std::string, std::string>& m) { return Labels(La
 
 // A request body for the simulated store. The live server keeps its own uids (RFC 4122 text,
 // checked here before the store is asked), so the store's numeric uid precondition stays unset.
-Lease body_lease(LeaseId id, uint64_t resource_version, const LeaseBody& body) {
+Lease body_lease(LeaseId id, uint64_t resource_version, const LeaseRequestBody& body) {
   Lease lease;
   lease.id = id;
   lease.resource_version = resource_version;
@@ -185,7 +185,7 @@ RestReply LeaseStore::commit_reply(const ApiOutcome& outcome, const std::string&
   return RestReply{code, event.object};
 }
 
-RestReply LeaseStore::create(const std::string& ns, const LeaseBody& body, int client) {
+RestReply LeaseStore::create(const std::string& ns, const LeaseRequestBody& body, int client) {
   std::lock_guard lock(mu_);
   if (body.name.empty())
     return failure_reply(422, "Invalid", "Lease.coordination.k8s.io \"\" is invalid: metadata.name: Required value: name or generateName is required");
@@ -206,7 +206,7 @@ RestReply LeaseStore::create(const std::string& ns, const LeaseBody& body, int c
   return commit_reply(outcome, ns, body.name, 201, client, Verb::Create);
 }
 
-RestReply LeaseStore::update(const std::string& ns, const std::string& name, const LeaseBody& body, int client) {
+RestReply LeaseStore::update(const std::string& ns, const std::string& name, const LeaseRequestBody& body, int client) {
   std::lock_guard lock(mu_);
   if (!body.name.empty() && body.name != name)
     return failure_reply(400, "BadRequest",

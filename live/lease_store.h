@@ -93,8 +93,8 @@ class LeaseStore {
     std::function<bool(const std::string& name, const std::string& ns)> fields;
   };
   RestReply list(const std::string& ns, const Filter& filter, uint64_t* rv_out = nullptr);
-  RestReply create(const std::string& ns, const LeaseBody& body, int client);
-  RestReply update(const std::string& ns, const std::string& name, const LeaseBody& body, int client);
+  RestReply create(const std::string& ns, const LeaseRequestBody& body, int client);
+  RestReply update(const std::string& ns, const std::string& name, const LeaseRequestBody& body, int client);
   RestReply remove(const std::string& ns, const std::string& name, const DeletePreconditions& pre, int client);
   // The stored object as JSON, or nullopt (for patches, which read, change and update).
   std::optional<nlohmann::json> object(const std::string& ns, const std::string& name);

@@ -3,6 +3,7 @@
 
 #include "live/lease_protobuf.h"
 #include "live/openapi.h"
+#include "reports/lease_table.h"
 
 #include <charconv>
 #include <vector>
@@ -134,7 +135,7 @@ json lease_table(const json& items, const std::string& rv, WallInstant now) {
     const auto created = parse_rfc3339(md["creationTimestamp"].get<std::string>());
     const Duration age = created ? Duration{now.ns - created->ns} : Duration{};
     json object_meta = md;
-    rows.push_back({{"cells", {md["name"], holder.empty() ? "<none>" : holder, human_duration(age)}},
+    rows.push_back({{"cells", {md["name"], holder.empty() ? "<none>" : holder, kubectl_age(age)}},
                     {"object",
                      {{"kind", "PartialObjectMetadata"}, {"apiVersion", "meta.k8s.io/v1"}, {"metadata", object_meta}}}});
   }
@@ -246,7 +247,7 @@ HttpAnswer do_patch(LeaseStore& store, const std::string& ns, const std::string&
   if (auto* e = std::get_if<std::string>(&body)) return fail(422, "Invalid", "the patched object is invalid: " + *e, name);
   // The patch applies to the version read above: a concurrent write in between makes the
   // update conflict, and the real server then retries; leasesim answers the conflict.
-  return answer(store.update(ns, name, std::get<LeaseBody>(body), client));
+  return answer(store.update(ns, name, std::get<LeaseRequestBody>(body), client));
 }
 
 HttpAnswer do_delete(LeaseStore& store, const std::string& ns, const std::string& name, const HttpRequestView& r,
@@ -278,21 +279,6 @@ HttpAnswer do_delete(LeaseStore& store, const std::string& ns, const std::string
 }
 
 }  // namespace
-
-std::string human_duration(Duration d) {
-  const int64_t s = d.ns / kNanosPerSecond;
-  if (s < 0) return "<invalid>";
-  if (s < 120) return std::to_string(s) + "s";
-  const int64_t m = s / 60;
-  if (m < 10) return std::to_string(m) + "m" + (s % 60 ? std::to_string(s % 60) + "s" : "");
-  if (m < 180) return std::to_string(m) + "m";
-  const int64_t h = m / 60;
-  if (h < 8) return std::to_string(h) + "h" + (m % 60 ? std::to_string(m % 60) + "m" : "");
-  if (h < 48) return std::to_string(h) + "h";
-  if (h < 192) return std::to_string(h / 24) + "d" + (h % 24 ? std::to_string(h % 24) + "h" : "");
-  if (h < 24 * 365 * 2) return std::to_string(h / 24) + "d";
-  return std::to_string(h / 24 / 365) + "y";
-}
 
 std::string watch_event_line(const std::string& type, const json& object) {
   return json{{"type", type}, {"object", object}}.dump() + "\n";
@@ -362,7 +348,7 @@ RestOutcome route(LeaseStore& store, const HttpRequestView& r, int client, WallI
       if (auto strict = strict_check(q, *json_body)) return *strict;
       auto body = parse_lease_body(*json_body);
       if (auto* e = std::get_if<std::string>(&body)) return fail(400, "BadRequest", "invalid Lease: " + *e);
-      return answer(store.create(ns, std::get<LeaseBody>(body), client));
+      return answer(store.create(ns, std::get<LeaseRequestBody>(body), client));
     }
     if (!get) return not_allowed();
     auto labels = parse_label_selector(q.count("labelSelector") ? q.at("labelSelector") : "");
@@ -414,7 +400,7 @@ RestOutcome route(LeaseStore& store, const HttpRequestView& r, int client, WallI
     if (auto strict = strict_check(q, *json_body)) return *strict;
     auto body = parse_lease_body(*json_body);
     if (auto* e = std::get_if<std::string>(&body)) return fail(400, "BadRequest", "invalid Lease: " + *e);
-    return answer(store.update(ns, name, std::get<LeaseBody>(body), client));
+    return answer(store.update(ns, name, std::get<LeaseRequestBody>(body), client));
   }
   if (r.method == "PATCH") return do_patch(store, ns, name, r, client, q);
   if (r.method == "DELETE") return do_delete(store, ns, name, r, client);

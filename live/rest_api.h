@@ -69,7 +69,5 @@ std::string watch_event_line(const std::string& type, const nlohmann::json& obje
 bool watch_selects(const WatchPlan& plan, const WatchEvent& event);
 // A meta.k8s.io/v1 Table of Lease objects (Name, Holder, Age), as a real server prints them.
 nlohmann::json lease_table(const nlohmann::json& items, const std::string& resource_version, WallInstant now);
-// kubectl's HumanDuration for a Table's Age cell (k8s.io/apimachinery/pkg/util/duration).
-std::string human_duration(Duration d);
 
 }  // namespace leasesim

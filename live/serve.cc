@@ -96,6 +96,7 @@ struct LiveServe::Impl {
   std::mutex mu;
   std::condition_variable wake;
   bool interrupted = false;
+  bool shutting_down = false;  // the run's end: exits from here on are serve's own doing
   SteadyClock::time_point t0;
   Rng rng;
   History history;
@@ -246,6 +247,10 @@ struct LiveServe::Impl {
     Proc& p = procs[i];
     const TrueInstant t = now();
     p.report.exits.push_back(how);
+    // A PASS must not hide a process that died on its own (not by a crash or stop fault, nor
+    // by the end of the run).
+    if (p.pending_end_cause.empty() && !shutting_down)
+      warnings.push_back(p.report.name + " exited on its own at " + seconds_text(t) + "s: " + how);
     const std::string cause = p.pending_end_cause.empty() ? "exited (" + how + ")" : p.pending_end_cause;
     stop_leading(i, t, cause);
     add_trace(json{{"t", seconds_number(t)}, {"type", "process"}, {"proc", p.report.name}, {"state", "exited"},
@@ -504,6 +509,7 @@ std::variant<LiveRun, std::string> LiveServe::run() {
     // Leadership still open stays open (end = nullopt: "still acting when the run ended"), so
     // the exits of the shutdown below do not close it.
     for (auto& p : s.procs) p.open_leadership.reset();
+    s.shutting_down = true;
   }
   // Every process ends: SIGTERM, then SIGKILL after its grace period.
   for (auto& p : s.procs)

@@ -1,8 +1,9 @@
 // api.h: what a model may ask the API server, and what comes back.
 //
 // Contract:
-// - A request names one Lease (by LeaseId) or one Node (by NodeId, kind Node), or, for List, a
-//   label selector and optionally a namespace. Update carries the
+// - A request names one Lease (by LeaseId), one LeaseCandidate (kind LeaseCandidate) or one Node
+//   (by NodeId, kind Node), or, for List, a label selector and optionally a namespace. Update
+//   carries the
 //   body whose resource_version is the optimistic-concurrency precondition (0 = none); Delete
 //   may carry a resource_version precondition the same way.
 // - `timeout` is the client-side timeout of this one request, in the process's local time
@@ -15,6 +16,10 @@
 //   client-side outcomes: Timeout (no answer in time, or the call was cancelled) and
 //   Unavailable (connection refused / 503). Cancelled is the World's record of a call still
 //   outstanding when its process exited or crashed: no model ever receives it.
+// - `kind` picks the object type. LeaseCandidate requests (docs/models/coordinated-election.md
+//   section 2) address the candidate by `candidate_name` (Get, Delete) or by the body's name
+//   (Create, Update, whose body is `candidate_body`); a List of candidates returns all of them,
+//   ordered by name, in `candidates`. The Lease fields are unused for them, and vice versa.
 #pragma once
 
 #include <cstdint>
@@ -23,14 +28,15 @@
 #include <vector>
 
 #include "model/lease.h"
+#include "model/lease_candidate.h"
 #include "model/node.h"
 
 namespace leasesim {
 
 enum class Verb : uint8_t { Get, List, Create, Update, Delete };
-// Which resource a request addresses: a Lease (the default) or a v1 Node.
-enum class ObjectKind : uint8_t { Lease, Node };
 enum class ApiResult : uint8_t { Ok, Conflict, NotFound, Invalid, Timeout, Unavailable, Cancelled };
+// Which resource a request addresses: a Lease (the default), a LeaseCandidate or a v1 Node.
+enum class ObjectKind : uint8_t { Lease, LeaseCandidate, Node };
 
 const char* verb_name(Verb v);          // "get", "list", "create", "update", "delete"
 const char* result_name(ApiResult r);   // "ok", "conflict", "notFound", "invalid", "timeout", "unavailable", "cancelled"
@@ -43,15 +49,17 @@ struct ApiRequest {
   std::optional<Lease> body;      // Create, Update (body->id must equal lease)
   uint64_t delete_precondition_rv = 0;  // Delete: 0 = unconditional
   Labels selector;                // List: every label must match
+  Name list_namespace;            // List: only this namespace ("" = all namespaces)
   Duration timeout{};             // local time; 0 = none
+  ObjectKind kind = ObjectKind::Lease;
+  Name candidate_name;                          // LeaseCandidate Get, Delete
+  std::optional<LeaseCandidate> candidate_body;  // LeaseCandidate Create, Update
   // Nodes (model/node.h): kind Node addresses `node`; a Node update with resource_version 0
   // is a patch (no precondition), as the kubelet's status PATCH is.
-  ObjectKind kind = ObjectKind::Lease;
   NodeId node = 0;
   std::optional<Node> node_body;  // Create, Update of a Node
-  // List only: the namespace to list Leases from ("" = every namespace), and whether to watch
-  // from the listed resourceVersion on (an informer's list-then-watch; sim/world.h).
-  Name list_namespace;
+  // List only: whether to watch from the listed resourceVersion on (an informer's
+  // list-then-watch; sim/world.h).
   bool watch = false;
 
   bool operator==(const ApiRequest&) const = default;
@@ -76,6 +84,8 @@ struct ApiResponse {
   std::optional<Lease> object;    // Get/Create/Update on success; the stored object
   std::vector<Lease> items;       // List on success, ordered by namespace/name
   std::string message;            // the server's reason on failure (e.g. the 422 field error)
+  std::optional<LeaseCandidate> candidate;  // LeaseCandidate Get/Create/Update on success
+  std::vector<LeaseCandidate> candidates;   // LeaseCandidate List on success, by name
   std::optional<Node> node;       // a Node request's stored object on success
   std::vector<Node> node_items;   // a Node List on success, by NodeId
 

@@ -3,16 +3,18 @@
 
 #include <array>
 
+#include "model/lease_candidate.h"
+
 namespace leasesim {
 
 bool apply_client_go_preset(const std::string& name, ClientGoConfig* config) {
   // spec 1.3: both core components use 15s/10s/2s; only the scheduler releases on cancel.
   if (name == "kube-controller-manager") {
-    *config = ClientGoConfig{seconds(15), seconds(10), seconds(2), false, Duration{}, name, false};
+    *config = ClientGoConfig{seconds(15), seconds(10), seconds(2), false, Duration{}, name, false, false, {}, {}};
     return true;
   }
   if (name == "kube-scheduler") {
-    *config = ClientGoConfig{seconds(15), seconds(10), seconds(2), true, Duration{}, name, false};
+    *config = ClientGoConfig{seconds(15), seconds(10), seconds(2), true, Duration{}, name, false, false, {}, {}};
     return true;
   }
   return false;
@@ -33,6 +35,48 @@ std::optional<ConfigError> validate(const ClientGoConfig& c) {
   return std::nullopt;
 }
 
+namespace {
+
+// coordinated, binaryVersion, emulationVersion (docs/models/coordinated-election.md section 3):
+// the versions must parse as MAJOR.MINOR[.PATCH] and emulation may not exceed binary, as the
+// LeaseCandidate validation demands; an emulationVersion left out equals binaryVersion.
+bool read_coordinated_keys(ConfigReader& reader, ClientGoConfig* config) {
+  if (auto b = reader.boolean("coordinated")) config->coordinated = *b;
+  if (auto v = reader.string("binaryVersion")) config->binary_version = *v;
+  if (auto v = reader.string("emulationVersion")) config->emulation_version = *v;
+  if (!config->coordinated) {
+    if (!config->binary_version.empty() || !config->emulation_version.empty()) {
+      reader.error(config->binary_version.empty() ? "emulationVersion" : "binaryVersion",
+                   "versions are only used with coordinated: true");
+      return false;
+    }
+    return true;
+  }
+  if (config->binary_version.empty()) {
+    reader.error("coordinated", "coordinated: true needs binaryVersion (semver, e.g. 1.33.0)");
+    return false;
+  }
+  if (config->emulation_version.empty()) config->emulation_version = config->binary_version;
+  const auto binary = parse_semver(config->binary_version);
+  const auto emulation = parse_semver(config->emulation_version);
+  if (!binary) {
+    reader.error("binaryVersion", "binaryVersion \"" + config->binary_version + "\" is not a semantic version MAJOR.MINOR[.PATCH]");
+    return false;
+  }
+  if (!emulation) {
+    reader.error("emulationVersion",
+                 "emulationVersion \"" + config->emulation_version + "\" is not a semantic version MAJOR.MINOR[.PATCH]");
+    return false;
+  }
+  if (*binary < *emulation) {
+    reader.error("emulationVersion", "emulationVersion must be less than or equal to binaryVersion");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<ClientGoConfig> read_client_go_config(ConfigReader& reader, Duration* quiesce) {
   static constexpr std::array<std::string_view, 2> kPresets{"kube-controller-manager", "kube-scheduler"};
   static constexpr std::array<std::string_view, 2> kAfterLoss{"exit", "rejoin"};
@@ -47,6 +91,7 @@ std::optional<ClientGoConfig> read_client_go_config(ConfigReader& reader, Durati
   if (auto after = reader.choice("afterLeadershipLoss", kAfterLoss, "afterLeadershipLoss value"))
     config.rejoin_after_loss = *after == "rejoin";
   if (auto d = reader.duration("quiesce")) *quiesce = *d;
+  if (!read_coordinated_keys(reader, &config)) return std::nullopt;
   if (reader.failed()) return std::nullopt;
   if (const auto problem = validate(config)) {
     reader.error(problem->field, problem->message);

@@ -28,6 +28,11 @@ struct ClientGoConfig {
   // scheduler exit in OnStoppedLeading). false = exit (Note Crashed, "exit(1)"); true = call
   // Run again with fresh elector state, as operators that loop around Run do.
   bool rejoin_after_loss = false;
+  // Coordinated leader election (docs/models/coordinated-election.md sections 3 and 4): the
+  // elector publishes a LeaseCandidate with these versions and follows tryCoordinatedRenew.
+  bool coordinated = false;
+  std::string binary_version;
+  std::string emulation_version;
 
   bool operator==(const ClientGoConfig&) const = default;
   Duration effective_request_timeout() const {

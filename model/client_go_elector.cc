@@ -109,17 +109,26 @@ ClientGoElector::ClientGoElector(std::string identity, LeaseId lease, ClientGoCo
   // before a World exists, so reaching here with one is a bug of ours.
   LS_CHECK(!validate(settings_->config).has_value(), "client-go elector built from an invalid config");
   LS_CHECK(!settings_->identity.empty(), "Lock identity is empty");
+  const ClientGoConfig& c = settings_->config;
+  if (c.coordinated)
+    candidate_.emplace(settings_->identity, lease_, Name(c.binary_version), Name(c.emulation_version),
+                       c.effective_request_timeout());
 }
 
 void ClientGoElector::on_start(const Now& now, Effects& out) {
   LS_CHECK(phase_ == Phase::Created, "on_start called twice");
   phase_ = Phase::Acquiring;
+  if (candidate_) candidate_->on_start(now, out);  // coordinated: the candidate runs beside Run
   start_attempt(now, out);  // spec 2.2: the first acquire attempt runs immediately
 }
 
 void ClientGoElector::on_timer(TimerId timer, const Now& now, Effects& out) {
   // Every timer is cancelled or replaced when its phase ends; the phase checks below only guard
   // against a firing the world had already committed to at the same instant.
+  if (LeaseCandidateLoop::owns_timer(timer)) {
+    if (candidate_ && phase_ != Phase::Exited && phase_ != Phase::Crashed) candidate_->on_timer(timer, now, out);
+    return;
+  }
   switch (timer) {
     case kAcquireRetryTimer:
       if (phase_ == Phase::Acquiring && step_ == Step::Idle && !user_cancelled_) start_attempt(now, out);
@@ -144,6 +153,10 @@ void ClientGoElector::on_timer(TimerId timer, const Now& now, Effects& out) {
 void ClientGoElector::on_response(const ApiResponse& response, const Now& now, Effects& out) {
   // A response for a call we abandoned (deadline, cancel) carries an old tag: the Go code had
   // already moved on when its ctx ended, so the late answer reaches nobody.
+  if (LeaseCandidateLoop::owns_tag(response.tag)) {
+    if (candidate_) candidate_->on_response(response, now, out);
+    return;
+  }
   if (response.tag == 0 || response.tag != inflight_tag_) return;
   inflight_tag_ = 0;
   if (response.result == ApiResult::Ok && response.verb != Verb::List)
@@ -246,8 +259,9 @@ void ClientGoElector::start_attempt(const Now& now, Effects& out) {
   attempt_mono_ = now.mono;
   attempt_wall_ = now.wall;
   desired_ = desired_record(now.wall);
-  // spec 3 R1: the fast path applies when IsLeader() and isLeaseValid(now).
-  if (is_leader() && lease_valid(now.mono)) {
+  // spec 3 R1: the fast path applies when IsLeader() and isLeaseValid(now); tryCoordinatedRenew
+  // has none (coordinated-election.md section 4: every attempt starts with a Get).
+  if (!candidate_ && is_leader() && lease_valid(now.mono)) {
     // spec 3 R1: copy acquireTime and leaderTransitions from observedRecord into D. D is one Go
     // variable for the whole attempt, so these values survive into the slow path unless R5
     // overwrites them.
@@ -322,7 +336,9 @@ void ClientGoElector::on_attempt_result(ApiResult result, const std::optional<Le
       if (result == ApiResult::Ok) {
         on_get_ok(*object, now, out);
       } else if (result == ApiResult::NotFound) {
-        send_create(now, out);  // spec 3 R2
+        // spec 3 R2; coordinated-election.md section 4 step 1: a candidate never creates the lease.
+        if (candidate_) finish_attempt(false, now, out);
+        else send_create(now, out);
       } else {
         finish_attempt(false, now, out);  // spec 3 R2: other errors return false, nothing changes
       }
@@ -366,6 +382,10 @@ void ClientGoElector::on_get_ok(const Lease& fetched, const Now& now, Effects& o
     set_observed_record(record, now.mono);
     observed_raw_record_ = raw;
   }
+  if (candidate_) {
+    on_coordinated_get_ok(record, now, out);
+    return;
+  }
   // spec 3 R4: respect a live holder: fetched holder non-empty, isLeaseValid(now) with `now`
   // from the attempt start, and not IsLeader(). An empty holder skips the wait entirely.
   if (!record.holder_identity.empty() && lease_valid(attempt_mono_) && !is_leader()) {
@@ -381,6 +401,26 @@ void ClientGoElector::on_get_ok(const Lease& fetched, const Now& now, Effects& o
     // Go adds in int and converts to int32, which wraps; the server then rejects a negative.
     desired_.leader_transitions = static_cast<int32_t>(static_cast<int64_t>(record.leader_transitions) + 1);
   }
+  send_slow_update(now, out);
+}
+
+void ClientGoElector::on_coordinated_get_ok(const ElectionRecord& record, const Now& now, Effects& out) {
+  // coordinated-election.md section 4 (leaderelection.go tryCoordinatedRenew), steps 3-6.
+  // Step 3: expired by local observed time plus the record's duration (Go: Before(now)).
+  if (!observed_time_ || *observed_time_ + seconds(observed_record_.lease_duration_seconds) < attempt_mono_) {
+    finish_attempt(false, now, out);
+    return;
+  }
+  // Step 4: only the holder the controller named may renew.
+  // Step 5: a preferredHolder tells the holder to stop renewing (no release).
+  if (!is_leader() || !record.preferred_holder.empty()) {
+    finish_attempt(false, now, out);
+    return;
+  }
+  // Step 6: Update with renewTime now, keeping acquireTime, leaseTransitions and strategy.
+  desired_.acquire_time = record.acquire_time;
+  desired_.leader_transitions = record.leader_transitions;
+  desired_.strategy = record.strategy;
   send_slow_update(now, out);
 }
 
@@ -725,9 +765,11 @@ void ClientGoElector::reset_run_state() {
   const uint32_t next_tag = next_tag_;
   const Cow<Settings> settings = settings_;  // the same values, still shared
   const LeaseId lease = lease_;
+  std::optional<LeaseCandidateLoop> candidate = std::move(candidate_);  // its goroutine outlives Run
   *this = ClientGoElector(settings->identity, lease, settings->config);
   settings_ = settings;
   next_tag_ = next_tag;
+  candidate_ = std::move(candidate);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -749,7 +791,21 @@ void ClientGoElector::hash_into(H& h, const HashFrame& f) const {
       (static_cast<uint64_t>(observed_time_.has_value()) << 22) |
       (static_cast<uint64_t>(lead_cancelled_at_.has_value()) << 23);
   h.u64(bits | (static_cast<uint64_t>(f.tag(inflight_tag_)) << 32));
-  observed_record_.hash_into(h, f);
+  // Dead state (HashFrame::drop_dead): between attempts, a process that is not the leader reads
+  // neither its cached Lease nor the times of its observed record before it writes them again:
+  // its next attempt starts with a Get (spec 3 R1 needs IsLeader for the fast path) that
+  // replaces the cache, and only the holder and leaseDurationSeconds of the observed record
+  // are read (IsLeader, isLeaseValid, maybeReportTransition); a release reads the cache only
+  // after its own Get, and only a leader releases. Likewise the attempt's values (D, the clock
+  // readings) are written at every attempt start before they are read.
+  const bool idle = step_ == Step::Idle && release_step_ == ReleaseStep::Idle;
+  const bool dead_cache = f.drop_dead && !f.canonical && idle && !is_leader();
+  if (dead_cache) {
+    hash_name(h, observed_record_.holder_identity);
+    h.i64(observed_record_.lease_duration_seconds);
+  } else {
+    observed_record_.hash_into(h, f);
+  }
   if (observed_raw_record_) {
     // Canonical: the raw bytes are the observed record at whole seconds whenever they came from
     // it, and then what decides the future is that record (compared exactly, not by its
@@ -772,17 +828,19 @@ void ClientGoElector::hash_into(H& h, const HashFrame& f) const {
   }
   if (observed_time_) h.i64(f.at(*observed_time_));
   hash_name(h, reported_leader_);
-  lock_cache_.hash_into(h, f);
+  if (!dead_cache) lock_cache_.hash_into(h, f);
   if (lead_cancelled_at_) h.i64(f.at(*lead_cancelled_at_));
   // Canonical: the attempt's clock readings matter only during the attempt (attempt_wall_ is
   // never read again: D holds what was derived from it), the round's only during the round or
   // its pending tick, the release deadline only while releasing; stale values are left out.
-  if (!f.canonical) h.i64(attempt_mono_.ns).i64(attempt_wall_.ns);
+  const bool drop = f.canonical || f.drop_dead;  // leave out values no future step reads
+  if (!drop) h.i64(attempt_mono_.ns).i64(attempt_wall_.ns);
   else if (step_ != Step::Idle) h.i64(f.at(attempt_mono_));
-  desired_.hash_into(h, f);
-  if (!f.canonical || in_round_ || tick_scheduled_ || tick_pending_) h.i64(f.at(round_start_)).i64(tick_index_);
-  if (!f.canonical || phase_ == Phase::Releasing) h.i64(f.at(release_deadline_));
+  if (!(f.drop_dead && !f.canonical && idle)) desired_.hash_into(h, f);
+  if (!drop || in_round_ || tick_scheduled_ || tick_pending_) h.i64(f.at(round_start_)).i64(tick_index_);
+  if (!drop || phase_ == Phase::Releasing) h.i64(f.at(release_deadline_));
   if (!f.canonical) h.u64(next_tag_);
+  if (candidate_) candidate_->hash_into(h, f);
 }
 
 // The hashers this file serves: Hasher for published values, StateHasher for fingerprints.

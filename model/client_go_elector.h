@@ -29,8 +29,12 @@
 //   leadership unless `rejoin_after_loss`, in which case Run starts again with fresh state.
 // - is_leader() is client-go's IsLeader(): the local view, sticky after Run returns (spec 8.6).
 //   acting_leader() is the application's view: leadCtx live (docs/cli.md section 2).
-// Not modelled: the Coordinated path (tryCoordinatedRenew, LeaseCandidate; spec 7.2), the
-//   WatchDog/healthz adaptor (7.3), metrics and events (7.4: they have no effect on the
+// - Coordinated (config.coordinated; docs/models/coordinated-election.md sections 3, 4): the
+//   elector embeds a LeaseCandidateLoop (timers 6-7, tags with bit 31) and its attempts follow
+//   leaderelection.go tryCoordinatedRenew: Get only (no fast path, never Create), fail when the
+//   lease expired by local observed time, is held by another, or names a preferredHolder;
+//   else Update keeping acquireTime, leaseTransitions and strategy.
+// Not modelled: the WatchDog/healthz adaptor (7.3), metrics and events (7.4: they have no effect on the
 //   algorithm), REST-layer transparent retries (429/5xx with Retry-After, spec 3), the
 //   OnStartedLeading goroutine's own work (the world's `quiesce` covers winding down), Lease
 //   labels (none are configured; merge_labels is the hook), versions before v0.37 (e.g. v0.36's
@@ -57,6 +61,7 @@
 #include "model/client_go_config.h"
 #include "model/effects.h"
 #include "model/lease.h"
+#include "model/lease_candidate_loop.h"
 #include "core/cow.h"
 #include "core/hash.h"
 #include "core/time.h"
@@ -249,6 +254,10 @@ class ClientGoElector {
   // response for an abandoned call can never be mistaken for the current one.
   uint32_t next_tag_ = 1;
   uint32_t inflight_tag_ = 0;  // 0 = none
+
+  // The LeaseCandidate publisher of a coordinated elector (absent otherwise).
+  std::optional<LeaseCandidateLoop> candidate_;
+  void on_coordinated_get_ok(const ElectionRecord& record, const Now& now, Effects& out);
 };
 
 }  // namespace leasesim

@@ -19,25 +19,32 @@
 
 #include "core/config_reader.h"
 
+#include "model/cle_controller.h"
 #include "model/client_go_config.h"
 #include "model/client_go_elector.h"
 #include "model/exec_config.h"
+#include "model/kube_apiserver.h"
 #include "model/kubelet.h"
 #include "model/node_lifecycle_controller.h"
 #include "model/tutorial_elector.h"
 
 namespace leasesim {
 
-// ExecConfig is a real process (`leasesim serve` only): it has no ModelState alternative.
-using ModelConfig = std::variant<TutorialConfig, ClientGoConfig, ExecConfig, NodeLifecycleConfig, KubeletConfig>;
-using ModelState = std::variant<TutorialElector, ClientGoElector, NodeLifecycleController, Kubelet>;
+// ExecConfig is a real process (`leasesim serve` only): it has no ModelState alternative, and
+// it comes last so the simulated models' indexes match between the two variants.
+using ModelConfig = std::variant<TutorialConfig, ClientGoConfig, CleControllerConfig, KubeApiserverConfig,
+                                 NodeLifecycleConfig, KubeletConfig, ExecConfig>;
+using ModelState = std::variant<TutorialElector, ClientGoElector, CleController, KubeApiserver,
+                                NodeLifecycleController, Kubelet>;
 
 // The scenario-file name of a model ("tutorial-elector", "client-go-elector").
 const char* model_name(const ModelConfig& config);
 
 // Builds the model for one process incarnation. Throws InvariantViolation for a config whose
-// model is not implemented (the loader rejects those before a World exists).
-ModelState make_model(const ModelConfig& config, const std::string& identity, LeaseId lease);
+// model is not implemented (the loader rejects those before a World exists). `start_nonce`
+// is this start's own random value, which the World derives from the run's seed, the process
+// and its start count (kube-apiserver draws its holder UUID from it; electors ignore it).
+ModelState make_model(const ModelConfig& config, const std::string& identity, LeaseId lease, uint64_t start_nonce = 0);
 
 bool model_implemented(const ModelConfig& config);
 
@@ -57,13 +64,19 @@ struct ModelEntry {
   // Reads and validates the mapping; std::nullopt when it reported a problem through the
   // reader. nullptr: a model the documentation plans but leasesim does not implement yet.
   std::optional<ParsedConfig> (*read)(ConfigReader& reader) = nullptr;
-  // The lease a process of this model uses when its entry has no `lease:` field: a fixed
-  // default ("kube-system/kube-controller-manager"), or, with `implied_lease_namespace`, the
-  // Lease named after the process in that namespace, and then `lease:` is not allowed (the
-  // kubelet's kube-node-lease/<node name>). Both empty: `lease:` is required.
-  std::string_view default_lease;
-  std::string_view implied_lease_namespace;
-  // The process runs a node: the scenario gets one Node per such process (Scenario::node_names).
+  // For a model whose process has no `lease:` field (the lease is implied): completes the
+  // config from the process name where it defaults to it, and returns the implied lease as
+  // "namespace/name". nullptr: the process names its lease.
+  std::string (*implied_lease)(ModelConfig& config, const std::string& process_name) = nullptr;
+  // Whether its processes elect a leader on their lease, so that the election properties
+  // (singleLeader, transitionsMatch, ...) apply to that lease.
+  bool elects = true;
+  // The lease a process uses when its entry has no `lease:` field ("namespace/name", the
+  // kube-controller-manager's kube-system/kube-controller-manager); empty: `lease:` is required
+  // (unless the lease is implied).
+  std::string_view default_lease{};
+  // The process runs a node: the scenario gets one Node per such process (Scenario::node_names),
+  // and assign_node gives the process its NodeId.
   bool runs_node = false;
 };
 
@@ -74,5 +87,7 @@ void assign_node(ModelConfig& config, NodeId node);
 std::span<const ModelEntry> model_registry();
 // The entry named `name`, or nullptr.
 const ModelEntry* find_model(std::string_view name);
+// The entry of a config's model (always present for a config that was read).
+const ModelEntry& model_entry(const ModelConfig& config);
 
 }  // namespace leasesim

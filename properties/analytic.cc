@@ -10,6 +10,10 @@
 namespace leasesim {
 
 std::optional<AnalyticBounds> analytic_bounds(const Scenario& scenario) {
+  return analytic_bounds(scenario, scenario.api_server.latency);
+}
+
+std::optional<AnalyticBounds> analytic_bounds(const Scenario& scenario, const LatencyRange& latency) {
   std::optional<AnalyticBounds> out;
   for (LeaseId lease : elected_leases(scenario)) {
     std::vector<const ProcessSpec*> reps;  // one process per distinct (config, clock rate)
@@ -34,8 +38,8 @@ std::optional<AnalyticBounds> analytic_bounds(const Scenario& scenario) {
         BoundsEnvironment env;
         env.leader_rate_ppb = reps[l]->clock.rate_ppb;
         env.candidate_rate_ppb = reps[c]->clock.rate_ppb;
-        env.latency_min = scenario.api_server.latency.min;
-        env.latency_max = scenario.api_server.latency.max;
+        env.latency_min = latency.min;
+        env.latency_max = latency.max;
         const ClientGoBounds b = client_go_bounds(std::get<ClientGoConfig>(reps[l]->model),
                                                   std::get<ClientGoConfig>(reps[c]->model), env);
         if (!best_crash || b.crash_to_leader_max < *best_crash) best_crash = b.crash_to_leader_max;
@@ -71,6 +75,20 @@ const char* overlap_verdict(const AnalyticBounds& b) {
   if (b.no_overlap_despite_timeouts) return "no overlap possible without pauses";
   if (b.no_overlap_despite_restarts) return "no overlap possible without pauses or request timeouts";
   return "no overlap possible without pauses, request timeouts or a leader restarting within a second of a renewal";
+}
+
+}  // namespace leasesim
+
+namespace leasesim {
+
+LatencyRange slow_latency_envelope(const Scenario& scenario) {
+  LatencyRange out = scenario.api_server.latency;
+  for (const FaultSpec& f : scenario.faults) {
+    if (f.type != FaultType::ApiServerSlow) continue;
+    out.min = std::min(out.min, f.latency.min);
+    out.max = std::max(out.max, f.latency.max);
+  }
+  return out;
 }
 
 }  // namespace leasesim

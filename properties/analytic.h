@@ -12,8 +12,10 @@
 // (model/client_go_bounds.h); `no_overlap` assumes, as that lag does, that no successful renewal
 // had a timed-out request and that no leader restarts under its own identity within a second of
 // its last renewal; the two `despite` verdicts drop those assumptions in turn.
-// Leaves out: pauses, faults that change latency (apiServerSlow) and request timeouts, which
-// the bounds assume away (`assumes_no_request_timeouts` says whether the latency range does).
+// The bounds hold for one latency range: the scenario's own, or one given (the range an
+// apiServerSlow window imposes; properties/episode_bound.h picks it per failover episode).
+// Leaves out: pauses, outages and request timeouts, which the bounds assume away
+// (`assumes_no_request_timeouts` says whether the latency range does).
 #pragma once
 
 #include <cstdint>
@@ -39,6 +41,12 @@ struct AnalyticBounds {
 };
 
 std::optional<AnalyticBounds> analytic_bounds(const Scenario& scenario);
+std::optional<AnalyticBounds> analytic_bounds(const Scenario& scenario, const LatencyRange& latency);
+
+// The scenario's latency range widened by every apiServerSlow window's range: the latency the
+// bounds must assume if they are to cover the whole run. Equal to the scenario's own range
+// when it has no slow window.
+LatencyRange slow_latency_envelope(const Scenario& scenario);
 
 // The safety verdict as reports print it: "overlap possible", or "no overlap possible without
 // pauses" followed by the assumptions it still needs (request timeouts, quick restarts).

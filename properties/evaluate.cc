@@ -3,7 +3,10 @@
 
 #include <algorithm>
 
+#include "properties/elects_preferred.h"
+#include "properties/analytic.h"
 #include "properties/eventually_leader.h"
+#include "properties/identity.h"
 #include "properties/single_leader.h"
 #include "properties/transitions_match.h"
 #include "core/check.h"
@@ -12,12 +15,8 @@ namespace leasesim {
 
 std::vector<LeaseId> elected_leases(const Scenario& scenario) {
   std::vector<bool> used(scenario.lease_keys.size(), false);
-  for (const ProcessSpec& p : scenario.processes) {
-    // A lease the model implies (a kubelet's node Lease) is a heartbeat, not an election.
-    const ModelEntry* entry = find_model(model_name(p.model));
-    if (entry && !entry->implied_lease_namespace.empty()) continue;
-    used[p.lease] = true;
-  }
+  for (const ProcessSpec& p : scenario.processes)
+    if (model_entry(p.model).elects) used[p.lease] = true;
   std::vector<LeaseId> out;
   for (LeaseId id = 0; id < used.size(); ++id)
     if (used[id]) out.push_back(id);
@@ -77,11 +76,35 @@ Evaluation evaluate(const Scenario& scenario, const History& history, TrueInstan
     if (!r.holds) ev.violated.push_back(name);
     ev.results.push_back(std::move(r));
   };
+  std::vector<std::optional<Duration>> bounds;
+  std::vector<std::string> bases;
+  // Per-cause bounds need the scenario's own analytic bounds; a caller that computed the `auto`
+  // bound some other way gets that one bound for every episode.
+  const std::optional<AnalyticBounds> per_cause =
+      props.failover_within_auto ? analytic_bounds(scenario) : std::optional<AnalyticBounds>();
+  if (ev.failover_bound) {
+    for (const FailoverEpisode& e : ev.failovers) {
+      EpisodeBound b = per_cause ? analytic_episode_bound(scenario, history, e, end)
+                                 : EpisodeBound{ev.failover_bound, ""};
+      bounds.push_back(b.bound);
+      bases.push_back(b.basis);
+      ev.episode_bounds.push_back(std::move(b));
+    }
+  }
   for (LeaseId lease : elected_leases(scenario)) {
     if (props.single_leader) add("singleLeader", lease, check_single_leader(scenario, history, lease, end));
     if (ev.failover_bound) {
       std::string detail = "bound " + format_duration(*ev.failover_bound) + (props.failover_within_auto ? " (analytic)" : "");
-      add("failoverWithin", lease, check_failover_within(scenario, ev.failovers, lease, *ev.failover_bound, end),
+      if (per_cause) {
+        detail = "analytic: crash bound " + format_duration(per_cause->crash_to_leader_max) + ", stop bound " +
+                 format_duration(per_cause->stop_to_leader_max) +
+                 "; each episode judged against the bound of its own cause";
+        size_t unjudged = 0;
+        for (size_t i = 0; i < ev.failovers.size(); ++i)
+          if (ev.failovers[i].lease == lease && !bounds[i]) ++unjudged;
+        if (unjudged) detail += "; " + std::to_string(unjudged) + " episode(s) not judged: no analytic bound applies";
+      }
+      add("failoverWithin", lease, check_failover_within(scenario, ev.failovers, lease, bounds, bases, end),
           std::move(detail));
     }
     if (props.transitions_match) add("transitionsMatch", lease, check_transitions_match(scenario, history, lease));
@@ -89,6 +112,34 @@ Evaluation evaluate(const Scenario& scenario, const History& history, TrueInstan
       add("eventuallyLeader", lease, check_eventually_leader(scenario, history, lease, *props.eventually_leader, end),
           "within " + format_duration(*props.eventually_leader) + " of the last fault's end");
     }
+  }
+  if (props.elects_preferred) {
+    for (LeaseId lease : coordinated_leases(scenario)) {
+      std::string detail;
+      std::vector<Violation> violations = check_elects_preferred(scenario, history, lease, end, &detail);
+      add("electsPreferred", lease, std::move(violations), std::move(detail));
+    }
+  }
+  const bool stale_judged = props.stale_identity_collected_within || props.stale_identity_collected_within_auto;
+  const std::vector<StaleIdentity> stale = stale_judged ? stale_identities(scenario, history) : std::vector<StaleIdentity>{};
+  for (LeaseId lease : identity_leases(scenario)) {
+    if (props.no_live_identity_deleted)
+      add("noLiveIdentityDeleted", lease, check_no_live_identity_deleted(scenario, history, lease));
+    if (!stale_judged) continue;
+    std::optional<Duration> bound = props.stale_identity_collected_within;
+    if (props.stale_identity_collected_within_auto) bound = identity_collection_bound(scenario, lease);
+    if (!bound) {
+      // auto without an analytic bound (no collector, or drifting clocks): say so, judge nothing.
+      add("staleIdentityCollectedWithin", lease, {}, "not judged: no analytic bound (no collector, a clock rate other than 1.0, or a clockJump)");
+      continue;
+    }
+    StaleCheck check = check_stale_identity_collected_within(scenario, stale, lease, *bound, end);
+    std::string detail = "bound " + format_duration(*bound) + (props.stale_identity_collected_within_auto ? " (analytic)" : "") +
+                         "; " + (check.collected + check.undecided + check.violations.size() == 0
+                                     ? std::string("no instance down for good")
+                                     : std::to_string(check.collected) + " collected");
+    if (check.undecided > 0) detail += ", " + std::to_string(check.undecided) + " not yet due when the run ended";
+    add("staleIdentityCollectedWithin", lease, std::move(check.violations), std::move(detail));
   }
   evaluate_nodes(scenario, history, end, ev);
   std::sort(ev.violated.begin(), ev.violated.end());

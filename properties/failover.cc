@@ -35,6 +35,27 @@ bool wrote_between(const History& history, uint32_t proc, LeaseId lease, TrueIns
 
 TrueInstant window_end(const FaultSpec& f) { return TrueInstant((f.at + f.for_.value_or(Duration(0))).ns); }
 
+bool api_wide(FaultType t) { return t == FaultType::ApiServerOutage || t == FaultType::ApiServerSlow; }
+
+const FaultSpec& spec_of(const Scenario& scenario, const FaultRecord& record) {
+  return record.index < scenario.faults.size() ? scenario.faults[record.index] : record.spec;
+}
+
+// Whether a fault aimed at `proc` itself (crash, stop, pause, partition) struck it as acting
+// leader of `lease` after `after` and no later than `loss`. Such a fault is what removed the
+// leader, so it outranks an API-wide slowdown or outage that was already active: the leader
+// crashed at 60s inside a slow window that began at 50s is a crash episode measured from 60s.
+bool own_fault_before_loss(const Scenario& scenario, const History& history, LeaseId lease, uint32_t proc,
+                           TrueInstant after, TrueInstant loss) {
+  for (const FaultRecord& r : history.faults) {
+    if (r.is_end || !r.skipped.empty() || r.t <= after || r.t > loss) continue;
+    if (api_wide(spec_of(scenario, r).type)) continue;
+    for (const auto& [l, p] : r.acting_leaders_hit)
+      if (l == lease && p == proc) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<FailoverEpisode> failover_episodes(const Scenario& scenario, const History& history) {
@@ -44,7 +65,7 @@ std::vector<FailoverEpisode> failover_episodes(const Scenario& scenario, const H
     if (record.is_end || !record.skipped.empty()) continue;
     // A fault of spec.faults, or one `check` injected (spec.explore.faults), which only its
     // record describes.
-    const FaultSpec& fault = record.index < scenario.faults.size() ? scenario.faults[record.index] : record.spec;
+    const FaultSpec& fault = spec_of(scenario, record);
     for (const auto& [lease, proc] : record.acting_leaders_hit) {
       if (busy_until[lease] && *busy_until[lease] > record.t) continue;
       const Leadership* current = open_at(history, proc, lease, record.t);
@@ -58,6 +79,7 @@ std::vector<FailoverEpisode> failover_episodes(const Scenario& scenario, const H
       // A leader that renewed after the fault's window and lost the lease later lost it for
       // another reason; this fault did not cause that.
       if (wrote_between(history, proc, lease, window_end(fault), *loss)) continue;
+      if (api_wide(fault.type) && own_fault_before_loss(scenario, history, lease, proc, record.t, *loss)) continue;
       FailoverEpisode e;
       e.lease = lease;
       e.from = proc;
@@ -78,9 +100,20 @@ std::vector<FailoverEpisode> failover_episodes(const Scenario& scenario, const H
 
 std::vector<Violation> check_failover_within(const Scenario& scenario, const std::vector<FailoverEpisode>& episodes,
                                              LeaseId lease, Duration bound, TrueInstant end) {
+  return check_failover_within(scenario, episodes, lease, std::vector<std::optional<Duration>>(episodes.size(), bound),
+                               std::vector<std::string>(episodes.size()), end);
+}
+
+std::vector<Violation> check_failover_within(const Scenario& scenario, const std::vector<FailoverEpisode>& episodes,
+                                             LeaseId lease, const std::vector<std::optional<Duration>>& bounds,
+                                             const std::vector<std::string>& bases, TrueInstant end) {
   std::vector<Violation> out;
-  for (const FailoverEpisode& e : episodes) {
-    if (e.lease != lease) continue;
+  for (size_t i = 0; i < episodes.size(); ++i) {
+    const FailoverEpisode& e = episodes[i];
+    if (e.lease != lease || !bounds[i]) continue;
+    const Duration bound = *bounds[i];
+    const std::string bound_text =
+        "bound " + format_duration(bound) + (bases[i].empty() ? std::string() : ", " + bases[i]);
     const std::string& from = scenario.processes[e.from].name;
     Violation v;
     v.at = e.fault_at;
@@ -91,12 +124,13 @@ std::vector<Violation> check_failover_within(const Scenario& scenario, const std
       v.until = e.new_leader_at;
       v.procs.push_back(*e.to);
       v.message = "failover of " + scenario.lease_keys[lease] + " after " + e.cause + " of " + from + " at " +
-                  secs(e.fault_at) + " took " + format_duration(took) + " (bound " + format_duration(bound) + "): " +
+                  secs(e.fault_at) + " took " + format_duration(took) + " (" + bound_text + "): " +
                   scenario.processes[*e.to].name + " started leading at " + secs(*e.new_leader_at);
     } else {
       if (end - e.fault_at <= bound) continue;
       v.message = "no new leader of " + scenario.lease_keys[lease] + " within " + format_duration(bound) + " after " +
-                  e.cause + " of " + from + " at " + secs(e.fault_at) + " (none by the end of the run at " + secs(end) + ")";
+                  e.cause + " of " + from + " at " + secs(e.fault_at) + " (none by the end of the run at " + secs(end) +
+                  (bases[i].empty() ? std::string() : "; " + bases[i]) + ")";
     }
     out.push_back(std::move(v));
   }

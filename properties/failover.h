@@ -8,7 +8,10 @@
 // leading the lease. A fault that hits an old leader while another process already acts for
 // the lease opens no episode: the lease never lost its leader. Reported: fault-to-new-leader time and the leaderless gap (0 when the new
 // leader started before the old one stopped). One episode per lease at a time: a fault that
-// strikes during an open episode does not open another.
+// strikes during an open episode does not open another. An episode is charged to the fault that
+// removed the leader: a crash, stop, pause or partition of the leader that strikes after an
+// API-wide fault (apiServerSlow, apiServerOutage) began, and before the leader lost the lease,
+// outranks it, and the episode is measured from that later fault.
 // failoverWithin(bound) is violated by an episode whose new leader came later than the bound,
 // or that has no new leader by the end of the run although the bound has passed.
 #pragma once
@@ -49,5 +52,11 @@ std::vector<FailoverEpisode> failover_episodes(const Scenario& scenario, const H
 
 std::vector<Violation> check_failover_within(const Scenario& scenario, const std::vector<FailoverEpisode>& episodes,
                                              LeaseId lease, Duration bound, TrueInstant end);
+
+// The same with a bound per episode (`bounds[i]` for `episodes[i]`, with the words `bases[i]`
+// that say where it came from); an episode whose bound is nullopt is not judged.
+std::vector<Violation> check_failover_within(const Scenario& scenario, const std::vector<FailoverEpisode>& episodes,
+                                             LeaseId lease, const std::vector<std::optional<Duration>>& bounds,
+                                             const std::vector<std::string>& bases, TrueInstant end);
 
 }  // namespace leasesim

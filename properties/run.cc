@@ -23,7 +23,16 @@ RunResult run_scenario(std::shared_ptr<const Scenario> scenario, uint64_t seed, 
   // A counterexample written by `check` carries its choices (spec.explore.replay); without one
   // this is exactly RandomChooser(seed).
   ReplayChooser chooser(scenario->explore.replay, seed);
-  World world(scenario);
+  // The World derives per-start values (kube-apiserver's holder UUIDs) from the scenario's
+  // seed, so a seed given on the command line must reach it too; the result keeps the
+  // scenario as given (reports hash it).
+  std::shared_ptr<const Scenario> world_scenario = scenario;
+  if (seed != scenario->seed) {
+    auto reseeded = std::make_shared<Scenario>(*scenario);
+    reseeded->seed = seed;
+    world_scenario = std::move(reseeded);
+  }
+  World world(world_scenario);
   const StepStatus stopped_by = world.run(chooser, &trace);
   Evaluation evaluation = evaluate(*scenario, world.history(), world.now(), analytic_failover_bound(*scenario));
   for (const PropertyResult& r : evaluation.results) {

@@ -2,10 +2,15 @@
 // report_markdown.cc and report_html.cc.
 #include "reports/report.h"
 
+#include "reports/scenario_settings.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
+
+#include "core/shell_quote.h"
+#include "reports/identity_report.h"
 
 namespace leasesim {
 namespace {
@@ -37,6 +42,8 @@ std::vector<std::pair<uint64_t, uint64_t>> ranges_of(std::vector<uint64_t> seeds
   return out;
 }
 
+}  // namespace
+
 // Bins of a 1-2-5 width over [min, max] of the values (sorted, non-empty).
 Histogram histogram_of(const std::vector<int64_t>& sorted) {
   Histogram h;
@@ -52,6 +59,8 @@ Histogram histogram_of(const std::vector<int64_t>& sorted) {
   for (int64_t v : sorted) ++h.counts[static_cast<size_t>((v - h.start_ns) / h.width_ns)];
   return h;
 }
+
+namespace {
 
 // Every distinct value for small samples; 400 nearest-rank quantiles (and the max) otherwise.
 std::vector<CdfPoint> cdf_of(const std::vector<int64_t>& sorted) {
@@ -181,7 +190,8 @@ int result_rank(const std::string& r) {
 }
 
 std::string reproduce(const std::string& file, uint64_t seed) {
-  return "leasesim run " + (file.empty() ? std::string("SCENARIO") : file) + " --seed " + std::to_string(seed);
+  return "leasesim run " + (file.empty() ? std::string("SCENARIO") : shell_quote(file)) + " --seed " +
+         std::to_string(seed);
 }
 
 PointReport point_report(const ReportPointInput& in, uint32_t index, const std::vector<SeedRecord>& records,
@@ -245,6 +255,8 @@ PointReport point_report(const ReportPointInput& in, uint32_t index, const std::
   if (!p.valid) return p;
 
   const Scenario& s = *in.scenario;
+  p.assumed = scenario_settings(s);
+  p.identity = identity_report(s, records);
   p.analytic = analytic_bounds(s);
   if (s.properties.failover_within) p.failover_within_ns = s.properties.failover_within->ns;
   if (s.properties.failover_within_auto) {
@@ -387,12 +399,18 @@ ojson point_json(const PointReport& p) {
                             {"rateRatio", static_cast<double>(b.rate_ratio_ppb) / 1e9},
                             {"noOverlapExpected", b.no_overlap},
                             {"releaseVoidsSafety", b.release_voids_safety},
-                            {"assumesNoRequestTimeouts", b.assumes_no_request_timeouts}};
+                            {"assumesNoRequestTimeouts", b.assumes_no_request_timeouts},
+                            {"verdict", b.no_overlap ? "SAFE" : "NOT SAFE"},
+                            {"assumptions", overlap_verdict(b)}};
   } else {
     out["analytic"] = nullptr;
   }
+  ojson assumed = ojson::array();
+  for (const auto& [topic, text] : p.assumed) assumed.push_back(ojson{{"topic", topic}, {"text", text}});
+  out["assumed"] = assumed;
   const double hours = static_cast<double>(p.simulated_ns) / 3600e9;
   ojson rates;
+  rates["basis"] = "per simulated hour (or second) of this scenario, summed over its seeds";
   rates["simulated"] = secs(p.simulated_ns);
   rates["leaderless"] = secs(p.leaderless_ns);
   rates["leaderlessSecondsPerHour"] = hours > 0 ? secs(p.leaderless_ns) / hours : 0.0;
@@ -422,6 +440,7 @@ ojson point_json(const PointReport& p) {
   } else {
     out["worst"] = nullptr;
   }
+  if (p.identity) out["identity"] = identity_report_json(*p.identity);
   return out;
 }
 

@@ -15,6 +15,11 @@
 // - A point is *safe* when it is valid, no seed failed and the analytic bounds (docs/models/client-go-elector.md
 //   section 5) rule out overlap; the *fastest safe* point has the smallest p99
 //   fault-to-new-leader (ties: smaller analytic failover bound, then lower index).
+// - Every rendering opens with the verdict: PASS / FAIL over the seeds, SAFE / NOT SAFE from the
+//   analytic bounds with the margin and the tolerated clock-rate ratio, the settings assumed, and
+//   the headline failover figures. Rates per hour are stated as per simulated hour of the
+//   scenario and never headline. A single run that failed shows its violations and timeline
+//   before anything else, and a distribution is drawn only from several samples.
 // - report_html is self-contained: inline CSS and SVG, no script, no network. Every string
 //   that comes from a scenario or a record (names, identities, messages, file paths) is
 //   escaped with html_escape, in text and in attributes alike.
@@ -130,6 +135,8 @@ struct Timeline {
 };
 
 inline constexpr size_t kMaxTimelineRows = 40;
+// Fewer fault-to-new-leader samples than this are listed, not drawn as a distribution.
+inline constexpr uint64_t kMinDistributionSamples = 5;
 inline constexpr size_t kMaxTimelineBars = 2000;
 
 struct WorstSeed {
@@ -151,6 +158,21 @@ struct ViolationRow {
   std::string message;
   bool expected = false;  // listed in the scenario's expect.violated
   std::string reproduce;
+};
+
+// API server identity over a point's seeds (reports/identity_report.h): how long the lease of
+// an instance that went down for good lingered after its last renewal, and what the identity
+// leases cost in writes.
+struct IdentityReport {
+  uint64_t episodes = 0;       // instances down for good, over all seeds
+  uint64_t not_collected = 0;  // their lease still present at the end of the run
+  std::optional<Percentiles> linger;  // last renewal -> deletion, collected episodes
+  Histogram histogram;                // of linger, when there is one
+  std::optional<int64_t> bound_ns;    // staleIdentityCollectedWithin's bound (analytic for auto)
+  bool bound_auto = false;
+  uint64_t over_bound = 0;            // collected later than the bound
+  uint64_t writes = 0;                // committed writes to identity leases
+  int64_t simulated_ns = 0;
 };
 
 struct PointReport {
@@ -190,6 +212,9 @@ struct PointReport {
   std::vector<std::pair<std::string, uint64_t>> seeds_violating;  // property -> seeds, by name
   std::optional<WorstSeed> worst;
   bool safe = false;
+  // What the verdict assumed, in words (reports/scenario_settings.h): (topic, text) rows.
+  std::vector<std::pair<std::string, std::string>> assumed;
+  std::optional<IdentityReport> identity;  // scenarios with kube-apiserver processes only
 };
 
 struct Report {
@@ -209,6 +234,8 @@ struct Report {
 // The value at nearest rank ceil(percent * n / 100) of an ascending, non-empty vector.
 int64_t nearest_rank(const std::vector<int64_t>& sorted, int percent);
 Percentiles percentiles(std::vector<int64_t> values);  // values non-empty; sorted inside
+// Bins of a 1-2-5 width over [min, max] of the values (ascending, non-empty).
+Histogram histogram_of(const std::vector<int64_t>& sorted);
 
 // Escapes & < > " ' for HTML text and attribute values alike.
 std::string html_escape(std::string_view text);

@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "reports/report.h"
+#include "reports/verdict_text.h"
+#include "reports/identity_report.h"
 
 namespace leasesim {
 namespace {
@@ -131,7 +133,10 @@ size_t rows_used(const std::vector<Placed>& placed) {
   return n;
 }
 
-constexpr double kCharWidth = 6.4;  // an upper estimate of the 11-12px labels' advance
+// An upper estimate of a label's advance per character: 12px semibold digits and letters of the
+// system sans-serif fonts stay under 7.2px (tests/reports/label_geometry_test.cc holds every
+// label box of the page apart with this width).
+constexpr double kCharWidth = 7.2;
 
 std::vector<Placed> place_markers(const Scale& x, const std::vector<Marker>& ms, std::vector<double>* xs) {
   std::vector<double> ws;
@@ -505,11 +510,11 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
     card(o, s3(p.analytic->failover_bound), p.analytic_judged ? "analytic bound" : "analytic bound (crash, stop)",
          p.over_analytic_bound ? "bad" : "");
   const int64_t sim = std::max<int64_t>(p.simulated_ns, 1);
-  card(o, fixed_ratio(__int128(p.leaderless_ns) * 3600, sim, 2) + " s", "leaderless per hour");
-  card(o, fixed_ratio(__int128(p.holder_changes) * 3600000000000, sim, 2), "holder changes per hour");
-  card(o, per_second(p.writes, p.simulated_ns), "API writes per second");
   o << "</div>\n";
-  if (p.fault_to_leader) {
+  if (p.fault_to_leader && p.fault_to_leader->count < kMinDistributionSamples) {
+    o << "<p>Only " << p.fault_to_leader->count
+      << " episodes: too few for a distribution; the table below lists them.</p>\n";
+  } else if (p.fault_to_leader) {
     o << "<h3>Fault to new leader: histogram</h3>\n";
     histogram_svg(o, p);
     o << "<h3>Fault to new leader: cumulative distribution</h3>\n";
@@ -535,7 +540,9 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
   if (p.failover_within_ns)
     o << " failoverWithin bound applied: " << s3(*p.failover_within_ns) << (p.failover_within_auto ? " (analytic)" : "")
       << ".";
-  o << "</p>\n<h3>Control-plane cost</h3>\n<table><tr><th>rate</th><th>value</th></tr>"
+  o << "</p>\n<h3>Control-plane cost</h3>\n<p>Rates are " << kRateBasis << " (" << s3(p.simulated_ns)
+    << " simulated in all): a short scenario with one fault says little about a real hour.</p>\n"
+    << "<table><tr><th>rate</th><th>value</th></tr>"
     << "<tr><td>leaderless time per hour</td><td class=\"n\">" << fixed_ratio(__int128(p.leaderless_ns) * 3600, sim, 3)
     << " s</td></tr><tr><td>holder changes per hour</td><td class=\"n\">"
     << fixed_ratio(__int128(p.holder_changes) * 3600000000000, sim, 3)
@@ -547,6 +554,7 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
     o << "<tr><td>" << esc(c.verb) << "</td><td>" << esc(c.result) << "</td><td class=\"n\">" << c.count
       << "</td></tr>";
   o << "</table>\n";
+  if (p.identity) identity_report_html(o, *p.identity);
   if (p.worst) {
     const WorstSeed& w = *p.worst;
     o << "<h3>Who led when: worst seed " << w.seed << "</h3>\n<p>" << esc(w.reason) << ". Replay: <code>"
@@ -568,6 +576,56 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
   }
 }
 
+// The verdict first: PASS / FAIL over the seeds, SAFE / NOT SAFE with the margin and the
+// tolerated ratio, the headline failover figures, the settings assumed; for a single failing
+// run, what failed and its timeline.
+void verdict_section(std::ostream& o, const Report& r) {
+  const PointReport* lead = nullptr;
+  for (const PointReport& p : r.points)
+    if (p.valid && !lead) lead = &p;
+  o << "<h2 id=\"verdict\">Verdict</h2>\n<div class=\"cards\">";
+  card(o, r.failed ? "FAIL" : "PASS", seeds_verdict(r), r.failed ? "bad" : "good");
+  if (r.sweep_parameters.empty() && lead) {
+    const std::string word = safety_word(*lead);
+    card(o, word, "analytic verdict", word == "SAFE" ? "good" : "bad");
+    if (lead->analytic) {
+      card(o, s3(lead->analytic->safety_margin), "safety margin", lead->analytic->safety_margin.ns > 0 ? "good" : "bad");
+      card(o, fixed_ratio(lead->analytic->rate_ratio_limit_ppb / 100000, 10000, 4), "tolerated clock-rate ratio (<)");
+    }
+    if (lead->fault_to_leader) {
+      card(o, s3(lead->fault_to_leader->p99), "p99 fault to new leader");
+      card(o, s3(lead->fault_to_leader->max), "max fault to new leader");
+    }
+    if (lead->analytic) card(o, s3(lead->analytic->crash_to_leader_max), "analytic bound after a crash");
+  } else if (lead) {
+    size_t safe = 0, valid = 0;
+    for (const PointReport& p : r.points) {
+      valid += p.valid;
+      safe += p.safe;
+    }
+    card(o, std::to_string(safe) + " of " + std::to_string(valid), "points SAFE", safe ? "good" : "bad");
+  }
+  o << "</div>\n";
+  if (r.sweep_parameters.empty() && lead)
+    o << "<p><b>" << esc(safety_verdict(*lead)) << "</b>.</p>\n<p>Failover: " << esc(failover_headline(*lead))
+      << ".</p>\n";
+  if (r.runs == 1 && r.failed && lead) {
+    o << "<h3>What failed</h3>\n<ul>";
+    for (const ViolationRow& v : r.violations)
+      o << "<li><b>" << esc(v.property) << "</b>" << (v.expected ? " (expected)" : "") << " at " << s3(v.at_ns) << ": "
+        << esc(v.message) << "</li>";
+    o << "</ul>\n";
+    if (lead->worst) timeline_svg(o, lead->worst->timeline);
+  }
+  if (lead) {
+    o << "<h3>Settings assumed" << (r.sweep_parameters.empty() ? "" : " (point " + std::to_string(lead->index) + "; the swept parameters vary)")
+      << "</h3>\n<table>";
+    for (const auto& [topic, text] : lead->assumed)
+      o << "<tr><th>" << esc(topic) << "</th><td>" << esc(text) << "</td></tr>";
+    o << "</table>\n";
+  }
+}
+
 }  // namespace
 
 std::string report_html(const Report& r) {
@@ -584,6 +642,7 @@ std::string report_html(const Report& r) {
   if (r.seed_ranges.size() > 6) o << ", &hellip; (" << r.seed_ranges.size() << " ranges)";
   o << ": " << (r.runs - r.failed) << " passed, <b>" << r.failed
     << " failed</b>. Times are seconds of simulated true time.</p>\n";
+  verdict_section(o, r);
 
   if (!r.sweep_parameters.empty()) {
     o << "<h2 id=\"sweep\">Sweep</h2>\n<p>A point is <b>safe</b> when no seed failed and the analytic bounds rule out "

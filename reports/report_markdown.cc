@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "reports/report.h"
+#include "reports/verdict_text.h"
+#include "reports/identity_report.h"
 
 namespace leasesim {
 namespace {
@@ -126,14 +128,18 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
   if (p.failover_within_ns)
     o << "failoverWithin bound: " << s3(*p.failover_within_ns) << (p.failover_within_auto ? " (analytic)" : "")
       << "\n\n";
-  if (p.fault_to_leader) text_histogram(o, p);
-  o << "| rate | value |\n|---|---:|\n"
+  if (p.fault_to_leader && p.fault_to_leader->count >= kMinDistributionSamples) text_histogram(o, p);
+  else if (p.fault_to_leader)
+    o << "Only " << p.fault_to_leader->count << " episodes: too few for a distribution; the table above lists them.\n\n";
+  o << "Rates are " << kRateBasis << " (" << s3(p.simulated_ns) << " simulated in all).\n\n"
+    << "| rate | value |\n|---|---:|\n"
     << "| leaderless time per hour | "
     << fixed_ratio(__int128(p.leaderless_ns) * 3600, std::max<int64_t>(p.simulated_ns, 1), 3) << " s |\n"
     << "| holder changes per hour | " << per_hour(p.holder_changes, p.simulated_ns) << " |\n"
     << "| API writes per second (create, update, delete) | " << per_second(p.writes, p.simulated_ns) << " |\n"
     << "| API reads per second | " << per_second(p.reads, p.simulated_ns) << " |\n"
     << "| simulated time | " << s3(p.simulated_ns) << " |\n\n";
+  if (p.identity) identity_report_markdown(o, *p.identity);
   if (p.worst) {
     const WorstSeed& w = *p.worst;
     o << "Worst seed: **" << w.seed << "**, " << md(w.reason) << ". Replay: " << code(w.reproduce) << "\n\n";
@@ -175,6 +181,36 @@ std::string report_markdown(const Report& r) {
   o << "Scenario " << code(r.scenario_file.empty() ? "(built in)" : r.scenario_file) << " (hash " << r.scenario_hash
     << "). " << r.runs << " runs over seeds " << ranges_text(r.seed_ranges) << ": " << (r.runs - r.failed)
     << " passed, " << r.failed << " failed.\n\n";
+  // The verdict first: PASS / FAIL, SAFE / NOT SAFE, the settings assumed, the headline figures.
+  o << "## Verdict\n\n**" << md(seeds_verdict(r)) << "**\n\n";
+  const PointReport* lead = nullptr;
+  for (const PointReport& p : r.points)
+    if (p.valid && !lead) lead = &p;
+  if (r.sweep_parameters.empty() && lead) {
+    o << "**" << md(safety_verdict(*lead)) << "**\n\nFailover: " << md(failover_headline(*lead)) << ".\n\n";
+  } else if (lead) {
+    size_t safe = 0, valid = 0;
+    for (const PointReport& p : r.points) {
+      valid += p.valid;
+      safe += p.safe;
+    }
+    o << "**" << safe << " of " << valid << " valid points SAFE** (no seed failed and the analytic bounds rule out two "
+      << "leaders); fastest safe: "
+      << (r.fastest_safe ? md(settings_text(r.points[*r.fastest_safe].settings)) : std::string("none")) << ".\n\n";
+  }
+  if (lead) {
+    o << "Settings assumed" << (r.sweep_parameters.empty() ? "" : " (point " + std::to_string(lead->index) + "; the swept parameters vary)")
+      << ":\n\n";
+    for (const auto& [topic, text] : lead->assumed) o << "- " << md(topic) << ": " << md(text) << "\n";
+    o << "\n";
+  }
+  if (r.runs == 1 && r.failed && !r.violations.empty()) {
+    o << "What failed:\n\n";
+    for (const ViolationRow& v : r.violations)
+      o << "- " << md(v.property) << (v.expected ? " (expected)" : "") << " at " << s3(v.at_ns) << ": " << md(v.message)
+        << "\n";
+    o << "\n";
+  }
   if (!r.sweep_parameters.empty()) {
     o << "## Sweep\n\n";
     std::string names;

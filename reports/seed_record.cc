@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/hash.h"
+#include "properties/identity.h"
 
 namespace leasesim {
 namespace {
@@ -95,6 +96,17 @@ struct Reader {
       return 0;
     }
     return v->get<int64_t>();
+  }
+  // A time or a length of time in nanoseconds: never negative (true time starts at 0).
+  int64_t ns(const char* key) {
+    const int64_t v = i64(key);
+    if (v < 0) fail(std::string("field \"") + key + "\" must not be negative (nanoseconds of true time)");
+    return v;
+  }
+  std::optional<int64_t> opt_ns(const char* key) {
+    const std::optional<int64_t> v = opt_i64(key);
+    if (v && *v < 0) fail(std::string("field \"") + key + "\" must not be negative (nanoseconds of true time)");
+    return v;
   }
   std::optional<int64_t> opt_i64(const char* key) {
     const json* v = field(key, false);
@@ -190,6 +202,15 @@ SeedRecord seed_record(const RunResult& run, uint32_t point, const std::string& 
   r.simulated_ns = w.now().ns;
   r.events = w.events_processed();
   r.stopped_by = step_status_name(run.stopped_by);
+  const std::vector<LeaseId> identity = identity_leases(s);
+  if (!identity.empty()) {
+    r.identity = true;
+    for (const StaleIdentity& e : stale_identities(s, w.history()))
+      r.stale_identities.push_back({s.processes[e.proc].name, s.lease_keys[e.lease], e.down_at.ns, e.last_renewal.ns,
+                                    e.deleted_at ? std::optional<int64_t>(e.deleted_at->ns) : std::nullopt});
+    for (const LeaseWrite& wr : w.history().writes)
+      if (std::find(identity.begin(), identity.end(), wr.lease) != identity.end()) ++r.identity_writes;
+  }
   return r;
 }
 
@@ -238,6 +259,16 @@ ojson seed_record_json(const SeedRecord& r) {
   out["simulatedNs"] = r.simulated_ns;
   out["events"] = r.events;
   out["stoppedBy"] = r.stopped_by;
+  if (r.identity) {
+    ojson stale = ojson::array();
+    for (const RecordedStaleIdentity& e : r.stale_identities)
+      stale.push_back(ojson{{"proc", e.proc},
+                            {"lease", e.lease},
+                            {"downAtNs", e.down_at_ns},
+                            {"lastRenewalAtNs", e.last_renewal_ns},
+                            {"deletedAtNs", e.deleted_at_ns ? ojson(*e.deleted_at_ns) : ojson(nullptr)}});
+    out["identity"] = ojson{{"stale", stale}, {"writes", r.identity_writes}};
+  }
   return out;
 }
 
@@ -276,8 +307,8 @@ std::optional<SeedRecord> parse_seed_record(const json& j, std::string* error) {
       }
       Reader vr{vj, error};
       RecordedViolation v;
-      v.at_ns = vr.i64("atNs");
-      v.until_ns = vr.opt_i64("untilNs");
+      v.at_ns = vr.ns("atNs");
+      v.until_ns = vr.opt_ns("untilNs");
       v.processes = vr.strings("processes");
       v.message = vr.str("message");
       if (!vr.ok) pr.ok = false;
@@ -302,14 +333,14 @@ std::optional<SeedRecord> parse_seed_record(const json& j, std::string* error) {
         fr.fail("field \"to\" must be a string or null");
     }
     f.cause = fr.str("cause");
-    f.fault_at_ns = fr.i64("faultAtNs");
-    f.new_leader_at_ns = fr.opt_i64("newLeaderAtNs");
-    f.fault_to_leader_ns = fr.opt_i64("faultToLeaderNs");
-    f.leaderless_gap_ns = fr.opt_i64("leaderlessGapNs");
+    f.fault_at_ns = fr.ns("faultAtNs");
+    f.new_leader_at_ns = fr.opt_ns("newLeaderAtNs");
+    f.fault_to_leader_ns = fr.opt_ns("faultToLeaderNs");
+    f.leaderless_gap_ns = fr.opt_ns("leaderlessGapNs");
     if (!fr.ok) rd.ok = false;
     r.failovers.push_back(std::move(f));
   }
-  r.leaderless_ns = rd.i64("leaderlessNs");
+  r.leaderless_ns = rd.ns("leaderlessNs");
   r.holder_changes = rd.u64("holderChanges");
   r.leaderships = rd.u64("leaderships");
   if (const json* api = rd.field("api")) {
@@ -331,9 +362,34 @@ std::optional<SeedRecord> parse_seed_record(const json& j, std::string* error) {
       }
   }
   r.committed_writes = rd.u64("committedWrites");
-  r.simulated_ns = rd.i64("simulatedNs");
+  r.simulated_ns = rd.ns("simulatedNs");
   r.events = rd.u64("events");
   r.stopped_by = rd.str("stoppedBy");
+  if (const json* identity = rd.field("identity", false)) {
+    r.identity = true;
+    if (!identity->is_object()) {
+      rd.fail("field \"identity\" must be an object");
+    } else {
+      Reader ir{*identity, error};
+      for (const json& ej : ir.array("stale")) {
+        if (!ej.is_object()) {
+          ir.fail("identity.stale[] must be objects");
+          break;
+        }
+        Reader er{ej, error};
+        RecordedStaleIdentity e;
+        e.proc = er.str("proc");
+        e.lease = er.str("lease");
+        e.down_at_ns = er.i64("downAtNs");
+        e.last_renewal_ns = er.i64("lastRenewalAtNs");
+        e.deleted_at_ns = er.opt_i64("deletedAtNs");
+        if (!er.ok) ir.ok = false;
+        r.stale_identities.push_back(std::move(e));
+      }
+      r.identity_writes = ir.u64("writes");
+      if (!ir.ok) rd.ok = false;
+    }
+  }
   if (!rd.ok) return std::nullopt;
   return r;
 }

@@ -59,6 +59,16 @@ struct RecordedFailover {
   bool operator==(const RecordedFailover&) const = default;
 };
 
+// An API server that went down for good and its identity lease (properties/identity.h).
+struct RecordedStaleIdentity {
+  std::string proc;
+  std::string lease;
+  int64_t down_at_ns = 0;
+  int64_t last_renewal_ns = 0;
+  std::optional<int64_t> deleted_at_ns;  // nullopt: still present at the end of the run
+  bool operator==(const RecordedStaleIdentity&) const = default;
+};
+
 struct ApiCount {
   std::string verb;
   std::string result;
@@ -83,6 +93,11 @@ struct SeedRecord {
   int64_t simulated_ns = 0;
   uint64_t events = 0;
   std::string stopped_by;
+  // API server identity (only for scenarios with kube-apiserver processes; the line's
+  // "identity" field is absent otherwise): stale instances and committed identity lease writes.
+  bool identity = false;
+  std::vector<RecordedStaleIdentity> stale_identities;
+  uint64_t identity_writes = 0;
   bool operator==(const SeedRecord&) const = default;
 
   uint64_t api_requests(bool writes_only) const;

@@ -4,7 +4,11 @@
 
 #include <sstream>
 
+#include "core/shell_quote.h"
 #include "properties/analytic.h"
+#include "properties/warnings.h"
+#include "reports/identity_summary.h"
+#include "reports/lease_table.h"
 
 namespace leasesim {
 namespace {
@@ -66,7 +70,7 @@ json lease_json(const Scenario& scenario, const Lease& lease) {
 
 std::string reproduce_command(const RunResult& run) {
   const std::string file = run.scenario->source_path.empty() ? "SCENARIO" : run.scenario->source_path;
-  return "leasesim run " + file + " --seed " + std::to_string(run.seed);
+  return "leasesim run " + shell_quote(file) + " --seed " + std::to_string(run.seed);
 }
 
 json summary_json(const RunResult& run) {
@@ -84,6 +88,14 @@ json summary_json(const RunResult& run) {
   out["passed"] = ev.passed;
   out["violated"] = ev.violated;
   out["expect"] = s.expect.present ? json{{"violated", s.expect.violated}} : json(nullptr);
+  json warnings = json::array();
+  for (const RunWarning& wn : run_warnings(run)) {
+    warnings.push_back(json{{"kind", wn.kind},
+                            {"at", secs(wn.at.ns)},
+                            {"process", wn.process ? json(s.processes[*wn.process].name) : json(nullptr)},
+                            {"message", wn.message}});
+  }
+  out["warnings"] = warnings;
 
   json props = json::array();
   for (const PropertyResult& r : ev.results) {
@@ -110,7 +122,9 @@ json summary_json(const RunResult& run) {
   out["leaderships"] = leaderships;
 
   json failovers = json::array();
-  for (const FailoverEpisode& e : ev.failovers) {
+  for (size_t i = 0; i < ev.failovers.size(); ++i) {
+    const FailoverEpisode& e = ev.failovers[i];
+    const EpisodeBound* bound = i < ev.episode_bounds.size() ? &ev.episode_bounds[i] : nullptr;
     failovers.push_back(json{{"lease", s.lease_keys[e.lease]},
                              {"from", s.processes[e.from].name},
                              {"to", e.to ? json(s.processes[*e.to].name) : json(nullptr)},
@@ -118,7 +132,9 @@ json summary_json(const RunResult& run) {
                              {"faultAt", secs(e.fault_at.ns)},
                              {"newLeaderAt", secs_or_null(e.new_leader_at)},
                              {"faultToLeader", dur_or_null(e.fault_to_leader())},
-                             {"leaderlessGap", dur_or_null(e.leaderless_gap())}});
+                             {"leaderlessGap", dur_or_null(e.leaderless_gap())},
+                             {"bound", bound ? dur_or_null(bound->bound) : json(nullptr)},
+                             {"boundBasis", bound && !bound->basis.empty() ? json(bound->basis) : json(nullptr)}});
   }
   out["failovers"] = failovers;
 
@@ -137,6 +153,7 @@ json summary_json(const RunResult& run) {
     if (!by_result.empty()) api[verb_name(v)] = by_result;
   }
   out["api"] = api;
+  if (json identity = identity_json(run); !identity.is_null()) out["identity"] = std::move(identity);
 
   // docs/models/client-go-elector.md section 5, for the scenario's configs, clock rates and latency range.
   if (const std::optional<AnalyticBounds> b = analytic_bounds(s)) {
@@ -150,6 +167,18 @@ json summary_json(const RunResult& run) {
                            {"releaseVoidsSafety", b->release_voids_safety},
                            {"assumesNoRequestTimeouts", b->assumes_no_request_timeouts},
                            {"measuredFaultToLeaderMax", dur_or_null(worst)}};
+    // The bounds above hold at the scenario's own latency; an apiServerSlow window widens it.
+    const LatencyRange slow = slow_latency_envelope(s);
+    if (slow != s.api_server.latency) {
+      const AnalyticBounds sb = *analytic_bounds(s, slow);
+      out["analytic"]["duringSlow"] = json{{"latencyMin", secs(slow.min.ns)},
+                                           {"latencyMax", secs(slow.max.ns)},
+                                           {"crashToLeaderMax", secs(sb.crash_to_leader_max.ns)},
+                                           {"stopToLeaderMax", secs(sb.stop_to_leader_max.ns)},
+                                           {"safetyMargin", secs(sb.safety_margin.ns)},
+                                           {"rateRatioLimit", static_cast<double>(sb.rate_ratio_limit_ppb) / 1e9},
+                                           {"noOverlapExpected", sb.no_overlap}};
+    }
   } else {
     out["analytic"] = nullptr;
   }
@@ -203,19 +232,29 @@ std::string summary_text(const RunResult& run) {
     o << "  " << s.processes[l.proc].name << "  " << s.lease_keys[l.lease] << "  " << text_secs(l.start.ns) << " -> "
       << (l.end ? text_secs(l.end->ns) + " (" + l.end_cause + ")" : std::string("end of run")) << "\n";
   }
-  if (ls.empty()) o << "  (nobody led)\n";
+  if (ls.empty()) o << (elected_leases(s).empty() ? "  (no process elects a leader)\n" : "  (nobody led)\n");
   if (!ev.failovers.empty()) {
     o << "\nfailovers\n";
-    for (const FailoverEpisode& e : ev.failovers) {
+    for (size_t i = 0; i < ev.failovers.size(); ++i) {
+      const FailoverEpisode& e = ev.failovers[i];
       o << "  " << e.cause << " of " << s.processes[e.from].name << " at " << text_secs(e.fault_at.ns) << ": ";
       if (e.new_leader_at) {
         o << s.processes[*e.to].name << " led at " << text_secs(e.new_leader_at->ns) << ", fault-to-leader "
-          << format_duration(*e.fault_to_leader()) << ", leaderless " << format_duration(*e.leaderless_gap()) << "\n";
+          << format_duration(*e.fault_to_leader()) << ", leaderless " << format_duration(*e.leaderless_gap());
       } else {
-        o << "no new leader by the end of the run\n";
+        o << "no new leader by the end of the run";
       }
+      if (i < ev.episode_bounds.size() && s.properties.failover_within_auto) {
+        const EpisodeBound& b = ev.episode_bounds[i];
+        o << (b.bound ? "; bound " + format_duration(*b.bound) + " (" + b.basis + ")" : "; not judged, " + b.basis);
+      }
+      o << "\n";
     }
   }
+  o << "\nleases (as kubectl get lease -A)\n";
+  std::istringstream table(lease_table(run));
+  for (std::string line; std::getline(table, line);) o << "  " << line << "\n";
+  o << identity_text(run);
   if (const std::optional<AnalyticBounds> b = analytic_bounds(s)) {
     const std::optional<Duration> worst = worst_fault_to_leader(ev);
     o << "\nanalytic (client-go spec 5)\n  failover   <= " << format_duration(b->crash_to_leader_max) << " after a crash, <= "
@@ -225,9 +264,23 @@ std::string summary_text(const RunResult& run) {
       << " vs tolerated < " << ratio_text(b->rate_ratio_limit_ppb) << ": "
       << overlap_verdict(*b)
       << (b->release_voids_safety ? " (releaseOnCancel: hazard 2.4a voids it)" : "") << "\n";
+    const LatencyRange slow = slow_latency_envelope(s);
+    if (slow != s.api_server.latency) {
+      const AnalyticBounds sb = *analytic_bounds(s, slow);
+      o << "  at apiServerSlow latency " << format_duration(slow.min) << "-" << format_duration(slow.max)
+        << ": failover <= " << format_duration(sb.crash_to_leader_max) << " after a crash, <= "
+        << format_duration(sb.stop_to_leader_max) << " after a stop; margin " << format_duration(sb.safety_margin)
+        << ", tolerated ratio < " << ratio_text(sb.rate_ratio_limit_ppb) << ": " << overlap_verdict(sb) << "\n";
+    }
+  }
+  const std::vector<RunWarning> warnings = run_warnings(run);
+  if (!warnings.empty()) {
+    o << "\nwarnings\n";
+    for (const RunWarning& wn : warnings) o << "  " << wn.kind << "  " << wn.message << "\n";
   }
   node_summary_text(run, o);
   o << "\nresult     " << (ev.passed ? "PASS" : "FAIL");
+  if (!warnings.empty()) o << " with warnings (" << warnings.size() << ")";
   if (s.expect.present) {
     o << " (expected violations: [";
     for (size_t i = 0; i < s.expect.violated.size(); ++i) o << (i ? ", " : "") << s.expect.violated[i];

@@ -12,6 +12,7 @@ set -euo pipefail
 # Compilers and build tools, then the libraries found by CMakeLists.txt, tests/ and bench/.
 packages=(
   build-essential g++ clang cmake make pkg-config
+  libclang-rt-14-dev      # libFuzzer and sanitizer runtimes for clang (fuzz/, tests/fuzz)
   libboost-graph-dev      # Boost.Graph (header-only use), pulls in Boost headers
   nlohmann-json3-dev      # nlohmann_json
   libyaml-cpp-dev         # yaml-cpp

@@ -34,6 +34,11 @@ std::string uid_text(uint64_t uid) {
   return buf;
 }
 
+// Whether "namespace/name" lies in `ns`.
+bool in_namespace(const std::string& key, const std::string& ns) {
+  return key.size() > ns.size() && key.compare(0, ns.size(), ns) == 0 && key[ns.size()] == '/';
+}
+
 bool labels_match(const Labels& labels, const Labels& selector) {
   for (const auto& [k, v] : selector) {
     auto it = labels.find(k);
@@ -114,6 +119,7 @@ ApiOutcome ApiServer::commit(const ApiRequest& request, std::optional<Lease> aft
 }
 
 ApiOutcome ApiServer::handle(const ApiRequest& request) {
+  if (request.kind == ObjectKind::LeaseCandidate) return handle_candidate(request);
   ApiOutcome out;
   if (request.kind == ObjectKind::Node) {
     NodeOutcome node = nodes_.handle(request, resource_version_);
@@ -126,14 +132,11 @@ ApiOutcome ApiServer::handle(const ApiRequest& request) {
   if (request.verb == Verb::List) {
     out.response.tag = request.tag;
     out.response.verb = request.verb;
-    const std::string& ns = request.list_namespace.str();
     for (LeaseId id : keys_->order) {
       const std::optional<Lease>& stored = (*store_)[id];
-      if (!ns.empty()) {
-        const std::string& key = keys_->names[id];
-        if (key.size() <= ns.size() || key.compare(0, ns.size(), ns) != 0 || key[ns.size()] != '/') continue;
-      }
-      if (stored && labels_match(stored->labels, request.selector)) out.response.items.push_back(*stored);
+      if (!stored || !labels_match(stored->labels, request.selector)) continue;
+      if (!request.list_namespace.str().empty() && !in_namespace(keys_->names[id], request.list_namespace.str())) continue;
+      out.response.items.push_back(*stored);
     }
     return out;
   }
@@ -272,6 +275,8 @@ void ApiServer::hash_into(H& h, HashFrame frame) const {
   if (!frame.canonical) {
     // The store enters as its cached digest: it changes only when a write commits.
     h.u64(resource_version_).boolean(conflict_check_).u64(store_.digest(&ApiServer::store_digest));
+    if (candidates_)
+      for (const LeaseCandidate& c : *candidates_) c.hash_into(h);
     if (nodes_.size() > 0) nodes_.hash_into(h, frame);
     return;
   }
@@ -281,6 +286,8 @@ void ApiServer::hash_into(H& h, HashFrame frame) const {
     h.boolean(lease.has_value());
     if (lease) lease->hash_into(h, frame);
   }
+  if (candidates_)
+    for (const LeaseCandidate& c : *candidates_) c.hash_into(h, frame);
   if (nodes_.size() > 0) nodes_.hash_into(h, frame);
 }
 

@@ -4,7 +4,8 @@
 // docs/models/client-go-elector.md sections 3 "Optimistic concurrency", 4, 8.2):
 // - One store of Leases keyed by LeaseId ("namespace/name"), one cluster-wide
 //   resourceVersion counter that every successful write (create, update, delete) increments.
-// - get: 404 when absent. list: every Lease whose labels match the selector, by key order.
+// - get: 404 when absent. list: every Lease whose labels match the selector (and that lies in
+//   the request's namespace, when it names one), by key order.
 // - create: validated first (422 on an invalid spec, even when the Lease exists), then 409
 //   (AlreadyExists) when present; the stored object gets the new resourceVersion and a new uid.
 // - update, in upstream's order (k8s.io/apiserver pkg/registry/generic/registry/store.go,
@@ -23,10 +24,16 @@
 //   5. An update that leaves the stored object as it is (same labels and, at microsecond
 //      precision, the same spec) writes nothing: GuaranteedUpdate returns the stored object when
 //      the encoded bytes are equal, so the resourceVersion stays (committed is false).
-// - delete: 404 when absent; 409 when a resourceVersion precondition does not match.
+// - delete: 404 when absent; 409 when a resourceVersion precondition does not match; without a
+//   precondition it removes whatever is stored (metav1.DeleteOptions{}).
 // - Validation as the real Lease strategy does it: leaseDurationSeconds <= 0, leaseTransitions
 //   < 0, preferredHolder without strategy are 422 with the server's field path.
 // - acquireTime / renewTime are stored at microsecond precision (MicroTime).
+// - LeaseCandidates (docs/models/coordinated-election.md section 2) live in a second store,
+//   keyed by name, with the same resourceVersion counter and the same get/list/create/update/
+//   delete answers (sim/api_server_candidates.cc); create stamps creation_rv. Validation as
+//   v1beta1 does it: binaryVersion and strategy required, versions parse, emulationVersion
+//   not above binaryVersion.
 // - uids: the real server draws a random UUID; here a Lease's uid is the resourceVersion it was
 //   created with (unique within a run, deterministic), shown in messages in UUID form.
 // - Nodes (request kind Node) are handled by NodeStore (sim/node_store.h). A Lease list may
@@ -56,6 +63,10 @@ struct ApiOutcome {
   // A Node write (request kind Node): the objects before and after; `before`/`after` stay empty.
   std::optional<Node> node_before;
   std::optional<Node> node_after;
+  // A committed LeaseCandidate write: the object after it (nullopt for a delete). Lease
+  // fields above stay empty for those.
+  bool candidate_write = false;
+  std::optional<LeaseCandidate> candidate_after;
 };
 
 class ApiServer {
@@ -75,6 +86,8 @@ class ApiServer {
   uint64_t resource_version() const { return resource_version_; }
   size_t lease_count() const { return store_->size(); }
   const NodeStore& nodes() const { return nodes_; }
+  // Every LeaseCandidate, by name (empty when none was ever created).
+  const std::vector<LeaseCandidate>& candidates() const;
 
   // Feeds the state to a Hasher or a StateHasher (instantiated for both in the .cc). In the
   // absolute frame the store enters as its cached StateHasher digest; the canonical frame
@@ -89,6 +102,7 @@ class ApiServer {
   static bool unchanged(const Lease& stored, const Lease& body);
   std::string describe(LeaseId id) const;
   ApiOutcome commit(const ApiRequest& request, std::optional<Lease> after);
+  ApiOutcome handle_candidate(const ApiRequest& request);
 
   // Copies share the store until a write commits (most requests are reads or fail), with its
   // fingerprint digest cached, and share the table of keys for good: it never changes after
@@ -106,6 +120,9 @@ class ApiServer {
   uint64_t resource_version_ = 0;
   bool conflict_check_ = true;
   NodeStore nodes_;  // v1 Nodes (sim/node_store.h), sharing the resourceVersion counter
+  // LeaseCandidates by name; absent until the first create, so Lease-only runs copy and hash
+  // exactly what they did before candidates existed.
+  CowSlot<std::vector<LeaseCandidate>> candidates_;
 };
 
 }  // namespace leasesim

@@ -50,6 +50,13 @@ class Chooser {
   // The same with nothing said about what the choice decides.
   uint32_t pick(ChoiceKind kind, uint32_t n) { return pick(kind, n, ChoiceSubject()); }
   int64_t draw(ChoiceKind kind, int64_t lo, int64_t hi) { return draw(kind, lo, hi, ChoiceSubject()); }
+  // The same draw, made for process `proc` (the one whose timer is set or whose request
+  // travels). Only the explorer's critical points need to know who draws (they depend on that
+  // process's clock and timers); every other chooser answers as draw() does.
+  virtual int64_t draw_for(uint32_t proc, ChoiceKind kind, int64_t lo, int64_t hi, const ChoiceSubject& what) {
+    (void)proc;
+    return draw(kind, lo, hi, what);
+  }
 };
 
 class RandomChooser final : public Chooser {

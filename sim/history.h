@@ -67,12 +67,23 @@ struct FaultRecord {
   bool operator==(const FaultRecord&) const = default;
 };
 
+// A process that died or exited on its own: its model crashed (an uncaught error, exit(1) after
+// losing the lease), not a crash or stop fault of the scenario. Reports warn about these, since
+// a run can pass its properties while replicas die.
+struct ProcessExit {
+  TrueInstant t;
+  uint32_t proc = 0;
+  std::string cause;  // the model's words, e.g. "409 Conflict on replace", "exit(1)"
+  bool operator==(const ProcessExit&) const = default;
+};
+
 // Each list reads like a const std::vector and shares its elements with copies of the History
 // (sim/append_log.h), so a World copy that appends one fact copies a few elements at most.
 struct History {
   AppendLog<Leadership> leaderships;
   AppendLog<LeaseWrite> writes;
   AppendLog<FaultRecord> faults;
+  AppendLog<ProcessExit> exits;
   AppendLog<NodeWrite> node_writes;
   bool operator==(const History&) const = default;
 };

@@ -114,12 +114,13 @@ std::optional<uint8_t> parse_point_names(const std::vector<std::string>& names, 
     if (name == "min") mask |= kPointMin;
     else if (name == "mid") mask |= kPointMid;
     else if (name == "max") mask |= kPointMax;
+    else if (name == "critical") mask |= kPointCritical;
     else {
-      *error = "unknown range point \"" + name + "\"; expected min, mid or max";
+      *error = "unknown range point \"" + name + "\"; expected min, mid, max or critical";
       return std::nullopt;
     }
   }
-  if (mask == 0) {
+  if ((mask & (kPointMin | kPointMid | kPointMax)) == 0) {
     *error = "expected at least one of min, mid, max";
     return std::nullopt;
   }
@@ -131,6 +132,7 @@ std::vector<std::string> point_names(uint8_t mask) {
   if (mask & kPointMin) out.push_back("min");
   if (mask & kPointMid) out.push_back("mid");
   if (mask & kPointMax) out.push_back("max");
+  if (mask & kPointCritical) out.push_back("critical");
   return out;
 }
 

@@ -85,6 +85,11 @@ struct PropertySpec {
   std::optional<Duration> failover_within;  // explicit bound
   bool failover_within_auto = false;        // "auto": the model's analytic bound
   std::optional<Duration> eventually_leader;
+  bool elects_preferred = false;  // coordinated leases only (properties/elects_preferred.h)
+  // API server identity (properties/identity.h): on by default for identity leases.
+  bool no_live_identity_deleted = true;
+  std::optional<Duration> stale_identity_collected_within;
+  bool stale_identity_collected_within_auto = false;
   // Node heartbeats (docs/nodes.md): off unless set.
   std::optional<Duration> node_not_ready_within;
   bool node_not_ready_within_auto = false;
@@ -110,8 +115,10 @@ struct ReplayChoice {
   bool operator==(const ReplayChoice&) const = default;
 };
 
-// Range points the explorer enumerates for a draw: a bit set of min, mid ((min+max)/2), max.
-inline constexpr uint8_t kPointMin = 1, kPointMid = 2, kPointMax = 4;
+// Range points the explorer enumerates for a draw: a bit set of min, mid ((min+max)/2), max,
+// and `critical`: the values at which the drawn instant passes a pending event, the drawing
+// process's lease expiry or a whole second of its wall clock (explore/critical_points.h).
+inline constexpr uint8_t kPointMin = 1, kPointMid = 2, kPointMax = 4, kPointCritical = 8;
 
 // spec.explore: bounds for `leasesim check` (the command line overrides each) and the replay
 // script of a counterexample. Every field is optional; an absent block changes nothing.
@@ -162,7 +169,9 @@ struct Scenario {
   PropertySpec properties;
   ExpectSpec expect;
   ExploreSpec explore;
-  uint64_t max_events = 200000000;  // a named bound: the run stops (and says so) past it
+  // A named bound: the run stops (and says so) past it. The default keeps one run's memory
+  // within ordinary RAM (about 25 bytes per event: some 500 MB) and its time under a minute.
+  uint64_t max_events = 20000000;
 
   bool operator==(const Scenario&) const = default;
 

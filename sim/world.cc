@@ -1,6 +1,8 @@
 // world.cc: the event loop of the simulator. See world.h for the contract.
 #include "sim/world.h"
 
+#include "sim/candidate_trace.h"
+
 #include <algorithm>
 
 #include "core/check.h"
@@ -63,6 +65,7 @@ WorldCore::WorldCore(std::shared_ptr<const Scenario> scenario)
     if (const auto* c = std::get_if<ClientGoConfig>(&spec.model)) longest_s = std::max(longest_s, c->lease_duration.ns / seconds(1).ns);
     else if (const auto* n = std::get_if<NodeLifecycleConfig>(&spec.model)) longest_s = std::max(longest_s, n->elector.lease_duration.ns / seconds(1).ns);
     else if (const auto* k = std::get_if<KubeletConfig>(&spec.model)) longest_s = std::max<int64_t>(longest_s, k->node_lease_duration_seconds);
+    else if (const auto* k = std::get_if<KubeApiserverConfig>(&spec.model)) longest_s = std::max<int64_t>(longest_s, k->identity_lease_duration_seconds);
   max_record_lease_ = seconds(longest_s + 2);
   procs_.reserve(s.processes.size());
   for (const ProcessSpec& spec : s.processes) {
@@ -170,10 +173,10 @@ LatencyRange WorldCore::current_latency() const {
   return scenario_->api_server.latency;
 }
 
-Duration WorldCore::draw_latency(Chooser& chooser, const ChoiceSubject& what) const {
+Duration WorldCore::draw_latency(Chooser& chooser, uint32_t proc, const ChoiceSubject& what) const {
   const LatencyRange range = current_latency();
   if (range.min == range.max) return range.min;
-  return Duration(chooser.draw(ChoiceKind::Latency, range.min.ns, range.max.ns, what));
+  return Duration(chooser.draw_for(proc, ChoiceKind::Latency, range.min.ns, range.max.ns, what));
 }
 
 bool WorldCore::defer_if_paused(const Event& e) {
@@ -309,7 +312,7 @@ void WorldCore::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
       const Duration local =
           t->delay_min == t->delay_max
               ? t->delay_min
-              : Duration(chooser.draw(ChoiceKind::TimerDelay, t->delay_min.ns, t->delay_max.ns,
+              : Duration(chooser.draw_for(p, ChoiceKind::TimerDelay, t->delay_min.ns, t->delay_max.ns,
                                       subject(Subject::Timer, p | (static_cast<uint64_t>(t->id) << 32))));
       push(now_ + pr.clock.local_to_true(local), EventKind::Timer, p, t->id, generation);
     } else if (auto* c = std::get_if<CancelTimer>(&effect)) {
@@ -324,7 +327,7 @@ void WorldCore::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
       f.call = ++pr.calls;
       const Duration timeout = f.request.timeout;
       const uint64_t id = add_in_flight(std::move(f));
-      push(now_ + draw_latency(chooser, subject(Subject::RequestLeg, static_cast<uint32_t>(id))), EventKind::RequestArrive, p, id);
+      push(now_ + draw_latency(chooser, p, subject(Subject::RequestLeg, static_cast<uint32_t>(id))), EventKind::RequestArrive, p, id);
       if (timeout.ns > 0) push(now_ + procs_[p].clock.local_to_true(timeout), EventKind::ClientTimeout, p, id);
     } else if (auto* cancel = std::get_if<CancelCall>(&effect)) {
       // The client stops waiting now; the model hears about it as a Timeout at this instant.
@@ -458,15 +461,18 @@ void WorldCore::start_process(uint32_t p, Chooser& chooser, Trace* trace) {
   pr.status = ProcStatus::Running;
   pr.timer_generation.clear();
   pr.watches = 0;
-  pr.model.emplace_from([&] { return make_model(spec.model, spec.identity, spec.lease); });
+  // A per-start value from the run's seed, the process and its start count (holder UUIDs).
+  const uint64_t nonce = mix4(scenario_->seed, p, pr.starts, 0x1d3e7a5c0b9f2468ull);
+  pr.model.emplace_from([&] { return make_model(spec.model, spec.identity, spec.lease, nonce); });
   if (trace) {
     trace->line(now_, "process").str("proc", spec.name).str("state", "started").unum("incarnation", pr.incarnation).end();
   }
   react(p, chooser, trace, [](auto& model, const Now& now, Effects& out) { model.on_start(now, out); });
 }
 
-void WorldCore::crash_process(uint32_t p, const std::string& cause, Trace* trace) {
+void WorldCore::crash_process(uint32_t p, const std::string& cause, Trace* trace, bool by_fault) {
   ProcessRuntime& pr = procs_[p];
+  if (!by_fault) history_.mut().exits.push_back(ProcessExit{now_, p, cause});
   // A dead process does no more work: no quiesce after a crash.
   if (pr.acting) end_leadership(p, now_, cause, trace);
   cancel_outstanding_calls(p, trace);
@@ -477,6 +483,18 @@ void WorldCore::crash_process(uint32_t p, const std::string& cause, Trace* trace
   pr.watches = 0;
   ++pr.incarnation;  // everything addressed to the old incarnation is now stale
   if (trace) trace->line(now_, "process").str("proc", scenario_->processes[p].name).str("state", "crashed").str("cause", cause).end();
+}
+
+std::vector<PendingRequest> WorldCore::pending_requests() const {
+  std::vector<PendingRequest> out;
+  for (const Slot& slot : slots_) {
+    if (!slot.flight) continue;
+    const InFlight& f = *slot.flight;
+    const ProcessRuntime& pr = procs_[f.proc];
+    if (f.client_done || f.incarnation != pr.incarnation || !alive(pr.status)) continue;
+    out.push_back(PendingRequest{f.proc, f.request.verb, f.request.lease, f.sent, f.lost, f.request.timeout.ns > 0});
+  }
+  return out;
 }
 
 uint64_t WorldCore::add_in_flight(InFlight flight) {
@@ -551,11 +569,16 @@ void WorldCore::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
   }
   if (f.request.watch && outcome.response.result == ApiResult::Ok) open_watch(f);
   f.response = std::move(outcome.response);
-  push(now_ + draw_latency(chooser, subject(Subject::ResponseLeg, static_cast<uint32_t>(id))), EventKind::ResponseArrive,
+  push(now_ + draw_latency(chooser, f.proc, subject(Subject::ResponseLeg, static_cast<uint32_t>(id))), EventKind::ResponseArrive,
        f.proc, id);
 }
 
 void WorldCore::record_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace) {
+  if (outcome.candidate_write) {
+    trace_candidate_write(*scenario_, now_, scenario_->processes[f.proc].name, f.request, outcome, api_.resource_version(),
+                          f.client_done, trace);
+    return;
+  }
   const LeaseId lease = f.request.lease;
   LeaseWrite w;
   w.t = now_;
@@ -599,7 +622,9 @@ void WorldCore::api_line(const InFlight& f, const char* result, bool with_rv, co
                          Trace* trace) const {
   TraceLine line = trace->line(now_, "api");
   line.str("proc", scenario_->processes[f.proc].name).unum("call", f.call).str("verb", verb_name(f.request.verb));
-  if (f.request.kind == ObjectKind::Node) {
+  if (f.request.kind == ObjectKind::LeaseCandidate) {
+    line.str("object", candidate_object_name(f.request));
+  } else if (f.request.kind == ObjectKind::Node) {
     line.str("object", f.request.verb == Verb::List ? std::string("nodes") : "nodes/" + scenario_->node_names[f.request.node]);
   } else if (f.request.verb == Verb::List) {
     line.str("object", "leases");
@@ -799,7 +824,7 @@ void WorldCore::fault_start(uint32_t index, Chooser& chooser, Trace* trace) {
 
   switch (f.type) {
     case FaultType::Crash:
-      crash_process(*target, "crash", trace);
+      crash_process(*target, "crash", trace, /*by_fault=*/true);
       break;
     case FaultType::Restart:
       procs_[*target].pause_depth = 0;
@@ -895,8 +920,22 @@ void WorldCore::set_bounds(TrueInstant horizon, uint64_t max_events) {
   max_events_ = max_events;
 }
 
-uint64_t WorldCore::fingerprint(bool canonical) const {
-  if (!canonical) return fingerprint_exact();
+bool WorldCore::inert(const Event& e) const {
+  // Mirrors the early returns of dispatch, on_client_timeout: such an event only moves time
+  // and the event count when it fires.
+  if (e.kind == EventKind::Timer) {
+    const ProcessRuntime& pr = procs_[e.proc];
+    return pr.incarnation != e.incarnation || e.a >= pr.timer_generation.size() || pr.timer_generation[e.a] != e.b;
+  }
+  if (e.kind == EventKind::ClientTimeout) {
+    const InFlight* f = find_in_flight(e.a);
+    return f == nullptr || f->client_done;
+  }
+  return false;
+}
+
+uint64_t WorldCore::fingerprint(bool canonical, bool live_only, bool drop_dead) const {
+  if (!canonical) return fingerprint_exact(live_only, drop_dead);
   HashFrame frame;
   frame.canonical = true;
   // Old wall instants (HashFrame::old_before): older than the longest lease duration any
@@ -910,7 +949,7 @@ uint64_t WorldCore::fingerprint(bool canonical) const {
   thread_local std::vector<int64_t> order;
   old.clear();
   frame.collect = &old;
-  const uint64_t pass = fingerprint_canonical(frame);
+  const uint64_t pass = fingerprint_canonical(frame, live_only);
   if (old.empty()) return pass;
   order.assign(old.begin(), old.end());
   std::sort(order.begin(), order.end());
@@ -921,7 +960,7 @@ uint64_t WorldCore::fingerprint(bool canonical) const {
   return h.digest();
 }
 
-uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
+uint64_t WorldCore::fingerprint_canonical(HashFrame frame, bool live_only) const {
   StateHasher h;
   // Time-relative (see HashFrame): "now" is the origin of every instant; the event count is
   // left out (the explorer lifts the event bound when it converges). Cached digests are of the
@@ -959,10 +998,12 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
   };
   // The pending events enter as a multiset, as in the absolute fingerprint (fingerprint_exact
   // says why their order at one instant never matters): the sum of their digests.
-  uint64_t pending = 0;
-  for (const Event& e : queue_.events()) pending += event_word(e);
-  for (const Event& e : ready_) pending += event_word(e);
-  h.u64(pending).u64(queue_.size() + ready_.size());
+  uint64_t pending = 0, count = 0;
+  for (const Event& e : queue_.events())
+    if (!live_only || !inert(e)) pending += event_word(e), ++count;
+  for (const Event& e : ready_)
+    if (!live_only || !inert(e)) pending += event_word(e), ++count;
+  h.u64(pending).u64(count);
   api_.hash_into(h, frame);
   network_.hash_into(h);
   for (const ProcessRuntime& pr : procs_) {
@@ -999,12 +1040,15 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame) const {
     h.u64(static_cast<uint64_t>(f.response.result)).boolean(f.response.object.has_value()).u64(f.response.items.size());
     if (f.response.object) f.response.object->hash_into(h, server);
     for (const Lease& item : f.response.items) item.hash_into(h, server);
-    h.u64(static_cast<uint64_t>(f.request.kind) | (static_cast<uint64_t>(f.request.node) << 8) |
-          (static_cast<uint64_t>(f.request.watch) << 40));
-    hash_name(h, f.request.list_namespace);
-    if (f.request.node_body) f.request.node_body->hash_into(h, server);
-    if (f.response.node) f.response.node->hash_into(h, server);
-    for (const Node& item : f.response.node_items) item.hash_into(h, server);
+    if (f.request.kind == ObjectKind::LeaseCandidate) hash_candidate_flight(h, f.request, f.response, server);
+    if (f.request.kind == ObjectKind::Node || f.request.watch) {
+      h.u64(static_cast<uint64_t>(f.request.kind) | (static_cast<uint64_t>(f.request.node) << 8) |
+            (static_cast<uint64_t>(f.request.watch) << 40));
+      hash_name(h, f.request.list_namespace);
+      if (f.request.node_body) f.request.node_body->hash_into(h, server);
+      if (f.response.node) f.response.node->hash_into(h, server);
+      for (const Node& item : f.response.node_items) item.hash_into(h, server);
+    }
   }
   hash_faults_into(h);
   return h.digest();
@@ -1024,7 +1068,7 @@ void WorldCore::hash_faults_into(StateHasher& h) const {
   }
 }
 
-uint64_t WorldCore::fingerprint_exact() const {
+uint64_t WorldCore::fingerprint_exact(bool live_only, bool drop_dead) const {
   // Small fields are packed into shared words (each packing is one-to-one), which halves the
   // number of words to mix without leaving any field out.
   StateHasher h;
@@ -1037,7 +1081,16 @@ uint64_t WorldCore::fingerprint_exact() const {
   // are left out for the same reason.) The per-event hashes do not wait for each other, unlike
   // one chain over the events in sorted order, and the sum is kept up to date as events are
   // pushed and fired (pending_digest_), so a fingerprint reads it rather than visiting them.
-  h.u64(pending_digest_).u64(queue_.size() + ready_.size());
+  uint64_t pending = pending_digest_, count = queue_.size() + ready_.size();
+  if (live_only) {
+    // Inert events (timers replaced or cancelled, timeouts of answered requests) remember only
+    // when earlier requests were sent: leaving them out merges states with the same future.
+    for (const Event& e : queue_.events())
+      if (inert(e)) pending -= event_digest(e), --count;
+    for (const Event& e : ready_)
+      if (inert(e)) pending -= event_digest(e), --count;
+  }
+  h.u64(pending).u64(count);
   api_.hash_into(h);
   network_.hash_into(h);
   for (const ProcessRuntime& pr : procs_) {
@@ -1061,9 +1114,12 @@ uint64_t WorldCore::fingerprint_exact() const {
       h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.incarnation) << 8)).u64(e.a).u64(e.b);
     }
     if (pr.model) {
-      h.u64(pr.model.digest([](const ModelState& model) {
+      // The digest is cached in the shared model: one search keys every World one way.
+      h.u64(pr.model.digest([drop_dead](const ModelState& model) {
         StateHasher mh;
-        std::visit([&](const auto& m) { m.hash_into(mh); }, model);
+        HashFrame frame;
+        frame.drop_dead = drop_dead;
+        std::visit([&](const auto& m) { m.hash_into(mh, frame); }, model);
         return mh.digest();
       }));
     }
@@ -1090,7 +1146,8 @@ uint64_t WorldCore::flight_digest(const InFlight& f) {
   // What the server already answered decides the future as much as the request does.
   if (f.response.object) f.response.object->hash_into(h);
   for (const Lease& item : f.response.items) item.hash_into(h);
-  if (f.request.kind == ObjectKind::Node || f.request.watch || !f.request.list_namespace.empty()) {
+  if (f.request.kind == ObjectKind::LeaseCandidate) hash_candidate_flight(h, f.request, f.response, HashFrame{});
+  if (f.request.kind == ObjectKind::Node || f.request.watch) {
     h.u64(static_cast<uint64_t>(f.request.kind) | (static_cast<uint64_t>(f.request.node) << 8) |
           (static_cast<uint64_t>(f.request.watch) << 40));
     hash_name(h, f.request.list_namespace);

@@ -80,6 +80,16 @@ namespace leasesim {
 enum class ProcStatus : uint8_t { NotStarted, Running, Stopping, Stopped, Crashed };
 const char* proc_status_name(ProcStatus s);
 
+// A request whose client was still waiting for its outcome when the run ended.
+struct PendingRequest {
+  uint32_t proc = 0;
+  Verb verb = Verb::Get;
+  LeaseId lease = 0;
+  TrueInstant sent;
+  bool lost = false;          // it never reached the server
+  bool has_timeout = false;   // the client gives up after its timeout (none: it waits forever)
+};
+
 enum class StepStatus : uint8_t { Stepped, Horizon, Idle, EventLimit };
 const char* step_status_name(StepStatus s);  // "horizon", "idle", "events" for the stopping bounds
 
@@ -208,15 +218,29 @@ class WorldCore {
   TrueInstant earliest_end(uint32_t p) const;
   // The acting leader of a lease (the earliest-started if several act at once).
   std::optional<uint32_t> acting_leader(LeaseId lease) const;
+  // Requests of live processes whose client still waits for the outcome, in slot order.
+  std::vector<PendingRequest> pending_requests() const;
 
   // A stable 64-bit fingerprint of the whole state (no addresses, no hash-table order). The
   // pending events enter as a multiset (their order among events due at one instant, and their
   // sequence numbers, never decide what can happen next). `canonical`: the time-relative fingerprint of HashFrame (core/hash.h): equal for two
   // worlds whose futures are the same up to a shift in time. It leaves out the event count and
   // the horizon, so it is for searches that lift both (the explorer's converge mode).
-  uint64_t fingerprint(bool canonical = false) const;
+  // `live_only`: leave out inert pending events (inert()); `drop_dead`: leave out model state no
+  // future step reads (HashFrame::drop_dead). The explorer's reduced keys (explore/explorer.h).
+  uint64_t fingerprint(bool canonical = false, bool live_only = false, bool drop_dead = false) const;
+  // Whether a pending event will do nothing but move time when it fires: a timer since
+  // replaced or cancelled, or of an earlier incarnation; a client timeout of an answered request.
+  bool inert(const Event& e) const;
   // Moves the horizon and the event bound (the explorer's converge mode lifts both).
   void set_bounds(TrueInstant horizon, uint64_t max_events);
+  // Calls f(const Event&) for every pending event, in no particular order (the explorer's
+  // critical points read their instants; nothing here may reach an output in this order).
+  template <class F>
+  void for_each_pending(F&& f) const {
+    for (const Event& e : queue_.events()) f(e);
+    for (const Event& e : ready_) f(e);
+  }
 
  private:
   struct InFlight {
@@ -238,7 +262,7 @@ class WorldCore {
   Event pop_next(Chooser& chooser);
   Now now_for(uint32_t p) const;
   LatencyRange current_latency() const;
-  Duration draw_latency(Chooser& chooser, const ChoiceSubject& what) const;
+  Duration draw_latency(Chooser& chooser, uint32_t proc, const ChoiceSubject& what) const;
 
   // What a choice decides, in words (world_choices.cc): subjects of the choice kinds below,
   // described on demand by describe_choice.
@@ -277,7 +301,8 @@ class WorldCore {
   void record_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
 
   void start_process(uint32_t p, Chooser& chooser, Trace* trace);
-  void crash_process(uint32_t p, const std::string& cause, Trace* trace);
+  // `by_fault`: a crash fault of the scenario; otherwise the model died on its own (History::exits).
+  void crash_process(uint32_t p, const std::string& cause, Trace* trace, bool by_fault = false);
   void begin_leadership(uint32_t p, Trace* trace);
   void end_leadership(uint32_t p, TrueInstant at, const std::string& cause, Trace* trace);
   void resume(uint32_t p);
@@ -344,8 +369,8 @@ class WorldCore {
   static uint64_t flight_digest(const InFlight& f);
   // The absolute fingerprint (from cached digests of the shared parts) and one pass of the
   // canonical one (every part hashed in `frame`).
-  uint64_t fingerprint_exact() const;
-  uint64_t fingerprint_canonical(HashFrame frame) const;
+  uint64_t fingerprint_exact(bool live_only, bool drop_dead) const;
+  uint64_t fingerprint_canonical(HashFrame frame, bool live_only) const;
   void hash_faults_into(StateHasher& h) const;
   boost::container::small_vector<Slot, 4> slots_;
   boost::container::small_vector<uint32_t, 4> free_slots_;
@@ -395,14 +420,24 @@ class World {
   uint64_t api_count(Verb v, ApiResult r) const { return core_->api_count(v, r); }
   // The acting leader of a lease (the earliest-started if several act at once).
   std::optional<uint32_t> acting_leader(LeaseId lease) const { return core_->acting_leader(lease); }
+  std::vector<PendingRequest> pending_requests() const { return core_->pending_requests(); }
   // See WorldCore::earliest_end.
   TrueInstant earliest_end(uint32_t p) const { return core_->earliest_end(p); }
 
   // A stable 64-bit fingerprint of the whole state (no addresses, no hash-table order); see
   // WorldCore::fingerprint for `canonical`.
-  uint64_t fingerprint(bool canonical = false) const { return core_->fingerprint(canonical); }
+  uint64_t fingerprint(bool canonical = false, bool live_only = false, bool drop_dead = false) const {
+    return core_->fingerprint(canonical, live_only, drop_dead);
+  }
   // Moves the horizon and the event bound (the explorer's converge mode lifts both).
   void set_bounds(TrueInstant horizon, uint64_t max_events) { core_->set_bounds(horizon, max_events); }
+  // See WorldCore::inert.
+  bool inert(const Event& e) const { return core_->inert(e); }
+  // See WorldCore::for_each_pending.
+  template <class F>
+  void for_each_pending(F&& f) const {
+    core_->for_each_pending(std::forward<F>(f));
+  }
 
  private:
   std::unique_ptr<WorldCore> core_;

@@ -31,7 +31,7 @@ void WorldCore::notify_watchers(ObjectKind kind, uint32_t id, Chooser& chooser) 
   for (uint32_t w : watchers_) {
     if ((procs_[w].watches & watch_bit(kind)) == 0) continue;
     // The event travels to the watcher as a response does: one latency draw.
-    push(now_ + draw_latency(chooser, subject(Subject::WatchLeg, w)), EventKind::WatchDeliver, w, a, rv);
+    push(now_ + draw_latency(chooser, w, subject(Subject::WatchLeg, w)), EventKind::WatchDeliver, w, a, rv);
   }
 }
 

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "tests/cli/cli_harness.h"
 #include "cli/scenario_loader.h"
 #include "properties/run.h"
 #include "tests/audit/trace_to_audit.h"
@@ -24,19 +25,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Result cli(std::vector<std::string> args) {
-  std::vector<const char*> argv{"leasesim"};
-  for (const std::string& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  const int code = leasesim_main(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
-}
+// The command line in process (tests/cli/cli_harness.h).
+using Result = testing::CliResult;
+Result cli(const std::vector<std::string>& args) { return testing::run_cli(args); }
 
 fs::path source(const std::string& rel) { return fs::path(LEASESIM_SOURCE_DIR) / rel; }
 

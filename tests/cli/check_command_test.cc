@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/scenario_loader.h"
+#include "explore/explorer.h"
 #include "cli/scenario_writer.h"
 
 namespace leasesim {
@@ -63,7 +64,19 @@ TEST(CheckCommand, ClientGoTwoCandidatesVerifiedWithPinnedCounts) {
   EXPECT_TRUE(has(r.out, "explored   73418 states (49156 distinct, 729 where the run ends), depth 55\n")) << r.out;
   EXPECT_TRUE(has(r.out, "jitter points max\n")) << r.out;
   EXPECT_TRUE(has(r.out, "stopped by horizon\n")) << r.out;
-  EXPECT_TRUE(has(r.out, "result     verified within bounds\n")) << r.out;
+  EXPECT_TRUE(has(r.out, "result     verified at latency points {min,max}, jitter points {max}, up to 24s\n")) << r.out;
+}
+
+// Coordinated election (docs/models/coordinated-election.md section 6.1): check finds the
+// overlap a controller clock ahead of the holder's causes, and run replays it.
+TEST(CheckCommand, CoordinatedClockAheadOverlapIsFound) {
+  const auto dir = temp_dir("cle");
+  const Result r = cli({"check", source("scenarios/check/cle-clock-ahead-overlap.yaml"), "--out", (dir / "cx").string()});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;  // the expect block names singleLeader
+  EXPECT_TRUE(has(r.out, "result     counterexample: singleLeader after 1050 steps")) << r.out;
+  const Result replay = cli({"run", (dir / "cx" / "cle-clock-ahead-overlap.counterexample.yaml").string()});
+  EXPECT_EQ(replay.code, 0) << replay.out << replay.err;
+  EXPECT_TRUE(has(replay.out, "observed: [singleLeader]")) << replay.out;
 }
 
 TEST(CheckCommand, CounterexampleIsWrittenAndRunReplaysIt) {
@@ -102,17 +115,65 @@ TEST(CheckCommand, ExpectedViolationFoundExitsZero) {
 TEST(CheckCommand, BoundsAreReportedWhenTheyStopTheSearch) {
   const Result r = cli({"check", source("scenarios/check/client-go-two-candidates-crash-partition.yaml"), "--max-states",
                         "50", "--horizon", "10s", "--latency-points", "min,mid,max"});
-  EXPECT_EQ(r.code, 0) << r.err;
+  // A cut search is INCONCLUSIVE (exit 4), says how far every path got and never "verified".
+  EXPECT_EQ(r.code, 4) << r.err;
   EXPECT_TRUE(has(r.out, "horizon 10s (of 24s), latency points min,mid,max")) << r.out;
   EXPECT_TRUE(has(r.out, "stopped by states\n")) << r.out;
-  EXPECT_TRUE(has(r.out, "no violation found before the states bound stopped the search")) << r.out;
+  EXPECT_TRUE(has(r.out, "result     INCONCLUSIVE: the states bound (50) cut the search")) << r.out;
+  EXPECT_TRUE(has(r.out, "reached    every path explored for at least ")) << r.out;
+  EXPECT_TRUE(has(r.out, "tractable  any of: --max-states 500")) << r.out;
+  EXPECT_FALSE(has(r.out, "verified")) << r.out;
+  EXPECT_TRUE(has(r.err, "INCONCLUSIVE (exit 4)")) << r.err;
+}
+
+// Its twin: the same file without the bound is complete and verified (exit 0), so exit 4
+// above comes from the bound.
+TEST(CheckCommand, SameSearchWithoutTheBoundIsVerified) {
+  const Result r = cli({"check", source("scenarios/check/client-go-two-candidates-crash-partition.yaml"), "--horizon",
+                        "10s", "--latency-points", "min,mid,max"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(has(r.out, "result     verified at latency points {min,mid,max}, jitter points {max}, up to 10s")) << r.out;
+}
+
+// The LD 11s configuration (issue 13): the declared points show nothing, the analytic bounds
+// warn, the critical points find the overlap and its file replays with `run`.
+TEST(CheckCommand, CriticalPointsFindTheLeaseShorterThanHoldOverlap) {
+  const auto dir = temp_dir("ld11");
+  const Result r = cli({"check", source("scenarios/check/client-go-lease-shorter-than-hold-ld11.yaml"), "--out",
+                        dir.string()});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;  // the file expects singleLeader violated
+  EXPECT_TRUE(has(r.out, "warning    the analytic bounds allow an overlap (safety margin -1.03s")) << r.out;
+  EXPECT_TRUE(has(r.out, "critical   latency points {min}, jitter points {min,max,critical}")) << r.out;
+  EXPECT_TRUE(has(r.out, "result     counterexample: singleLeader")) << r.out;
+  EXPECT_TRUE(has(r.out, "expected   yes")) << r.out;
+  const Result replay = cli({"run", (dir / "client-go-lease-shorter-than-hold-ld11.counterexample.yaml").string()});
+  EXPECT_EQ(replay.code, 0) << replay.out << replay.err;
+  EXPECT_TRUE(has(replay.out, "VIOLATED  singleLeader")) << replay.out;
+}
+
+// Its twin: the explorer at jitter points {min} alone finds no overlap in this file (a complete
+// search), and with `critical` added it does: the critical values are what find it.
+TEST(CheckCommand, CriticalValuesAreWhatFindTheOverlap) {
+  LoadResult loaded = load_scenario_file(source("scenarios/check/client-go-lease-shorter-than-hold-ld11.yaml"));
+  ASSERT_TRUE(loaded.ok());
+  auto s = std::make_shared<Scenario>(std::move(*loaded.scenario));
+  ExploreOptions o;
+  o.latency_points = kPointMin;
+  o.jitter_points = kPointMin;
+  const ExploreResult plain = explore(s, o);
+  EXPECT_FALSE(plain.counterexample.has_value());
+  EXPECT_EQ(plain.stopped_by, ExploreStop::Horizon);
+  o.jitter_points = kPointMin | kPointCritical;
+  const ExploreResult critical = explore(s, o);
+  ASSERT_TRUE(critical.counterexample.has_value());
+  EXPECT_EQ(critical.counterexample->violated, std::vector<std::string>{"singleLeader"});
 }
 
 TEST(CheckCommand, BadOptionsExitTwo) {
   const std::string file = source("scenarios/check/client-go-two-candidates-crash-partition.yaml");
   Result r = cli({"check", file, "--latency-points", "min,low"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.err, "leasesim check: --latency-points: unknown range point \"low\"; expected min, mid or max\n");
+  EXPECT_EQ(r.err, "leasesim check: --latency-points: unknown range point \"low\"; expected min, mid, max or critical\n");
   r = cli({"check", file, "--horizon", "5"});
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(has(r.err, "leasesim check: --horizon: ")) << r.err;
@@ -166,7 +227,7 @@ TEST(ExploreBlock, ProblemsAreDiagnosedWithTheirPaths) {
   for (const Diagnostic& d : r.errors) got.push_back(d.format());
   const std::vector<std::string> want{
       "e.yaml:16:12: spec.explore.depth: must be greater than 0, got 0",
-      "e.yaml:17:20: spec.explore.latencyPoints: unknown range point \"low\"; expected min, mid or max",
+      "e.yaml:17:20: spec.explore.latencyPoints: unknown range point \"low\"; expected min, mid, max or critical",
       "e.yaml:18:14: spec.explore.replay[0]: expected \"tie I/N\" with 0 <= I < N and N >= 2, got \"tie 2/2\"",
       "e.yaml:18:25: spec.explore.replay[1]: in \"latency 5\": duration \"5\" has no unit; write e.g. 5s (units: ns "
       "us ms s m h)",

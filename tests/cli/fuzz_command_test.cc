@@ -52,7 +52,10 @@ TEST(FuzzCommand, SameResultsForAnyNumberOfJobs) {
   EXPECT_TRUE(has(one.out, "fuzz       seed 3, 150 cases, ")) << one.out;
   EXPECT_TRUE(has(one.out, "result     0 failures\n")) << one.out;
   const std::string xml = read(dir / "junit.xml");
-  EXPECT_TRUE(has(xml, "<testsuites name=\"leasesim fuzz\" tests=\"150\" failures=\"0\">")) << xml;
+  // No failures: the summary testcase alone.
+  EXPECT_TRUE(has(xml, "<testsuites name=\"leasesim fuzz\" tests=\"1\" failures=\"0\">")) << xml;
+  EXPECT_TRUE(has(xml, "<testcase classname=\"leasesim.fuzz\" name=\"summary\">")) << xml;
+  EXPECT_TRUE(has(xml, "seed 3, 150 cases")) << xml;
 }
 
 // The tutorial's clock-offset bug as a template without `expect`: every case fails.
@@ -92,8 +95,15 @@ TEST(FuzzCommand, TemplateFailuresAreShrunkSavedAndReproducible) {
   EXPECT_EQ(run.code, 1);  // no expect: the violation is a failure
   EXPECT_TRUE(has(run.out, "VIOLATED  singleLeader")) << run.out;
   const std::string xml = read(dir / "junit.xml");
-  EXPECT_TRUE(has(xml, "failures=\"2\"")) << xml;
-  EXPECT_TRUE(has(xml, "<failure message=\"singleLeader violated\" type=\"template/singleLeader/unexpected\">")) << xml;
+  // Two failing cases of one class: one testcase for the class, one summary.
+  EXPECT_TRUE(has(xml, "tests=\"2\" failures=\"1\"")) << xml;
+  EXPECT_TRUE(has(xml, "<testcase classname=\"leasesim.fuzz.template\" name=\"template/singleLeader/unexpected\">"))
+      << xml;
+  EXPECT_TRUE(has(xml, "<failure message=\"singleLeader violated in 2 cases, first case 0\" "
+                       "type=\"template/singleLeader/unexpected\">"))
+      << xml;
+  EXPECT_TRUE(has(xml, "reproduce  leasesim run " + saved + " --seed ")) << xml;
+  EXPECT_TRUE(has(xml, "2 failing cases in 1 bug class")) << xml;
 }
 
 TEST(FuzzCommand, TemplateWithItsBugInExpectPasses) {
@@ -101,6 +111,26 @@ TEST(FuzzCommand, TemplateWithItsBugInExpectPasses) {
   std::ofstream(dir / "offset.yaml") << std::string(kOffset) + "  expect: {violated: [singleLeader]}\n";
   const Result r = cli({"fuzz", "--template", (dir / "offset.yaml").string(), "--runs", "5", "--out", dir.string()});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
+}
+
+// --case N reruns exactly case N: the same verdict and the same failure text as in the full run.
+TEST(FuzzCommand, CaseRerunsExactlyOneCase) {
+  const auto dir = temp_dir("case");
+  std::ofstream(dir / "offset.yaml") << kOffset;
+  const Result all = cli({"fuzz", "--template", (dir / "offset.yaml").string(), "--runs", "2", "--out",
+                          (dir / "all").string()});
+  const Result one = cli({"fuzz", "--template", (dir / "offset.yaml").string(), "--case", "1", "--out",
+                          (dir / "all").string()});
+  EXPECT_EQ(one.code, 1) << one.out << one.err;
+  const size_t at = all.out.find("FAIL case 1 ");
+  ASSERT_NE(at, std::string::npos) << all.out;
+  const std::string case1 = all.out.substr(at, all.out.find("fuzz       seed") - at);
+  EXPECT_TRUE(has(one.out, case1)) << one.out << "\n---\n" << case1;
+  EXPECT_FALSE(has(one.out, "FAIL case 0 ")) << one.out;
+  EXPECT_TRUE(has(one.out, "case 1 alone")) << one.out;
+  EXPECT_TRUE(has(case1, "case again leasesim fuzz --template " + (dir / "offset.yaml").string() + " --seed 1 --case 1"))
+      << case1;
+  EXPECT_EQ(cli({"fuzz", "--case", "1", "--runs", "3"}).code, 2);
 }
 
 TEST(FuzzCommand, UsageErrorsExitTwo) {
@@ -141,7 +171,7 @@ TEST(FuzzCommand, KnownHuntListsClassesTheSameForAnyNumberOfJobs) {
   }
   EXPECT_TRUE(has(one.out, "\njudged     --known: every singleLeader and transitionsMatch violation is a failure"))
       << one.out;
-  EXPECT_TRUE(has(one.out, "case again leasesim fuzz --known --seed 1 --runs ")) << one.out;
+  EXPECT_TRUE(has(one.out, "case again leasesim fuzz --known --seed 1 --case ")) << one.out;
   // Every class once; every saved file small and replaying its violation with `run`.
   const std::regex fail_line("\nFAIL ([a-z-]+/[A-Za-z]+/[A-Za-z-]+): ");
   std::set<std::string> keys;
@@ -165,7 +195,15 @@ TEST(FuzzCommand, KnownHuntListsClassesTheSameForAnyNumberOfJobs) {
     EXPECT_LE(std::stoi((*it)[1]), 3) << (*it)[0];
     EXPECT_LE(std::stoi((*it)[2]), 2) << (*it)[0];
   }
-  EXPECT_TRUE(has(xml_one, "<testsuites name=\"leasesim fuzz\" tests=\"300\" failures=\"")) << xml_one;
+  // One testcase per class plus the summary, each class with its reproduce command.
+  EXPECT_TRUE(has(xml_one, "<testsuites name=\"leasesim fuzz\" tests=\"" + std::to_string(keys.size() + 1) +
+                               "\" failures=\"" + std::to_string(keys.size()) + "\">"))
+      << xml_one;
+  size_t reproduces = 0;
+  for (size_t at = xml_one.find("reproduce  leasesim run "); at != std::string::npos;
+       at = xml_one.find("reproduce  leasesim run ", at + 1))
+    ++reproduces;
+  EXPECT_EQ(reproduces, keys.size());
 }
 
 // The twin: the same cases in the default mode report no failure (every violation there is

@@ -39,8 +39,14 @@ TEST(NodeModelsLoader, KubeletTakesNoLease) {
       load_scenario_text(scenario_with("    - {name: n, model: kubelet, lease: default/x}\n"), "t.yaml");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(errors_of(r)[0],
-            "t.yaml:6:40: spec.processes[0].lease: model \"kubelet\" takes no lease: its Lease is "
-            "kube-node-lease/<process name>");
+            "t.yaml:6:40: spec.processes[0].lease: model \"kubelet\" takes no lease: field: it derives its lease itself");
+  // The holder identity is the node name, as upstream's node lease controller writes it.
+  const LoadResult named =
+      load_scenario_text(scenario_with("    - {name: n, model: kubelet, identity: x}\n"), "t.yaml");
+  ASSERT_FALSE(named.ok());
+  EXPECT_EQ(errors_of(named)[0],
+            "t.yaml:6:43: spec.processes[0].identity: model \"kubelet\" takes no identity: field: it derives its "
+            "holder identity itself");
 }
 
 TEST(NodeModelsLoader, DecimalsAreExactAndBadOnesPointAtTheField) {

@@ -174,7 +174,7 @@ TEST(ScenarioLoader, SpecExampleLoadsWithTypedValues) {
     EXPECT_EQ(p.start, Duration{});
     const auto* config = std::get_if<ClientGoConfig>(&p.model);
     ASSERT_NE(config, nullptr);
-    EXPECT_EQ(*config, (ClientGoConfig{seconds(15), seconds(10), seconds(2), false, Duration{}, "", false}));
+    EXPECT_EQ(*config, (ClientGoConfig{seconds(15), seconds(10), seconds(2), false, Duration{}, "", false, false, {}, {}}));
   }
 
   ASSERT_EQ(s.faults.size(), 8u);
@@ -204,7 +204,8 @@ TEST(ScenarioLoader, SpecExampleLoadsWithTypedValues) {
   EXPECT_EQ(s.faults[6], slow);
   EXPECT_EQ(s.faults[7], fault(seconds(110), std::nullopt, FaultType::Stop, leader));
 
-  EXPECT_EQ(s.properties, (PropertySpec{true, true, seconds(25), false, seconds(30), std::nullopt, false, false}));
+  EXPECT_EQ(s.properties, (PropertySpec{true, true, seconds(25), false, seconds(30), false, true, std::nullopt, false,
+                                        std::nullopt, false, false}));
   EXPECT_TRUE(s.expect.present);
   EXPECT_EQ(s.expect.violated, Strings{"singleLeader"});
   EXPECT_EQ(s.max_events, Scenario{}.max_events);
@@ -262,7 +263,7 @@ TEST(ScenarioLoader, ModelConfigsPresetsAndClock) {
   const ProcessSpec& sched = s.processes[0];
   EXPECT_EQ(
       sched.model,
-      (ModelConfig{ClientGoConfig{seconds(15), seconds(10), seconds(3), true, seconds(4), "kube-scheduler", true}}));
+      (ModelConfig{ClientGoConfig{seconds(15), seconds(10), seconds(3), true, seconds(4), "kube-scheduler", true, false, {}, {}}}));
   EXPECT_EQ(sched.quiesce, milliseconds(1500));
   EXPECT_EQ(sched.clock, (ClockSpec{milliseconds(-250), 1000100000}));
   EXPECT_EQ(sched.start, seconds(5));
@@ -359,11 +360,12 @@ TEST(ScenarioLoader, PastedKubectlLeaseLoads) {
 
 TEST(ScenarioLoader, PropertiesExpectAndBounds) {
   const Scenario s =
-      load_ok(with_spec(std::string(kOneProcess) +
+      load_ok(with_spec("  processes:\n    - {name: a, model: client-go-elector, lease: default/l, count: 2}\n"
                         "  properties: {singleLeader: false, failoverWithin: auto, eventuallyLeader: 1m}\n"
                         "  expect: {violated: [transitionsMatch, eventuallyLeader, transitionsMatch]}\n"
                         "  bounds: {maxEvents: 5000}\n"));
-  EXPECT_EQ(s.properties, (PropertySpec{false, true, std::nullopt, true, minutes(1), std::nullopt, false, false}));
+  EXPECT_EQ(s.properties, (PropertySpec{false, true, std::nullopt, true, minutes(1), false, true, std::nullopt, false,
+                                        std::nullopt, false, false}));
   EXPECT_TRUE(s.expect.present);
   EXPECT_EQ(s.expect.violated, (Strings{"eventuallyLeader", "transitionsMatch"}));  // sorted, unique
   EXPECT_EQ(s.max_events, 5000u);
@@ -422,7 +424,8 @@ TEST(ScenarioLoaderErrors, SyntaxError) {
   EXPECT_EQ(errors_of("apiVersion: leasesim/v1alpha1\nkind: [Scenario\nmetadata: {name: t}\n"),
             Strings{"t.yaml:3:9: syntax error: end of sequence flow not found"});
   EXPECT_EQ(errors_of("{\"apiVersion\": \"leasesim/v1alpha1\",\n \"kind\": \"Scenario\"\n", "t.json"),
-            Strings{"t.json:3:1: syntax error: end of map flow not found"});
+            Strings{"t.json:3:1: not strict JSON (a .json scenario must be one JSON value; YAML syntax belongs in "
+                    ".yaml): syntax error while parsing object - unexpected end of input; expected '}'"});
 }
 
 TEST(ScenarioLoaderErrors, StrayFlowCommaIsASyntaxErrorNotAHang) {
@@ -599,12 +602,12 @@ TEST(ScenarioLoaderErrors, InvalidAndReservedProcessNames) {
 TEST(ScenarioLoaderErrors, UnknownAndUnimplementedModels) {
   EXPECT_EQ(errors_of(with_spec("  processes:\n"
                                 "    - {name: a, model: client-go, lease: default/l}\n"
-                                "    - {name: b, model: apiserver-identity, lease: kube-system/b}\n"
+                                "    - {name: b, model: lease-candidate, lease: kube-system/b}\n"
                                 "    - {name: c, model: tutorial-elector, lease: l}\n")),
             (Strings{"t.yaml:6:24: spec.processes[0].model: unknown model \"client-go\"; expected one of: "
-                     "tutorial-elector, client-go-elector, kubelet, node-lifecycle-controller (planned: "
-                     "apiserver-identity, apiserver-identity-gc, lease-candidate, cle-controller)",
-                     "t.yaml:7:24: spec.processes[1].model: model \"apiserver-identity\" is not implemented yet",
+                     "tutorial-elector, client-go-elector, exec, cle-controller, kube-apiserver, kubelet, "
+                     "node-lifecycle-controller (planned: lease-candidate)",
+                     "t.yaml:7:24: spec.processes[1].model: model \"lease-candidate\" is not implemented yet",
                      "t.yaml:8:49: spec.processes[2].lease: expected a lease as \"namespace/name\" (e.g. "
                      "default/example-foo), got \"l\""}));
 }
@@ -694,7 +697,8 @@ TEST(ScenarioLoaderErrors, ExpectNamesKnownEnabledProperties) {
   EXPECT_EQ(errors_of(with_spec(std::string(kOneProcess) + "  expect: {violated: [singleleader, failoverWithin]}\n")),
             (Strings{"t.yaml:7:23: spec.expect.violated[0]: unknown property \"singleleader\" (did you mean "
                      "\"singleLeader\"?); expected one of: singleLeader, failoverWithin, transitionsMatch, "
-                     "eventuallyLeader, nodeNotReadyWithin, noFalseNotReady",
+                     "eventuallyLeader, electsPreferred, noLiveIdentityDeleted, staleIdentityCollectedWithin, "
+                     "nodeNotReadyWithin, noFalseNotReady",
                      "t.yaml:7:37: spec.expect.violated[1]: property \"failoverWithin\" is not enabled in "
                      "spec.properties, so it can never be violated and the run could never pass"}));
 }
@@ -717,7 +721,8 @@ TEST(ScenarioLoaderErrors, LeaseObjects) {
                "t.yaml:9:57: spec.leases[0].spec.leaseTransitions: must be greater than or equal to 0",
                "t.yaml:9:78: spec.leases[0].spec.preferredHolder: may only be specified if `strategy` is defined",
                "t.yaml:9:92: spec.leases[0].spec.renewTime: expected an RFC 3339 time such as "
-               "\"2026-01-01T00:00:00Z\", got \"yesterday\"",
+               "\"2026-01-01T00:00:00Z\", got \"yesterday\": not of the form "
+               "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+hh:mm)",
                "t.yaml:9:103: spec.leases[0].spec.holder: unknown field \"holder\"",
                "t.yaml:11:7: spec.leases[2]: duplicate lease \"default/dup\" (also defined at spec.leases[1])",
                "t.yaml:12:74: spec.leases[3].metadata.name: invalid Lease name \"Bad_Name\": a lowercase RFC 1123 "
@@ -727,7 +732,8 @@ TEST(ScenarioLoaderErrors, LeaseObjects) {
 
 TEST(ScenarioLoaderErrors, TimesOutsideTheNanosecondRange) {
   EXPECT_EQ(errors_of(with_spec("  startTime: \"2500-01-01T00:00:00Z\"\n" + std::string(kOneProcess))),
-            Strings{"t.yaml:5:14: spec.startTime: time \"2500-01-01T00:00:00Z\" is out of range (years 1678 to 2261)"});
+            Strings{"t.yaml:5:14: spec.startTime: time \"2500-01-01T00:00:00Z\" is out of range (years 1900 to 2100, so that "
+              "every instant derived from it fits in 64-bit nanoseconds)"});
 }
 
 TEST(ScenarioLoaderErrors, DuplicateKeys) {

@@ -258,10 +258,17 @@ spec:
   server.wait();
   const json s = server.summary();
   ASSERT_FALSE(s.is_discarded());
-  ASSERT_GE(s["leaderships"].size(), 2u) << s.dump(2);
-  EXPECT_EQ(s["leaderships"][0]["endCause"], "crash");
-  ASSERT_GE(s["failovers"].size(), 1u);
-  EXPECT_FALSE(s["failovers"][0]["to"].is_null()) << s.dump(2);
+  // The naive loop is racy by design (the tutorials' bug): two replicas that find the lease free
+  // at once both replace it, and the loser's 409 ends it, as the tutorial's code does. So the
+  // run either fails over to the second replica after the crash, or the second replica has
+  // already died of that 409; both are the real client's real behaviour.
+  ASSERT_GE(s["leaderships"].size(), 1u) << s.dump(2);
+  EXPECT_EQ(s["leaderships"][0]["endCause"], "crash") << s.dump(2);
+  EXPECT_GE(s["api"].value("GET 200", 0), 1) << s.dump(2);
+  bool failed_over = false;
+  for (const json& f : s["failovers"]) failed_over = failed_over || !f["to"].is_null();
+  bool died_of_conflict = s["api"].contains("PUT 409");
+  EXPECT_TRUE(failed_over || died_of_conflict) << s.dump(2);
   EXPECT_EQ(s["leases"][0]["metadata"]["name"], "naive");
 }
 

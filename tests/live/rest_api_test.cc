@@ -6,6 +6,7 @@
 #include "live/label_selector.h"
 #include "live/lease_protobuf.h"
 #include "live/rest_api.h"
+#include "reports/lease_table.h"
 
 namespace leasesim {
 namespace {
@@ -253,12 +254,12 @@ TEST(LabelSelector, ParsesEveryOperatorAsUpstream) {
 }
 
 TEST(RestApi, HumanDurationMatchesKubectl) {
-  EXPECT_EQ(human_duration(seconds(5)), "5s");
-  EXPECT_EQ(human_duration(seconds(125)), "2m5s");
-  EXPECT_EQ(human_duration(minutes(15)), "15m");
-  EXPECT_EQ(human_duration(hours(5) + minutes(3)), "5h3m");
-  EXPECT_EQ(human_duration(hours(30)), "30h");
-  EXPECT_EQ(human_duration(hours(24 * 3 + 2)), "3d2h");
+  EXPECT_EQ(kubectl_age(seconds(5)), "5s");
+  EXPECT_EQ(kubectl_age(seconds(125)), "2m5s");
+  EXPECT_EQ(kubectl_age(minutes(15)), "15m");
+  EXPECT_EQ(kubectl_age(hours(5) + minutes(3)), "5h3m");
+  EXPECT_EQ(kubectl_age(hours(30)), "30h");
+  EXPECT_EQ(kubectl_age(hours(24 * 3 + 2)), "3d2h");
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <optional>
 #include <vector>
 
+#include "tests/model/effect_lists.h"
+
 namespace leasesim {
 namespace {
 
@@ -28,18 +30,8 @@ LeaseHeartbeatConfig config() {
   return c;
 }
 
-std::vector<ApiRequest> calls(const Effects& out) {
-  std::vector<ApiRequest> r;
-  for (const Effect& e : out.list())
-    if (const auto* c = std::get_if<Call>(&e)) r.push_back(c->request);
-  return r;
-}
-std::vector<SetTimer> timers(const Effects& out) {
-  std::vector<SetTimer> r;
-  for (const Effect& e : out.list())
-    if (const auto* t = std::get_if<SetTimer>(&e)) r.push_back(*t);
-  return r;
-}
+using testing_effects::calls;
+using testing_effects::timers;
 
 ApiResponse reply(Verb verb, ApiResult result, std::optional<Lease> object = std::nullopt) {
   ApiResponse r;

@@ -260,5 +260,69 @@ TEST(FailoverEpisodes, FaultOnTheOnlyLeaderStillOpensAnEpisode) {
   ASSERT_EQ(failover_episodes(s, h).size(), 1u);
 }
 
+// The case: the leader crashes at 60s inside an apiServerSlow window that began at 50s.
+// The window hit the leader first, but the crash removed it: the episode is the crash's.
+struct CrashInsideSlowWindow {
+  Scenario s = scenario_with(2);
+  History h;
+  uint32_t slow = 0, crash = 0;
+  CrashInsideSlowWindow() {
+    FaultSpec f;
+    f.type = FaultType::ApiServerSlow;
+    f.at = seconds(50);
+    f.for_ = seconds(30);
+    f.latency = {seconds(1), seconds(2)};
+    s.faults.push_back(f);
+    slow = 0;
+    crash = add_fault(s, FaultType::Crash, sec(60), std::nullopt, 0);
+    h.leaderships = {lead(0, sec(1), sec(60), 0, "crash"), lead(1, sec(75), std::nullopt)};
+    h.faults = {struck(slow, sec(50), std::nullopt, {{0, 0}}), struck(crash, sec(60), 0, {{0, 0}})};
+  }
+};
+
+TEST(FailoverEpisodes, CrashInsideASlowWindowIsChargedToTheCrash) {
+  CrashInsideSlowWindow c;
+  const auto episodes = failover_episodes(c.s, c.h);
+  ASSERT_EQ(episodes.size(), 1u);
+  EXPECT_EQ(episodes[0].cause, "crash");
+  EXPECT_EQ(episodes[0].fault_index, c.crash);
+  EXPECT_EQ(episodes[0].fault_at, sec(60));
+  EXPECT_EQ(episodes[0].fault_to_leader(), seconds(15));
+}
+
+TEST(FailoverEpisodes, SlowWindowThatAloneRemovedTheLeaderKeepsTheEpisode) {
+  // Twin: without the crash the leader loses the lease inside the window by itself, and the
+  // episode stays the window's.
+  CrashInsideSlowWindow c;
+  c.h.leaderships = {lead(0, sec(1), sec(60), 0, "renewFailed"), lead(1, sec(75), std::nullopt)};
+  c.h.faults = {struck(c.slow, sec(50), std::nullopt, {{0, 0}})};
+  const auto episodes = failover_episodes(c.s, c.h);
+  ASSERT_EQ(episodes.size(), 1u);
+  EXPECT_EQ(episodes[0].cause, "apiServerSlow");
+  EXPECT_EQ(episodes[0].fault_at, sec(50));
+}
+
+TEST(FailoverEpisodes, CrashAfterTheLossDoesNotTakeOverTheEpisode) {
+  // A crash of the old leader after it already lost the lease did not remove a leader.
+  CrashInsideSlowWindow c;
+  c.h.leaderships = {lead(0, sec(1), sec(55), 0, "renewFailed"), lead(1, sec(75), std::nullopt)};
+  c.h.faults = {struck(c.slow, sec(50), std::nullopt, {{0, 0}}), struck(c.crash, sec(60), 0, {})};
+  const auto episodes = failover_episodes(c.s, c.h);
+  ASSERT_EQ(episodes.size(), 1u);
+  EXPECT_EQ(episodes[0].cause, "apiServerSlow");
+}
+
+TEST(FailoverWithin, PerEpisodeBoundsJudgeEachEpisodeAndSkipUnbounded) {
+  CrashCase c;
+  const auto episodes = failover_episodes(c.s, c.h);
+  ASSERT_EQ(episodes.size(), 1u);
+  // 15s against 10s fails and names the basis; no bound at all is not judged.
+  const auto v = check_failover_within(c.s, episodes, 0, {seconds(10)}, {"crash bound"}, sec(60));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].message.find("bound 10s, crash bound"), std::string::npos) << v[0].message;
+  EXPECT_TRUE(check_failover_within(c.s, episodes, 0, {std::nullopt}, {"none"}, sec(60)).empty());
+  EXPECT_TRUE(check_failover_within(c.s, episodes, 0, {seconds(15)}, {""}, sec(60)).empty());
+}
+
 }  // namespace
 }  // namespace leasesim

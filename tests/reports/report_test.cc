@@ -181,7 +181,7 @@ TEST(ReportHtml, EscapesIdentitiesNamesAndMessages) {
 
 TEST(ReportHtml, SelfContained) {
   const auto s = crash_scenario();
-  const std::string html = report_html(build_report(input_for(s, 1, 3)));
+  const std::string html = report_html(build_report(input_for(s, 1, 12)));
   auto count = [&](const std::string& what) {
     size_t n = 0;
     for (size_t at = html.find(what); at != std::string::npos; at = html.find(what, at + 1)) ++n;
@@ -192,6 +192,24 @@ TEST(ReportHtml, SelfContained) {
   EXPECT_EQ(count("<script"), 0u);
   EXPECT_EQ(count("<link"), 0u);
   EXPECT_EQ(count("<svg"), 3u);  // histogram, CDF, timeline
+}
+
+TEST(ReportHtml, FewSamplesDrawNoDistributionAndTheVerdictComesFirst) {
+  const auto s = crash_scenario();
+  const std::string html = report_html(build_report(input_for(s, 1, 3)));
+  EXPECT_EQ(html.find("Histogram of fault-to-new-leader times"), std::string::npos);
+  EXPECT_NE(html.find("Only 3 episodes: too few for a distribution"), std::string::npos);
+  // The verdict, then the settings, before the failover details; no per-hour headline card.
+  const size_t verdict = html.find("<h2 id=\"verdict\">Verdict</h2>");
+  const size_t settings = html.find("<h3>Settings assumed</h3>");
+  const size_t timing = html.find("<h2 id=\"point-0\">");
+  ASSERT_NE(verdict, std::string::npos);
+  EXPECT_LT(verdict, settings);
+  EXPECT_LT(settings, timing);
+  EXPECT_NE(html.find("<b>PASS</b><span>PASS: all 3 runs passed</span>"), std::string::npos) << html.substr(verdict, 600);
+  EXPECT_NE(html.find("SAFE by the analytic bounds: safety margin"), std::string::npos);
+  EXPECT_EQ(html.find("<span>leaderless per hour</span>"), std::string::npos);
+  EXPECT_NE(html.find("per simulated hour of this scenario"), std::string::npos);
 }
 
 }  // namespace

@@ -1,0 +1,58 @@
+// kube_apiserver_config.cc: reading and validating `model: kube-apiserver`'s config.
+#include "model/kube_apiserver_config.h"
+
+#include <cctype>
+
+namespace leasesim {
+namespace {
+
+// A Kubernetes label value (the hostname becomes the kubernetes.io/hostname label): at most 63
+// characters of [A-Za-z0-9-_.], beginning and ending with an alphanumeric character.
+bool is_label_value(const std::string& s) {
+  if (s.empty() || s.size() > 63) return false;
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  for (char c : s)
+    if (!alnum(c) && c != '-' && c != '_' && c != '.') return false;
+  return alnum(s.front()) && alnum(s.back());
+}
+
+}  // namespace
+
+std::optional<ConfigError> validate(const KubeApiserverConfig& c) {
+  if (!c.hostname.empty() && !is_label_value(c.hostname))
+    return ConfigError{"hostname",
+                       "hostname \"" + c.hostname +
+                           "\" is not a valid label value (kubernetes.io/hostname): at most 63 characters of "
+                           "letters, digits, '-', '_' and '.', beginning and ending with a letter or digit"};
+  if (c.identity_lease_renew_interval.ns <= 0)
+    return ConfigError{"identityLeaseRenewInterval", "identityLeaseRenewInterval must be greater than zero"};
+  if (c.gc_period.ns <= 0) return ConfigError{"gcPeriod", "gcPeriod must be greater than zero"};
+  if (c.coordinated_leader_election)
+    return ConfigError{"coordinatedLeaderElection",
+                       "coordinatedLeaderElection: true is not implemented yet (the coordinated leader election "
+                       "model is planned)"};
+  return std::nullopt;
+}
+
+std::optional<KubeApiserverConfig> read_kube_apiserver_config(ConfigReader& reader) {
+  KubeApiserverConfig config;
+  if (auto s = reader.string("hostname")) config.hostname = *s;
+  if (reader.has("hostname") && config.hostname.empty() && !reader.failed())
+    reader.error("hostname", "hostname must not be empty");
+  // leaseDurationSeconds is an int32 that the API server requires to be positive.
+  if (auto n = reader.integer("identityLeaseDurationSeconds", 1, 2147483647))
+    config.identity_lease_duration_seconds = static_cast<int32_t>(*n);
+  if (auto d = reader.duration("identityLeaseRenewInterval")) config.identity_lease_renew_interval = *d;
+  if (auto d = reader.duration("gcPeriod")) config.gc_period = *d;
+  if (auto b = reader.boolean("gc")) config.gc = *b;
+  if (auto d = reader.duration("requestTimeout")) config.request_timeout = *d;
+  if (auto b = reader.boolean("coordinatedLeaderElection")) config.coordinated_leader_election = *b;
+  if (reader.failed()) return std::nullopt;
+  if (const auto problem = validate(config)) {
+    reader.error(problem->field, problem->message);
+    return std::nullopt;
+  }
+  return config;
+}
+
+}  // namespace leasesim

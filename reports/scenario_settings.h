@@ -1,0 +1,21 @@
+// scenario_settings.h: the settings a report assumed, in words, from the scenario that ran.
+//
+// Contract: scenario_settings lists, as (topic, text) rows in a fixed order, what a reader of a
+// verdict needs in order to know what it covers: the horizon, each group of processes with its
+// model and timings (processes with equal model, config, clock and start form one group, named
+// by its first and last process), the clocks, the API server's one-way latency and conflict
+// check, every fault with its time, target and window, and the properties judged. The text is a
+// pure function of the Scenario, so the report's bytes stay deterministic.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/scenario.h"
+
+namespace leasesim {
+
+std::vector<std::pair<std::string, std::string>> scenario_settings(const Scenario& scenario);
+
+}  // namespace leasesim

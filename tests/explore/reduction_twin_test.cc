@@ -1,0 +1,127 @@
+// Twin tests of the explorer's reductions (explore/explorer.h, ExploreOptions::reduce_dead:
+// model state no future step reads left out of the key): on generated small client-go
+// scenarios the reduced and the unreduced search give the same verdict, the same violated
+// properties and the same shortest counterexample length; and the reduction
+// does merge states (the reduced search stores fewer), so the comparison is not vacuous.
+// The gallery files are compared in tests/cli/reduction_gallery_twin_test.cc.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <memory>
+
+#include "explore/explorer.h"
+#include "model/client_go_config.h"
+
+namespace leasesim {
+namespace {
+
+ProcessSpec elector(const std::string& name, LeaseId lease, Duration start, Duration ld, Duration rd, Duration rp) {
+  ProcessSpec p;
+  p.name = name;
+  p.identity = name;
+  ClientGoConfig c;
+  c.lease_duration = ld;
+  c.renew_deadline = rd;
+  c.retry_period = rp;
+  p.model = c;
+  p.lease = lease;
+  p.start = start;
+  return p;
+}
+
+// Two client-go candidates, timings inside or outside client-go's tolerance, one fault on the
+// leader or the standby; 8 to 14 simulated seconds, so that both searches finish.
+std::shared_ptr<Scenario> generated(int ld_s, int rd_s, int rp_ms, int fault_kind, int fault_at_s, int duration_s) {
+  auto s = std::make_shared<Scenario>();
+  s->name = "twin";
+  s->duration = seconds(duration_s);
+  const LeaseId lease = s->lease_id("kube-system/demo");
+  const Duration rp = Duration(static_cast<int64_t>(rp_ms) * 1000000);
+  s->processes.push_back(elector("a", lease, Duration(0), seconds(ld_s), seconds(rd_s), rp));
+  s->processes.push_back(elector("b", lease, seconds(1), seconds(ld_s), seconds(rd_s), rp));
+  FaultSpec f;
+  f.at = seconds(fault_at_s);
+  f.target = FaultTarget{FaultTarget::Kind::Leader, 0};
+  switch (fault_kind) {
+    case 0: f.type = FaultType::Crash; break;
+    case 1: f.type = FaultType::Partition; break;
+    default:
+      f.type = FaultType::Partition;
+      f.for_ = seconds(2);
+      f.target = FaultTarget{FaultTarget::Kind::Process, 1};
+      break;
+  }
+  s->faults.push_back(f);
+  return s;
+}
+
+struct Twin {
+  ExploreResult reduced, unreduced;
+};
+
+Twin both(const std::shared_ptr<Scenario>& s, uint8_t latency, uint8_t jitter) {
+  ExploreOptions o;
+  o.latency_points = latency;
+  o.jitter_points = jitter;
+  o.max_states = 400000;
+  Twin t;
+  t.reduced = explore(s, o);
+  o.reduce_dead = false;
+  t.unreduced = explore(s, o);
+  return t;
+}
+
+bool cut(const ExploreResult& r) { return r.stopped_by == ExploreStop::States || r.stopped_by == ExploreStop::Depth; }
+
+void expect_same_verdict(const Twin& t) {
+  ASSERT_EQ(t.reduced.counterexample.has_value(), t.unreduced.counterexample.has_value());
+  if (t.reduced.counterexample) {
+    EXPECT_EQ(t.reduced.counterexample->violated, t.unreduced.counterexample->violated);
+    EXPECT_EQ(t.reduced.counterexample->steps, t.unreduced.counterexample->steps);
+    EXPECT_EQ(t.reduced.counterexample->at_end, t.unreduced.counterexample->at_end);
+  } else {
+    EXPECT_EQ(t.reduced.stopped_by, t.unreduced.stopped_by);
+  }
+}
+
+TEST(ReductionTwin, VerifiedScenarioSameVerdictFewerStates) {
+  // Inside client-go's tolerance (15s/10s/2s), the standby cut off for 2s: verified both ways.
+  const Twin t = both(generated(15, 10, 2000, 2, 3, 8), kPointMin | kPointMax, kPointMax);
+  ASSERT_FALSE(cut(t.unreduced));
+  expect_same_verdict(t);
+  EXPECT_FALSE(t.reduced.counterexample.has_value());
+  EXPECT_LE(t.reduced.stats.distinct, t.unreduced.stats.distinct);
+}
+
+TEST(ReductionTwin, PartitionedLeaderOutsideToleranceSameVerdict) {
+  // Outside the tolerance (LD 6s < RP + RD = 7s), the leader partitioned at 3s. (The gallery
+  // twin, tests/cli/reduction_gallery_twin_test.cc, compares counterexamples.)
+  const Twin t = both(generated(6, 5, 2000, 1, 3, 12), kPointMin, kPointMin);
+  ASSERT_FALSE(cut(t.unreduced));
+  expect_same_verdict(t);
+}
+
+RC_GTEST_PROP(ReductionTwinProperty, ReducedAndUnreducedAgreeOnGeneratedScenarios, ()) {
+  const int ld = *rc::gen::inRange(4, 16);
+  const int rd = *rc::gen::inRange(2, ld);  // client-go requires LD > RD
+  const int rp_ms = *rc::gen::element(1000, 1500, 2000);
+  RC_PRE(rd * 1000 > rp_ms * 1.2);        // and RD > RP * 1.2
+  const int kind = *rc::gen::inRange(0, 3);
+  const int at = *rc::gen::inRange(2, 6);
+  const int duration = *rc::gen::inRange(8, 13);
+  const uint8_t latency = static_cast<uint8_t>(*rc::gen::element(1, 4, 5));  // min, max, min|max
+  const uint8_t jitter = static_cast<uint8_t>(*rc::gen::element(1, 4));  // min, max
+  const Twin t = both(generated(ld, rd, rp_ms, kind, at, duration), latency, jitter);
+  RC_PRE(!cut(t.reduced) && !cut(t.unreduced));
+  RC_ASSERT(t.reduced.counterexample.has_value() == t.unreduced.counterexample.has_value());
+  if (t.reduced.counterexample) {
+    RC_ASSERT(t.reduced.counterexample->violated == t.unreduced.counterexample->violated);
+    RC_ASSERT(t.reduced.counterexample->steps == t.unreduced.counterexample->steps);
+  } else {
+    RC_ASSERT(t.reduced.stopped_by == t.unreduced.stopped_by);
+    RC_ASSERT(t.reduced.stats.distinct <= t.unreduced.stats.distinct);
+  }
+}
+
+}  // namespace
+}  // namespace leasesim
