@@ -44,7 +44,16 @@ RunResult run_scenario(std::shared_ptr<const Scenario> scenario, uint64_t seed, 
       line.end();
     }
   }
-  RunResult result{scenario, seed, stopped_by, std::move(world), std::move(evaluation), trace.hash(), trace.line_count()};
+  RunResult result{scenario, seed, stopped_by, std::move(world), std::move(evaluation), trace.hash(), trace.line_count(), {}};
+  const size_t recorded = scenario->explore.replay.size();
+  if (chooser.diverged_at()) {
+    result.replay_diverged = "the recorded replay diverged at " + chooser.diverged_reason() +
+                             "; from there on the run drew its choices from the seed";
+  } else if (!chooser.finished()) {
+    result.replay_diverged = std::to_string(recorded - chooser.consumed()) + " of the " + std::to_string(recorded) +
+                             " recorded replay choices were never asked for (the run ended, or took another path, "
+                             "before it reached them)";
+  }
   return result;
 }
 

@@ -26,6 +26,10 @@ struct RunResult {
   Evaluation evaluation;
   uint64_t trace_hash = 0;
   uint64_t trace_lines = 0;
+  // When the scenario carries a recorded replay (spec.explore.replay) that the run could not
+  // follow to its end: why, in one line ("entry 3 ... is a timer, but the run asks for a
+  // latency"), or how many recorded choices were left unused. Empty otherwise.
+  std::string replay_diverged;
 
   std::string trace_hash_hex() const;
 };

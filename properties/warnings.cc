@@ -62,6 +62,12 @@ std::vector<RunWarning> run_warnings(const RunResult& run) {
                              "failoverWithin did not judge the failover after " + e.cause + " of " +
                                  s.processes[e.from].name + " at " + secs(e.fault_at) + ": " + ev.episode_bounds[i].basis});
   }
+  if (!run.replay_diverged.empty()) {
+    // Placed at the end of the run: the chooser does not know the simulated time of the entry
+    // that failed to fit, only its index.
+    out.push_back(RunWarning{"replayDiverged", w.now(), std::nullopt,
+                             run.replay_diverged + ", so this run is not the recorded counterexample"});
+  }
   std::stable_sort(out.begin(), out.end(), [](const RunWarning& a, const RunWarning& b) { return a.at < b.at; });
   return out;
 }

@@ -12,7 +12,11 @@
 //                  scenario allows (so it is not merely in flight at the horizon);
 //   eventLimit     the run stopped at the event bound before its horizon;
 //   failoverUnjudged  `failoverWithin: auto` could not judge a failover episode, because no
-//                  analytic bound applies to it (properties/episode_bound.h says why).
+//                  analytic bound applies to it (properties/episode_bound.h says why);
+//   replayDiverged the scenario carries a recorded replay (a counterexample written by `check`)
+//                  and the run could not follow it to its end: an entry did not fit the choice
+//                  the run asked for (the file was edited after it was written), or entries were
+//                  left unused. The run is then not the counterexample the file claims to be.
 // The verdict stays property-based; reports print "PASS with warnings" when this list is not
 // empty. Pure function of the run; nothing here prints.
 #pragma once
@@ -26,7 +30,7 @@
 namespace leasesim {
 
 struct RunWarning {
-  std::string kind;  // processExited, faultSkipped, leaseNeverLed, requestPending, eventLimit, failoverUnjudged
+  std::string kind;  // processExited, faultSkipped, leaseNeverLed, requestPending, eventLimit, failoverUnjudged, replayDiverged
   TrueInstant at;
   std::optional<uint32_t> process;
   std::string message;

@@ -18,34 +18,20 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "tests/cli/cli_harness.h"
 
 namespace leasesim {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Result cli(std::vector<std::string> args) {
-  std::vector<const char*> argv{"leasesim"};
-  for (const std::string& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  const int code = leasesim_main(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
-}
+// The command line in process (tests/cli/cli_harness.h).
+using Result = testing::CliResult;
+Result cli(const std::vector<std::string>& args) { return testing::run_cli(args); }
 
 std::string source(const std::string& rel) { return std::string(LEASESIM_SOURCE_DIR) + "/" + rel; }
 
-fs::path temp_dir(const std::string& name) {
-  auto dir = fs::temp_directory_path() / ("leasesim-campaign-test-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path temp_dir(const std::string& name) { return testing::scratch(name, "leasesim-campaign-test-"); }
 
 std::string read(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);

@@ -1,5 +1,5 @@
-// cli_harness.h: running the command line in process, and scratch folders, for the hostile-input
-// tests (tests/cli/hostile_*_test.cc, atomic_file_test.cc).
+// cli_harness.h: running the command line in process, and scratch folders, for the command-line
+// tests of tests/cli/.
 #pragma once
 
 #include <filesystem>
@@ -28,9 +28,10 @@ inline CliResult run_cli(const std::vector<std::string>& args) {
 
 inline std::string source_path(const std::string& rel) { return std::string(LEASESIM_SOURCE_DIR) + "/" + rel; }
 
-// A fresh, empty folder under the system temporary folder.
-inline std::filesystem::path scratch(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("leasesim-hostile-" + name);
+// A fresh, empty folder under the system temporary folder. Each test file passes its own prefix,
+// so that two test binaries running at once never share a folder.
+inline std::filesystem::path scratch(const std::string& name, const std::string& prefix = "leasesim-hostile-") {
+  auto dir = std::filesystem::temp_directory_path() / (prefix + name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

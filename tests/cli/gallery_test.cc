@@ -11,32 +11,18 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "tests/cli/cli_harness.h"
 
 namespace leasesim {
 namespace {
 
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Result cli(std::vector<std::string> args) {
-  std::vector<const char*> argv{"leasesim"};
-  for (const std::string& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  const int code = leasesim_main(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
-}
+// The command line in process (tests/cli/cli_harness.h).
+using Result = testing::CliResult;
+Result cli(const std::vector<std::string>& args) { return testing::run_cli(args); }
 
 std::filesystem::path gallery() { return std::filesystem::path(LEASESIM_SOURCE_DIR) / "scenarios" / "gallery"; }
 
-std::filesystem::path temp_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("leasesim-gallery-test-" + name);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+std::filesystem::path temp_dir(const std::string& name) { return testing::scratch(name, "leasesim-gallery-test-"); }
 
 TEST(Gallery, CheckFindsEveryExpectedBug) {
   const std::map<std::string, std::string> shortest{

@@ -100,5 +100,71 @@ TEST(RunWarnings, EventLimitIsAWarning) {
   EXPECT_EQ(ws.back().kind, "eventLimit");
 }
 
+// Records every choice a run asks for, answering as RandomChooser(seed) would, so a test can
+// hand a run exactly the replay it will ask for.
+class RecordingChooser final : public Chooser {
+ public:
+  explicit RecordingChooser(uint64_t seed) : random_(seed) {}
+  using Chooser::draw;
+  using Chooser::pick;
+  uint32_t pick(ChoiceKind kind, uint32_t n, const ChoiceSubject& what) override {
+    const uint32_t v = random_.pick(kind, n, what);
+    choices.push_back(ReplayChoice{kind, v, n, {}});
+    return v;
+  }
+  int64_t draw(ChoiceKind kind, int64_t lo, int64_t hi, const ChoiceSubject& what) override {
+    const int64_t v = random_.draw(kind, lo, hi, what);
+    choices.push_back(ReplayChoice{kind, v, 0, {}});
+    return v;
+  }
+  std::vector<ReplayChoice> choices;
+
+ private:
+  RandomChooser random_;
+};
+
+std::vector<ReplayChoice> choices_of(const std::shared_ptr<Scenario>& s, uint64_t seed) {
+  World world(s);
+  RecordingChooser recorder(seed);
+  world.run(recorder, nullptr);
+  return recorder.choices;
+}
+
+TEST(RunWarnings, ReplayFollowedToItsEndHasNone) {
+  auto s = tutorial_scenario(2, true);
+  const std::vector<ReplayChoice> all = choices_of(s, 3);
+  ASSERT_GT(all.size(), 4u);
+  s->explore.replay.assign(all.begin(), all.begin() + 4);  // a prefix the run asks for, in order
+  const RunResult r = run_scenario(s, 3);
+  EXPECT_EQ(r.replay_diverged, "");
+  EXPECT_TRUE(run_warnings(r).empty());
+}
+
+TEST(RunWarnings, ReplayThatDoesNotFitIsAWarning) {
+  auto s = tutorial_scenario(2, true);
+  std::vector<ReplayChoice> all = choices_of(s, 3);
+  ASSERT_GT(all.size(), 4u);
+  all.resize(4);
+  // The third entry claims another kind of choice than the run asks for there.
+  all[2].kind = all[2].kind == ChoiceKind::Latency ? ChoiceKind::TimerDelay : ChoiceKind::Latency;
+  all[2].arity = 0;
+  s->explore.replay = all;
+  const std::vector<RunWarning> ws = run_warnings(run_scenario(s, 3));
+  ASSERT_EQ(kinds(ws), std::vector<std::string>{"replayDiverged"});
+  EXPECT_NE(ws[0].message.find("the recorded replay diverged at entry 2"), std::string::npos) << ws[0].message;
+}
+
+TEST(RunWarnings, ReplayLongerThanTheRunIsAWarning) {
+  auto s = tutorial_scenario(2, true);
+  std::vector<ReplayChoice> all = choices_of(s, 3);
+  const size_t asked = all.size();
+  all.push_back(all.back());
+  all.push_back(all.back());
+  s->explore.replay = all;
+  const RunResult r = run_scenario(s, 3);
+  EXPECT_EQ(r.replay_diverged.rfind("2 of the " + std::to_string(asked + 2) + " recorded replay choices were never asked for", 0), 0u)
+      << r.replay_diverged;
+}
+
 }  // namespace
 }  // namespace leasesim
