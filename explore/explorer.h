@@ -16,9 +16,9 @@
 //   asks for (an odometer over the sequence of choice points: arity recorded at each point,
 //   the last point that can advance advances, everything after it is asked again). Draws from a
 //   range are enumerated only at declared points (min and max by default; mid optional), so
-//   the space is finite. One step = one event, so the depth of a state is the number of events
-//   fired to reach it, and the breadth-first search's first violation is a shortest
-//   counterexample in events.
+//   the space is finite. One step = one live event (inert ones fold into it, see "Steps"
+//   below), so the depth of a state is the number of live events fired to reach it, and the
+//   breadth-first search's first violation is a shortest counterexample in live events.
 // - Deduplication by a 64-bit key: World::fingerprint() combined with the part of the History
 //   that can still change a verdict (the open leaderships' starts, and closed leaderships that
 //   end after the earliest open one starts). Only the key, the parent's index, the choice

@@ -1040,11 +1040,6 @@ uint64_t WorldCore::fingerprint_exact(bool live_only, bool drop_dead) const {
   // Small fields are packed into shared words (each packing is one-to-one), which halves the
   // number of words to mix without leaving any field out.
   StateHasher h;
-  // With live_only the event count is left out too, and the time is that of the next live
-  // event (next_live_at) rather than now: both differ between worlds that fired different
-  // numbers of inert events, and neither decides anything but the event bound, which the
-  // explorer checks stays out of reach when it uses this key (explore/explorer.h).
-  h.i64(live_only ? next_live_at().ns : now_.ns).u64(live_only ? 0 : events_);
   // The pending events (in the heap and the ready ties) enter as a multiset: the sum of one
   // hash per event, whatever the order they were pushed in. Their order among events due at
   // one instant never decides what can happen (every event due at the earliest instant is an
@@ -1054,14 +1049,24 @@ uint64_t WorldCore::fingerprint_exact(bool live_only, bool drop_dead) const {
   // one chain over the events in sorted order, and the sum is kept up to date as events are
   // pushed and fired (pending_digest_), so a fingerprint reads it rather than visiting them.
   uint64_t pending = pending_digest_, count = queue_.size() + ready_.size();
+  int64_t at = now_.ns;
   if (live_only) {
     // Inert events (timers replaced or cancelled, timeouts of answered requests) remember only
     // when earlier requests were sent: leaving them out merges states with the same future.
-    for (const Event& e : queue_.events())
+    // The event count is left out too, and the time is that of the next live event
+    // (next_live_at) rather than now, in the same pass: both differ between worlds that fired
+    // different numbers of inert events, and neither decides anything but the event bound,
+    // which the explorer checks stays out of reach when it uses this key (explore/explorer.h).
+    int64_t next_live = INT64_MAX;
+    auto visit = [&](const Event& e) {
       if (inert(e)) pending -= event_digest(e), --count;
-    for (const Event& e : ready_)
-      if (inert(e)) pending -= event_digest(e), --count;
+      else next_live = std::min(next_live, e.at.ns);
+    };
+    for (const Event& e : queue_.events()) visit(e);
+    for (const Event& e : ready_) visit(e);
+    if (next_live != INT64_MAX) at = next_live;
   }
+  h.i64(at).u64(live_only ? 0 : events_);
   h.u64(pending).u64(count);
   api_.hash_into(h);
   network_.hash_into(h);
