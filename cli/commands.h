@@ -48,7 +48,7 @@ struct CheckOptions {
   bool converge = false;               // time-relative keys, no horizon, SCC liveness
   std::optional<uint32_t> max_faults;  // overrides spec.explore.faults.max (0: inject none)
   bool unreduced = false;              // keys without the reductions (for comparison)
-  bool reduce_inert = false;           // experimental: inert events left out of the key too
+  bool reduce_inert = false;           // accepted for old scripts; the inert reduction is the default now
 };
 
 int check_command(const CheckOptions& options, std::ostream& out, std::ostream& err);

@@ -93,11 +93,11 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
                         "Most injected faults on one path (spec.explore.faults: its points and candidates); 0: none")
       ->check(integer_flag(0, 16));
   check_cmd->add_flag("--unreduced", check.unreduced,
-                      "Key states without the reduction (dead model state): the same verdict and shortest "
-                      "counterexample, more states; for comparison (docs/check-verdicts.md)");
+                      "Key states without the reductions (dead model state, inert events): the same verdict and "
+                      "shortest counterexample, more states; for comparison (docs/check-verdicts.md)");
   check_cmd->add_flag("--reduce-inert", check.reduce_inert,
-                      "Experimental: also leave inert events (cancelled timers, answered timeouts) out of the key; "
-                      "sound for safety verdicts, a counterexample may be a step longer than the shortest");
+                      "Accepted for old scripts: inert events are now left out of the key by default (exactly: "
+                      "they are folded into the next live step); --unreduced turns it off");
   check_cmd->add_flag("--converge", check.converge,
                       "Key states relative to now and lift the horizon, so steady loops close cycles and "
                       "the result holds for all time; judges eventuallyLeader as liveness too (leaderless cycles)");

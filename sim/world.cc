@@ -148,6 +148,7 @@ StepStatus WorldCore::step(Chooser& chooser, Trace* trace) {
   if (events_ >= max_events_) return StepStatus::EventLimit;
   const Event e = pop_next(chooser);
   LS_CHECK(e.at >= now_, "time must not go backwards");
+  last_inert_ = inert(e);  // read before dispatch changes what it refers to
   now_ = e.at;
   ++events_;
   dispatch(e, chooser, trace);
@@ -936,6 +937,10 @@ bool WorldCore::inert(const Event& e) const {
 
 uint64_t WorldCore::fingerprint(bool canonical, bool live_only, bool drop_dead) const {
   if (!canonical) return fingerprint_exact(live_only, drop_dead);
+  // With live_only the origin is the next live event rather than now: until then only inert
+  // events fire, which change nothing, so a world and the same world advanced to that instant
+  // have the same future and, seen from it, the same key (next_live_at).
+  const TrueInstant origin = live_only ? next_live_at() : now_;
   HashFrame frame;
   frame.canonical = true;
   // Old wall instants (HashFrame::old_before): older than the longest lease duration any
@@ -943,13 +948,13 @@ uint64_t WorldCore::fingerprint(bool canonical, bool live_only, bool drop_dead) 
   // and collects them in the order they are met; their ranks among themselves, in that order,
   // then complete the key. (The same information as hashing each one's rank in place.)
   frame.min_wall = INT64_MAX;
-  for (const ProcessRuntime& pr : procs_) frame.min_wall = std::min(frame.min_wall, pr.clock.wall(now_).ns);
+  for (const ProcessRuntime& pr : procs_) frame.min_wall = std::min(frame.min_wall, pr.clock.wall(origin).ns);
   frame.old_before = frame.min_wall - max_record_lease_.ns;
   thread_local std::vector<int64_t> old;  // keeps its capacity between calls
   thread_local std::vector<int64_t> order;
   old.clear();
   frame.collect = &old;
-  const uint64_t pass = fingerprint_canonical(frame, live_only);
+  const uint64_t pass = fingerprint_canonical(frame, live_only, origin);
   if (old.empty()) return pass;
   order.assign(old.begin(), old.end());
   std::sort(order.begin(), order.end());
@@ -960,13 +965,22 @@ uint64_t WorldCore::fingerprint(bool canonical, bool live_only, bool drop_dead) 
   return h.digest();
 }
 
-uint64_t WorldCore::fingerprint_canonical(HashFrame frame, bool live_only) const {
+TrueInstant WorldCore::next_live_at() const {
+  TrueInstant at(INT64_MAX);
+  for (const Event& e : queue_.events())
+    if (e.at < at && !inert(e)) at = e.at;
+  for (const Event& e : ready_)
+    if (e.at < at && !inert(e)) at = e.at;
+  return at.ns == INT64_MAX ? now_ : at;
+}
+
+uint64_t WorldCore::fingerprint_canonical(HashFrame frame, bool live_only, TrueInstant origin) const {
   StateHasher h;
   // Time-relative (see HashFrame): "now" is the origin of every instant; the event count is
   // left out (the explorer lifts the event bound when it converges). Cached digests are of the
   // absolute frame, so every part is hashed afresh here.
-  frame.true_origin = now_.ns;
-  frame.wall_origin = procs_.empty() ? 0 : procs_[0].clock.wall(now_).ns;
+  frame.true_origin = origin.ns;
+  frame.wall_origin = procs_.empty() ? 0 : procs_[0].clock.wall(origin).ns;
   frame.rv_origin = api_.resource_version();
   // What an event's generation or request id says is whether it is still current; the
   // canonical frame hashes that rather than the counters, which only grow. One digest per
@@ -1010,7 +1024,7 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame, bool live_only) const
     h.u64(static_cast<uint64_t>(pr.status)).u64(pr.incarnation).u64(pr.pause_depth).boolean(pr.acting).boolean(pr.quiescing);
     h.u64(pr.watches | (static_cast<uint64_t>(pr.watch_stall) << 8));
     pr.clock.hash_into(h);
-    h.i64(pr.clock.wall(now_).ns - frame.wall_origin).i64(pr.clock.rate_phase(now_));
+    h.i64(pr.clock.wall(origin).ns - frame.wall_origin).i64(pr.clock.rate_phase(origin));
     h.u64(pr.timer_generation.size());
     h.u64(pr.deferred.size());
     for (const Event& e : pr.deferred) h.u64(event_word(e));  // in order: they fire in order
@@ -1018,7 +1032,7 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame, bool live_only) const
     h.boolean(pr.model.has_value());
     if (pr.model) {
       HashFrame mine = frame;
-      mine.mono_origin = pr.clock.mono(now_).ns;
+      mine.mono_origin = pr.clock.mono(origin).ns;
       mine.tag_origin = std::visit([](const auto& m) { return m.tag_origin(); }, *pr.model);
       const std::optional<Lease>& current = api_.lease(scenario_->processes[&pr - procs_.data()].lease);
       mine.lease_now = current ? &*current : nullptr;
@@ -1072,7 +1086,6 @@ uint64_t WorldCore::fingerprint_exact(bool live_only, bool drop_dead) const {
   // Small fields are packed into shared words (each packing is one-to-one), which halves the
   // number of words to mix without leaving any field out.
   StateHasher h;
-  h.i64(now_.ns).u64(events_);
   // The pending events (in the heap and the ready ties) enter as a multiset: the sum of one
   // hash per event, whatever the order they were pushed in. Their order among events due at
   // one instant never decides what can happen (every event due at the earliest instant is an
@@ -1082,14 +1095,24 @@ uint64_t WorldCore::fingerprint_exact(bool live_only, bool drop_dead) const {
   // one chain over the events in sorted order, and the sum is kept up to date as events are
   // pushed and fired (pending_digest_), so a fingerprint reads it rather than visiting them.
   uint64_t pending = pending_digest_, count = queue_.size() + ready_.size();
+  int64_t at = now_.ns;
   if (live_only) {
     // Inert events (timers replaced or cancelled, timeouts of answered requests) remember only
     // when earlier requests were sent: leaving them out merges states with the same future.
-    for (const Event& e : queue_.events())
+    // The event count is left out too, and the time is that of the next live event
+    // (next_live_at) rather than now, in the same pass: both differ between worlds that fired
+    // different numbers of inert events, and neither decides anything but the event bound,
+    // which the explorer checks stays out of reach when it uses this key (explore/explorer.h).
+    int64_t next_live = INT64_MAX;
+    auto visit = [&](const Event& e) {
       if (inert(e)) pending -= event_digest(e), --count;
-    for (const Event& e : ready_)
-      if (inert(e)) pending -= event_digest(e), --count;
+      else next_live = std::min(next_live, e.at.ns);
+    };
+    for (const Event& e : queue_.events()) visit(e);
+    for (const Event& e : ready_) visit(e);
+    if (next_live != INT64_MAX) at = next_live;
   }
+  h.i64(at).u64(live_only ? 0 : events_);
   h.u64(pending).u64(count);
   api_.hash_into(h);
   network_.hash_into(h);

@@ -226,12 +226,20 @@ class WorldCore {
   // sequence numbers, never decide what can happen next). `canonical`: the time-relative fingerprint of HashFrame (core/hash.h): equal for two
   // worlds whose futures are the same up to a shift in time. It leaves out the event count and
   // the horizon, so it is for searches that lift both (the explorer's converge mode).
-  // `live_only`: leave out inert pending events (inert()); `drop_dead`: leave out model state no
+  // `live_only`: leave out inert pending events (inert()) and, in the exact frame, the event count; `drop_dead`: leave out model state no
   // future step reads (HashFrame::drop_dead). The explorer's reduced keys (explore/explorer.h).
   uint64_t fingerprint(bool canonical = false, bool live_only = false, bool drop_dead = false) const;
   // Whether a pending event will do nothing but move time when it fires: a timer since
   // replaced or cancelled, or of an earlier incarnation; a client timeout of an answered request.
   bool inert(const Event& e) const;
+  // Whether the last step fired an inert event (it changed nothing but the clock and the event
+  // count); the explorer folds such steps into the next live one.
+  bool last_step_inert() const { return last_inert_; }
+  // How many events are pending (the heap and the ready ties, inert ones included).
+  size_t pending_count() const { return queue_.size() + ready_.size(); }
+  // The instant of the earliest pending event that is not inert (now when there is none): the
+  // next instant at which anything can change.
+  TrueInstant next_live_at() const;
   // Moves the horizon and the event bound (the explorer's converge mode lifts both).
   void set_bounds(TrueInstant horizon, uint64_t max_events);
   // Calls f(const Event&) for every pending event, in no particular order (the explorer's
@@ -338,6 +346,7 @@ class WorldCore {
   Duration max_record_lease_{};
   uint64_t next_seq_ = 0;
   uint64_t events_ = 0;
+  bool last_inert_ = false;  // the last step fired an inert event (last_step_inert)
   EventQueue queue_;
   // Events due at the current instant that have left the heap, so that choosing among n ties
   // costs O(1) per event rather than popping and re-pushing all of them (10,000 processes that
@@ -370,7 +379,7 @@ class WorldCore {
   // The absolute fingerprint (from cached digests of the shared parts) and one pass of the
   // canonical one (every part hashed in `frame`).
   uint64_t fingerprint_exact(bool live_only, bool drop_dead) const;
-  uint64_t fingerprint_canonical(HashFrame frame, bool live_only) const;
+  uint64_t fingerprint_canonical(HashFrame frame, bool live_only, TrueInstant origin) const;
   void hash_faults_into(StateHasher& h) const;
   boost::container::small_vector<Slot, 4> slots_;
   boost::container::small_vector<uint32_t, 4> free_slots_;
@@ -433,6 +442,9 @@ class World {
   void set_bounds(TrueInstant horizon, uint64_t max_events) { core_->set_bounds(horizon, max_events); }
   // See WorldCore::inert.
   bool inert(const Event& e) const { return core_->inert(e); }
+  bool last_step_inert() const { return core_->last_step_inert(); }
+  size_t pending_count() const { return core_->pending_count(); }
+  TrueInstant next_live_at() const { return core_->next_live_at(); }
   // See WorldCore::for_each_pending.
   template <class F>
   void for_each_pending(F&& f) const {
