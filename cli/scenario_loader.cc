@@ -59,11 +59,11 @@ constexpr std::array<std::string_view, 8> kProcessKeys{"name",   "identity", "mo
 constexpr std::array<std::string_view, 2> kClockKeys{"offset", "rate"};
 constexpr std::array<std::string_view, 8> kFaultKeys{"at",        "for", "type", "target",
                                                      "direction", "by",  "mode", "latency"};
-constexpr std::array<std::string_view, 9> kPropertyKeys{"singleLeader",       "transitionsMatch",
+constexpr std::array<std::string_view, 10> kPropertyKeys{"singleLeader",       "transitionsMatch",
                                                         "failoverWithin",     "eventuallyLeader",
                                                         "electsPreferred",    "noLiveIdentityDeleted",
                                                         "staleIdentityCollectedWithin", "nodeNotReadyWithin",
-                                                        "noFalseNotReady"};
+                                                        "noFalseNotReady", "maxPodEvictions"};
 constexpr std::array<std::string_view, 1> kExpectKeys{"violated"};
 constexpr std::array<std::string_view, 1> kBoundsKeys{"maxEvents"};
 constexpr std::array<std::string_view, 7> kExploreKeys{"depth",        "maxStates",    "horizon",
@@ -72,11 +72,11 @@ constexpr std::array<std::string_view, 3> kExploreFaultKeys{"max", "at", "candid
 // An injectable fault is a fault entry without "at" (the points give the instants).
 constexpr std::array<std::string_view, 7> kCandidateKeys{"for", "type", "target", "direction", "by", "mode", "latency"};
 // The property names `expect.violated` may use, in the order the spec lists them.
-constexpr std::array<std::string_view, 9> kPropertyNames{"singleLeader",       "failoverWithin",
+constexpr std::array<std::string_view, 10> kPropertyNames{"singleLeader",       "failoverWithin",
                                                          "transitionsMatch",   "eventuallyLeader",
                                                          "electsPreferred",    "noLiveIdentityDeleted",
                                                          "staleIdentityCollectedWithin", "nodeNotReadyWithin",
-                                                         "noFalseNotReady"};
+                                                         "noFalseNotReady", "maxPodEvictions"};
 
 template <class T>
 struct Named {
@@ -1283,6 +1283,8 @@ void Loader::register_processes(const Fields& process, const ProcessSpec& proto,
     if (model_entry(spec.model).runs_node) {
       assign_node(spec.model, static_cast<NodeId>(scenario_.node_names.size()));
       scenario_.node_names.push_back(spec.name);
+      const auto* kubelet = std::get_if<KubeletConfig>(&spec.model);
+      scenario_.node_pods.push_back(kubelet ? kubelet->pods : 0);
     }
     scenario_.processes.push_back(std::move(spec));
   }
@@ -1467,6 +1469,8 @@ void Loader::load_properties(const Item& item) {
   }
   if (const Item* v = map->get("noFalseNotReady"))
     if (auto b = read_bool(*v)) p.no_false_not_ready = *b;
+  if (const Item* v = map->get("maxPodEvictions"))
+    if (auto n = read_integer(*v, 0, INT64_MAX, "a count of pods, 0 or more")) p.max_pod_evictions = *n;
 }
 
 // eventuallyLeader needs `bound` of run time after the last fault ends (scenario_loader.h).
@@ -1497,6 +1501,7 @@ bool property_enabled(const PropertySpec& p, std::string_view name) {
     return p.stale_identity_collected_within.has_value() || p.stale_identity_collected_within_auto;
   if (name == "nodeNotReadyWithin") return p.node_not_ready_within.has_value() || p.node_not_ready_within_auto;
   if (name == "noFalseNotReady") return p.no_false_not_ready;
+  if (name == "maxPodEvictions") return p.max_pod_evictions.has_value();
   return p.eventually_leader.has_value();
 }
 

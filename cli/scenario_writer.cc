@@ -208,6 +208,7 @@ Json properties_json(const PropertySpec& p) {
   else if (p.node_not_ready_within)
     out["nodeNotReadyWithin"] = format_duration(*p.node_not_ready_within);
   if (p.no_false_not_ready) out["noFalseNotReady"] = true;
+  if (p.max_pod_evictions) out["maxPodEvictions"] = *p.max_pod_evictions;
   return out;
 }
 

@@ -35,8 +35,10 @@ namespace leasesim {
 
 enum class Verb : uint8_t { Get, List, Create, Update, Delete };
 enum class ApiResult : uint8_t { Ok, Conflict, NotFound, Invalid, Timeout, Unavailable, Cancelled };
-// Which resource a request addresses: a Lease (the default), a LeaseCandidate or a v1 Node.
-enum class ObjectKind : uint8_t { Lease, LeaseCandidate, Node };
+// Which resource a request addresses: a Lease (the default), a LeaseCandidate, a v1 Node, or
+// the pods bound to one Node (kind Pod, `node`; see sim/node_store.h: Update marks them
+// NotReady, Delete evicts them).
+enum class ObjectKind : uint8_t { Lease, LeaseCandidate, Node, Pod };
 
 const char* verb_name(Verb v);          // "get", "list", "create", "update", "delete"
 const char* result_name(ApiResult r);   // "ok", "conflict", "notFound", "invalid", "timeout", "unavailable", "cancelled"
@@ -88,6 +90,7 @@ struct ApiResponse {
   std::vector<LeaseCandidate> candidates;   // LeaseCandidate List on success, by name
   std::optional<Node> node;       // a Node request's stored object on success
   std::vector<Node> node_items;   // a Node List on success, by NodeId
+  uint32_t pod_count = 0;         // a Pod request on success: the pods it changed
 
   bool operator==(const ApiResponse&) const = default;
 };

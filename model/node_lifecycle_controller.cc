@@ -88,6 +88,13 @@ void NodeLifecycleController::on_timer(TimerId timer, const Now& now, Effects& o
       step_ = Step::Getting;
       send_node(Verb::Get, std::nullopt, pass_node_, out);
       return;
+    case kTaintTimer:
+      tainting_pass(now, out);
+      return;
+    case kEvictTimer:
+      evict_timer_at_.reset();
+      evict_due(now, out);
+      return;
     default:
       return;
   }
@@ -112,6 +119,8 @@ void NodeLifecycleController::start_controller(const Now& /*now*/, Effects& out)
   nodes_synced_ = leases_synced_ = monitor_started_ = false;
   send_list(ObjectKind::Node, out);
   send_list(ObjectKind::Lease, out);
+  // wait.Until(doNoExecuteTaintingPass, 100ms) starts with the controller.
+  out.set_timer(kTaintTimer, kTaintPassPeriod);
 }
 
 void NodeLifecycleController::stop_controller() {
@@ -129,6 +138,17 @@ void NodeLifecycleController::stop_controller() {
   step_ = Step::Idle;
   step_tag_ = 0;
   working_.reset();
+  // Taint queues, nodesToRetry, the worker lane and the eviction schedule are memory only.
+  tainters_.clear();
+  nodes_to_retry_.clear();
+  jobs_.clear();
+  job_in_flight_ = job_getting_ = false;
+  job_tag_ = 0;
+  job_attempt_ = 0;
+  job_base_.reset();
+  no_schedule_queued_.clear();
+  evict_at_.clear();
+  evict_timer_at_.reset();
 }
 
 void NodeLifecycleController::send_list(ObjectKind kind, Effects& out) {
@@ -163,6 +183,10 @@ void NodeLifecycleController::on_response(const ApiResponse& response, const Now
     return;
   }
   if (!running_ || response.tag == 0) return;
+  if (job_in_flight_ && response.tag == job_tag_) {
+    job_response(response, now, out);
+    return;
+  }
   const bool ok = response.result == ApiResult::Ok;
   if (response.tag == list_nodes_tag_) {
     list_nodes_tag_ = 0;
@@ -176,6 +200,8 @@ void NodeLifecycleController::on_response(const ApiResponse& response, const Now
       nodes_[n.id] = n;
     }
     nodes_synced_ = true;
+    for (NodeId id = 0; id < nodes_.size(); ++id)
+      if (nodes_[id]) on_node_cached(id, now, out);
     maybe_start_monitor(now, out);
     return;
   }
@@ -207,6 +233,7 @@ void NodeLifecycleController::on_response(const ApiResponse& response, const Now
       h.saved_ready = response.node->condition(ConditionType::Ready);
       h.ready_transition = now.mono;
       record_zone(*response.node, response.node->ready());
+      process_node(*working_, working_->ready(), response.node->ready(), now, out);
       node_done(now, out);
       return;
     }
@@ -234,6 +261,7 @@ void NodeLifecycleController::on_response(const ApiResponse& response, const Now
       return;
     }
     record_zone(*working_, working_->ready());
+    process_node(*working_, working_->ready(), working_->ready(), now, out);
     node_done(now, out);
   }
 }
@@ -252,6 +280,7 @@ void NodeLifecycleController::on_watch(const WatchDelivery& event, const Now& no
       grow_to(nodes_, event.node_id + 1);
       if (event.node) nodes_[event.node_id] = *event.node;
       else nodes_[event.node_id].reset();
+      on_node_cached(event.node_id, now, out);
       return;
     case WatchDelivery::Type::Lease:
       if (!leases_synced_) return;
@@ -293,6 +322,7 @@ void NodeLifecycleController::continue_pass(const Now& now, Effects& out) {
       return;
     }
     record_zone(*working_, working_->ready());
+    process_node(*working_, working_->ready(), working_->ready(), now, out);
     ++pass_node_;
   }
   end_pass(now, out);
@@ -392,35 +422,53 @@ void NodeLifecycleController::record_zone(const Node& node, std::optional<Condit
 void NodeLifecycleController::end_pass(const Now& now, Effects& out) {
   in_pass_ = false;
   step_ = Step::Idle;
-  handle_disruption(now);
+  handle_disruption(now, out);
   out.set_timer(kMonitorTimer, config_.node_monitor_period);  // sliding: from the end of the pass
 }
 
-void NodeLifecycleController::handle_disruption(const Now& now) {
-  // upstream handleDisruption, the parts that do not concern taints: zone states, and the
-  // reset of every probe timestamp when the cluster leaves "every zone fully disrupted".
+void NodeLifecycleController::handle_disruption(const Now& now, Effects& out) {
+  // upstream handleDisruption. zones_ holds the zones of this pass (seen) and, from earlier
+  // passes, their states; a zone without a node in this pass is forgotten.
   bool all_are_full = true;
-  bool any_zone = false;
-  for (const Zone& z : zones_) {
-    if (!z.seen) continue;
-    any_zone = true;
-    if (compute_zone_state(z.ready, z.not_ready, config_.unhealthy_zone_threshold_ppb) != ZoneState::FullDisruption)
+  for (const Zone& z : zones_)
+    if (z.seen && compute_zone_state(z.ready, z.not_ready, config_.unhealthy_zone_threshold_ppb) != ZoneState::FullDisruption)
       all_are_full = false;
-  }
-  if (!any_zone) all_are_full = true;  // a range over no zones leaves the flag as initialised
+  zones_.erase(std::remove_if(zones_.begin(), zones_.end(), [](const Zone& z) { return !z.seen; }), zones_.end());
   bool all_were_full = true;
   for (const Zone& z : zones_)
-    if (z.seen && z.state != ZoneState::FullDisruption) all_were_full = false;
-  const bool exiting = !all_are_full && all_were_full;
-  // Zones without a node in this pass are forgotten; the others take their new state.
-  zones_.erase(std::remove_if(zones_.begin(), zones_.end(), [](const Zone& z) { return !z.seen; }), zones_.end());
-  for (Zone& z : zones_) z.state = compute_zone_state(z.ready, z.not_ready, config_.unhealthy_zone_threshold_ppb);
-  if (exiting) {
+    if (z.state != ZoneState::FullDisruption) all_were_full = false;
+  if (all_are_full && all_were_full) return;
+  auto new_state = [&](const Zone& z) { return compute_zone_state(z.ready, z.not_ready, config_.unhealthy_zone_threshold_ppb); };
+  if (all_are_full) {
+    // Every zone lost every node: more likely the control plane's own network than the nodes.
+    // Remove every NoExecute taint and stop all tainting until some node is Ready again.
+    for (const auto& n : nodes_)
+      if (n) mark_reachable(*n, out, now);
+    for (Zone& z : zones_) {
+      tainter(z.name, now).swap(0, now.mono);
+      z.state = ZoneState::FullDisruption;
+    }
+    return;
+  }
+  if (all_were_full) {
+    // Leaving that mode: a fresh grace period for every node (the guard of upstream #24200 /
+    // #77864), and limiters for the new states.
     for (Health& h : health_) {
       if (!h.known) continue;
       h.probe = now.mono;
       h.ready_transition = now.mono;
     }
+    for (Zone& z : zones_) {
+      z.state = new_state(z);
+      set_limiter(z.name, z.ready + z.not_ready, z.state, now);
+    }
+    return;
+  }
+  for (Zone& z : zones_) {
+    const ZoneState s = new_state(z);
+    if (s == z.state) continue;
+    set_limiter(z.name, z.ready + z.not_ready, s, now);
+    z.state = s;
   }
 }
 
@@ -460,6 +508,7 @@ void NodeLifecycleController::hash_into(H& h, const HashFrame& frame) const {
     hash_name(h, z.name);
     h.u64(static_cast<uint64_t>(z.state)).i64(z.ready).i64(z.not_ready).boolean(z.seen);
   }
+  hash_taints(h, frame);
 }
 
 template void NodeLifecycleController::hash_into(Hasher&, const HashFrame&) const;

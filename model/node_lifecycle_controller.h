@@ -37,9 +37,41 @@
 //   timestamp is reset to now (the guard of upstream #24200 / #77864).
 // - Every request of the controller carries the elector's request timeout (a simplification:
 //   kube-controller-manager's general client sets none, and relies on HTTP/2 health checks).
-// Leaves out (not yet modelled): taints (NoSchedule, NoExecute and the per-zone token buckets),
-// MarkPodsNotReady, taint-based eviction, nodes excluded from disruption checks, the pod and
-// DaemonSet informers; a node's creationTimestamp (first sight counts from now instead).
+// - Taints, pods and eviction (model/node_taints.cc; docs/models/node-lifecycle-controller.md):
+//     * after a node's successful health update the pass runs processTaintBaseEviction on the
+//       OBSERVED Ready condition (the one before this pass's update): False or Unknown ->
+//       markNodeForTainting in the zone's RateLimitedQueue (model/rate_limited_queue.h), or
+//       an immediate swap when the node carries the opposite NoExecute taint; True ->
+//       markNodeAsReachable (both NoExecute taints removed, node out of the queue);
+//     * MarkPodsNotReady when this pass turned Ready from True to not True, or when the node is
+//       in nodesToRetry and not Ready; a failed MarkPodsNotReady puts it in nodesToRetry, an
+//       in-memory set lost when the controller stops leading (incident: pods never marked
+//       NotReady after a failover);
+//     * doNoExecuteTaintingPass every 100 ms: each zone's queue, in zone name order, takes
+//       nodes while its limiter gives tokens; a taken node gets the NoExecute taint of its
+//       cached Ready condition (not-ready for False, unreachable for Unknown; none when Ready);
+//     * doNoScheduleTaintingPass whenever the Node informer delivers a node (list or watch):
+//       the NoSchedule taint of its Ready condition, not rate limited;
+//     * handleDisruption sets each zone's limiter (setLimiterInZone): Normal and
+//       FullDisruption -> nodeEvictionRate, PartialDisruption -> secondaryNodeEvictionRate
+//       above largeClusterSizeThreshold nodes, else 0; when EVERY zone becomes fully disrupted,
+//       every node is marked reachable and every limiter set to 0; when that ends, probe
+//       timestamps are reset and limiters follow the new states;
+//     * the taint eviction controller (pkg/controller/tainteviction/taint_eviction.go) runs in
+//       the leader: when the informer shows a node with a NoExecute taint, its pods are due at
+//       now + defaultUnreachableTolerationSeconds (the pods' default toleration, 300 s, for both
+//       taints); an earlier schedule is kept when the taint swaps; no NoExecute taint cancels
+//       it. Due pods are deleted (up to 5 attempts).
+//   Taint and pod writes go through one worker lane, one request at a time, in FIFO order,
+//   beside the pass (upstream uses several goroutines). A taint write starts from the cached
+//   node and carries its resourceVersion; a Conflict GETs the node and tries again, up to 5
+//   attempts; another failure drops it (a NoExecute node is queued again).
+// Leaves out (not yet modelled): nodes excluded from disruption checks
+// (node.kubernetes.io/exclude-disruption), the pod and DaemonSet informers (the pods of a node
+// are a count in the API server, sim/node_store.h), the pod worker that marks newly bound pods
+// NotReady, NoSchedule taints of the pressure conditions; a node's creationTimestamp (first
+// sight counts from now instead). A node whose health update failed is still counted in its
+// zone (upstream leaves it out of zoneToNodeConditions), but gets no taint or pod processing.
 #pragma once
 
 #include <cstdint>
@@ -53,6 +85,7 @@
 #include "model/effects.h"
 #include "model/node.h"
 #include "model/node_lifecycle_config.h"
+#include "model/rate_limited_queue.h"
 
 namespace leasesim {
 
@@ -67,6 +100,9 @@ class NodeLifecycleController {
   static constexpr TimerId kMonitorTimer = 6;   // the next monitorNodeHealth pass
   static constexpr TimerId kRelistTimer = 7;    // a failed list, tried again
   static constexpr TimerId kRetryTimer = 8;     // retrySleepTime between update attempts
+  static constexpr TimerId kTaintTimer = 9;     // the next doNoExecuteTaintingPass
+  static constexpr TimerId kEvictTimer = 10;    // the earliest scheduled pod eviction
+  static constexpr Duration kTaintPassPeriod = milliseconds(100);
   static constexpr uint32_t kTagBit = 0x80000000u;  // the controller's tags; the elector's are below
 
   // upstream nodeStatusUpdateRetry and retrySleepTime.
@@ -127,10 +163,40 @@ class NodeLifecycleController {
   std::optional<Node> try_update_health(const Node& node, const Now& now);
   void node_done(const Now& now, Effects& out);
   void end_pass(const Now& now, Effects& out);
-  void handle_disruption(const Now& now);
+  void handle_disruption(const Now& now, Effects& out);
   void send_node(Verb verb, std::optional<Node> body, NodeId id, Effects& out);
   void record_zone(const Node& node, std::optional<ConditionStatus> ready);
 
+  // Taints, pods and eviction (model/node_taints.cc).
+  enum class JobKind : uint8_t { NoSchedule, NoExecute, Reachable, MarkPods, Evict };
+  struct Job {
+    JobKind kind = JobKind::NoSchedule;
+    NodeId node = 0;
+    bool operator==(const Job&) const = default;
+  };
+  // After a successful tryUpdateNodeHealth: taints and MarkPodsNotReady for `node`.
+  void process_node(const Node& node, std::optional<ConditionStatus> observed, std::optional<ConditionStatus> current,
+                    const Now& now, Effects& out);
+  void process_taint_based_eviction(const Node& node, ConditionStatus observed, const Now& now, Effects& out);
+  void mark_for_tainting(const Node& node, ConditionStatus status, const Now& now);
+  void mark_reachable(const Node& node, Effects& out, const Now& now);
+  RateLimitedQueue& tainter(const Name& zone, const Now& now);
+  void set_limiter(const Name& zone, int64_t size, ZoneState state, const Now& now);
+  void tainting_pass(const Now& now, Effects& out);
+  // The informer delivered `id`: NoSchedule reconciliation and the taint eviction schedule.
+  void on_node_cached(NodeId id, const Now& now, Effects& out);
+  void schedule_eviction_timer(const Now& now, Effects& out);
+  void evict_due(const Now& now, Effects& out);
+  void enqueue(JobKind kind, NodeId node, const Now& now, Effects& out);
+  void pump_jobs(const Now& now, Effects& out);
+  // The job's write from `base`; nullopt when the node needs no change.
+  std::optional<Node> job_body(const Job& job, const Node& base, const Now& now) const;
+  void job_response(const ApiResponse& response, const Now& now, Effects& out);
+  void job_done(const Now& now, Effects& out);
+  void hash_taints(Hasher& h, const HashFrame& frame) const;
+  void hash_taints(StateHasher& h, const HashFrame& frame) const;
+  template <class H>
+  void hash_taints_impl(H& h, const HashFrame& frame) const;
   ClientGoElector elector_;
   NodeLifecycleConfig config_;
   uint32_t next_tag_ = kTagBit | 1;
@@ -162,6 +228,18 @@ class NodeLifecycleController {
     bool operator==(const Zone&) const = default;
   };
   std::vector<Zone> zones_;
+  // Taints, pods and eviction.
+  std::vector<RateLimitedQueue> tainters_;  // zoneNoExecuteTainter, sorted by zone name
+  std::vector<NodeId> nodes_to_retry_;      // nodesToRetry, sorted
+  std::vector<Job> jobs_;                   // the worker lane's FIFO; the front is in flight
+  bool job_in_flight_ = false;
+  uint32_t job_tag_ = 0;
+  bool job_getting_ = false;                // the in-flight request is the GET after a Conflict
+  int job_attempt_ = 0;
+  std::optional<Node> job_base_;            // the node a retried taint write starts from
+  std::vector<bool> no_schedule_queued_;    // by NodeId: a NoSchedule job is waiting
+  std::vector<std::optional<LocalInstant>> evict_at_;  // by NodeId: when its pods are due
+  std::optional<LocalInstant> evict_timer_at_;         // when kEvictTimer fires
 };
 
 }  // namespace leasesim

@@ -7,6 +7,7 @@
 #include "properties/analytic.h"
 #include "properties/eventually_leader.h"
 #include "properties/identity.h"
+#include "properties/pod_evictions.h"
 #include "properties/single_leader.h"
 #include "properties/transitions_match.h"
 #include "core/check.h"
@@ -51,6 +52,9 @@ void evaluate_nodes(const Scenario& scenario, const History& history, TrueInstan
         "bound " + format_duration(*ev.node_bound) + (props.node_not_ready_within_auto ? " (analytic)" : ""));
   }
   if (props.no_false_not_ready) add("noFalseNotReady", check_no_false_not_ready(scenario, history), "");
+  if (props.max_pod_evictions)
+    add("maxPodEvictions", check_max_pod_evictions(scenario, history, *props.max_pod_evictions),
+        "at most " + std::to_string(*props.max_pod_evictions) + " pods evicted");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // node_summary.cc: see node_summary.h.
 #include "reports/node_summary.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -47,6 +48,16 @@ void add_node_summary(const RunResult& run, json& out) {
       if (!kept) span.until = nw.t;
     }
   }
+  std::vector<int64_t> evicted(s.node_names.size(), 0), marked(s.node_names.size(), 0);
+  int64_t evictions = 0;
+  for (const PodWrite& pw : w.history().pod_writes) {
+    if (pw.verb == Verb::Delete) {
+      evicted[pw.node] += pw.pods;
+      evictions += pw.pods;
+    } else {
+      marked[pw.node] += pw.pods;
+    }
+  }
   json nodes = json::array();
   for (NodeId n = 0; n < s.node_names.size(); ++n) {
     const std::optional<Node>& node = w.api_server().nodes().node(n);
@@ -58,9 +69,12 @@ void add_node_summary(const RunResult& run, json& out) {
                          {"zone", node ? json(node->zone.str()) : json(nullptr)},
                          {"ready", ready ? json(condition_status_name(*ready)) : json(nullptr)},
                          {"readyChanges", changes[n]},
-                         {"taints", taint_list}});
+                         {"taints", taint_list},
+                         {"podsEvicted", evicted[n]},
+                         {"podsMarkedNotReady", marked[n]}});
   }
   out["nodes"] = nodes;
+  out["evictions"] = evictions;
   json detections = json::array();
   for (const NodeDetection& d : run.evaluation.node_detections) {
     const auto detection = d.detection();
@@ -86,6 +100,18 @@ void node_summary_text(const RunResult& run, std::ostream& o) {
     if (!ready || *ready != ConditionStatus::True) ++not_ready;
   }
   o << "  " << s.node_names.size() << " nodes, " << (s.node_names.size() - not_ready) << " Ready at the end\n";
+  int64_t evicted = 0, marked = 0;
+  std::vector<bool> evicted_on(s.node_names.size(), false);
+  for (const PodWrite& pw : w.history().pod_writes) {
+    (pw.verb == Verb::Delete ? evicted : marked) += pw.pods;
+    if (pw.verb == Verb::Delete && pw.pods > 0) evicted_on[pw.node] = true;
+  }
+  size_t no_execute = 0;
+  for (const NodeWrite& nw : w.history().node_writes)
+    for (const Taint& t : nw.after.taints)
+      if (t.effect == TaintEffect::NoExecute && !(nw.before && nw.before->has_taint(t.key.str(), t.effect))) ++no_execute;
+  o << "  " << no_execute << " NoExecute taints added; " << marked << " pods marked NotReady; " << evicted
+    << " pods evicted from " << std::count(evicted_on.begin(), evicted_on.end(), true) << " nodes\n";
   size_t shown = 0;
   for (const NodeDetection& d : run.evaluation.node_detections) {
     if (++shown > 10) {

@@ -50,7 +50,7 @@ bool labels_match(const Labels& labels, const Labels& selector) {
 }  // namespace
 
 ApiServer::ApiServer(const Scenario& scenario)
-    : conflict_check_(scenario.api_server.conflict_check), nodes_(scenario.node_names) {
+    : conflict_check_(scenario.api_server.conflict_check), nodes_(scenario.node_names, scenario.node_pods) {
   store_.emplace_from([&] { return Store(scenario.lease_keys.size()); });
   Keys& keys = keys_.mut();
   keys.names = scenario.lease_keys;
@@ -121,8 +121,8 @@ ApiOutcome ApiServer::commit(const ApiRequest& request, std::optional<Lease> aft
 ApiOutcome ApiServer::handle(const ApiRequest& request) {
   if (request.kind == ObjectKind::LeaseCandidate) return handle_candidate(request);
   ApiOutcome out;
-  if (request.kind == ObjectKind::Node) {
-    NodeOutcome node = nodes_.handle(request, resource_version_);
+  if (request.kind == ObjectKind::Node || request.kind == ObjectKind::Pod) {
+    NodeOutcome node = request.kind == ObjectKind::Pod ? nodes_.handle_pods(request) : nodes_.handle(request, resource_version_);
     out.response = std::move(node.response);
     out.committed = node.committed;
     out.node_before = std::move(node.before);

@@ -56,6 +56,17 @@ struct NodeWrite {
   bool operator==(const NodeWrite&) const = default;
 };
 
+// A committed write of the pods bound to a node (sim/node_store.h): MarkPodsNotReady (Update)
+// or a taint-based eviction (Delete), with the number of pods it changed.
+struct PodWrite {
+  TrueInstant t;
+  NodeId node = 0;
+  uint32_t proc = 0;
+  Verb verb = Verb::Delete;
+  int64_t pods = 0;
+  bool operator==(const PodWrite&) const = default;
+};
+
 struct FaultRecord {
   TrueInstant t;
   uint32_t index = 0;      // into Scenario::faults, then the faults `check` injected, in order
@@ -85,6 +96,7 @@ struct History {
   AppendLog<FaultRecord> faults;
   AppendLog<ProcessExit> exits;
   AppendLog<NodeWrite> node_writes;
+  AppendLog<PodWrite> pod_writes;
   bool operator==(const History&) const = default;
 };
 

@@ -26,8 +26,38 @@ void truncate_node_times(Node& node) {
 
 }  // namespace
 
-NodeStore::NodeStore(const std::vector<std::string>& names) : names_(names) {
+NodeStore::NodeStore(const std::vector<std::string>& names, const std::vector<int64_t>& pods) : names_(names) {
   store_.emplace_from([&] { return Store(names.size()); });
+  std::vector<PodGroup> groups(names.size());
+  for (size_t i = 0; i < groups.size() && i < pods.size(); ++i) groups[i].bound = pods[i];
+  pods_ = Cow<std::vector<PodGroup>>(std::move(groups));
+}
+
+NodeOutcome NodeStore::handle_pods(const ApiRequest& request) {
+  NodeOutcome out;
+  out.response.tag = request.tag;
+  out.response.verb = request.verb;
+  LS_CHECK(request.node < pods_->size(), "pod request for an unknown NodeId");
+  const PodGroup& g = (*pods_)[request.node];
+  int64_t changed = 0;
+  if (request.verb == Verb::Update) {
+    changed = g.remaining() - g.not_ready;
+    if (changed > 0) pods_.mut()[request.node].not_ready = g.remaining();
+  } else if (request.verb == Verb::Delete) {
+    changed = g.remaining();
+    if (changed > 0) {
+      PodGroup& m = pods_.mut()[request.node];
+      m.evicted = m.bound;
+      m.not_ready = 0;
+    }
+  } else {
+    out.response.result = ApiResult::Invalid;
+    out.response.message = "only update (MarkPodsNotReady) and delete (eviction) of pods are modelled";
+    return out;
+  }
+  out.committed = changed > 0;
+  out.response.pod_count = static_cast<uint32_t>(changed);
+  return out;
 }
 
 NodeOutcome NodeStore::handle(const ApiRequest& request, uint64_t& resource_version) {
@@ -72,6 +102,11 @@ NodeOutcome NodeStore::handle(const ApiRequest& request, uint64_t& resource_vers
                                     "Operation cannot be fulfilled on " + what +
                                         ": the object has been modified; please apply your changes to the latest "
                                         "version and try again");
+      } else if (request.node_body->resource_version == 0) {
+        // The kubelet's status PATCH leaves the spec (taints) as stored.
+        Node patched = *request.node_body;
+        patched.taints = stored->taints;
+        commit(std::move(patched));
       } else {
         commit(*request.node_body);
       }
@@ -97,6 +132,8 @@ uint64_t NodeStore::store_digest(const Store& store) {
 
 template <class H>
 void NodeStore::hash_into(H& h, const HashFrame& frame) const {
+  for (const PodGroup& g : *pods_)
+    if (g.not_ready != 0 || g.evicted != 0) h.u64(static_cast<uint64_t>(&g - pods_->data())).i64(g.not_ready).i64(g.evicted);
   if (!frame.canonical) {
     h.u64(store_.digest(&NodeStore::store_digest));
     return;

@@ -11,6 +11,17 @@
 //   precondition). The body replaces the whole object: callers send what they read plus their
 //   change, which for a patch of the conditions the kubelet owns is the same thing.
 // - condition and taint times are metav1.Time: truncated to whole seconds on write.
+// - A patch (no resourceVersion) is the kubelet's status PATCH: it leaves spec.taints as stored
+//   (a strategic merge of status does not touch the spec), so a kubelet never erases a taint
+//   the node lifecycle controller added between its GET and its PATCH.
+// - Pods (request kind Pod, addressed by the NodeId they are bound to): a compact group per
+//   node, not API objects: how many are bound (the kubelet's `pods`, from the start of the run),
+//   how many are marked Ready=False and how many were deleted. Update marks every remaining
+//   pod of the node NotReady (upstream MarkPodsNotReady sends one UpdateStatus per pod; one
+//   request for the group here); Delete deletes every remaining pod (the taint eviction
+//   controller deletes each pod whose toleration expired; all pods here carry the same default
+//   toleration, so they expire together). Both succeed with pod_count = the pods changed; a
+//   Pod write takes no resourceVersion (pods are not watched in the model).
 // Leaves out: delete (nothing in the modelled subsystems deletes a Node), validation, the
 // status subresource split (status and spec writes are one update here).
 #pragma once
@@ -33,11 +44,23 @@ struct NodeOutcome {
   std::optional<Node> after;
 };
 
+// The pods bound to one node (see the contract above).
+struct PodGroup {
+  int64_t bound = 0;
+  int64_t not_ready = 0;  // of the remaining pods, how many are marked Ready=False
+  int64_t evicted = 0;
+  int64_t remaining() const { return bound - evicted; }
+  bool operator==(const PodGroup&) const = default;
+};
+
 class NodeStore {
  public:
-  explicit NodeStore(const std::vector<std::string>& names);
+  NodeStore(const std::vector<std::string>& names, const std::vector<int64_t>& pods);
 
   NodeOutcome handle(const ApiRequest& request, uint64_t& resource_version);
+  // A request of kind Pod: committed when it changed some pod.
+  NodeOutcome handle_pods(const ApiRequest& request);
+  const PodGroup& pods(NodeId id) const { return pods_->at(id); }
   const std::optional<Node>& node(NodeId id) const { return store_->at(id); }
   size_t size() const { return store_->size(); }
   const std::string& name(NodeId id) const { return names_->at(id); }
@@ -50,6 +73,7 @@ class NodeStore {
   using Store = std::vector<std::optional<Node>>;
   static uint64_t store_digest(const Store& store);
   CowSlot<Store> store_;
+  Cow<std::vector<PodGroup>> pods_;
   Cow<std::vector<std::string>> names_;
 };
 

@@ -94,6 +94,7 @@ struct PropertySpec {
   std::optional<Duration> node_not_ready_within;
   bool node_not_ready_within_auto = false;
   bool no_false_not_ready = false;
+  std::optional<int64_t> max_pod_evictions;  // properties/pod_evictions.h
   bool operator==(const PropertySpec&) const = default;
 };
 
@@ -164,6 +165,8 @@ struct Scenario {
   // NodeId -> node name: one Node per process of a model that runs a node (model: kubelet), in
   // process order; each such process's `lease` is its Lease in kube-node-lease.
   std::vector<std::string> node_names;
+  // NodeId -> the pods bound to that node from the start (the kubelet's `pods`); missing = 0.
+  std::vector<int64_t> node_pods;
   std::vector<ProcessSpec> processes;
   std::vector<FaultSpec> faults;
   PropertySpec properties;

@@ -563,8 +563,9 @@ void WorldCore::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
   if (outcome.committed) {
     f.applied = true;
     if (f.request.kind == ObjectKind::Node) record_node_write(f, outcome, trace);
+    else if (f.request.kind == ObjectKind::Pod) record_pod_write(f, outcome, trace);
     else record_write(f, outcome, trace);
-    if (!watchers_.empty()) {
+    if (!watchers_.empty() && f.request.kind != ObjectKind::Pod) {
       notify_watchers(f.request.kind, f.request.kind == ObjectKind::Node ? f.request.node : f.request.lease, chooser);
     }
   }
@@ -627,6 +628,8 @@ void WorldCore::api_line(const InFlight& f, const char* result, bool with_rv, co
     line.str("object", candidate_object_name(f.request));
   } else if (f.request.kind == ObjectKind::Node) {
     line.str("object", f.request.verb == Verb::List ? std::string("nodes") : "nodes/" + scenario_->node_names[f.request.node]);
+  } else if (f.request.kind == ObjectKind::Pod) {
+    line.str("object", "pods/node=" + scenario_->node_names[f.request.node]);
   } else if (f.request.verb == Verb::List) {
     line.str("object", "leases");
   } else {
@@ -1055,7 +1058,7 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame, bool live_only, TrueI
     if (f.response.object) f.response.object->hash_into(h, server);
     for (const Lease& item : f.response.items) item.hash_into(h, server);
     if (f.request.kind == ObjectKind::LeaseCandidate) hash_candidate_flight(h, f.request, f.response, server);
-    if (f.request.kind == ObjectKind::Node || f.request.watch) {
+    if (f.request.kind == ObjectKind::Node || f.request.kind == ObjectKind::Pod || f.request.watch) {
       h.u64(static_cast<uint64_t>(f.request.kind) | (static_cast<uint64_t>(f.request.node) << 8) |
             (static_cast<uint64_t>(f.request.watch) << 40));
       hash_name(h, f.request.list_namespace);
@@ -1170,7 +1173,7 @@ uint64_t WorldCore::flight_digest(const InFlight& f) {
   if (f.response.object) f.response.object->hash_into(h);
   for (const Lease& item : f.response.items) item.hash_into(h);
   if (f.request.kind == ObjectKind::LeaseCandidate) hash_candidate_flight(h, f.request, f.response, HashFrame{});
-  if (f.request.kind == ObjectKind::Node || f.request.watch) {
+  if (f.request.kind == ObjectKind::Node || f.request.kind == ObjectKind::Pod || f.request.watch) {
     h.u64(static_cast<uint64_t>(f.request.kind) | (static_cast<uint64_t>(f.request.node) << 8) |
           (static_cast<uint64_t>(f.request.watch) << 40));
     hash_name(h, f.request.list_namespace);

@@ -303,6 +303,7 @@ class WorldCore {
   void notify_watchers(ObjectKind kind, uint32_t id, Chooser& chooser);
   void on_watch_deliver(const Event& e, Chooser& chooser, Trace* trace);
   void record_node_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
+  void record_pod_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
   void watch_stall_end(uint32_t p);
   // Hands a watch event to process p's model (models without on_watch ignore it).
   void react_watch(uint32_t p, const WatchDelivery& event, Chooser& chooser, Trace* trace);

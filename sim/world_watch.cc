@@ -110,4 +110,22 @@ void WorldCore::record_node_write(const InFlight& f, const ApiOutcome& outcome, 
   history_.mut().node_writes.push_back(std::move(w));
 }
 
+void WorldCore::record_pod_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace) {
+  PodWrite w;
+  w.t = now_;
+  w.node = f.request.node;
+  w.proc = f.proc;
+  w.verb = f.request.verb;
+  w.pods = outcome.response.pod_count;
+  if (trace) {
+    // Deletions are the `eviction` type; MarkPodsNotReady is a `pods` line.
+    trace->line(now_, w.verb == Verb::Delete ? "eviction" : "podsNotReady")
+        .str("node", scenario_->node_names[w.node])
+        .str("proc", scenario_->processes[f.proc].name)
+        .num("pods", w.pods)
+        .end();
+  }
+  history_.mut().pod_writes.push_back(std::move(w));
+}
+
 }  // namespace leasesim

@@ -698,7 +698,7 @@ TEST(ScenarioLoaderErrors, ExpectNamesKnownEnabledProperties) {
             (Strings{"t.yaml:7:23: spec.expect.violated[0]: unknown property \"singleleader\" (did you mean "
                      "\"singleLeader\"?); expected one of: singleLeader, failoverWithin, transitionsMatch, "
                      "eventuallyLeader, electsPreferred, noLiveIdentityDeleted, staleIdentityCollectedWithin, "
-                     "nodeNotReadyWithin, noFalseNotReady",
+                     "nodeNotReadyWithin, noFalseNotReady, maxPodEvictions",
                      "t.yaml:7:37: spec.expect.violated[1]: property \"failoverWithin\" is not enabled in "
                      "spec.properties, so it can never be violated and the run could never pass"}));
 }

@@ -34,6 +34,7 @@ inline std::shared_ptr<Scenario> node_scenario(int kubelets, int controllers, Du
     p.model = k;
     p.lease = s->lease_id("kube-node-lease/" + p.name);
     s->node_names.push_back(p.name);
+    s->node_pods.push_back(k.pods);
     s->processes.push_back(p);
   }
   return s;
