@@ -145,13 +145,6 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
     return 2;
   }
   auto scenario = std::make_shared<Scenario>(std::move(*loaded.scenario));
-  if (!scenario->node_names.empty()) {
-    // Known bug (docs/nodes.md): the search over a scenario with kubelets corrupts memory when it
-    // copies worlds; refused rather than risk a wrong verdict or a crash.
-    err << "leasesim check: scenarios with kubelets (model: kubelet) cannot be checked yet; use `leasesim run` "
-           "or `leasesim campaign`\n";
-    return 2;
-  }
   const ExploreSpec declared = scenario->explore;
   // The search starts from the scenario as written: a replay list in the input (a counterexample
   // checked again) would only steer `run`, so the explorer ignores it.
@@ -231,6 +224,11 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
     if (scenario->properties.no_live_identity_deleted) judged.push_back("noLiveIdentityDeleted");
     if (scenario->properties.stale_identity_collected_within || scenario->properties.stale_identity_collected_within_auto)
       judged.push_back("staleIdentityCollectedWithin (where the run ends)");
+  }
+  if (!scenario->node_names.empty()) {
+    if (scenario->properties.node_not_ready_within || scenario->properties.node_not_ready_within_auto)
+      judged.push_back("nodeNotReadyWithin (where the run ends)");
+    if (scenario->properties.no_false_not_ready) judged.push_back("noFalseNotReady (where the run ends)");
   }
   if (scenario->properties.eventually_leader)
     judged.push_back(eo.converge ? "eventuallyLeader (its window, and no leaderless cycle after the last fault)"

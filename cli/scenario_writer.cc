@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 
 #include "sim/replay.h"
@@ -74,8 +75,10 @@ Json lease_json(const Scenario& s, const InitialLease& lease) {
 }
 
 // A decimal from parts per billion, as a number (the loader reads decimals from plain
-// scalars only). JSON prints the shortest text that reads back as the same double, which for
-// the rates and thresholds users write ("0.1", "0.55") is that text.
+// scalars only). YAML output writes it back as its exact decimal text (emit, below). JSON
+// prints the shortest text that reads back as the same double, which for the rates and
+// thresholds users write ("0.1", "0.55") is that text; below 0.0001 nlohmann prints an
+// exponent ("1e-05"), which the loader does not read: a known limit of JSON output.
 double ppb_text(int64_t ppb) { return static_cast<double>(ppb) / 1e9; }
 
 Json node_lifecycle_config_json(const NodeLifecycleConfig& n) {
@@ -315,7 +318,17 @@ void emit(YAML::Emitter& out, const Json& j, std::string_view key, bool flow) {
     case Json::value_t::number_integer:
       out << j.get<int64_t>();
       return;
-    default:  // the tree holds no floats, nulls or binary values
+    case Json::value_t::number_float: {
+      // The only floats in the tree are the node lifecycle controller's rates and threshold,
+      // exact decimals in parts per billion (ppb_text): written back as that exact decimal
+      // text, which the loader reads without floating point.
+      const int64_t ppb = std::llround(j.get<double>() * 1e9);
+      std::string text = std::to_string(ppb / 1000000000) + "." + std::to_string(1000000000 + ppb % 1000000000).substr(1);
+      while (text.back() == '0' && text[text.size() - 2] != '.') text.pop_back();
+      out << text;
+      return;
+    }
+    default:  // the tree holds no nulls or binary values
       out << YAML::Null;
       return;
   }

@@ -14,6 +14,7 @@
 #include "properties/evaluate.h"
 #include "properties/eventually_leader.h"
 #include "properties/identity.h"
+#include "properties/node_detection.h"
 #include "properties/single_leader.h"
 #include "properties/transitions_match.h"
 #include "core/check.h"
@@ -579,6 +580,19 @@ Verdict Explorer::end_violations(const World& w, StepStatus status) const {
       for (const Violation& x : check_stale_identity_collected_within(s, stale, lease, *bound, end).violations)
         v.add("staleIdentityCollectedWithin", x.message);
     }
+  }
+  // The node properties, as `run` judges them (properties/evaluate.cc): at the end, over every
+  // node at once.
+  if (!s.node_names.empty()) {
+    const std::optional<Duration> bound = p.node_not_ready_within_auto ? node_detection_bound(s) : p.node_not_ready_within;
+    if (p.node_not_ready_within_auto && !bound) {
+      v.add("nodeNotReadyWithin", "nodeNotReadyWithin: auto needs a node-lifecycle-controller process");
+    } else if (bound) {
+      for (const Violation& x : check_node_not_ready_within(s, node_detections(s, w.history()), *bound, end))
+        v.add("nodeNotReadyWithin", x.message);
+    }
+    if (p.no_false_not_ready)
+      for (const Violation& x : check_no_false_not_ready(s, w.history())) v.add("noFalseNotReady", x.message);
   }
   return v;
 }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "cli/scenario_loader.h"
+#include "cli/scenario_writer.h"
 
 namespace leasesim {
 namespace {
@@ -90,6 +91,27 @@ TEST(NodeModelsLoader, NodePropertiesAndWatchStall) {
   EXPECT_TRUE(r.scenario->properties.no_false_not_ready);
   EXPECT_EQ(r.scenario->faults[0].type, FaultType::WatchStall);
   EXPECT_EQ(*r.scenario->faults[0].for_, seconds(20));
+}
+
+// A written node scenario (check's counterexamples, fuzz's shrunk cases) loads back to the same
+// Scenario: the kubelet's settings are written, its implied lease and identity are not, and the
+// controller's exact decimals come back exactly (they are the only non-integers in the tree).
+TEST(NodeModelsLoader, WriterRoundTripsBothModels) {
+  const LoadResult r = load_scenario_text(
+      scenario_with("    - name: kcm\n      model: node-lifecycle-controller\n      config:\n"
+                    "        nodeEvictionRate: 0.25\n        secondaryNodeEvictionRate: 0.001\n"
+                    "        unhealthyZoneThreshold: 0.123456789\n        largeClusterSizeThreshold: 7\n"
+                    "    - {name: n, count: 2, model: kubelet, config: {zone: z2, pods: 3, nodeLeaseDurationSeconds: 8}}\n"),
+      "t.yaml");
+  ASSERT_TRUE(r.ok()) << ::testing::PrintToString(errors_of(r));
+  for (const bool json : {false, true}) {
+    const std::string text = json ? scenario_to_json(*r.scenario) : scenario_to_yaml(*r.scenario);
+    const LoadResult back = load_scenario_text(text, json ? "w.json" : "w.yaml");
+    ASSERT_TRUE(back.ok()) << ::testing::PrintToString(errors_of(back)) << text;
+    EXPECT_EQ(back.scenario->processes, r.scenario->processes) << text;
+    EXPECT_EQ(back.scenario->lease_keys, r.scenario->lease_keys) << text;
+    EXPECT_EQ(back.scenario->node_names, r.scenario->node_names) << text;
+  }
 }
 
 }  // namespace
