@@ -389,6 +389,8 @@ Permitted permitted_violations(const Scenario& s, bool from_template) {
                  "(spec 2.4a), outside the analytic tolerance");
       }
     }
+  } else if (is_node_scenario(s)) {
+    add_node_permits(s, permit);
   } else if (all_models(s, false)) {
     // docs/models/tutorial-elector.md: the loop trusts other machines' wall clocks and hangs on a
     // lost request, so these are its known ways to two leaders.
@@ -414,8 +416,6 @@ Permitted permitted_violations(const Scenario& s, bool from_template) {
     if (hi - lo >= seconds(lds) - loop - seconds(1))
       permit("singleLeader", "clock-offset",
              "wall clocks " + secs(hi - lo) + " apart, >= leaseDurationSeconds - loopPeriod - 1s");
-  } else if (is_node_scenario(s)) {
-    add_node_permits(s, permit);
   } else {
     permit("singleLeader", "mixed-models", "mixed models");
     permit("transitionsMatch", "mixed-models", "mixed models");
