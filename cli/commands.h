@@ -61,6 +61,7 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
 struct FuzzOptions {
   std::string template_path;  // "" = the built-in generators
   bool known = false;
+  bool nodes = false;         // --nodes: the node-heartbeat generator instead of the election ones
   std::optional<uint64_t> runs;
   std::string time;           // a duration of wall-clock time ("" = use runs)
   std::optional<uint64_t> case_index;  // --case N: rerun exactly case N (instead of runs or time)

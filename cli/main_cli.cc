@@ -106,6 +106,7 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
   CLI::App* fuzz_cmd = app.add_subcommand(
       "fuzz", "Run random scenarios; shrink and save every failure (--known: one per bug class)");
   fuzz_cmd->add_option("--template", fuzz.template_path, "Vary this scenario instead of the built-in generators");
+  fuzz_cmd->add_flag("--nodes", fuzz.nodes, "Generate node-heartbeat scenarios (kubelets, node lifecycle controllers)");
   fuzz_cmd->add_flag("--known", fuzz.known,
                      "Hunt the known bugs: every singleLeader or transitionsMatch violation is a failure, even "
                      "one its configuration permits; failures are grouped into bug classes "

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "explore/fuzz_nodes.h"
 #include "model/client_go_bounds.h"
 #include "properties/run.h"
 #include "core/check.h"
@@ -264,7 +265,10 @@ const std::vector<std::string>& permit_kinds() {
       "no-transitions",         "conflictCheck-off",        "duplicate-identity", "quiesce",
       "rate-outside-tolerance", "timing-outside-tolerance", "release-on-cancel",  "invisible-renewals",
       "clock-offset",           "clock-rates",              "clock-jump",         "lost-requests",
-      "mixed-models",           "pause",                    "expect"};
+      "mixed-models",           "pause",                    "expect",
+      // Node scenarios (explore/fuzz_nodes.h): the clock step and the stalled watch are the
+      // specific causes; outages, slow servers and failovers cover many nodes at once.
+      "kubelet-clock-step-back", "watch-stall", "controller-failover", "slow-api-server", "api-server-outage"};
   return kinds;
 }
 
@@ -385,6 +389,8 @@ Permitted permitted_violations(const Scenario& s, bool from_template) {
                  "(spec 2.4a), outside the analytic tolerance");
       }
     }
+  } else if (is_node_scenario(s)) {
+    add_node_permits(s, permit);
   } else if (all_models(s, false)) {
     // docs/models/tutorial-elector.md: the loop trusts other machines' wall clocks and hangs on a
     // lost request, so these are its known ways to two leaders.
@@ -418,11 +424,14 @@ Permitted permitted_violations(const Scenario& s, bool from_template) {
   return out;
 }
 
-FuzzCase generate_case(const Scenario* tmpl, uint64_t fuzz_seed, uint64_t index) {
+FuzzCase generate_case(const Scenario* tmpl, uint64_t fuzz_seed, uint64_t index, FuzzGenerators generators) {
   Rng r = Rng(fuzz_seed).fork(index);
   FuzzCase c;
   c.index = index;
-  if (tmpl) {
+  if (!tmpl && generators == FuzzGenerators::Nodes) {
+    c.family = "nodes";
+    c.scenario = generate_nodes(r, index);
+  } else if (tmpl) {
     c.family = "template";
     c.scenario = vary_template(*tmpl, r, index);
   } else if (r.below(4) == 0) {
@@ -491,6 +500,7 @@ std::shared_ptr<const Scenario> shrink_scenario(std::shared_ptr<const Scenario> 
         kept.push_back(f);
       }
       c.faults = kept;
+      renumber_nodes(c);  // a dropped kubelet takes its Node with it
       changed |= attempt(c);
     }
     // Move faults earlier (halve their start, in whole 100ms), so that the run can end sooner.
@@ -559,7 +569,7 @@ namespace {
 
 // The properties a `Known` judge counts whenever they are violated.
 bool judged_safety(const std::string& property) {
-  return property == "singleLeader" || property == "transitionsMatch";
+  return property == "singleLeader" || property == "transitionsMatch" || property == "noFalseNotReady";
 }
 
 std::string first_message(const RunResult& run, const std::string& property) {
@@ -609,8 +619,9 @@ std::shared_ptr<const Scenario> shrink_failure(std::shared_ptr<const Scenario> s
       scenario, [&](const Scenario& c) { return shows_bug(c, f.bug, from_template, &allowed); }, runs);
 }
 
-FuzzOutcome fuzz_case(const Scenario* tmpl, uint64_t fuzz_seed, uint64_t index, FuzzJudge judge, bool shrink) {
-  FuzzCase c = generate_case(tmpl, fuzz_seed, index);
+FuzzOutcome fuzz_case(const Scenario* tmpl, uint64_t fuzz_seed, uint64_t index, FuzzJudge judge, bool shrink,
+                      FuzzGenerators generators) {
+  FuzzCase c = generate_case(tmpl, fuzz_seed, index, generators);
   FuzzOutcome o;
   o.index = index;
   o.family = c.family;
