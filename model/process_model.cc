@@ -45,6 +45,17 @@ std::optional<ParsedConfig> read_client_go(ConfigReader& reader) {
   return ParsedConfig{*config, quiesce};
 }
 
+constexpr std::array<std::string_view, 9> kClientGoRealKeys{
+    "preset", "leaseDuration", "renewDeadline", "retryPeriod", "releaseOnCancel", "requestTimeout",
+    "afterLeadershipLoss", "quiesce", "helper"};
+
+std::optional<ParsedConfig> read_client_go_real(ConfigReader& reader) {
+  Duration quiesce{};
+  auto config = read_client_go_real_config(reader, &quiesce);
+  if (!config) return std::nullopt;
+  return ParsedConfig{*config, quiesce};
+}
+
 std::optional<ParsedConfig> read_exec(ConfigReader& reader) {
   Duration quiesce{};
   auto config = read_exec_config(reader, &quiesce);
@@ -61,9 +72,10 @@ std::optional<ParsedConfig> read_cle_controller(ConfigReader& reader) {
 
 // The models of the documentation that have no implementation yet keep their entries, so a
 // user who names one is told it is planned rather than misspelt.
-constexpr std::array<ModelEntry, 8> kModels{{
+constexpr std::array<ModelEntry, 9> kModels{{
     {"tutorial-elector", kTutorialKeys, &read_tutorial},
     {"client-go-elector", kClientGoKeys, &read_client_go},
+    {"client-go-real", kClientGoRealKeys, &read_client_go_real},
     {"exec", kExecKeys, &read_exec, nullptr, true},
     {"cle-controller", kCleControllerKeys, &read_cle_controller, nullptr, true},
     {"kube-apiserver", kKubeApiserverKeys, &read_kube_apiserver, &kube_apiserver_lease, false},
@@ -92,6 +104,7 @@ const char* model_name(const ModelConfig& config) {
   struct Visitor {
     const char* operator()(const TutorialConfig&) const { return "tutorial-elector"; }
     const char* operator()(const ClientGoConfig&) const { return "client-go-elector"; }
+    const char* operator()(const ClientGoRealConfig&) const { return "client-go-real"; }
     const char* operator()(const ExecConfig&) const { return "exec"; }
     const char* operator()(const CleControllerConfig&) const { return "cle-controller"; }
     const char* operator()(const KubeApiserverConfig&) const { return "kube-apiserver"; }
@@ -110,6 +123,7 @@ ModelState make_model(const ModelConfig& config, const std::string& identity, Le
   if (const auto* tutorial = std::get_if<TutorialConfig>(&config)) return TutorialElector(identity, lease, *tutorial);
   if (const auto* client_go = std::get_if<ClientGoConfig>(&config)) return ClientGoElector(identity, lease, *client_go);
   if (const auto* cle = std::get_if<CleControllerConfig>(&config)) return CleController(identity, lease, *cle);
+  if (const auto* real = std::get_if<ClientGoRealConfig>(&config)) return ClientGoReal(identity, lease, *real, start_nonce);
   if (const auto* apiserver = std::get_if<KubeApiserverConfig>(&config)) return KubeApiserver(lease, *apiserver, start_nonce);
   LS_CHECK(false, std::string("model not implemented: ") + model_name(config));
   __builtin_unreachable();
