@@ -1,7 +1,9 @@
 // diff_real.cc: see diff_real.h.
 #include "cli/diff_real.h"
 
+#include <algorithm>
 #include <memory>
+#include <tuple>
 #include <ostream>
 #include <sstream>
 
@@ -47,6 +49,32 @@ std::optional<std::string> string_field(const std::string& line, const std::stri
   if (at == std::string::npos) return std::nullopt;
   const size_t end = line.find('"', at + needle.size());
   return line.substr(at + needle.size(), end - at - needle.size());
+}
+
+// An end of leadership: the model notes a graceful stop's end after the release, backdated to
+// the stop instant ("since"), where the real library's leader context ends at that instant; so
+// these lines are compared by what they say (who, which lease, when leadership ended), not by
+// where they stand. Their cause is the model's annotation (with the release's outcome) and is
+// not compared: the release's requests are compared as every request is.
+struct StopLine {
+  std::string proc, lease;
+  int64_t end = 0;
+  std::string line;
+  bool operator==(const StopLine& o) const { return proc == o.proc && lease == o.lease && end == o.end; }
+};
+
+bool is_stop(const std::string& line) {
+  return line.find("\"type\":\"leader\"") != std::string::npos &&
+         line.find("\"state\":\"stopped\"") != std::string::npos;
+}
+
+StopLine stop_of(const std::string& line) {
+  StopLine s;
+  s.proc = string_field(line, "proc").value_or("");
+  s.lease = string_field(line, "lease").value_or("");
+  s.end = seconds_field(line, "since").value_or(seconds_field(line, "t").value_or(0));
+  s.line = line;
+  return s;
 }
 
 std::shared_ptr<const Scenario> reseeded(const Scenario& s, uint64_t seed) {
@@ -102,15 +130,35 @@ DiffRealResult diff_real_run(const Scenario& real, uint64_t seed) {
   const std::vector<std::string> model_lines = lines_of(model_text.str());
   result.real_lines = real_lines.size();
   result.model_lines = model_lines.size();
-  const size_t n = std::max(real_lines.size(), model_lines.size());
+  // Every line but the ends of leadership, in order; then those, by instant.
+  std::vector<std::pair<size_t, std::string>> real_rest, model_rest;
+  std::vector<StopLine> real_stops, model_stops;
+  for (size_t i = 0; i < real_lines.size(); ++i)
+    if (is_stop(real_lines[i])) real_stops.push_back(stop_of(real_lines[i]));
+    else real_rest.emplace_back(i, real_lines[i]);
+  for (size_t i = 0; i < model_lines.size(); ++i)
+    if (is_stop(model_lines[i])) model_stops.push_back(stop_of(model_lines[i]));
+    else model_rest.emplace_back(i, model_lines[i]);
+  const size_t n = std::max(real_rest.size(), model_rest.size());
   for (size_t i = 0; i < n; ++i) {
-    const std::string a = i < real_lines.size() ? real_lines[i] : "";
-    const std::string b = i < model_lines.size() ? model_lines[i] : "";
+    const std::string a = i < real_rest.size() ? real_rest[i].second : "";
+    const std::string b = i < model_rest.size() ? model_rest[i].second : "";
     if (a == b) continue;
-    result.diverged_at = i;
+    result.diverged_at = i < real_rest.size() ? real_rest[i].first : real_lines.size();
     result.real_line = a;
     result.model_line = b;
-    break;
+    return result;
+  }
+  auto by_end = [](const StopLine& x, const StopLine& y) { return std::tie(x.end, x.proc) < std::tie(y.end, y.proc); };
+  std::stable_sort(real_stops.begin(), real_stops.end(), by_end);
+  std::stable_sort(model_stops.begin(), model_stops.end(), by_end);
+  const size_t m = std::max(real_stops.size(), model_stops.size());
+  for (size_t i = 0; i < m; ++i) {
+    if (i < real_stops.size() && i < model_stops.size() && real_stops[i] == model_stops[i]) continue;
+    result.diverged_at = real_lines.size();
+    result.real_line = i < real_stops.size() ? real_stops[i].line : "";
+    result.model_line = i < model_stops.size() ? model_stops[i].line : "";
+    return result;
   }
   return result;
 }

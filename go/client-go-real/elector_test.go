@@ -50,7 +50,13 @@ func runElector(ctx context.Context, env *harness.Env) {
 					env.Started()
 					// The application acts until its leader context ends.
 					<-leadCtx.Done()
-					env.Stopped()
+					// leadCtx is a child of Run's ctx: it ends with a graceful stop at once, or
+					// when renew gives up (after the release, if one is configured).
+					if ctx.Err() != nil {
+						env.Stopped("stopped")
+					} else {
+						env.Stopped("renewFailed")
+					}
 				},
 				OnStoppedLeading: func() {},
 				OnNewLeader:      env.NewLeader,

@@ -72,7 +72,7 @@ var leaseResource = schema.GroupResource{Group: "coordination.k8s.io", Resource:
 func (f *FakeLeases) call(ctx context.Context, verb, namespace, name string, body *coordinationv1.Lease) (*coordinationv1.Lease, error) {
 	// The typed client returns an empty object with every error.
 	empty := &coordinationv1.Lease{}
-	if err := ctx.Err(); err != nil {
+	if err := ctxDone(ctx); err != nil {
 		// net/http refuses to send a request whose context is already done.
 		return empty, err
 	}
@@ -111,8 +111,26 @@ func (f *FakeLeases) call(ctx context.Context, verb, namespace, name string, bod
 	case <-ctx.Done():
 		return giveUp(ctx.Err())
 	case <-timeout:
+		// The caller's deadline at this very instant wins: it was set before this timeout.
+		if err := ctxDone(ctx); err != nil {
+			return giveUp(err)
+		}
 		return giveUp(fmt.Errorf("%s lease %s/%s: client timeout %v exceeded", verb, namespace, name, f.timeout))
 	}
+}
+
+// ctxDone is ctx.Err(), counting a deadline that is due now as passed. In the bubble a context's
+// deadline and a timeout set later can fall on one instant, and the context's own timer may not
+// have run yet; with real clocks the later-set timer fires later (the work between takes time), so
+// the context is done first. leasesim's World orders such ties the same way (earlier-set first).
+func ctxDone(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 func (f *FakeLeases) result(r reply, verb, name string) (*coordinationv1.Lease, error) {

@@ -51,8 +51,9 @@ type Env struct {
 // Started reports that the application started acting as leader (OnStartedLeading).
 func (e *Env) Started() { e.hub.note("started") }
 
-// Stopped reports that the application stopped acting as leader (its leader context ended).
-func (e *Env) Stopped() { e.hub.note("stopped") }
+// Stopped reports that the application stopped acting as leader (its leader context ended), and
+// why, in the words of leasesim's traces: "renewFailed" or "stopped" (a graceful stop).
+func (e *Env) Stopped(cause string) { e.hub.note("stopped " + cause) }
 
 // NewLeader reports the elector's view of the holder (OnNewLeader).
 func (e *Env) NewLeader(identity string) { e.hub.note("leader " + identity) }
