@@ -92,7 +92,7 @@ Scenario model_twin(const Scenario& real) {
   return twin;
 }
 
-DiffRealResult diff_real_run(const Scenario& real, uint64_t seed) {
+DiffRealResult diff_real_run(const Scenario& real, uint64_t seed, const Scenario* model) {
   DiffRealResult result;
   result.seed = seed;
   RecordedChoices record;
@@ -121,7 +121,7 @@ DiffRealResult diff_real_run(const Scenario& real, uint64_t seed) {
   {
     Trace trace(&model_text);
     DerivedChooser chooser(std::move(record));
-    World world(reseeded(model_twin(real), seed));
+    World world(reseeded(model ? *model : model_twin(real), seed));
     chooser.attach(&world);
     world.run(chooser, &trace);
     result.model_hash = trace.hash_hex();

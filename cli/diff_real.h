@@ -41,8 +41,9 @@ struct DiffRealResult {
   bool diverged() const { return diverged_at.has_value(); }
 };
 
-// `real` must have its helpers injected (cli/client_go_real_setup.h).
-DiffRealResult diff_real_run(const Scenario& real, uint64_t seed);
+// `real` must have its helpers injected (cli/client_go_real_setup.h). `model`: the scenario to
+// compare with (default: model_twin(real)); tests pass a mistaken one to see a divergence found.
+DiffRealResult diff_real_run(const Scenario& real, uint64_t seed, const Scenario* model = nullptr);
 
 // The model twin: every client-go-real process as client-go-elector with the same timings.
 Scenario model_twin(const Scenario& real);
