@@ -174,6 +174,7 @@ void WorldCore::sync_external(Chooser& chooser, Trace* trace) {
   for (uint32_t p = 0; p < procs_.size(); ++p) {
     const ProcessRuntime& pr = procs_[p];
     if (!alive(pr.status) || pr.pause_depth > 0 || !pr.model || !std::holds_alternative<ClientGoReal>(*pr.model)) continue;
+    LS_CHECK(scenario_->processes[p].clock == ClockSpec{}, "a client-go-real process with a clock offset or rate");
     const LocalInstant target = pr.clock.mono(next);
     react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) {
       if constexpr (std::is_same_v<std::decay_t<decltype(model)>, ClientGoReal>) model.advance_to(target, now, out);

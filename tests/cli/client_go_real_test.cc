@@ -4,6 +4,9 @@
 // reason, where Go or its modules are missing; the refusals need nothing.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -84,6 +87,22 @@ TEST(ClientGoReal, TwinADifferentModelIsReportedAsADivergence) {
   ASSERT_TRUE(differs.diverged());
   EXPECT_NE(differs.real_line, differs.model_line);
   EXPECT_NE(differs.real_hash, differs.model_hash);
+}
+
+TEST(ClientGoReal, OwnElectorRunsUnderTheSameHarnessAndItsBugIsFound) {
+  NEED_HELPER();
+  // docs/models/client-go-real.md section 7: a team's own elector, built from its own test file.
+  // Built into a scratch folder beside a copy of its scenario (whose helper path is relative).
+  const auto dir = source_path("go/client-go-real");
+  const auto scratch = testing::scratch("client-go-real-own");
+  const std::string scenario = testing::put(scratch / "scenario.yaml", testing::slurp(dir + "/examples/own-elector/scenario.yaml"));
+  const std::string bin = (scratch / "own-elector.test").string();
+  ASSERT_EQ(std::system(("cd '" + dir + "' && go test -c -o '" + bin + "' ./examples/own-elector >/dev/null 2>&1").c_str()), 0);
+  const auto r = run_cli({"run", scenario});
+  // The naive loop takes a lease without counting the transition: leasesim says so.
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("VIOLATED  transitionsMatch"), std::string::npos) << r.out;
+  EXPECT_EQ(hash_of(r.out), hash_of(run_cli({"run", scenario}).out));
 }
 
 TEST(ClientGoReal, CheckIsRefusedWithItsReason) {
