@@ -77,6 +77,27 @@ StopLine stop_of(const std::string& line) {
   return s;
 }
 
+// Events of different processes at one instant are concurrent: their order in a trace is the
+// World's tie choice, and the two runs have different ties (the real run's helpers report through
+// wake timers, the model sets timers of its own). Within each instant the lines are put in order
+// of their process, keeping each process's own order; lines of no process (faults) go first, in
+// text order.
+void canonical_instants(std::vector<std::pair<size_t, std::string>>& lines) {
+  auto key = [](const std::string& line) {
+    const std::string proc = string_field(line, "proc").value_or("");
+    return proc.empty() ? std::string("0") + line : "1" + proc;
+  };
+  size_t begin = 0;
+  while (begin < lines.size()) {
+    const auto t = seconds_field(lines[begin].second, "t");
+    size_t end = begin + 1;
+    while (end < lines.size() && seconds_field(lines[end].second, "t") == t) ++end;
+    std::stable_sort(lines.begin() + static_cast<std::ptrdiff_t>(begin), lines.begin() + static_cast<std::ptrdiff_t>(end),
+                     [&](const auto& a, const auto& b) { return key(a.second) < key(b.second); });
+    begin = end;
+  }
+}
+
 std::shared_ptr<const Scenario> reseeded(const Scenario& s, uint64_t seed) {
   auto copy = std::make_shared<Scenario>(s);
   copy->seed = seed;
@@ -139,6 +160,8 @@ DiffRealResult diff_real_run(const Scenario& real, uint64_t seed, const Scenario
   for (size_t i = 0; i < model_lines.size(); ++i)
     if (is_stop(model_lines[i])) model_stops.push_back(stop_of(model_lines[i]));
     else model_rest.emplace_back(i, model_lines[i]);
+  canonical_instants(real_rest);
+  canonical_instants(model_rest);
   const size_t n = std::max(real_rest.size(), model_rest.size());
   for (size_t i = 0; i < n; ++i) {
     const std::string a = i < real_rest.size() ? real_rest[i].second : "";

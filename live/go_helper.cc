@@ -128,6 +128,7 @@ class GoHelperSession : public ExternalSession {
         e.kind = ExternalEvent::Kind::GiveUp;
         e.id = static_cast<uint32_t>(parse_i64(word(rest), line));
         e.at = LocalInstant(parse_i64(word(rest), line));
+        e.detail = rest;  // "timeout" (the per-request timeout) or "ctx" (the caller's context ended)
       } else if (kind == "note") {
         e.kind = ExternalEvent::Kind::Note;
         e.at = LocalInstant(parse_i64(word(rest), line));

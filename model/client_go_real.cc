@@ -56,10 +56,12 @@ void ClientGoReal::on_timer(TimerId timer, const Now& now, Effects& out) {
   arm_wake(now, out);
 }
 
-void ClientGoReal::catch_up(const Now& now, Effects& out) {
+void ClientGoReal::catch_up(const Now& now, Effects& out, bool force) {
   State& s = *state_;
-  // Everything the helper did up to this instant, in the order it did it.
-  while (!s.queued.empty() && s.queued.front().at <= now.mono) {
+  // Everything the helper did up to this instant, in the order it did it; after a give-up, only
+  // once the World has given the client its timeout (see awaiting_timeout).
+  if (force) s.awaiting_timeout = 0;
+  while (!s.queued.empty() && s.queued.front().at <= now.mono && s.awaiting_timeout == 0) {
     const ExternalEvent e = std::move(s.queued.front());
     s.queued.pop_front();
     emit(e, out);
@@ -69,6 +71,13 @@ void ClientGoReal::catch_up(const Now& now, Effects& out) {
 void ClientGoReal::on_response(const ApiResponse& response, const Now& now, Effects& out) {
   State& s = *state_;
   // An answer to a request the helper gave up (its CancelCall's Timeout) reaches nobody.
+  if (s.awaiting_timeout != 0 && response.tag == s.awaiting_timeout) {
+    // The World's timeout for the request the helper gave up: what the helper did next follows.
+    s.awaiting_timeout = 0;
+    catch_up(now, out);
+    arm_wake(now, out);
+    return;
+  }
   // The helper's events of this very instant come first (the wake timer may be due with it).
   catch_up(now, out);
   if (s.outstanding.erase(response.tag) == 0 || s.finished) return;
@@ -78,7 +87,8 @@ void ClientGoReal::on_response(const ApiResponse& response, const Now& now, Effe
 
 void ClientGoReal::on_stop(const Now& now, Effects& out) {
   State& s = *state_;
-  catch_up(now, out);
+  // A stop between a give-up and its timeout: the helper's events of this instant go first.
+  catch_up(now, out, /*force=*/true);
   if (s.finished) return;
   LS_CHECK(s.queued.empty() && s.helper_at == now.mono, "a stop reached a helper that is not at the World's instant");
   apply(s.session->stop(), now, out);
@@ -97,7 +107,7 @@ void ClientGoReal::apply(ExternalReply reply, const Now& now, Effects& out) {
   s.helper_at = reply.at;
   for (ExternalEvent& e : reply.events) {
     LS_CHECK(e.at >= now.mono && e.at <= reply.at, "a helper event outside the instants it covered");
-    if (e.at == now.mono && s.queued.empty()) emit(e, out);
+    if (e.at == now.mono && s.queued.empty() && s.awaiting_timeout == 0) emit(e, out);
     else s.queued.push_back(std::move(e));
   }
   arm_wake(now, out);
@@ -105,7 +115,7 @@ void ClientGoReal::apply(ExternalReply reply, const Now& now, Effects& out) {
 
 void ClientGoReal::arm_wake(const Now& now, Effects& out) {
   const State& s = *state_;
-  if (!s.queued.empty()) out.set_timer(kWakeTimer, s.queued.front().at - now.mono);
+  if (!s.queued.empty() && s.awaiting_timeout == 0) out.set_timer(kWakeTimer, s.queued.front().at - now.mono);
 }
 
 void ClientGoReal::emit(const ExternalEvent& e, Effects& out) {
@@ -127,7 +137,13 @@ void ClientGoReal::emit(const ExternalEvent& e, Effects& out) {
       return;
     }
     case ExternalEvent::Kind::GiveUp:
-      if (s.outstanding.erase(e.id) != 0) out.cancel_call(e.id);
+      if (s.outstanding.erase(e.id) != 0) {
+        out.cancel_call(e.id);
+        // The per-request timeout is, for the model, the World's own timeout: the `timeout` line
+        // comes before what the client does next. A context that ended abandons the call, and
+        // what follows goes on in the same reaction, as the model's CancelCall does.
+        if (e.detail == "timeout") s.awaiting_timeout = e.id;
+      }
       return;
     case ExternalEvent::Kind::Note:
       switch (e.note) {

@@ -95,12 +95,16 @@ class ClientGoReal {
     bool leader = false;
     bool acting = false;
     bool finished = false;             // the helper said its last word (exit or crash)
+    // A request the helper gave up: the World answers CancelCall with a Timeout event at this
+    // instant, and the helper's later events wait for it, so the trace reads as it does when the
+    // World times a request out itself (the `timeout` line before what the client did next).
+    uint32_t awaiting_timeout = 0;
     uint64_t events = 0;               // events applied, for the fingerprint
   };
   void apply(ExternalReply reply, const Now& now, Effects& out);
   void emit(const ExternalEvent& e, Effects& out);
   void arm_wake(const Now& now, Effects& out);
-  void catch_up(const Now& now, Effects& out);
+  void catch_up(const Now& now, Effects& out, bool force = false);
 
   std::shared_ptr<State> state_;
 };

@@ -98,24 +98,26 @@ func (f *FakeLeases) call(ctx context.Context, verb, namespace, name string, bod
 		defer timer.Stop()
 		timeout = timer.C
 	}
-	giveUp := func(err error) (*coordinationv1.Lease, error) {
+	// why: "timeout" (the per-request timeout: leasesim's World times the request out) or "ctx"
+	// (the caller's context ended: the client abandons the call).
+	giveUp := func(err error, why string) (*coordinationv1.Lease, error) {
 		f.mu.Lock()
 		delete(f.pending, k)
 		f.mu.Unlock()
-		f.hub.emit(0, fmt.Sprintf("cancel %d %d", k, f.clock.mono(time.Now())))
+		f.hub.emit(0, fmt.Sprintf("cancel %d %d %s", k, f.clock.mono(time.Now()), why))
 		return empty, err
 	}
 	select {
 	case r := <-ch:
 		return f.result(r, verb, name)
 	case <-ctx.Done():
-		return giveUp(ctx.Err())
+		return giveUp(ctx.Err(), "ctx")
 	case <-timeout:
 		// The caller's deadline at this very instant wins: it was set before this timeout.
 		if err := ctxDone(ctx); err != nil {
-			return giveUp(err)
+			return giveUp(err, "ctx")
 		}
-		return giveUp(fmt.Errorf("%s lease %s/%s: client timeout %v exceeded", verb, namespace, name, f.timeout))
+		return giveUp(fmt.Errorf("%s lease %s/%s: client timeout %v exceeded", verb, namespace, name, f.timeout), "timeout")
 	}
 }
 
