@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "cli/diff_real.h"
 #include "cli/int_flags.h"
 #include "cli/path_checks.h"
 #include "core/check.h"
@@ -161,6 +162,14 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
       "advise", "Are these client-go timings safe? One verdict from analytic bounds, campaigns and a bounded check");
   add_advise_options(advise_cmd, advise);
 
+  DiffRealOptions diff_real;
+  CLI::App* diff_real_cmd = app.add_subcommand(
+      "diff-real", "Compare client-go-elector with the real client-go library (model: client-go-real), request by "
+                   "request, over seeds");
+  diff_real_cmd->add_option("FILE", diff_real.files, "Scenario files with client-go-real processes")->required();
+  diff_real_cmd->add_option("--seeds", diff_real.seeds, "Seeds per file (default 1)");
+  diff_real_cmd->add_option("--first-seed", diff_real.first_seed, "First seed (default: each file's spec.seed)");
+
   ServeCommandOptions serve;
   std::string serve_format = "text";
   CLI::App* serve_cmd = app.add_subcommand(
@@ -230,6 +239,7 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
       return serve_command(serve, out, err);
     }
     if (*advise_cmd) return advise_command(advise, out, err);
+    if (*diff_real_cmd) return diff_real_command(diff_real, out, err);
   } catch (const std::bad_alloc&) {
     // An exhausted resource is the input's size, not a bug: say what to lower.
     err << "leasesim: out of memory: lower spec.bounds.maxEvents or spec.duration, the number of processes, "

@@ -219,6 +219,9 @@ std::shared_ptr<Scenario> vary_template(const Scenario& t, Rng& r, uint64_t inde
   l.min = scale(l.min, 500, 2000);
   l.max = std::max(l.min, scale(l.max, 500, 2000));
   for (ProcessSpec& p : s->processes) {
+    // A client-go-real helper's clock is its synctest bubble's, which has no offset or drift
+    // (model/external_elector.h): vary only what it can run.
+    if (std::holds_alternative<ClientGoRealConfig>(p.model)) continue;
     p.clock.offset += pick_duration(r, seconds(-1), seconds(1), ms(1));
     p.clock.rate_ppb = std::max<int64_t>(1, p.clock.rate_ppb + r.between(-100000, 100000));
   }

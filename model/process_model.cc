@@ -72,6 +72,17 @@ std::optional<ParsedConfig> read_client_go(ConfigReader& reader) {
   return ParsedConfig{*config, quiesce};
 }
 
+constexpr std::array<std::string_view, 9> kClientGoRealKeys{
+    "preset", "leaseDuration", "renewDeadline", "retryPeriod", "releaseOnCancel", "requestTimeout",
+    "afterLeadershipLoss", "quiesce", "helper"};
+
+std::optional<ParsedConfig> read_client_go_real(ConfigReader& reader) {
+  Duration quiesce{};
+  auto config = read_client_go_real_config(reader, &quiesce);
+  if (!config) return std::nullopt;
+  return ParsedConfig{*config, quiesce};
+}
+
 std::optional<ParsedConfig> read_exec(ConfigReader& reader) {
   Duration quiesce{};
   auto config = read_exec_config(reader, &quiesce);
@@ -88,9 +99,10 @@ std::optional<ParsedConfig> read_cle_controller(ConfigReader& reader) {
 
 // The models of the documentation that have no implementation yet keep their entries, so a
 // user who names one is told it is planned rather than misspelt.
-constexpr std::array<ModelEntry, 8> kModels{{
+constexpr std::array<ModelEntry, 9> kModels{{
     {"tutorial-elector", kTutorialKeys, &read_tutorial},
     {"client-go-elector", kClientGoKeys, &read_client_go},
+    {"client-go-real", kClientGoRealKeys, &read_client_go_real},
     {"exec", kExecKeys, &read_exec, nullptr, true},
     {"cle-controller", kCleControllerKeys, &read_cle_controller, nullptr, true},
     {"kube-apiserver", kKubeApiserverKeys, &read_kube_apiserver, &kube_apiserver_lease, false},
@@ -124,6 +136,7 @@ const char* model_name(const ModelConfig& config) {
   struct Visitor {
     const char* operator()(const TutorialConfig&) const { return "tutorial-elector"; }
     const char* operator()(const ClientGoConfig&) const { return "client-go-elector"; }
+    const char* operator()(const ClientGoRealConfig&) const { return "client-go-real"; }
     const char* operator()(const ExecConfig&) const { return "exec"; }
     const char* operator()(const NodeLifecycleConfig&) const { return "node-lifecycle-controller"; }
     const char* operator()(const KubeletConfig&) const { return "kubelet"; }
@@ -146,6 +159,7 @@ ModelState make_model(const ModelConfig& config, const std::string& identity, Le
   if (const auto* nlc = std::get_if<NodeLifecycleConfig>(&config)) return NodeLifecycleController(identity, lease, *nlc);
   if (const auto* kubelet = std::get_if<KubeletConfig>(&config)) return Kubelet(identity, lease, *kubelet);
   if (const auto* cle = std::get_if<CleControllerConfig>(&config)) return CleController(identity, lease, *cle);
+  if (const auto* real = std::get_if<ClientGoRealConfig>(&config)) return ClientGoReal(identity, lease, *real, start_nonce);
   if (const auto* apiserver = std::get_if<KubeApiserverConfig>(&config)) return KubeApiserver(lease, *apiserver, start_nonce);
   LS_CHECK(false, std::string("model not implemented: ") + model_name(config));
   __builtin_unreachable();

@@ -22,6 +22,7 @@
 #include "model/cle_controller.h"
 #include "model/client_go_config.h"
 #include "model/client_go_elector.h"
+#include "model/client_go_real.h"
 #include "model/exec_config.h"
 #include "model/kube_apiserver.h"
 #include "model/kubelet.h"
@@ -33,9 +34,9 @@ namespace leasesim {
 // ExecConfig is a real process (`leasesim serve` only): it has no ModelState alternative, and
 // it comes last so the simulated models' indexes match between the two variants.
 using ModelConfig = std::variant<TutorialConfig, ClientGoConfig, CleControllerConfig, KubeApiserverConfig,
-                                 NodeLifecycleConfig, KubeletConfig, ExecConfig>;
+                                 NodeLifecycleConfig, KubeletConfig, ClientGoRealConfig, ExecConfig>;
 using ModelState = std::variant<TutorialElector, ClientGoElector, CleController, KubeApiserver,
-                                NodeLifecycleController, Kubelet>;
+                                NodeLifecycleController, Kubelet, ClientGoReal>;
 
 // The scenario-file name of a model ("tutorial-elector", "client-go-elector").
 const char* model_name(const ModelConfig& config);

@@ -67,6 +67,7 @@ WorldCore::WorldCore(std::shared_ptr<const Scenario> scenario)
     else if (const auto* k = std::get_if<KubeletConfig>(&spec.model)) longest_s = std::max<int64_t>(longest_s, k->node_lease_duration_seconds);
     else if (const auto* k = std::get_if<KubeApiserverConfig>(&spec.model)) longest_s = std::max<int64_t>(longest_s, k->identity_lease_duration_seconds);
   max_record_lease_ = seconds(longest_s + 2);
+  for (const ProcessSpec& spec : s.processes) has_external_ |= std::holds_alternative<ClientGoRealConfig>(spec.model);
   procs_.reserve(s.processes.size());
   for (const ProcessSpec& spec : s.processes) {
     procs_.emplace_back(ProcessClock(spec.clock, s.start_time));
@@ -142,7 +143,9 @@ Event WorldCore::pop_next(Chooser& chooser) {
 }
 
 StepStatus WorldCore::step(Chooser& chooser, Trace* trace) {
-  if (ready_.empty() && queue_.empty()) return StepStatus::Idle;
+  if (has_external_) sync_external(chooser, trace);
+  // Helpers that did nothing more ran to the horizon (sync_external): the run covered all of it.
+  if (ready_.empty() && queue_.empty()) return has_external_ ? StepStatus::Horizon : StepStatus::Idle;
   const TrueInstant next = ready_.empty() ? queue_.top().at : ready_.front().at;
   if (next > horizon_) return StepStatus::Horizon;
   if (events_ >= max_events_) return StepStatus::EventLimit;
@@ -161,6 +164,24 @@ StepStatus WorldCore::run(Chooser& chooser, Trace* trace) {
     if (status == StepStatus::Stepped) continue;
     if (status != StepStatus::EventLimit) now_ = horizon_;
     return status;
+  }
+}
+
+void WorldCore::sync_external(Chooser& chooser, Trace* trace) {
+  // Conservative synchronisation: a helper runs ahead of the World only up to the next event (or
+  // the horizon), and what it does before then becomes events of its own instants (a wake timer),
+  // so no event fires before the helpers have reported everything they did until it.
+  TrueInstant next = horizon_;
+  if (!ready_.empty()) next = ready_.front().at;
+  else if (!queue_.empty()) next = std::min(queue_.top().at, horizon_);
+  for (uint32_t p = 0; p < procs_.size(); ++p) {
+    const ProcessRuntime& pr = procs_[p];
+    if (!alive(pr.status) || pr.pause_depth > 0 || !pr.model || !std::holds_alternative<ClientGoReal>(*pr.model)) continue;
+    LS_CHECK(scenario_->processes[p].clock == ClockSpec{}, "a client-go-real process with a clock offset or rate");
+    const LocalInstant target = pr.clock.mono(next);
+    react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(model)>, ClientGoReal>) model.advance_to(target, now, out);
+    });
   }
 }
 

@@ -265,6 +265,8 @@ class WorldCore {
   };
 
   void dispatch(const Event& e, Chooser& chooser, Trace* trace);
+  // Lets every running client-go-real helper run up to the next event (model/client_go_real.h).
+  void sync_external(Chooser& chooser, Trace* trace);
   bool defer_if_paused(const Event& e);
   void push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a = 0, uint32_t b = 0);
   Event pop_next(Chooser& chooser);
@@ -342,6 +344,7 @@ class WorldCore {
   TrueInstant now_{};
   TrueInstant horizon_{};
   uint64_t max_events_ = 0;
+  bool has_external_ = false;  // some process runs an external elector (client-go-real)
   // The longest lease a record in this run can carry (plus a second): older record times are
   // expired for everyone (HashFrame::old_before).
   Duration max_record_lease_{};

@@ -605,7 +605,7 @@ TEST(ScenarioLoaderErrors, UnknownAndUnimplementedModels) {
                                 "    - {name: b, model: lease-candidate, lease: kube-system/b}\n"
                                 "    - {name: c, model: tutorial-elector, lease: l}\n")),
             (Strings{"t.yaml:6:24: spec.processes[0].model: unknown model \"client-go\"; expected one of: "
-                     "tutorial-elector, client-go-elector, exec, cle-controller, kube-apiserver, kubelet, "
+                     "tutorial-elector, client-go-elector, client-go-real, exec, cle-controller, kube-apiserver, kubelet, "
                      "node-lifecycle-controller (planned: lease-candidate)",
                      "t.yaml:7:24: spec.processes[1].model: model \"lease-candidate\" is not implemented yet",
                      "t.yaml:8:49: spec.processes[2].lease: expected a lease as \"namespace/name\" (e.g. "
