@@ -205,7 +205,7 @@ TEST(ScenarioLoader, SpecExampleLoadsWithTypedValues) {
   EXPECT_EQ(s.faults[7], fault(seconds(110), std::nullopt, FaultType::Stop, leader));
 
   EXPECT_EQ(s.properties, (PropertySpec{true, true, seconds(25), false, seconds(30), false, true, std::nullopt, false,
-                                        std::nullopt, false, false}));
+                                        std::nullopt, false, false, std::nullopt}));
   EXPECT_TRUE(s.expect.present);
   EXPECT_EQ(s.expect.violated, Strings{"singleLeader"});
   EXPECT_EQ(s.max_events, Scenario{}.max_events);
@@ -365,7 +365,7 @@ TEST(ScenarioLoader, PropertiesExpectAndBounds) {
                         "  expect: {violated: [transitionsMatch, eventuallyLeader, transitionsMatch]}\n"
                         "  bounds: {maxEvents: 5000}\n"));
   EXPECT_EQ(s.properties, (PropertySpec{false, true, std::nullopt, true, minutes(1), false, true, std::nullopt, false,
-                                        std::nullopt, false, false}));
+                                        std::nullopt, false, false, std::nullopt}));
   EXPECT_TRUE(s.expect.present);
   EXPECT_EQ(s.expect.violated, (Strings{"eventuallyLeader", "transitionsMatch"}));  // sorted, unique
   EXPECT_EQ(s.max_events, 5000u);
