@@ -47,6 +47,15 @@ std::optional<std::string> setup_client_go_real(Scenario& scenario, const std::s
   }
   if (scenario.explore.faults.max > 0)
     return prefix + "spec.explore.faults: injected faults are not supported with model client-go-real";
+  // Each client-go-real process is a Go program of its own (tens of MiB, several threads), and
+  // `campaign --jobs J` runs J scenarios at once: a scenario with thousands of them would take
+  // the machine down instead of giving an answer, so the count is bounded and said.
+  size_t real_processes = 0;
+  for (const ProcessSpec& p : scenario.processes) real_processes += std::holds_alternative<ClientGoRealConfig>(p.model);
+  if (real_processes > kMaxClientGoRealProcesses)
+    return prefix + "spec.processes: " + std::to_string(real_processes) + " client-go-real processes, more than the " +
+           std::to_string(kMaxClientGoRealProcesses) +
+           " leasesim runs at once (each is a Go helper program); use client-go-elector for large scenarios";
   bool needs_default = false;
   const std::filesystem::path base = std::filesystem::path(file).parent_path();
   for (size_t i = 0; i < scenario.processes.size(); ++i) {

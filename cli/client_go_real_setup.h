@@ -7,18 +7,22 @@
 // - Refusals, each one line naming the file, the process or fault and the reason (exit 2):
 //   `check` (a search copies Worlds, and a helper program cannot be copied), a clock offset or
 //   rate other than 0 and 1, clockJump and pause faults, injected faults (spec.explore.faults),
-//   and a missing helper program (with how to build it).
+//   a missing helper program (with how to build it), and more than kMaxClientGoRealProcesses
+//   client-go-real processes in one scenario (each is an OS process).
 // - The built-in helper is LEASESIM_GO_HELPER when set, else client-go-real.test next to the
 //   leasesim executable (built by `cmake --build build --target client-go-real-helper`, which
 //   needs Go). A process's `helper:` path is resolved against the scenario file's folder.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
 #include "sim/scenario.h"
 
 namespace leasesim {
+
+inline constexpr size_t kMaxClientGoRealProcesses = 64;
 
 std::optional<std::string> setup_client_go_real(Scenario& scenario, const std::string& file, const std::string& command);
 

@@ -78,7 +78,9 @@ TEST(CheckCommand, OneKubeletTightBoundYieldsItsCounterexample) {
   EXPECT_TRUE(has(r.out, "judged     singleLeader, transitionsMatch, nodeNotReadyWithin (where the run ends), "
                          "noFalseNotReady (where the run ends)\n"))
       << r.out;
-  EXPECT_TRUE(has(r.out, "result     counterexample: nodeNotReadyWithin after 128 steps")) << r.out;
+  // The step count is not pinned: since steps count live events (inert ones folded in), the
+  // search reports the first counterexample it meets on node scenarios (docs/check-verdicts.md).
+  EXPECT_TRUE(has(r.out, "result     counterexample: nodeNotReadyWithin after ")) << r.out;
   EXPECT_TRUE(has(r.out, "nodeNotReadyWithin: node node: crash at 8s, Ready=Unknown at 13.007s, 5.007s after the fault "
                          "(bound 3s)"))
       << r.out;
@@ -91,7 +93,7 @@ TEST(CheckCommand, OneKubeletTightBoundYieldsItsCounterexample) {
 TEST(CheckCommand, OneKubeletAnalyticBoundIsVerifiedAtItsPoints) {
   const Result r = cli({"check", source("scenarios/check/nodes-one-kubelet-verified.yaml")});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_TRUE(has(r.out, "explored   4298 states (3313 distinct, 16 where the run ends)")) << r.out;
+  EXPECT_TRUE(has(r.out, "explored   1701 states (1244 distinct, 3 where the run ends)")) << r.out;
   EXPECT_TRUE(has(r.out, "result     verified at latency points {max}, jitter points {max}, up to 16s\n")) << r.out;
 }
 

@@ -138,6 +138,19 @@ spec:
   r = run_cli({"run", own});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("nowhere.test is not an executable file"), std::string::npos) << r.err;
+  // More helper programs than leasesim starts at once: refused with the count, before any starts;
+  // the twin at the bound passes that check (and stops at the missing helper program instead).
+  const auto many = testing::put(dir / "many.yaml", head + R"(    - {name: a, count: 65, model: client-go-real, lease: ns/l, config: {helper: ./nowhere.test}}
+)");
+  r = run_cli({"run", many});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("65 client-go-real processes, more than the 64"), std::string::npos) << r.err;
+  const auto bound = testing::put(dir / "bound.yaml", head + R"(    - {name: a, count: 64, model: client-go-real, lease: ns/l, config: {helper: ./nowhere.test}}
+)");
+  r = run_cli({"run", bound});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err.find("more than the 64"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nowhere.test is not an executable file"), std::string::npos) << r.err;
   // Without any helper: the message says how to build it.
   const char* saved = std::getenv("LEASESIM_GO_HELPER");
   const std::string keep = saved ? saved : "";
