@@ -1273,8 +1273,10 @@ void Loader::register_processes(const Fields& process, const ProcessSpec& proto,
       continue;
     }
     if (first_process_names_.size() < kMaxListedTargets) first_process_names_.push_back(spec.name);
-    if (const ModelEntry& model = model_entry(spec.model); model.implied_lease)
+    if (const ModelEntry& model = model_entry(spec.model); model.implied_lease) {
       spec.lease = intern_lease(model.implied_lease(spec.model, spec.name));
+      if (model.bind_leases) model.bind_leases(spec.model, [&](const std::string& key) { return intern_lease(key); });
+    }
     scenario_.processes.push_back(std::move(spec));
   }
   if (collisions > 1) first_collision += " (and " + std::to_string(collisions - 1) + " more)";

@@ -115,7 +115,8 @@ Json config_json(const ProcessSpec& p) {
     config["gcPeriod"] = format_duration(k->gc_period);
     config["gc"] = k->gc;
     config["requestTimeout"] = format_duration(k->request_timeout);
-    return config;  // no quiesce: it never leads
+    if (k->coordinated_leader_election) config["coordinatedLeaderElection"] = true;
+    return config;  // no quiesce key
   }
   config["quiesce"] = format_duration(p.quiesce);
   return config;
