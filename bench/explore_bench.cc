@@ -13,6 +13,10 @@
 // are not warm, deduplication, verdicts, keeping the transitions). The ratios printed at the
 // end compare the measured rates with the targets, and also report peak RSS per distinct
 // state, which includes the Worlds held on the search's path.
+// Time to verdict (issue 13): the realistic scenarios, as `check` runs them (the quickstart
+// with --converge, the two-candidate leader-crash minute, the LD 11s case at check's first
+// critical pass), each once with the default reductions and once unreduced (the baseline,
+// measured in the same run): the verdict, states, seconds, states/s and the ratio of times.
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
@@ -148,6 +152,54 @@ void report_ratio() {
   std::printf("peak RSS of this process: %.1f MiB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
 }
 
+const char* verdict_of(const ExploreResult& r) {
+  if (r.counterexample) return "counterexample";
+  switch (r.stopped_by) {
+    case ExploreStop::Exhausted:
+    case ExploreStop::Horizon:
+    case ExploreStop::Events:
+      return "verified";
+    default:
+      return "INCONCLUSIVE";
+  }
+}
+
+void report_time_to_verdict() {
+  struct Case {
+    const char* file;
+    bool converge;
+    bool critical;  // check's first critical pass: the lowest latency point, jitter + critical
+  };
+  const Case cases[] = {
+      {"scenarios/quickstart.yaml", true, false},
+      {"scenarios/check/client-go-two-candidates-leader-crash-1m.yaml", false, false},
+      {"scenarios/check/client-go-lease-shorter-than-hold-ld11.yaml", false, true},
+  };
+  for (const Case& c : cases) {
+    auto scenario = load(c.file);
+    scenario->explore.replay.clear();
+    double secs[2] = {0, 0};
+    for (int reduced = 1; reduced >= 0; --reduced) {
+      ExploreOptions o = options_of(*scenario);
+      o.converge = c.converge;
+      if (c.critical) {
+        o.latency_points = kPointMin;
+        o.jitter_points = static_cast<uint8_t>(o.jitter_points | kPointCritical);
+      }
+      o.reduce_dead = o.reduce_inert = reduced != 0;
+      const auto start = std::chrono::steady_clock::now();  // wall clock: benchmarks only
+      const ExploreResult r = explore(scenario, o);
+      secs[reduced] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::printf("time to verdict %s%s%s (%s): %s, %llu distinct states, %.2fs, %.0f distinct states/s\n", c.file,
+                  c.converge ? " --converge" : "", c.critical ? " (critical pass 1)" : "",
+                  reduced ? "reduced" : "unreduced baseline", verdict_of(r),
+                  static_cast<unsigned long long>(r.stats.distinct), secs[reduced],
+                  static_cast<double>(r.stats.distinct) / secs[reduced]);
+    }
+    std::printf("  ratio of times, reduced to unreduced: %.3f\n", secs[1] / secs[0]);
+  }
+}
+
 }  // namespace
 }  // namespace leasesim
 
@@ -157,5 +209,6 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   leasesim::report_ratio();
+  leasesim::report_time_to_verdict();
   return 0;
 }

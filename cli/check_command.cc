@@ -188,7 +188,7 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
   }
   eo.converge = options.converge;
   eo.reduce_dead = !options.unreduced;
-  eo.reduce_inert = options.reduce_inert && !options.unreduced;
+  eo.reduce_inert = !options.unreduced;  // the default (explore/explorer.h); --reduce-inert is a no-op
   if (eo.converge) {
     if (const auto problem = converge_problem(*scenario)) {
       err << "leasesim check: --converge cannot key this scenario exactly: " << *problem << "\n";
@@ -224,6 +224,11 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
     if (scenario->properties.no_live_identity_deleted) judged.push_back("noLiveIdentityDeleted");
     if (scenario->properties.stale_identity_collected_within || scenario->properties.stale_identity_collected_within_auto)
       judged.push_back("staleIdentityCollectedWithin (where the run ends)");
+  }
+  if (!scenario->node_names.empty()) {
+    if (scenario->properties.node_not_ready_within || scenario->properties.node_not_ready_within_auto)
+      judged.push_back("nodeNotReadyWithin (where the run ends)");
+    if (scenario->properties.no_false_not_ready) judged.push_back("noFalseNotReady (where the run ends)");
   }
   if (scenario->properties.eventually_leader)
     judged.push_back(eo.converge ? "eventuallyLeader (its window, and no leaderless cycle after the last fault)"

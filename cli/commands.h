@@ -48,7 +48,7 @@ struct CheckOptions {
   bool converge = false;               // time-relative keys, no horizon, SCC liveness
   std::optional<uint32_t> max_faults;  // overrides spec.explore.faults.max (0: inject none)
   bool unreduced = false;              // keys without the reductions (for comparison)
-  bool reduce_inert = false;           // experimental: inert events left out of the key too
+  bool reduce_inert = false;           // accepted for old scripts; the inert reduction is the default now
 };
 
 int check_command(const CheckOptions& options, std::ostream& out, std::ostream& err);
@@ -61,6 +61,7 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
 struct FuzzOptions {
   std::string template_path;  // "" = the built-in generators
   bool known = false;
+  bool nodes = false;         // --nodes: the node-heartbeat generator instead of the election ones
   std::optional<uint64_t> runs;
   std::string time;           // a duration of wall-clock time ("" = use runs)
   std::optional<uint64_t> case_index;  // --case N: rerun exactly case N (instead of runs or time)

@@ -9,7 +9,7 @@
 // written to OUT/<scenario-name>.yaml with its seed, loaded back and re-run to confirm it
 // reproduces, and printed with the command that replays it.
 //
-// With --known every singleLeader and transitionsMatch violation is a failure, labelled with
+// With --known every singleLeader and transitionsMatch (and noFalseNotReady: --nodes) violation is a failure, labelled with
 // the reason its configuration permits it; failures are grouped into bug classes (family,
 // property, reason kind; explore/fuzz.h), and only the chosen case of each class (its
 // first case with that cause alone, else its first case) is shrunk, after every case has run,
@@ -158,7 +158,7 @@ struct CaseRecord {
   uint64_t seed = 0;
   std::unique_ptr<FuzzOutcome> failed;
 };
-constexpr const char* kFamilies[] = {"client-go", "tutorial", "template", "coordinated"};
+constexpr const char* kFamilies[] = {"client-go", "tutorial", "template", "coordinated", "nodes"};
 
 uint8_t family_index(const std::string& family) {
   for (uint8_t k = 0; k < std::size(kFamilies); ++k)
@@ -187,6 +187,10 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
     err << "leasesim fuzz: --jobs must be between 1 and 256\n";
     return 2;
   }
+  if (options.nodes && !options.template_path.empty()) {
+    err << "leasesim fuzz: --nodes chooses a built-in generator; it cannot be combined with --template\n";
+    return 2;
+  }
   std::optional<Scenario> tmpl;
   if (!options.template_path.empty()) {
     LoadResult loaded = load_scenario_file(options.template_path);
@@ -207,6 +211,7 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
   const Scenario* tmpl_ptr = tmpl ? &*tmpl : nullptr;
   const bool from_template = tmpl_ptr != nullptr;
   const FuzzJudge judge = options.known ? FuzzJudge::Known : FuzzJudge::Unexpected;
+  const FuzzGenerators generators = options.nodes ? FuzzGenerators::Nodes : FuzzGenerators::Elections;
   auto internal = [&](const std::string& what) {
     err << "leasesim fuzz: internal error in " << what
         << "\nThis is a bug in leasesim. Please report it with the fuzz seed and this message.\n";
@@ -223,7 +228,7 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
   const std::string error = run_parallel(
       limit, options.jobs, [&] { return budget && std::chrono::steady_clock::now() >= deadline; },
       [&](uint64_t i, std::mutex& mu) {
-        FuzzOutcome o = fuzz_case(tmpl_ptr, options.seed, first + i, judge, !options.known);
+        FuzzOutcome o = fuzz_case(tmpl_ptr, options.seed, first + i, judge, !options.known, generators);
         CaseRecord record;
         record.done = true;
         record.family = family_index(o.family);
@@ -256,7 +261,8 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
   }
   const uint64_t failures = outcomes.size();
   const std::string again_prefix = std::string("leasesim fuzz") + (options.known ? " --known" : "") +
-                                   (tmpl_ptr ? " --template " + options.template_path : std::string()) + " --seed " +
+                                   (tmpl_ptr ? " --template " + options.template_path : std::string()) +
+                                   (options.nodes && !tmpl_ptr ? " --nodes" : "") + " --seed " +
                                    std::to_string(options.seed) + " --case ";
   std::map<uint64_t, std::string> failure_text;  // case index -> the JUnit failure body (default mode)
   std::map<uint64_t, std::string> class_text;    // case index -> the sections of the classes it was shrunk for
@@ -298,7 +304,7 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
       Shrunk& sh = shrunk[k];
       for (const FuzzFailure& f : o.failures)
         if (f.bug == c.bug) sh.failure = &f;
-      const FuzzCase generated = generate_case(tmpl_ptr, options.seed, o.index);
+      const FuzzCase generated = generate_case(tmpl_ptr, options.seed, o.index, generators);
       sh.scenario = shrink_failure(generated.scenario, *sh.failure, from_template, &sh.runs);
       const std::vector<std::string> reasons =
           permitted_violations(*sh.scenario, from_template).reasons_for(c.bug.property, c.bug.kind);
@@ -360,7 +366,8 @@ int fuzz_command(const FuzzOptions& options, std::ostream& out, std::ostream& er
     if (family_counts[k]) out << ", " << family_counts[k] << " " << kFamilies[k];
   out << (budget ? " (stopped by --time " + options.time + ": how many depends on this machine's speed)" : "") << "\n";
   if (options.known)
-    out << "judged     --known: every singleLeader and transitionsMatch violation is a failure, permitted or not\n";
+    out << "judged     --known: every singleLeader" << (options.nodes ? ", transitionsMatch and noFalseNotReady" : " and transitionsMatch")
+        << " violation is a failure, permitted or not\n";
   out << "result     " << failures << (failures == 1 ? " failure" : " failures") << "\n";
   if (!options.junit_path.empty()) {
     // One testcase per bug class, with the shrunk file and the command that reproduces it (the

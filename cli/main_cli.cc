@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "cli/diff_real.h"
 #include "cli/int_flags.h"
 #include "cli/path_checks.h"
 #include "core/check.h"
@@ -93,11 +94,11 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
                         "Most injected faults on one path (spec.explore.faults: its points and candidates); 0: none")
       ->check(integer_flag(0, 16));
   check_cmd->add_flag("--unreduced", check.unreduced,
-                      "Key states without the reduction (dead model state): the same verdict and shortest "
-                      "counterexample, more states; for comparison (docs/check-verdicts.md)");
+                      "Key states without the reductions (dead model state, inert events): the same verdict and "
+                      "shortest counterexample, more states; for comparison (docs/check-verdicts.md)");
   check_cmd->add_flag("--reduce-inert", check.reduce_inert,
-                      "Experimental: also leave inert events (cancelled timers, answered timeouts) out of the key; "
-                      "sound for safety verdicts, a counterexample may be a step longer than the shortest");
+                      "Accepted for old scripts: inert events are now left out of the key by default (exactly: "
+                      "they are folded into the next live step); --unreduced turns it off");
   check_cmd->add_flag("--converge", check.converge,
                       "Key states relative to now and lift the horizon, so steady loops close cycles and "
                       "the result holds for all time; judges eventuallyLeader as liveness too (leaderless cycles)");
@@ -106,6 +107,7 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
   CLI::App* fuzz_cmd = app.add_subcommand(
       "fuzz", "Run random scenarios; shrink and save every failure (--known: one per bug class)");
   fuzz_cmd->add_option("--template", fuzz.template_path, "Vary this scenario instead of the built-in generators");
+  fuzz_cmd->add_flag("--nodes", fuzz.nodes, "Generate node-heartbeat scenarios (kubelets, node lifecycle controllers)");
   fuzz_cmd->add_flag("--known", fuzz.known,
                      "Hunt the known bugs: every singleLeader or transitionsMatch violation is a failure, even "
                      "one its configuration permits; failures are grouped into bug classes "
@@ -159,6 +161,14 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
   CLI::App* advise_cmd = app.add_subcommand(
       "advise", "Are these client-go timings safe? One verdict from analytic bounds, campaigns and a bounded check");
   add_advise_options(advise_cmd, advise);
+
+  DiffRealOptions diff_real;
+  CLI::App* diff_real_cmd = app.add_subcommand(
+      "diff-real", "Compare client-go-elector with the real client-go library (model: client-go-real), request by "
+                   "request, over seeds");
+  diff_real_cmd->add_option("FILE", diff_real.files, "Scenario files with client-go-real processes")->required();
+  diff_real_cmd->add_option("--seeds", diff_real.seeds, "Seeds per file (default 1)");
+  diff_real_cmd->add_option("--first-seed", diff_real.first_seed, "First seed (default: each file's spec.seed)");
 
   ServeCommandOptions serve;
   std::string serve_format = "text";
@@ -229,6 +239,7 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
       return serve_command(serve, out, err);
     }
     if (*advise_cmd) return advise_command(advise, out, err);
+    if (*diff_real_cmd) return diff_real_command(diff_real, out, err);
   } catch (const std::bad_alloc&) {
     // An exhausted resource is the input's size, not a bug: say what to lower.
     err << "leasesim: out of memory: lower spec.bounds.maxEvents or spec.duration, the number of processes, "

@@ -59,10 +59,11 @@ constexpr std::array<std::string_view, 8> kProcessKeys{"name",   "identity", "mo
 constexpr std::array<std::string_view, 2> kClockKeys{"offset", "rate"};
 constexpr std::array<std::string_view, 8> kFaultKeys{"at",        "for", "type", "target",
                                                      "direction", "by",  "mode", "latency"};
-constexpr std::array<std::string_view, 7> kPropertyKeys{"singleLeader",     "transitionsMatch",
-                                                        "failoverWithin",   "eventuallyLeader",
-                                                        "electsPreferred",  "noLiveIdentityDeleted",
-                                                        "staleIdentityCollectedWithin"};
+constexpr std::array<std::string_view, 10> kPropertyKeys{"singleLeader",       "transitionsMatch",
+                                                        "failoverWithin",     "eventuallyLeader",
+                                                        "electsPreferred",    "noLiveIdentityDeleted",
+                                                        "staleIdentityCollectedWithin", "nodeNotReadyWithin",
+                                                        "noFalseNotReady", "maxPodEvictions"};
 constexpr std::array<std::string_view, 1> kExpectKeys{"violated"};
 constexpr std::array<std::string_view, 1> kBoundsKeys{"maxEvents"};
 constexpr std::array<std::string_view, 7> kExploreKeys{"depth",        "maxStates",    "horizon",
@@ -71,10 +72,11 @@ constexpr std::array<std::string_view, 3> kExploreFaultKeys{"max", "at", "candid
 // An injectable fault is a fault entry without "at" (the points give the instants).
 constexpr std::array<std::string_view, 7> kCandidateKeys{"for", "type", "target", "direction", "by", "mode", "latency"};
 // The property names `expect.violated` may use, in the order the spec lists them.
-constexpr std::array<std::string_view, 7> kPropertyNames{"singleLeader",     "failoverWithin",
-                                                         "transitionsMatch", "eventuallyLeader",
-                                                         "electsPreferred",  "noLiveIdentityDeleted",
-                                                         "staleIdentityCollectedWithin"};
+constexpr std::array<std::string_view, 10> kPropertyNames{"singleLeader",       "failoverWithin",
+                                                         "transitionsMatch",   "eventuallyLeader",
+                                                         "electsPreferred",    "noLiveIdentityDeleted",
+                                                         "staleIdentityCollectedWithin", "nodeNotReadyWithin",
+                                                         "noFalseNotReady", "maxPodEvictions"};
 
 template <class T>
 struct Named {
@@ -82,14 +84,15 @@ struct Named {
   T value;
 };
 
-constexpr std::array<Named<FaultType>, 8> kFaultTypes{{{"crash", FaultType::Crash},
+constexpr std::array<Named<FaultType>, 9> kFaultTypes{{{"crash", FaultType::Crash},
                                                        {"restart", FaultType::Restart},
                                                        {"stop", FaultType::Stop},
                                                        {"pause", FaultType::Pause},
                                                        {"partition", FaultType::Partition},
                                                        {"clockJump", FaultType::ClockJump},
                                                        {"apiServerOutage", FaultType::ApiServerOutage},
-                                                       {"apiServerSlow", FaultType::ApiServerSlow}}};
+                                                       {"apiServerSlow", FaultType::ApiServerSlow},
+                                                       {"watchStall", FaultType::WatchStall}}};
 constexpr std::array<Named<Direction>, 3> kDirections{
     {{"both", Direction::Both}, {"requests", Direction::Requests}, {"responses", Direction::Responses}}};
 constexpr std::array<Named<OutageMode>, 2> kOutageModes{
@@ -805,7 +808,7 @@ LoadResult Loader::load(std::string_view text) {
   if (errors_.empty() && failover_auto_ && !analytic_failover_bound(scenario_))
     error(*failover_auto_,
           "\"auto\" needs an analytic failover bound, which exists only when every process of the lease runs "
-          "client-go-elector; give a duration instead");
+          "client-go-elector or client-go-real; give a duration instead");
   if (!errors_.empty()) return LoadResult{std::nullopt, std::move(errors_)};
   return LoadResult{std::move(scenario_), {}};
 }
@@ -1073,6 +1076,8 @@ void Loader::load_process(const Item& item) {
       if (const Item* field = map->get(key))
         error(*field, "model " + quoted(std::string(entry->name)) + " takes no " + key + ": field: it derives its " +
                           (std::string(key) == "lease" ? "lease" : "holder identity") + " itself");
+  } else if (entry && !entry->default_lease.empty() && !map->get("lease")) {
+    proto.lease = intern_lease(std::string(entry->default_lease));
   } else if (const Item* lease = require(*map, "lease")) {
     if (auto id = read_lease_ref(*lease)) proto.lease = *id;
   }
@@ -1277,6 +1282,12 @@ void Loader::register_processes(const Fields& process, const ProcessSpec& proto,
       spec.lease = intern_lease(model.implied_lease(spec.model, spec.name));
       if (model.bind_leases) model.bind_leases(spec.model, [&](const std::string& key) { return intern_lease(key); });
     }
+    if (model_entry(spec.model).runs_node) {
+      assign_node(spec.model, static_cast<NodeId>(scenario_.node_names.size()));
+      scenario_.node_names.push_back(spec.name);
+      const auto* kubelet = std::get_if<KubeletConfig>(&spec.model);
+      scenario_.node_pods.push_back(kubelet ? kubelet->pods : 0);
+    }
     scenario_.processes.push_back(std::move(spec));
   }
   if (collisions > 1) first_collision += " (and " + std::to_string(collisions - 1) + " more)";
@@ -1290,7 +1301,7 @@ bool is_process_fault(FaultType t) { return t != FaultType::ApiServerOutage && t
 
 bool has_window(FaultType t) {
   return t == FaultType::Pause || t == FaultType::Partition || t == FaultType::ApiServerOutage ||
-         t == FaultType::ApiServerSlow;
+         t == FaultType::ApiServerSlow || t == FaultType::WatchStall;
 }
 
 // Which fault types take each optional field, and the text that says so.
@@ -1300,8 +1311,8 @@ struct FieldRule {
   std::string_view types;
 };
 constexpr std::array<FieldRule, 6> kFaultFieldRules{{
-    {"for", has_window, "pause, partition, apiServerOutage and apiServerSlow"},
-    {"target", is_process_fault, "crash, restart, stop, pause, partition and clockJump"},
+    {"for", has_window, "pause, partition, apiServerOutage, apiServerSlow and watchStall"},
+    {"target", is_process_fault, "crash, restart, stop, pause, partition, clockJump and watchStall"},
     {"direction", [](FaultType t) { return t == FaultType::Partition; }, "partition"},
     {"by", [](FaultType t) { return t == FaultType::ClockJump; }, "clockJump"},
     {"mode", [](FaultType t) { return t == FaultType::ApiServerOutage; }, "apiServerOutage"},
@@ -1449,6 +1460,19 @@ void Loader::load_properties(const Item& item) {
       p.stale_identity_collected_within = *d;
     }
   }
+  if (const Item* v = map->get("nodeNotReadyWithin")) {
+    if (v->node.IsScalar() && v->node.Scalar() == "auto") {
+      p.node_not_ready_within_auto = true;
+    } else if (!v->node.IsScalar()) {
+      error(*v, "expected a duration string such as 70s, or \"auto\", got " + describe(v->node));
+    } else if (auto d = read_duration(*v, Sign::Positive)) {
+      p.node_not_ready_within = *d;
+    }
+  }
+  if (const Item* v = map->get("noFalseNotReady"))
+    if (auto b = read_bool(*v)) p.no_false_not_ready = *b;
+  if (const Item* v = map->get("maxPodEvictions"))
+    if (auto n = read_integer(*v, 0, INT64_MAX, "a count of pods, 0 or more")) p.max_pod_evictions = *n;
 }
 
 // eventuallyLeader needs `bound` of run time after the last fault ends (scenario_loader.h).
@@ -1477,6 +1501,9 @@ bool property_enabled(const PropertySpec& p, std::string_view name) {
   if (name == "noLiveIdentityDeleted") return p.no_live_identity_deleted;
   if (name == "staleIdentityCollectedWithin")
     return p.stale_identity_collected_within.has_value() || p.stale_identity_collected_within_auto;
+  if (name == "nodeNotReadyWithin") return p.node_not_ready_within.has_value() || p.node_not_ready_within_auto;
+  if (name == "noFalseNotReady") return p.no_false_not_ready;
+  if (name == "maxPodEvictions") return p.max_pod_evictions.has_value();
   return p.eventually_leader.has_value();
 }
 

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 
 #include "sim/replay.h"
@@ -73,12 +74,42 @@ Json lease_json(const Scenario& s, const InitialLease& lease) {
   return Json{{"apiVersion", "coordination.k8s.io/v1"}, {"kind", "Lease"}, {"metadata", metadata}, {"spec", spec}};
 }
 
+// A decimal from parts per billion, as a number (the loader reads decimals from plain
+// scalars only). YAML output writes it back as its exact decimal text (emit, below). JSON
+// prints the shortest text that reads back as the same double, which for the rates and
+// thresholds users write ("0.1", "0.55") is that text; below 0.0001 nlohmann prints an
+// exponent ("1e-05"), which the loader does not read: a known limit of JSON output.
+double ppb_text(int64_t ppb) { return static_cast<double>(ppb) / 1e9; }
+
+Json node_lifecycle_config_json(const NodeLifecycleConfig& n) {
+  const ClientGoConfig& c = n.elector;
+  Json config = Json::object();
+  if (!c.preset.empty()) config["preset"] = c.preset;
+  config["leaseDuration"] = format_duration(c.lease_duration);
+  config["renewDeadline"] = format_duration(c.renew_deadline);
+  config["retryPeriod"] = format_duration(c.retry_period);
+  config["releaseOnCancel"] = c.release_on_cancel;
+  config["requestTimeout"] = format_duration(c.request_timeout);
+  config["afterLeadershipLoss"] = c.rejoin_after_loss ? "rejoin" : "exit";
+  config["nodeMonitorPeriod"] = format_duration(n.node_monitor_period);
+  config["nodeMonitorGracePeriod"] = format_duration(n.node_monitor_grace_period);
+  config["nodeStartupGracePeriod"] = format_duration(n.node_startup_grace_period);
+  config["nodeEvictionRate"] = ppb_text(n.node_eviction_rate_ppb);
+  config["secondaryNodeEvictionRate"] = ppb_text(n.secondary_node_eviction_rate_ppb);
+  config["largeClusterSizeThreshold"] = n.large_cluster_size_threshold;
+  config["unhealthyZoneThreshold"] = ppb_text(n.unhealthy_zone_threshold_ppb);
+  config["defaultUnreachableTolerationSeconds"] = format_duration(n.default_unreachable_toleration);
+  return config;
+}
+
 Json config_json(const ProcessSpec& p) {
   Json config = Json::object();
   if (const auto* t = std::get_if<TutorialConfig>(&p.model)) {
     config["loopPeriod"] = format_duration(t->loop_period);
     config["crashOnError"] = t->crash_on_error;
     config["requestTimeout"] = format_duration(t->request_timeout);
+  } else if (const auto* n = std::get_if<NodeLifecycleConfig>(&p.model)) {
+    config = node_lifecycle_config_json(*n);
   } else if (const auto* c = std::get_if<ClientGoConfig>(&p.model)) {
     // The preset is written first and every field after it, so loading reproduces both the
     // values and the recorded preset name.
@@ -117,6 +148,13 @@ Json config_json(const ProcessSpec& p) {
     config["requestTimeout"] = format_duration(k->request_timeout);
     if (k->coordinated_leader_election) config["coordinatedLeaderElection"] = true;
     return config;  // no quiesce key
+  } else if (const auto* kl = std::get_if<KubeletConfig>(&p.model)) {
+    config["nodeLeaseDurationSeconds"] = kl->node_lease_duration_seconds;
+    config["nodeStatusUpdateFrequency"] = format_duration(kl->node_status_update_frequency);
+    config["nodeStatusReportFrequency"] = format_duration(kl->node_status_report_frequency);
+    config["zone"] = kl->zone;
+    config["pods"] = kl->pods;
+    return config;  // no quiesce: it never leads
   }
   config["quiesce"] = format_duration(p.quiesce);
   return config;
@@ -166,6 +204,12 @@ Json properties_json(const PropertySpec& p) {
     out["staleIdentityCollectedWithin"] = "auto";
   else if (p.stale_identity_collected_within)
     out["staleIdentityCollectedWithin"] = format_duration(*p.stale_identity_collected_within);
+  if (p.node_not_ready_within_auto)
+    out["nodeNotReadyWithin"] = "auto";
+  else if (p.node_not_ready_within)
+    out["nodeNotReadyWithin"] = format_duration(*p.node_not_ready_within);
+  if (p.no_false_not_ready) out["noFalseNotReady"] = true;
+  if (p.max_pod_evictions) out["maxPodEvictions"] = *p.max_pod_evictions;
   return out;
 }
 
@@ -276,7 +320,17 @@ void emit(YAML::Emitter& out, const Json& j, std::string_view key, bool flow) {
     case Json::value_t::number_integer:
       out << j.get<int64_t>();
       return;
-    default:  // the tree holds no floats, nulls or binary values
+    case Json::value_t::number_float: {
+      // The only floats in the tree are the node lifecycle controller's rates and threshold,
+      // exact decimals in parts per billion (ppb_text): written back as that exact decimal
+      // text, which the loader reads without floating point.
+      const int64_t ppb = std::llround(j.get<double>() * 1e9);
+      std::string text = std::to_string(ppb / 1000000000) + "." + std::to_string(1000000000 + ppb % 1000000000).substr(1);
+      while (text.back() == '0' && text[text.size() - 2] != '.') text.pop_back();
+      out << text;
+      return;
+    }
+    default:  // the tree holds no nulls or binary values
       out << YAML::Null;
       return;
   }

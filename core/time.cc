@@ -1,6 +1,7 @@
 // time.cc: parsing and formatting of integer time. See time.h for the contract.
 #include "core/time.h"
 
+#include <charconv>
 #include <cstdio>
 
 namespace leasesim {
@@ -29,6 +30,15 @@ void civil_from_days(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
   *y = yy + (*m <= 2);
 }
 
+// Writes v as exactly n digits at p (v >= 0, v < 10^n); returns the end.
+char* put_digits(char* p, int64_t v, int n) {
+  for (int i = n - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return p + n;
+}
+
 std::string format_rfc3339(WallInstant t, bool micros) {
   const int64_t secs = floor_div(t.ns, kNanosPerSecond);
   const int64_t sub_ns = t.ns - secs * kNanosPerSecond;
@@ -37,17 +47,26 @@ std::string format_rfc3339(WallInstant t, bool micros) {
   int64_t y;
   unsigned m, d;
   civil_from_days(days, &y, &m, &d);
-  char buf[64];
+  // int64 nanoseconds span the years 1677-2262, always four digits: written by hand rather
+  // than with snprintf, since every trace line carries a wall reading.
+  char buf[40];
+  char* p = put_digits(buf, y, 4);
+  *p++ = '-';
+  p = put_digits(p, m, 2);
+  *p++ = '-';
+  p = put_digits(p, d, 2);
+  *p++ = 'T';
+  p = put_digits(p, sod / 3600, 2);
+  *p++ = ':';
+  p = put_digits(p, sod / 60 % 60, 2);
+  *p++ = ':';
+  p = put_digits(p, sod % 60, 2);
   if (micros) {
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ", static_cast<long long>(y), m, d,
-                  static_cast<long long>(sod / 3600), static_cast<long long>(sod / 60 % 60),
-                  static_cast<long long>(sod % 60), static_cast<long long>(sub_ns / 1000));
-  } else {
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(y), m, d,
-                  static_cast<long long>(sod / 3600), static_cast<long long>(sod / 60 % 60),
-                  static_cast<long long>(sod % 60));
+    *p++ = '.';
+    p = put_digits(p, sub_ns / 1000, 6);
   }
-  return buf;
+  *p++ = 'Z';
+  return std::string(buf, p);
 }
 
 bool parse_digits(std::string_view s, size_t pos, size_t n, int64_t* out) {
@@ -162,18 +181,29 @@ std::string format_duration(Duration d) {
   return sign + std::to_string(a) + "ns";
 }
 
-std::string format_seconds(int64_t ns) {
-  std::string sign = ns < 0 ? "-" : "";
+void append_seconds(std::string& out, int64_t ns) {
+  if (ns < 0) out.push_back('-');
   const uint64_t a = ns < 0 ? static_cast<uint64_t>(-(ns + 1)) + 1 : static_cast<uint64_t>(ns);
-  std::string out = sign + std::to_string(a / kNanosPerSecond);
-  uint64_t frac = a % kNanosPerSecond;
+  char buf[32];
+  char* end = std::to_chars(buf, buf + sizeof buf, a / static_cast<uint64_t>(kNanosPerSecond)).ptr;
+  uint64_t frac = a % static_cast<uint64_t>(kNanosPerSecond);
   if (frac != 0) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%09llu", static_cast<unsigned long long>(frac));
-    std::string f(buf);
-    while (!f.empty() && f.back() == '0') f.pop_back();
-    out += "." + f;
+    // Nine digits, then the trailing zeros dropped: 1.5 s is "1.5", 1 ns "0.000000001".
+    *end++ = '.';
+    char* digits = end;
+    for (int i = 8; i >= 0; --i) {
+      digits[i] = static_cast<char>('0' + frac % 10);
+      frac /= 10;
+    }
+    end = digits + 9;
+    while (end[-1] == '0') --end;
   }
+  out.append(buf, end);
+}
+
+std::string format_seconds(int64_t ns) {
+  std::string out;
+  append_seconds(out, ns);
   return out;
 }
 

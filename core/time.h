@@ -89,6 +89,8 @@ std::string format_duration(Duration d);
 // Seconds as a decimal number with up to 9 fractional digits and no trailing zeros ("12.5",
 // "0.000001", "3"): exact, locale-free, used for JSON and trace output.
 std::string format_seconds(int64_t ns);
+// The same digits appended to `out`, with no allocation of its own (the trace's hot path).
+void append_seconds(std::string& out, int64_t ns);
 
 // RFC 3339 in UTC with exactly 6 fractional digits, as Kubernetes renders a MicroTime:
 // "2026-01-01T00:00:12.345678Z" (nanoseconds below a microsecond are truncated).

@@ -14,6 +14,7 @@
 #include "properties/evaluate.h"
 #include "properties/eventually_leader.h"
 #include "properties/identity.h"
+#include "properties/node_detection.h"
 #include "properties/single_leader.h"
 #include "properties/transitions_match.h"
 #include "core/check.h"
@@ -63,6 +64,18 @@ std::vector<int64_t> range_points(uint8_t mask, int64_t lo, int64_t hi) {
 namespace {
 
 constexpr uint32_t kNoParent = std::numeric_limits<uint32_t>::max();
+
+// One step of the search (explorer.h, "Steps"): fires events until one that is not inert has
+// fired, or the run ends. An inert event (World::inert) changes nothing but the clock and the
+// event count, so it is folded into the live step after it: every transition of the search is
+// one live event, and no state is stored between an inert event and the next live one.
+// `fold` false (ExploreOptions::fold_inert, for the twin test only): one event per step.
+StepStatus live_step(World& w, Chooser& chooser, bool fold) {
+  for (;;) {
+    const StepStatus status = w.step(chooser, nullptr);
+    if (status != StepStatus::Stepped || !fold || !w.last_step_inert()) return status;
+  }
+}
 
 // Resolves the choices of one step from a script of option indexes and walks all scripts of a
 // step like an odometer. Beyond the end of the script it takes option 0 and records the arity,
@@ -281,7 +294,9 @@ uint64_t canonical_state_key(const World& w, const std::vector<LeaseId>& leases,
   StateHasher h;
   h.u64(w.fingerprint(true, o.reduce_inert, o.reduce_dead));
   const History& history = w.history();
-  const int64_t now = w.now().ns;
+  // The same origin as the fingerprint's: with the inert reduction, the next live event (until
+  // then nothing changes, World::next_live_at), else now.
+  const int64_t now = o.reduce_inert ? w.next_live_at().ns : w.now().ns;
   for (uint32_t p = 0; p < w.process_count(); ++p) {
     const ProcessRuntime& pr = w.process(p);
     if (pr.exit_after_quiesce) h.u64(p).bytes(*pr.exit_after_quiesce);
@@ -402,6 +417,9 @@ class Explorer {
   Verdict end_violations(const World& w, StepStatus status) const;
   Counterexample build(uint32_t id, const std::vector<uint32_t>* last_script, const Verdict& verdict, bool at_end);
   uint64_t key(const World& w) const { return state_key(w, leases_, options_, faults_end_); }
+  // Inert events are folded into the next live step (always with the inert reduction, whose
+  // key would otherwise make a zero-time inert step a self-loop that hides the live future).
+  bool fold() const { return options_.fold_inert || options_.reduce_inert; }
   // Liveness (converge mode): per state, bit i = lease i has no acting leader, bit 31 = the
   // state is after the last fault; and every transition.
   uint32_t liveness_flags(const World& w) const;
@@ -422,6 +440,27 @@ class Explorer {
   // A counterexample the depth-first search met: kept in case the breadth-first search that
   // looks for a shortest one is cut by a bound first.
   std::optional<Counterexample> dfs_counterexample_;
+  // The most events fired on a path, and the most pending, over every world the search made:
+  // what near_event_bound() weighs against the scenario's event bound.
+  uint64_t most_events_ = 0;
+  uint64_t most_pending_ = 0;
+
+ public:
+  void note_events(const World& w) {
+    most_events_ = std::max<uint64_t>(most_events_, w.events_processed());
+    most_pending_ = std::max<uint64_t>(most_pending_, w.pending_count());
+  }
+  // Whether a world merged by the inert reduction could have reached the event bound where
+  // its representative did not. Merged worlds have equal keys but may have fired different
+  // numbers of inert events: one that was never explored was a successor of an explored one
+  // (at most most_events_ + most_pending_ events when made), and its futures fire the same
+  // live events as its representative's plus at most the inert events pending in either. So
+  // if twice the most events and pending seen stays below the bound, no path of the merged
+  // worlds reaches it, and the event count decides nothing (World::fingerprint leaves it out).
+  bool near_event_bound() const {
+    const uint64_t bound = scenario_->max_events;
+    return 2 * most_events_ + 2 * most_pending_ + 2 >= bound;
+  }
 };
 
 constexpr uint32_t kPostFault = 1u << 31;
@@ -580,6 +619,19 @@ Verdict Explorer::end_violations(const World& w, StepStatus status) const {
         v.add("staleIdentityCollectedWithin", x.message);
     }
   }
+  // The node properties, as `run` judges them (properties/evaluate.cc): at the end, over every
+  // node at once.
+  if (!s.node_names.empty()) {
+    const std::optional<Duration> bound = p.node_not_ready_within_auto ? node_detection_bound(s) : p.node_not_ready_within;
+    if (p.node_not_ready_within_auto && !bound) {
+      v.add("nodeNotReadyWithin", "nodeNotReadyWithin: auto needs a node-lifecycle-controller process");
+    } else if (bound) {
+      for (const Violation& x : check_node_not_ready_within(s, node_detections(s, w.history()), *bound, end))
+        v.add("nodeNotReadyWithin", x.message);
+    }
+    if (p.no_false_not_ready)
+      for (const Violation& x : check_no_false_not_ready(s, w.history())) v.add("noFalseNotReady", x.message);
+  }
   return v;
 }
 
@@ -600,7 +652,7 @@ Counterexample Explorer::build(uint32_t id, const std::vector<uint32_t>* last_sc
     chooser.set_script(std::move(script));
     chooser.start(&cx.choices);
     chooser.set_world(&w);
-    const StepStatus status = w.step(chooser, nullptr);
+    const StepStatus status = live_step(w, chooser, fold());
     LS_CHECK(status == StepStatus::Stepped, "a counterexample path must replay step by step");
     ++cx.steps;
   }
@@ -623,7 +675,7 @@ World Explorer::replay_to(uint32_t id, std::vector<ReplayChoice>* record, uint64
     chooser.set_script(std::move(script));
     chooser.start(record);
     chooser.set_world(&w);
-    LS_CHECK(w.step(chooser, nullptr) == StepStatus::Stepped, "a stored path must replay step by step");
+    LS_CHECK(live_step(w, chooser, fold()) == StepStatus::Stepped, "a stored path must replay step by step");
     ++*steps;
   }
   return w;
@@ -728,14 +780,14 @@ Counterexample Explorer::lasso(uint32_t entry, const std::vector<uint32_t>& cycl
         World child = w;
         chooser.start();
         chooser.set_world(&child);
-        LS_CHECK(child.step(chooser, nullptr) == StepStatus::Stepped, "a cycle's state has successors");
+        LS_CHECK(live_step(child, chooser, fold()) == StepStatus::Stepped, "a cycle's state has successors");
         if (StateStore::stored_key(key(child)) == want) {
           std::vector<uint32_t> script = chooser.script();
           EnumChooser again(options_.latency_points, options_.jitter_points);
           again.set_script(std::move(script));
           again.start(&cx.choices);
           again.set_world(&w);
-          w.step(again, nullptr);
+          live_step(w, again, fold());
           found = true;
           break;
         }
@@ -872,16 +924,18 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
     else scratch.emplace(f.world);
     World& child = *scratch;
     chooser_.set_world(&child);
-    const StepStatus status = child.step(chooser_, nullptr);
+    const StepStatus status = live_step(child, chooser_, fold());
+    note_events(child);
     if (status != StepStatus::Stepped) {
-      // The run ends here (no choice was asked for): judge it as `run` would.
+      // The run ends here, after the inert events left (if any; their tie choices decide
+      // nothing): judge it as `run` would.
       chooser_.swap_walk(f.script, f.arity);
       f.done = true;
       ++stats.end_states;
       if (status == StepStatus::Horizon) cut_by_horizon = true;
       if (status == StepStatus::EventLimit) cut_by_events = true;
       if (liveness_) flags_[f.id] |= kDeadEnd;
-      if (Verdict v = end_violations(f.world, status); !v.empty()) {
+      if (Verdict v = end_violations(child, status); !v.empty()) {
         v.sort();
         dfs_counterexample_ = build(f.id, nullptr, v, true);
         return std::nullopt;
@@ -1003,14 +1057,15 @@ ExploreResult Explorer::run_breadth_first() {
         World child = f.world;
         chooser_.start();
         chooser_.set_world(&child);
-        const StepStatus status = child.step(chooser_, nullptr);
+        const StepStatus status = live_step(child, chooser_, fold());
+        note_events(child);
         if (status != StepStatus::Stepped) {
-          // The run ends here (no choice was asked for): judge it as `run` would.
+          // The run ends here, after the inert events left (if any): judge it as `run` would.
           ++stats.end_states;
           if (status == StepStatus::Horizon) cut_by_horizon = true;
           if (status == StepStatus::EventLimit) cut_by_events = true;
           if (liveness_) flags_[f.id] |= kDeadEnd;
-          Verdict v = end_violations(f.world, status);
+          Verdict v = end_violations(child, status);
           if (!v.empty()) {
             v.sort();
             result_.counterexample = build(f.id, nullptr, v, true);
@@ -1098,8 +1153,28 @@ ExploreOptions explore_options(const ExploreSpec& spec) {
 }
 
 ExploreResult explore(std::shared_ptr<const Scenario> scenario, const ExploreOptions& options) {
-  Explorer explorer(std::move(scenario), options);
-  return explorer.run();
+  ExploreOptions o = options;
+  // Critical points read every pending event, inert ones included (explore/critical_points.h),
+  // so two worlds that differ only in inert events may offer different draws: the inert
+  // reduction is exact only without them.
+  if ((o.latency_points | o.jitter_points) & kPointCritical) o.reduce_inert = false;
+  ExploreResult r;
+  bool near_bound = false;
+  {
+    Explorer explorer(scenario, o);
+    r = explorer.run();
+    near_bound = explorer.near_event_bound();
+  }
+  r.reduced_inert = o.reduce_inert;
+  if (o.reduce_inert && !o.converge && near_bound) {
+    // The event bound was within reach of a merged world (near_event_bound): the search runs
+    // again with the event count and the inert events in the key.
+    o.reduce_inert = false;
+    Explorer again(std::move(scenario), o);
+    r = again.run();
+    r.reduced_inert = false;
+  }
+  return r;
 }
 
 }  // namespace leasesim

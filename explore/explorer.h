@@ -16,9 +16,9 @@
 //   asks for (an odometer over the sequence of choice points: arity recorded at each point,
 //   the last point that can advance advances, everything after it is asked again). Draws from a
 //   range are enumerated only at declared points (min and max by default; mid optional), so
-//   the space is finite. One step = one event, so the depth of a state is the number of events
-//   fired to reach it, and the breadth-first search's first violation is a shortest
-//   counterexample in events.
+//   the space is finite. One step = one live event (inert ones fold into it, see "Steps"
+//   below), so the depth of a state is the number of live events fired to reach it, and the
+//   breadth-first search's first violation is a shortest counterexample in live events.
 // - Deduplication by a 64-bit key: World::fingerprint() combined with the part of the History
 //   that can still change a verdict (the open leaderships' starts, and closed leaderships that
 //   end after the earliest open one starts). Only the key, the parent's index, the choice
@@ -62,15 +62,22 @@
 // - Injected faults (spec.explore.faults): the World's fault points ask a Fault choice (none or
 //   one candidate, while fewer than `max` struck on the path), which the enumerating chooser
 //   walks like any other, so every schedule of up to `max` faults over the points is explored.
-// - Steps and depths count live events: a step that fires an inert event (World::inert: a timer
-//   replaced or cancelled, a timeout of an answered request), which changes nothing but the
-//   clock, weighs zero; the breadth-first search keeps its state in the same level, depths of a
-//   depth-first search come from a 0-1 walk of the stored transitions, and a counterexample's
-//   `steps` are live steps. So the reduced key below, which merges states that differ only in
-//   inert events, keeps every shortest counterexample's length (tests/explore/reduction_twin_test.cc).
-// - Reductions (ExploreOptions::reduce_inert, off with `check --unreduced`): the key leaves out
-//   inert pending events and model state no future step reads before writing it
-//   (HashFrame::drop_dead). Both merge only states with the same futures, step for step.
+// - Steps are live events: an inert event (World::inert: a timer replaced or cancelled, a
+//   timeout of an answered request) changes nothing but the clock and the event count when it
+//   fires, so a step fires the inert events due before the next live one and then that live
+//   one (ExploreOptions::fold_inert); no state between them is stored. A run that ends after
+//   inert events only is judged on the world after them, as `run` would judge it. Depths and a
+//   counterexample's `steps` count live events.
+// - Reductions (on by default, off with `check --unreduced`): the key leaves out model state no
+//   future step reads before writing it (ExploreOptions::reduce_dead, HashFrame::drop_dead),
+//   and inert pending events and the event count (ExploreOptions::reduce_inert); converge
+//   mode's key then measures time from the next live event, since nothing changes before it.
+//   Both merge only states with the same futures, live step for live step, so verdicts and
+//   shortest counterexample lengths are kept (tests/explore/reduction_twin_test.cc,
+//   tests/cli/reduction_gallery_twin_test.cc). The event count is left out only while no path
+//   of a merged world can reach the scenario's event bound (checked after the search; else it
+//   runs again without the inert reduction), and the inert reduction is off with critical
+//   points, which read inert events.
 // - A cut search (states or depth bound) reports from what it stored: the depth reached, and
 //   how far every path got (ExploreStats::complete_steps, complete_to); it is never run again.
 //   A depth-first counterexample is replaced by a breadth-first (shortest) one when that search
@@ -103,11 +110,16 @@ struct ExploreOptions {
   // states whose futures are the same step for step: verdicts and shortest counterexample
   // lengths are kept (tests/explore/reduction_twin_test.cc).
   bool reduce_dead = true;
-  // Experimental (`check --reduce-inert`): the key also leaves out inert pending events
-  // (World::inert). Sound for the safety verdict, but an inert event still fires as a step, so
-  // a shortest counterexample may be reported a step or two longer, and converge mode may see
-  // a zero-time loop; off by default.
-  bool reduce_inert = false;
+  // Inert events (on by default; `check --unreduced` turns it off): the key leaves out inert
+  // pending events (World::inert) and the event count, and converge mode's key measures time
+  // from the next live event (World::next_live_at). Exact because inert events are folded into
+  // the next live step (fold_inert), so merged worlds fire the same live events step for step.
+  // Not applied with critical points (they read inert events too), and undone when the event
+  // bound came within reach (the search then runs again without it; see explore()).
+  bool reduce_inert = true;
+  // A step fires one live event and the inert events before it (see the contract). Off only
+  // in the twin test that compares verdicts with one event per step; forced on by reduce_inert.
+  bool fold_inert = true;
 };
 
 // The bounds a scenario's spec.explore declares, over the defaults (the command line's
@@ -157,6 +169,7 @@ struct ExploreResult {
   ExploreStop stopped_by = ExploreStop::Exhausted;
   ExploreStats stats;
   std::optional<Counterexample> counterexample;
+  bool reduced_inert = false;  // the inert reduction was applied (see ExploreOptions::reduce_inert)
 };
 
 ExploreResult explore(std::shared_ptr<const Scenario> scenario, const ExploreOptions& options);

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "explore/fuzz_nodes.h"
 #include "model/client_go_bounds.h"
 #include "properties/run.h"
 #include "core/check.h"
@@ -87,6 +88,7 @@ void add_faults(Rng& r, Scenario& s, Duration focus_lo, Duration focus_hi) {
         f.by = seconds(r.between(-3600, 3600));
         break;
       case FaultType::ApiServerSlow:
+      case FaultType::WatchStall:
         break;  // not generated
     }
     s.faults.push_back(f);
@@ -222,6 +224,9 @@ std::shared_ptr<Scenario> vary_template(const Scenario& t, Rng& r, uint64_t inde
   l.min = scale(l.min, 500, 2000);
   l.max = std::max(l.min, scale(l.max, 500, 2000));
   for (ProcessSpec& p : s->processes) {
+    // A client-go-real helper's clock is its synctest bubble's, which has no offset or drift
+    // (model/external_elector.h): vary only what it can run.
+    if (std::holds_alternative<ClientGoRealConfig>(p.model)) continue;
     p.clock.offset += pick_duration(r, seconds(-1), seconds(1), ms(1));
     p.clock.rate_ppb = std::max<int64_t>(1, p.clock.rate_ppb + r.between(-100000, 100000));
   }
@@ -336,7 +341,10 @@ const std::vector<std::string>& permit_kinds() {
       "invisible-renewals",     "cle-clock-ahead",          "cle-ack-clock-skew", "cle-no-controller",
       "cle-stale-preferred-holder",
       "clock-offset",           "clock-rates",              "clock-jump",         "lost-requests",
-      "mixed-models",           "pause",                    "expect"};
+      "mixed-models",           "pause",                    "expect",
+      // Node scenarios (explore/fuzz_nodes.h): the clock step and the stalled watch are the
+      // specific causes; outages, slow servers and failovers cover many nodes at once.
+      "kubelet-clock-step-back", "watch-stall", "controller-failover", "slow-api-server", "api-server-outage"};
   return kinds;
 }
 
@@ -401,6 +409,8 @@ Permitted permitted_violations(const Scenario& s, bool from_template) {
                               std::get<ClientGoConfig>(c.model), c.clock.rate_ppb, latency_max, permit);
       }
     }
+  } else if (is_node_scenario(s)) {
+    add_node_permits(s, permit);
   } else if (all_models(s, false)) {
     // docs/models/tutorial-elector.md: the loop trusts other machines' wall clocks and hangs on a
     // lost request, so these are its known ways to two leaders.
@@ -437,11 +447,14 @@ Permitted permitted_violations(const Scenario& s, bool from_template) {
 // Which built-in cases are coordinated: one in eight, from this stream.
 constexpr uint64_t kCoordinatedStream = 0x636c652d66757a7aull;
 
-FuzzCase generate_case(const Scenario* tmpl, uint64_t fuzz_seed, uint64_t index) {
+FuzzCase generate_case(const Scenario* tmpl, uint64_t fuzz_seed, uint64_t index, FuzzGenerators generators) {
   Rng r = Rng(fuzz_seed).fork(index);
   FuzzCase c;
   c.index = index;
-  if (tmpl) {
+  if (!tmpl && generators == FuzzGenerators::Nodes) {
+    c.family = "nodes";
+    c.scenario = generate_nodes(r, index);
+  } else if (tmpl) {
     c.family = "template";
     c.scenario = vary_template(*tmpl, r, index);
   } else if (Rng(fuzz_seed ^ kCoordinatedStream).fork(index).below(8) == 0) {
@@ -514,6 +527,7 @@ std::shared_ptr<const Scenario> shrink_scenario(std::shared_ptr<const Scenario> 
         kept.push_back(f);
       }
       c.faults = kept;
+      renumber_nodes(c);  // a dropped kubelet takes its Node with it
       changed |= attempt(c);
     }
     // Move faults earlier (halve their start, in whole 100ms), so that the run can end sooner.
@@ -592,7 +606,7 @@ namespace {
 
 // The properties a `Known` judge counts whenever they are violated.
 bool judged_safety(const std::string& property) {
-  return property == "singleLeader" || property == "transitionsMatch";
+  return property == "singleLeader" || property == "transitionsMatch" || property == "noFalseNotReady";
 }
 
 std::string first_message(const RunResult& run, const std::string& property) {
@@ -642,8 +656,9 @@ std::shared_ptr<const Scenario> shrink_failure(std::shared_ptr<const Scenario> s
       scenario, [&](const Scenario& c) { return shows_bug(c, f.bug, from_template, &allowed); }, runs);
 }
 
-FuzzOutcome fuzz_case(const Scenario* tmpl, uint64_t fuzz_seed, uint64_t index, FuzzJudge judge, bool shrink) {
-  FuzzCase c = generate_case(tmpl, fuzz_seed, index);
+FuzzOutcome fuzz_case(const Scenario* tmpl, uint64_t fuzz_seed, uint64_t index, FuzzJudge judge, bool shrink,
+                      FuzzGenerators generators) {
+  FuzzCase c = generate_case(tmpl, fuzz_seed, index, generators);
   FuzzOutcome o;
   o.index = index;
   o.family = c.family;

@@ -49,6 +49,10 @@
 //   the original lacked, so a shrunk bug never drifts into another class. It stops when no change
 //   helps. The result is a valid scenario (every config still validates) that `leasesim run`
 //   reproduces with its own seed.
+// - Generators `Nodes` (`--nodes`) replaces both built-in families with node-heartbeat
+//   scenarios (family "nodes", explore/fuzz_nodes.h); a node case runs 3-7 simulated minutes
+//   of kubelets, so it is not mixed into the election cases. Its permits are listed there; the
+//   judge `Known` also counts permitted noFalseNotReady violations (the node safety property).
 // Leaves out: coverage guidance, failoverWithin and eventuallyLeader (not generated).
 #pragma once
 
@@ -66,7 +70,7 @@ namespace leasesim {
 
 struct FuzzCase {
   uint64_t index = 0;
-  std::string family;  // "client-go", "tutorial" or "template"
+  std::string family;  // "client-go", "tutorial", "nodes" or "template"
   std::shared_ptr<const Scenario> scenario;
 };
 
@@ -115,7 +119,11 @@ struct FuzzFailure {
   std::string message;               // the first violation's message
 };
 
-FuzzCase generate_case(const Scenario* tmpl, uint64_t fuzz_seed, uint64_t index);
+// Which built-in generators a campaign without a template uses.
+enum class FuzzGenerators : uint8_t { Elections, Nodes };
+
+FuzzCase generate_case(const Scenario* tmpl, uint64_t fuzz_seed, uint64_t index,
+                       FuzzGenerators generators = FuzzGenerators::Elections);
 
 // The name generate_case gives case `index` of `family`: "fuzz-client-go-12", "NAME-fuzz-12".
 std::string fuzz_case_name(const Scenario* tmpl, const std::string& family, uint64_t index);
@@ -144,7 +152,8 @@ struct FuzzOutcome {
 // Generates, runs, judges and (on failure, when `shrink`) shrinks case `index` for its first
 // failing property.
 FuzzOutcome fuzz_case(const Scenario* tmpl, uint64_t fuzz_seed, uint64_t index,
-                      FuzzJudge judge = FuzzJudge::Unexpected, bool shrink = true);
+                      FuzzJudge judge = FuzzJudge::Unexpected, bool shrink = true,
+                      FuzzGenerators generators = FuzzGenerators::Elections);
 
 // The failures of one run of `scenario` under `judge` (what fuzz_case records), given the
 // properties it violated and their first messages.

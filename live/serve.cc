@@ -403,6 +403,9 @@ struct LiveServe::Impl {
         case FaultType::ClockJump:
           record.skipped = "a running process's clock cannot be stepped by serve (libfaketime reads FAKETIME once)";
           break;
+        case FaultType::WatchStall:
+          record.skipped = "serve has no watches of its own to stall";
+          break;
       }
     }
     json line{{"t", seconds_number(record.t)}, {"type", "fault"}, {"fault", fault_type_name(f.type)},

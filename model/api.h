@@ -1,8 +1,9 @@
 // api.h: what a model may ask the API server, and what comes back.
 //
 // Contract:
-// - A request names one Lease (by LeaseId) or, for List, a label selector and optionally a
-//   namespace. Update carries the
+// - A request names one Lease (by LeaseId), one LeaseCandidate (kind LeaseCandidate) or one Node
+//   (by NodeId, kind Node), or, for List, a label selector and optionally a namespace. Update
+//   carries the
 //   body whose resource_version is the optimistic-concurrency precondition (0 = none); Delete
 //   may carry a resource_version precondition the same way.
 // - `timeout` is the client-side timeout of this one request, in the process's local time
@@ -28,12 +29,16 @@
 
 #include "model/lease.h"
 #include "model/lease_candidate.h"
+#include "model/node.h"
 
 namespace leasesim {
 
 enum class Verb : uint8_t { Get, List, Create, Update, Delete };
 enum class ApiResult : uint8_t { Ok, Conflict, NotFound, Invalid, Timeout, Unavailable, Cancelled };
-enum class ObjectKind : uint8_t { Lease, LeaseCandidate };
+// Which resource a request addresses: a Lease (the default), a LeaseCandidate, a v1 Node, or
+// the pods bound to one Node (kind Pod, `node`; see sim/node_store.h: Update marks them
+// NotReady, Delete evicts them).
+enum class ObjectKind : uint8_t { Lease, LeaseCandidate, Node, Pod };
 
 const char* verb_name(Verb v);          // "get", "list", "create", "update", "delete"
 const char* result_name(ApiResult r);   // "ok", "conflict", "notFound", "invalid", "timeout", "unavailable", "cancelled"
@@ -51,8 +56,27 @@ struct ApiRequest {
   ObjectKind kind = ObjectKind::Lease;
   Name candidate_name;                          // LeaseCandidate Get, Delete
   std::optional<LeaseCandidate> candidate_body;  // LeaseCandidate Create, Update
+  // Nodes (model/node.h): kind Node addresses `node`; a Node update with resource_version 0
+  // is a patch (no precondition), as the kubelet's status PATCH is.
+  NodeId node = 0;
+  std::optional<Node> node_body;  // Create, Update of a Node
+  // List only: whether to watch from the listed resourceVersion on (an informer's
+  // list-then-watch; sim/world.h).
+  bool watch = false;
 
   bool operator==(const ApiRequest&) const = default;
+};
+
+// What a watch delivers to a process (sim/world.h): the current version of one object, its
+// deletion, or the news that the watch broke and the process must list again (a reflector's
+// relist, after a watchStall). The pointers are valid for the duration of the call only.
+struct WatchDelivery {
+  enum class Type : uint8_t { Lease, Node, Relist };
+  Type type = Type::Relist;
+  LeaseId lease_id = 0;
+  NodeId node_id = 0;
+  const Lease* lease = nullptr;  // nullptr with type Lease: deleted
+  const Node* node = nullptr;
 };
 
 struct ApiResponse {
@@ -64,6 +88,9 @@ struct ApiResponse {
   std::string message;            // the server's reason on failure (e.g. the 422 field error)
   std::optional<LeaseCandidate> candidate;  // LeaseCandidate Get/Create/Update on success
   std::vector<LeaseCandidate> candidates;   // LeaseCandidate List on success, by name
+  std::optional<Node> node;       // a Node request's stored object on success
+  std::vector<Node> node_items;   // a Node List on success, by NodeId
+  uint32_t pod_count = 0;         // a Pod request on success: the pods it changed
 
   bool operator==(const ApiResponse&) const = default;
 };

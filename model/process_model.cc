@@ -24,6 +24,33 @@ std::optional<ParsedConfig> read_tutorial(ConfigReader& reader) {
   return ParsedConfig{*config, quiesce};
 }
 
+constexpr std::array<std::string_view, 16> kNodeLifecycleKeys{
+    "preset",          "leaseDuration",  "renewDeadline",       "retryPeriod",
+    "releaseOnCancel", "requestTimeout", "afterLeadershipLoss", "quiesce",
+    "nodeMonitorPeriod", "nodeMonitorGracePeriod", "nodeStartupGracePeriod", "nodeEvictionRate",
+    "secondaryNodeEvictionRate", "largeClusterSizeThreshold", "unhealthyZoneThreshold",
+    "defaultUnreachableTolerationSeconds"};
+
+std::optional<ParsedConfig> read_node_lifecycle(ConfigReader& reader) {
+  Duration quiesce{};
+  auto config = read_node_lifecycle_config(reader, &quiesce);
+  if (!config) return std::nullopt;
+  return ParsedConfig{*config, quiesce};
+}
+
+constexpr std::array<std::string_view, 5> kKubeletKeys{"nodeLeaseDurationSeconds", "nodeStatusUpdateFrequency",
+                                                      "nodeStatusReportFrequency", "zone", "pods"};
+
+std::optional<ParsedConfig> read_kubelet(ConfigReader& reader) {
+  auto config = read_kubelet_config(reader);
+  if (!config) return std::nullopt;
+  return ParsedConfig{*config, Duration{}};
+}
+
+// upstream pkg/kubelet/nodelease: the kubelet's Lease is kube-node-lease/<node name>, and the
+// node is named after the process.
+std::string kubelet_lease(ModelConfig&, const std::string& process_name) { return "kube-node-lease/" + process_name; }
+
 constexpr std::array<std::string_view, 7> kKubeApiserverKeys{
     "hostname", "identityLeaseDurationSeconds", "identityLeaseRenewInterval", "gcPeriod",
     "gc",       "requestTimeout",               "coordinatedLeaderElection"};
@@ -49,6 +76,17 @@ std::optional<ParsedConfig> read_client_go(ConfigReader& reader) {
   return ParsedConfig{*config, quiesce};
 }
 
+constexpr std::array<std::string_view, 9> kClientGoRealKeys{
+    "preset", "leaseDuration", "renewDeadline", "retryPeriod", "releaseOnCancel", "requestTimeout",
+    "afterLeadershipLoss", "quiesce", "helper"};
+
+std::optional<ParsedConfig> read_client_go_real(ConfigReader& reader) {
+  Duration quiesce{};
+  auto config = read_client_go_real_config(reader, &quiesce);
+  if (!config) return std::nullopt;
+  return ParsedConfig{*config, quiesce};
+}
+
 std::optional<ParsedConfig> read_exec(ConfigReader& reader) {
   Duration quiesce{};
   auto config = read_exec_config(reader, &quiesce);
@@ -65,14 +103,17 @@ std::optional<ParsedConfig> read_cle_controller(ConfigReader& reader) {
 
 // The models of the documentation that have no implementation yet keep their entries, so a
 // user who names one is told it is planned rather than misspelt.
-constexpr std::array<ModelEntry, 8> kModels{{
+constexpr std::array<ModelEntry, 9> kModels{{
     {"tutorial-elector", kTutorialKeys, &read_tutorial},
     {"client-go-elector", kClientGoKeys, &read_client_go},
+    {"client-go-real", kClientGoRealKeys, &read_client_go_real},
     {"exec", kExecKeys, &read_exec, nullptr, true},
     {"cle-controller", kCleControllerKeys, &read_cle_controller, nullptr, true},
-    {"kube-apiserver", kKubeApiserverKeys, &read_kube_apiserver, &kube_apiserver_lease, false, &kube_apiserver_leases},
-    {"kubelet", {}, nullptr},
-    {"node-lifecycle-controller", {}, nullptr},
+    {"kube-apiserver", kKubeApiserverKeys, &read_kube_apiserver, &kube_apiserver_lease, false, "", false,
+     &kube_apiserver_leases},
+    {"kubelet", kKubeletKeys, &read_kubelet, &kubelet_lease, false, "", true},
+    {"node-lifecycle-controller", kNodeLifecycleKeys, &read_node_lifecycle, nullptr, true,
+     "kube-system/kube-controller-manager"},
     {"lease-candidate", {}, nullptr},
 }};
 
@@ -97,11 +138,18 @@ bool model_elects(const ModelConfig& config) {
   return model_entry(config).elects;
 }
 
+void assign_node(ModelConfig& config, NodeId node) {
+  if (auto* kubelet = std::get_if<KubeletConfig>(&config)) kubelet->node = node;
+}
+
 const char* model_name(const ModelConfig& config) {
   struct Visitor {
     const char* operator()(const TutorialConfig&) const { return "tutorial-elector"; }
     const char* operator()(const ClientGoConfig&) const { return "client-go-elector"; }
+    const char* operator()(const ClientGoRealConfig&) const { return "client-go-real"; }
     const char* operator()(const ExecConfig&) const { return "exec"; }
+    const char* operator()(const NodeLifecycleConfig&) const { return "node-lifecycle-controller"; }
+    const char* operator()(const KubeletConfig&) const { return "kubelet"; }
     const char* operator()(const CleControllerConfig&) const { return "cle-controller"; }
     const char* operator()(const KubeApiserverConfig&) const { return "kube-apiserver"; }
   };
@@ -118,7 +166,10 @@ bool runs_live_only(const ModelConfig& config) { return std::holds_alternative<E
 ModelState make_model(const ModelConfig& config, const std::string& identity, LeaseId lease, uint64_t start_nonce) {
   if (const auto* tutorial = std::get_if<TutorialConfig>(&config)) return TutorialElector(identity, lease, *tutorial);
   if (const auto* client_go = std::get_if<ClientGoConfig>(&config)) return ClientGoElector(identity, lease, *client_go);
+  if (const auto* nlc = std::get_if<NodeLifecycleConfig>(&config)) return NodeLifecycleController(identity, lease, *nlc);
+  if (const auto* kubelet = std::get_if<KubeletConfig>(&config)) return Kubelet(identity, lease, *kubelet);
   if (const auto* cle = std::get_if<CleControllerConfig>(&config)) return CleController(identity, lease, *cle);
+  if (const auto* real = std::get_if<ClientGoRealConfig>(&config)) return ClientGoReal(identity, lease, *real, start_nonce);
   if (const auto* apiserver = std::get_if<KubeApiserverConfig>(&config)) return KubeApiserver(lease, *apiserver, start_nonce);
   LS_CHECK(false, std::string("model not implemented: ") + model_name(config));
   __builtin_unreachable();

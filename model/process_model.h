@@ -23,16 +23,21 @@
 #include "model/cle_controller.h"
 #include "model/client_go_config.h"
 #include "model/client_go_elector.h"
+#include "model/client_go_real.h"
 #include "model/exec_config.h"
 #include "model/kube_apiserver.h"
+#include "model/kubelet.h"
+#include "model/node_lifecycle_controller.h"
 #include "model/tutorial_elector.h"
 
 namespace leasesim {
 
 // ExecConfig is a real process (`leasesim serve` only): it has no ModelState alternative, and
 // it comes last so the simulated models' indexes match between the two variants.
-using ModelConfig = std::variant<TutorialConfig, ClientGoConfig, CleControllerConfig, KubeApiserverConfig, ExecConfig>;
-using ModelState = std::variant<TutorialElector, ClientGoElector, CleController, KubeApiserver>;
+using ModelConfig = std::variant<TutorialConfig, ClientGoConfig, CleControllerConfig, KubeApiserverConfig,
+                                 NodeLifecycleConfig, KubeletConfig, ClientGoRealConfig, ExecConfig>;
+using ModelState = std::variant<TutorialElector, ClientGoElector, CleController, KubeApiserver,
+                                NodeLifecycleController, Kubelet, ClientGoReal>;
 
 // The scenario-file name of a model ("tutorial-elector", "client-go-elector").
 const char* model_name(const ModelConfig& config);
@@ -69,10 +74,20 @@ struct ModelEntry {
   // (singleLeader, transitionsMatch, ...) apply to that lease (model_elects() has the answer
   // for one config).
   bool elects = true;
+  // The lease a process uses when its entry has no `lease:` field ("namespace/name", the
+  // kube-controller-manager's kube-system/kube-controller-manager); empty: `lease:` is required
+  // (unless the lease is implied).
+  std::string_view default_lease{};
+  // The process runs a node: the scenario gets one Node per such process (Scenario::node_names),
+  // and assign_node gives the process its NodeId.
+  bool runs_node = false;
   // For a model that uses a Lease besides its process's own: interns that lease's
   // "namespace/name" through `intern` and records its LeaseId in the config. nullptr: none.
   void (*bind_leases)(ModelConfig& config, const std::function<LeaseId(const std::string&)>& intern) = nullptr;
 };
+
+// Gives a process that runs a node (ModelEntry::runs_node) its NodeId; no effect on others.
+void assign_node(ModelConfig& config, NodeId node);
 
 // Every model, implemented ones first, in the order help texts list them.
 std::span<const ModelEntry> model_registry();

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "model/client_go_bounds.h"
+#include "model/client_go_timings.h"
 #include "properties/evaluate.h"
 
 namespace leasesim {
@@ -20,11 +21,11 @@ std::optional<AnalyticBounds> analytic_bounds(const Scenario& scenario, const La
     std::vector<uint32_t> counts;          // processes per representative
     for (const ProcessSpec& p : scenario.processes) {
       if (p.lease != lease) continue;
-      const auto* config = std::get_if<ClientGoConfig>(&p.model);
+      const ClientGoConfig* config = client_go_timings(p.model);
       if (!config) return std::nullopt;
       size_t rep = reps.size();
       for (size_t i = 0; i < reps.size(); ++i)
-        if (std::get<ClientGoConfig>(reps[i]->model) == *config && reps[i]->clock.rate_ppb == p.clock.rate_ppb) rep = i;
+        if (*client_go_timings(reps[i]->model) == *config && reps[i]->clock.rate_ppb == p.clock.rate_ppb) rep = i;
       if (rep == reps.size()) {
         reps.push_back(&p);
         counts.push_back(0);
@@ -40,8 +41,8 @@ std::optional<AnalyticBounds> analytic_bounds(const Scenario& scenario, const La
         env.candidate_rate_ppb = reps[c]->clock.rate_ppb;
         env.latency_min = latency.min;
         env.latency_max = latency.max;
-        const ClientGoBounds b = client_go_bounds(std::get<ClientGoConfig>(reps[l]->model),
-                                                  std::get<ClientGoConfig>(reps[c]->model), env);
+        const ClientGoBounds b = client_go_bounds(*client_go_timings(reps[l]->model),
+                                                  *client_go_timings(reps[c]->model), env);
         if (!best_crash || b.crash_to_leader_max < *best_crash) best_crash = b.crash_to_leader_max;
         if (!best_stop || b.stop_to_leader_max < *best_stop) best_stop = b.stop_to_leader_max;
         if (!out) {

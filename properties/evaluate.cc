@@ -7,6 +7,7 @@
 #include "properties/analytic.h"
 #include "properties/eventually_leader.h"
 #include "properties/identity.h"
+#include "properties/pod_evictions.h"
 #include "properties/single_leader.h"
 #include "properties/transitions_match.h"
 #include "core/check.h"
@@ -22,6 +23,41 @@ std::vector<LeaseId> elected_leases(const Scenario& scenario) {
     if (used[id]) out.push_back(id);
   return out;
 }
+
+namespace {
+
+// The node properties (properties/node_detection.h), judged over every node at once.
+void evaluate_nodes(const Scenario& scenario, const History& history, TrueInstant end, Evaluation& ev) {
+  if (scenario.node_names.empty()) return;
+  const PropertySpec& props = scenario.properties;
+  ev.node_detections = node_detections(scenario, history);
+  ev.node_bound = props.node_not_ready_within_auto ? node_detection_bound(scenario) : props.node_not_ready_within;
+  auto add = [&](const char* name, std::vector<Violation> violations, std::string detail) {
+    PropertyResult r;
+    r.name = name;
+    r.scope = "kube-node-lease";
+    r.holds = violations.empty();
+    r.violations = std::move(violations);
+    r.detail = std::move(detail);
+    if (!r.holds) ev.violated.push_back(name);
+    ev.results.push_back(std::move(r));
+  };
+  if (props.node_not_ready_within_auto && !ev.node_bound) {
+    // No node lifecycle controller: no analytic bound, and no node can ever be judged Unknown.
+    Violation v;
+    v.message = "nodeNotReadyWithin: auto needs a node-lifecycle-controller process";
+    add("nodeNotReadyWithin", {v}, "no analytic bound");
+  } else if (ev.node_bound) {
+    add("nodeNotReadyWithin", check_node_not_ready_within(scenario, ev.node_detections, *ev.node_bound, end),
+        "bound " + format_duration(*ev.node_bound) + (props.node_not_ready_within_auto ? " (analytic)" : ""));
+  }
+  if (props.no_false_not_ready) add("noFalseNotReady", check_no_false_not_ready(scenario, history), "");
+  if (props.max_pod_evictions)
+    add("maxPodEvictions", check_max_pod_evictions(scenario, history, *props.max_pod_evictions),
+        "at most " + std::to_string(*props.max_pod_evictions) + " pods evicted");
+}
+
+}  // namespace
 
 Evaluation evaluate(const Scenario& scenario, const History& history, TrueInstant end,
                     std::optional<Duration> analytic_failover_bound) {
@@ -109,6 +145,7 @@ Evaluation evaluate(const Scenario& scenario, const History& history, TrueInstan
     if (check.undecided > 0) detail += ", " + std::to_string(check.undecided) + " not yet due when the run ended";
     add("staleIdentityCollectedWithin", lease, std::move(check.violations), std::move(detail));
   }
+  evaluate_nodes(scenario, history, end, ev);
   std::sort(ev.violated.begin(), ev.violated.end());
   ev.violated.erase(std::unique(ev.violated.begin(), ev.violated.end()), ev.violated.end());
   ev.passed = scenario.expect.present ? ev.violated == scenario.expect.violated : ev.violated.empty();

@@ -10,6 +10,8 @@
 // empty otherwise.
 #pragma once
 
+#include "properties/node_detection.h"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +32,8 @@ struct Evaluation {
   std::vector<EpisodeBound> episode_bounds;
   std::vector<std::string> violated;  // sorted, unique property names
   std::optional<Duration> failover_bound;  // explicit bound, or the larger analytic bound (crash, stop)
+  std::vector<NodeDetection> node_detections;  // empty without nodes
+  std::optional<Duration> node_bound;          // nodeNotReadyWithin's bound, when set
   bool passed = true;
 };
 

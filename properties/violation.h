@@ -28,7 +28,15 @@ struct PropertyResult {
   bool holds = true;
   std::vector<Violation> violations;
   std::string detail;  // e.g. the bound that was applied
+  // What the property covers when it is not one lease: "kube-node-lease" for the node
+  // properties, which judge every node's Lease at once. Empty: the lease `lease`.
+  std::string scope;
   bool operator==(const PropertyResult&) const = default;
 };
+
+// The lease key, or the scope of a property that covers more than one lease.
+inline const std::string& property_scope(const std::vector<std::string>& lease_keys, const PropertyResult& r) {
+  return r.scope.empty() ? lease_keys[r.lease] : r.scope;
+}
 
 }  // namespace leasesim

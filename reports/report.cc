@@ -11,6 +11,7 @@
 
 #include "core/shell_quote.h"
 #include "reports/identity_report.h"
+#include "reports/node_report.h"
 
 namespace leasesim {
 namespace {
@@ -60,8 +61,6 @@ Histogram histogram_of(const std::vector<int64_t>& sorted) {
   return h;
 }
 
-namespace {
-
 // Every distinct value for small samples; 400 nearest-rank quantiles (and the max) otherwise.
 std::vector<CdfPoint> cdf_of(const std::vector<int64_t>& sorted) {
   std::vector<CdfPoint> out;
@@ -79,6 +78,8 @@ std::vector<CdfPoint> cdf_of(const std::vector<int64_t>& sorted) {
   }
   return out;
 }
+
+namespace {
 
 // Key of "worse" (compared as a tuple, larger is worse).
 std::tuple<bool, bool, int64_t, int64_t> badness(const SeedRecord& r) {
@@ -108,7 +109,7 @@ std::string worst_reason(const SeedRecord& r) {
 
 bool is_window(FaultType t) {
   return t == FaultType::Pause || t == FaultType::Partition || t == FaultType::ApiServerOutage ||
-         t == FaultType::ApiServerSlow;
+         t == FaultType::ApiServerSlow || t == FaultType::WatchStall;
 }
 
 Timeline timeline_of(const RunResult& run, const SeedRecord& rerun) {
@@ -257,6 +258,7 @@ PointReport point_report(const ReportPointInput& in, uint32_t index, const std::
   const Scenario& s = *in.scenario;
   p.assumed = scenario_settings(s);
   p.identity = identity_report(s, records);
+  p.nodes = node_report(in.scenario, records, in.scenario_file, prerun);
   p.analytic = analytic_bounds(s);
   if (s.properties.failover_within) p.failover_within_ns = s.properties.failover_within->ns;
   if (s.properties.failover_within_auto) {
@@ -441,6 +443,7 @@ ojson point_json(const PointReport& p) {
     out["worst"] = nullptr;
   }
   if (p.identity) out["identity"] = identity_report_json(*p.identity);
+  if (p.nodes) out["nodes"] = node_report_json(*p.nodes);
   return out;
 }
 

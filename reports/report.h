@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -175,6 +176,39 @@ struct IdentityReport {
   int64_t simulated_ns = 0;
 };
 
+// Node heartbeats over a point's seeds (reports/node_report.h): how long until a kubelet that
+// stopped heartbeating had its Node set Ready=Unknown, against the nodeNotReadyWithin bound, and
+// the Ready (and taint) timeline per node of the worst seed.
+struct NodeTimelineSpan {
+  std::string what;  // a Ready status ("True", "False", "Unknown") or a taint "key:effect"
+  int64_t start_ns = 0;
+  int64_t end_ns = 0;
+  bool taint = false;
+};
+struct NodeTimelineRow {
+  std::string node;
+  std::string zone;
+  std::vector<NodeTimelineSpan> spans;
+};
+struct NodeReport {
+  uint64_t episodes = 0;
+  uint64_t undetected = 0;  // no Unknown by the end of the run
+  std::optional<Percentiles> detection;
+  Histogram histogram;
+  std::vector<CdfPoint> cdf;
+  std::optional<int64_t> bound_ns;  // nodeNotReadyWithin (the analytic bound for auto)
+  bool bound_auto = false;
+  uint64_t over_bound = 0;  // detections later than the bound
+  std::map<std::string, uint64_t> causes;  // episodes by fault type
+  // The worst seed for nodes: an episode never detected first, then the longest detection.
+  std::optional<uint64_t> worst_seed;
+  std::string worst_reason;
+  std::string worst_reproduce;
+  int64_t worst_end_ns = 0;
+  std::vector<NodeTimelineRow> timeline;  // at most kMaxTimelineRows nodes, changed ones first
+  uint64_t hidden_nodes = 0;
+};
+
 struct PointReport {
   uint32_t index = 0;
   std::vector<SweepSetting> settings;
@@ -215,6 +249,7 @@ struct PointReport {
   // What the verdict assumed, in words (reports/scenario_settings.h): (topic, text) rows.
   std::vector<std::pair<std::string, std::string>> assumed;
   std::optional<IdentityReport> identity;  // scenarios with kube-apiserver processes only
+  std::optional<NodeReport> nodes;         // scenarios with kubelets only
 };
 
 struct Report {
@@ -236,6 +271,8 @@ int64_t nearest_rank(const std::vector<int64_t>& sorted, int percent);
 Percentiles percentiles(std::vector<int64_t> values);  // values non-empty; sorted inside
 // Bins of a 1-2-5 width over [min, max] of the values (ascending, non-empty).
 Histogram histogram_of(const std::vector<int64_t>& sorted);
+// CDF points: every distinct value of a small sample, 400 nearest-rank quantiles otherwise.
+std::vector<CdfPoint> cdf_of(const std::vector<int64_t>& sorted);
 
 // Escapes & < > " ' for HTML text and attribute values alike.
 std::string html_escape(std::string_view text);

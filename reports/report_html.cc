@@ -11,6 +11,7 @@
 #include "reports/report.h"
 #include "reports/verdict_text.h"
 #include "reports/identity_report.h"
+#include "reports/node_report.h"
 
 namespace leasesim {
 namespace {
@@ -555,6 +556,7 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
       << "</td></tr>";
   o << "</table>\n";
   if (p.identity) identity_report_html(o, *p.identity);
+  if (p.nodes) node_report_html(o, *p.nodes);
   if (p.worst) {
     const WorstSeed& w = *p.worst;
     o << "<h3>Who led when: worst seed " << w.seed << "</h3>\n<p>" << esc(w.reason) << ". Replay: <code>"

@@ -7,6 +7,7 @@
 #include "reports/report.h"
 #include "reports/verdict_text.h"
 #include "reports/identity_report.h"
+#include "reports/node_report.h"
 
 namespace leasesim {
 namespace {
@@ -140,6 +141,7 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
     << "| API reads per second | " << per_second(p.reads, p.simulated_ns) << " |\n"
     << "| simulated time | " << s3(p.simulated_ns) << " |\n\n";
   if (p.identity) identity_report_markdown(o, *p.identity);
+  if (p.nodes) node_report_markdown(o, *p.nodes);
   if (p.worst) {
     const WorstSeed& w = *p.worst;
     o << "Worst seed: **" << w.seed << "**, " << md(w.reason) << ". Replay: " << code(w.reproduce) << "\n\n";

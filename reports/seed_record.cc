@@ -5,6 +5,7 @@
 
 #include "core/hash.h"
 #include "properties/identity.h"
+#include "properties/node_detection.h"
 
 namespace leasesim {
 namespace {
@@ -166,7 +167,7 @@ SeedRecord seed_record(const RunResult& run, uint32_t point, const std::string& 
   r.passed = ev.passed;
   r.violated = ev.violated;
   for (const PropertyResult& p : ev.results) {
-    RecordedProperty rp{p.name, s.lease_keys[p.lease], p.holds, p.violations.size(), {}};
+    RecordedProperty rp{p.name, property_scope(s.lease_keys, p), p.holds, p.violations.size(), {}};
     for (size_t i = 0; i < p.violations.size() && i < kMaxRecordedViolations; ++i) {
       const Violation& v = p.violations[i];
       RecordedViolation rv{v.at.ns, std::nullopt, {}, v.message};
@@ -210,6 +211,13 @@ SeedRecord seed_record(const RunResult& run, uint32_t point, const std::string& 
                                     e.deleted_at ? std::optional<int64_t>(e.deleted_at->ns) : std::nullopt});
     for (const LeaseWrite& wr : w.history().writes)
       if (std::find(identity.begin(), identity.end(), wr.lease) != identity.end()) ++r.identity_writes;
+  }
+  if (!s.node_names.empty()) {
+    r.nodes = true;
+    for (const NodeDetection& d : run.evaluation.node_detections)
+      r.node_detections.push_back({s.node_names[d.node], d.cause, d.fault_at.ns,
+                                   d.fault_end ? std::optional<int64_t>(d.fault_end->ns) : std::nullopt,
+                                   d.unknown_at ? std::optional<int64_t>(d.unknown_at->ns) : std::nullopt});
   }
   return r;
 }
@@ -268,6 +276,16 @@ ojson seed_record_json(const SeedRecord& r) {
                             {"lastRenewalAtNs", e.last_renewal_ns},
                             {"deletedAtNs", e.deleted_at_ns ? ojson(*e.deleted_at_ns) : ojson(nullptr)}});
     out["identity"] = ojson{{"stale", stale}, {"writes", r.identity_writes}};
+  }
+  if (r.nodes) {
+    ojson detections = ojson::array();
+    for (const RecordedNodeDetection& d : r.node_detections)
+      detections.push_back(ojson{{"node", d.node},
+                                 {"cause", d.cause},
+                                 {"faultAtNs", d.fault_at_ns},
+                                 {"faultEndNs", d.fault_end_ns ? ojson(*d.fault_end_ns) : ojson(nullptr)},
+                                 {"unknownAtNs", d.unknown_at_ns ? ojson(*d.unknown_at_ns) : ojson(nullptr)}});
+    out["nodes"] = ojson{{"detections", detections}};
   }
   return out;
 }
@@ -388,6 +406,30 @@ std::optional<SeedRecord> parse_seed_record(const json& j, std::string* error) {
       }
       r.identity_writes = ir.u64("writes");
       if (!ir.ok) rd.ok = false;
+    }
+  }
+  if (const json* nodes = rd.field("nodes", false)) {
+    r.nodes = true;
+    if (!nodes->is_object()) {
+      rd.fail("field \"nodes\" must be an object");
+    } else {
+      Reader nr{*nodes, error};
+      for (const json& dj : nr.array("detections")) {
+        if (!dj.is_object()) {
+          nr.fail("nodes.detections[] must be objects");
+          break;
+        }
+        Reader dr{dj, error};
+        RecordedNodeDetection d;
+        d.node = dr.str("node");
+        d.cause = dr.str("cause");
+        d.fault_at_ns = dr.ns("faultAtNs");
+        d.fault_end_ns = dr.opt_ns("faultEndNs");
+        d.unknown_at_ns = dr.opt_ns("unknownAtNs");
+        if (!dr.ok) nr.ok = false;
+        r.node_detections.push_back(std::move(d));
+      }
+      if (!nr.ok) rd.ok = false;
     }
   }
   if (!rd.ok) return std::nullopt;

@@ -69,6 +69,17 @@ struct RecordedStaleIdentity {
   bool operator==(const RecordedStaleIdentity&) const = default;
 };
 
+// A node detection episode (properties/node_detection.h): a kubelet fault and when its Node was
+// set Ready=Unknown (nullopt: not by the end of the run).
+struct RecordedNodeDetection {
+  std::string node;
+  std::string cause;
+  int64_t fault_at_ns = 0;
+  std::optional<int64_t> fault_end_ns;  // nullopt: no end (crash, stop, or a window to the end)
+  std::optional<int64_t> unknown_at_ns;
+  bool operator==(const RecordedNodeDetection&) const = default;
+};
+
 struct ApiCount {
   std::string verb;
   std::string result;
@@ -98,6 +109,9 @@ struct SeedRecord {
   bool identity = false;
   std::vector<RecordedStaleIdentity> stale_identities;
   uint64_t identity_writes = 0;
+  // Nodes (only for scenarios with kubelets; the line's "nodes" field is absent otherwise).
+  bool nodes = false;
+  std::vector<RecordedNodeDetection> node_detections;
   bool operator==(const SeedRecord&) const = default;
 
   uint64_t api_requests(bool writes_only) const;

@@ -1,5 +1,6 @@
 // summary.cc: see summary.h.
 #include "reports/summary.h"
+#include "reports/node_summary.h"
 
 #include <sstream>
 
@@ -101,7 +102,7 @@ json summary_json(const RunResult& run) {
   for (const PropertyResult& r : ev.results) {
     json p;
     p["name"] = r.name;
-    p["lease"] = s.lease_keys[r.lease];
+    p["lease"] = property_scope(s.lease_keys, r);
     p["holds"] = r.holds;
     if (!r.detail.empty()) p["detail"] = r.detail;
     json vs = json::array();
@@ -195,6 +196,7 @@ json summary_json(const RunResult& run) {
                          {"starts", w.process(p).starts}});
   }
   out["processes"] = procs;
+  add_node_summary(run, out);
   out["reproduce"] = reproduce_command(run);
   return out;
 }
@@ -209,7 +211,7 @@ std::string summary_text(const RunResult& run) {
   o << "\nseed       " << run.seed << "\nsimulated  " << text_secs(w.now().ns) << " of true time, " << w.events_processed()
     << " events, stopped by " << step_status_name(run.stopped_by) << "\n\nproperties\n";
   for (const PropertyResult& r : ev.results) {
-    o << "  " << (r.holds ? "holds     " : "VIOLATED  ") << r.name << "  " << s.lease_keys[r.lease];
+    o << "  " << (r.holds ? "holds     " : "VIOLATED  ") << r.name << "  " << property_scope(s.lease_keys, r);
     if (!r.detail.empty()) o << "  (" << r.detail << ")";
     o << "\n";
     size_t shown = 0;
@@ -283,6 +285,7 @@ std::string summary_text(const RunResult& run) {
     o << "\nwarnings\n";
     for (const RunWarning& wn : warnings) o << "  " << wn.kind << "  " << wn.message << "\n";
   }
+  node_summary_text(run, o);
   o << "\nresult     " << (ev.passed ? "PASS" : "FAIL");
   if (!warnings.empty()) o << " with warnings (" << warnings.size() << ")";
   if (s.expect.present) {

@@ -50,7 +50,7 @@ bool labels_match(const Labels& labels, const Labels& selector) {
 }  // namespace
 
 ApiServer::ApiServer(const Scenario& scenario)
-    : conflict_check_(scenario.api_server.conflict_check) {
+    : conflict_check_(scenario.api_server.conflict_check), nodes_(scenario.node_names, scenario.node_pods) {
   store_.emplace_from([&] { return Store(scenario.lease_keys.size()); });
   Keys& keys = keys_.mut();
   keys.names = scenario.lease_keys;
@@ -121,6 +121,14 @@ ApiOutcome ApiServer::commit(const ApiRequest& request, std::optional<Lease> aft
 ApiOutcome ApiServer::handle(const ApiRequest& request) {
   if (request.kind == ObjectKind::LeaseCandidate) return handle_candidate(request);
   ApiOutcome out;
+  if (request.kind == ObjectKind::Node || request.kind == ObjectKind::Pod) {
+    NodeOutcome node = request.kind == ObjectKind::Pod ? nodes_.handle_pods(request) : nodes_.handle(request, resource_version_);
+    out.response = std::move(node.response);
+    out.committed = node.committed;
+    out.node_before = std::move(node.before);
+    out.node_after = std::move(node.after);
+    return out;
+  }
   if (request.verb == Verb::List) {
     out.response.tag = request.tag;
     out.response.verb = request.verb;
@@ -269,6 +277,7 @@ void ApiServer::hash_into(H& h, HashFrame frame) const {
     h.u64(resource_version_).boolean(conflict_check_).u64(store_.digest(&ApiServer::store_digest));
     if (candidates_)
       for (const LeaseCandidate& c : *candidates_) c.hash_into(h);
+    if (nodes_.size() > 0) nodes_.hash_into(h, frame);
     return;
   }
   frame.rv_origin = resource_version_;
@@ -279,6 +288,7 @@ void ApiServer::hash_into(H& h, HashFrame frame) const {
   }
   if (candidates_)
     for (const LeaseCandidate& c : *candidates_) c.hash_into(h, frame);
+  if (nodes_.size() > 0) nodes_.hash_into(h, frame);
 }
 
 // The hashers this file serves: Hasher for published values, StateHasher for fingerprints.

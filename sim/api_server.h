@@ -36,7 +36,10 @@
 //   not above binaryVersion.
 // - uids: the real server draws a random UUID; here a Lease's uid is the resourceVersion it was
 //   created with (unique within a run, deterministic), shown in messages in UUID form.
-// Leaves out: watch, admission, managedFields, creationTimestamp, generation.
+// - Nodes (request kind Node) are handled by NodeStore (sim/node_store.h). A Lease list may
+//   name a namespace (ApiRequest::list_namespace).
+// Leaves out: admission, managedFields, creationTimestamp, generation; watches are the World's
+// (sim/world.h).
 #pragma once
 
 #include <optional>
@@ -47,6 +50,7 @@
 #include "model/lease.h"
 #include "core/cow.h"
 #include "core/hash.h"
+#include "sim/node_store.h"
 #include "sim/scenario.h"
 
 namespace leasesim {
@@ -56,6 +60,9 @@ struct ApiOutcome {
   bool committed = false;        // a write changed the store
   std::optional<Lease> before;   // the stored object before a committed write
   std::optional<Lease> after;    // after (nullopt for a delete)
+  // A Node write (request kind Node): the objects before and after; `before`/`after` stay empty.
+  std::optional<Node> node_before;
+  std::optional<Node> node_after;
   // A committed LeaseCandidate write: the object after it (nullopt for a delete). Lease
   // fields above stay empty for those.
   bool candidate_write = false;
@@ -78,6 +85,7 @@ class ApiServer {
   LeaseId add_key(const std::string& key);
   uint64_t resource_version() const { return resource_version_; }
   size_t lease_count() const { return store_->size(); }
+  const NodeStore& nodes() const { return nodes_; }
   // Every LeaseCandidate, by name (empty when none was ever created).
   const std::vector<LeaseCandidate>& candidates() const;
 
@@ -111,6 +119,7 @@ class ApiServer {
   Cow<Keys> keys_;
   uint64_t resource_version_ = 0;
   bool conflict_check_ = true;
+  NodeStore nodes_;  // v1 Nodes (sim/node_store.h), sharing the resourceVersion counter
   // LeaseCandidates by name; absent until the first create, so Lease-only runs copy and hash
   // exactly what they did before candidates existed.
   CowSlot<std::vector<LeaseCandidate>> candidates_;

@@ -32,6 +32,7 @@ enum class EventKind : uint8_t {
   QuiesceEnd,      // proc, a = lease id, b = generation
   StopRequest,     // proc: a stop fault that reached a paused process, handled at resume
   FaultPoint,      // a = index into spec.explore.faults.at: an injectable fault may strike
+  WatchDeliver,    // proc = watcher, a = (ObjectKind << 32 | object id) or kRelistWatch, b = rv (low 32 bits)
 };
 
 struct Event {

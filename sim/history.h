@@ -44,6 +44,29 @@ struct LeaseWrite {
 };
 
 // A fault starting or ending, with what it hit.
+// A committed write of a Node (model/node.h): who wrote it and the object before and after.
+struct NodeWrite {
+  TrueInstant t;
+  NodeId node = 0;
+  uint32_t proc = 0;
+  Verb verb = Verb::Update;
+  std::optional<Node> before;  // nullopt: created by this write
+  Node after;
+  bool late = false;           // the client had already given up on this request
+  bool operator==(const NodeWrite&) const = default;
+};
+
+// A committed write of the pods bound to a node (sim/node_store.h): MarkPodsNotReady (Update)
+// or a taint-based eviction (Delete), with the number of pods it changed.
+struct PodWrite {
+  TrueInstant t;
+  NodeId node = 0;
+  uint32_t proc = 0;
+  Verb verb = Verb::Delete;
+  int64_t pods = 0;
+  bool operator==(const PodWrite&) const = default;
+};
+
 struct FaultRecord {
   TrueInstant t;
   uint32_t index = 0;      // into Scenario::faults, then the faults `check` injected, in order
@@ -72,6 +95,8 @@ struct History {
   AppendLog<LeaseWrite> writes;
   AppendLog<FaultRecord> faults;
   AppendLog<ProcessExit> exits;
+  AppendLog<NodeWrite> node_writes;
+  AppendLog<PodWrite> pod_writes;
   bool operator==(const History&) const = default;
 };
 

@@ -13,6 +13,7 @@ const char* fault_type_name(FaultType t) {
     case FaultType::ClockJump: return "clockJump";
     case FaultType::ApiServerOutage: return "apiServerOutage";
     case FaultType::ApiServerSlow: return "apiServerSlow";
+    case FaultType::WatchStall: return "watchStall";
   }
   return "?";
 }

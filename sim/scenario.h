@@ -52,7 +52,7 @@ struct ProcessSpec {
   bool operator==(const ProcessSpec&) const = default;
 };
 
-enum class FaultType : uint8_t { Crash, Restart, Stop, Pause, Partition, ClockJump, ApiServerOutage, ApiServerSlow };
+enum class FaultType : uint8_t { Crash, Restart, Stop, Pause, Partition, ClockJump, ApiServerOutage, ApiServerSlow, WatchStall };
 enum class Direction : uint8_t { Both, Requests, Responses };
 enum class OutageMode : uint8_t { Refuse, Blackhole };
 
@@ -90,6 +90,11 @@ struct PropertySpec {
   bool no_live_identity_deleted = true;
   std::optional<Duration> stale_identity_collected_within;
   bool stale_identity_collected_within_auto = false;
+  // Node heartbeats (docs/nodes.md): off unless set.
+  std::optional<Duration> node_not_ready_within;
+  bool node_not_ready_within_auto = false;
+  bool no_false_not_ready = false;
+  std::optional<int64_t> max_pod_evictions;  // properties/pod_evictions.h
   bool operator==(const PropertySpec&) const = default;
 };
 
@@ -157,6 +162,11 @@ struct Scenario {
   ApiServerSpec api_server;
   std::vector<std::string> lease_keys;  // LeaseId -> "namespace/name"
   std::vector<InitialLease> leases;
+  // NodeId -> node name: one Node per process of a model that runs a node (model: kubelet), in
+  // process order; each such process's `lease` is its Lease in kube-node-lease.
+  std::vector<std::string> node_names;
+  // NodeId -> the pods bound to that node from the start (the kubelet's `pods`); missing = 0.
+  std::vector<int64_t> node_pods;
   std::vector<ProcessSpec> processes;
   std::vector<FaultSpec> faults;
   PropertySpec properties;

@@ -1,12 +1,31 @@
 // trace.cc: see trace.h.
 #include "sim/trace.h"
 
+#include <charconv>
 #include <cstdio>
 
 namespace leasesim {
 
+namespace {
+
+bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+template <class Int>
+void append_integer(std::string& out, Int v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
+  // Most names and values need no escape: append them whole (the hot path of every run).
+  size_t plain = 0;
+  while (plain < s.size() && !needs_escape(static_cast<unsigned char>(s[plain]))) ++plain;
+  out.append(s.data(), plain);
+  s.remove_prefix(plain);
   for (unsigned char c : s) {
     switch (c) {
       case '"': out += "\\\""; break;
@@ -30,17 +49,23 @@ void append_json_string(std::string& out, std::string_view s) {
 std::string format_rfc3339_nanos(WallInstant t) {
   const int64_t whole = floor_div(t.ns, kNanosPerSecond) * kNanosPerSecond;
   std::string out = format_rfc3339_seconds(WallInstant(whole));  // "...:SSZ"
-  char frac[16];
-  std::snprintf(frac, sizeof frac, ".%09lldZ", static_cast<long long>(t.ns - whole));
+  int64_t frac = t.ns - whole;
+  char digits[11];
+  digits[0] = '.';
+  for (int i = 9; i >= 1; --i) {
+    digits[i] = static_cast<char>('0' + frac % 10);
+    frac /= 10;
+  }
+  digits[10] = 'Z';
   out.pop_back();
-  out += frac;
+  out.append(digits, sizeof digits);
   return out;
 }
 
 TraceLine Trace::line(TrueInstant t, std::string_view type) {
   buf_.clear();
   buf_ += "{\"t\":";
-  buf_ += format_seconds(t.ns);
+  append_seconds(buf_, t.ns);
   buf_ += ",\"type\":";
   append_json_string(buf_, type);
   return TraceLine(this);
@@ -72,19 +97,19 @@ TraceLine& TraceLine::str(std::string_view k, std::string_view value) {
 
 TraceLine& TraceLine::num(std::string_view k, int64_t value) {
   key(k);
-  trace_->buf_ += std::to_string(value);
+  append_integer(trace_->buf_, value);
   return *this;
 }
 
 TraceLine& TraceLine::unum(std::string_view k, uint64_t value) {
   key(k);
-  trace_->buf_ += std::to_string(value);
+  append_integer(trace_->buf_, value);
   return *this;
 }
 
 TraceLine& TraceLine::secs(std::string_view k, int64_t ns) {
   key(k);
-  trace_->buf_ += format_seconds(ns);
+  append_seconds(trace_->buf_, ns);
   return *this;
 }
 

@@ -63,8 +63,11 @@ WorldCore::WorldCore(std::shared_ptr<const Scenario> scenario)
   for (const InitialLease& l : s.leases) longest_s = std::max<int64_t>(longest_s, l.spec.lease_duration_seconds.value_or(0));
   for (const ProcessSpec& spec : s.processes)
     if (const auto* c = std::get_if<ClientGoConfig>(&spec.model)) longest_s = std::max(longest_s, c->lease_duration.ns / seconds(1).ns);
+    else if (const auto* n = std::get_if<NodeLifecycleConfig>(&spec.model)) longest_s = std::max(longest_s, n->elector.lease_duration.ns / seconds(1).ns);
+    else if (const auto* k = std::get_if<KubeletConfig>(&spec.model)) longest_s = std::max<int64_t>(longest_s, k->node_lease_duration_seconds);
     else if (const auto* k = std::get_if<KubeApiserverConfig>(&spec.model)) longest_s = std::max<int64_t>(longest_s, k->identity_lease_duration_seconds);
   max_record_lease_ = seconds(longest_s + 2);
+  for (const ProcessSpec& spec : s.processes) has_external_ |= std::holds_alternative<ClientGoRealConfig>(spec.model);
   procs_.reserve(s.processes.size());
   for (const ProcessSpec& spec : s.processes) {
     procs_.emplace_back(ProcessClock(spec.clock, s.start_time));
@@ -140,12 +143,15 @@ Event WorldCore::pop_next(Chooser& chooser) {
 }
 
 StepStatus WorldCore::step(Chooser& chooser, Trace* trace) {
-  if (ready_.empty() && queue_.empty()) return StepStatus::Idle;
+  if (has_external_) sync_external(chooser, trace);
+  // Helpers that did nothing more ran to the horizon (sync_external): the run covered all of it.
+  if (ready_.empty() && queue_.empty()) return has_external_ ? StepStatus::Horizon : StepStatus::Idle;
   const TrueInstant next = ready_.empty() ? queue_.top().at : ready_.front().at;
   if (next > horizon_) return StepStatus::Horizon;
   if (events_ >= max_events_) return StepStatus::EventLimit;
   const Event e = pop_next(chooser);
   LS_CHECK(e.at >= now_, "time must not go backwards");
+  last_inert_ = inert(e);  // read before dispatch changes what it refers to
   now_ = e.at;
   ++events_;
   dispatch(e, chooser, trace);
@@ -158,6 +164,24 @@ StepStatus WorldCore::run(Chooser& chooser, Trace* trace) {
     if (status == StepStatus::Stepped) continue;
     if (status != StepStatus::EventLimit) now_ = horizon_;
     return status;
+  }
+}
+
+void WorldCore::sync_external(Chooser& chooser, Trace* trace) {
+  // Conservative synchronisation: a helper runs ahead of the World only up to the next event (or
+  // the horizon), and what it does before then becomes events of its own instants (a wake timer),
+  // so no event fires before the helpers have reported everything they did until it.
+  TrueInstant next = horizon_;
+  if (!ready_.empty()) next = ready_.front().at;
+  else if (!queue_.empty()) next = std::min(queue_.top().at, horizon_);
+  for (uint32_t p = 0; p < procs_.size(); ++p) {
+    const ProcessRuntime& pr = procs_[p];
+    if (!alive(pr.status) || pr.pause_depth > 0 || !pr.model || !std::holds_alternative<ClientGoReal>(*pr.model)) continue;
+    LS_CHECK(scenario_->processes[p].clock == ClockSpec{}, "a client-go-real process with a clock offset or rate");
+    const LocalInstant target = pr.clock.mono(next);
+    react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(model)>, ClientGoReal>) model.advance_to(target, now, out);
+    });
   }
 }
 
@@ -247,6 +271,9 @@ void WorldCore::dispatch(const Event& e, Chooser& chooser, Trace* trace) {
     case EventKind::FaultPoint:
       fault_point(chooser, trace);
       return;
+    case EventKind::WatchDeliver:
+      on_watch_deliver(e, chooser, trace);
+      return;
     case EventKind::StopRequest: {
       const ProcessRuntime& pr = procs_[e.proc];
       if (pr.incarnation != e.incarnation || pr.status != ProcStatus::Stopping) return;
@@ -285,6 +312,12 @@ void WorldCore::react(uint32_t p, Chooser& chooser, Trace* trace, F&& call) {
   const Now now = now_for(p);
   std::visit([&](auto& model) { call(model, now, reaction_effects); }, pr.model.mut());
   apply_effects(p, chooser, trace);
+}
+
+void WorldCore::react_watch(uint32_t p, const WatchDelivery& event, Chooser& chooser, Trace* trace) {
+  react(p, chooser, trace, [&](auto& model, const Now& now, Effects& out) {
+    if constexpr (requires { model.on_watch(event, now, out); }) model.on_watch(event, now, out);
+  });
 }
 
 void WorldCore::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
@@ -449,6 +482,7 @@ void WorldCore::start_process(uint32_t p, Chooser& chooser, Trace* trace) {
   pr.exit_after_quiesce.reset();
   pr.status = ProcStatus::Running;
   pr.timer_generation.clear();
+  pr.watches = 0;
   // A per-start value from the run's seed, the process and its start count (holder UUIDs).
   const uint64_t nonce = mix4(scenario_->seed, p, pr.starts, 0x1d3e7a5c0b9f2468ull);
   pr.model.emplace_from([&] { return make_model(spec.model, spec.identity, spec.lease, nonce); });
@@ -468,6 +502,7 @@ void WorldCore::crash_process(uint32_t p, const std::string& cause, Trace* trace
   pr.model.reset();
   pr.deferred.clear();
   pr.timer_generation.clear();
+  pr.watches = 0;
   ++pr.incarnation;  // everything addressed to the old incarnation is now stale
   if (trace) trace->line(now_, "process").str("proc", scenario_->processes[p].name).str("state", "crashed").str("cause", cause).end();
 }
@@ -531,7 +566,10 @@ void WorldCore::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
     f.response.verb = f.request.verb;
     f.lost = true;
     if (f.client_done) erase_in_flight(id);
-    else f.request.body.reset();  // keep only what the timeout needs
+    else {
+      f.request.body.reset();  // keep only what the timeout needs
+      f.request.node_body.reset();
+    }
     return;
   }
   ApiOutcome outcome;
@@ -545,8 +583,14 @@ void WorldCore::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
   }
   if (outcome.committed) {
     f.applied = true;
-    record_write(f, outcome, trace);
+    if (f.request.kind == ObjectKind::Node) record_node_write(f, outcome, trace);
+    else if (f.request.kind == ObjectKind::Pod) record_pod_write(f, outcome, trace);
+    else record_write(f, outcome, trace);
+    if (!watchers_.empty() && f.request.kind != ObjectKind::Pod) {
+      notify_watchers(f.request.kind, f.request.kind == ObjectKind::Node ? f.request.node : f.request.lease, chooser);
+    }
   }
+  if (f.request.watch && outcome.response.result == ApiResult::Ok) open_watch(f);
   f.response = std::move(outcome.response);
   push(now_ + draw_latency(chooser, f.proc, subject(Subject::ResponseLeg, static_cast<uint32_t>(id))), EventKind::ResponseArrive,
        f.proc, id);
@@ -601,10 +645,20 @@ void WorldCore::api_line(const InFlight& f, const char* result, bool with_rv, co
                          Trace* trace) const {
   TraceLine line = trace->line(now_, "api");
   line.str("proc", scenario_->processes[f.proc].name).unum("call", f.call).str("verb", verb_name(f.request.verb));
-  if (f.request.kind == ObjectKind::LeaseCandidate) line.str("object", candidate_object_name(f.request));
-  else if (f.request.verb == Verb::List) line.str("object", "leases"); else line.str("object", scenario_->lease_keys[f.request.lease]);
+  if (f.request.kind == ObjectKind::LeaseCandidate) {
+    line.str("object", candidate_object_name(f.request));
+  } else if (f.request.kind == ObjectKind::Node) {
+    line.str("object", f.request.verb == Verb::List ? std::string("nodes") : "nodes/" + scenario_->node_names[f.request.node]);
+  } else if (f.request.kind == ObjectKind::Pod) {
+    line.str("object", "pods/node=" + scenario_->node_names[f.request.node]);
+  } else if (f.request.verb == Verb::List) {
+    line.str("object", "leases");
+  } else {
+    line.str("object", scenario_->lease_keys[f.request.lease]);
+  }
   line.str("result", result);
   if (with_rv && f.response.object) line.unum("rv", f.response.object->resource_version);
+  else if (with_rv && f.response.node) line.unum("rv", f.response.node->resource_version);
   else line.null("rv");
   line.secs("sent", f.sent.ns).boolean("applied", f.applied);
   if (leg) line.str("leg", leg).str("why", why);
@@ -650,6 +704,8 @@ void WorldCore::on_response_arrive(const Event& e, Chooser& chooser, Trace* trac
     trace_lost(lost, "response", "partition", trace);
     lost.response.object.reset();
     lost.response.items.clear();
+    lost.response.node.reset();
+    lost.response.node_items.clear();
     lost.lost = true;
     return;
   }
@@ -829,6 +885,9 @@ void WorldCore::fault_start(uint32_t index, Chooser& chooser, Trace* trace) {
     case FaultType::ApiServerSlow:
       active_slow_.push_back(index);
       break;
+    case FaultType::WatchStall:
+      ++procs_[*target].watch_stall;
+      break;
   }
 }
 
@@ -860,6 +919,9 @@ void WorldCore::fault_end(uint32_t index, Trace* trace) {
       break;
     case FaultType::ApiServerSlow:
       active_slow_.erase(std::find(active_slow_.begin(), active_slow_.end(), index));
+      break;
+    case FaultType::WatchStall:
+      watch_stall_end(*target);
       break;
     default:
       break;  // instant faults have no end
@@ -899,6 +961,10 @@ bool WorldCore::inert(const Event& e) const {
 
 uint64_t WorldCore::fingerprint(bool canonical, bool live_only, bool drop_dead) const {
   if (!canonical) return fingerprint_exact(live_only, drop_dead);
+  // With live_only the origin is the next live event rather than now: until then only inert
+  // events fire, which change nothing, so a world and the same world advanced to that instant
+  // have the same future and, seen from it, the same key (next_live_at).
+  const TrueInstant origin = live_only ? next_live_at() : now_;
   HashFrame frame;
   frame.canonical = true;
   // Old wall instants (HashFrame::old_before): older than the longest lease duration any
@@ -906,13 +972,13 @@ uint64_t WorldCore::fingerprint(bool canonical, bool live_only, bool drop_dead) 
   // and collects them in the order they are met; their ranks among themselves, in that order,
   // then complete the key. (The same information as hashing each one's rank in place.)
   frame.min_wall = INT64_MAX;
-  for (const ProcessRuntime& pr : procs_) frame.min_wall = std::min(frame.min_wall, pr.clock.wall(now_).ns);
+  for (const ProcessRuntime& pr : procs_) frame.min_wall = std::min(frame.min_wall, pr.clock.wall(origin).ns);
   frame.old_before = frame.min_wall - max_record_lease_.ns;
   thread_local std::vector<int64_t> old;  // keeps its capacity between calls
   thread_local std::vector<int64_t> order;
   old.clear();
   frame.collect = &old;
-  const uint64_t pass = fingerprint_canonical(frame, live_only);
+  const uint64_t pass = fingerprint_canonical(frame, live_only, origin);
   if (old.empty()) return pass;
   order.assign(old.begin(), old.end());
   std::sort(order.begin(), order.end());
@@ -923,13 +989,22 @@ uint64_t WorldCore::fingerprint(bool canonical, bool live_only, bool drop_dead) 
   return h.digest();
 }
 
-uint64_t WorldCore::fingerprint_canonical(HashFrame frame, bool live_only) const {
+TrueInstant WorldCore::next_live_at() const {
+  TrueInstant at(INT64_MAX);
+  for (const Event& e : queue_.events())
+    if (e.at < at && !inert(e)) at = e.at;
+  for (const Event& e : ready_)
+    if (e.at < at && !inert(e)) at = e.at;
+  return at.ns == INT64_MAX ? now_ : at;
+}
+
+uint64_t WorldCore::fingerprint_canonical(HashFrame frame, bool live_only, TrueInstant origin) const {
   StateHasher h;
   // Time-relative (see HashFrame): "now" is the origin of every instant; the event count is
   // left out (the explorer lifts the event bound when it converges). Cached digests are of the
   // absolute frame, so every part is hashed afresh here.
-  frame.true_origin = now_.ns;
-  frame.wall_origin = procs_.empty() ? 0 : procs_[0].clock.wall(now_).ns;
+  frame.true_origin = origin.ns;
+  frame.wall_origin = procs_.empty() ? 0 : procs_[0].clock.wall(origin).ns;
   frame.rv_origin = api_.resource_version();
   // What an event's generation or request id says is whether it is still current; the
   // canonical frame hashes that rather than the counters, which only grow. One digest per
@@ -971,8 +1046,9 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame, bool live_only) const
   network_.hash_into(h);
   for (const ProcessRuntime& pr : procs_) {
     h.u64(static_cast<uint64_t>(pr.status)).u64(pr.incarnation).u64(pr.pause_depth).boolean(pr.acting).boolean(pr.quiescing);
+    h.u64(pr.watches | (static_cast<uint64_t>(pr.watch_stall) << 8));
     pr.clock.hash_into(h);
-    h.i64(pr.clock.wall(now_).ns - frame.wall_origin).i64(pr.clock.rate_phase(now_));
+    h.i64(pr.clock.wall(origin).ns - frame.wall_origin).i64(pr.clock.rate_phase(origin));
     h.u64(pr.timer_generation.size());
     h.u64(pr.deferred.size());
     for (const Event& e : pr.deferred) h.u64(event_word(e));  // in order: they fire in order
@@ -980,7 +1056,7 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame, bool live_only) const
     h.boolean(pr.model.has_value());
     if (pr.model) {
       HashFrame mine = frame;
-      mine.mono_origin = pr.clock.mono(now_).ns;
+      mine.mono_origin = pr.clock.mono(origin).ns;
       mine.tag_origin = std::visit([](const auto& m) { return m.tag_origin(); }, *pr.model);
       const std::optional<Lease>& current = api_.lease(scenario_->processes[&pr - procs_.data()].lease);
       mine.lease_now = current ? &*current : nullptr;
@@ -1003,6 +1079,14 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame, bool live_only) const
     if (f.response.object) f.response.object->hash_into(h, server);
     for (const Lease& item : f.response.items) item.hash_into(h, server);
     if (f.request.kind == ObjectKind::LeaseCandidate) hash_candidate_flight(h, f.request, f.response, server);
+    if (f.request.kind == ObjectKind::Node || f.request.kind == ObjectKind::Pod || f.request.watch) {
+      h.u64(static_cast<uint64_t>(f.request.kind) | (static_cast<uint64_t>(f.request.node) << 8) |
+            (static_cast<uint64_t>(f.request.watch) << 40));
+      hash_name(h, f.request.list_namespace);
+      if (f.request.node_body) f.request.node_body->hash_into(h, server);
+      if (f.response.node) f.response.node->hash_into(h, server);
+      for (const Node& item : f.response.node_items) item.hash_into(h, server);
+    }
   }
   hash_faults_into(h);
   return h.digest();
@@ -1026,7 +1110,6 @@ uint64_t WorldCore::fingerprint_exact(bool live_only, bool drop_dead) const {
   // Small fields are packed into shared words (each packing is one-to-one), which halves the
   // number of words to mix without leaving any field out.
   StateHasher h;
-  h.i64(now_.ns).u64(events_);
   // The pending events (in the heap and the ready ties) enter as a multiset: the sum of one
   // hash per event, whatever the order they were pushed in. Their order among events due at
   // one instant never decides what can happen (every event due at the earliest instant is an
@@ -1036,14 +1119,24 @@ uint64_t WorldCore::fingerprint_exact(bool live_only, bool drop_dead) const {
   // one chain over the events in sorted order, and the sum is kept up to date as events are
   // pushed and fired (pending_digest_), so a fingerprint reads it rather than visiting them.
   uint64_t pending = pending_digest_, count = queue_.size() + ready_.size();
+  int64_t at = now_.ns;
   if (live_only) {
     // Inert events (timers replaced or cancelled, timeouts of answered requests) remember only
     // when earlier requests were sent: leaving them out merges states with the same future.
-    for (const Event& e : queue_.events())
+    // The event count is left out too, and the time is that of the next live event
+    // (next_live_at) rather than now, in the same pass: both differ between worlds that fired
+    // different numbers of inert events, and neither decides anything but the event bound,
+    // which the explorer checks stays out of reach when it uses this key (explore/explorer.h).
+    int64_t next_live = INT64_MAX;
+    auto visit = [&](const Event& e) {
       if (inert(e)) pending -= event_digest(e), --count;
-    for (const Event& e : ready_)
-      if (inert(e)) pending -= event_digest(e), --count;
+      else next_live = std::min(next_live, e.at.ns);
+    };
+    for (const Event& e : queue_.events()) visit(e);
+    for (const Event& e : ready_) visit(e);
+    if (next_live != INT64_MAX) at = next_live;
   }
+  h.i64(at).u64(live_only ? 0 : events_);
   h.u64(pending).u64(count);
   api_.hash_into(h);
   network_.hash_into(h);
@@ -1054,6 +1147,7 @@ uint64_t WorldCore::fingerprint_exact(bool live_only, bool drop_dead) const {
                            (static_cast<uint64_t>(pr.model.has_value()) << 11);
     h.u64(flags | (static_cast<uint64_t>(pr.incarnation) << 32));
     h.u64(pr.pause_depth | (static_cast<uint64_t>(pr.quiesce_generation) << 32));
+    h.u64(pr.watches | (static_cast<uint64_t>(pr.watch_stall) << 8));
     // The clock's offset and rate are the process's, fixed by the scenario: only its jumps change.
     h.i64(pr.clock.jumps().ns);
     const size_t timers = pr.timer_generation.size();
@@ -1100,6 +1194,14 @@ uint64_t WorldCore::flight_digest(const InFlight& f) {
   if (f.response.object) f.response.object->hash_into(h);
   for (const Lease& item : f.response.items) item.hash_into(h);
   if (f.request.kind == ObjectKind::LeaseCandidate) hash_candidate_flight(h, f.request, f.response, HashFrame{});
+  if (f.request.kind == ObjectKind::Node || f.request.kind == ObjectKind::Pod || f.request.watch) {
+    h.u64(static_cast<uint64_t>(f.request.kind) | (static_cast<uint64_t>(f.request.node) << 8) |
+          (static_cast<uint64_t>(f.request.watch) << 40));
+    hash_name(h, f.request.list_namespace);
+    if (f.request.node_body) f.request.node_body->hash_into(h);
+    if (f.response.node) f.response.node->hash_into(h);
+    for (const Node& item : f.response.node_items) item.hash_into(h);
+  }
   return h.digest();
 }
 

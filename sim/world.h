@@ -40,8 +40,18 @@
 //   the network and the History (whose lists share chunks, sim/append_log.h). Shared models,
 //   requests and the store cache their fingerprint digests. A World and its copies belong to
 //   one thread at a time (the shared counts are not atomic, core/cow.h).
-// Leaves out: several API servers, watches, client rate limiting, request reordering inside
-// one connection beyond what latency draws produce.
+// - Watches (sim/world_watch.cc): a successful List with `watch` set registers a watch of that
+//   kind for the process (list, then watch from the listed version: an informer). Every later
+//   committed write of that kind reaches each watcher one response latency after the commit,
+//   as the object's version at that commit. A delivery that finds a newer version already
+//   stored is dropped, because the newer version's own delivery follows (coalescing: a watcher
+//   may miss an intermediate version, never see one early). A watchStall fault drops every
+//   delivery to its target during its window; at its end the process is told to list again
+//   (WatchDelivery::Relist). A crash or restart ends the process's watches.
+// - Node writes are recorded in History::node_writes and traced as `node` (Ready changes)
+//   and `taint` lines.
+// Leaves out: several API servers, client rate limiting, request reordering inside one
+// connection beyond what latency draws produce, watch bookmarks and resourceVersion-too-old.
 #pragma once
 
 #include <algorithm>
@@ -166,6 +176,8 @@ struct ProcessRuntime {
   CowSlot<std::string> exit_after_quiesce;  // the model exited while its work wound down
   TrueInstant quiesce_from;
   size_t leadership_index = 0;  // into History::leaderships while acting
+  uint8_t watches = 0;          // bit (1 << ObjectKind): a watch of that kind is open
+  uint32_t watch_stall = 0;     // watchStall faults in effect on this process
 
   bool operator==(const ProcessRuntime&) const = default;
 };
@@ -214,12 +226,20 @@ class WorldCore {
   // sequence numbers, never decide what can happen next). `canonical`: the time-relative fingerprint of HashFrame (core/hash.h): equal for two
   // worlds whose futures are the same up to a shift in time. It leaves out the event count and
   // the horizon, so it is for searches that lift both (the explorer's converge mode).
-  // `live_only`: leave out inert pending events (inert()); `drop_dead`: leave out model state no
+  // `live_only`: leave out inert pending events (inert()) and, in the exact frame, the event count; `drop_dead`: leave out model state no
   // future step reads (HashFrame::drop_dead). The explorer's reduced keys (explore/explorer.h).
   uint64_t fingerprint(bool canonical = false, bool live_only = false, bool drop_dead = false) const;
   // Whether a pending event will do nothing but move time when it fires: a timer since
   // replaced or cancelled, or of an earlier incarnation; a client timeout of an answered request.
   bool inert(const Event& e) const;
+  // Whether the last step fired an inert event (it changed nothing but the clock and the event
+  // count); the explorer folds such steps into the next live one.
+  bool last_step_inert() const { return last_inert_; }
+  // How many events are pending (the heap and the ready ties, inert ones included).
+  size_t pending_count() const { return queue_.size() + ready_.size(); }
+  // The instant of the earliest pending event that is not inert (now when there is none): the
+  // next instant at which anything can change.
+  TrueInstant next_live_at() const;
   // Moves the horizon and the event bound (the explorer's converge mode lifts both).
   void set_bounds(TrueInstant horizon, uint64_t max_events);
   // Calls f(const Event&) for every pending event, in no particular order (the explorer's
@@ -245,6 +265,8 @@ class WorldCore {
   };
 
   void dispatch(const Event& e, Chooser& chooser, Trace* trace);
+  // Lets every running client-go-real helper run up to the next event (model/client_go_real.h).
+  void sync_external(Chooser& chooser, Trace* trace);
   bool defer_if_paused(const Event& e);
   void push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a = 0, uint32_t b = 0);
   Event pop_next(Chooser& chooser);
@@ -254,7 +276,7 @@ class WorldCore {
 
   // What a choice decides, in words (world_choices.cc): subjects of the choice kinds below,
   // described on demand by describe_choice.
-  enum class Subject : uint8_t { Tie = 1, RequestLeg, ResponseLeg, Timer, Fault };
+  enum class Subject : uint8_t { Tie = 1, RequestLeg, ResponseLeg, Timer, Fault, WatchLeg };
   ChoiceSubject subject(Subject kind, uint64_t data = 0) const;
   static std::string describe_choice(const void* core, uint64_t what, int64_t alternative);
   std::string describe_event(const Event& e) const;
@@ -278,6 +300,15 @@ class WorldCore {
   void cancel_outstanding_calls(uint32_t p, Trace* trace);
   // The process's local clock readings now, appended to a trace line as `mono` and `wall`.
   void add_local_readings(TraceLine& line, uint32_t p) const;
+  // Watches and Node writes (sim/world_watch.cc).
+  void open_watch(const InFlight& f);
+  void notify_watchers(ObjectKind kind, uint32_t id, Chooser& chooser);
+  void on_watch_deliver(const Event& e, Chooser& chooser, Trace* trace);
+  void record_node_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
+  void record_pod_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
+  void watch_stall_end(uint32_t p);
+  // Hands a watch event to process p's model (models without on_watch ignore it).
+  void react_watch(uint32_t p, const WatchDelivery& event, Chooser& chooser, Trace* trace);
   void record_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
 
   void start_process(uint32_t p, Chooser& chooser, Trace* trace);
@@ -313,11 +344,13 @@ class WorldCore {
   TrueInstant now_{};
   TrueInstant horizon_{};
   uint64_t max_events_ = 0;
+  bool has_external_ = false;  // some process runs an external elector (client-go-real)
   // The longest lease a record in this run can carry (plus a second): older record times are
   // expired for everyone (HashFrame::old_before).
   Duration max_record_lease_{};
   uint64_t next_seq_ = 0;
   uint64_t events_ = 0;
+  bool last_inert_ = false;  // the last step fired an inert event (last_step_inert)
   EventQueue queue_;
   // Events due at the current instant that have left the heap, so that choosing among n ties
   // costs O(1) per event rather than popping and re-pushing all of them (10,000 processes that
@@ -350,7 +383,7 @@ class WorldCore {
   // The absolute fingerprint (from cached digests of the shared parts) and one pass of the
   // canonical one (every part hashed in `frame`).
   uint64_t fingerprint_exact(bool live_only, bool drop_dead) const;
-  uint64_t fingerprint_canonical(HashFrame frame, bool live_only) const;
+  uint64_t fingerprint_canonical(HashFrame frame, bool live_only, TrueInstant origin) const;
   void hash_faults_into(StateHasher& h) const;
   boost::container::small_vector<Slot, 4> slots_;
   boost::container::small_vector<uint32_t, 4> free_slots_;
@@ -361,6 +394,7 @@ class WorldCore {
   uint32_t refuse_depth_ = 0;
   uint32_t blackhole_depth_ = 0;
   std::array<std::array<uint64_t, 7>, 5> api_counts_{};
+  boost::container::small_vector<uint32_t, 2> watchers_;  // processes that ever opened a watch, in order
   // Shared between copies until a step appends to it: most steps of a search append nothing.
   Cow<History> history_;
 };
@@ -412,6 +446,9 @@ class World {
   void set_bounds(TrueInstant horizon, uint64_t max_events) { core_->set_bounds(horizon, max_events); }
   // See WorldCore::inert.
   bool inert(const Event& e) const { return core_->inert(e); }
+  bool last_step_inert() const { return core_->last_step_inert(); }
+  size_t pending_count() const { return core_->pending_count(); }
+  TrueInstant next_live_at() const { return core_->next_live_at(); }
   // See WorldCore::for_each_pending.
   template <class F>
   void for_each_pending(F&& f) const {

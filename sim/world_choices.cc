@@ -30,6 +30,8 @@ std::string WorldCore::describe_choice(const void* core, uint64_t what, int64_t 
       const uint32_t p = static_cast<uint32_t>(data & 0xffffffffu);
       return w.scenario_->processes.at(p).name + "'s timer " + std::to_string(data >> 32);
     }
+    case Subject::WatchLeg:
+      return "watch event to " + w.scenario_->processes.at(static_cast<uint32_t>(data)).name;
     case Subject::Fault: {
       if (alternative == 0) return "none strikes";
       const auto& candidates = w.scenario_->explore.faults.candidates;
@@ -73,6 +75,7 @@ std::string WorldCore::describe_event(const Event& e) const {
     case EventKind::FaultPoint: return "fault point " + std::to_string(e.a);
     case EventKind::StopRequest: return name() + " handles its stop";
     case EventKind::QuiesceEnd: return name() + "'s work winds down";
+    case EventKind::WatchDeliver: return "a watch event reaches " + name();
   }
   return "?";
 }

@@ -204,7 +204,8 @@ TEST(ScenarioLoader, SpecExampleLoadsWithTypedValues) {
   EXPECT_EQ(s.faults[6], slow);
   EXPECT_EQ(s.faults[7], fault(seconds(110), std::nullopt, FaultType::Stop, leader));
 
-  EXPECT_EQ(s.properties, (PropertySpec{true, true, seconds(25), false, seconds(30), false, true, std::nullopt, false}));
+  EXPECT_EQ(s.properties, (PropertySpec{true, true, seconds(25), false, seconds(30), false, true, std::nullopt, false,
+                                        std::nullopt, false, false, std::nullopt}));
   EXPECT_TRUE(s.expect.present);
   EXPECT_EQ(s.expect.violated, Strings{"singleLeader"});
   EXPECT_EQ(s.max_events, Scenario{}.max_events);
@@ -363,7 +364,8 @@ TEST(ScenarioLoader, PropertiesExpectAndBounds) {
                         "  properties: {singleLeader: false, failoverWithin: auto, eventuallyLeader: 1m}\n"
                         "  expect: {violated: [transitionsMatch, eventuallyLeader, transitionsMatch]}\n"
                         "  bounds: {maxEvents: 5000}\n"));
-  EXPECT_EQ(s.properties, (PropertySpec{false, true, std::nullopt, true, minutes(1), false, true, std::nullopt, false}));
+  EXPECT_EQ(s.properties, (PropertySpec{false, true, std::nullopt, true, minutes(1), false, true, std::nullopt, false,
+                                        std::nullopt, false, false, std::nullopt}));
   EXPECT_TRUE(s.expect.present);
   EXPECT_EQ(s.expect.violated, (Strings{"eventuallyLeader", "transitionsMatch"}));  // sorted, unique
   EXPECT_EQ(s.max_events, 5000u);
@@ -545,9 +547,9 @@ TEST(ScenarioLoaderErrors, FieldsThatDoNotApplyToTheFaultType) {
                                                            "    - {at: 3s, type: clockJump, target: a}\n"
                                                            "    - {at: 3s, type: pause}\n")),
             (Strings{"t.yaml:8:16: spec.faults[0].for: field \"for\" is not allowed for fault type \"crash\" (only "
-                     "pause, partition, apiServerOutage and apiServerSlow take it)",
+                     "pause, partition, apiServerOutage, apiServerSlow and watchStall take it)",
                      "t.yaml:9:39: spec.faults[1].target: field \"target\" is not allowed for fault type "
-                     "\"apiServerOutage\" (only crash, restart, stop, pause, partition and clockJump take it)",
+                     "\"apiServerOutage\" (only crash, restart, stop, pause, partition, clockJump and watchStall take it)",
                      "t.yaml:9:50: spec.faults[1].by: field \"by\" is not allowed for fault type \"apiServerOutage\" "
                      "(only clockJump take it)",
                      "t.yaml:10:7: spec.faults[2].by: required field is missing",
@@ -560,7 +562,7 @@ TEST(ScenarioLoaderErrors, UnknownFaultTypeAndFaultAfterTheEnd) {
                      "spec.duration 2m",
                      "t.yaml:7:27: spec.faults[0].type: unknown fault type \"crsh\" (did you mean \"crash\"?); "
                      "expected one of: crash, restart, stop, pause, partition, clockJump, apiServerOutage, "
-                     "apiServerSlow"}));
+                     "apiServerSlow, watchStall"}));
 }
 
 TEST(ScenarioLoaderErrors, DuplicateProcessNames) {
@@ -600,12 +602,12 @@ TEST(ScenarioLoaderErrors, InvalidAndReservedProcessNames) {
 TEST(ScenarioLoaderErrors, UnknownAndUnimplementedModels) {
   EXPECT_EQ(errors_of(with_spec("  processes:\n"
                                 "    - {name: a, model: client-go, lease: default/l}\n"
-                                "    - {name: b, model: kubelet, lease: kube-node-lease/b}\n"
+                                "    - {name: b, model: lease-candidate, lease: kube-system/b}\n"
                                 "    - {name: c, model: tutorial-elector, lease: l}\n")),
             (Strings{"t.yaml:6:24: spec.processes[0].model: unknown model \"client-go\"; expected one of: "
-                     "tutorial-elector, client-go-elector, exec, cle-controller, kube-apiserver (planned: "
-                     "kubelet, node-lifecycle-controller, lease-candidate)",
-                     "t.yaml:7:24: spec.processes[1].model: model \"kubelet\" is not implemented yet",
+                     "tutorial-elector, client-go-elector, client-go-real, exec, cle-controller, kube-apiserver, kubelet, "
+                     "node-lifecycle-controller (planned: lease-candidate)",
+                     "t.yaml:7:24: spec.processes[1].model: model \"lease-candidate\" is not implemented yet",
                      "t.yaml:8:49: spec.processes[2].lease: expected a lease as \"namespace/name\" (e.g. "
                      "default/example-foo), got \"l\""}));
 }
@@ -695,7 +697,8 @@ TEST(ScenarioLoaderErrors, ExpectNamesKnownEnabledProperties) {
   EXPECT_EQ(errors_of(with_spec(std::string(kOneProcess) + "  expect: {violated: [singleleader, failoverWithin]}\n")),
             (Strings{"t.yaml:7:23: spec.expect.violated[0]: unknown property \"singleleader\" (did you mean "
                      "\"singleLeader\"?); expected one of: singleLeader, failoverWithin, transitionsMatch, "
-                     "eventuallyLeader, electsPreferred, noLiveIdentityDeleted, staleIdentityCollectedWithin",
+                     "eventuallyLeader, electsPreferred, noLiveIdentityDeleted, staleIdentityCollectedWithin, "
+                     "nodeNotReadyWithin, noFalseNotReady, maxPodEvictions",
                      "t.yaml:7:37: spec.expect.violated[1]: property \"failoverWithin\" is not enabled in "
                      "spec.properties, so it can never be violated and the run could never pass"}));
 }

@@ -106,11 +106,21 @@ TEST(Explorer, ClientGoTwoCandidatesCrashPartitionVerifiedWithPinnedCounts) {
   const ExploreResult r = explore(two_candidates_crash_partition(), jitter_max());
   EXPECT_FALSE(r.counterexample.has_value());
   EXPECT_EQ(r.stopped_by, ExploreStop::Horizon);
-  EXPECT_EQ(r.stats.transitions, 73418u);
-  EXPECT_EQ(r.stats.distinct, 49156u);
-  EXPECT_EQ(r.stats.end_states, 729u);
-  EXPECT_EQ(r.stats.depth_reached, 55u);
+  // Steps are live events (inert ones fold into the next live step) and the key leaves out
+  // inert events and dead model state (explore/explorer.h). 73,418 transitions, 49,156
+  // distinct, 729 end states, depth 55 when every event was a step and inert events were keyed.
+  EXPECT_EQ(r.stats.transitions, 22452u);
+  EXPECT_EQ(r.stats.distinct, 12786u);
+  EXPECT_EQ(r.stats.end_states, 165u);
+  EXPECT_EQ(r.stats.depth_reached, 38u);
   EXPECT_LE(r.stats.stored_bytes / r.stats.distinct, 100u);
+  // The same search unreduced (every state keyed in full): the same verdict, more states.
+  ExploreOptions unreduced = jitter_max();
+  unreduced.reduce_dead = unreduced.reduce_inert = false;
+  const ExploreResult u = explore(two_candidates_crash_partition(), unreduced);
+  EXPECT_EQ(u.stopped_by, ExploreStop::Horizon);
+  EXPECT_EQ(u.stats.distinct, 37933u);
+  EXPECT_EQ(u.stats.depth_reached, 38u);
 }
 
 TEST(Explorer, SameInputSameCounts) {
@@ -137,14 +147,16 @@ TEST(Explorer, ClientGoOutsideItsToleranceIsFound) {
   ASSERT_TRUE(r.counterexample.has_value()) << explore_stop_name(r.stopped_by) << " " << r.stats.distinct;
   EXPECT_EQ(r.stopped_by, ExploreStop::Violation);
   EXPECT_EQ(r.counterexample->violated, std::vector<std::string>{"singleLeader"});
-  // b takes over at 9.012s, 4ms before a gives up; still acting at the horizon.
-  EXPECT_EQ(r.counterexample->steps, 50u);
+  // b takes over at 9.012s, 4ms before a gives up; still acting at the horizon. 37 live steps
+  // (50 events when inert ones counted as steps).
+  EXPECT_EQ(r.counterexample->steps, 37u);
   EXPECT_TRUE(r.counterexample->at_end);
   // Pending events enter the key as a multiset (World::fingerprint): paths that differ only in
   // the order of events due at one instant share a state (106,252 before that). 105,734 before
   // a crash ended its process's outstanding calls at once (`cancelled`, issue 12): their records
-  // now change at the crash rather than when each call's deadline passes.
-  EXPECT_EQ(r.stats.distinct, 105984u);
+  // now change at the crash rather than when each call's deadline passes. 105,984 before inert
+  // events were folded into live steps and left out of the key.
+  EXPECT_EQ(r.stats.distinct, 28174u);
 }
 
 TEST(Explorer, TutorialClockOffsetShortestCounterexample) {
@@ -155,7 +167,7 @@ TEST(Explorer, TutorialClockOffsetShortestCounterexample) {
   // The overlap settles when the second leadership ends (ahead's next iteration at 17s).
   EXPECT_EQ(cx.steps, 16u);
   EXPECT_FALSE(cx.at_end);
-  EXPECT_EQ(r.stats.distinct, 1462u);
+  EXPECT_EQ(r.stats.distinct, 1254u);  // 1,462 before inert events were folded and unkeyed
   ASSERT_EQ(cx.messages.size(), 1u);
   EXPECT_NE(cx.messages[0].find("on-time and ahead both acted as leader"), std::string::npos) << cx.messages[0];
   // Shortest: no counterexample within one step less.
@@ -301,7 +313,7 @@ TEST(Explorer, EventuallyLeaderJudgedWhereTheRunEnds) {
   ASSERT_TRUE(r.counterexample.has_value());
   EXPECT_EQ(r.counterexample->violated, std::vector<std::string>{"eventuallyLeader"});
   EXPECT_TRUE(r.counterexample->at_end);
-  EXPECT_EQ(r.counterexample->steps, 12u);  // both dead after the crash at 5s: the run ends
+  EXPECT_EQ(r.counterexample->steps, 11u);  // both dead after the crash at 5s: the run ends (12 events)
   auto replay = tutorial_conflict_then_crash();
   replay->explore.replay = r.counterexample->choices;
   EXPECT_EQ(run_scenario(replay, replay->seed).evaluation.violated, std::vector<std::string>{"eventuallyLeader"});
@@ -319,8 +331,10 @@ TEST(Explorer, EventuallyLeaderVerifiedWhenTheLoserComesBack) {
   const ExploreResult r = explore(s, ExploreOptions{});
   EXPECT_FALSE(r.counterexample.has_value()) << r.counterexample->messages[0];
   EXPECT_EQ(r.stopped_by, ExploreStop::Horizon);
-  EXPECT_EQ(r.stats.distinct, 107009u);  // 110,881 before pending events were a multiset
-  EXPECT_EQ(r.stats.end_states, 5040u);
+  // 110,881 before pending events were a multiset; 107,009 and 5,040 before inert events were
+  // folded into live steps and left out of the key.
+  EXPECT_EQ(r.stats.distinct, 93153u);
+  EXPECT_EQ(r.stats.end_states, 4404u);
 }
 
 TEST(Explorer, BoundsStopTheSearchAndSaySo) {
@@ -475,7 +489,7 @@ TEST(ExplorerConverge, SteadyRenewLoopsConvergeAndTheSearchIsExhausted) {
   EXPECT_FALSE(r.counterexample.has_value());
   EXPECT_EQ(r.stopped_by, ExploreStop::Exhausted);  // no horizon: every path closed a cycle
   EXPECT_GT(r.stats.cycles, 0u);
-  EXPECT_EQ(r.stats.distinct, 24238u);
+  EXPECT_EQ(r.stats.distinct, 4141u);  // 24,238 before inert events were folded and unkeyed
   // Twin: without converge the same search can only stop at the horizon.
   EXPECT_EQ(explore(two_candidates_crash_partition(), jitter_max()).stopped_by, ExploreStop::Horizon);
 }

@@ -1,0 +1,210 @@
+// fuzz_nodes.cc: the node-heartbeat fuzz family and its permits (see fuzz_nodes.h).
+#include "explore/fuzz_nodes.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include "model/process_model.h"
+
+namespace leasesim {
+namespace {
+
+Duration ms(int64_t n) { return milliseconds(n); }
+
+Duration pick(Rng& r, Duration lo, Duration hi, Duration step) {
+  return Duration(lo.ns + r.between(0, (hi.ns - lo.ns) / step.ns) * step.ns);
+}
+
+bool is_kubelet(const ProcessSpec& p) { return std::holds_alternative<KubeletConfig>(p.model); }
+bool is_controller(const ProcessSpec& p) { return std::holds_alternative<NodeLifecycleConfig>(p.model); }
+
+std::string proc_name(const Scenario& s, const FaultTarget& t) {
+  if (t.kind == FaultTarget::Kind::Leader) return "the leader";
+  if (t.kind == FaultTarget::Kind::Process && t.process < s.processes.size()) return s.processes[t.process].name;
+  return "every process";
+}
+
+bool targets_controller(const Scenario& s, const FaultTarget& t) {
+  if (t.kind == FaultTarget::Kind::Leader) return true;  // only controller managers lead here
+  return t.kind == FaultTarget::Kind::Process && t.process < s.processes.size() && is_controller(s.processes[t.process]);
+}
+
+// One fault. Kubelet faults (crash, pause, partition, clock step) are the most common: they are
+// what the controller exists to detect; control-plane faults (outage, slow server, stalled
+// watch, controller-manager crash) test the guards.
+FaultSpec random_fault(Rng& r, const Scenario& s, uint32_t controllers, uint32_t kubelets) {
+  FaultSpec f;
+  // The first half of the run leaves time for the grace period and the startup grace period to
+  // play out before the end.
+  f.at = pick(r, seconds(70), std::max(seconds(71), s.duration / 2), ms(100));
+  const FaultTarget kubelet{FaultTarget::Kind::Process, controllers + static_cast<uint32_t>(r.below(kubelets))};
+  switch (r.below(10)) {
+    case 0:
+    case 1:
+      f.type = FaultType::Crash;
+      f.target = kubelet;
+      break;
+    case 2:
+      f.type = FaultType::Pause;
+      f.target = kubelet;
+      f.for_ = pick(r, seconds(5), seconds(120), ms(500));
+      break;
+    case 3:
+      f.type = FaultType::Partition;
+      f.target = kubelet;
+      f.direction = static_cast<Direction>(r.below(3));
+      if (r.below(4)) f.for_ = pick(r, seconds(5), seconds(150), ms(500));
+      break;
+    case 4:
+      f.type = FaultType::ClockJump;
+      f.target = kubelet;
+      f.by = pick(r, seconds(1), minutes(5), seconds(1));
+      if (r.below(2)) f.by = Duration(0) - f.by;
+      break;
+    case 5:
+      f.type = FaultType::WatchStall;
+      f.target = FaultTarget{FaultTarget::Kind::Process, static_cast<uint32_t>(r.below(controllers))};
+      f.for_ = pick(r, seconds(5), seconds(90), ms(500));
+      break;
+    case 6:
+    case 7:
+      f.type = FaultType::ApiServerOutage;
+      f.mode = r.below(2) ? OutageMode::Blackhole : OutageMode::Refuse;
+      f.for_ = pick(r, seconds(2), seconds(150), ms(500));
+      break;
+    case 8:
+      f.type = FaultType::ApiServerSlow;
+      f.latency.min = pick(r, ms(0), seconds(2), ms(100));
+      f.latency.max = f.latency.min + pick(r, ms(0), seconds(8), ms(100));
+      f.for_ = pick(r, seconds(5), seconds(90), ms(500));
+      break;
+    default:
+      f.type = FaultType::Crash;
+      f.target = FaultTarget{FaultTarget::Kind::Leader, 0};
+      break;
+  }
+  return f;
+}
+
+}  // namespace
+
+bool is_node_scenario(const Scenario& s) {
+  bool any = false;
+  for (const ProcessSpec& p : s.processes) {
+    if (!is_kubelet(p) && !is_controller(p)) return false;
+    any = true;
+  }
+  return any;
+}
+
+void renumber_nodes(Scenario& s) {
+  s.node_names.clear();
+  for (ProcessSpec& p : s.processes) {
+    if (!model_entry(p.model).runs_node) continue;
+    assign_node(p.model, static_cast<NodeId>(s.node_names.size()));
+    s.node_names.push_back(p.name);
+  }
+}
+
+std::shared_ptr<Scenario> generate_nodes(Rng& r, uint64_t index) {
+  auto s = std::make_shared<Scenario>();
+  s->name = "fuzz-nodes-" + std::to_string(index);
+  s->seed = r.next() >> 1;
+  s->duration = seconds(180 + 10 * static_cast<int64_t>(r.below(25)));
+  s->api_server.latency.min = pick(r, Duration(0), ms(20), ms(1));
+  s->api_server.latency.max = s->api_server.latency.min + pick(r, Duration(0), ms(200), ms(1));
+  const bool varied = r.below(4) == 0;
+  const uint32_t controllers = 1 + static_cast<uint32_t>(r.below(3));
+  NodeLifecycleConfig nlc;
+  apply_client_go_preset("kube-controller-manager", &nlc.elector);
+  if (varied) {
+    nlc.node_monitor_period = pick(r, seconds(1), seconds(10), seconds(1));
+    nlc.node_monitor_grace_period = pick(r, seconds(20), seconds(60), seconds(5));
+    nlc.node_startup_grace_period = pick(r, seconds(30), seconds(90), seconds(5));
+  }
+  for (uint32_t i = 0; i < controllers; ++i) {
+    ProcessSpec p;
+    p.name = p.identity = "kcm-" + std::to_string(i);
+    p.model = nlc;
+    p.lease = s->lease_id(model_entry(p.model).implied_lease ? model_entry(p.model).implied_lease(p.model, p.name)
+                                                             : std::string("kube-system/kube-controller-manager"));
+    s->processes.push_back(p);
+  }
+  static const char* kZones[] = {"zone-a", "zone-b", "zone-c"};
+  const uint64_t zones = 1 + r.below(3);
+  const uint32_t kubelets = 2 + static_cast<uint32_t>(r.below(8));
+  const bool offsets = r.below(3) == 0;
+  KubeletConfig base;
+  if (varied) {
+    base.node_lease_duration_seconds = static_cast<int32_t>(r.between(20, 60));
+    base.node_status_update_frequency = pick(r, seconds(5), seconds(20), seconds(1));
+  }
+  for (uint32_t i = 0; i < kubelets; ++i) {
+    ProcessSpec p;
+    p.name = p.identity = "node-" + std::to_string(i);
+    KubeletConfig k = base;
+    k.zone = kZones[i % zones];
+    k.pods = static_cast<int64_t>(r.below(11));
+    p.model = k;
+    p.lease = s->lease_id(model_entry(p.model).implied_lease(p.model, p.name));
+    if (offsets) p.clock.offset = pick(r, seconds(-3600), seconds(3600), ms(1));
+    if (r.below(3)) p.start = pick(r, Duration(0), seconds(5), ms(10));
+    s->processes.push_back(p);
+  }
+  renumber_nodes(*s);
+  const uint64_t faults = 1 + r.below(3);
+  for (uint64_t i = 0; i < faults; ++i) s->faults.push_back(random_fault(r, *s, controllers, kubelets));
+  std::stable_sort(s->faults.begin(), s->faults.end(), [](const FaultSpec& a, const FaultSpec& b) { return a.at < b.at; });
+  s->properties.node_not_ready_within_auto = true;
+  s->properties.no_false_not_ready = true;
+  return s;
+}
+
+void add_node_permits(const Scenario& s, const PermitFn& permit) {
+  Duration renew_deadline = seconds(10);
+  for (const ProcessSpec& p : s.processes)
+    if (const auto* c = std::get_if<NodeLifecycleConfig>(&p.model)) renew_deadline = std::min(renew_deadline, c->elector.renew_deadline);
+  for (const FaultSpec& f : s.faults) {
+    const std::string at = " at " + format_duration(f.at);
+    const std::string window = f.for_ ? " for " + format_duration(*f.for_) : std::string(" to the end");
+    switch (f.type) {
+      case FaultType::ClockJump:
+        if (!targets_controller(s, f.target) && f.by.ns < 0)
+          permit("noFalseNotReady", "kubelet-clock-step-back",
+                 proc_name(s, f.target) + "'s wall clock steps back " + format_duration(Duration(0) - f.by) + at +
+                     ": its renewTime stays below the value last seen, so its renewals look unchanged");
+        break;
+      case FaultType::WatchStall:
+        permit("noFalseNotReady", "watch-stall",
+               "the watch of " + proc_name(s, f.target) + " stalls" + at + window + ": it judges stale heartbeats");
+        permit("nodeNotReadyWithin", "watch-stall",
+               "the watch of " + proc_name(s, f.target) + " stalls" + at + window + ": the controller's view lags");
+        break;
+      case FaultType::ApiServerOutage:
+        permit("noFalseNotReady", "api-server-outage",
+               "API server outage" + at + window + ": a pass after it may run before the informer sees a fresh renewal");
+        permit("nodeNotReadyWithin", "api-server-outage",
+               "API server outage" + at + window + ": no write can set a node Unknown while it lasts");
+        if (!f.for_ || *f.for_ > renew_deadline)
+          permit("nodeNotReadyWithin", "controller-failover",
+                 "API server outage" + at + window + " exceeds the renew deadline: the controller manager loses its lease");
+        break;
+      case FaultType::ApiServerSlow:
+        permit("noFalseNotReady", "slow-api-server",
+               "API server slow (" + format_duration(f.latency.max) + ")" + at + window + ": renewals reach the cache late");
+        break;
+      case FaultType::Crash:
+      case FaultType::Stop:
+      case FaultType::Restart:
+      case FaultType::Pause:
+      case FaultType::Partition:
+        if (targets_controller(s, f.target))
+          permit("nodeNotReadyWithin", "controller-failover",
+                 std::string(fault_type_name(f.type)) + " of " + proc_name(s, f.target) + at +
+                     ": the auto bound adds no failover, and a new leader starts a fresh grace period");
+        break;
+    }
+  }
+}
+
+}  // namespace leasesim

@@ -1,0 +1,118 @@
+// Loading node scenarios (cli/scenario_loader.h with the kubelet and node-lifecycle-controller
+// registry entries): a kubelet's Lease is implied and may not be named, the controller's lease
+// defaults to kube-system/kube-controller-manager, every kubelet gets a Node in process order,
+// exact decimals (ConfigReader::decimal) read without rounding, and a bad value points at its
+// file:line:col and field path.
+#include <gtest/gtest.h>
+
+#include "cli/scenario_loader.h"
+#include "cli/scenario_writer.h"
+
+namespace leasesim {
+namespace {
+
+std::string scenario_with(const std::string& processes, const std::string& extra = "") {
+  return "apiVersion: leasesim/v1alpha1\nkind: Scenario\nmetadata: {name: t}\nspec:\n  processes:\n" + processes + extra;
+}
+
+std::vector<std::string> errors_of(const LoadResult& r) {
+  std::vector<std::string> out;
+  for (const Diagnostic& d : r.errors) out.push_back(d.format());
+  return out;
+}
+
+TEST(NodeModelsLoader, ImpliedAndDefaultLeasesAndNodes) {
+  const LoadResult r = load_scenario_text(scenario_with("    - {name: kcm, model: node-lifecycle-controller}\n"
+                                                        "    - {name: n, count: 2, model: kubelet, config: {zone: z2}}\n"),
+                                          "t.yaml");
+  ASSERT_TRUE(r.ok()) << ::testing::PrintToString(errors_of(r));
+  const Scenario& s = *r.scenario;
+  EXPECT_EQ(s.lease_keys[s.processes[0].lease], "kube-system/kube-controller-manager");
+  EXPECT_EQ(s.lease_keys[s.processes[1].lease], "kube-node-lease/n-0");
+  EXPECT_EQ(s.lease_keys[s.processes[2].lease], "kube-node-lease/n-1");
+  EXPECT_EQ(s.node_names, (std::vector<std::string>{"n-0", "n-1"}));
+  EXPECT_EQ(std::get<KubeletConfig>(s.processes[2].model).node, 1u);
+  EXPECT_EQ(std::get<KubeletConfig>(s.processes[2].model).zone, "z2");
+}
+
+TEST(NodeModelsLoader, KubeletTakesNoLease) {
+  const LoadResult r =
+      load_scenario_text(scenario_with("    - {name: n, model: kubelet, lease: default/x}\n"), "t.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(errors_of(r)[0],
+            "t.yaml:6:40: spec.processes[0].lease: model \"kubelet\" takes no lease: field: it derives its lease itself");
+  // The holder identity is the node name, as upstream's node lease controller writes it.
+  const LoadResult named =
+      load_scenario_text(scenario_with("    - {name: n, model: kubelet, identity: x}\n"), "t.yaml");
+  ASSERT_FALSE(named.ok());
+  EXPECT_EQ(errors_of(named)[0],
+            "t.yaml:6:43: spec.processes[0].identity: model \"kubelet\" takes no identity: field: it derives its "
+            "holder identity itself");
+}
+
+TEST(NodeModelsLoader, DecimalsAreExactAndBadOnesPointAtTheField) {
+  const LoadResult ok = load_scenario_text(
+      scenario_with("    - name: kcm\n      model: node-lifecycle-controller\n      config:\n"
+                    "        nodeEvictionRate: 0.25\n        unhealthyZoneThreshold: 0.123456789\n"),
+      "t.yaml");
+  ASSERT_TRUE(ok.ok()) << ::testing::PrintToString(errors_of(ok));
+  const auto& c = std::get<NodeLifecycleConfig>(ok.scenario->processes[0].model);
+  EXPECT_EQ(c.node_eviction_rate_ppb, 250000000);
+  EXPECT_EQ(c.unhealthy_zone_threshold_ppb, 123456789);
+  EXPECT_EQ(c.elector.preset, "kube-controller-manager");
+
+  const LoadResult bad = load_scenario_text(
+      scenario_with("    - name: kcm\n      model: node-lifecycle-controller\n      config:\n"
+                    "        nodeEvictionRate: 0.1234567891\n        unhealthyZoneThreshold: 1.5\n"),
+      "t.yaml");
+  ASSERT_FALSE(bad.ok());
+  const auto errors = errors_of(bad);
+  ASSERT_EQ(errors.size(), 1u) << ::testing::PrintToString(errors);  // the range check needs a valid config
+  EXPECT_EQ(errors[0].rfind("t.yaml:9:27: spec.processes[0].config.nodeEvictionRate: ", 0), 0u) << errors[0];
+
+  const LoadResult range = load_scenario_text(
+      scenario_with("    - name: kcm\n      model: node-lifecycle-controller\n      config:\n"
+                    "        unhealthyZoneThreshold: 1.5\n"),
+      "t.yaml");
+  ASSERT_FALSE(range.ok());
+  EXPECT_EQ(errors_of(range)[0], "t.yaml:9:33: spec.processes[0].config.unhealthyZoneThreshold: "
+                                 "unhealthyZoneThreshold must be between 0 and 1");
+}
+
+TEST(NodeModelsLoader, NodePropertiesAndWatchStall) {
+  const LoadResult r = load_scenario_text(
+      scenario_with("    - {name: kcm, model: node-lifecycle-controller}\n    - {name: n, model: kubelet}\n",
+                    "  faults:\n    - {at: 10s, for: 20s, type: watchStall, target: kcm}\n"
+                    "  properties: {nodeNotReadyWithin: auto, noFalseNotReady: true}\n"
+                    "  expect: {violated: [noFalseNotReady]}\n"),
+      "t.yaml");
+  ASSERT_TRUE(r.ok()) << ::testing::PrintToString(errors_of(r));
+  EXPECT_TRUE(r.scenario->properties.node_not_ready_within_auto);
+  EXPECT_TRUE(r.scenario->properties.no_false_not_ready);
+  EXPECT_EQ(r.scenario->faults[0].type, FaultType::WatchStall);
+  EXPECT_EQ(*r.scenario->faults[0].for_, seconds(20));
+}
+
+// A written node scenario (check's counterexamples, fuzz's shrunk cases) loads back to the same
+// Scenario: the kubelet's settings are written, its implied lease and identity are not, and the
+// controller's exact decimals come back exactly (they are the only non-integers in the tree).
+TEST(NodeModelsLoader, WriterRoundTripsBothModels) {
+  const LoadResult r = load_scenario_text(
+      scenario_with("    - name: kcm\n      model: node-lifecycle-controller\n      config:\n"
+                    "        nodeEvictionRate: 0.25\n        secondaryNodeEvictionRate: 0.001\n"
+                    "        unhealthyZoneThreshold: 0.123456789\n        largeClusterSizeThreshold: 7\n"
+                    "    - {name: n, count: 2, model: kubelet, config: {zone: z2, pods: 3, nodeLeaseDurationSeconds: 8}}\n"),
+      "t.yaml");
+  ASSERT_TRUE(r.ok()) << ::testing::PrintToString(errors_of(r));
+  for (const bool json : {false, true}) {
+    const std::string text = json ? scenario_to_json(*r.scenario) : scenario_to_yaml(*r.scenario);
+    const LoadResult back = load_scenario_text(text, json ? "w.json" : "w.yaml");
+    ASSERT_TRUE(back.ok()) << ::testing::PrintToString(errors_of(back)) << text;
+    EXPECT_EQ(back.scenario->processes, r.scenario->processes) << text;
+    EXPECT_EQ(back.scenario->lease_keys, r.scenario->lease_keys) << text;
+    EXPECT_EQ(back.scenario->node_names, r.scenario->node_names) << text;
+  }
+}
+
+}  // namespace
+}  // namespace leasesim

@@ -1,0 +1,125 @@
+// Tests of the node-heartbeat fuzz family (explore/fuzz_nodes.h): generation is a pure function
+// of (seed, index), every case is a valid node scenario judging both node properties, the
+// permits name the right kinds (and nothing for a plain crash), renumber_nodes keeps NodeIds
+// dense, and the known hazard (a kubelet clock stepping back) is found and shrinks to a
+// scenario that still shows it.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "explore/fuzz.h"
+#include "explore/fuzz_nodes.h"
+#include "properties/run.h"
+
+namespace leasesim {
+namespace {
+
+TEST(FuzzNodes, GenerationIsPureAndValid) {
+  std::map<FaultType, int> types;
+  for (uint64_t i = 0; i < 60; ++i) {
+    const FuzzCase a = generate_case(nullptr, 7, i, FuzzGenerators::Nodes);
+    const FuzzCase b = generate_case(nullptr, 7, i, FuzzGenerators::Nodes);
+    EXPECT_EQ(a.family, "nodes");
+    EXPECT_EQ(*a.scenario, *b.scenario) << i;
+    EXPECT_TRUE(is_node_scenario(*a.scenario)) << i;
+    EXPECT_TRUE(shrink_candidate_valid(*a.scenario)) << i;
+    EXPECT_TRUE(a.scenario->properties.no_false_not_ready);
+    EXPECT_TRUE(a.scenario->properties.node_not_ready_within_auto);
+    EXPECT_FALSE(a.scenario->node_names.empty());
+    for (const FaultSpec& f : a.scenario->faults) ++types[f.type];
+  }
+  // Every generated fault type shows up in 60 cases.
+  for (FaultType t : {FaultType::Crash, FaultType::Pause, FaultType::Partition, FaultType::ClockJump,
+                      FaultType::WatchStall, FaultType::ApiServerOutage, FaultType::ApiServerSlow})
+    EXPECT_GT(types[t], 0) << fault_type_name(t);
+  // The election generators are unchanged by the new family.
+  EXPECT_NE(generate_case(nullptr, 7, 0).family, "nodes");
+}
+
+std::shared_ptr<Scenario> one_node_case() {
+  Rng r(1);
+  auto s = generate_nodes(r, 0);
+  s->faults.clear();
+  return s;
+}
+
+TEST(FuzzNodes, PermitsNameTheirKinds) {
+  auto s = one_node_case();
+  const uint32_t kubelet = static_cast<uint32_t>(s->processes.size() - 1);
+  FaultSpec crash;
+  crash.at = seconds(90);
+  crash.target = FaultTarget{FaultTarget::Kind::Process, kubelet};
+  s->faults = {crash};
+  EXPECT_TRUE(permitted_violations(*s, false).names.empty());  // a dead kubelet: both properties judged
+
+  FaultSpec back = crash;
+  back.type = FaultType::ClockJump;
+  back.by = Duration(0) - minutes(2);
+  s->faults = {back};
+  const Permitted p = permitted_violations(*s, false);
+  EXPECT_EQ(p.kinds("noFalseNotReady"), std::vector<std::string>{"kubelet-clock-step-back"});
+  EXPECT_TRUE(p.kinds("nodeNotReadyWithin").empty());
+  back.by = minutes(2);  // forward: renewTime still increases, nothing is permitted
+  s->faults = {back};
+  EXPECT_TRUE(permitted_violations(*s, false).names.empty());
+
+  FaultSpec outage;
+  outage.type = FaultType::ApiServerOutage;
+  outage.at = seconds(90);
+  outage.for_ = seconds(60);
+  s->faults = {outage};
+  const Permitted o = permitted_violations(*s, false);
+  EXPECT_EQ(o.kinds("nodeNotReadyWithin"), (std::vector<std::string>{"controller-failover", "api-server-outage"}));
+  EXPECT_EQ(o.kinds("noFalseNotReady"), std::vector<std::string>{"api-server-outage"});
+
+  FaultSpec kcm = crash;
+  kcm.target = FaultTarget{FaultTarget::Kind::Leader, 0};
+  s->faults = {kcm};
+  EXPECT_EQ(permitted_violations(*s, false).kinds("nodeNotReadyWithin"), std::vector<std::string>{"controller-failover"});
+}
+
+TEST(FuzzNodes, RenumberKeepsNodeIdsDense) {
+  auto s = one_node_case();
+  ASSERT_GE(s->node_names.size(), 2u);
+  size_t first_kubelet = 0;
+  while (!std::holds_alternative<KubeletConfig>(s->processes[first_kubelet].model)) ++first_kubelet;
+  s->processes.erase(s->processes.begin() + static_cast<ptrdiff_t>(first_kubelet));
+  renumber_nodes(*s);
+  NodeId expect = 0;
+  for (const ProcessSpec& p : s->processes)
+    if (const auto* k = std::get_if<KubeletConfig>(&p.model)) {
+      EXPECT_EQ(k->node, expect);
+      EXPECT_EQ(s->node_names[expect], p.name);
+      ++expect;
+    }
+  EXPECT_EQ(s->node_names.size(), expect);
+}
+
+// The twin of the permit: the same clock step back is a failure under the Known judge, is
+// found among generated cases, and shrinks to a smaller scenario that still violates
+// noFalseNotReady with the same kind.
+TEST(FuzzNodes, ClockStepBackIsFoundAndShrinks) {
+  std::optional<FuzzOutcome> found;
+  for (uint64_t i = 0; i < 200 && !found; ++i) {
+    FuzzOutcome o = fuzz_case(nullptr, 1, i, FuzzJudge::Known, false, FuzzGenerators::Nodes);
+    for (const FuzzFailure& f : o.failures)
+      if (f.bug.key() == "nodes/noFalseNotReady/kubelet-clock-step-back" && f.pure) found = o;
+  }
+  ASSERT_TRUE(found) << "no pure kubelet clock-step-back case among 200";
+  const FuzzFailure* f = nullptr;
+  for (const FuzzFailure& x : found->failures)
+    if (x.bug.key() == "nodes/noFalseNotReady/kubelet-clock-step-back") f = &x;
+  uint32_t runs = 0;
+  auto shrunk = shrink_failure(found->scenario, *f, false, &runs);
+  EXPECT_GT(runs, 0u);
+  EXPECT_LE(shrunk->processes.size(), found->scenario->processes.size());
+  EXPECT_LE(shrunk->faults.size(), found->scenario->faults.size());
+  EXPECT_TRUE(shows_bug(*shrunk, f->bug, false));
+  const RunResult again = run_scenario(shrunk, shrunk->seed);
+  EXPECT_FALSE(again.evaluation.passed);
+  // Without --known the permitted violation is not a failure.
+  EXPECT_TRUE(judge_violations(*shrunk, "nodes", false, FuzzJudge::Unexpected, {"noFalseNotReady"}, {"m"}).empty());
+}
+
+}  // namespace
+}  // namespace leasesim

@@ -1,0 +1,100 @@
+// Tests of node detection and the node properties (properties/node_detection.h), over whole runs
+// of kubelets and a node lifecycle controller: a dead kubelet's Node turns Unknown inside the
+// documented window, the analytic bound holds over many seeds, and each property has a twin run
+// that violates it (a bound too tight; a watch stall; a kubelet clock stepping back).
+#include "properties/node_detection.h"
+
+#include <gtest/gtest.h>
+
+#include "properties/run.h"
+#include "tests/sim/node_scenarios.h"
+
+namespace leasesim {
+namespace {
+
+using testing::kubelet_proc;
+using testing::node_scenario;
+using testing::process_fault;
+
+bool violated(const RunResult& r, const std::string& name) {
+  return std::find(r.evaluation.violated.begin(), r.evaluation.violated.end(), name) != r.evaluation.violated.end();
+}
+
+TEST(NodeDetection, CrashedKubeletIsUnknownInsideTheWindowForEverySeed) {
+  // With defaults the Node turns Unknown no earlier than grace - the longest renew gap
+  // (50 - 10.4 s) and no later than the analytic bound after the crash (docs/nodes.md). The
+  // crash instant moves with the seed over two renew intervals, so the runs cover the window.
+  Duration lowest = hours(1), highest{};
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    auto s = node_scenario(2, 1, minutes(4));
+    s->faults.push_back(process_fault(FaultType::Crash, kubelet_proc(1, 1), seconds(90) + milliseconds(1030) * seed));
+    s->properties.node_not_ready_within_auto = true;
+    s->properties.no_false_not_ready = true;
+    const Duration bound = *node_detection_bound(*s);
+    ASSERT_EQ(bound, seconds(60) + milliseconds(5) * 12);  // 50 + 2 x 5 s + (4 + 4 x 2) x 5 ms
+    const RunResult r = run_scenario(s, seed);
+    ASSERT_TRUE(r.evaluation.passed) << "seed " << seed;
+    ASSERT_EQ(r.evaluation.node_detections.size(), 1u);
+    const auto detection = r.evaluation.node_detections[0].detection();
+    ASSERT_TRUE(detection.has_value()) << "seed " << seed;
+    EXPECT_GE(*detection, seconds(50) - milliseconds(10400)) << "seed " << seed;
+    EXPECT_LE(*detection, bound) << "seed " << seed;
+    lowest = std::min(lowest, *detection);
+    highest = std::max(highest, *detection);
+  }
+  // The runs spread over the window (passes every 5 s make the detections 5 s apart).
+  EXPECT_LE(lowest + seconds(4), highest);
+}
+
+TEST(NodeDetection, TwinBoundTooTightIsViolated) {
+  auto s = node_scenario(2, 1, minutes(4));
+  s->faults.push_back(process_fault(FaultType::Crash, kubelet_proc(1, 0), seconds(90)));
+  s->properties.node_not_ready_within = seconds(30);
+  const RunResult r = run_scenario(s, 1);
+  EXPECT_TRUE(violated(r, "nodeNotReadyWithin"));
+}
+
+TEST(NodeDetection, ShortPauseIsReportedButNotJudged) {
+  // A 20 s pause ends before any bound: the kubelet heartbeats again and nothing turns Unknown.
+  auto s = node_scenario(1, 1, minutes(3));
+  s->faults.push_back(process_fault(FaultType::Pause, kubelet_proc(1, 0), seconds(60), seconds(20)));
+  s->properties.node_not_ready_within = seconds(30);
+  s->properties.no_false_not_ready = true;
+  const RunResult r = run_scenario(s, 1);
+  EXPECT_TRUE(r.evaluation.passed);
+  ASSERT_EQ(r.evaluation.node_detections.size(), 1u);
+  EXPECT_FALSE(r.evaluation.node_detections[0].unknown_at.has_value());
+}
+
+TEST(NoFalseNotReady, HoldsWithoutFaultsAndFailsWhenTheWatchStalls) {
+  auto healthy = node_scenario(3, 1, minutes(3));
+  healthy->properties.no_false_not_ready = true;
+  EXPECT_TRUE(run_scenario(healthy, 1).evaluation.passed);
+
+  // Twin: the controller's watches stall past the grace period; the kubelets keep renewing.
+  auto stalled = node_scenario(3, 1, minutes(3));
+  stalled->properties.no_false_not_ready = true;
+  stalled->faults.push_back(process_fault(FaultType::WatchStall, 0, seconds(40), seconds(70)));
+  const RunResult r = run_scenario(stalled, 1);
+  EXPECT_TRUE(violated(r, "noFalseNotReady"));
+  // After the relist the kubelets' status syncs bring every node back to Ready.
+  for (NodeId n = 0; n < 3; ++n) EXPECT_EQ(r.world.api_server().nodes().node(n)->ready(), ConditionStatus::True);
+}
+
+TEST(NoFalseNotReady, KubeletClockStepBackHidesRenewalsButAStepForwardDoesNot) {
+  auto back = node_scenario(1, 1, minutes(4));
+  back->properties.no_false_not_ready = true;
+  FaultSpec jump = process_fault(FaultType::ClockJump, kubelet_proc(1, 0), seconds(60));
+  jump.by = seconds(-120);
+  back->faults.push_back(jump);
+  EXPECT_TRUE(violated(run_scenario(back, 1), "noFalseNotReady"));
+
+  auto forward = node_scenario(1, 1, minutes(4));
+  forward->properties.no_false_not_ready = true;
+  jump.by = seconds(120);
+  forward->faults.push_back(jump);
+  EXPECT_TRUE(run_scenario(forward, 1).evaluation.passed);
+}
+
+}  // namespace
+}  // namespace leasesim

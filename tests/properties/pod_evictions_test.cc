@@ -1,0 +1,144 @@
+// Tests of taints, zone limiters and taint-based eviction over whole runs (model/node_taints.cc)
+// and of the property maxPodEvictions (properties/pod_evictions.h), with its twin: the same run
+// that holds N evictions violates N - 1.
+#include "properties/pod_evictions.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "properties/run.h"
+#include "tests/sim/node_scenarios.h"
+
+namespace leasesim {
+namespace {
+
+using testing::kubelet_proc;
+using testing::node_scenario;
+using testing::process_fault;
+
+bool violated(const RunResult& r, const std::string& name) {
+  return std::find(r.evaluation.violated.begin(), r.evaluation.violated.end(), name) != r.evaluation.violated.end();
+}
+
+// `per_zone` kubelets in each of `zones` zones named zone-0.., one controller.
+std::shared_ptr<Scenario> zoned(int zones, int per_zone, Duration duration) {
+  auto s = node_scenario(zones * per_zone, 1, duration);
+  for (int i = 0; i < zones * per_zone; ++i)
+    std::get<KubeletConfig>(s->processes[kubelet_proc(1, i)].model).zone = "zone-" + std::to_string(i / per_zone);
+  return s;
+}
+
+// When each NoExecute taint was added, by node, from the committed Node writes.
+std::vector<std::pair<TrueInstant, NodeId>> no_execute_added(const History& h) {
+  std::vector<std::pair<TrueInstant, NodeId>> out;
+  for (const NodeWrite& w : h.node_writes)
+    for (const Taint& t : w.after.taints)
+      if (t.effect == TaintEffect::NoExecute && !(w.before && w.before->has_taint(t.key.str(), t.effect)))
+        out.emplace_back(w.t, w.node);
+  return out;
+}
+
+int64_t evicted(const History& h) {
+  int64_t n = 0;
+  for (const PodWrite& w : h.pod_writes)
+    if (w.verb == Verb::Delete) n += w.pods;
+  return n;
+}
+
+TEST(PodEvictions, LostZoneIsTaintedAtTheEvictionRateAndEvicted300SecondsLater) {
+  auto s = zoned(3, 3, minutes(9));
+  for (int i = 6; i < 9; ++i) s->faults.push_back(process_fault(FaultType::Crash, kubelet_proc(1, i), minutes(1)));
+  s->properties.max_pod_evictions = 30;
+  const RunResult r = run_scenario(s, 1);
+  EXPECT_TRUE(r.evaluation.passed);
+  const auto taints = no_execute_added(r.world.history());
+  ASSERT_EQ(taints.size(), 3u);
+  for (size_t i = 0; i < taints.size(); ++i) {
+    EXPECT_GE(taints[i].second, 6u) << "only the lost zone is tainted";
+    if (i == 0) continue;
+    // The bucket runs on the controller's clock; commits differ by the write latencies.
+    EXPECT_GE(taints[i].first - taints[i - 1].first, seconds(10) - milliseconds(100)) << "one token per 10 s";
+    EXPECT_LT(taints[i].first - taints[i - 1].first, seconds(11));
+  }
+  // Every node's pods go one toleration (300 s) after its taint, plus a watch latency or two.
+  ASSERT_EQ(evicted(r.world.history()), 30);
+  for (const PodWrite& w : r.world.history().pod_writes) {
+    if (w.verb != Verb::Delete) continue;
+    const auto taint = std::find_if(taints.begin(), taints.end(), [&](const auto& t) { return t.second == w.node; });
+    ASSERT_NE(taint, taints.end());
+    EXPECT_GE(w.t - taint->first, seconds(300));
+    EXPECT_LT(w.t - taint->first, seconds(301));
+  }
+  // MarkPodsNotReady ran once for each dead node.
+  int64_t marked = 0;
+  for (const PodWrite& w : r.world.history().pod_writes)
+    if (w.verb == Verb::Update) marked += w.pods;
+  EXPECT_EQ(marked, 30);
+}
+
+TEST(PodEvictions, TwinMaxPodEvictionsFailsOneBelowTheEvictions) {
+  auto s = zoned(3, 3, minutes(9));
+  for (int i = 6; i < 9; ++i) s->faults.push_back(process_fault(FaultType::Crash, kubelet_proc(1, i), minutes(1)));
+  s->properties.max_pod_evictions = 29;
+  const RunResult r = run_scenario(s, 1);
+  EXPECT_TRUE(violated(r, "maxPodEvictions"));
+  const auto v = check_max_pod_evictions(*s, r.world.history(), 29);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].message.find("30 evictions"), std::string::npos) << v[0].message;
+}
+
+TEST(PodEvictions, EveryZoneDisruptedEvictsNothing) {
+  // Every kubelet loses its requests while the controller keeps its lease: the all-zones guard.
+  auto s = zoned(3, 2, minutes(10));
+  for (int i = 0; i < 6; ++i)
+    s->faults.push_back(process_fault(FaultType::Partition, kubelet_proc(1, i), minutes(1), minutes(3)));
+  s->properties.max_pod_evictions = 0;
+  const RunResult r = run_scenario(s, 1);
+  EXPECT_TRUE(r.evaluation.passed) << (r.evaluation.violated.empty() ? "" : r.evaluation.violated[0]);
+  EXPECT_EQ(evicted(r.world.history()), 0);
+}
+
+TEST(PodEvictions, PartialDisruptionStopsASmallZoneAndSlowsALargeOne) {
+  for (const bool large : {false, true}) {
+    auto s = zoned(2, 5, minutes(12));
+    for (int i = 1; i < 5; ++i) s->faults.push_back(process_fault(FaultType::Crash, kubelet_proc(1, i), minutes(1)));
+    if (large) std::get<NodeLifecycleConfig>(s->processes[0].model).large_cluster_size_threshold = 4;
+    const RunResult r = run_scenario(s, 1);
+    const auto taints = no_execute_added(r.world.history());
+    if (!large) {
+      // At most the first node to turn Unknown, before the zone is seen partially disrupted.
+      EXPECT_LE(taints.size(), 1u);
+      continue;
+    }
+    ASSERT_GE(taints.size(), 3u);
+    for (size_t i = 2; i < taints.size(); ++i)
+      EXPECT_GE(taints[i].first - taints[i - 1].first, seconds(100) - milliseconds(100)) << "secondary rate: one node per 100 s";
+  }
+}
+
+TEST(PodEvictions, FailoverAtTheEdgeLeavesPodsNeverMarkedNotReadyButEvicted) {
+  // The leader's answers are lost as it sets the dead node Unknown: it never sees the edge, and
+  // the new leader first sees the node Unknown (kcm-failover-pods-never-marked.yaml).
+  auto s = node_scenario(3, 2, minutes(10));
+  s->faults.push_back(process_fault(FaultType::Crash, kubelet_proc(2, 2), minutes(2)));
+  FaultSpec cut = process_fault(FaultType::Partition, 0, seconds(165), seconds(60));
+  cut.target = FaultTarget{FaultTarget::Kind::Leader, 0};
+  cut.direction = Direction::Responses;
+  s->faults.push_back(cut);
+  const RunResult r = run_scenario(s, 1);
+  const History& h = r.world.history();
+  ASSERT_EQ(h.leaderships.size(), 2u) << "one failover";
+  for (const PodWrite& w : h.pod_writes) EXPECT_NE(w.verb, Verb::Update) << "no MarkPodsNotReady";
+  EXPECT_EQ(evicted(h), 10);
+  // Twin: with a steady leader the same node's pods are marked NotReady.
+  auto steady = node_scenario(3, 2, minutes(10));
+  steady->faults.push_back(process_fault(FaultType::Crash, kubelet_proc(2, 2), minutes(2)));
+  int64_t marked = 0;
+  for (const PodWrite& w : run_scenario(steady, 1).world.history().pod_writes)
+    if (w.verb == Verb::Update) marked += w.pods;
+  EXPECT_EQ(marked, 10);
+}
+
+}  // namespace
+}  // namespace leasesim
