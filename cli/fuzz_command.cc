@@ -158,7 +158,7 @@ struct CaseRecord {
   uint64_t seed = 0;
   std::unique_ptr<FuzzOutcome> failed;
 };
-constexpr const char* kFamilies[] = {"client-go", "tutorial", "template", "nodes"};
+constexpr const char* kFamilies[] = {"client-go", "tutorial", "template", "coordinated", "nodes"};
 
 uint8_t family_index(const std::string& family) {
   for (uint8_t k = 0; k < std::size(kFamilies); ++k)

@@ -1278,8 +1278,10 @@ void Loader::register_processes(const Fields& process, const ProcessSpec& proto,
       continue;
     }
     if (first_process_names_.size() < kMaxListedTargets) first_process_names_.push_back(spec.name);
-    if (const ModelEntry& model = model_entry(spec.model); model.implied_lease)
+    if (const ModelEntry& model = model_entry(spec.model); model.implied_lease) {
       spec.lease = intern_lease(model.implied_lease(spec.model, spec.name));
+      if (model.bind_leases) model.bind_leases(spec.model, [&](const std::string& key) { return intern_lease(key); });
+    }
     if (model_entry(spec.model).runs_node) {
       assign_node(spec.model, static_cast<NodeId>(scenario_.node_names.size()));
       scenario_.node_names.push_back(spec.name);

@@ -146,7 +146,8 @@ Json config_json(const ProcessSpec& p) {
     config["gcPeriod"] = format_duration(k->gc_period);
     config["gc"] = k->gc;
     config["requestTimeout"] = format_duration(k->request_timeout);
-    return config;  // no quiesce: it never leads
+    if (k->coordinated_leader_election) config["coordinatedLeaderElection"] = true;
+    return config;  // no quiesce key
   } else if (const auto* kl = std::get_if<KubeletConfig>(&p.model)) {
     config["nodeLeaseDurationSeconds"] = kl->node_lease_duration_seconds;
     config["nodeStatusUpdateFrequency"] = format_duration(kl->node_status_update_frequency);

@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "model/client_go_elector.h"
+#include "model/process_model.h"
 
 namespace leasesim {
 namespace {
@@ -22,7 +23,15 @@ bool relevant(const Event& e, uint32_t proc) {
   }
 }
 
-
+// The client-go elector a model runs, if any: its own, or the lock of an election controller
+// (model: cle-controller, or a kube-apiserver with coordinatedLeaderElection).
+const ClientGoElector* elector_of(const ModelState& m) {
+  if (const auto* e = std::get_if<ClientGoElector>(&m)) return e;
+  if (const auto* c = std::get_if<CleController>(&m)) return &c->lock();
+  if (const auto* k = std::get_if<KubeApiserver>(&m))
+    if (const EmbeddedCle* cle = k->election_controller()) return &cle->controller().lock();
+  return nullptr;
+}
 
 }  // namespace
 
@@ -61,7 +70,7 @@ void critical_values(const World& w, uint32_t proc, ChoiceKind kind, int64_t lo,
   }
   // client-go's expiry of the observed record, on the monotonic clock.
   if (pr.model.has_value()) {
-    if (const auto* e = std::get_if<ClientGoElector>(&*pr.model)) {
+    if (const ClientGoElector* e = elector_of(*pr.model)) {
       if (e->observed_time()) {
         const LocalInstant expiry = *e->observed_time() + seconds(e->observed_record().lease_duration_seconds);
         if (expiry > mono_now) add(clock.true_of_mono(expiry));

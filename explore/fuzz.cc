@@ -1,6 +1,9 @@
 // fuzz.cc: scenario generators, the permitted-violation rules and the shrinker (see fuzz.h).
 #include "explore/fuzz.h"
 
+#include "explore/fuzz_coordinated.h"
+#include "explore/fuzz_parts.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -17,7 +20,9 @@ std::string fuzz_case_name(const Scenario* tmpl, const std::string& family, uint
   return (tmpl ? tmpl->name + "-fuzz-" : "fuzz-" + family + "-") + std::to_string(index);
 }
 
-namespace {
+// The generators' and judges' building blocks (explore/fuzz_parts.h declares those that the
+// coordinated family shares); the rest of this namespace is used here only.
+namespace fuzz_parts {
 
 Duration ms(int64_t n) { return milliseconds(n); }
 
@@ -257,16 +262,84 @@ std::string ppb_text(int64_t ppb) {
   return (negative ? "-" : "") + std::to_string(v / 1000000000) + "." + frac;
 }
 
-}  // namespace
+void permit_client_go_pair(const Scenario& s, const std::string& l_name, const ClientGoConfig& lc, int64_t l_rate,
+                           const std::string& c_name, const ClientGoConfig& cc, int64_t c_rate, Duration latency_max,
+                           const PermitFn& permit) {
+  BoundsEnvironment env;
+  env.leader_rate_ppb = l_rate;
+  env.candidate_rate_ppb = c_rate;
+  env.latency_min = s.api_server.latency.min;
+  env.latency_max = latency_max;
+  const ClientGoBounds b = client_go_bounds(lc, cc, env);
+  if (b.no_overlap) {
+    // spec 4 (precision): change detection compares records with whole-second times, so
+    // writes whose attempts start in one second of the leader's wall clock look alike and
+    // a candidate may count the lease down from the first of them. The bound's
+    // no_overlap covers that lag for one incarnation of the leader whose requests do not
+    // time out (model/client_go_bounds.h); a restart within the second, a renewal whose
+    // fast-path Update timed out, or a backward jump of the leader's wall clock stretch
+    // it further, so those schedules are permitted when the bound says they can overlap.
+    const auto timeouts = [&] {
+      return std::any_of(s.faults.begin(), s.faults.end(), [](const FaultSpec& f) {
+        return f.type == FaultType::Partition || f.type == FaultType::ApiServerSlow ||
+               (f.type == FaultType::ApiServerOutage && f.mode == OutageMode::Blackhole);
+      });
+    };
+    const bool back_jump = std::any_of(s.faults.begin(), s.faults.end(), [](const FaultSpec& f) {
+      return f.type == FaultType::ClockJump && f.by.ns < 0;
+    });
+    std::string why;
+    if (!b.no_overlap_despite_timeouts && timeouts())
+      why = "a request of leader " + l_name + " may time out, and a renewal that then succeeds carries an older "
+            "second (lag " + secs(b.invisible_renewal_lag_timeout_true) + ")";
+    else if (!b.no_overlap_despite_restarts && has_fault(s, FaultType::Restart))
+      why = "leader " + l_name + " may restart within one second of its last write (lag " +
+            secs(b.invisible_renewal_lag_restart_true) + ")";
+    else if (back_jump)
+      why = "a wall clock jumps back, so later writes may repeat an earlier second";
+    if (!why.empty())
+      permit("singleLeader", "invisible-renewals",
+             why + "; candidate " + c_name + " may miss renewals in that second (margin " + secs(b.safety_margin) + ")");
+    return;
+  }
+  const std::string pair = "leader " + l_name + " / candidate " + c_name + " outside the analytic tolerance";
+  ClientGoConfig no_release = lc;
+  no_release.release_on_cancel = false;
+  const ClientGoBounds timing = client_go_bounds(no_release, cc, env);
+  if (!timing.no_overlap) {
+    BoundsEnvironment equal = env;
+    equal.leader_rate_ppb = equal.candidate_rate_ppb = kRateOne;
+    if (client_go_bounds(no_release, cc, equal).no_overlap) {
+      permit("singleLeader", "rate-outside-tolerance",
+             pair + " (clock rate ratio " + ppb_text(timing.rate_ratio_ppb) + " >= limit " +
+                 ppb_text(timing.rate_ratio_limit_ppb) + ")");
+    } else {
+      permit("singleLeader", "timing-outside-tolerance",
+             pair + " at equal clock rates (margin " + secs(timing.safety_margin) + " against latency " +
+                 secs(latency_max) + ")");
+    }
+  }
+  if (b.release_voids_safety)
+    permit("singleLeader", "release-on-cancel",
+           "leader " + l_name + " has releaseOnCancel: its release can hand the lease over while it still acts "
+           "(spec 2.4a), outside the analytic tolerance");
+}
+
+}  // namespace fuzz_parts
+
+using namespace fuzz_parts;
 
 const std::vector<std::string>& permit_kinds() {
   // The most specific cause first: a tutorial transitionsMatch violation is always its missing
   // count; resourceVersion checks off break both properties on their own; rates, timing and the
   // release hazard are the client-go configuration; clocks, jumps and lost requests the
   // tutorial's; pauses break every lease, so they come last and never hide another cause.
+  // Coordinated election's hazards (explore/fuzz_coordinated.h) come before the pauses too.
   static const std::vector<std::string> kinds = {
-      "no-transitions",         "conflictCheck-off",        "duplicate-identity", "quiesce",
-      "rate-outside-tolerance", "timing-outside-tolerance", "release-on-cancel",  "invisible-renewals",
+      "no-transitions",         "cle-handover-uncounted",   "conflictCheck-off",  "duplicate-identity",
+      "quiesce",                "rate-outside-tolerance",   "timing-outside-tolerance", "release-on-cancel",
+      "invisible-renewals",     "cle-clock-ahead",          "cle-ack-clock-skew", "cle-no-controller",
+      "cle-stale-preferred-holder",
       "clock-offset",           "clock-rates",              "clock-jump",         "lost-requests",
       "mixed-models",           "pause",                    "expect",
       // Node scenarios (explore/fuzz_nodes.h): the clock step and the stalled watch are the
@@ -322,7 +395,9 @@ Permitted permitted_violations(const Scenario& s, bool from_template) {
   Duration latency_max = s.api_server.latency.max;
   for (const FaultSpec& f : s.faults)
     if (f.type == FaultType::ApiServerSlow) latency_max = std::max(latency_max, f.latency.max);
-  if (all_models(s, true)) {
+  if (coordinated_scenario(s)) {
+    permit_coordinated(s, latency_max, permit);
+  } else if (all_models(s, true)) {
     // docs/models/client-go-elector.md section 5: every leader/candidate pair must satisfy d + (RP+RD)/r_L < LDS/r_C. The
     // kind says what breaks it: the rates (equal rates would be inside), the timing itself
     // (leaseDuration against retryPeriod + renewDeadline and the latency, at any rates), or
@@ -330,66 +405,8 @@ Permitted permitted_violations(const Scenario& s, bool from_template) {
     for (const ProcessSpec& l : s.processes) {
       for (const ProcessSpec& c : s.processes) {
         if (&l == &c || l.lease != c.lease) continue;
-        BoundsEnvironment env;
-        env.leader_rate_ppb = l.clock.rate_ppb;
-        env.candidate_rate_ppb = c.clock.rate_ppb;
-        env.latency_min = s.api_server.latency.min;
-        env.latency_max = latency_max;
-        const ClientGoConfig& lc = std::get<ClientGoConfig>(l.model);
-        const ClientGoConfig& cc = std::get<ClientGoConfig>(c.model);
-        const ClientGoBounds b = client_go_bounds(lc, cc, env);
-        if (b.no_overlap) {
-          // spec 4 (precision): change detection compares records with whole-second times, so
-          // writes whose attempts start in one second of the leader's wall clock look alike and
-          // a candidate may count the lease down from the first of them. The bound's
-          // no_overlap covers that lag for one incarnation of the leader whose requests do not
-          // time out (model/client_go_bounds.h); a restart within the second, a renewal whose
-          // fast-path Update timed out, or a backward jump of the leader's wall clock stretch
-          // it further, so those schedules are permitted when the bound says they can overlap.
-          const auto timeouts = [&] {
-            return std::any_of(s.faults.begin(), s.faults.end(), [](const FaultSpec& f) {
-              return f.type == FaultType::Partition || f.type == FaultType::ApiServerSlow ||
-                     (f.type == FaultType::ApiServerOutage && f.mode == OutageMode::Blackhole);
-            });
-          };
-          const bool back_jump = std::any_of(s.faults.begin(), s.faults.end(), [](const FaultSpec& f) {
-            return f.type == FaultType::ClockJump && f.by.ns < 0;
-          });
-          std::string why;
-          if (!b.no_overlap_despite_timeouts && timeouts())
-            why = "a request of leader " + l.name + " may time out, and a renewal that then succeeds carries an older "
-                  "second (lag " + secs(b.invisible_renewal_lag_timeout_true) + ")";
-          else if (!b.no_overlap_despite_restarts && has_fault(s, FaultType::Restart))
-            why = "leader " + l.name + " may restart within one second of its last write (lag " +
-                  secs(b.invisible_renewal_lag_restart_true) + ")";
-          else if (back_jump)
-            why = "a wall clock jumps back, so later writes may repeat an earlier second";
-          if (!why.empty())
-            permit("singleLeader", "invisible-renewals",
-                   why + "; candidate " + c.name + " may miss renewals in that second (margin " + secs(b.safety_margin) + ")");
-          continue;
-        }
-        const std::string pair = "leader " + l.name + " / candidate " + c.name + " outside the analytic tolerance";
-        ClientGoConfig no_release = lc;
-        no_release.release_on_cancel = false;
-        const ClientGoBounds timing = client_go_bounds(no_release, cc, env);
-        if (!timing.no_overlap) {
-          BoundsEnvironment equal = env;
-          equal.leader_rate_ppb = equal.candidate_rate_ppb = kRateOne;
-          if (client_go_bounds(no_release, cc, equal).no_overlap) {
-            permit("singleLeader", "rate-outside-tolerance",
-                   pair + " (clock rate ratio " + ppb_text(timing.rate_ratio_ppb) + " >= limit " +
-                       ppb_text(timing.rate_ratio_limit_ppb) + ")");
-          } else {
-            permit("singleLeader", "timing-outside-tolerance",
-                   pair + " at equal clock rates (margin " + secs(timing.safety_margin) + " against latency " +
-                       secs(latency_max) + ")");
-          }
-        }
-        if (b.release_voids_safety)
-          permit("singleLeader", "release-on-cancel",
-                 "leader " + l.name + " has releaseOnCancel: its release can hand the lease over while it still acts "
-                 "(spec 2.4a), outside the analytic tolerance");
+        permit_client_go_pair(s, l.name, std::get<ClientGoConfig>(l.model), l.clock.rate_ppb, c.name,
+                              std::get<ClientGoConfig>(c.model), c.clock.rate_ppb, latency_max, permit);
       }
     }
   } else if (is_node_scenario(s)) {
@@ -427,6 +444,9 @@ Permitted permitted_violations(const Scenario& s, bool from_template) {
   return out;
 }
 
+// Which built-in cases are coordinated: one in eight, from this stream.
+constexpr uint64_t kCoordinatedStream = 0x636c652d66757a7aull;
+
 FuzzCase generate_case(const Scenario* tmpl, uint64_t fuzz_seed, uint64_t index, FuzzGenerators generators) {
   Rng r = Rng(fuzz_seed).fork(index);
   FuzzCase c;
@@ -437,6 +457,10 @@ FuzzCase generate_case(const Scenario* tmpl, uint64_t fuzz_seed, uint64_t index,
   } else if (tmpl) {
     c.family = "template";
     c.scenario = vary_template(*tmpl, r, index);
+  } else if (Rng(fuzz_seed ^ kCoordinatedStream).fork(index).below(8) == 0) {
+    // Drawn from a stream of its own, so that the other cases stay what they were.
+    c.family = "coordinated";
+    c.scenario = generate_coordinated(r, index);
   } else if (r.below(4) == 0) {
     c.family = "tutorial";
     c.scenario = generate_tutorial(r, index);
@@ -545,7 +569,17 @@ std::shared_ptr<const Scenario> shrink_scenario(std::shared_ptr<const Scenario> 
         if (what == 1) ps.clock.rate_ppb = kRateOne;
         if (what == 2) ps.start = Duration(0);
         if (what == 3) {
-          if (auto* g = std::get_if<ClientGoConfig>(&ps.model)) *g = ClientGoConfig{};
+          if (auto* g = std::get_if<ClientGoConfig>(&ps.model)) {
+            // A coordinated candidate keeps its role and versions (and its rejoin after a loss).
+            ClientGoConfig d;
+            if (g->coordinated) {
+              d.coordinated = true;
+              d.binary_version = g->binary_version;
+              d.emulation_version = g->emulation_version;
+              d.rejoin_after_loss = g->rejoin_after_loss;
+            }
+            *g = d;
+          }
           if (auto* t = std::get_if<TutorialConfig>(&ps.model)) *t = TutorialConfig{};
         }
         changed |= attempt(c);

@@ -9,7 +9,12 @@ namespace leasesim {
 
 std::string kube_apiserver_implied_lease(KubeApiserverConfig& config, const std::string& process_name) {
   if (config.hostname.empty()) config.hostname = process_name;
-  return identity_lease_key(config.hostname);
+  // With the controller the process elects on its lock; the identity lease is bound apart.
+  return config.coordinated_leader_election ? std::string(kCleLockLeaseKey) : identity_lease_key(config.hostname);
+}
+
+void kube_apiserver_bind_leases(KubeApiserverConfig& config, const std::function<LeaseId(const std::string&)>& intern) {
+  if (config.coordinated_leader_election) config.identity_lease = intern(identity_lease_key(config.hostname));
 }
 
 bool identity_lease_expired(const Lease& lease, WallInstant now) {
@@ -60,20 +65,29 @@ LeaseHeartbeatConfig heartbeat_config(LeaseId lease, const KubeApiserverConfig& 
 
 KubeApiserver::KubeApiserver(LeaseId lease, KubeApiserverConfig config, uint64_t start_nonce)
     : settings_(Settings{config, Name(identity_lease_name(config.hostname) + "_" + holder_uuid(start_nonce))}),
-      lease_(lease),
-      heartbeat_(heartbeat_config(lease, config, settings_->holder)) {
+      lease_(config.identity_lease.value_or(lease)),
+      heartbeat_(heartbeat_config(lease_, config, settings_->holder)) {
   LS_CHECK(!config.hostname.empty(), "kube-apiserver needs a hostname (the loader fills in the process name)");
+  LS_CHECK(config.coordinated_leader_election == config.identity_lease.has_value(),
+           "a coordinated kube-apiserver has its identity lease bound apart (kube_apiserver_bind_leases)");
+  if (config.coordinated_leader_election) cle_.emplace(config.hostname, lease, start_nonce);
 }
 
 void KubeApiserver::on_start(const Now& now, Effects& out) {
   // The post-start hooks start both controllers together.
   heartbeat_.start(now, LabelHook(config().hostname), out);
   if (config().gc) gc_pass_start(out);
+  // server.go's start-kube-apiserver-coordinated-leader-election-controller hook.
+  if (cle_) cle_->on_start(now, out);
 }
 
 void KubeApiserver::on_timer(TimerId timer, const Now& now, Effects& out) {
   if (heartbeat_.owns_timer(timer)) {
     heartbeat_.on_timer(timer, now, LabelHook(config().hostname), out);
+    return;
+  }
+  if (cle_ && cle_->owns_timer(timer)) {
+    cle_->on_timer(timer, now, out);
     return;
   }
   LS_CHECK(timer == kGcTimer, "kube-apiserver has timers 1 to 3");
@@ -83,6 +97,10 @@ void KubeApiserver::on_timer(TimerId timer, const Now& now, Effects& out) {
 void KubeApiserver::on_response(const ApiResponse& response, const Now& now, Effects& out) {
   if (heartbeat_.owns_tag(response.tag)) {
     heartbeat_.on_response(response, now, LabelHook(config().hostname), out);
+    return;
+  }
+  if (cle_ && cle_->owns_tag(response.tag)) {
+    cle_->on_response(response, now, out);
     return;
   }
   if (response.tag != kGcTag) return;
@@ -117,8 +135,10 @@ void KubeApiserver::on_response(const ApiResponse& response, const Now& now, Eff
   }
 }
 
-void KubeApiserver::on_stop(const Now& /*now*/, Effects& out) {
-  // The stop channel closes both loops; upstream does not delete the identity lease.
+void KubeApiserver::on_stop(const Now& now, Effects& out) {
+  // The stop channel closes every loop; upstream does not delete the identity lease. The
+  // controller's lock, without ReleaseOnCancel, stops leading at once.
+  if (cle_) cle_->on_stop(now, out);
   heartbeat_.stop(out);
   if (gc_phase_ != GcPhase::Off) {
     gc_phase_ = GcPhase::Stopped;
@@ -173,6 +193,7 @@ void KubeApiserver::hash_into(H& h, const HashFrame& frame) const {
         (static_cast<uint64_t>(gc_cursor_) << 40));
   h.u64(cache_.size());
   for (const Lease& l : cache_) l.hash_into(h, frame);
+  if (cle_) cle_->hash_into(h, frame);
 }
 
 template void KubeApiserver::hash_into(Hasher&, const HashFrame&) const;

@@ -18,18 +18,22 @@
 //   read again (GET); if the live object is still expired it is deleted with no precondition.
 //   NotFound at GET or DELETE means another instance already collected it; any other error
 //   skips that lease until the next pass.
-// - The process never leads anything (is_leader() is false) and notes only Exited on a stop.
+// - Without coordinatedLeaderElection the process never leads anything (is_leader() is false)
+//   and notes only Exited on a stop. With it, the instance also runs the election controller
+//   (model/embedded_cle.h) on the process's lease, kube-system/leader-election-controller; its
+//   leadership notes are the process's, and the identity lease is config.identity_lease.
 // Simplification: the collector's informer cache (a watch on kube-system filtered by the
 //   identity label) is modelled as a LIST with that label selector at the start of each pass;
 //   the cache then holds what the store held one response latency earlier, as a watch would,
 //   and a failed LIST keeps the previous cache, as an informer whose relist fails does. The
 //   lister's order (a Go map's) is replaced by namespace/name order.
 // Leaves out: the peer-advertise-address annotation (UnknownVersionInteroperabilityProxy),
-//   storage-version GC and other consumers of the identity leases, the lease-candidate GC and
-//   coordinated leader election, and deleting the lease at shutdown (upstream does not).
+//   storage-version GC and other consumers of the identity leases, and deleting the lease at
+//   shutdown (upstream does not).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,15 +42,20 @@
 #include "core/hash.h"
 #include "core/name.h"
 #include "model/effects.h"
+#include "model/embedded_cle.h"
 #include "model/kube_apiserver_config.h"
 #include "model/lease.h"
 #include "model/lease_heartbeat_controller.h"
 
 namespace leasesim {
 
-// "kube-system/<identity lease name>" for a process named `process_name`; fills in
+// The process's lease for a process named `process_name`: "kube-system/<identity lease name>",
+// or kube-system/leader-election-controller with coordinatedLeaderElection; fills in
 // config.hostname with the process name when the scenario left it out.
 std::string kube_apiserver_implied_lease(KubeApiserverConfig& config, const std::string& process_name);
+// With coordinatedLeaderElection, sets config.identity_lease to `intern` of the identity lease's
+// key (the loader's lease table); otherwise leaves the config alone.
+void kube_apiserver_bind_leases(KubeApiserverConfig& config, const std::function<LeaseId(const std::string&)>& intern);
 
 // upstream isLeaseExpired, with the collector's wall clock reading `now`.
 bool identity_lease_expired(const Lease& lease, WallInstant now);
@@ -60,7 +69,8 @@ class KubeApiserver {
 
   enum class GcPhase : uint8_t { Off, Idle, Listing, Getting, Deleting, Stopped };
 
-  // `lease`: the identity lease's LeaseId; `start_nonce`: this start's UUID source.
+  // `lease`: the process's lease (the identity lease, or the controller's lock with
+  // coordinatedLeaderElection); `start_nonce`: this start's UUID source.
   KubeApiserver(LeaseId lease, KubeApiserverConfig config, uint64_t start_nonce);
 
   void on_start(const Now& now, Effects& out);
@@ -68,17 +78,20 @@ class KubeApiserver {
   void on_response(const ApiResponse& response, const Now& now, Effects& out);
   void on_stop(const Now& now, Effects& out);
 
-  bool is_leader() const { return false; }
+  bool is_leader() const { return cle_ && cle_->is_leader(); }
   const std::string& holder_identity() const { return settings_->holder.str(); }
   const KubeApiserverConfig& config() const { return settings_->config; }
   const LeaseHeartbeatController& heartbeat() const { return heartbeat_; }
   GcPhase gc_phase() const { return gc_phase_; }
+  // The election controller this instance runs (coordinatedLeaderElection), or nullptr.
+  const EmbeddedCle* election_controller() const { return cle_ ? &*cle_ : nullptr; }
 
   template <class H>
   void hash_into(H& h, const HashFrame& frame = HashFrame{}) const;
-  // Calls carry fixed tags (one heartbeat call and one collector call at a time).
-  uint64_t tag_origin() const { return 0; }
-  std::optional<LocalInstant> backdate_floor() const { return std::nullopt; }
+  // Its own calls carry fixed tags (one heartbeat call and one collector call at a time); the
+  // election controller's count up, and they are the ones the canonical frame aligns.
+  uint64_t tag_origin() const { return cle_ ? cle_->tag_origin() : 0; }
+  std::optional<LocalInstant> backdate_floor() const { return cle_ ? cle_->backdate_floor() : std::nullopt; }
   bool operator==(const KubeApiserver&) const = default;
 
  private:
@@ -101,6 +114,7 @@ class KubeApiserver {
   std::vector<Lease> cache_;      // the informer cache: the last successful LIST
   size_t gc_cursor_ = 0;          // the next cache entry this pass looks at
   LeaseId gc_current_ = 0;        // the lease of the GET or DELETE in flight
+  std::optional<EmbeddedCle> cle_;  // coordinatedLeaderElection: the election controller
 };
 
 }  // namespace leasesim

@@ -27,10 +27,6 @@ std::optional<ConfigError> validate(const KubeApiserverConfig& c) {
   if (c.identity_lease_renew_interval.ns <= 0)
     return ConfigError{"identityLeaseRenewInterval", "identityLeaseRenewInterval must be greater than zero"};
   if (c.gc_period.ns <= 0) return ConfigError{"gcPeriod", "gcPeriod must be greater than zero"};
-  if (c.coordinated_leader_election)
-    return ConfigError{"coordinatedLeaderElection",
-                       "coordinatedLeaderElection: true is not implemented yet (the coordinated leader election "
-                       "model is planned)"};
   return std::nullopt;
 }
 

@@ -10,10 +10,14 @@
 //   stands for an instance whose collector is switched off, e.g. an older version).
 //   requestTimeout (60s): the bound on each of its own requests, standing for the server-side
 //   `--request-timeout` (default 1m) that ends a loopback request; 0 = none.
-//   coordinatedLeaderElection (false): reserved for coordinated leader election; true is
-//   refused until that model exists.
-// - The process's lease is implied: kube-system/<identity_lease_name(hostname)>
-//   (kube_apiserver_implied_lease); a `lease:` field is refused by the loader.
+//   coordinatedLeaderElection (false): the instance also runs the coordinated-leader-election
+//   controller, itself leader-elected on kube-system/leader-election-controller
+//   (model/kube_apiserver_cle.h, docs/models/coordinated-election.md section 5).
+// - The process's lease is implied (kube_apiserver_implied_lease; a `lease:` field is refused
+//   by the loader): kube-system/<identity_lease_name(hostname)>, or, with
+//   coordinatedLeaderElection, kube-system/leader-election-controller, the lease the process
+//   elects on. The identity lease then goes in `identity_lease`, which the loader fills in
+//   (kube_apiserver_bind_leases); unset, the identity lease is the process's lease.
 #pragma once
 
 #include <optional>
@@ -21,6 +25,7 @@
 
 #include "core/config_reader.h"
 #include "core/time.h"
+#include "model/lease.h"
 #include "model/tutorial_elector.h"  // ConfigError
 
 namespace leasesim {
@@ -33,6 +38,9 @@ struct KubeApiserverConfig {
   bool gc = true;
   Duration request_timeout = seconds(60);
   bool coordinated_leader_election = false;
+  // Not a scenario key: the identity lease's LeaseId when it is not the process's lease (set by
+  // the loader when coordinatedLeaderElection is true).
+  std::optional<LeaseId> identity_lease;
 
   bool operator==(const KubeApiserverConfig&) const = default;
 };

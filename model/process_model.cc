@@ -65,6 +65,10 @@ std::string kube_apiserver_lease(ModelConfig& config, const std::string& process
   return kube_apiserver_implied_lease(std::get<KubeApiserverConfig>(config), process_name);
 }
 
+void kube_apiserver_leases(ModelConfig& config, const std::function<LeaseId(const std::string&)>& intern) {
+  kube_apiserver_bind_leases(std::get<KubeApiserverConfig>(config), intern);
+}
+
 std::optional<ParsedConfig> read_client_go(ConfigReader& reader) {
   Duration quiesce{};
   auto config = read_client_go_config(reader, &quiesce);
@@ -105,7 +109,8 @@ constexpr std::array<ModelEntry, 9> kModels{{
     {"client-go-real", kClientGoRealKeys, &read_client_go_real},
     {"exec", kExecKeys, &read_exec, nullptr, true},
     {"cle-controller", kCleControllerKeys, &read_cle_controller, nullptr, true},
-    {"kube-apiserver", kKubeApiserverKeys, &read_kube_apiserver, &kube_apiserver_lease, false},
+    {"kube-apiserver", kKubeApiserverKeys, &read_kube_apiserver, &kube_apiserver_lease, false, "", false,
+     &kube_apiserver_leases},
     {"kubelet", kKubeletKeys, &read_kubelet, &kubelet_lease, false, "", true},
     {"node-lifecycle-controller", kNodeLifecycleKeys, &read_node_lifecycle, nullptr, true,
      "kube-system/kube-controller-manager"},
@@ -126,6 +131,11 @@ const ModelEntry& model_entry(const ModelConfig& config) {
   const ModelEntry* entry = find_model(model_name(config));
   LS_CHECK(entry != nullptr, "every model config has a registry entry");
   return *entry;
+}
+
+bool model_elects(const ModelConfig& config) {
+  if (const auto* k = std::get_if<KubeApiserverConfig>(&config)) return k->coordinated_leader_election;
+  return model_entry(config).elects;
 }
 
 void assign_node(ModelConfig& config, NodeId node) {

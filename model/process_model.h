@@ -11,6 +11,7 @@
 //   loader needs no change for the model's own settings.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -70,7 +71,8 @@ struct ModelEntry {
   // "namespace/name". nullptr: the process names its lease.
   std::string (*implied_lease)(ModelConfig& config, const std::string& process_name) = nullptr;
   // Whether its processes elect a leader on their lease, so that the election properties
-  // (singleLeader, transitionsMatch, ...) apply to that lease.
+  // (singleLeader, transitionsMatch, ...) apply to that lease (model_elects() has the answer
+  // for one config).
   bool elects = true;
   // The lease a process uses when its entry has no `lease:` field ("namespace/name", the
   // kube-controller-manager's kube-system/kube-controller-manager); empty: `lease:` is required
@@ -79,6 +81,9 @@ struct ModelEntry {
   // The process runs a node: the scenario gets one Node per such process (Scenario::node_names),
   // and assign_node gives the process its NodeId.
   bool runs_node = false;
+  // For a model that uses a Lease besides its process's own: interns that lease's
+  // "namespace/name" through `intern` and records its LeaseId in the config. nullptr: none.
+  void (*bind_leases)(ModelConfig& config, const std::function<LeaseId(const std::string&)>& intern) = nullptr;
 };
 
 // Gives a process that runs a node (ModelEntry::runs_node) its NodeId; no effect on others.
@@ -90,5 +95,8 @@ std::span<const ModelEntry> model_registry();
 const ModelEntry* find_model(std::string_view name);
 // The entry of a config's model (always present for a config that was read).
 const ModelEntry& model_entry(const ModelConfig& config);
+// Whether a process with this config elects a leader on its lease: the entry's `elects`, and a
+// kube-apiserver with coordinatedLeaderElection (it elects on the controller's lock).
+bool model_elects(const ModelConfig& config);
 
 }  // namespace leasesim

@@ -17,7 +17,7 @@ namespace leasesim {
 std::vector<LeaseId> elected_leases(const Scenario& scenario) {
   std::vector<bool> used(scenario.lease_keys.size(), false);
   for (const ProcessSpec& p : scenario.processes)
-    if (model_entry(p.model).elects) used[p.lease] = true;
+    if (model_elects(p.model)) used[p.lease] = true;
   std::vector<LeaseId> out;
   for (LeaseId id = 0; id < used.size(); ++id)
     if (used[id]) out.push_back(id);

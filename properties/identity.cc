@@ -10,6 +10,10 @@ namespace {
 
 const KubeApiserverConfig* apiserver_config(const ProcessSpec& p) { return std::get_if<KubeApiserverConfig>(&p.model); }
 
+// A kube-apiserver's identity lease: its process's lease, or, when it runs the election
+// controller (whose lock is then the process's lease), the one bound in its config.
+LeaseId identity_lease_of(const ProcessSpec& p) { return apiserver_config(p)->identity_lease.value_or(p.lease); }
+
 // Whether a crash or stop struck `proc` in [from, to] (restarts do not undo it for the holder
 // of the earlier start: a restart brings a new holder).
 bool went_down(const History& history, uint32_t proc, TrueInstant from, TrueInstant to) {
@@ -30,7 +34,7 @@ std::string secs(Duration d) { return format_duration(d); }
 std::vector<LeaseId> identity_leases(const Scenario& scenario) {
   std::vector<LeaseId> out;
   for (const ProcessSpec& p : scenario.processes)
-    if (apiserver_config(p)) out.push_back(p.lease);
+    if (apiserver_config(p)) out.push_back(identity_lease_of(p));
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -78,7 +82,7 @@ std::vector<StaleIdentity> stale_identities(const Scenario& scenario, const Hist
   std::vector<StaleIdentity> out;
   for (uint32_t p = 0; p < scenario.processes.size(); ++p) {
     if (!apiserver_config(scenario.processes[p])) continue;
-    const LeaseId lease = scenario.processes[p].lease;
+    const LeaseId lease = identity_lease_of(scenario.processes[p]);
     // Down for good: the last fault that struck it is a crash or a stop.
     std::optional<TrueInstant> down;
     for (const FaultRecord& f : history.faults) {
@@ -124,12 +128,12 @@ std::optional<Duration> identity_collection_bound(const Scenario& scenario, Leas
     if (!c) continue;
     if (p.clock.rate_ppb != kRateOne) return std::nullopt;
     request_timeout = std::max(request_timeout, c->request_timeout);
-    if (p.lease == lease) lds = std::max<int64_t>(lds, c->identity_lease_duration_seconds);
+    if (identity_lease_of(p) == lease) lds = std::max<int64_t>(lds, c->identity_lease_duration_seconds);
     if (!c->gc) continue;
     any_collector = true;
     longest_period = std::max(longest_period, c->gc_period);
     for (const ProcessSpec& owner : scenario.processes)
-      if (apiserver_config(owner) && owner.lease == lease) ahead = std::max(ahead, owner.clock.offset - p.clock.offset);
+      if (apiserver_config(owner) && identity_lease_of(owner) == lease) ahead = std::max(ahead, owner.clock.offset - p.clock.offset);
   }
   if (!any_collector || lds == 0) return std::nullopt;
   // A wall-clock step can hold a collector back (or push an owner ahead) without bound.

@@ -7,6 +7,7 @@
 #include "core/shell_quote.h"
 #include "properties/analytic.h"
 #include "properties/warnings.h"
+#include "reports/candidate_table.h"
 #include "reports/identity_summary.h"
 #include "reports/lease_table.h"
 
@@ -142,6 +143,7 @@ json summary_json(const RunResult& run) {
   for (LeaseId id = 0; id < w.api_server().lease_count(); ++id)
     if (const auto& lease = w.api_server().lease(id)) leases.push_back(lease_json(s, *lease));
   out["leases"] = leases;
+  if (has_candidates(run)) out["leaseCandidates"] = candidate_json(run);
 
   json api = json::object();
   for (Verb v : {Verb::Get, Verb::List, Verb::Create, Verb::Update, Verb::Delete}) {
@@ -254,6 +256,11 @@ std::string summary_text(const RunResult& run) {
   o << "\nleases (as kubectl get lease -A)\n";
   std::istringstream table(lease_table(run));
   for (std::string line; std::getline(table, line);) o << "  " << line << "\n";
+  if (has_candidates(run)) {
+    o << "\nlease candidates (as kubectl get leasecandidate -A, with renewTime and pingTime)\n";
+    std::istringstream candidates(candidate_table(run));
+    for (std::string line; std::getline(candidates, line);) o << "  " << line << "\n";
+  }
   o << identity_text(run);
   if (const std::optional<AnalyticBounds> b = analytic_bounds(s)) {
     const std::optional<Duration> worst = worst_fault_to_leader(ev);

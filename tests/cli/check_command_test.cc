@@ -67,6 +67,25 @@ TEST(CheckCommand, CoordinatedClockAheadOverlapIsFound) {
   EXPECT_TRUE(has(replay.out, "observed: [singleLeader]")) << replay.out;
 }
 
+// The same with the controller inside two kube-apiservers (coordinatedLeaderElection: true):
+// check finds the overlap on the coordinated lease, never on the controller's own lock, and the
+// counterexample replays with the traceHash check printed.
+TEST(CheckCommand, CoordinatedClockAheadOverlapIsFoundWithTheControllerInKubeApiserver) {
+  const auto dir = temp_dir("cle-apiserver");
+  const Result r =
+      cli({"check", source("scenarios/check/cle-apiserver-clock-ahead-overlap.yaml"), "--out", (dir / "cx").string()});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;  // the expect block names singleLeader
+  EXPECT_TRUE(has(r.out, "result     counterexample: singleLeader after 1183 steps")) << r.out;
+  EXPECT_TRUE(has(r.out, "both acted as leader of kube-system/kube-controller-manager")) << r.out;
+  const std::string hash = "11f3972454bc8030";
+  EXPECT_TRUE(has(r.out, "traceHash " + hash)) << r.out;
+  const Result replay = cli({"run", (dir / "cx" / "cle-apiserver-clock-ahead-overlap.counterexample.yaml").string()});
+  EXPECT_EQ(replay.code, 0) << replay.out << replay.err;
+  EXPECT_TRUE(has(replay.out, "observed: [singleLeader]")) << replay.out;
+  EXPECT_TRUE(has(replay.out, "holds     singleLeader  kube-system/leader-election-controller")) << replay.out;
+  EXPECT_TRUE(has(replay.out, "traceHash  " + hash)) << replay.out;
+}
+
 // Node heartbeats (issue 14 item 7): one kubelet and one node lifecycle controller. A bound below
 // the grace period cannot hold, and check yields the counterexample, which run replays; the twin
 // judges the analytic bound and is verified at the points it declares. (check refused kubelet

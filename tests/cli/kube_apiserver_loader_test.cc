@@ -1,13 +1,16 @@
 // kube_apiserver_loader_test.cc: loading `model: kube-apiserver` processes: the implied lease
 // from the hostname (or the process name, per expanded process), the refused lease:/identity:
-// fields, and config errors with file:line:col and field path.
+// fields, config errors with file:line:col and field path, and coordinatedLeaderElection.
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "cli/scenario_loader.h"
+#include "cli/scenario_writer.h"
 #include "model/apiserver_identity.h"
+#include "properties/evaluate.h"
+#include "properties/identity.h"
 
 namespace leasesim {
 namespace {
@@ -44,7 +47,7 @@ TEST(KubeApiserverLoader, ConfigErrorsAndRefusedFields) {
   EXPECT_EQ(errors_of(with_spec("  processes:\n"
                                 "    - {name: a, model: kube-apiserver, lease: kube-system/x, identity: a}\n"
                                 "    - {name: b, model: kube-apiserver, config: {hostname: \"bad host\"}}\n"
-                                "    - {name: c, model: kube-apiserver, config: {coordinatedLeaderElection: true}}\n"
+                                "    - {name: c, model: kube-apiserver, config: {coordinatedLeaderElection: 1}}\n"
                                 "    - {name: d, model: kube-apiserver, config: {gcPeriod: 10}}\n"
                                 "    - {name: e, model: kube-apiserver, config: {identityLeaseDurationSeconds: 0}}\n"
                                 "    - {name: f, model: kube-apiserver, config: {gcPeriod: 0s}}\n")),
@@ -56,13 +59,40 @@ TEST(KubeApiserverLoader, ConfigErrorsAndRefusedFields) {
                 "t.yaml:7:59: spec.processes[1].config.hostname: hostname \"bad host\" is not a valid label value "
                 "(kubernetes.io/hostname): at most 63 characters of letters, digits, '-', '_' and '.', beginning and "
                 "ending with a letter or digit",
-                "t.yaml:8:76: spec.processes[2].config.coordinatedLeaderElection: coordinatedLeaderElection: true is "
-                "not implemented yet (the coordinated leader election model is planned)",
+                "t.yaml:8:76: spec.processes[2].config.coordinatedLeaderElection: expected a boolean (true or false), got "
+                "\"1\"",
                 "t.yaml:9:59: spec.processes[3].config.gcPeriod: duration \"10\" has no unit; write e.g. 10s (units: "
                 "ns us ms s m h)",
                 "t.yaml:10:79: spec.processes[4].config.identityLeaseDurationSeconds: must be between 1 and "
                 "2147483647, got 0",
                 "t.yaml:11:59: spec.processes[5].config.gcPeriod: gcPeriod must be greater than zero"}));
+}
+
+// coordinatedLeaderElection: true: the process elects on the controller's lock, its identity
+// lease is still interned (and bound in its config), and the election properties apply to the
+// lock; a scenario written back and read again is the same.
+TEST(KubeApiserverLoader, CoordinatedInstancesElectOnTheControllersLock) {
+  const LoadResult r = load_scenario_text(with_spec("  processes:\n"
+                                                    "    - {name: cp, count: 2, model: kube-apiserver, config: "
+                                                    "{coordinatedLeaderElection: true}}\n"
+                                                    "    - {name: plain, model: kube-apiserver}\n"),
+                                          "t.yaml");
+  ASSERT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors[0].format());
+  const Scenario& s = *r.scenario;
+  ASSERT_EQ(s.processes.size(), 3u);
+  EXPECT_EQ(s.lease_keys[s.processes[0].lease], "kube-system/leader-election-controller");
+  EXPECT_EQ(s.processes[1].lease, s.processes[0].lease);
+  const auto& c1 = std::get<KubeApiserverConfig>(s.processes[1].model);
+  ASSERT_TRUE(c1.identity_lease.has_value());
+  EXPECT_EQ(s.lease_keys[*c1.identity_lease], identity_lease_key("cp-1"));
+  EXPECT_EQ(s.lease_keys[s.processes[2].lease], identity_lease_key("plain"));
+  EXPECT_FALSE(std::get<KubeApiserverConfig>(s.processes[2].model).identity_lease.has_value());
+  EXPECT_EQ(elected_leases(s), std::vector<LeaseId>{s.processes[0].lease});
+  const std::vector<LeaseId> identities = identity_leases(s);
+  EXPECT_EQ(identities.size(), 3u);
+  const LoadResult again = load_scenario_text(scenario_to_yaml(s), "t2.yaml");
+  ASSERT_TRUE(again.ok()) << (again.errors.empty() ? "" : again.errors[0].format());
+  EXPECT_EQ(again.scenario->processes, s.processes);
 }
 
 TEST(KubeApiserverLoader, IdentityPropertiesNeedKubeApiserverProcesses) {

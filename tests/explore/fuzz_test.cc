@@ -243,7 +243,10 @@ TEST(FuzzKnown, DefaultJudgeCountsNoneOfTheSameViolations) {
     EXPECT_FALSE(unexpected[i].failed()) << i;
     EXPECT_EQ(unexpected[i].violated, known[i].violated) << i;  // the judge never changes a case
     EXPECT_EQ(unexpected[i].trace_hash, known[i].trace_hash) << i;
-    violated += !known[i].violated.empty();
+    // --known judges singleLeader and transitionsMatch; a coordinated case's permitted
+    // electsPreferred violation stays permitted (explore/fuzz_coordinated.h).
+    const std::vector<std::string>& v = known[i].violated;
+    violated += contains(v, "singleLeader") || contains(v, "transitionsMatch");
     known_failures += known[i].failed();
     for (const FuzzFailure& f : known[i].failures) {
       EXPECT_NE(f.bug.kind, kUnexpectedKind) << i;
@@ -251,7 +254,7 @@ TEST(FuzzKnown, DefaultJudgeCountsNoneOfTheSameViolations) {
     }
   }
   EXPECT_GT(violated, 50);
-  EXPECT_EQ(known_failures, violated);  // every violation here is of a judged safety property
+  EXPECT_EQ(known_failures, violated);  // every judged safety violation is a failure
 }
 
 // Grouping depends only on the indexes: each class once, ordered by first case, with its count,
