@@ -75,7 +75,7 @@ TEST(CheckCommand, CoordinatedClockAheadOverlapIsFoundWithTheControllerInKubeApi
   const Result r =
       cli({"check", source("scenarios/check/cle-apiserver-clock-ahead-overlap.yaml"), "--out", (dir / "cx").string()});
   EXPECT_EQ(r.code, 0) << r.out << r.err;  // the expect block names singleLeader
-  EXPECT_TRUE(has(r.out, "result     counterexample: singleLeader after 1183 steps")) << r.out;
+  EXPECT_TRUE(has(r.out, "result     counterexample: singleLeader after 851 steps")) << r.out;
   EXPECT_TRUE(has(r.out, "both acted as leader of kube-system/kube-controller-manager")) << r.out;
   const std::string hash = "11f3972454bc8030";
   EXPECT_TRUE(has(r.out, "traceHash " + hash)) << r.out;
