@@ -5,18 +5,10 @@
 #include <cstdio>
 
 #include "core/check.h"
+#include "sim/api_failure.h"
 
 namespace leasesim {
 namespace {
-
-ApiResponse failure(const ApiRequest& request, ApiResult result, std::string message) {
-  ApiResponse r;
-  r.tag = request.tag;
-  r.verb = request.verb;
-  r.result = result;
-  r.message = std::move(message);
-  return r;
-}
 
 void truncate_times(LeaseSpec& spec) {
   // MicroTime: the server keeps microseconds (docs/models/client-go-elector.md section 4, "Precision").
@@ -145,7 +137,7 @@ ApiOutcome ApiServer::handle(const ApiRequest& request) {
   switch (request.verb) {
     case Verb::Get:
       if (!stored) {
-        out.response = failure(request, ApiResult::NotFound, describe(request.lease) + " not found");
+        out.response = api_failure(request, ApiResult::NotFound, describe(request.lease) + " not found");
         return out;
       }
       out.response.tag = request.tag;
@@ -158,11 +150,11 @@ ApiOutcome ApiServer::handle(const ApiRequest& request) {
       // the storage create that reports AlreadyExists (k8s.io/apiserver
       // pkg/registry/generic/registry/store.go, Store.Create).
       if (auto invalid = validate(request.body->spec)) {
-        out.response = failure(request, ApiResult::Invalid, *invalid);
+        out.response = api_failure(request, ApiResult::Invalid, *invalid);
         return out;
       }
       if (stored) {
-        out.response = failure(request, ApiResult::Conflict, describe(request.lease) + " already exists");
+        out.response = api_failure(request, ApiResult::Conflict, describe(request.lease) + " already exists");
         return out;
       }
       return commit(request, request.body);
@@ -176,7 +168,7 @@ ApiOutcome ApiServer::handle(const ApiRequest& request) {
       // Conflict (pkg/storage/errors/storage.go, InterpretUpdateError).
       const uint64_t stored_uid = stored ? stored->uid : 0;
       if (body.uid != 0 && body.uid != stored_uid) {
-        out.response = failure(request, ApiResult::Conflict,
+        out.response = api_failure(request, ApiResult::Conflict,
                                "Operation cannot be fulfilled on " + describe(request.lease) +
                                    ": Precondition failed: UID in precondition: " + uid_text(body.uid) +
                                    ", UID in object meta: " + uid_text(stored_uid));
@@ -186,19 +178,19 @@ ApiOutcome ApiServer::handle(const ApiRequest& request) {
         // Create on update: the Lease strategy allows it (AllowCreateOnUpdate), and the new
         // object is validated as a create (Store.Update's creating branch, rest.BeforeCreate).
         if (auto invalid = validate(body.spec)) {
-          out.response = failure(request, ApiResult::Invalid, *invalid);
+          out.response = api_failure(request, ApiResult::Invalid, *invalid);
           return out;
         }
         return commit(request, request.body);
       }
       if (conflict_check_) {
         if (body.resource_version == 0) {
-          out.response = failure(request, ApiResult::Invalid,
+          out.response = api_failure(request, ApiResult::Invalid,
                                  "metadata.resourceVersion: Invalid value: 0x0: must be specified for an update");
           return out;
         }
         if (body.resource_version != stored->resource_version) {
-          out.response = failure(request, ApiResult::Conflict,
+          out.response = api_failure(request, ApiResult::Conflict,
                                  "Operation cannot be fulfilled on " + describe(request.lease) +
                                      ": the object has been modified; please apply your changes to the latest "
                                      "version and try again");
@@ -206,7 +198,7 @@ ApiOutcome ApiServer::handle(const ApiRequest& request) {
         }
       }
       if (auto invalid = validate(body.spec)) {
-        out.response = failure(request, ApiResult::Invalid, *invalid);
+        out.response = api_failure(request, ApiResult::Invalid, *invalid);
         return out;
       }
       if (unchanged(*stored, body)) {
@@ -223,11 +215,11 @@ ApiOutcome ApiServer::handle(const ApiRequest& request) {
     }
     case Verb::Delete:
       if (!stored) {
-        out.response = failure(request, ApiResult::NotFound, describe(request.lease) + " not found");
+        out.response = api_failure(request, ApiResult::NotFound, describe(request.lease) + " not found");
         return out;
       }
       if (request.delete_precondition_rv != 0 && request.delete_precondition_rv != stored->resource_version) {
-        out.response = failure(request, ApiResult::Conflict,
+        out.response = api_failure(request, ApiResult::Conflict,
                                "Operation cannot be fulfilled on " + describe(request.lease) +
                                    ": Precondition failed: ResourceVersion in precondition does not match");
         return out;

@@ -2,18 +2,10 @@
 #include "sim/node_store.h"
 
 #include "core/check.h"
+#include "sim/api_failure.h"
 
 namespace leasesim {
 namespace {
-
-ApiResponse node_failure(const ApiRequest& request, ApiResult result, std::string message) {
-  ApiResponse r;
-  r.tag = request.tag;
-  r.verb = request.verb;
-  r.result = result;
-  r.message = std::move(message);
-  return r;
-}
 
 // metav1.Time keeps whole seconds.
 void truncate_node_times(Node& node) {
@@ -84,21 +76,21 @@ NodeOutcome NodeStore::handle(const ApiRequest& request, uint64_t& resource_vers
   };
   switch (request.verb) {
     case Verb::Get:
-      if (!stored) out.response = node_failure(request, ApiResult::NotFound, what + " not found");
+      if (!stored) out.response = api_failure(request, ApiResult::NotFound, what + " not found");
       else out.response.node = stored;
       return out;
     case Verb::Create:
       LS_CHECK(request.node_body.has_value(), "node create without a body");
-      if (stored) out.response = node_failure(request, ApiResult::Conflict, what + " already exists");
+      if (stored) out.response = api_failure(request, ApiResult::Conflict, what + " already exists");
       else commit(*request.node_body);
       return out;
     case Verb::Update:
       LS_CHECK(request.node_body.has_value(), "node update without a body");
       if (!stored) {
-        out.response = node_failure(request, ApiResult::NotFound, what + " not found");
+        out.response = api_failure(request, ApiResult::NotFound, what + " not found");
       } else if (request.node_body->resource_version != 0 &&
                  request.node_body->resource_version != stored->resource_version) {
-        out.response = node_failure(request, ApiResult::Conflict,
+        out.response = api_failure(request, ApiResult::Conflict,
                                     "Operation cannot be fulfilled on " + what +
                                         ": the object has been modified; please apply your changes to the latest "
                                         "version and try again");
@@ -112,7 +104,7 @@ NodeOutcome NodeStore::handle(const ApiRequest& request, uint64_t& resource_vers
       }
       return out;
     case Verb::Delete:
-      out.response = node_failure(request, ApiResult::Invalid, "deleting a Node is not modelled");
+      out.response = api_failure(request, ApiResult::Invalid, "deleting a Node is not modelled");
       return out;
     case Verb::List:
       break;
