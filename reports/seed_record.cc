@@ -128,6 +128,36 @@ struct Reader {
     }
     return *v;
   }
+  // Reads every element of the array `key` with `each`, on a Reader of its own; the elements
+  // must be objects ("<what>[] must be objects" ends the loop), and an element that fails
+  // fails this reader too.
+  template <class Each>
+  void objects(const char* key, const char* what, Each each, bool required = true) {
+    for (const json& e : array(key, required)) {
+      if (!e.is_object()) {
+        fail(std::string(what) + "[] must be objects");
+        break;
+      }
+      Reader er{e, error};
+      each(er);
+      if (!er.ok) ok = false;
+    }
+  }
+  // Reads the optional object field `key` with `read` on a Reader of its own; false when the
+  // field is absent.
+  template <class Read>
+  bool object(const char* key, Read read) {
+    const json* v = field(key, false);
+    if (!v) return false;
+    if (!v->is_object()) {
+      fail(std::string("field \"") + key + "\" must be an object");
+      return true;
+    }
+    Reader sub{*v, error};
+    read(sub);
+    if (!sub.ok) ok = false;
+    return true;
+  }
   std::vector<std::string> strings(const char* key) {
     std::vector<std::string> out;
     for (const json& e : array(key)) {
@@ -307,40 +337,26 @@ std::optional<SeedRecord> parse_seed_record(const json& j, std::string* error) {
   r.trace_hash = rd.str("traceHash");
   r.passed = rd.boolean("passed");
   r.violated = rd.strings("violated");
-  for (const json& pj : rd.array("properties")) {
-    if (!pj.is_object()) {
-      rd.fail("properties[] must be objects");
-      break;
-    }
-    Reader pr{pj, error};
+  rd.objects("properties", "properties", [&](Reader& pr) {
     RecordedProperty p;
     p.name = pr.str("name");
     p.lease = pr.str("lease");
     p.holds = pr.boolean("holds");
     p.violation_count = pr.u64("violationCount");
-    for (const json& vj : pr.array("violations", false)) {
-      if (!vj.is_object()) {
-        pr.fail("violations[] must be objects");
-        break;
-      }
-      Reader vr{vj, error};
-      RecordedViolation v;
-      v.at_ns = vr.ns("atNs");
-      v.until_ns = vr.opt_ns("untilNs");
-      v.processes = vr.strings("processes");
-      v.message = vr.str("message");
-      if (!vr.ok) pr.ok = false;
-      p.violations.push_back(std::move(v));
-    }
-    if (!pr.ok) rd.ok = false;
+    pr.objects(
+        "violations", "violations",
+        [&](Reader& vr) {
+          RecordedViolation v;
+          v.at_ns = vr.ns("atNs");
+          v.until_ns = vr.opt_ns("untilNs");
+          v.processes = vr.strings("processes");
+          v.message = vr.str("message");
+          p.violations.push_back(std::move(v));
+        },
+        false);
     r.properties.push_back(std::move(p));
-  }
-  for (const json& fj : rd.array("failovers")) {
-    if (!fj.is_object()) {
-      rd.fail("failovers[] must be objects");
-      break;
-    }
-    Reader fr{fj, error};
+  });
+  rd.objects("failovers", "failovers", [&](Reader& fr) {
     RecordedFailover f;
     f.lease = fr.str("lease");
     f.from = fr.str("from");
@@ -355,9 +371,8 @@ std::optional<SeedRecord> parse_seed_record(const json& j, std::string* error) {
     f.new_leader_at_ns = fr.opt_ns("newLeaderAtNs");
     f.fault_to_leader_ns = fr.opt_ns("faultToLeaderNs");
     f.leaderless_gap_ns = fr.opt_ns("leaderlessGapNs");
-    if (!fr.ok) rd.ok = false;
     r.failovers.push_back(std::move(f));
-  }
+  });
   r.leaderless_ns = rd.ns("leaderlessNs");
   r.holder_changes = rd.u64("holderChanges");
   r.leaderships = rd.u64("leaderships");
@@ -383,55 +398,29 @@ std::optional<SeedRecord> parse_seed_record(const json& j, std::string* error) {
   r.simulated_ns = rd.ns("simulatedNs");
   r.events = rd.u64("events");
   r.stopped_by = rd.str("stoppedBy");
-  if (const json* identity = rd.field("identity", false)) {
-    r.identity = true;
-    if (!identity->is_object()) {
-      rd.fail("field \"identity\" must be an object");
-    } else {
-      Reader ir{*identity, error};
-      for (const json& ej : ir.array("stale")) {
-        if (!ej.is_object()) {
-          ir.fail("identity.stale[] must be objects");
-          break;
-        }
-        Reader er{ej, error};
-        RecordedStaleIdentity e;
-        e.proc = er.str("proc");
-        e.lease = er.str("lease");
-        e.down_at_ns = er.i64("downAtNs");
-        e.last_renewal_ns = er.i64("lastRenewalAtNs");
-        e.deleted_at_ns = er.opt_i64("deletedAtNs");
-        if (!er.ok) ir.ok = false;
-        r.stale_identities.push_back(std::move(e));
-      }
-      r.identity_writes = ir.u64("writes");
-      if (!ir.ok) rd.ok = false;
-    }
-  }
-  if (const json* nodes = rd.field("nodes", false)) {
-    r.nodes = true;
-    if (!nodes->is_object()) {
-      rd.fail("field \"nodes\" must be an object");
-    } else {
-      Reader nr{*nodes, error};
-      for (const json& dj : nr.array("detections")) {
-        if (!dj.is_object()) {
-          nr.fail("nodes.detections[] must be objects");
-          break;
-        }
-        Reader dr{dj, error};
-        RecordedNodeDetection d;
-        d.node = dr.str("node");
-        d.cause = dr.str("cause");
-        d.fault_at_ns = dr.ns("faultAtNs");
-        d.fault_end_ns = dr.opt_ns("faultEndNs");
-        d.unknown_at_ns = dr.opt_ns("unknownAtNs");
-        if (!dr.ok) nr.ok = false;
-        r.node_detections.push_back(std::move(d));
-      }
-      if (!nr.ok) rd.ok = false;
-    }
-  }
+  r.identity = rd.object("identity", [&](Reader& ir) {
+    ir.objects("stale", "identity.stale", [&](Reader& er) {
+      RecordedStaleIdentity e;
+      e.proc = er.str("proc");
+      e.lease = er.str("lease");
+      e.down_at_ns = er.i64("downAtNs");
+      e.last_renewal_ns = er.i64("lastRenewalAtNs");
+      e.deleted_at_ns = er.opt_i64("deletedAtNs");
+      r.stale_identities.push_back(std::move(e));
+    });
+    r.identity_writes = ir.u64("writes");
+  });
+  r.nodes = rd.object("nodes", [&](Reader& nr) {
+    nr.objects("detections", "nodes.detections", [&](Reader& dr) {
+      RecordedNodeDetection d;
+      d.node = dr.str("node");
+      d.cause = dr.str("cause");
+      d.fault_at_ns = dr.ns("faultAtNs");
+      d.fault_end_ns = dr.opt_ns("faultEndNs");
+      d.unknown_at_ns = dr.opt_ns("unknownAtNs");
+      r.node_detections.push_back(std::move(d));
+    });
+  });
   if (!rd.ok) return std::nullopt;
   return r;
 }
