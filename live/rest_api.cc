@@ -15,8 +15,12 @@ using nlohmann::json;
 
 constexpr std::string_view kGroupVersion = "/apis/coordination.k8s.io/v1";
 
-HttpAnswer answer(const RestReply& reply) { return HttpAnswer{reply.code, "application/json", reply.body.dump()}; }
-HttpAnswer answer(int code, const json& body) { return HttpAnswer{code, "application/json", body.dump()}; }
+// A body for the wire. Messages quote what the client sent (a path, a name), which need not be
+// UTF-8; bytes that are not become U+FFFD instead of an exception, so a bad request still gets
+// its Status answer.
+std::string wire(const json& body) { return body.dump(-1, ' ', false, json::error_handler_t::replace); }
+HttpAnswer answer(const RestReply& reply) { return HttpAnswer{reply.code, "application/json", wire(reply.body)}; }
+HttpAnswer answer(int code, const json& body) { return HttpAnswer{code, "application/json", wire(body)}; }
 HttpAnswer fail(int code, const std::string& reason, const std::string& message, const std::string& name = "") {
   return answer(failure_reply(code, reason, message, name));
 }
@@ -281,7 +285,7 @@ HttpAnswer do_delete(LeaseStore& store, const std::string& ns, const std::string
 }  // namespace
 
 std::string watch_event_line(const std::string& type, const json& object) {
-  return json{{"type", type}, {"object", object}}.dump() + "\n";
+  return wire(json{{"type", type}, {"object", object}}) + "\n";
 }
 
 bool watch_selects(const WatchPlan& plan, const WatchEvent& event) {

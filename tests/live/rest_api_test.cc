@@ -241,6 +241,20 @@ RC_GTEST_PROP(RestApi, AnyRequestGetsAnAnswer, (const std::string& body, const s
   }
 }
 
+// Found by the property above: a name that is not UTF-8 is quoted in the Status message, and
+// the answer is still JSON (the byte becomes U+FFFD) instead of an exception.
+TEST(RestApi, NameThatIsNotUtf8GetsAStatusAnswer) {
+  Fixture f;
+  RestOutcome out = route(*f.store, HttpRequestView{"GET", std::string(kLeases) + "/\x90", "application/json", "", ""}, 0,
+                          kNow, "");
+  auto* a = std::get_if<HttpAnswer>(&out);
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->code, 404);
+  const json body = json::parse(a->body, nullptr, false);
+  ASSERT_FALSE(body.is_discarded()) << a->body;
+  EXPECT_EQ(body.value("kind", ""), "Status");
+}
+
 TEST(LabelSelector, ParsesEveryOperatorAsUpstream) {
   const auto parsed = parse_label_selector("a=1,b!=2,c in (x, y),d notin (z),e,!f");
   ASSERT_TRUE(std::holds_alternative<LabelSelector>(parsed));
