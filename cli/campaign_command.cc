@@ -589,12 +589,27 @@ int report_command(const ReportOptions& o, std::ostream& out, std::ostream& err)
       err << "leasesim report: cannot read " << in.results_path << "\n";
       return 2;
     }
+    // The file's digest is taken before any line is judged: when it differs from the manifest's
+    // resultsHash, the root cause (another writer's file, or an edit) is named with whatever
+    // line-level error comes first, instead of only a symptom such as a seed of another shard.
     std::string line;
+    bool hash_differs = false;
+    {
+      Hasher whole;
+      while (std::getline(f, line)) whole.bytes(line);
+      char hex[17];
+      hash_differs = in.manifest.contains("resultsHash") &&
+                     in.manifest["resultsHash"] != std::string(hex64(whole.digest(), hex));
+      f.clear();
+      f.seekg(0);
+    }
+    const std::string hash_note =
+        hash_differs ? " (and the file's resultsHash differs from " + in.campaign_path +
+                           ": two campaigns wrote into one folder, or the file was edited)"
+                     : std::string();
     uint64_t n = 0;
-    Hasher lines_hash;
     while (std::getline(f, line)) {
       ++n;
-      lines_hash.bytes(line);
       if (line.empty()) continue;
       std::string why;
       std::optional<SeedRecord> r;
@@ -604,12 +619,12 @@ int report_command(const ReportOptions& o, std::ostream& out, std::ostream& err)
         why = std::string("not valid JSON: ") + e.what();
       }
       if (!r) {
-        err << "leasesim report: " << in.results_path << ":" << n << ": " << why << "\n";
+        err << "leasesim report: " << in.results_path << ":" << n << ": " << why << hash_note << "\n";
         return 2;
       }
       if (r->point >= rin.points.size() || !rin.points[r->point].scenario) {
         err << "leasesim report: " << in.results_path << ":" << n << ": point " << r->point
-            << " is not a valid point of the campaign\n";
+            << " is not a valid point of the campaign" << hash_note << "\n";
         return 2;
       }
       const ManifestSeeds seeds = manifest_seeds(in.manifest);
@@ -619,20 +634,21 @@ int report_command(const ReportOptions& o, std::ostream& out, std::ostream& err)
             << (seeds.shard_seeds ? std::to_string(seeds.shard_first) + ".." +
                                         std::to_string(seeds.shard_first + seeds.shard_seeds - 1)
                                   : std::string("none"))
-            << ")\n";
+            << ")" << hash_note << "\n";
         return 2;
       }
       if (r->scenario_hash != rin.points[r->point].scenario_hash) {
         err << "leasesim report: " << in.results_path << ":" << n << ": scenario hash " << r->scenario_hash
             << " does not match the campaign's " << rin.points[r->point].scenario_hash
-            << " (results of another scenario mixed in?)\n";
+            << " (results of another scenario mixed in?)" << hash_note << "\n";
         return 2;
       }
       auto [it, inserted] = seen.emplace(std::make_pair(r->point, r->seed), in.results_path);
       if (!inserted) {
         err << "leasesim report: seed " << r->seed << (points.size() > 1 ? " of point " + std::to_string(r->point) : "")
             << " is in both " << it->second << " and " << in.results_path
-            << ": the inputs overlap (the same shard twice, or shards of differently split campaigns)\n";
+            << ": the inputs overlap (the same shard twice, or shards of differently split campaigns)" << hash_note
+            << "\n";
         return 2;
       }
       rin.records.push_back(std::move(*r));
@@ -642,12 +658,10 @@ int report_command(const ReportOptions& o, std::ostream& out, std::ostream& err)
     for (const auto& [key, path] : seen) got += path == in.results_path;
     if (got != promised) {
       err << "leasesim report: " << in.results_path << " has " << got << " results, " << in.campaign_path
-          << " promises " << promised << ": the file is truncated or from another run\n";
+          << " promises " << promised << ": the file is truncated or from another run" << hash_note << "\n";
       return 2;
     }
-    char hash_hex[17];
-    if (in.manifest.contains("resultsHash") &&
-        in.manifest["resultsHash"] != std::string(hex64(lines_hash.digest(), hash_hex))) {
+    if (hash_differs) {
       err << "leasesim report: " << in.results_path << " is not the results file " << in.campaign_path
           << " was written with (its resultsHash differs): two campaigns wrote into one folder, or the file was "
              "edited; run the campaign again into an empty folder\n";

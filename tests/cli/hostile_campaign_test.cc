@@ -41,6 +41,22 @@ TEST(CampaignFolder, ResultsNotWrittenWithTheManifestAreRefusedByTheirHash) {
   EXPECT_NE(r.err.find("resultsHash"), std::string::npos) << r.err;
 }
 
+TEST(CampaignFolder, ResultsOfAnotherShardAreRefusedNamingTheHash) {
+  // The interleaving TwoConcurrentCampaigns can meet one time in many, made certain: the
+  // results of one campaign next to the manifest of another. The first line-level symptom (a
+  // seed of another shard) is reported together with its cause, the differing resultsHash.
+  const fs::path dir = scratch("campaign-mixed");
+  ASSERT_EQ(run_cli({"campaign", kQuickstart, "--seeds", "3", "--out", (dir / "a").string()}).code, 0);
+  ASSERT_EQ(run_cli({"campaign", kQuickstart, "--seeds", "3", "--first-seed", "100", "--out", (dir / "b").string()})
+                .code,
+            0);
+  fs::copy_file(dir / "a" / "results.jsonl", dir / "b" / "results.jsonl", fs::copy_options::overwrite_existing);
+  const CliResult r = run_cli({"report", (dir / "b").string(), "--out", (dir / "r").string()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("is not one of this shard's seeds"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("resultsHash"), std::string::npos) << r.err;
+}
+
 TEST(CampaignFolder, TwoConcurrentCampaignsLeaveAConsistentFolder) {
   const fs::path dir = scratch("campaign-race");
   const std::string out = (dir / "c").string();
