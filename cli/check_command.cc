@@ -189,6 +189,7 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
   eo.converge = options.converge;
   eo.reduce_dead = !options.unreduced;
   eo.reduce_inert = !options.unreduced;  // the default (explore/explorer.h); --reduce-inert is a no-op
+  eo.reduce_history = !options.unreduced;
   if (eo.converge) {
     if (const auto problem = converge_problem(*scenario)) {
       err << "leasesim check: --converge cannot key this scenario exactly: " << *problem << "\n";

@@ -288,12 +288,68 @@ bool window_met(const History& history, LeaseId lease, TrueInstant from, TrueIns
   return false;
 }
 
+// What of the History can still change a verdict, hashed into `h` with times measured from
+// `origin` (0 for the absolute key, the key's origin for converge mode's). Shared by both keys:
+// - Per lease, the starts of its open leaderships and the closed leaderships that end after the
+//   earliest open one starts, but only while two of them may still overlap (two act at once, or
+//   one ended after an acting one started). A lone open leadership's start cannot change a
+//   verdict: every later leadership starts at or after now, and the open one's end, however far
+//   its model backdates it (World::earliest_end clamps it at its start), is compared only with
+//   those. Who acts is in the World's fingerprint.
+// - The order of the acting leaders' starts when two or more act: a fault aimed at `leader`
+//   hits the one that started first (World::resolve_target).
+// - eventuallyLeader (absolute key only; converge mode judges the window when a step crosses
+//   its end): whether an ended leadership of each lease met the window, and whether each open
+//   one started within it (check_eventually_leader counts an open leadership that started by
+//   the window's end).
+void hash_history_key(StateHasher& h, const World& w, const std::vector<LeaseId>& leases, int64_t origin,
+                      bool with_window, TrueInstant faults_end) {
+  const History& history = w.history();
+  std::vector<std::pair<int64_t, uint32_t>> acting;  // (start, process)
+  for (uint32_t p = 0; p < w.process_count(); ++p) {
+    const ProcessRuntime& pr = w.process(p);
+    if (pr.acting) acting.emplace_back(history.leaderships[pr.leadership_index].start.ns, p);
+  }
+  if (acting.size() >= 2) {
+    std::vector<std::pair<int64_t, uint32_t>> order = acting;
+    std::sort(order.begin(), order.end());
+    for (const auto& [start, p] : order) h.u64(p);
+  }
+  // The leases some process acts on (every acting process's, whether or not `leases` names it).
+  std::vector<LeaseId> acted;
+  for (const auto& [start, p] : acting) acted.push_back(history.leaderships[w.process(p).leadership_index].lease);
+  std::sort(acted.begin(), acted.end());
+  acted.erase(std::unique(acted.begin(), acted.end()), acted.end());
+  for (LeaseId lease : acted) {
+    std::optional<int64_t> earliest_open;
+    uint32_t open = 0;
+    for (const auto& [start, p] : acting) {
+      if (history.leaderships[w.process(p).leadership_index].lease != lease) continue;
+      ++open;
+      if (!earliest_open || start < *earliest_open) earliest_open = start;
+    }
+    if (!earliest_open) continue;
+    std::vector<const Leadership*> pending;
+    for (const Leadership& l : history.leaderships)
+      if (l.lease == lease && l.end && l.end->ns > *earliest_open) pending.push_back(&l);
+    if (open < 2 && pending.empty()) continue;  // nothing left to overlap: only who acts matters
+    for (const auto& [start, p] : acting)
+      if (history.leaderships[w.process(p).leadership_index].lease == lease) h.u64(p).i64(start - origin);
+    for (const Leadership* l : pending) h.u64(l->proc).i64(l->start.ns - origin).i64(l->end->ns - origin);
+  }
+  if (!with_window) return;
+  if (const auto& window = w.scenario().properties.eventually_leader) {
+    const TrueInstant to = faults_end + *window;
+    for (LeaseId lease : leases) h.boolean(window_met(history, lease, faults_end, to));
+    for (const auto& [start, p] : acting) h.u64(p).boolean(start <= to.ns);
+  }
+}
+
 // `faults_end`: last_fault_end of the scenario (constant; the caller computes it once).
 uint64_t canonical_state_key(const World& w, const std::vector<LeaseId>& leases, TrueInstant faults_end,
                              const ExploreOptions& o) {
   StateHasher h;
   h.u64(w.fingerprint(true, o.reduce_inert, o.reduce_dead));
-  const History& history = w.history();
   // The same origin as the fingerprint's: with the inert reduction, the next live event (until
   // then nothing changes, World::next_live_at), else now.
   const int64_t now = o.reduce_inert ? w.next_live_at().ns : w.now().ns;
@@ -301,65 +357,49 @@ uint64_t canonical_state_key(const World& w, const std::vector<LeaseId>& leases,
     const ProcessRuntime& pr = w.process(p);
     if (pr.exit_after_quiesce) h.u64(p).bytes(*pr.exit_after_quiesce);
   }
-  for (LeaseId lease : leases) {
-    std::optional<TrueInstant> earliest_open;
-    uint32_t open = 0;
-    for (uint32_t p = 0; p < w.process_count(); ++p) {
-      const ProcessRuntime& pr = w.process(p);
-      if (!pr.acting || history.leaderships[pr.leadership_index].lease != lease) continue;
-      ++open;
-      const TrueInstant start = history.leaderships[pr.leadership_index].start;
-      if (!earliest_open || start < *earliest_open) earliest_open = start;
-    }
-    if (!earliest_open) continue;
-    std::vector<const Leadership*> pending;
-    for (const Leadership& l : history.leaderships)
-      if (l.lease == lease && l.end && *l.end > *earliest_open) pending.push_back(&l);
-    if (open < 2 && pending.empty()) continue;  // nothing left to overlap: only who acts matters
-    for (uint32_t p = 0; p < w.process_count(); ++p) {
-      const ProcessRuntime& pr = w.process(p);
-      if (pr.acting && history.leaderships[pr.leadership_index].lease == lease)
-        h.u64(p).i64(history.leaderships[pr.leadership_index].start.ns - now);
-    }
-    for (const Leadership* l : pending) h.u64(l->proc).i64(l->start.ns - now).i64(l->end->ns - now);
-  }
+  hash_history_key(h, w, leases, now, false, faults_end);
   if (const auto& window = w.scenario().properties.eventually_leader) {
     const TrueInstant to = faults_end + *window;
     if (w.now() <= to) {
       h.i64(to.ns - now);
-      for (LeaseId lease : leases) h.boolean(window_met(history, lease, faults_end, to));
+      for (LeaseId lease : leases) h.boolean(window_met(w.history(), lease, faults_end, to));
     }
   }
   return h.digest();
 }
 
-// The World's fingerprint plus what of its History can still change a verdict (see explorer.h),
-// and what of a process's runtime decides its future without being fingerprinted: two worlds
-// with equal keys have the same futures and the same pending judgments. The open leaderships'
-// starts matter twice: for overlaps still to settle, and because a fault aimed at `leader` hits
-// the acting leader that started first.
+// The World's fingerprint plus what of its History can still change a verdict (see explorer.h
+// and hash_history_key), and what of a process's runtime decides its future without being
+// fingerprinted: two worlds with equal keys have the same futures and the same pending
+// judgments.
 uint64_t state_key(const World& w, const std::vector<LeaseId>& leases, const ExploreOptions& o, TrueInstant faults_end) {
   if (o.converge) return canonical_state_key(w, leases, faults_end, o);
   StateHasher h;
   h.u64(w.fingerprint(false, o.reduce_inert, o.reduce_dead));
-  const History& history = w.history();
-  std::optional<TrueInstant> earliest_open;
   for (uint32_t p = 0; p < w.process_count(); ++p) {
     const ProcessRuntime& pr = w.process(p);
     // A process that exited while its work winds down crashes at the quiesce end: that decides
     // its future, and World::fingerprint does not cover it.
     if (pr.exit_after_quiesce) h.u64(p).bytes(*pr.exit_after_quiesce);
+  }
+  if (o.reduce_history) {
+    hash_history_key(h, w, leases, 0, true, faults_end);
+    return h.digest();
+  }
+  // Unreduced: every open leadership's start, and every closed one that ends after the earliest
+  // open one starts, whatever the lease and whether or not anything is left to overlap.
+  const History& history = w.history();
+  std::optional<TrueInstant> earliest_open;
+  for (uint32_t p = 0; p < w.process_count(); ++p) {
+    const ProcessRuntime& pr = w.process(p);
     if (!pr.acting) continue;
     const TrueInstant start = history.leaderships[pr.leadership_index].start;
     h.u64(p).i64(start.ns);
     if (!earliest_open || start < *earliest_open) earliest_open = start;
   }
-  if (earliest_open) {
-    for (const Leadership& l : history.leaderships) {
+  if (earliest_open)
+    for (const Leadership& l : history.leaderships)
       if (l.end && *l.end > *earliest_open) h.u64(l.proc).i64(l.start.ns).i64(l.end->ns);
-    }
-  }
-  // eventuallyLeader: has an ended leadership of each lease already met the deadline window?
   if (const auto& window = w.scenario().properties.eventually_leader) {
     const TrueInstant to = faults_end + *window;
     for (LeaseId lease : leases) h.boolean(window_met(history, lease, faults_end, to));

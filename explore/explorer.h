@@ -20,11 +20,13 @@
 //   below), so the depth of a state is the number of live events fired to reach it, and the
 //   breadth-first search's first violation is a shortest counterexample in live events.
 // - Deduplication by a 64-bit key: World::fingerprint() combined with the part of the History
-//   that can still change a verdict (the open leaderships' starts, and closed leaderships that
-//   end after the earliest open one starts). Only the key, the parent's index, the choice
-//   script of the last step and the transitions are stored per state (compact arrays); full
-//   Worlds are kept for the current path or frontier only. Collisions of the 64-bit key would merge two states (an accepted risk,
-//   stated in the report: at 10^7 states the chance is about 3e-6).
+//   that can still change a verdict: per lease, the open leaderships' starts and the closed
+//   leaderships that end after the earliest open one starts, while two of them may still
+//   overlap; the order of the acting leaders' starts (a fault aimed at `leader` hits the
+//   first). Only the key, the parent's index, the choice script of the last step and the
+//   transitions are stored per state (compact arrays); full Worlds are kept for the current
+//   path or frontier only. Collisions of the 64-bit key would merge two states (an accepted
+//   risk, stated in the report: at 10^7 states the chance is about 3e-6).
 // - Properties: singleLeader and transitionsMatch, the safety properties. A violation counts
 //   when it can no longer be undone: a write that breaks transitionsMatch at once; an overlap
 //   of two leaderships once both have ended (an acting leader's end may still be backdated by
@@ -117,6 +119,12 @@ struct ExploreOptions {
   // Not applied with critical points (they read inert events too), and undone when the event
   // bound came within reach (the search then runs again without it; see explore()).
   bool reduce_inert = true;
+  // History (on by default; `check --unreduced` turns it off): the key keeps an open
+  // leadership's start only while another leadership of its lease may still overlap it (two
+  // act at once, or one ended after it started), as converge mode's key always has; a lone
+  // leader's start cannot change a verdict, since every later leadership starts at or after
+  // now (hash_history_key in explorer.cc says why in full).
+  bool reduce_history = true;
   // A step fires one live event and the inert events before it (see the contract). Off only
   // in the twin test that compares verdicts with one event per step; forced on by reduce_inert.
   bool fold_inert = true;

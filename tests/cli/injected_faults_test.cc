@@ -47,6 +47,7 @@ TEST(InjectedFaults, EveryScheduleOfTwoIsVerifiedWithPinnedCounts) {
   ExploreOptions unreduced = options_of(*s);
   unreduced.reduce_dead = false;
   unreduced.reduce_inert = false;
+  unreduced.reduce_history = false;
   const ExploreResult u = explore(s, unreduced);
   EXPECT_FALSE(u.counterexample.has_value());
   EXPECT_EQ(u.stats.distinct, 127132u);

@@ -28,6 +28,7 @@ TEST(ReductionGalleryTwin, EveryGalleryFileSameVerdictAndShortestLength) {
     const ExploreResult reduced = explore(s, o);
     o.reduce_dead = false;
     o.reduce_inert = false;
+    o.reduce_history = false;
     const ExploreResult unreduced = explore(s, o);
     ASSERT_TRUE(reduced.counterexample.has_value());  // every gallery file shows its bug
     ASSERT_TRUE(unreduced.counterexample.has_value());

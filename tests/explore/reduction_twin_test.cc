@@ -1,7 +1,8 @@
 // Twin tests of the explorer's reductions (explore/explorer.h): ExploreOptions::reduce_dead
 // (model state no future step reads left out of the key) and ExploreOptions::reduce_inert
 // (inert pending events and the event count left out, converge mode's time measured from the
-// next live event). On generated small client-go scenarios the reduced and the unreduced
+// next live event) and ExploreOptions::reduce_history (a lone open leadership's start left
+// out). On generated small client-go scenarios the reduced and the unreduced
 // search give the same verdict, the same violated properties and the same shortest
 // counterexample length, with both reductions and with each alone; and the reductions do
 // merge states (the reduced search stores fewer), so the comparison is not vacuous. Folding
@@ -12,6 +13,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <memory>
+#include <optional>
 
 #include "explore/explorer.h"
 #include "model/client_go_config.h"
@@ -35,7 +37,8 @@ ProcessSpec elector(const std::string& name, LeaseId lease, Duration start, Dura
 
 // Two client-go candidates, timings inside or outside client-go's tolerance, one fault on the
 // leader or the standby; 8 to 14 simulated seconds, so that both searches finish.
-std::shared_ptr<Scenario> generated(int ld_s, int rd_s, int rp_ms, int fault_kind, int fault_at_s, int duration_s) {
+std::shared_ptr<Scenario> generated(int ld_s, int rd_s, int rp_ms, int fault_kind, int fault_at_s, int duration_s,
+                                    std::optional<Duration> eventually_leader = std::nullopt) {
   auto s = std::make_shared<Scenario>();
   s->name = "twin";
   s->duration = seconds(duration_s);
@@ -56,6 +59,7 @@ std::shared_ptr<Scenario> generated(int ld_s, int rd_s, int rp_ms, int fault_kin
       break;
   }
   s->faults.push_back(f);
+  s->properties.eventually_leader = eventually_leader;
   return s;
 }
 
@@ -64,7 +68,7 @@ struct Twin {
 };
 
 // Which reductions the reduced search applies (the unreduced one applies none).
-enum class Which { Both, DeadOnly, InertOnly };
+enum class Which { Both, DeadOnly, InertOnly, HistoryOnly };
 
 Twin both(const std::shared_ptr<Scenario>& s, uint8_t latency, uint8_t jitter, Which which = Which::Both,
           bool converge = false) {
@@ -73,12 +77,14 @@ Twin both(const std::shared_ptr<Scenario>& s, uint8_t latency, uint8_t jitter, W
   o.jitter_points = jitter;
   o.max_states = 400000;
   o.converge = converge;
-  o.reduce_dead = which != Which::InertOnly;
-  o.reduce_inert = which != Which::DeadOnly;
+  o.reduce_dead = which == Which::Both || which == Which::DeadOnly;
+  o.reduce_inert = which == Which::Both || which == Which::InertOnly;
+  o.reduce_history = which == Which::Both || which == Which::HistoryOnly;
   Twin t;
   t.reduced = explore(s, o);
   o.reduce_dead = false;
   o.reduce_inert = false;
+  o.reduce_history = false;
   t.unreduced = explore(s, o);
   return t;
 }
@@ -106,7 +112,7 @@ TEST(ReductionTwin, VerifiedScenarioSameVerdictFewerStates) {
 }
 
 TEST(ReductionTwin, EachReductionAloneSameVerdictFewerStates) {
-  for (Which which : {Which::DeadOnly, Which::InertOnly}) {
+  for (Which which : {Which::DeadOnly, Which::InertOnly, Which::HistoryOnly}) {
     const Twin t = both(generated(15, 10, 2000, 0, 3, 10), kPointMin | kPointMax, kPointMax, which);
     ASSERT_FALSE(cut(t.unreduced));
     expect_same_verdict(t);
@@ -118,6 +124,19 @@ TEST(ReductionTwin, EachReductionAloneSameVerdictFewerStates) {
   EXPECT_LT(inert.reduced.stats.distinct * 2, inert.unreduced.stats.distinct);
   EXPECT_TRUE(inert.reduced.reduced_inert);
   EXPECT_FALSE(inert.unreduced.reduced_inert);
+}
+
+TEST(ReductionTwin, TheHistoryReductionMergesAfterTheLeaderCrashed) {
+  // Once the leader has crashed the standby is the only one that can lead: its start no longer
+  // keeps states apart, so the reduced search stores fewer states with the same verdict, and
+  // the same with eventuallyLeader judged (the window still sees whether it started in time).
+  for (std::optional<Duration> window : {std::optional<Duration>(), std::optional<Duration>(seconds(20)),
+                                         std::optional<Duration>(seconds(1))}) {
+    const Twin t = both(generated(4, 3, 1000, 0, 3, 14, window), kPointMin | kPointMax, kPointMax, Which::HistoryOnly);
+    ASSERT_FALSE(cut(t.unreduced));
+    expect_same_verdict(t);
+    EXPECT_LT(t.reduced.stats.distinct, t.unreduced.stats.distinct);
+  }
 }
 
 TEST(ReductionTwin, ConvergeModeSameVerdictForAllTime) {
@@ -185,8 +204,10 @@ RC_GTEST_PROP(ReductionTwinProperty, ReducedAndUnreducedAgreeOnGeneratedScenario
   const int duration = *rc::gen::inRange(8, 13);
   const uint8_t latency = static_cast<uint8_t>(*rc::gen::element(1, 4, 5));  // min, max, min|max
   const uint8_t jitter = static_cast<uint8_t>(*rc::gen::element(1, 4));  // min, max
-  const Which which = *rc::gen::element(Which::Both, Which::DeadOnly, Which::InertOnly);
-  const Twin t = both(generated(ld, rd, rp_ms, kind, at, duration), latency, jitter, which);
+  const Which which = *rc::gen::element(Which::Both, Which::DeadOnly, Which::InertOnly, Which::HistoryOnly);
+  const int window_s = *rc::gen::element(0, 1, 6, 30);  // eventuallyLeader: none, or its window
+  const std::optional<Duration> window = window_s ? std::optional<Duration>(seconds(window_s)) : std::nullopt;
+  const Twin t = both(generated(ld, rd, rp_ms, kind, at, duration, window), latency, jitter, which);
   RC_PRE(!cut(t.reduced) && !cut(t.unreduced));
   RC_ASSERT(t.reduced.counterexample.has_value() == t.unreduced.counterexample.has_value());
   if (t.reduced.counterexample) {
