@@ -298,7 +298,14 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
               ? ", at latency points " + points_text(found_with.latency_points) + ", jitter points " +
                     points_text(found_with.jitter_points)
               : std::string())
-      << (cx.shortest ? "" : " (found depth-first: a bound cut the search for a shorter one)") << "\n";
+      << (cx.shortest ? std::string()
+                      : " (found depth-first; the " + std::string(explore_stop_name(cx.shorter_search_stop)) +
+                            " bound cut the breadth-first search for a shorter one" +
+                            (cx.none_within_steps ? ", which found none of " + std::to_string(cx.none_within_steps) +
+                                                        " steps or fewer"
+                                                  : std::string()) +
+                            ")")
+      << "\n";
   for (const std::string& m : cx.messages) out << "  " << m << "\n";
 
   // The counterexample file: the scenario with its choices, checked by replaying it.

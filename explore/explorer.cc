@@ -864,6 +864,8 @@ ExploreResult Explorer::run() {
       // The breadth-first search was cut before it reached a counterexample: the depth-first
       // one stands, marked as not known to be shortest, with the depth-first search's counts.
       dfs_counterexample_->shortest = false;
+      dfs_counterexample_->none_within_steps = r.stats.complete_steps;
+      dfs_counterexample_->shorter_search_stop = r.stopped_by;
       r.counterexample = std::move(dfs_counterexample_);
       r.stats = depth_first;
       r.stopped_by = ExploreStop::Violation;

@@ -154,6 +154,10 @@ struct Counterexample {
   std::vector<std::string> violated;  // property names, sorted, unique
   std::vector<std::string> messages;  // one line per violation
   bool shortest = true;  // false: found depth-first, the breadth-first search was cut before it
+  // When !shortest: the breadth-first search explored every path of up to this many steps
+  // (and found no violation on them) before a bound cut it, so no counterexample is shorter.
+  uint64_t none_within_steps = 0;
+  ExploreStop shorter_search_stop = ExploreStop::States;  // the bound that cut that search
 };
 
 struct ExploreStats {
