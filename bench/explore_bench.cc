@@ -186,7 +186,7 @@ void report_time_to_verdict() {
         o.latency_points = kPointMin;
         o.jitter_points = static_cast<uint8_t>(o.jitter_points | kPointCritical);
       }
-      o.reduce_dead = o.reduce_inert = reduced != 0;
+      o.reduce_dead = o.reduce_inert = o.reduce_history = reduced != 0;
       const auto start = std::chrono::steady_clock::now();  // wall clock: benchmarks only
       const ExploreResult r = explore(scenario, o);
       secs[reduced] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

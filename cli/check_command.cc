@@ -75,24 +75,33 @@ void print_inconclusive(std::ostream& out, const ExploreOptions& eo, const Explo
                         Duration horizon) {
   const ExploreStats& st = r.stats;
   const bool by_states = r.stopped_by == ExploreStop::States;
-  out << "result     INCONCLUSIVE: the " << (by_states ? "states" : "depth") << " bound ("
-      << (by_states ? std::to_string(eo.max_states) : bound_text(eo.max_depth))
-      << ") cut the search; no violation in what was explored at latency points " << points_text(eo.latency_points)
+  const bool by_worlds = r.stopped_by == ExploreStop::Worlds;
+  out << "result     INCONCLUSIVE: the "
+      << (by_states   ? "states bound (" + std::to_string(eo.max_states) + ")"
+          : by_worlds ? "worlds bound (" + std::to_string(eo.max_worlds) +
+                            " Worlds held at once by the breadth-first search)"
+                      : "depth bound (" + bound_text(eo.max_depth) + ")")
+      << " cut the search; no violation in what was explored at latency points " << points_text(eo.latency_points)
       << ", jitter points " << points_text(eo.jitter_points) << "\n";
   out << "reached    every path explored for at least " << st.complete_steps << " steps and up to at least "
       << format_seconds(st.complete_to.ns) << "s of simulated time; the deepest state: " << st.depth_reached
       << " steps, " << format_seconds(st.reached.ns) << "s (of "
       << (eo.converge && !eo.horizon ? std::string("no horizon") : format_duration(horizon)) << ")\n";
   const uint64_t per_state = std::max<uint64_t>(1, st.stored_bytes / std::max<uint64_t>(1, st.distinct));
-  out << "tractable  any of: --max-states " << eo.max_states * 10 << " (about "
-      << per_state * eo.max_states * 10 / 1000000 << " MB stored)";
-  if (st.complete_to.ns > 0)
-    out << "; --horizon " << format_seconds(st.complete_to.ns) << "s (complete up to there)";
+  const uint64_t more_mb = per_state * eo.max_states * 10 / 1000000;
+  std::vector<std::string> helps;
+  // More states do not help a search whose breadth-first frontier outgrew its Worlds.
+  if (!by_worlds)
+    helps.push_back("--max-states " + std::to_string(eo.max_states * 10) + " (about " +
+                    (more_mb >= 10000 ? std::to_string(more_mb / 1000) + " GB" : std::to_string(more_mb) + " MB") +
+                    " stored)");
+  if (st.complete_to.ns > 0) helps.push_back("--horizon " + format_seconds(st.complete_to.ns) + "s (complete up to there)");
   const uint8_t lat = eo.latency_points & (kPointMin | kPointMid | kPointMax);
   const uint8_t jit = eo.jitter_points & (kPointMin | kPointMid | kPointMax);
-  if (lat != kPointMin && lat != kPointMax) out << "; --latency-points max (one latency value)";
-  if (jit != kPointMin && jit != kPointMax) out << "; --jitter-points max (one jitter value)";
-  if (!eo.converge && !converge_problem(s)) out << "; --converge (states relative to now: a steady state closes)";
+  if (lat != kPointMin && lat != kPointMax) helps.push_back("--latency-points max (one latency value)");
+  if (jit != kPointMin && jit != kPointMax) helps.push_back("--jitter-points max (one jitter value)");
+  if (!eo.converge && !converge_problem(s)) helps.push_back("--converge (states relative to now: a steady state closes)");
+  out << "tractable  any of: " << join(helps, "; ");
   out << "\n";
 }
 

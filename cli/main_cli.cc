@@ -84,7 +84,7 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
                     "Verdicts and critical points: docs/check-verdicts.md.");
   check_cmd->add_option("--depth", check.depth, "Most steps (events) from the start (default: unbounded)")
       ->check(integer_flag(1, UINT64_MAX));
-  check_cmd->add_option("--max-states", check.max_states, "Most distinct states to store (default 1000000)")
+  check_cmd->add_option("--max-states", check.max_states, "Most distinct states to store (default 20000000: about 1.2 GB; lower it on a small machine)")
       ->check(integer_flag(1, UINT64_MAX));
   check_cmd->add_option("--horizon", check.horizon, "Explore events up to this simulated time (default: spec.duration)");
   check_cmd->add_option("--latency-points", check.latency_points, "Latency values tried: min,max (default), min,mid,max; add critical for the values where an order flips");

@@ -31,6 +31,7 @@ const char* explore_stop_name(ExploreStop stop) {
     case ExploreStop::Depth: return "depth";
     case ExploreStop::States: return "states";
     case ExploreStop::Violation: return "violation";
+    case ExploreStop::Worlds: return "worlds";
   }
   return "?";
 }
@@ -1135,6 +1136,7 @@ ExploreResult Explorer::run_breadth_first() {
           stats.reached = std::max(stats.reached, child.now());
           next.push_back(Frontier{id, std::move(child)});
           if (stats.distinct >= options_.max_states) return cut(ExploreStop::States, fi);
+          if (frontier.size() - fi + next.size() > options_.max_worlds) return cut(ExploreStop::Worlds, fi);
         } else if (options_.converge) {
           ++stats.cycles;
         }

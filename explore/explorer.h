@@ -102,7 +102,14 @@ namespace leasesim {
 
 struct ExploreOptions {
   uint64_t max_depth = UINT64_MAX;
-  uint64_t max_states = 1000000;
+  // About 1.2 GB stored at the measured 50 to 80 bytes per state: enough for the realistic
+  // two-candidate minute (13.4 million states, docs/check-verdicts.md) on a developer machine.
+  uint64_t max_states = 20000000;
+  // The most full Worlds the breadth-first search holds at once (its frontier). A World costs
+  // kilobytes, not bytes (about 13 KB in the quickstart), so the frontier, not the store, is
+  // what exhausts memory first when a breadth-first search is wide: 100,000 Worlds are about
+  // 1.3 GB there. The depth-first search holds one World per step of its path and ignores it.
+  uint64_t max_worlds = 100000;
   std::optional<Duration> horizon;  // explore events at or before this instant only
   uint8_t latency_points = kPointMin | kPointMax;
   uint8_t jitter_points = kPointMin | kPointMax;
@@ -139,9 +146,11 @@ std::optional<std::string> converge_problem(const Scenario& scenario);
 
 // Which bound ended the search. Exhausted: every path ended with an empty event queue.
 // Horizon: every path was explored up to the scenario's horizon (or --horizon). Events: some
-// path hit spec.bounds.maxEvents. Depth, States: the search itself was cut short.
-enum class ExploreStop : uint8_t { Exhausted, Horizon, Events, Depth, States, Violation };
-const char* explore_stop_name(ExploreStop stop);  // "exhausted", "horizon", "events", "depth", "states", "violation"
+// path hit spec.bounds.maxEvents. Depth, States, Worlds: the search itself was cut short.
+// Worlds: the breadth-first search's frontier outgrew ExploreOptions::max_worlds.
+enum class ExploreStop : uint8_t { Exhausted, Horizon, Events, Depth, States, Violation, Worlds };
+// "exhausted", "horizon", "events", "depth", "states", "violation", "worlds"
+const char* explore_stop_name(ExploreStop stop);
 
 struct Counterexample {
   std::vector<ReplayChoice> choices;  // every choice from the initial state, in order

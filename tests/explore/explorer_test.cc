@@ -350,6 +350,24 @@ TEST(Explorer, BoundsStopTheSearchAndSaySo) {
   EXPECT_EQ(d.stats.depth_reached, 5u);
 }
 
+TEST(Explorer, TheWorldsBoundStopsAWideBreadthFirstSearch) {
+  // A depth bound makes the search breadth-first; its frontier of full Worlds is bounded apart
+  // from the stored states, since a World costs kilobytes. The twin: the same search with room
+  // for its frontier ends at the depth bound, and holds more Worlds than the bound allowed.
+  ExploreOptions o = jitter_max();
+  o.max_depth = 30;
+  const ExploreResult wide = explore(two_candidates_crash_partition(), o);
+  EXPECT_EQ(wide.stopped_by, ExploreStop::Depth);
+  ASSERT_GT(wide.stats.peak_frontier, 50u);
+  o.max_worlds = 50;
+  const ExploreResult narrow = explore(two_candidates_crash_partition(), o);
+  EXPECT_EQ(narrow.stopped_by, ExploreStop::Worlds);
+  EXPECT_FALSE(narrow.counterexample.has_value());
+  EXPECT_LE(narrow.stats.peak_frontier, 51u);
+  EXPECT_LT(narrow.stats.complete_steps, 30u);
+  EXPECT_STREQ(explore_stop_name(ExploreStop::Worlds), "worlds");
+}
+
 TEST(Explorer, ScenarioWithoutChoicesHasOnePath) {
   auto s = tutorial_clock_offset();
   s->api_server.latency = LatencyRange{milliseconds(2), milliseconds(2)};
