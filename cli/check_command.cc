@@ -239,6 +239,7 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
     if (scenario->properties.node_not_ready_within || scenario->properties.node_not_ready_within_auto)
       judged.push_back("nodeNotReadyWithin (where the run ends)");
     if (scenario->properties.no_false_not_ready) judged.push_back("noFalseNotReady (where the run ends)");
+    if (scenario->properties.max_pod_evictions) judged.push_back("maxPodEvictions (where the run ends)");
   }
   if (scenario->properties.eventually_leader)
     judged.push_back(eo.converge ? "eventuallyLeader (its window, and no leaderless cycle after the last fault)"

@@ -15,6 +15,7 @@
 #include "properties/eventually_leader.h"
 #include "properties/identity.h"
 #include "properties/node_detection.h"
+#include "properties/pod_evictions.h"
 #include "properties/single_leader.h"
 #include "properties/transitions_match.h"
 #include "core/check.h"
@@ -574,6 +575,10 @@ Verdict Explorer::settled_violations(const World& parent, const World& child) co
       if (after.writes[i].verb == Verb::Delete)
         if (std::optional<Violation> x = identity_delete_violation(s, after, i)) v.add("noLiveIdentityDeleted", x->message);
   }
+  // maxPodEvictions: the count only grows, so an eviction past the limit settles at once.
+  if (s.properties.max_pod_evictions && after.pod_writes.size() > before.pod_writes.size())
+    for (const Violation& x : check_max_pod_evictions(s, after, *s.properties.max_pod_evictions))
+      v.add("maxPodEvictions", x.message);
   if (!s.properties.single_leader) return v;
   // Leaderships closed by this step: ones open in the parent, and new ones already closed.
   std::vector<size_t> closed;
@@ -672,6 +677,11 @@ Verdict Explorer::end_violations(const World& w, StepStatus status) const {
     }
     if (p.no_false_not_ready)
       for (const Violation& x : check_no_false_not_ready(s, w.history())) v.add("noFalseNotReady", x.message);
+    // The evictions so far are in the key (the node store's evicted pods per node), and the
+    // count only grows, so judging where the run ends is exact.
+    if (p.max_pod_evictions)
+      for (const Violation& x : check_max_pod_evictions(s, w.history(), *p.max_pod_evictions))
+        v.add("maxPodEvictions", x.message);
   }
   return v;
 }

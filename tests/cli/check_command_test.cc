@@ -91,6 +91,30 @@ TEST(CheckCommand, CoordinatedClockAheadOverlapIsFoundWithTheControllerInKubeApi
 // the grace period cannot hold, and check yields the counterexample, which run replays; the twin
 // judges the analytic bound and is verified at the points it declares. (check refused kubelet
 // scenarios before; this runs their whole search, world copies included.)
+// maxPodEvictions in check (issue 14): judged at the step that evicts (the count only grows,
+// and the evicted pods are in the key). The twin: the same file allowing the 10 pods is verified.
+TEST(CheckCommand, PodEvictionsPastTheLimitAreACounterexampleAndTheTwinIsVerified) {
+  const auto dir = temp_dir("evictions");
+  const std::string file = source("scenarios/check/nodes-two-kubelets-pods-evicted.yaml");
+  const Result r = cli({"check", file, "--out", (dir / "cx").string()});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;  // the expect block names maxPodEvictions
+  EXPECT_TRUE(has(r.out, "judged     singleLeader, transitionsMatch, maxPodEvictions (where the run ends)\n")) << r.out;
+  EXPECT_TRUE(has(r.out, "result     counterexample: maxPodEvictions after 363 steps, at 16.17s, ")) << r.out;
+  EXPECT_FALSE(has(r.out, "found depth-first")) << r.out;  // the breadth-first search shortened it
+  const Result replay = cli({"run", (dir / "cx" / "nodes-two-kubelets-pods-evicted.counterexample.yaml").string()});
+  EXPECT_EQ(replay.code, 0) << replay.out << replay.err;
+  EXPECT_TRUE(has(replay.out, "observed: [maxPodEvictions]")) << replay.out;
+
+  std::string text = testing::slurp(file);
+  text.replace(text.find("    maxPodEvictions: 0"), 22, "    maxPodEvictions: 10");
+  text.erase(text.find("  expect:"), text.find("  explore:") - text.find("  expect:"));
+  const auto twin = dir / "allowed.yaml";
+  testing::put(twin, text);
+  const Result t = cli({"check", twin.string(), "--out", (dir / "twin").string()});
+  EXPECT_EQ(t.code, 0) << t.out << t.err;
+  EXPECT_TRUE(has(t.out, "result     verified at latency points {max}, jitter points {max}, up to 20s\n")) << t.out;
+}
+
 TEST(CheckCommand, OneKubeletTightBoundYieldsItsCounterexample) {
   const auto dir = temp_dir("nodes");
   const Result r = cli({"check", source("scenarios/check/nodes-one-kubelet-tight-bound.yaml"), "--out", (dir / "cx").string()});
