@@ -78,8 +78,9 @@ void print_inconclusive(std::ostream& out, const ExploreOptions& eo, const Explo
   const bool by_worlds = r.stopped_by == ExploreStop::Worlds;
   out << "result     INCONCLUSIVE: the "
       << (by_states   ? "states bound (" + std::to_string(eo.max_states) + ")"
-          : by_worlds ? "worlds bound (" + std::to_string(eo.max_worlds) +
-                            " Worlds held at once by the breadth-first search)"
+          : by_worlds ? "worlds bound (" + std::to_string(st.worlds_bound) + " full Worlds of about " +
+                            std::to_string((st.world_bytes_estimate + 512) / 1024) +
+                            " KB held at once by the breadth-first search)"
                       : "depth bound (" + bound_text(eo.max_depth) + ")")
       << " cut the search; no violation in what was explored at latency points " << points_text(eo.latency_points)
       << ", jitter points " << points_text(eo.jitter_points) << "\n";

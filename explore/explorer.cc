@@ -1028,7 +1028,7 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
       // against each other): every frame holds a World whose History grows with the path, so
       // the memory grows with the square of the depth. The breadth-first search keeps its
       // paths short; hand over to it.
-      if (top >= kMaxPathWorlds) return std::nullopt;
+      if (top >= std::min<uint64_t>(kMaxPathWorlds, options_.max_worlds)) return std::nullopt;
       push(id, scratch);  // may move the frames: f is not used after this
     } else if (options_.converge) {
       ++stats.cycles;
@@ -1206,8 +1206,19 @@ ExploreOptions explore_options(const ExploreSpec& spec) {
   return o;
 }
 
+// A deterministic estimate of the bytes one more full World costs the search: the fixed part
+// (measured: about 13 KB per World held in the quickstart's breadth-first frontier), the
+// per-process runtime, model and timers (about 400 bytes a process: 370 KB per World measured
+// with 903 processes) and the pending events.
+static uint64_t world_bytes_estimate(const World& w) {
+  return 12288 + 400 * static_cast<uint64_t>(w.process_count()) + 64 * static_cast<uint64_t>(w.pending_count());
+}
+
 ExploreResult explore(std::shared_ptr<const Scenario> scenario, const ExploreOptions& options) {
   ExploreOptions o = options;
+  const uint64_t estimate = world_bytes_estimate(World(scenario));
+  // At least 64 Worlds, so that a small budget still lets a search take a few steps.
+  o.max_worlds = std::min(o.max_worlds, std::max<uint64_t>(64, o.max_world_bytes / estimate));
   // Critical points read every pending event, inert ones included (explore/critical_points.h),
   // so two worlds that differ only in inert events may offer different draws: the inert
   // reduction is exact only without them.
@@ -1220,6 +1231,8 @@ ExploreResult explore(std::shared_ptr<const Scenario> scenario, const ExploreOpt
     near_bound = explorer.near_event_bound();
   }
   r.reduced_inert = o.reduce_inert;
+  r.stats.worlds_bound = o.max_worlds;
+  r.stats.world_bytes_estimate = estimate;
   if (o.reduce_inert && !o.converge && near_bound) {
     // The event bound was within reach of a merged world (near_event_bound): the search runs
     // again with the event count and the inert events in the key.
@@ -1227,6 +1240,8 @@ ExploreResult explore(std::shared_ptr<const Scenario> scenario, const ExploreOpt
     Explorer again(std::move(scenario), o);
     r = again.run();
     r.reduced_inert = false;
+    r.stats.worlds_bound = o.max_worlds;
+    r.stats.world_bytes_estimate = estimate;
   }
   return r;
 }

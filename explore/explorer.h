@@ -110,6 +110,13 @@ struct ExploreOptions {
   // what exhausts memory first when a breadth-first search is wide: 100,000 Worlds are about
   // 1.3 GB there. The depth-first search holds one World per step of its path and ignores it.
   uint64_t max_worlds = 100000;
+  // And at most as many Worlds, in both searches, as fit in this many bytes by a deterministic
+  // estimate of one World (explore() lowers max_worlds to it): a World grows with the
+  // scenario's processes (about 400 bytes each), so a 5,000-node scenario's Worlds are
+  // megabytes and 4,096 of them on a depth-first path would exhaust a machine. The estimate,
+  // not the machine's free memory, sets the bound, so a search stops at the same place
+  // everywhere.
+  uint64_t max_world_bytes = uint64_t{1536} << 20;
   std::optional<Duration> horizon;  // explore events at or before this instant only
   uint8_t latency_points = kPointMin | kPointMax;
   uint8_t jitter_points = kPointMin | kPointMax;
@@ -184,6 +191,10 @@ struct ExploreStats {
   uint64_t complete_steps = 0;
   TrueInstant complete_to{};
   TrueInstant reached{};
+  // The worlds bound the search ran with (ExploreOptions::max_worlds, lowered to what
+  // max_world_bytes allows), and the estimate of one World's bytes behind it.
+  uint64_t worlds_bound = 0;
+  uint64_t world_bytes_estimate = 0;
 };
 
 struct ExploreResult {

@@ -366,6 +366,16 @@ TEST(Explorer, TheWorldsBoundStopsAWideBreadthFirstSearch) {
   EXPECT_LE(narrow.stats.peak_frontier, 51u);
   EXPECT_LT(narrow.stats.complete_steps, 30u);
   EXPECT_STREQ(explore_stop_name(ExploreStop::Worlds), "worlds");
+  EXPECT_EQ(narrow.stats.worlds_bound, 50u);
+  // The bound also follows from a byte budget over a deterministic estimate of one World, so a
+  // scenario of many processes holds fewer of its larger Worlds.
+  o.max_worlds = 100000;
+  o.max_world_bytes = 1 << 20;
+  const ExploreResult budget = explore(two_candidates_crash_partition(), o);
+  ASSERT_GT(budget.stats.world_bytes_estimate, 12288u);
+  EXPECT_EQ(budget.stats.worlds_bound, (uint64_t{1} << 20) / budget.stats.world_bytes_estimate);
+  EXPECT_EQ(budget.stopped_by, ExploreStop::Worlds);
+  EXPECT_EQ(wide.stats.worlds_bound, 100000u);
 }
 
 TEST(Explorer, ScenarioWithoutChoicesHasOnePath) {
