@@ -5,6 +5,7 @@
 #include <limits>
 #include <utility>
 
+#include <boost/container/small_vector.hpp>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/strong_components.hpp>
 #include <set>
@@ -307,18 +308,19 @@ bool window_met(const History& history, LeaseId lease, TrueInstant from, TrueIns
 void hash_history_key(StateHasher& h, const World& w, const std::vector<LeaseId>& leases, int64_t origin,
                       bool with_window, TrueInstant faults_end) {
   const History& history = w.history();
-  std::vector<std::pair<int64_t, uint32_t>> acting;  // (start, process)
+  // Computed for every stored state: small inline buffers, no allocation in the common case.
+  boost::container::small_vector<std::pair<int64_t, uint32_t>, 4> acting;  // (start, process)
   for (uint32_t p = 0; p < w.process_count(); ++p) {
     const ProcessRuntime& pr = w.process(p);
     if (pr.acting) acting.emplace_back(history.leaderships[pr.leadership_index].start.ns, p);
   }
   if (acting.size() >= 2) {
-    std::vector<std::pair<int64_t, uint32_t>> order = acting;
+    boost::container::small_vector<std::pair<int64_t, uint32_t>, 4> order = acting;
     std::sort(order.begin(), order.end());
     for (const auto& [start, p] : order) h.u64(p);
   }
   // The leases some process acts on (every acting process's, whether or not `leases` names it).
-  std::vector<LeaseId> acted;
+  boost::container::small_vector<LeaseId, 4> acted;
   for (const auto& [start, p] : acting) acted.push_back(history.leaderships[w.process(p).leadership_index].lease);
   std::sort(acted.begin(), acted.end());
   acted.erase(std::unique(acted.begin(), acted.end()), acted.end());
@@ -331,13 +333,13 @@ void hash_history_key(StateHasher& h, const World& w, const std::vector<LeaseId>
       if (!earliest_open || start < *earliest_open) earliest_open = start;
     }
     if (!earliest_open) continue;
-    std::vector<const Leadership*> pending;
-    for (const Leadership& l : history.leaderships)
-      if (l.lease == lease && l.end && l.end->ns > *earliest_open) pending.push_back(&l);
-    if (open < 2 && pending.empty()) continue;  // nothing left to overlap: only who acts matters
+    auto pending = [&](const Leadership& l) { return l.lease == lease && l.end && l.end->ns > *earliest_open; };
+    if (open < 2 && std::none_of(history.leaderships.begin(), history.leaderships.end(), pending))
+      continue;  // nothing left to overlap: only who acts matters
     for (const auto& [start, p] : acting)
       if (history.leaderships[w.process(p).leadership_index].lease == lease) h.u64(p).i64(start - origin);
-    for (const Leadership* l : pending) h.u64(l->proc).i64(l->start.ns - origin).i64(l->end->ns - origin);
+    for (const Leadership& l : history.leaderships)
+      if (pending(l)) h.u64(l.proc).i64(l.start.ns - origin).i64(l.end->ns - origin);
   }
   if (!with_window) return;
   if (const auto& window = w.scenario().properties.eventually_leader) {
