@@ -25,8 +25,8 @@ CLI::App* add_audit_subcommand(CLI::App& app, AuditOptions& options, std::string
                   "transitionSpike: more holder changes than this within a rolling hour (default 10)");
   cmd->add_option("--max-writes-per-minute", options.thresholds.max_writes_per_minute,
                   "highWriteRate: more write attempts than this within 60 s (default 120)");
-  cmd->footer("Exit codes: 0 no findings, 1 findings, 2 bad usage or no readable record, 3 internal error. "
-              "See docs/audit.md.");
+  cmd->footer("Exit codes: 0 no findings, 1 findings, 2 bad usage or no readable record, 3 internal error.\n"
+              "4 is check's INCONCLUSIVE (a bound cut the search); audit never exits 4. See docs/audit.md.");
   return cmd;
 }
 

@@ -33,6 +33,11 @@ void add_advise_options(CLI::App* cmd, AdviseOptions& o) {
       ->check(integer_flag(1, 100000000));
   cmd->add_option("--out", o.out_dir, "Folder for the scenarios, the check's counterexample and the report (default out/advise)");
   cmd->add_option("--report", o.report_dir, "Folder for the report (default OUT/report)");
+  // advise's own meanings of 0 and 1 (the contract: exit 0 safe, 1 not safe), and what happens
+  // to the bounded check's inconclusive result, which is check's exit 4.
+  cmd->footer("Exit codes: 0 SAFE, 1 NOT SAFE, 2 bad usage or input, 3 internal error.\n"
+              "4 is check's INCONCLUSIVE: advise never exits 4; an inconclusive bounded check is stated in the verdict.\n"
+              "See docs/advise.md.");
 }
 
 // `fuzz --runs`: a billion cases is weeks of work; more is a typo (or -1 read as 2^64-1).
