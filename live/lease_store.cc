@@ -241,6 +241,9 @@ RestReply LeaseStore::update(const std::string& ns, const std::string& name, con
   request.verb = Verb::Update;
   request.lease = *found;
   request.body = body_lease(*found, body.resource_version, body);
+  // Annotations live here, not in the model's Lease: a change of them alone is still a write
+  // (a new resourceVersion and a MODIFIED event), as `kubectl annotate` expects.
+  request.write_unchanged = body.annotations != meta_[*found].annotations;
   const ApiOutcome outcome = server_.handle(request);
   if (outcome.committed) meta_[*found].annotations = body.annotations;
   return commit_reply(outcome, ns, name, 200, client, Verb::Update);

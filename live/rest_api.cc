@@ -102,9 +102,14 @@ std::optional<uint64_t> parse_rv(const std::string& s) {
   return v;
 }
 
+// The core group (/api) is announced with no versions: this server serves no core resources,
+// and a version whose resource list is empty is an error for kubectl's cached discovery
+// ("received empty response for: v1", client-go discovery/cached/memory/memcache.go,
+// serverResourcesForGroupVersion), which made `kubectl api-resources` exit 1. client-go skips
+// a legacy group without versions (discovery_client.go, downloadLegacy).
 json discovery_api(const std::string& address) {
   return {{"kind", "APIVersions"},
-          {"versions", {"v1"}},
+          {"versions", json::array()},
           {"serverAddressByClientCIDRs", {{{"clientCIDR", "0.0.0.0/0"}, {"serverAddress", address}}}}};
 }
 

@@ -63,6 +63,10 @@ struct ApiRequest {
   // List only: whether to watch from the listed resourceVersion on (an informer's
   // list-then-watch; sim/world.h).
   bool watch = false;
+  // Update only: write even when the spec and labels are unchanged. Only the live server sets
+  // it, when a client changed metadata the model leaves out (annotations), which a real server
+  // stores as a new version.
+  bool write_unchanged = false;
 
   bool operator==(const ApiRequest&) const = default;
 };

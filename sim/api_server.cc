@@ -201,7 +201,7 @@ ApiOutcome ApiServer::handle(const ApiRequest& request) {
         out.response = api_failure(request, ApiResult::Invalid, *invalid);
         return out;
       }
-      if (unchanged(*stored, body)) {
+      if (!request.write_unchanged && unchanged(*stored, body)) {
         // Nothing to write: GuaranteedUpdate compares the encoded new object with the stored
         // bytes and, when equal, returns the stored object without a write, so the
         // resourceVersion stays (k8s.io/apiserver pkg/storage/etcd3/store.go,

@@ -51,7 +51,8 @@ TEST(RestApi, DiscoveryListsTheLeaseResource) {
   EXPECT_EQ(resources["resources"][0]["name"], "leases");
   EXPECT_EQ(resources["resources"][0]["kind"], "Lease");
   EXPECT_EQ(body_of(f.call("GET", "/apis"))["groups"][0]["name"], "coordination.k8s.io");
-  EXPECT_EQ(body_of(f.call("GET", "/api"))["versions"][0], "v1");
+  // No core versions: an announced version with no resources fails kubectl's discovery.
+  EXPECT_TRUE(body_of(f.call("GET", "/api"))["versions"].empty());
   EXPECT_EQ(f.call("GET", "/apis/apps/v1").code, 404);
   EXPECT_EQ(body_of(f.call("GET", "/openapi/v3"))["paths"].size(), 1u);
 }
@@ -135,6 +136,29 @@ TEST(RestApi, PatchesMergeJsonAndStrategic) {
   EXPECT_EQ(f.call("PATCH", item, "{}", "application/apply-patch+yaml").code, 415);
   EXPECT_EQ(f.call("PATCH", item, R"([{"op":"remove","path":"/nope"}])", "application/json-patch+json").code, 422);
   EXPECT_EQ(f.call("PATCH", std::string(kLeases) + "/missing", "{}", "application/merge-patch+json").code, 404);
+}
+
+// `kubectl annotate` is a merge patch that changes annotations only; a real server stores it as a
+// new version (and a MODIFIED event). The twin: a patch that changes nothing keeps the version
+// (GuaranteedUpdate's no-op), so the first check is not vacuous.
+TEST(RestApi, AnnotationOnlyChangesAreWrites) {
+  Fixture f;
+  f.call("POST", kLeases, lease("a", "x").dump());
+  const std::string item = std::string(kLeases) + "/a";
+  HttpAnswer same = f.call("PATCH", item, R"({"spec":{"holderIdentity":"x"}})", "application/merge-patch+json");
+  EXPECT_EQ(body_of(same)["metadata"]["resourceVersion"], "1");
+  EXPECT_EQ(f.commits.size(), 1u);
+  HttpAnswer annotated = f.call("PATCH", item, R"({"metadata":{"annotations":{"team":"infra"}}})",
+                                "application/merge-patch+json");
+  EXPECT_EQ(annotated.code, 200);
+  EXPECT_EQ(body_of(annotated)["metadata"]["resourceVersion"], "2");
+  EXPECT_EQ(body_of(f.call("GET", item))["metadata"]["annotations"]["team"], "infra");
+  EXPECT_EQ(f.commits.size(), 2u);
+  // Removing it is a write too (merge patch null deletes the key).
+  HttpAnswer removed = f.call("PATCH", item, R"({"metadata":{"annotations":{"team":null}}})",
+                              "application/merge-patch+json");
+  EXPECT_EQ(body_of(removed)["metadata"]["resourceVersion"], "3");
+  EXPECT_FALSE(body_of(f.call("GET", item))["metadata"].contains("annotations"));
 }
 
 TEST(RestApi, DeleteHonoursPreconditions) {
