@@ -51,7 +51,10 @@ json summary(const LiveRun& run, const std::string& file) {
   j["file"] = file;
   j["mode"] = "live";
   j["covers"] = "one real-time run of real processes: not reproducible, no seed replays it";
+  // The seed drew the latencies and uids; it does not replay a live run (see covers).
+  j["seed"] = sc.seed;
   j["simulated"] = static_cast<double>(run.end.ns) / 1e9;
+  j["events"] = run.trace.size();
   j["interrupted"] = run.interrupted;
   j["endpoint"] = "http://127.0.0.1:" + std::to_string(run.shared_port);
   j["kubeconfig"] = run.shared_kubeconfig;
@@ -76,7 +79,7 @@ json summary(const LiveRun& run, const std::string& file) {
                            {"lease", sc.lease_keys[l.lease]},
                            {"start", l.start.ns / 1e9},
                            {"end", l.end ? json(l.end->ns / 1e9) : json(nullptr)},
-                           {"endCause", l.end_cause}});
+                           {"endCause", l.end ? json(l.end_cause) : json(nullptr)}});
   j["leaderships"] = leaderships;
   json failovers = json::array();
   for (const FailoverEpisode& e : run.evaluation.failovers) {
@@ -85,6 +88,7 @@ json summary(const LiveRun& run, const std::string& file) {
     f["to"] = e.to ? json(sc.processes[*e.to].name) : json(nullptr);
     f["newLeaderAt"] = e.new_leader_at ? json(e.new_leader_at->ns / 1e9) : json(nullptr);
     f["faultToLeader"] = e.fault_to_leader() ? json(e.fault_to_leader()->ns / 1e9) : json(nullptr);
+    f["leaderlessGap"] = e.leaderless_gap() ? json(e.leaderless_gap()->ns / 1e9) : json(nullptr);
     failovers.push_back(f);
   }
   j["failovers"] = failovers;
@@ -93,8 +97,16 @@ json summary(const LiveRun& run, const std::string& file) {
     procs.push_back({{"name", p.name}, {"port", p.port}, {"kubeconfig", p.kubeconfig}, {"log", p.log},
                      {"starts", p.starts}, {"exits", p.exits}});
   j["processes"] = procs;
-  j["leases"] = run.final_leases;
-  j["api"] = run.api;
+  // Items of a list carry no apiVersion and kind; the summary's leases are whole objects.
+  json leases = json::array();
+  for (const json& l : run.final_leases) {
+    json whole{{"apiVersion", "coordination.k8s.io/v1"}, {"kind", "Lease"}};
+    whole.update(l);
+    leases.push_back(std::move(whole));
+  }
+  j["leases"] = leases;
+  j["api"] = run.api_by_verb;  // verb -> result -> requests, as `run` counts them
+  j["http"] = run.api;         // "METHOD status" -> requests
   j["warnings"] = run.warnings;
   return j;
 }
@@ -143,6 +155,9 @@ std::string summary_text(const LiveRun& run, const std::string& out_dir) {
       << (t ? kubectl_age(Duration{now - t->ns}) : std::string("?")) << "\n";
   }
   o << "api       ";
+  for (const auto& [verb, results] : run.api_by_verb)
+    for (const auto& [result, n] : results) o << " " << verb << " " << result << ": " << n << ";";
+  o << "\nhttp      ";
   for (const auto& [k, n] : run.api) o << " " << k << ": " << n << ";";
   o << "\n";
   o << "outputs    " << out_dir << "/summary.json, " << out_dir << "/trace.jsonl\n";

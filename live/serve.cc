@@ -19,6 +19,7 @@
 #include "live/exec_process.h"
 #include "live/http_server.h"
 #include "live/lease_store.h"
+#include "live/request_kind.h"
 #include "properties/run.h"
 
 namespace leasesim {
@@ -102,6 +103,7 @@ struct LiveServe::Impl {
   History history;
   std::vector<std::string> trace;
   std::map<std::string, uint64_t> api;
+  std::map<std::string, std::map<std::string, uint64_t>> api_by_verb;
   std::vector<std::string> warnings;
   std::unique_ptr<LeaseStore> store;
   std::unique_ptr<HttpServer> http;
@@ -171,14 +173,16 @@ struct LiveServe::Impl {
 
   void on_request(const RequestLog& r) {
     std::lock_guard lock(mu);
-    const char* action = r.action == RequestPolicy::Action::Serve          ? "served"
-                         : r.action == RequestPolicy::Action::DropRequest  ? "requestLost"
-                         : r.action == RequestPolicy::Action::DropResponse ? "responseLost"
-                                                                           : "refused";
+    const char* action = delivery_name(r.action);
     const std::string proc = r.client >= 0 ? procs[static_cast<size_t>(r.client)].report.name : "external";
     ++api[r.method + " " + (r.status ? std::to_string(r.status) : std::string(action))];
-    add_trace(json{{"t", seconds_number(now())}, {"type", "api"}, {"proc", proc}, {"method", r.method},
-                   {"target", r.target}, {"status", r.status}, {"result", action}});
+    // The simulated trace's fields (verb, object, result), then the HTTP view.
+    const RequestKind kind = classify_request(r.method, r.target);
+    const char* result = live_result(r.status, r.action);
+    ++api_by_verb[kind.verb][result];
+    add_trace(json{{"t", seconds_number(now())}, {"type", "api"}, {"proc", proc}, {"verb", kind.verb},
+                   {"object", kind.object}, {"result", result}, {"method", r.method}, {"target", r.target},
+                   {"status", r.status}, {"delivery", action}});
   }
 
   void on_commit(const CommitRecord& c) {
@@ -203,6 +207,7 @@ struct LiveServe::Impl {
       line["holder"] = holder_or_empty(*c.after).str();
       line["transitions"] = transitions_or_zero(*c.after);
       if (c.after->renew_time) line["renewTime"] = format_rfc3339_micro(*c.after->renew_time);
+      if (c.after->lease_duration_seconds) line["leaseDurationSeconds"] = *c.after->lease_duration_seconds;
     }
     add_trace(line);
   }
@@ -529,6 +534,7 @@ std::variant<LiveRun, std::string> LiveServe::run() {
     out.history = s.history;
     out.trace = s.trace;
     out.api = s.api;
+    out.api_by_verb = s.api_by_verb;
     out.warnings = s.warnings;
   }
   for (uint32_t i = 0; i < s.procs.size(); ++i)

@@ -71,7 +71,9 @@ struct LiveRun {
   std::vector<std::string> trace;        // JSON Lines, in order
   uint64_t trace_hash = 0;               // not reproducible (real time)
   nlohmann::json final_leases;           // the Lease objects at the end, as the API returns them
-  std::map<std::string, uint64_t> api;   // "verb status" -> requests
+  std::map<std::string, uint64_t> api;   // "METHOD status" -> requests (the HTTP view)
+  // verb -> result -> requests, as a simulated run's summary counts them (live/request_kind.h).
+  std::map<std::string, std::map<std::string, uint64_t>> api_by_verb;
   uint16_t shared_port = 0;
   std::string shared_kubeconfig;
   std::vector<LiveProcessReport> processes;

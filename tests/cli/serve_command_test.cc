@@ -217,11 +217,48 @@ spec: {holderIdentity: me, leaseDurationSeconds: 10}
   w << watched.rdbuf();
   EXPECT_NE(w.str().find("second=me"), std::string::npos) << w.str();
   EXPECT_NE(w.str().find("second=you"), std::string::npos) << w.str();
+  // kubectl annotate changes metadata only; it must be stored (a new version) like any change.
+  std::tie(code, out) = sh(server.kubectl("annotate lease second team=infra"));
+  EXPECT_EQ(code, 0) << out;
+  std::tie(code, out) = sh(server.kubectl("get lease second -o jsonpath={.metadata.annotations.team}"));
+  EXPECT_EQ(out, "infra");
+  // Discovery as kubectl's cached client reads it: no group version without resources.
+  std::tie(code, out) = sh(server.kubectl("api-resources"));
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("leases"), std::string::npos) << out;
   std::tie(code, out) = sh(server.kubectl("delete lease second"));
   EXPECT_EQ(code, 0) << out;
   std::tie(code, out) = sh(server.kubectl("get lease second"));
   EXPECT_NE(code, 0);
   EXPECT_NE(out.find("NotFound"), std::string::npos) << out;
+
+  // The summary and trace read like a simulated run's (docs/cli.md section 4).
+  EXPECT_EQ(server.wait(), 0);
+  const json s = server.summary();
+  ASSERT_FALSE(s.is_discarded());
+  for (const char* key : {"scenario", "seed", "simulated", "events", "traceHash", "properties", "leaderships",
+                          "failovers", "leases", "api"})
+    EXPECT_TRUE(s.contains(key)) << key << " missing:\n" << s.dump(2);
+  EXPECT_GE(s["api"]["create"].value("ok", 0), 1) << s.dump(2);
+  EXPECT_GE(s["api"]["get"].value("notFound", 0), 1) << s.dump(2);
+  EXPECT_GE(s["api"]["delete"].value("ok", 0), 1) << s.dump(2);
+  ASSERT_FALSE(s["leases"].empty());
+  EXPECT_EQ(s["leases"][0]["apiVersion"], "coordination.k8s.io/v1");
+  EXPECT_EQ(s["leases"][0]["kind"], "Lease");
+  std::ifstream trace(dir / "trace.jsonl");
+  bool api_delete = false, lease_with_duration = false;
+  size_t lines = 0;
+  for (std::string line; std::getline(trace, line); ++lines) {
+    const json l = json::parse(line);
+    if (l["type"] == "api" && l["verb"] == "delete" && l["object"] == "default/second" && l["result"] == "ok" &&
+        l["delivery"] == "served")
+      api_delete = true;
+    if (l["type"] == "lease" && l["object"] == "default/second" && l.value("leaseDurationSeconds", 0) == 10)
+      lease_with_duration = true;
+  }
+  EXPECT_TRUE(api_delete);
+  EXPECT_TRUE(lease_with_duration);
+  EXPECT_EQ(s["events"], lines);
 }
 
 TEST(Serve, TheOfficialPythonClientRunsANaiveLoop) {
@@ -264,10 +301,11 @@ spec:
   // already died of that 409; both are the real client's real behaviour.
   ASSERT_GE(s["leaderships"].size(), 1u) << s.dump(2);
   EXPECT_EQ(s["leaderships"][0]["endCause"], "crash") << s.dump(2);
-  EXPECT_GE(s["api"].value("GET 200", 0), 1) << s.dump(2);
+  EXPECT_GE(s["http"].value("GET 200", 0), 1) << s.dump(2);
+  EXPECT_GE(s["api"]["get"].value("ok", 0), 1) << s.dump(2);
   bool failed_over = false;
   for (const json& f : s["failovers"]) failed_over = failed_over || !f["to"].is_null();
-  bool died_of_conflict = s["api"].contains("PUT 409");
+  bool died_of_conflict = s["http"].contains("PUT 409");
   EXPECT_TRUE(failed_over || died_of_conflict) << s.dump(2);
   EXPECT_EQ(s["leases"][0]["metadata"]["name"], "naive");
 }
