@@ -108,7 +108,7 @@ constexpr std::array<ModelEntry, 9> kModels{{
     {"client-go-elector", kClientGoKeys, &read_client_go},
     {"client-go-real", kClientGoRealKeys, &read_client_go_real},
     {"exec", kExecKeys, &read_exec, nullptr, true},
-    {"cle-controller", kCleControllerKeys, &read_cle_controller, nullptr, true},
+    {"cle-controller", kCleControllerKeys, &read_cle_controller, nullptr, true, kCleLockLeaseKey},
     {"kube-apiserver", kKubeApiserverKeys, &read_kube_apiserver, &kube_apiserver_lease, false, "", false,
      &kube_apiserver_leases},
     {"kubelet", kKubeletKeys, &read_kubelet, &kubelet_lease, false, "", true},
