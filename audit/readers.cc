@@ -300,6 +300,16 @@ class Reader {
       return;
     }
     const std::string object = str_or(v, "object");
+    // An api line about something other than one Lease is another resource's record, not a
+    // malformed one: a list or watch names its collection ("leases", "nodes",
+    // "leasecandidates"; serve's discovery requests name nothing), and a simulated trace
+    // names Nodes, the pods of a node and LeaseCandidates as "nodes/N", "pods/node=N" and
+    // "leasecandidates/N" (docs/trace-format.md).
+    if (type == "api" && (object.find('/') == std::string::npos || object.starts_with("nodes/") ||
+                          object.starts_with("pods/") || object.starts_with("leasecandidates/"))) {
+      ++stats_.other_records;
+      return;
+    }
     const size_t slash = object.find('/');
     if (slash == std::string::npos) return malformed(line, "object: expected NAMESPACE/NAME");
     ++stats_.lease_records;
@@ -330,7 +340,8 @@ class Reader {
       return sink_(std::move(o));
     }
     const std::string result = str_or(v, "result");
-    const bool write = o.verb == "create" || o.verb == "update" || o.verb == "delete";
+    // serve's traces have patches too (kubectl patch, merge patches).
+    const bool write = o.verb == "create" || o.verb == "update" || o.verb == "patch" || o.verb == "delete";
     if (!write) {
       o.kind = ObsKind::Read;
       return sink_(std::move(o));

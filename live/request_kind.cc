@@ -51,7 +51,9 @@ RequestKind classify_request(std::string_view method, std::string_view target) {
     if (method == "DELETE") return {"delete", object};
     return {"other", object};
   }
-  const std::string object = cluster_collection ? std::string("leases") : std::string(seg[4]) + "/leases";
+  // A collection is "leases", in a namespace or across them, as a simulated trace names a
+  // list: never "NS/NAME", which would read as a Lease of that name.
+  const std::string object = "leases";
   if (method == "GET") return {is_watch(query) ? "watch" : "list", object};
   if (method == "POST") return {"create", object};
   return {"other", object};

@@ -9,9 +9,10 @@
 //   /openapi, /healthz, ...) is "discovery", and a method a Lease path does not take (answered
 //   405) is "other".
 // - object: "NAMESPACE/NAME" for a request to one Lease; "leases" for a request to a collection
-//   (a list or watch across namespaces) and "NAMESPACE/leases" for a namespaced collection (a
-//   create names its Lease in its body only); "" for discovery. Only the path's shape is
-//   read: the REST layer decides whether the request is valid.
+//   (a list, a watch, a create, in one namespace or across them), as a simulated trace names a
+//   list; a create names its Lease in its body only, and its `lease` line names it. "" for
+//   discovery. Only the path's shape is read: the REST layer decides whether the request is
+//   valid.
 // - result: what the client learned. Served: 2xx ok, 404 notFound, 409 conflict, 400 405 413
 //   415 422 431 invalid, 410 expired (a watch from a compacted resourceVersion), 429 and 5xx
 //   unavailable, any other code error. A request or response held by a partition or a black

@@ -189,6 +189,30 @@ TEST(Readers, LeasesimTrace) {
   EXPECT_EQ(r.obs[1].code, 409);
 }
 
+// api lines about anything but one Lease (lists, Nodes, pods, LeaseCandidates of a simulated
+// trace; serve's discovery and collection requests) are other resources' records: neither
+// malformed nor Leases named "nodes/node-0". The twin in the same input: Lease lines still count,
+// and a failed patch (serve) is an attempt.
+TEST(Readers, TraceLinesAboutOtherResourcesAreNotLeases) {
+  const std::string trace =
+      R"({"t":0.01,"type":"api","proc":"gc","verb":"list","object":"leases","result":"ok","rv":null,"sent":0,"applied":false})" "\n"
+      R"({"t":0.02,"type":"api","proc":"node-0","verb":"update","object":"nodes/node-0","result":"ok","rv":3,"sent":0,"applied":true})" "\n"
+      R"({"t":0.03,"type":"api","proc":"nlc","verb":"list","object":"pods/node=node-0","result":"ok","rv":null,"sent":0,"applied":false})" "\n"
+      R"({"t":0.04,"type":"api","proc":"kcm","verb":"update","object":"leasecandidates/kcm","result":"conflict","rv":null,"sent":0,"applied":false})" "\n"
+      R"({"t":0.05,"type":"api","proc":"external","verb":"discovery","object":"","result":"ok","method":"GET","target":"/api","status":200,"delivery":"served"})" "\n"
+      R"({"t":0.06,"type":"api","proc":"b","verb":"patch","object":"default/x","result":"conflict","method":"PATCH","target":"/apis/coordination.k8s.io/v1/namespaces/default/leases/x","status":409,"delivery":"served"})" "\n"
+      R"({"t":0.07,"type":"api","proc":"a","verb":"get","object":"default/x","result":"ok","rv":2,"sent":0,"applied":false})" "\n";
+  Read r = read_text(trace);
+  EXPECT_EQ(r.stats.malformed, 0u) << (r.messages.empty() ? "" : r.messages[0]);
+  EXPECT_EQ(r.stats.other_records, 5u);
+  ASSERT_EQ(r.obs.size(), 2u);
+  for (const Observation& o : r.obs) EXPECT_EQ(o.ns + "/" + o.name, "default/x");
+  EXPECT_EQ(r.obs[0].kind, ObsKind::Write);
+  EXPECT_FALSE(r.obs[0].ok);
+  EXPECT_EQ(r.obs[0].code, 409);
+  EXPECT_EQ(r.obs[1].kind, ObsKind::Read);
+}
+
 }  // namespace
 }  // namespace leasesim
 

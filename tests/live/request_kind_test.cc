@@ -18,13 +18,13 @@ TEST(RequestKind, VerbsAndObjectsOfTheLeasePaths) {
   EXPECT_EQ(k("PUT", ns + "/kcm?timeout=5s"), "update kube-system/kcm");
   EXPECT_EQ(k("PATCH", ns + "/kcm"), "patch kube-system/kcm");
   EXPECT_EQ(k("DELETE", ns + "/kcm"), "delete kube-system/kcm");
-  EXPECT_EQ(k("POST", ns), "create kube-system/leases");
-  EXPECT_EQ(k("GET", ns + "?labelSelector=a%3Db"), "list kube-system/leases");
-  EXPECT_EQ(k("GET", ns + "?allowWatchBookmarks=true&watch=true"), "watch kube-system/leases");
+  EXPECT_EQ(k("POST", ns), "create leases");
+  EXPECT_EQ(k("GET", ns + "?labelSelector=a%3Db"), "list leases");
+  EXPECT_EQ(k("GET", ns + "?allowWatchBookmarks=true&watch=true"), "watch leases");
   EXPECT_EQ(k("GET", "/apis/coordination.k8s.io/v1/leases?watch=1"), "watch leases");
   EXPECT_EQ(k("GET", "/apis/coordination.k8s.io/v1/leases"), "list leases");
   // A parameter whose name merely ends in "watch" is not a watch.
-  EXPECT_EQ(k("GET", ns + "?nowatch=true"), "list kube-system/leases");
+  EXPECT_EQ(k("GET", ns + "?nowatch=true"), "list leases");
   EXPECT_EQ(k("POST", ns + "/kcm"), "other kube-system/kcm");
   for (const char* t : {"/version", "/api", "/apis", "/apis/coordination.k8s.io/v1", "/openapi/v3", "/healthz",
                         "/apis/coordination.k8s.io/v1/namespaces/x/pods/y"})
