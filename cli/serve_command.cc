@@ -68,9 +68,18 @@ json summary(const LiveRun& run, const std::string& file) {
   json props = json::array();
   for (const PropertyResult& r : run.evaluation.results) {
     json v = json::array();
-    for (const Violation& x : r.violations)
-      v.push_back({{"at", x.at.ns / 1e9}, {"message", x.message}});
-    props.push_back({{"name", r.name}, {"lease", sc.lease_keys[r.lease]}, {"holds", r.holds}, {"violations", v}});
+    // As run's summary: the interval and the processes of each violation (singleLeader names both).
+    for (const Violation& x : r.violations) {
+      json procs = json::array();
+      for (uint32_t p : x.procs) procs.push_back(sc.processes[p].name);
+      v.push_back({{"at", x.at.ns / 1e9},
+                   {"until", x.until ? json(x.until->ns / 1e9) : json(nullptr)},
+                   {"processes", procs},
+                   {"message", x.message}});
+    }
+    json p{{"name", r.name}, {"lease", property_scope(sc.lease_keys, r)}, {"holds", r.holds}, {"violations", v}};
+    if (!r.detail.empty()) p["detail"] = r.detail;
+    props.push_back(std::move(p));
   }
   j["properties"] = props;
   json leaderships = json::array();

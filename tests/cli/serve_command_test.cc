@@ -261,6 +261,42 @@ spec: {holderIdentity: me, leaseDurationSeconds: 10}
   EXPECT_EQ(s["events"], lines);
 }
 
+// Two real processes that both say they lead: serve's summary names both in the singleLeader
+// violation, with its times, as run's summary does (docs/cli.md section 4).
+TEST(Serve, AViolationNamesItsProcessesAsRunDoes) {
+  if (!have("curl")) GTEST_SKIP() << "curl is not installed (used to probe the server)";
+  const auto dir = temp_dir("two-leaders");
+  const std::string scenario = write(dir / "two.yaml", R"(apiVersion: leasesim/v1alpha1
+kind: Scenario
+metadata: {name: two-say-they-lead}
+spec:
+  duration: 3s
+  processes:
+    - name: p
+      count: 2
+      model: exec
+      lease: default/work
+      config: {command: [sh, -c, "echo leading; sleep 30"], leaderPattern: "^leading$"}
+)");
+  Server server(scenario, dir);
+  EXPECT_EQ(server.wait(), 1);
+  const json s = server.summary();
+  ASSERT_FALSE(s.is_discarded());
+  const json* single = nullptr;
+  for (const json& p : s["properties"])
+    if (p["name"] == "singleLeader") single = &p;
+  ASSERT_NE(single, nullptr) << s.dump(2);
+  EXPECT_FALSE((*single)["holds"].get<bool>());
+  ASSERT_FALSE((*single)["violations"].empty()) << s.dump(2);
+  const json& v = (*single)["violations"][0];
+  EXPECT_TRUE(v["at"].is_number());
+  EXPECT_TRUE(v.contains("until"));
+  // Which one said so first is real time's choice: both are named, in either order.
+  std::vector<std::string> procs = v["processes"].get<std::vector<std::string>>();
+  std::sort(procs.begin(), procs.end());
+  EXPECT_EQ(procs, (std::vector<std::string>{"p-0", "p-1"})) << v.dump();
+}
+
 TEST(Serve, TheOfficialPythonClientRunsANaiveLoop) {
   if (sh("python3 -c 'import kubernetes'").first != 0)
     GTEST_SKIP() << "the Python package `kubernetes` is not installed (pip install kubernetes); skipping the "
