@@ -5,6 +5,7 @@
 #include <array>
 #include <deque>
 #include <set>
+#include <string_view>
 
 #include "core/check.h"
 
@@ -19,6 +20,20 @@ const char* lease_use_name(LeaseUse use) {
   }
   return "other";
 }
+
+namespace {
+
+// kube-apiserver's identity lease name in kube-system: "apiserver-" and 26 characters of
+// lower-case base32 (staging/src/k8s.io/apiserver/pkg/server/config.go, NewConfig). Inputs
+// without labels (Metadata-level events, leasesim traces) are recognised by it.
+bool identity_lease_name(const std::string& ns, const std::string& name) {
+  constexpr std::string_view kPrefix = "apiserver-";
+  if (ns != "kube-system" || name.size() != kPrefix.size() + 26 || !name.starts_with(kPrefix)) return false;
+  return std::all_of(name.begin() + static_cast<std::ptrdiff_t>(kPrefix.size()), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'); });
+}
+
+}  // namespace
 
 const char* finding_kind_name(FindingKind kind) {
   switch (kind) {
@@ -478,7 +493,7 @@ AuditResult Auditor::finish(std::vector<std::string> files, std::vector<InputSta
     rec.server_latency = L.latency_ms.stats();
     // Use: from the namespace, labels and fields client-go's lock and the components write.
     if (rec.ns == "kube-node-lease") rec.use = LeaseUse::NodeHeartbeat;
-    else if (L.identity_label) rec.use = LeaseUse::ApiServerIdentity;
+    else if (L.identity_label || identity_lease_name(rec.ns, rec.name)) rec.use = LeaseUse::ApiServerIdentity;
     else if (L.acquire_seen || L.transitions_seen || L.strategy_seen) rec.use = LeaseUse::LeaderElection;
     else rec.use = LeaseUse::Other;
     for (Finding& f : L.findings) r.findings.push_back(std::move(f));

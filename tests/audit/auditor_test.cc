@@ -96,6 +96,30 @@ TEST(Auditor, HealthyElectionHasNoFindingAndAFullRecord) {
   EXPECT_EQ(l.candidates, (std::vector<std::string>{"a", "b"}));
 }
 
+// Without labels (Metadata-level events, traces), an identity lease is known by its name:
+// kube-system/apiserver- and 26 base32 characters. The twins: the same shape elsewhere, or a
+// name that only starts like it, is not one.
+TEST(Auditor, IdentityLeaseIsRecognisedByItsName) {
+  const auto use_of = [](const std::string& ns, const std::string& name) {
+    Feed f;
+    Observation o;
+    o.ns = ns;
+    o.name = name;
+    o.at = WallInstant(kT0);
+    o.kind = ObsKind::Write;
+    o.verb = "update";
+    o.user = "system:apiserver";
+    o.where = {0, 1};
+    f.auditor.add(std::move(o));
+    const AuditResult r = f.finish();
+    return r.leases.empty() ? std::string("none") : std::string(lease_use_name(r.leases[0].use));
+  };
+  EXPECT_EQ(use_of("kube-system", "apiserver-wj467rbl25eeviqacfhvg2yvnm"), "apiServerIdentity");
+  EXPECT_EQ(use_of("default", "apiserver-wj467rbl25eeviqacfhvg2yvnm"), "other");
+  EXPECT_EQ(use_of("kube-system", "apiserver-my-operator"), "other");
+  EXPECT_EQ(use_of("kube-system", "apiserver-WJ467RBL25EEVIQACFHVG2YVNM"), "other");
+}
+
 TEST(Auditor, OverlappingHoldersAndItsTwin) {
   Feed f;
   f.write(0, "a", 0);
