@@ -1,6 +1,8 @@
 // request_kind_test.cc: a live request named as a simulated trace names it (live/request_kind.h).
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "live/request_kind.h"
 
 namespace leasesim {
@@ -32,19 +34,19 @@ TEST(RequestKind, VerbsAndObjectsOfTheLeasePaths) {
 }
 
 TEST(RequestKind, ResultsUseTheSimulatedTracesWords) {
-  EXPECT_STREQ(live_result(200, Action::Serve), "ok");
-  EXPECT_STREQ(live_result(201, Action::Serve), "ok");
-  EXPECT_STREQ(live_result(404, Action::Serve), "notFound");
-  EXPECT_STREQ(live_result(409, Action::Serve), "conflict");
-  EXPECT_STREQ(live_result(422, Action::Serve), "invalid");
-  EXPECT_STREQ(live_result(400, Action::Serve), "invalid");
-  EXPECT_STREQ(live_result(410, Action::Serve), "expired");
-  EXPECT_STREQ(live_result(503, Action::Serve), "unavailable");
-  EXPECT_STREQ(live_result(302, Action::Serve), "error");
+  struct Case {
+    int status;
+    Action action;
+    const char* result;
+  };
   // The network's fate wins over any status: the client never saw one.
-  EXPECT_STREQ(live_result(0, Action::DropRequest), "timeout");
-  EXPECT_STREQ(live_result(0, Action::DropResponse), "timeout");
-  EXPECT_STREQ(live_result(0, Action::Refuse), "unavailable");
+  for (const Case& c : std::vector<Case>{{200, Action::Serve, "ok"},          {201, Action::Serve, "ok"},
+                                         {404, Action::Serve, "notFound"},    {409, Action::Serve, "conflict"},
+                                         {422, Action::Serve, "invalid"},     {400, Action::Serve, "invalid"},
+                                         {410, Action::Serve, "expired"},     {503, Action::Serve, "unavailable"},
+                                         {302, Action::Serve, "error"},       {0, Action::DropRequest, "timeout"},
+                                         {0, Action::DropResponse, "timeout"}, {0, Action::Refuse, "unavailable"}})
+    EXPECT_STREQ(live_result(c.status, c.action), c.result) << c.status;
   EXPECT_STREQ(delivery_name(Action::DropResponse), "responseLost");
   EXPECT_STREQ(delivery_name(Action::Serve), "served");
 }
