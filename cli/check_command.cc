@@ -70,6 +70,21 @@ std::string coverage(const ExploreOptions& eo, const ExploreResult& r, Duration 
   return text;
 }
 
+// The command that runs this check again: the file and every option given (the output folder
+// only where it matters, for a counterexample; a cut search writes nothing).
+std::string check_command_line(const CheckOptions& o) {
+  std::string line = "leasesim check " + shell_quote(o.file);
+  if (o.depth) line += " --depth " + std::to_string(*o.depth);
+  if (o.max_states) line += " --max-states " + std::to_string(*o.max_states);
+  if (!o.horizon.empty()) line += " --horizon " + shell_quote(o.horizon);
+  if (!o.latency_points.empty()) line += " --latency-points " + shell_quote(o.latency_points);
+  if (!o.jitter_points.empty()) line += " --jitter-points " + shell_quote(o.jitter_points);
+  if (o.max_faults) line += " --max-faults " + std::to_string(*o.max_faults);
+  if (o.converge) line += " --converge";
+  if (o.unreduced) line += " --unreduced";
+  return line;
+}
+
 // The INCONCLUSIVE lines: which bound cut, how far every path got, what would help.
 void print_inconclusive(std::ostream& out, const ExploreOptions& eo, const ExploreResult& r, const Scenario& s,
                         Duration horizon) {
@@ -285,7 +300,7 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
     if (!main_complete) {
       print_inconclusive(out, eo, result, *scenario, horizon);
       err << "leasesim check: INCONCLUSIVE (exit 4): a bound cut the search before it covered every path; "
-          << "reproduce with: leasesim check " << options.file << "\n";
+          << "reproduce with: " << check_command_line(options) << "\n";
       return 4;
     }
     out << "result     verified at " << coverage(eo, result, horizon, *scenario)

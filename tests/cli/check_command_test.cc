@@ -191,6 +191,11 @@ TEST(CheckCommand, BoundsAreReportedWhenTheyStopTheSearch) {
   EXPECT_TRUE(has(r.out, "tractable  any of: --max-states 500")) << r.out;
   EXPECT_FALSE(has(r.out, "verified")) << r.out;
   EXPECT_TRUE(has(r.err, "INCONCLUSIVE (exit 4)")) << r.err;
+  // The reproduce command carries the options that made the search what it was.
+  EXPECT_TRUE(has(r.err, "reproduce with: leasesim check " +
+                             source("scenarios/check/client-go-two-candidates-crash-partition.yaml") +
+                             " --max-states 50 --horizon 10s --latency-points min,mid,max\n"))
+      << r.err;
 }
 
 // Its twin: the same file without the bound is complete and verified (exit 0), so exit 4
