@@ -1100,6 +1100,16 @@ class Loader::ModelConfigReader final : public ConfigReader {
     const Item* v = map_.get(key);
     return v ? loader_.read_duration(*v, Sign::NonNegative) : std::nullopt;
   }
+  std::optional<Duration> seconds_or_duration(std::string_view key) override {
+    const Item* v = map_.get(key);
+    if (!v) return std::nullopt;
+    const bool whole = is_plain_scalar(v->node) && !v->node.Scalar().empty() &&
+                       std::all_of(v->node.Scalar().begin(), v->node.Scalar().end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!whole) return loader_.read_duration(*v, Sign::NonNegative);
+    const int64_t most = kMaxDuration.ns / seconds(1).ns;
+    const auto n = loader_.read_integer(*v, 0, most, "between 0 and " + std::to_string(most) + " (seconds)");
+    return n ? std::optional<Duration>(seconds(*n)) : std::nullopt;
+  }
   std::optional<bool> boolean(std::string_view key) override {
     const Item* v = map_.get(key);
     return v ? loader_.read_bool(*v) : std::nullopt;

@@ -40,6 +40,9 @@ class ConfigReader {
 
   // A duration with a unit ("1.5s"); negative values are rejected.
   virtual std::optional<Duration> duration(std::string_view key) = 0;
+  // The same, or a bare whole number of seconds ("300"): for fields whose name ends in Seconds,
+  // as the upstream flag of that name takes an integer (--default-unreachable-toleration-seconds).
+  virtual std::optional<Duration> seconds_or_duration(std::string_view key) = 0;
   virtual std::optional<bool> boolean(std::string_view key) = 0;
   // An integer in [min, max]; out of range is an error naming the range.
   virtual std::optional<int64_t> integer(std::string_view key, int64_t min, int64_t max) = 0;

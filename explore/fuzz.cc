@@ -477,6 +477,13 @@ bool shrink_candidate_valid(const Scenario& s) {
     if (f.target.kind == FaultTarget::Kind::Process && f.target.process >= s.processes.size()) return false;
   }
   if (s.properties.eventually_leader && last_fault_end(s) + *s.properties.eventually_leader > s.duration) return false;
+  // nodeNotReadyWithin: auto has no bound without a node lifecycle controller, and the run then
+  // reports that as a violation: a shrinker that dropped the controller would keep a scenario
+  // that shows a configuration error instead of the bug.
+  if (s.properties.node_not_ready_within_auto &&
+      std::none_of(s.processes.begin(), s.processes.end(),
+                   [](const ProcessSpec& p) { return std::holds_alternative<NodeLifecycleConfig>(p.model); }))
+    return false;
   for (const ProcessSpec& p : s.processes) {
     const bool ok = std::visit([](const auto& c) { return !validate(c).has_value(); }, p.model);
     if (!ok) return false;

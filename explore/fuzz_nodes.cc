@@ -162,8 +162,12 @@ std::shared_ptr<Scenario> generate_nodes(Rng& r, uint64_t index) {
 
 void add_node_permits(const Scenario& s, const PermitFn& permit) {
   Duration renew_deadline = seconds(10);
+  Duration request_timeout = seconds(10);  // the elector's per-request timeout (at most its renew deadline)
   for (const ProcessSpec& p : s.processes)
-    if (const auto* c = std::get_if<NodeLifecycleConfig>(&p.model)) renew_deadline = std::min(renew_deadline, c->elector.renew_deadline);
+    if (const auto* c = std::get_if<NodeLifecycleConfig>(&p.model)) {
+      renew_deadline = std::min(renew_deadline, c->elector.renew_deadline);
+      request_timeout = std::min({request_timeout, c->elector.renew_deadline, c->elector.effective_request_timeout()});
+    }
   for (const FaultSpec& f : s.faults) {
     const std::string at = " at " + format_duration(f.at);
     const std::string window = f.for_ ? " for " + format_duration(*f.for_) : std::string(" to the end");
@@ -192,6 +196,16 @@ void add_node_permits(const Scenario& s, const PermitFn& permit) {
       case FaultType::ApiServerSlow:
         permit("noFalseNotReady", "slow-api-server",
                "API server slow (" + format_duration(f.latency.max) + ")" + at + window + ": renewals reach the cache late");
+        // A renew attempt of the controller manager's elector is one round trip; when a round
+        // trip can outlast its request timeout (the preset's: renewDeadline / 2 = 5 s), one
+        // attempt times out and the GET that follows can run into the renew deadline: the
+        // leader may lose its lease (and, with the default afterLeadershipLoss: exit, nodes go
+        // unjudged until another replica leads and a fresh grace period runs).
+        if (f.latency.max * 2 >= request_timeout)
+          permit("nodeNotReadyWithin", "controller-failover",
+                 "API server slow (round trip up to " + format_duration(f.latency.max * 2) + ")" + at + window +
+                     ": a renewal of the controller manager can time out (" + format_duration(request_timeout) +
+                     ") and it may lose its lease");
         break;
       case FaultType::Crash:
       case FaultType::Stop:
@@ -201,7 +215,7 @@ void add_node_permits(const Scenario& s, const PermitFn& permit) {
         if (targets_controller(s, f.target))
           permit("nodeNotReadyWithin", "controller-failover",
                  std::string(fault_type_name(f.type)) + " of " + proc_name(s, f.target) + at +
-                     ": the auto bound adds no failover, and a new leader starts a fresh grace period");
+                     ": a new leader starts a fresh grace period (the auto bound adds it; a single controller that exits leaves nobody to judge)");
         break;
     }
   }

@@ -21,8 +21,9 @@
 //   (api-server-outage: after it heals, a monitor pass may run before the informer delivers
 //   the renewal that just committed, kubernetes/kubernetes #24200), a slow API server
 //   (slow-api-server: renewals reach the controller's cache late).
-//   nodeNotReadyWithin: a crash of a controller-manager replica or an API server outage longer
-//   than its renew deadline (controller-failover: the auto bound adds no failover, and a new
+//   nodeNotReadyWithin: a crash of a controller-manager replica, an API server outage longer
+//   than its renew deadline or a slow API server whose round trip (2 x latency max) reaches the
+//   elector's request timeout (controller-failover: a new
 //   leader starts a fresh grace period), an API server outage of any length
 //   (api-server-outage: the controller cannot write Unknown while it lasts), a stalled watch
 //   (watch-stall).

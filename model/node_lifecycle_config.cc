@@ -34,7 +34,7 @@ std::optional<NodeLifecycleConfig> read_node_lifecycle_config(ConfigReader& read
     config.secondary_node_eviction_rate_ppb = *r;
   if (auto n = reader.integer("largeClusterSizeThreshold", 0, 1000000)) config.large_cluster_size_threshold = *n;
   if (auto r = reader.decimal("unhealthyZoneThreshold", kPartsPerBillion)) config.unhealthy_zone_threshold_ppb = *r;
-  if (auto d = reader.duration("defaultUnreachableTolerationSeconds")) config.default_unreachable_toleration = *d;
+  if (auto d = reader.seconds_or_duration("defaultUnreachableTolerationSeconds")) config.default_unreachable_toleration = *d;
   if (reader.failed() || !elector) return std::nullopt;
   if (const auto problem = validate(config)) {
     reader.error(problem->field, problem->message);

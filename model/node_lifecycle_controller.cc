@@ -129,6 +129,8 @@ void NodeLifecycleController::stop_controller() {
   running_ = false;
   nodes_synced_ = leases_synced_ = monitor_started_ = false;
   list_nodes_tag_ = list_leases_tag_ = 0;
+  early_nodes_.clear();
+  early_leases_.clear();
   nodes_.clear();
   lease_renew_.clear();
   lease_present_.clear();
@@ -199,6 +201,7 @@ void NodeLifecycleController::on_response(const ApiResponse& response, const Now
       grow_to(nodes_, n.id + 1);
       nodes_[n.id] = n;
     }
+    apply_early_nodes(response.node_items);
     nodes_synced_ = true;
     for (NodeId id = 0; id < nodes_.size(); ++id)
       if (nodes_[id]) on_node_cached(id, now, out);
@@ -219,6 +222,7 @@ void NodeLifecycleController::on_response(const ApiResponse& response, const Now
       lease_renew_[l.id] = l.spec.renew_time;
       lease_present_[l.id] = true;
     }
+    apply_early_leases(response.items);
     leases_synced_ = true;
     maybe_start_monitor(now, out);
     return;
@@ -276,6 +280,9 @@ void NodeLifecycleController::on_watch(const WatchDelivery& event, const Now& no
       if (list_leases_tag_ == 0) send_list(ObjectKind::Lease, out);
       return;
     case WatchDelivery::Type::Node:
+      if (list_nodes_tag_ != 0) {
+        early_nodes_.push_back(EarlyNode{event.node_id, event.node ? std::optional<Node>(*event.node) : std::nullopt});
+      }
       if (!nodes_synced_) return;
       grow_to(nodes_, event.node_id + 1);
       if (event.node) nodes_[event.node_id] = *event.node;
@@ -283,6 +290,16 @@ void NodeLifecycleController::on_watch(const WatchDelivery& event, const Now& no
       on_node_cached(event.node_id, now, out);
       return;
     case WatchDelivery::Type::Lease:
+      if (list_leases_tag_ != 0) {
+        EarlyLease e;
+        e.id = event.lease_id;
+        e.present = event.lease != nullptr;
+        if (event.lease) {
+          e.rv = event.lease->resource_version;
+          e.renew = event.lease->spec.renew_time;
+        }
+        early_leases_.push_back(e);
+      }
       if (!leases_synced_) return;
       grow_to(lease_renew_, event.lease_id + 1);
       grow_to(lease_present_, event.lease_id + 1);
@@ -291,6 +308,52 @@ void NodeLifecycleController::on_watch(const WatchDelivery& event, const Now& no
       return;
   }
   (void)now;
+}
+
+// The events kept while the list was in flight, in order, over the listed objects: an object
+// replaces the cached one only when its resourceVersion is newer (an event committed before the
+// list was served is already in it); a deletion always applies (it follows whatever it deletes).
+void NodeLifecycleController::apply_early_nodes(const std::vector<Node>& listed) {
+  std::vector<uint64_t> rv;  // by NodeId: the cached object's resourceVersion, 0 = none
+  for (const Node& n : listed) {
+    grow_to(rv, n.id + 1);
+    rv[n.id] = n.resource_version;
+  }
+  for (EarlyNode& e : early_nodes_) {
+    grow_to(rv, e.id + 1);
+    grow_to(nodes_, e.id + 1);
+    if (!e.node) {
+      nodes_[e.id].reset();
+      rv[e.id] = 0;
+    } else if (e.node->resource_version > rv[e.id]) {
+      rv[e.id] = e.node->resource_version;
+      nodes_[e.id] = std::move(e.node);
+    }
+  }
+  early_nodes_.clear();
+}
+
+void NodeLifecycleController::apply_early_leases(const std::vector<Lease>& listed) {
+  std::vector<uint64_t> rv;  // by LeaseId, 0 = none
+  for (const Lease& l : listed) {
+    grow_to(rv, l.id + 1);
+    rv[l.id] = l.resource_version;
+  }
+  for (const EarlyLease& e : early_leases_) {
+    grow_to(rv, e.id + 1);
+    grow_to(lease_renew_, e.id + 1);
+    grow_to(lease_present_, e.id + 1);
+    if (!e.present) {
+      lease_present_[e.id] = false;
+      lease_renew_[e.id].reset();
+      rv[e.id] = 0;
+    } else if (e.rv > rv[e.id]) {
+      rv[e.id] = e.rv;
+      lease_present_[e.id] = true;
+      lease_renew_[e.id] = e.renew;
+    }
+  }
+  early_leases_.clear();
 }
 
 void NodeLifecycleController::maybe_start_monitor(const Now& now, Effects& out) {
@@ -490,6 +553,16 @@ void NodeLifecycleController::hash_into(H& h, const HashFrame& frame) const {
   for (size_t i = 0; i < lease_renew_.size(); ++i) {
     h.u64(static_cast<uint64_t>(lease_present_[i]) | (static_cast<uint64_t>(lease_renew_[i].has_value()) << 1));
     if (lease_renew_[i]) h.i64(frame.at(*lease_renew_[i]));
+  }
+  h.u64(early_nodes_.size());
+  for (const EarlyNode& e : early_nodes_) {
+    h.u64(e.id).boolean(e.node.has_value());
+    if (e.node) e.node->hash_into(h, frame);
+  }
+  h.u64(early_leases_.size());
+  for (const EarlyLease& e : early_leases_) {
+    h.u64(e.id).u64(static_cast<uint64_t>(e.present) | (static_cast<uint64_t>(e.renew.has_value()) << 1)).u64(e.rv);
+    if (e.renew) h.i64(frame.at(*e.renew));
   }
   h.u64(health_.size());
   for (const Health& x : health_) {

@@ -11,6 +11,12 @@
 //   watch (sim/world.h, "Watches"); a failed list is retried after 1 s. The monitor starts once
 //   both caches are synced (WaitForNamedCacheSync). A Relist (the end of a watchStall) lists
 //   again and replaces the cache.
+// - List, then watch, without a gap: a watch event that reaches the process while its list of
+//   that kind is still on the way (the list was served, its answer not yet delivered) is kept
+//   and applied after the list, when it is newer than the listed object, as a reflector's
+//   watch from the list's resourceVersion delivers it (upstream client-go tools/cache
+//   reflector.go, ListAndWatch). Dropping it lost a Node created just after the list for good:
+//   the kubelet writes its Node again only on a change or after nodeStatusReportFrequency.
 // - monitorNodeHealth runs at once and then nodeMonitorPeriod after each pass ends (wait.Until,
 //   sliding). A pass visits every cached node in NodeId order; for each it runs
 //   tryUpdateNodeHealth:
@@ -211,6 +217,24 @@ class NodeLifecycleController {
   std::vector<std::optional<WallInstant>> lease_renew_;  // renewTime of each cached Lease
   std::vector<bool> lease_present_;
   std::vector<Health> health_;      // nodeHealthMap
+  // Watch events that arrived while a list of their kind was in flight, in arrival order
+  // (applied after the list: see the contract).
+  struct EarlyLease {
+    LeaseId id = 0;
+    bool present = false;              // false: deleted
+    uint64_t rv = 0;
+    std::optional<WallInstant> renew;
+    bool operator==(const EarlyLease&) const = default;
+  };
+  struct EarlyNode {
+    NodeId id = 0;
+    std::optional<Node> node;          // nullopt: deleted
+    bool operator==(const EarlyNode&) const = default;
+  };
+  std::vector<EarlyNode> early_nodes_;
+  std::vector<EarlyLease> early_leases_;
+  void apply_early_nodes(const std::vector<Node>& listed);
+  void apply_early_leases(const std::vector<Lease>& listed);
   // The pass in progress.
   bool in_pass_ = false;
   NodeId pass_node_ = 0;            // the node being visited

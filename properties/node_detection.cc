@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "model/process_model.h"
+#include "properties/node_failover_bound.h"
 
 namespace leasesim {
 namespace {
@@ -53,10 +54,21 @@ std::vector<NodeDetection> node_detections(const Scenario& scenario, const Histo
   };
   // Indexes built once: each node's Unknown writes and each node Lease's renewals, in order.
   std::vector<std::vector<TrueInstant>> unknowns(scenario.node_names.size());
+  // Each node's Ready writes (commit time, Unknown or not), to tell what Ready was at a fault.
+  std::vector<std::vector<std::pair<TrueInstant, bool>>> ready_writes(scenario.node_names.size());
   for (const NodeWrite& w : history.node_writes) {
     const auto ready = w.after.ready();
-    if (ready && *ready == ConditionStatus::Unknown) unknowns[w.node].push_back(w.t);
+    if (!ready) continue;
+    const bool unknown = *ready == ConditionStatus::Unknown;
+    if (unknown) unknowns[w.node].push_back(w.t);
+    ready_writes[w.node].emplace_back(w.t, unknown);
   }
+  auto unknown_at = [&](NodeId n, TrueInstant t) {
+    const auto& v = ready_writes[n];
+    const auto it = std::upper_bound(v.begin(), v.end(), t,
+                                     [](TrueInstant x, const std::pair<TrueInstant, bool>& e) { return x < e.first; });
+    return it != v.begin() && (it - 1)->second;
+  };
   std::vector<std::vector<TrueInstant>> renewals;
   auto first_unknown = [&](NodeId n, TrueInstant from) -> std::optional<TrueInstant> {
     const auto& v = unknowns[n];
@@ -102,6 +114,10 @@ std::vector<NodeDetection> node_detections(const Scenario& scenario, const Histo
     const std::optional<TrueInstant> end = fault_end(i);
     for (NodeId n : hit) {
       if (open[n] && !closed_by(out[*open[n]], r.t)) continue;  // one episode at a time
+      // A Node already Unknown has been detected: a second fault on its kubelet (a partition of
+      // a crashed kubelet, an outage while it is cut off) stops no heartbeat that was reaching
+      // the controller, and no Unknown write can follow while it stays Unknown.
+      if (unknown_at(n, r.t)) continue;
       NodeDetection d;
       d.node = n;
       d.proc = proc_of[n];
@@ -136,7 +152,10 @@ std::optional<Duration> node_detection_bound(const Scenario& scenario) {
   for (const FaultSpec& f : scenario.faults)
     if (f.type == FaultType::ApiServerSlow) latency = std::max(latency, f.latency.max);
   const int64_t hops = 4 + 4 * static_cast<int64_t>(scenario.node_names.size());
-  return *grace + period_true * 2 + latency * hops;
+  const Duration steady = *grace + period_true * 2 + latency * hops;
+  // A fault that also removes the controller-manager leader adds its failover and a fresh grace
+  // period (properties/node_failover_bound.h).
+  return steady + controller_failover_extra(scenario, steady);
 }
 
 std::vector<Violation> check_node_not_ready_within(const Scenario& scenario, const std::vector<NodeDetection>& episodes,

@@ -7,7 +7,9 @@
 //   an API server outage (every kubelet). It ends at the first committed write that sets the
 //   Node's Ready condition to Unknown at or after the fault (`unknownAt`, server commit time);
 //   `detection` = unknownAt - faultAt, as failovers' faultToLeader. lastRenewalAt is the last
-//   committed write of the node's Lease at or before the fault. One episode per node at a time.
+//   committed write of the node's Lease at or before the fault. One episode per node at a time;
+//   a fault that finds the Node already Unknown (its kubelet crashed earlier and was detected,
+//   or it is still cut off) starts none: it stops no heartbeat the controller was seeing.
 // - nodeNotReadyWithin D: every episode whose fault lasts at least D (or has no end) and whose
 //   fault + D falls inside the run must reach Unknown within D. An episode whose fault window
 //   is shorter than D is reported and not judged: the kubelet heartbeats again before the
@@ -18,9 +20,10 @@
 //   docs/nodes.md. nullopt when the scenario has no node lifecycle controller.
 // - noFalseNotReady: no write sets a Node's Ready to Unknown at a true instant t while its
 //   Lease has a renewal committed in (t - nodeMonitorGracePeriod, t].
-// Leaves out: faults that hit the controller-manager leader as well (an outage longer than the
-//   elector's renew deadline): the auto bound does not add a failover; state it with an
-//   explicit D.
+//   When a fault may also remove the controller-manager leader (a crash or partition of the
+//   leader, an API server outage, a slow API server past the elector's request timeout), the
+//   auto bound adds that failover and a fresh grace period (properties/node_failover_bound.h),
+//   as the contract's "plus the KCM failover bound" asks.
 #pragma once
 
 #include <optional>

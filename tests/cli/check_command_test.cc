@@ -142,7 +142,7 @@ TEST(CheckCommand, OneKubeletTightBoundYieldsItsCounterexample) {
 TEST(CheckCommand, OneKubeletAnalyticBoundIsVerifiedAtItsPoints) {
   const Result r = cli({"check", source("scenarios/check/nodes-one-kubelet-verified.yaml")});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_TRUE(has(r.out, "explored   1701 states (1244 distinct, 3 where the run ends)")) << r.out;
+  EXPECT_TRUE(has(r.out, "explored   1779 states (1282 distinct, 3 where the run ends)")) << r.out;
   EXPECT_TRUE(has(r.out, "result     verified at latency points {max}, jitter points {max}, up to 16s\n")) << r.out;
 }
 

@@ -79,6 +79,29 @@ TEST(NodeModelsLoader, DecimalsAreExactAndBadOnesPointAtTheField) {
                                  "unhealthyZoneThreshold must be between 0 and 1");
 }
 
+TEST(NodeModelsLoader, TolerationSecondsTakesADurationOrWholeSeconds) {
+  // Named after the upstream flag --default-unreachable-toleration-seconds (an integer), so a
+  // bare whole number means seconds; a duration with a unit works as everywhere else.
+  auto toleration = [](const std::string& value) {
+    return load_scenario_text(
+        scenario_with("    - {name: kcm, model: node-lifecycle-controller, config: {defaultUnreachableTolerationSeconds: " +
+                      value + "}}\n"),
+        "t.yaml");
+  };
+  for (const char* v : {"300", "300s", "5m"}) {
+    const LoadResult r = toleration(v);
+    ASSERT_TRUE(r.ok()) << v << ": " << ::testing::PrintToString(errors_of(r));
+    EXPECT_EQ(std::get<NodeLifecycleConfig>(r.scenario->processes[0].model).default_unreachable_toleration, seconds(300)) << v;
+  }
+  // A fraction without a unit, a negative number or a word is still an error at the field.
+  for (const char* v : {"1.5", "-300", "soon"}) {
+    const LoadResult r = toleration(v);
+    ASSERT_FALSE(r.ok()) << v;
+    EXPECT_NE(errors_of(r)[0].find("spec.processes[0].config.defaultUnreachableTolerationSeconds"), std::string::npos)
+        << errors_of(r)[0];
+  }
+}
+
 TEST(NodeModelsLoader, NodePropertiesAndWatchStall) {
   const LoadResult r = load_scenario_text(
       scenario_with("    - {name: kcm, model: node-lifecycle-controller}\n    - {name: n, model: kubelet}\n",
