@@ -39,7 +39,9 @@ char* put_digits(char* p, int64_t v, int n) {
   return p + n;
 }
 
-std::string format_rfc3339(WallInstant t, bool micros) {
+}  // namespace
+
+char* write_rfc3339(char* out, WallInstant t, int fraction_digits) {
   const int64_t secs = floor_div(t.ns, kNanosPerSecond);
   const int64_t sub_ns = t.ns - secs * kNanosPerSecond;
   const int64_t days = floor_div(secs, 86400);
@@ -49,8 +51,7 @@ std::string format_rfc3339(WallInstant t, bool micros) {
   civil_from_days(days, &y, &m, &d);
   // int64 nanoseconds span the years 1677-2262, always four digits: written by hand rather
   // than with snprintf, since every trace line carries a wall reading.
-  char buf[40];
-  char* p = put_digits(buf, y, 4);
+  char* p = put_digits(out, y, 4);
   *p++ = '-';
   p = put_digits(p, m, 2);
   *p++ = '-';
@@ -61,12 +62,22 @@ std::string format_rfc3339(WallInstant t, bool micros) {
   p = put_digits(p, sod / 60 % 60, 2);
   *p++ = ':';
   p = put_digits(p, sod % 60, 2);
-  if (micros) {
+  if (fraction_digits == 6) {
     *p++ = '.';
     p = put_digits(p, sub_ns / 1000, 6);
+  } else if (fraction_digits == 9) {
+    *p++ = '.';
+    p = put_digits(p, sub_ns, 9);
   }
   *p++ = 'Z';
-  return std::string(buf, p);
+  return p;
+}
+
+namespace {
+
+std::string format_rfc3339(WallInstant t, int fraction_digits) {
+  char buf[kRfc3339MaxChars];
+  return std::string(buf, write_rfc3339(buf, t, fraction_digits));
 }
 
 bool parse_digits(std::string_view s, size_t pos, size_t n, int64_t* out) {
@@ -181,11 +192,10 @@ std::string format_duration(Duration d) {
   return sign + std::to_string(a) + "ns";
 }
 
-void append_seconds(std::string& out, int64_t ns) {
-  if (ns < 0) out.push_back('-');
+char* write_seconds(char* out, int64_t ns) {
+  if (ns < 0) *out++ = '-';
   const uint64_t a = ns < 0 ? static_cast<uint64_t>(-(ns + 1)) + 1 : static_cast<uint64_t>(ns);
-  char buf[32];
-  char* end = std::to_chars(buf, buf + sizeof buf, a / static_cast<uint64_t>(kNanosPerSecond)).ptr;
+  char* end = std::to_chars(out, out + 20, a / static_cast<uint64_t>(kNanosPerSecond)).ptr;
   uint64_t frac = a % static_cast<uint64_t>(kNanosPerSecond);
   if (frac != 0) {
     // Nine digits, then the trailing zeros dropped: 1.5 s is "1.5", 1 ns "0.000000001".
@@ -198,7 +208,12 @@ void append_seconds(std::string& out, int64_t ns) {
     end = digits + 9;
     while (end[-1] == '0') --end;
   }
-  out.append(buf, end);
+  return end;
+}
+
+void append_seconds(std::string& out, int64_t ns) {
+  char buf[kSecondsMaxChars];
+  out.append(buf, write_seconds(buf, ns));
 }
 
 std::string format_seconds(int64_t ns) {
@@ -207,8 +222,8 @@ std::string format_seconds(int64_t ns) {
   return out;
 }
 
-std::string format_rfc3339_micro(WallInstant t) { return format_rfc3339(t, true); }
-std::string format_rfc3339_seconds(WallInstant t) { return format_rfc3339(t, false); }
+std::string format_rfc3339_micro(WallInstant t) { return format_rfc3339(t, 6); }
+std::string format_rfc3339_seconds(WallInstant t) { return format_rfc3339(t, 0); }
 
 std::optional<WallInstant> parse_rfc3339(std::string_view s, std::string* why) {
   auto fail = [&](const char* reason) -> std::optional<WallInstant> {

@@ -89,14 +89,22 @@ std::string format_duration(Duration d);
 // Seconds as a decimal number with up to 9 fractional digits and no trailing zeros ("12.5",
 // "0.000001", "3"): exact, locale-free, used for JSON and trace output.
 std::string format_seconds(int64_t ns);
-// The same digits appended to `out`, with no allocation of its own (the trace's hot path).
+// The same digits appended to `out`, with no allocation of its own.
 void append_seconds(std::string& out, int64_t ns);
+// The same digits written at `out` (room for kSecondsMaxChars needed); returns the end. The
+// trace's hot path, which writes into its own buffer.
+inline constexpr size_t kSecondsMaxChars = 32;
+char* write_seconds(char* out, int64_t ns);
 
 // RFC 3339 in UTC with exactly 6 fractional digits, as Kubernetes renders a MicroTime:
 // "2026-01-01T00:00:12.345678Z" (nanoseconds below a microsecond are truncated).
 std::string format_rfc3339_micro(WallInstant t);
 // RFC 3339 in UTC at whole seconds, as Kubernetes renders a meta Time: "2026-01-01T00:00:12Z".
 std::string format_rfc3339_seconds(WallInstant t);
+// RFC 3339 in UTC written at `out` with 0, 6 or 9 fractional digits (room for kRfc3339MaxChars
+// needed); returns the end. The formats above and the trace's wall readings, without a string.
+inline constexpr size_t kRfc3339MaxChars = 32;
+char* write_rfc3339(char* out, WallInstant t, int fraction_digits);
 // Parses RFC 3339 ("2026-01-01T00:00:00Z", optional fraction, 'Z' or +hh:mm offset).
 // As strict as Go's time.Parse with RFC3339 (go/src/time/format.go, Parse: "day out of range",
 // "second out of range"): the day must exist in its month, second 60 is refused. Stricter than

@@ -1,8 +1,9 @@
 // trace.cc: see trace.h.
 #include "sim/trace.h"
 
+#include <algorithm>
 #include <charconv>
-#include <cstdio>
+#include <cstring>
 
 namespace leasesim {
 
@@ -10,72 +11,110 @@ namespace {
 
 bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
-template <class Int>
-void append_integer(std::string& out, Int v) {
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
+// How many leading bytes of s JSON takes as they are. Eight bytes at a time: a word is plain
+// when none of its bytes is below 0x20, a quote or a backslash (the exact "has a byte less
+// than n" and "has a zero byte" tests of Bit Twiddling Hacks; only whether a word has such a
+// byte is used, so their borrows cannot mislead). The word that has one is scanned bytewise.
+size_t plain_prefix(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    const uint64_t quote = w ^ (kOnes * '"');
+    const uint64_t backslash = w ^ (kOnes * '\\');
+    const uint64_t special =
+        (((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash)) & kHigh;
+    if (special != 0) break;
+  }
+  while (i < s.size() && !needs_escape(static_cast<unsigned char>(s[i]))) ++i;
+  return i;
+}
+
+// The most bytes write_json_string writes for s: every byte may become \u00XX.
+size_t json_string_room(std::string_view s) { return s.size() * 6 + 2; }
+
+// s as a JSON string literal (with quotes) at p; returns the end.
+char* write_json_string(char* p, std::string_view s) {
+  *p++ = '"';
+  // Most names and values need no escape: copied whole (the hot path of every run).
+  const size_t plain = plain_prefix(s);
+  std::memcpy(p, s.data(), plain);
+  p += plain;
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (size_t i = plain; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    switch (c) {
+      case '"': *p++ = '\\'; *p++ = '"'; break;
+      case '\\': *p++ = '\\'; *p++ = '\\'; break;
+      case '\n': *p++ = '\\'; *p++ = 'n'; break;
+      case '\r': *p++ = '\\'; *p++ = 'r'; break;
+      case '\t': *p++ = '\\'; *p++ = 't'; break;
+      default:
+        if (c < 0x20) {
+          std::memcpy(p, "\\u00", 4);
+          p[4] = kHex[c >> 4];
+          p[5] = kHex[c & 0xf];
+          p += 6;
+        } else {
+          *p++ = static_cast<char>(c);
+        }
+    }
+  }
+  *p++ = '"';
+  return p;
+}
+
+// v as exactly n decimal digits at p (0 <= v < 10^n); returns the end.
+char* write_digits(char* p, int64_t v, int n) {
+  for (int i = n - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return p + n;
+}
+
+template <size_t N>
+char* write_literal(char* p, const char (&s)[N]) {
+  std::memcpy(p, s, N - 1);
+  return p + N - 1;
 }
 
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  // Most names and values need no escape: append them whole (the hot path of every run).
-  size_t plain = 0;
-  while (plain < s.size() && !needs_escape(static_cast<unsigned char>(s[plain]))) ++plain;
-  out.append(s.data(), plain);
-  s.remove_prefix(plain);
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
+  const size_t old = out.size();
+  out.resize(old + json_string_room(s));
+  char* end = write_json_string(out.data() + old, s);
+  out.resize(static_cast<size_t>(end - out.data()));
 }
 
 std::string format_rfc3339_nanos(WallInstant t) {
-  const int64_t whole = floor_div(t.ns, kNanosPerSecond) * kNanosPerSecond;
-  std::string out = format_rfc3339_seconds(WallInstant(whole));  // "...:SSZ"
-  int64_t frac = t.ns - whole;
-  char digits[11];
-  digits[0] = '.';
-  for (int i = 9; i >= 1; --i) {
-    digits[i] = static_cast<char>('0' + frac % 10);
-    frac /= 10;
-  }
-  digits[10] = 'Z';
-  out.pop_back();
-  out.append(digits, sizeof digits);
-  return out;
+  char buf[kRfc3339MaxChars];
+  return std::string(buf, write_rfc3339(buf, t, 9));
+}
+
+void Trace::grow(size_t need) {
+  buf_.resize(std::max({need, buf_.size() * 2, size_t{512}}));
 }
 
 TraceLine Trace::line(TrueInstant t, std::string_view type) {
-  buf_.clear();
-  buf_ += "{\"t\":";
-  append_seconds(buf_, t.ns);
-  buf_ += ",\"type\":";
-  append_json_string(buf_, type);
+  len_ = 0;
+  char* p = room(5 + kSecondsMaxChars + 8 + json_string_room(type));
+  p = write_literal(p, "{\"t\":");
+  p = write_seconds(p, t.ns);
+  p = write_literal(p, ",\"type\":");
+  used(write_json_string(p, type));
   return TraceLine(this);
 }
 
 void Trace::finish_line() {
-  buf_ += "}\n";
-  hasher_.bytes(buf_);
+  used(write_literal(room(2), "}\n"));
+  const std::string_view bytes(buf_.data(), len_);
+  hasher_.bytes(bytes);
   ++lines_;
-  if (out_) out_->write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+  if (out_) out_->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 std::string Trace::hash_hex() const {
@@ -83,45 +122,86 @@ std::string Trace::hash_hex() const {
   return std::string(hex64(hash(), buf));
 }
 
-void TraceLine::key(std::string_view k) {
-  trace_->buf_ += ',';
-  append_json_string(trace_->buf_, k);
-  trace_->buf_ += ':';
+void Trace::key(std::string_view k) {
+  char* p = room(json_string_room(k) + 2);
+  *p++ = ',';
+  p = write_json_string(p, k);
+  *p++ = ':';
+  used(p);
+}
+
+void Trace::string_value(std::string_view s) { used(write_json_string(room(json_string_room(s)), s)); }
+
+void Trace::rfc3339(std::string_view k, WallInstant t, int fraction_digits) {
+  key(k);
+  const int64_t second = floor_div(t.ns, kNanosPerSecond);
+  const int64_t sub_ns = t.ns - second * kNanosPerSecond;
+  if (second != date_second_) {
+    write_rfc3339(date_, WallInstant(second * kNanosPerSecond), 0);  // "YYYY-MM-DDTHH:MM:SSZ"
+    date_second_ = second;
+  }
+  char* p = room(kRfc3339MaxChars + 2);
+  *p++ = '"';
+  std::memcpy(p, date_, 19);
+  p += 19;
+  if (fraction_digits == 6) {
+    *p++ = '.';
+    p = write_digits(p, sub_ns / 1000, 6);
+  } else if (fraction_digits == 9) {
+    *p++ = '.';
+    p = write_digits(p, sub_ns, 9);
+  }
+  *p++ = 'Z';
+  *p++ = '"';
+  used(p);
 }
 
 TraceLine& TraceLine::str(std::string_view k, std::string_view value) {
-  key(k);
-  append_json_string(trace_->buf_, value);
+  trace_->key(k);
+  trace_->string_value(value);
   return *this;
 }
 
 TraceLine& TraceLine::num(std::string_view k, int64_t value) {
-  key(k);
-  append_integer(trace_->buf_, value);
+  trace_->key(k);
+  char* p = trace_->room(24);
+  trace_->used(std::to_chars(p, p + 24, value).ptr);
   return *this;
 }
 
 TraceLine& TraceLine::unum(std::string_view k, uint64_t value) {
-  key(k);
-  append_integer(trace_->buf_, value);
+  trace_->key(k);
+  char* p = trace_->room(24);
+  trace_->used(std::to_chars(p, p + 24, value).ptr);
   return *this;
 }
 
 TraceLine& TraceLine::secs(std::string_view k, int64_t ns) {
-  key(k);
-  append_seconds(trace_->buf_, ns);
+  trace_->key(k);
+  trace_->used(write_seconds(trace_->room(kSecondsMaxChars), ns));
   return *this;
 }
 
 TraceLine& TraceLine::boolean(std::string_view k, bool value) {
-  key(k);
-  trace_->buf_ += value ? "true" : "false";
+  trace_->key(k);
+  char* p = trace_->room(5);
+  trace_->used(value ? write_literal(p, "true") : write_literal(p, "false"));
   return *this;
 }
 
 TraceLine& TraceLine::null(std::string_view k) {
-  key(k);
-  trace_->buf_ += "null";
+  trace_->key(k);
+  trace_->used(write_literal(trace_->room(4), "null"));
+  return *this;
+}
+
+TraceLine& TraceLine::micro_time(std::string_view k, WallInstant t) {
+  trace_->rfc3339(k, t, 6);
+  return *this;
+}
+
+TraceLine& TraceLine::wall_nanos(std::string_view k, WallInstant t) {
+  trace_->rfc3339(k, t, 9);
   return *this;
 }
 

@@ -619,7 +619,7 @@ void WorldCore::record_write(const InFlight& f, const ApiOutcome& outcome, Trace
       const LeaseSpec& s = *w.after;
       if (s.holder_identity) line.str("holder", *s.holder_identity); else line.null("holder");
       if (s.lease_transitions) line.num("transitions", *s.lease_transitions); else line.null("transitions");
-      if (s.renew_time) line.str("renewTime", format_rfc3339_micro(*s.renew_time)); else line.null("renewTime");
+      if (s.renew_time) line.micro_time("renewTime", *s.renew_time); else line.null("renewTime");
       if (s.lease_duration_seconds) line.num("leaseDurationSeconds", *s.lease_duration_seconds); else line.null("leaseDurationSeconds");
     } else {
       line.boolean("deleted", true);
@@ -668,7 +668,7 @@ void WorldCore::api_line(const InFlight& f, const char* result, bool with_rv, co
 
 void WorldCore::add_local_readings(TraceLine& line, uint32_t p) const {
   const ProcessClock& clock = procs_[p].clock;
-  line.secs("mono", clock.mono(now_).ns).str("wall", format_rfc3339_nanos(clock.wall(now_)));
+  line.secs("mono", clock.mono(now_).ns).wall_nanos("wall", clock.wall(now_));
 }
 
 void WorldCore::cancel_outstanding_calls(uint32_t p, Trace* trace) {
@@ -991,8 +991,9 @@ uint64_t WorldCore::fingerprint(bool canonical, bool live_only, bool drop_dead) 
 
 TrueInstant WorldCore::next_live_at() const {
   TrueInstant at(INT64_MAX);
-  for (const Event& e : queue_.events())
+  queue_.for_each([&](const Event& e) {
     if (e.at < at && !inert(e)) at = e.at;
+  });
   for (const Event& e : ready_)
     if (e.at < at && !inert(e)) at = e.at;
   return at.ns == INT64_MAX ? now_ : at;
@@ -1037,8 +1038,9 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame, bool live_only, TrueI
   // The pending events enter as a multiset, as in the absolute fingerprint (fingerprint_exact
   // says why their order at one instant never matters): the sum of their digests.
   uint64_t pending = 0, count = 0;
-  for (const Event& e : queue_.events())
+  queue_.for_each([&](const Event& e) {
     if (!live_only || !inert(e)) pending += event_word(e), ++count;
+  });
   for (const Event& e : ready_)
     if (!live_only || !inert(e)) pending += event_word(e), ++count;
   h.u64(pending).u64(count);
@@ -1132,7 +1134,7 @@ uint64_t WorldCore::fingerprint_exact(bool live_only, bool drop_dead) const {
       if (inert(e)) pending -= event_digest(e), --count;
       else next_live = std::min(next_live, e.at.ns);
     };
-    for (const Event& e : queue_.events()) visit(e);
+    queue_.for_each(visit);
     for (const Event& e : ready_) visit(e);
     if (next_live != INT64_MAX) at = next_live;
   }

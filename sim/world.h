@@ -246,7 +246,7 @@ class WorldCore {
   // critical points read their instants; nothing here may reach an output in this order).
   template <class F>
   void for_each_pending(F&& f) const {
-    for (const Event& e : queue_.events()) f(e);
+    queue_.for_each(f);
     for (const Event& e : ready_) f(e);
   }
 

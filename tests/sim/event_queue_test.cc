@@ -1,5 +1,6 @@
-// Tests of the World's pending-event set (sim/event_queue.h): a 4-ary heap that must pop in
-// exactly (time, seq) order, compared against a sorted reference under random workloads.
+// Tests of the World's pending-event set (sim/event_queue.h): a 4-ary heap, with a calendar of
+// time buckets once it is large, that must pop in exactly (time, seq) order, compared against a
+// sorted reference under random workloads, small and large.
 #include "sim/event_queue.h"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,13 @@
 
 namespace leasesim {
 namespace {
+
+// Every pending event, through the unordered visit.
+std::vector<Event> visited(const EventQueue& q) {
+  std::vector<Event> out;
+  q.for_each([&](const Event& e) { out.push_back(e); });
+  return out;
+}
 
 Event make_event(int64_t at, uint64_t seq, uint64_t a = 0) {
   Event e;
@@ -89,7 +97,7 @@ TEST(EventQueue, TheUnorderedViewHoldsTheSameEventsAsTheSortedOne) {
   const auto earlier = [](const Event& x, const Event& y) { return x.before(y); };
   for (uint64_t i = 0; i < 50; ++i) {
     q.push(make_event(static_cast<int64_t>((i * 7) % 5), i));
-    std::vector<Event> seen(q.events().begin(), q.events().end());
+    std::vector<Event> seen = visited(q);
     std::sort(seen.begin(), seen.end(), earlier);
     ASSERT_EQ(seen, q.sorted()) << "with " << q.size() << " events";
   }
@@ -119,9 +127,9 @@ RC_GTEST_PROP(EventQueueProperty, PopsMatchASortedReference, ()) {
   }
   RC_ASSERT(q.sorted() == reference);
   // The unordered view (used by fingerprints) holds the same events.
-  std::vector<Event> visited(q.events().begin(), q.events().end());
-  std::sort(visited.begin(), visited.end(), earlier);
-  RC_ASSERT(visited == reference);
+  std::vector<Event> seen = visited(q);
+  std::sort(seen.begin(), seen.end(), earlier);
+  RC_ASSERT(seen == reference);
   // A copy taken now drains to the same sequence as the original.
   EventQueue copy = q;
   for (const Event& e : reference) {
@@ -130,6 +138,77 @@ RC_GTEST_PROP(EventQueueProperty, PopsMatchASortedReference, ()) {
   }
   RC_ASSERT(q.empty());
   RC_ASSERT(copy.empty());
+}
+
+// The calendar of large queues (more than kCalendarFrom events): the same workload as above with
+// a prefill that switches the queue to it and times spread over three times the ring's span, so
+// that events land in the heap, in ring buckets and in the overflow list, ties included, and the
+// ring is refilled from the overflow as time advances. Pops must still match the sorted reference.
+RC_GTEST_PROP(EventQueueProperty, TheCalendarPopsMatchASortedReference, ()) {
+  constexpr int64_t kBucket = int64_t{1} << EventQueue::kBucketShift;
+  constexpr int64_t kSpan = 3 * EventQueue::kBuckets * kBucket;
+  // Times are drawn as whole buckets plus a small offset, so equal times (ties) stay frequent.
+  const auto time = rc::gen::map(rc::gen::pair(rc::gen::inRange<int64_t>(0, kSpan / kBucket), rc::gen::inRange<int64_t>(0, 3)),
+                                 [](const std::pair<int64_t, int64_t>& p) { return p.first * kBucket + p.second; });
+  const auto prefill = *rc::gen::container<std::vector<int64_t>>(EventQueue::kCalendarFrom + 1, time);
+  const auto ops = *rc::gen::container<std::vector<std::pair<bool, int64_t>>>(
+      rc::gen::pair(rc::gen::weightedElement<bool>({{1, true}, {3, false}}), rc::gen::inRange<int64_t>(0, 40 * kBucket)));
+  EventQueue q;
+  std::vector<Event> reference;
+  uint64_t seq = 0;
+  const auto earlier = [](const Event& x, const Event& y) { return x.before(y); };
+  const auto push = [&](int64_t at) {
+    const Event e = make_event(at, seq, seq * 31);
+    ++seq;
+    q.push(e);
+    reference.insert(std::upper_bound(reference.begin(), reference.end(), e, earlier), e);
+  };
+  for (int64_t at : prefill) push(at);
+  for (const auto& [is_push, delay] : ops) {
+    // Pushes are never earlier than the last pop, as in a World (events are scheduled from now).
+    if (is_push) push((reference.empty() ? 0 : reference.front().at.ns) + delay);
+    else if (!reference.empty()) {
+      RC_ASSERT(q.top() == reference.front());
+      RC_ASSERT(q.pop() == reference.front());
+      reference.erase(reference.begin());
+    }
+    RC_ASSERT(q.size() == reference.size());
+  }
+  RC_ASSERT(q.sorted() == reference);
+  std::vector<Event> seen = visited(q);
+  std::sort(seen.begin(), seen.end(), earlier);
+  RC_ASSERT(seen == reference);
+  EventQueue copy = q;
+  for (const Event& e : reference) {
+    RC_ASSERT(q.pop() == e);
+    RC_ASSERT(copy.pop() == e);
+  }
+  RC_ASSERT(q.empty());
+  RC_ASSERT(copy.empty());
+  RC_ASSERT(q.size() == 0u);
+}
+
+TEST(EventQueue, TheCalendarKeepsTimeOrderAcrossTheRingAndTheOverflow) {
+  // A fixed case of the property above: events one ring span and more apart, pushed in
+  // reverse, drain in time order; a push into an emptied queue starts from its own bucket.
+  constexpr int64_t kBucket = int64_t{1} << EventQueue::kBucketShift;
+  EventQueue q;
+  uint64_t seq = 0;
+  const size_t n = EventQueue::kCalendarFrom + 100;
+  for (size_t i = n; i-- > 0;) q.push(make_event(static_cast<int64_t>(i) * (EventQueue::kBuckets / 64) * kBucket, seq++));
+  ASSERT_EQ(q.size(), n);
+  int64_t last = -1;
+  while (!q.empty()) {
+    const Event e = q.pop();
+    ASSERT_GT(e.at.ns, last);
+    last = e.at.ns;
+  }
+  EXPECT_EQ(q.size(), 0u);
+  q.push(make_event(last + 100 * EventQueue::kBuckets * kBucket, seq++));
+  q.push(make_event(last + 5, seq++));
+  EXPECT_EQ(q.pop().at.ns, last + 5);
+  EXPECT_EQ(q.pop().at.ns, last + 100 * EventQueue::kBuckets * kBucket);
+  EXPECT_TRUE(q.empty());
 }
 
 }  // namespace
