@@ -11,40 +11,39 @@ namespace {
 
 bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
-// How many leading bytes of s JSON takes as they are. Eight bytes at a time: a word is plain
-// when none of its bytes is below 0x20, a quote or a backslash (the exact "has a byte less
-// than n" and "has a zero byte" tests of Bit Twiddling Hacks; only whether a word has such a
-// byte is used, so their borrows cannot mislead). The word that has one is scanned bytewise.
-size_t plain_prefix(std::string_view s) {
+// Whether any of the eight bytes of w needs an escape in JSON: a byte below 0x20, a quote or a
+// backslash (the exact "has a byte less than n" and "has a zero byte" tests of Bit Twiddling
+// Hacks; only whether a word has such a byte is used, so their borrows cannot mislead).
+bool word_needs_escape(uint64_t w) {
   constexpr uint64_t kOnes = 0x0101010101010101ull;
   constexpr uint64_t kHigh = 0x8080808080808080ull;
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    const uint64_t quote = w ^ (kOnes * '"');
-    const uint64_t backslash = w ^ (kOnes * '\\');
-    const uint64_t special =
-        (((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash)) & kHigh;
-    if (special != 0) break;
-  }
-  while (i < s.size() && !needs_escape(static_cast<unsigned char>(s[i]))) ++i;
-  return i;
+  const uint64_t quote = w ^ (kOnes * '"');
+  const uint64_t backslash = w ^ (kOnes * '\\');
+  return ((((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash)) & kHigh) != 0;
 }
 
 // The most bytes write_json_string writes for s: every byte may become \u00XX.
 size_t json_string_room(std::string_view s) { return s.size() * 6 + 2; }
 
-// s as a JSON string literal (with quotes) at p; returns the end.
-char* write_json_string(char* p, std::string_view s) {
-  *p++ = '"';
-  // Most names and values need no escape: copied whole (the hot path of every run).
-  const size_t plain = plain_prefix(s);
-  std::memcpy(p, s.data(), plain);
-  p += plain;
+// The characters of s inside a JSON string literal (escaped, without quotes) at p; returns the end.
+char* write_json_chars(char* p, std::string_view s) {
+  // Most names and values need no escape: whole words are copied while none of their bytes
+  // needs one, then the rest byte by byte (the hot path of every run).
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (word_needs_escape(w)) break;
+    std::memcpy(p, &w, 8);
+    p += 8;
+  }
   static constexpr char kHex[] = "0123456789abcdef";
-  for (size_t i = plain; i < s.size(); ++i) {
+  for (; i < s.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (!needs_escape(c)) {
+      *p++ = static_cast<char>(c);
+      continue;
+    }
     switch (c) {
       case '"': *p++ = '\\'; *p++ = '"'; break;
       case '\\': *p++ = '\\'; *p++ = '\\'; break;
@@ -52,16 +51,19 @@ char* write_json_string(char* p, std::string_view s) {
       case '\r': *p++ = '\\'; *p++ = 'r'; break;
       case '\t': *p++ = '\\'; *p++ = 't'; break;
       default:
-        if (c < 0x20) {
-          std::memcpy(p, "\\u00", 4);
-          p[4] = kHex[c >> 4];
-          p[5] = kHex[c & 0xf];
-          p += 6;
-        } else {
-          *p++ = static_cast<char>(c);
-        }
+        std::memcpy(p, "\\u00", 4);  // needs_escape: a control character
+        p[4] = kHex[c >> 4];
+        p[5] = kHex[c & 0xf];
+        p += 6;
     }
   }
+  return p;
+}
+
+// s as a JSON string literal (with quotes) at p; returns the end.
+char* write_json_string(char* p, std::string_view s) {
+  *p++ = '"';
+  p = write_json_chars(p, s);
   *p++ = '"';
   return p;
 }
@@ -159,6 +161,17 @@ void Trace::rfc3339(std::string_view k, WallInstant t, int fraction_digits) {
 TraceLine& TraceLine::str(std::string_view k, std::string_view value) {
   trace_->key(k);
   trace_->string_value(value);
+  return *this;
+}
+
+TraceLine& TraceLine::str(std::string_view k, std::string_view prefix, std::string_view value) {
+  trace_->key(k);
+  char* p = trace_->room(json_string_room(prefix) + json_string_room(value));
+  *p++ = '"';
+  p = write_json_chars(p, prefix);
+  p = write_json_chars(p, value);
+  *p++ = '"';
+  trace_->used(p);
   return *this;
 }
 

@@ -32,6 +32,8 @@ class Trace;
 class TraceLine {
  public:
   TraceLine& str(std::string_view key, std::string_view value);
+  // The string prefix + value, without building it first ("nodes/" and a node's name).
+  TraceLine& str(std::string_view key, std::string_view prefix, std::string_view value);
   TraceLine& num(std::string_view key, int64_t value);
   TraceLine& unum(std::string_view key, uint64_t value);
   TraceLine& secs(std::string_view key, int64_t ns);  // seconds as an exact decimal number

@@ -648,9 +648,10 @@ void WorldCore::api_line(const InFlight& f, const char* result, bool with_rv, co
   if (f.request.kind == ObjectKind::LeaseCandidate) {
     line.str("object", candidate_object_name(f.request));
   } else if (f.request.kind == ObjectKind::Node) {
-    line.str("object", f.request.verb == Verb::List ? std::string("nodes") : "nodes/" + scenario_->node_names[f.request.node]);
+    if (f.request.verb == Verb::List) line.str("object", "nodes");
+    else line.str("object", "nodes/", scenario_->node_names[f.request.node]);
   } else if (f.request.kind == ObjectKind::Pod) {
-    line.str("object", "pods/node=" + scenario_->node_names[f.request.node]);
+    line.str("object", "pods/node=", scenario_->node_names[f.request.node]);
   } else if (f.request.verb == Verb::List) {
     line.str("object", "leases");
   } else {

@@ -66,6 +66,46 @@ TEST(JsonString, EscapesControlCharacters) {
   EXPECT_EQ(json(std::string("nul\0here", 8)), R"("nul\u0000here")");
 }
 
+TEST(JsonString, EscapesInLongStringsWhereverTheyFall) {
+  // Strings are copied a word (8 bytes) at a time until a word holds a byte to escape: an escape
+  // in the first word, in a later word, in the tail after the last whole word, and none at all.
+  EXPECT_EQ(json("ab\"defghijklmnop"), R"("ab\"defghijklmnop")");
+  EXPECT_EQ(json("abcdefghijklm\nopqrstuvwxyz"), R"("abcdefghijklm\nopqrstuvwxyz")");
+  EXPECT_EQ(json("abcdefghijklmnop\\q"), R"("abcdefghijklmnop\\q")");
+  EXPECT_EQ(json(std::string("abcdefgh\x1f", 9)), R"("abcdefgh\u001f")");
+  EXPECT_EQ(json("kube-node-lease/node-12345"), "\"kube-node-lease/node-12345\"");
+  // Bytes above 0x7f next to the thresholds are not mistaken for ones to escape.
+  EXPECT_EQ(json("\xa2\xdc\x9f\xa0\xff\x80\x81\x9c!"), "\"\xa2\xdc\x9f\xa0\xff\x80\x81\x9c!\"");
+}
+
+TEST(TraceLine, PrefixAndValueAreOneString) {
+  std::ostringstream out;
+  Trace trace(&out);
+  trace.line(TrueInstant(0), "api").str("object", "nodes/", "n-1").str("o", "pods/\"", "x\n").end();
+  EXPECT_EQ(out.str(), "{\"t\":0,\"type\":\"api\",\"object\":\"nodes/n-1\",\"o\":\"pods/\\\"x\\n\"}\n");
+}
+
+TEST(TraceLine, WallReadingsMatchTheStringFormatters) {
+  // micro_time and wall_nanos write what format_rfc3339_micro and format_rfc3339_nanos return,
+  // across second, day and year boundaries and before 1970 (the cached date must follow).
+  for (int64_t ns : {int64_t{0}, int64_t{1}, int64_t{999999999}, int64_t{1000000000}, int64_t{1767225599999999999},
+                     int64_t{1767225600000000000}, int64_t{1767225600000001500}, int64_t{-1}, int64_t{-1000000001},
+                     int64_t{1767225600000001500}}) {
+    std::ostringstream out;
+    Trace trace(&out);
+    trace.line(TrueInstant(0), "x").micro_time("m", WallInstant(ns)).wall_nanos("n", WallInstant(ns)).end();
+    EXPECT_EQ(out.str(), "{\"t\":0,\"type\":\"x\",\"m\":\"" + format_rfc3339_micro(WallInstant(ns)) + "\",\"n\":\"" +
+                             format_rfc3339_nanos(WallInstant(ns)) + "\"}\n")
+        << ns;
+  }
+  std::ostringstream out;
+  Trace trace(&out);
+  trace.line(TrueInstant(0), "x").wall_nanos("n", WallInstant(1500000000)).end();
+  trace.line(TrueInstant(0), "x").wall_nanos("n", WallInstant(86400000000000 + 1)).end();
+  EXPECT_EQ(out.str(), "{\"t\":0,\"type\":\"x\",\"n\":\"1970-01-01T00:00:01.500000000Z\"}\n"
+                       "{\"t\":0,\"type\":\"x\",\"n\":\"1970-01-02T00:00:00.000000001Z\"}\n");
+}
+
 TEST(JsonString, PassesUnicodeAndDelThrough) {
   // UTF-8 bytes are copied unchanged (RFC 8259 requires no escaping above U+001F).
   EXPECT_EQ(json("pod-é-\xe2\x9c\x93-\xf0\x9f\x9a\x80"), "\"pod-é-\xe2\x9c\x93-\xf0\x9f\x9a\x80\"");
