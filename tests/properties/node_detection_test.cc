@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "properties/run.h"
+#include "tests/properties/run_verdicts.h"
 #include "tests/sim/node_scenarios.h"
 
 namespace leasesim {
@@ -16,9 +17,7 @@ using testing::kubelet_proc;
 using testing::node_scenario;
 using testing::process_fault;
 
-bool violated(const RunResult& r, const std::string& name) {
-  return std::find(r.evaluation.violated.begin(), r.evaluation.violated.end(), name) != r.evaluation.violated.end();
-}
+using testing::violated;
 
 TEST(NodeDetection, CrashedKubeletIsUnknownInsideTheWindowForEverySeed) {
   // With defaults the Node turns Unknown no earlier than grace - the longest renew gap

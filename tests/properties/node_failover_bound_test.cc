@@ -13,6 +13,7 @@
 #include "model/client_go_bounds.h"
 #include "properties/node_detection.h"
 #include "properties/run.h"
+#include "tests/properties/run_verdicts.h"
 #include "tests/sim/node_scenarios.h"
 
 namespace leasesim {
@@ -22,9 +23,7 @@ using testing::kubelet_proc;
 using testing::node_scenario;
 using testing::process_fault;
 
-bool violated(const RunResult& r, const std::string& name) {
-  return std::find(r.evaluation.violated.begin(), r.evaluation.violated.end(), name) != r.evaluation.violated.end();
-}
+using testing::violated;
 
 Duration election_crash_to_leader(const Scenario& s) {
   const ClientGoConfig& c = std::get<NodeLifecycleConfig>(s.processes[0].model).elector;

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "properties/run.h"
+#include "tests/properties/run_verdicts.h"
 #include "tests/sim/node_scenarios.h"
 
 namespace leasesim {
@@ -17,9 +18,7 @@ using testing::kubelet_proc;
 using testing::node_scenario;
 using testing::process_fault;
 
-bool violated(const RunResult& r, const std::string& name) {
-  return std::find(r.evaluation.violated.begin(), r.evaluation.violated.end(), name) != r.evaluation.violated.end();
-}
+using testing::violated;
 
 // `per_zone` kubelets in each of `zones` zones named zone-0.., one controller.
 std::shared_ptr<Scenario> zoned(int zones, int per_zone, Duration duration) {

@@ -103,6 +103,23 @@ TEST(EventQueue, TheUnorderedViewHoldsTheSameEventsAsTheSortedOne) {
   }
 }
 
+// The end of both queue properties: the sorted view and the unordered one (used by
+// fingerprints) hold exactly `reference`, and the queue and a copy taken now both drain to it.
+void drains_like(EventQueue& q, const std::vector<Event>& reference) {
+  const auto earlier = [](const Event& x, const Event& y) { return x.before(y); };
+  RC_ASSERT(q.sorted() == reference);
+  std::vector<Event> seen = visited(q);
+  std::sort(seen.begin(), seen.end(), earlier);
+  RC_ASSERT(seen == reference);
+  EventQueue copy = q;
+  for (const Event& e : reference) {
+    RC_ASSERT(q.pop() == e);
+    RC_ASSERT(copy.pop() == e);
+  }
+  RC_ASSERT(q.empty());
+  RC_ASSERT(copy.empty());
+}
+
 // A random interleaving of pushes and pops, checked against a sorted vector. Times come from a
 // small range so that ties (equal time, order by seq) are frequent.
 RC_GTEST_PROP(EventQueueProperty, PopsMatchASortedReference, ()) {
@@ -125,19 +142,7 @@ RC_GTEST_PROP(EventQueueProperty, PopsMatchASortedReference, ()) {
     }
     RC_ASSERT(q.size() == reference.size());
   }
-  RC_ASSERT(q.sorted() == reference);
-  // The unordered view (used by fingerprints) holds the same events.
-  std::vector<Event> seen = visited(q);
-  std::sort(seen.begin(), seen.end(), earlier);
-  RC_ASSERT(seen == reference);
-  // A copy taken now drains to the same sequence as the original.
-  EventQueue copy = q;
-  for (const Event& e : reference) {
-    RC_ASSERT(q.pop() == e);
-    RC_ASSERT(copy.pop() == e);
-  }
-  RC_ASSERT(q.empty());
-  RC_ASSERT(copy.empty());
+  drains_like(q, reference);
 }
 
 // The calendar of large queues (more than kCalendarFrom events): the same workload as above with
@@ -174,17 +179,7 @@ RC_GTEST_PROP(EventQueueProperty, TheCalendarPopsMatchASortedReference, ()) {
     }
     RC_ASSERT(q.size() == reference.size());
   }
-  RC_ASSERT(q.sorted() == reference);
-  std::vector<Event> seen = visited(q);
-  std::sort(seen.begin(), seen.end(), earlier);
-  RC_ASSERT(seen == reference);
-  EventQueue copy = q;
-  for (const Event& e : reference) {
-    RC_ASSERT(q.pop() == e);
-    RC_ASSERT(copy.pop() == e);
-  }
-  RC_ASSERT(q.empty());
-  RC_ASSERT(copy.empty());
+  drains_like(q, reference);
   RC_ASSERT(q.size() == 0u);
 }
 
