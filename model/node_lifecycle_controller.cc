@@ -190,12 +190,14 @@ void NodeLifecycleController::on_response(const ApiResponse& response, const Now
     return;
   }
   const bool ok = response.result == ApiResult::Ok;
+  // A list's answer clears its tag; a failed list is tried again after kRelistDelay.
+  const auto list_answered = [&](uint32_t& tag) {
+    tag = 0;
+    if (!ok) out.set_timer(kRelistTimer, kRelistDelay);
+    return ok;
+  };
   if (response.tag == list_nodes_tag_) {
-    list_nodes_tag_ = 0;
-    if (!ok) {
-      out.set_timer(kRelistTimer, kRelistDelay);
-      return;
-    }
+    if (!list_answered(list_nodes_tag_)) return;
     nodes_.clear();
     for (const Node& n : response.node_items) {
       grow_to(nodes_, n.id + 1);
@@ -209,11 +211,7 @@ void NodeLifecycleController::on_response(const ApiResponse& response, const Now
     return;
   }
   if (response.tag == list_leases_tag_) {
-    list_leases_tag_ = 0;
-    if (!ok) {
-      out.set_timer(kRelistTimer, kRelistDelay);
-      return;
-    }
+    if (!list_answered(list_leases_tag_)) return;
     lease_renew_.clear();
     lease_present_.clear();
     for (const Lease& l : response.items) {
