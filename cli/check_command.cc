@@ -215,6 +215,7 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
   eo.reduce_dead = !options.unreduced;
   eo.reduce_inert = !options.unreduced;  // the default (explore/explorer.h); --reduce-inert is a no-op
   eo.reduce_history = !options.unreduced;
+  eo.steady_regime = !options.unreduced;
   if (eo.converge) {
     if (const auto problem = converge_problem(*scenario)) {
       err << "leasesim check: --converge cannot key this scenario exactly: " << *problem << "\n";
@@ -272,6 +273,10 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
       << " where the run ends), depth " << st.depth_reached;
   if (eo.converge) out << ", " << st.cycles << " transitions back to a known state";
   out << "\n";
+  if (st.steady_states > 0)
+    out << "steady     " << st.steady_states
+        << " states entered the steady renew regime, where a lemma proves every path safe for all time and every "
+           "value in the ranges; they were not stepped further (docs/check-verdicts.md#the-steady-regime-lemma)\n";
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.2fs, %.0f distinct states/s", secs, secs > 0 ? st.distinct / secs : 0.0);
   out << "time       " << rate << ", " << st.stored_bytes / std::max<uint64_t>(1, st.distinct)
@@ -304,7 +309,10 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
       return 4;
     }
     out << "result     verified at " << coverage(eo, result, horizon, *scenario)
-        << (eo.converge && result.stopped_by == ExploreStop::Exhausted ? " (every path converged)" : "") << "\n";
+        << (eo.converge && result.stopped_by == ExploreStop::Exhausted
+                ? (st.steady_states > 0 ? " (every path converged or entered the steady regime)" : " (every path converged)")
+                : "")
+        << "\n";
     if (warned)
       out << "warning    verified at these points only: the analytic bounds still allow an overlap at values between "
              "them (docs/check-verdicts.md)\n";

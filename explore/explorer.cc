@@ -1,5 +1,6 @@
 // explorer.cc: breadth-first model checking of a scenario (see explorer.h for the contract).
 #include "explore/explorer.h"
+#include "explore/steady_regime.h"
 
 #include <algorithm>
 #include <limits>
@@ -426,7 +427,9 @@ class Explorer {
  public:
   Explorer(std::shared_ptr<const Scenario> scenario, const ExploreOptions& options)
       : scenario_(std::move(scenario)), options_(options), leases_(elected_leases(*scenario_)),
-        faults_end_(last_fault_end(*scenario_)), chooser_(options.latency_points, options.jitter_points) {}
+        faults_end_(last_fault_end(*scenario_)), chooser_(options.latency_points, options.jitter_points) {
+    steady_ = options_.converge && options_.steady_regime && !steady_regime_unsupported(*scenario_);
+  }
 
   ExploreResult run();
 
@@ -475,6 +478,10 @@ class Explorer {
   ExploreOptions options_;
   std::vector<LeaseId> leases_;
   TrueInstant faults_end_;  // last_fault_end: when the eventuallyLeader window opens
+  // Whether the steady-regime lemma may close states of this search (converge mode, the option
+  // on, the scenario of a kind the lemma covers).
+  bool steady_ = false;
+  bool closes(const World& w) const { return steady_ && w.now() >= faults_end_ && in_steady_regime(w, true); }
   EnumChooser chooser_;
   StateStore store_;
   ExploreResult result_;
@@ -1031,6 +1038,11 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
       // the memory grows with the square of the depth. The breadth-first search keeps its
       // paths short; hand over to it.
       if (top >= std::min<uint64_t>(kMaxPathWorlds, options_.max_worlds)) return std::nullopt;
+      // A leaf of the steady-regime lemma: every path from it is safe for all time.
+      if (closes(child)) {
+        ++stats.steady_states;
+        continue;
+      }
       push(id, scratch);  // may move the frames: f is not used after this
     } else if (options_.converge) {
       ++stats.cycles;
@@ -1146,7 +1158,8 @@ ExploreResult Explorer::run_breadth_first() {
           stats.depth_reached = depth + 1;
           if (liveness_) flags_.push_back(liveness_flags(child));
           stats.reached = std::max(stats.reached, child.now());
-          next.push_back(Frontier{id, std::move(child)});
+          if (closes(child)) ++stats.steady_states;  // a leaf of the steady-regime lemma
+          else next.push_back(Frontier{id, std::move(child)});
           if (stats.distinct >= options_.max_states) return cut(ExploreStop::States, fi);
           if (frontier.size() - fi + next.size() > options_.max_worlds) return cut(ExploreStop::Worlds, fi);
         } else if (options_.converge) {

@@ -139,6 +139,11 @@ struct ExploreOptions {
   // leader's start cannot change a verdict, since every later leadership starts at or after
   // now (hash_history_key in explorer.cc says why in full).
   bool reduce_history = true;
+  // The steady-regime lemma (converge mode only; on by default, off with `check --unreduced`):
+  // a state after the last fault where one client-go elector renews and every reader is sure
+  // to see its renewals in time (explore/steady_regime.h) is a leaf: the lemma proves every
+  // path from it safe for all time, so the search does not step it. Stated in the result.
+  bool steady_regime = true;
   // A step fires one live event and the inert events before it (see the contract). Off only
   // in the twin test that compares verdicts with one event per step; forced on by reduce_inert.
   bool fold_inert = true;
@@ -185,6 +190,7 @@ struct ExploreStats {
   uint64_t stored_bytes = 0;    // the compact store: per-state records, scripts and the index
   uint64_t cycles = 0;          // converge mode: transitions back to a state already stored
   uint64_t liveness_components = 0;  // converge mode: leaderless components examined
+  uint64_t steady_states = 0;   // converge mode: states closed by the steady-regime lemma
   // When a bound cut the search (stopped by states or depth): every path was explored for at
   // least complete_steps steps and up to at least complete_to (simulated time); the latest
   // simulated time of any stored state is `reached`.

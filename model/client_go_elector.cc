@@ -240,6 +240,19 @@ ElectionRecord ClientGoElector::desired_record(WallInstant wall_now) const {
   return d;
 }
 
+ClientGoElector::CallInFlight ClientGoElector::call_in_flight() const {
+  if (inflight_tag_ == 0) return CallInFlight::None;
+  if (release_step_ != ReleaseStep::Idle) return CallInFlight::Release;
+  switch (step_) {
+    case Step::FastUpdate: return CallInFlight::FastUpdate;
+    case Step::Get: return CallInFlight::Get;
+    case Step::Create: return CallInFlight::Create;
+    case Step::SlowUpdate: return CallInFlight::SlowUpdate;
+    case Step::Idle: break;
+  }
+  return CallInFlight::None;
+}
+
 bool ClientGoElector::lease_valid(LocalInstant now) const {
   // spec 0 isLeaseValid: observedTime + LDS(observed record, not our own LD) strictly after now.
   // An unset observedTime is Go's zero time, centuries in the past: never valid.

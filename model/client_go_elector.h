@@ -146,6 +146,16 @@ class ClientGoElector {
   const std::optional<LocalInstant>& observed_time() const { return observed_time_; }
   const std::string& reported_leader() const { return reported_leader_.str(); }
   const LockCache& lock_cache() const { return lock_cache_; }
+  // What the explorer's steady-regime lemma reads (explore/steady_regime.h): the call of
+  // tryAcquireOrRenew waiting for its answer (Release: a release call; None: nothing in
+  // flight), its request tag, where the renew round started, whether the elector is
+  // coordinated, and whether Run's ctx was cancelled.
+  enum class CallInFlight : uint8_t { None, FastUpdate, Get, Create, SlowUpdate, Release };
+  CallInFlight call_in_flight() const;
+  uint32_t inflight_tag() const { return inflight_tag_; }
+  LocalInstant round_start() const { return round_start_; }
+  bool coordinated() const { return candidate_.has_value(); }
+  bool user_cancelled() const { return user_cancelled_; }
 
   // Feeds the state to a Hasher or a StateHasher (instantiated for both in the .cc): every field
   // but the identity, the lease and the configuration, which are the process's and the same in

@@ -182,6 +182,23 @@ struct ProcessRuntime {
   bool operator==(const ProcessRuntime&) const = default;
 };
 
+// A request in flight as the explorer's steady-regime lemma reads it (explore/steady_regime.h):
+// who sent it, what it asks, what the server answered if it committed, and when its pending
+// events land. Pointers stay valid while the World is not stepped.
+struct FlightView {
+  uint32_t proc = 0;
+  uint32_t incarnation = 0;
+  const ApiRequest* request = nullptr;
+  TrueInstant sent;
+  bool client_done = false;  // the client got the answer, timed out or cancelled
+  bool applied = false;      // the server committed it (or answered it)
+  bool lost = false;         // it never reached the server
+  const ApiResponse* response = nullptr;  // meaningful once applied
+  std::optional<TrueInstant> arrives_at;   // the pending RequestArrive event
+  std::optional<TrueInstant> answered_at;  // the pending ResponseArrive event
+  std::optional<TrueInstant> times_out_at; // the pending ClientTimeout event
+};
+
 // The state and the event loop of a World. Use World (below), which owns one WorldCore on the
 // heap: the core keeps a World of a few processes in one contiguous block (small vectors
 // inline), and the handle makes moving a World a pointer move.
@@ -220,6 +237,22 @@ class WorldCore {
   std::optional<uint32_t> acting_leader(LeaseId lease) const;
   // Requests of live processes whose client still waits for the outcome, in slot order.
   std::vector<PendingRequest> pending_requests() const;
+  // Every request in flight, in slot order, with the instants of its pending events
+  // (world_views.cc; the explorer's steady-regime lemma).
+  std::vector<FlightView> flights() const;
+  // When the live timer `timer` of process p fires, if one is pending (world_views.cc).
+  std::optional<TrueInstant> timer_at(uint32_t p, uint32_t timer) const;
+  // Whether nothing but the processes' own loops can happen from now on: no fault, fault
+  // point, process start, stop or quiesce end is pending, and no fault is in effect (an
+  // apiServerSlow or outage, a pause, a watch stall; partitions are read per process from the
+  // network). world_views.cc.
+  bool faults_settled() const;
+  // Whether process p's requests reach the API server and its responses come back.
+  bool connected_to_server(uint32_t p) const {
+    return network_.requests_reach_server(p) && network_.responses_reach_process(p);
+  }
+  // The latency range requests are drawn from now (an apiServerSlow fault's, or the scenario's).
+  LatencyRange current_latency() const;
 
   // A stable 64-bit fingerprint of the whole state (no addresses, no hash-table order). The
   // pending events enter as a multiset (their order among events due at one instant, and their
@@ -271,7 +304,6 @@ class WorldCore {
   void push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a = 0, uint32_t b = 0);
   Event pop_next(Chooser& chooser);
   Now now_for(uint32_t p) const;
-  LatencyRange current_latency() const;
   Duration draw_latency(Chooser& chooser, uint32_t proc, const ChoiceSubject& what) const;
 
   // What a choice decides, in words (world_choices.cc): subjects of the choice kinds below,
@@ -434,6 +466,12 @@ class World {
   // The acting leader of a lease (the earliest-started if several act at once).
   std::optional<uint32_t> acting_leader(LeaseId lease) const { return core_->acting_leader(lease); }
   std::vector<PendingRequest> pending_requests() const { return core_->pending_requests(); }
+  // See WorldCore::flights, timer_at, faults_settled, connected_to_server, current_latency.
+  std::vector<FlightView> flights() const { return core_->flights(); }
+  std::optional<TrueInstant> timer_at(uint32_t p, uint32_t timer) const { return core_->timer_at(p, timer); }
+  bool faults_settled() const { return core_->faults_settled(); }
+  bool connected_to_server(uint32_t p) const { return core_->connected_to_server(p); }
+  LatencyRange current_latency() const { return core_->current_latency(); }
   // See WorldCore::earliest_end.
   TrueInstant earliest_end(uint32_t p) const { return core_->earliest_end(p); }
 

@@ -56,6 +56,24 @@ TEST(CheckCommand, ClientGoTwoCandidatesVerifiedWithPinnedCounts) {
   EXPECT_TRUE(has(r.out, "result     verified at latency points {min,max}, jitter points {max}, up to 24s\n")) << r.out;
 }
 
+// The quickstart is verified for all time at one latency point: after the last fault the
+// steady-regime lemma (explore/steady_regime.h) closes the paths whose phases drift. The result
+// line says so; without the lemma (--unreduced) the same search is cut by its states bound.
+TEST(CheckCommand, QuickstartConvergeIsVerifiedForAllTimeWithTheSteadyRegime) {
+  const Result r = cli({"check", source("scenarios/quickstart.yaml"), "--converge", "--latency-points", "max"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(has(r.out, "explored   573145 states (448734 distinct, 0 where the run ends), depth 207")) << r.out;
+  EXPECT_TRUE(has(r.out, "steady     2227 states entered the steady renew regime")) << r.out;
+  EXPECT_TRUE(has(r.out, "result     verified at latency points {max}, jitter points {min,max}, for all time (every path "
+                         "converged or entered the steady regime)\n"))
+      << r.out;
+  const Result twin = cli({"check", source("scenarios/quickstart.yaml"), "--converge", "--latency-points", "max",
+                           "--unreduced", "--max-states", "100000"});
+  EXPECT_EQ(twin.code, 4) << twin.out << twin.err;
+  EXPECT_FALSE(has(twin.out, "steady ")) << twin.out;
+  EXPECT_FALSE(has(twin.out, "verified")) << twin.out;
+}
+
 // Coordinated election (docs/models/coordinated-election.md section 6.1): check finds the
 // overlap a controller clock ahead of the holder's causes, and run replays it.
 TEST(CheckCommand, CoordinatedClockAheadOverlapIsFound) {

@@ -519,7 +519,13 @@ TEST(ExplorerConverge, SteadyRenewLoopsConvergeAndTheSearchIsExhausted) {
   EXPECT_FALSE(r.counterexample.has_value());
   EXPECT_EQ(r.stopped_by, ExploreStop::Exhausted);  // no horizon: every path closed a cycle
   EXPECT_GT(r.stats.cycles, 0u);
-  EXPECT_EQ(r.stats.distinct, 4141u);  // 24,238 before inert events were folded and unkeyed
+  // 24,238 before inert events were folded and unkeyed; 4,141 without the steady-regime lemma,
+  // which closes the states where b renews alone and a's restarts cannot be told apart.
+  EXPECT_EQ(r.stats.distinct, 4108u);
+  EXPECT_GT(r.stats.steady_states, 0u);
+  ExploreOptions without = converging();
+  without.steady_regime = false;
+  EXPECT_EQ(explore(two_candidates_crash_partition(), without).stats.distinct, 4141u);
   // Twin: without converge the same search can only stop at the horizon.
   EXPECT_EQ(explore(two_candidates_crash_partition(), jitter_max()).stopped_by, ExploreStop::Horizon);
 }
@@ -629,6 +635,9 @@ TEST(Explorer, ASearchThatDoesNotCloseReportsTheBreadthFirstSearch) {
   o.jitter_points = kPointMax;
   o.converge = true;
   o.max_states = 20000;
+  // The steady-regime lemma closes this search (one leader renewing, the other polling): off
+  // here, so that it drifts. ASearchThatDriftsClosesWithTheSteadyRegimeLemma has it on.
+  o.steady_regime = false;
   const ExploreResult handed = explore(s, o);
   o.max_depth = UINT64_MAX - 1;
   const ExploreResult breadth = explore(s, o);
@@ -638,6 +647,23 @@ TEST(Explorer, ASearchThatDoesNotCloseReportsTheBreadthFirstSearch) {
   EXPECT_EQ(handed.stats.depth_reached, breadth.stats.depth_reached);
   EXPECT_EQ(handed.stats.peak_frontier, breadth.stats.peak_frontier);
   EXPECT_LT(handed.stats.depth_reached, 100u);  // breadth-first: short paths
+}
+
+// The same drifting search with the steady-regime lemma (explore/steady_regime.h): once one
+// candidate renews and the other is sure to see it, the path is closed, so the search ends
+// exhausted, verified for all time.
+TEST(Explorer, ASearchThatDriftsClosesWithTheSteadyRegimeLemma) {
+  auto s = two_candidates_crash_partition();
+  s->faults.clear();
+  ExploreOptions o;
+  o.jitter_points = kPointMax;
+  o.converge = true;
+  o.max_states = 20000;
+  const ExploreResult r = explore(s, o);
+  EXPECT_EQ(r.stopped_by, ExploreStop::Exhausted);
+  EXPECT_FALSE(r.counterexample.has_value());
+  EXPECT_GT(r.stats.steady_states, 0u);
+  EXPECT_LT(r.stats.distinct, 20000u);
 }
 
 }  // namespace

@@ -80,11 +80,13 @@ Twin both(const std::shared_ptr<Scenario>& s, uint8_t latency, uint8_t jitter, W
   o.reduce_dead = which == Which::Both || which == Which::DeadOnly;
   o.reduce_inert = which == Which::Both || which == Which::InertOnly;
   o.reduce_history = which == Which::Both || which == Which::HistoryOnly;
+  o.steady_regime = which == Which::Both;  // converge mode only; its own twin: steady_regime_test.cc
   Twin t;
   t.reduced = explore(s, o);
   o.reduce_dead = false;
   o.reduce_inert = false;
   o.reduce_history = false;
+  o.steady_regime = false;
   t.unreduced = explore(s, o);
   return t;
 }
