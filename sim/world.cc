@@ -341,14 +341,8 @@ void WorldCore::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
       if (pr.timer_generation.size() <= c->id) pr.timer_generation.resize(c->id + 1, 0);
       ++pr.timer_generation[c->id];
     } else if (auto* call = std::get_if<Call>(&effect)) {
-      InFlight f;
-      f.proc = p;
-      f.incarnation = pr.incarnation;
-      f.request = std::move(call->request);
-      f.sent = now_;
-      f.call = ++pr.calls;
-      const Duration timeout = f.request.timeout;
-      const uint64_t id = add_in_flight(std::move(f));
+      const Duration timeout = call->request.timeout;
+      const uint64_t id = add_in_flight(p, std::move(call->request));
       push(now_ + draw_latency(chooser, p, subject(Subject::RequestLeg, static_cast<uint32_t>(id))), EventKind::RequestArrive, p, id);
       if (timeout.ns > 0) push(now_ + procs_[p].clock.local_to_true(timeout), EventKind::ClientTimeout, p, id);
     } else if (auto* cancel = std::get_if<CancelCall>(&effect)) {
@@ -519,7 +513,7 @@ std::vector<PendingRequest> WorldCore::pending_requests() const {
   return out;
 }
 
-uint64_t WorldCore::add_in_flight(InFlight flight) {
+uint64_t WorldCore::add_in_flight(uint32_t p, ApiRequest&& request) {
   uint32_t index;
   if (!free_slots_.empty()) {
     index = free_slots_.back();
@@ -530,7 +524,16 @@ uint64_t WorldCore::add_in_flight(InFlight flight) {
   }
   Slot& slot = slots_[index];
   ++slot.generation;
-  slot.flight.emplace_from([&] { return std::move(flight); });
+  ProcessRuntime& pr = procs_[p];
+  slot.flight.emplace_from([&] {
+    InFlight f;  // returned by name: built in the record's block
+    f.proc = p;
+    f.incarnation = pr.incarnation;
+    f.request = std::move(request);
+    f.sent = now_;
+    f.call = ++pr.calls;
+    return f;
+  });
   return (static_cast<uint64_t>(slot.generation) << 32) | index;
 }
 
@@ -1109,7 +1112,9 @@ void WorldCore::hash_faults_into(StateHasher& h) const {
   }
 }
 
-uint64_t WorldCore::fingerprint_exact(bool live_only, bool drop_dead) const {
+// Flattened: the hasher, the per-event inert test and digest and the cached-digest reads inline into
+// one loop body, so the hasher's lanes stay in registers (this runs once per explored transition).
+[[gnu::flatten]] uint64_t WorldCore::fingerprint_exact(bool live_only, bool drop_dead) const {
   // Small fields are packed into shared words (each packing is one-to-one), which halves the
   // number of words to mix without leaving any field out.
   StateHasher h;
