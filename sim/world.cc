@@ -120,7 +120,15 @@ uint64_t WorldCore::event_digest(const Event& e) {
 Event WorldCore::pop_next(Chooser& chooser) {
   // Gather every event due at the earliest instant (including ones pushed for the current
   // instant since the last step); which of them fires first is a choice.
-  if (ready_.empty()) ready_.push_back(queue_.pop());
+  if (ready_.empty()) {
+    const Event first = queue_.pop();
+    if (queue_.empty() || queue_.top().at != first.at) {
+      // Alone at its instant (most steps): it fires with no choice to make, as below.
+      pending_digest_ -= event_digest(first);
+      return first;
+    }
+    ready_.push_back(first);
+  }
   const TrueInstant at = ready_.front().at;
   while (!queue_.empty() && queue_.top().at == at) ready_.push_back(queue_.pop());
   uint32_t k = 0;
@@ -575,15 +583,16 @@ void WorldCore::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
     }
     return;
   }
-  ApiOutcome outcome;
-  if (refuse_depth_ > 0) {
-    outcome.response.tag = f.request.tag;
-    outcome.response.verb = f.request.verb;
-    outcome.response.result = ApiResult::Unavailable;
-    outcome.response.message = "connection refused";
-  } else {
-    outcome = api_.handle(f.request);
-  }
+  // Built where it lives (an outcome is over a kilobyte): no default one to assign over.
+  ApiOutcome outcome = [&] {
+    if (refuse_depth_ == 0) return api_.handle(f.request);
+    ApiOutcome refused;
+    refused.response.tag = f.request.tag;
+    refused.response.verb = f.request.verb;
+    refused.response.result = ApiResult::Unavailable;
+    refused.response.message = "connection refused";
+    return refused;
+  }();
   if (outcome.committed) {
     f.applied = true;
     if (f.request.kind == ObjectKind::Node) record_node_write(f, outcome, trace);
@@ -1148,29 +1157,33 @@ void WorldCore::hash_faults_into(StateHasher& h) const {
   h.u64(pending).u64(count);
   api_.hash_into(h);
   network_.hash_into(h);
+  // The rest goes through a copy of the hasher that no other function sees: the two calls above
+  // take h by reference, and after them the compiler would store and reload h around every
+  // read of a process, while the copy stays in registers.
+  StateHasher hp = h;
   for (const ProcessRuntime& pr : procs_) {
     const uint64_t flags = static_cast<uint64_t>(pr.status) | (static_cast<uint64_t>(pr.acting) << 8) |
                            (static_cast<uint64_t>(pr.quiescing) << 9) |
                            (static_cast<uint64_t>(pr.exit_after_quiesce.has_value()) << 10) |
                            (static_cast<uint64_t>(pr.model.has_value()) << 11);
-    h.u64(flags | (static_cast<uint64_t>(pr.incarnation) << 32));
-    h.u64(pr.pause_depth | (static_cast<uint64_t>(pr.quiesce_generation) << 32));
-    h.u64(pr.watches | (static_cast<uint64_t>(pr.watch_stall) << 8));
+    hp.u64(flags | (static_cast<uint64_t>(pr.incarnation) << 32));
+    hp.u64(pr.pause_depth | (static_cast<uint64_t>(pr.quiesce_generation) << 32));
+    hp.u64(pr.watches | (static_cast<uint64_t>(pr.watch_stall) << 8));
     // The clock's offset and rate are the process's, fixed by the scenario: only its jumps change.
-    h.i64(pr.clock.jumps().ns);
+    hp.i64(pr.clock.jumps().ns);
     const size_t timers = pr.timer_generation.size();
-    h.u64(timers);
+    hp.u64(timers);
     for (size_t t = 0; t < timers; t += 2) {
       const uint64_t next = t + 1 < timers ? pr.timer_generation[t + 1] : 0;
-      h.u64(pr.timer_generation[t] | (next << 32));
+      hp.u64(pr.timer_generation[t] | (next << 32));
     }
-    h.u64(pr.deferred.size());
+    hp.u64(pr.deferred.size());
     for (const Event& e : pr.deferred) {
-      h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.incarnation) << 8)).u64(e.a).u64(e.b);
+      hp.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.incarnation) << 8)).u64(e.a).u64(e.b);
     }
     if (pr.model) {
       // The digest is cached in the shared model: one search keys every World one way.
-      h.u64(pr.model.digest([drop_dead](const ModelState& model) {
+      hp.u64(pr.model.digest([drop_dead](const ModelState& model) {
         StateHasher mh;
         HashFrame frame;
         frame.drop_dead = drop_dead;
@@ -1180,10 +1193,10 @@ void WorldCore::hash_faults_into(StateHasher& h) const {
     }
   }
   for (const Slot& slot : slots_) {
-    if (slot.flight) h.u64(slot.flight.digest(&WorldCore::flight_digest));
+    if (slot.flight) hp.u64(slot.flight.digest(&WorldCore::flight_digest));
   }
-  hash_faults_into(h);
-  return h.digest();
+  hash_faults_into(hp);
+  return hp.digest();
 }
 
 uint64_t WorldCore::flight_digest(const InFlight& f) {
