@@ -55,7 +55,10 @@ class Ref {
   }
   Ref(Ref&& o) noexcept : n_(std::exchange(o.n_, nullptr)) {}
   Ref& operator=(const Ref& o) {
-    if (o.n_) ++o.n_->refs;  // first, so that self-assignment keeps the node
+    // Already sharing the node (self-assignment, or the explorer copying a World over a sibling
+    // successor, which shares most parts with it): nothing changes, so neither count is touched.
+    if (n_ == o.n_) return *this;
+    if (o.n_) ++o.n_->refs;
     drop();
     n_ = o.n_;
     return *this;

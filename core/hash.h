@@ -116,15 +116,24 @@ class StateHasher {
     return u64(s.size());
   }
   StateHasher& u64(uint64_t v) {
-    uint64_t& lane = lanes_[count_++ & 1];
-    lane = mum(lane ^ v, kMul);
+    // Word i folds into lane i % 2. The lane a word folds into is always held in next_, and the
+    // two trade places after each word, rather than being picked by the parity of the count:
+    // the same values, but with no index computed from the count the compiler can keep both
+    // lanes in registers wherever a sequence of words is inlined.
+    const uint64_t folded = mum(next_ ^ v, kMul);
+    next_ = other_;
+    other_ = folded;
+    ++count_;
     return *this;
   }
   StateHasher& i64(int64_t v) { return u64(static_cast<uint64_t>(v)); }
   StateHasher& boolean(bool b) { return u64(b ? 1 : 0); }
   uint64_t digest() const {
+    // Lane 0 is next_ after an even number of words, other_ after an odd one.
+    const uint64_t lane0 = count_ & 1 ? other_ : next_;
+    const uint64_t lane1 = count_ & 1 ? next_ : other_;
     // The lanes meet in one more fold (with the word count, so that a trailing zero word counts).
-    return avalanche(mum(lanes_[0] ^ count_, lanes_[1] | 1) ^ lanes_[1]);
+    return avalanche(mum(lane0 ^ count_, lane1 | 1) ^ lane1);
   }
 
  private:
@@ -147,7 +156,9 @@ class StateHasher {
     for (int k = 0; k < 8; ++k) r = (r << 8) | ((v >> (8 * k)) & 0xff);
     return r;
   }
-  uint64_t lanes_[2] = {0x243F6A8885A308D3ull, 0x13198A2E03707344ull};
+  // The lane the next word folds into and the other one (lanes 0 and 1 after an even count).
+  uint64_t next_ = 0x243F6A8885A308D3ull;
+  uint64_t other_ = 0x13198A2E03707344ull;
   uint64_t count_ = 0;
 };
 

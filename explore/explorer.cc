@@ -211,6 +211,13 @@ class StateStore {
     return {id, true};
   }
 
+  // Starts loading the index entry where insert(key, ...) begins its probe, so that the cache
+  // miss of that load (the index holds millions of random keys in a large search, and stays out
+  // of the first-level caches even in a small one) overlaps the work the caller does first.
+  void prefetch(uint64_t key) const {
+    if (!index_.empty()) __builtin_prefetch(&index_[stored_key(key) & (index_.size() - 1)]);
+  }
+
   // The stored key of every state in `ids` (a scan of the index; for rare uses).
   std::vector<uint64_t> keys_of(const std::vector<uint32_t>& ids) const {
     std::vector<uint64_t> out(ids.size(), 0);
@@ -320,27 +327,31 @@ void hash_history_key(StateHasher& h, const World& w, const std::vector<LeaseId>
     std::sort(order.begin(), order.end());
     for (const auto& [start, p] : order) h.u64(p);
   }
-  // The leases some process acts on (every acting process's, whether or not `leases` names it).
-  boost::container::small_vector<LeaseId, 4> acted;
-  for (const auto& [start, p] : acting) acted.push_back(history.leaderships[w.process(p).leadership_index].lease);
-  std::sort(acted.begin(), acted.end());
-  acted.erase(std::unique(acted.begin(), acted.end()), acted.end());
-  for (LeaseId lease : acted) {
-    std::optional<int64_t> earliest_open;
-    uint32_t open = 0;
-    for (const auto& [start, p] : acting) {
-      if (history.leaderships[w.process(p).leadership_index].lease != lease) continue;
-      ++open;
-      if (!earliest_open || start < *earliest_open) earliest_open = start;
+  // With no acting leader (most states of a search) nothing can still overlap: skip straight to
+  // the window.
+  if (!acting.empty()) {
+    // The leases some process acts on (every acting process's, whether or not `leases` names it).
+    boost::container::small_vector<LeaseId, 4> acted;
+    for (const auto& [start, p] : acting) acted.push_back(history.leaderships[w.process(p).leadership_index].lease);
+    std::sort(acted.begin(), acted.end());
+    acted.erase(std::unique(acted.begin(), acted.end()), acted.end());
+    for (LeaseId lease : acted) {
+      std::optional<int64_t> earliest_open;
+      uint32_t open = 0;
+      for (const auto& [start, p] : acting) {
+        if (history.leaderships[w.process(p).leadership_index].lease != lease) continue;
+        ++open;
+        if (!earliest_open || start < *earliest_open) earliest_open = start;
+      }
+      if (!earliest_open) continue;
+      auto pending = [&](const Leadership& l) { return l.lease == lease && l.end && l.end->ns > *earliest_open; };
+      if (open < 2 && std::none_of(history.leaderships.begin(), history.leaderships.end(), pending))
+        continue;  // nothing left to overlap: only who acts matters
+      for (const auto& [start, p] : acting)
+        if (history.leaderships[w.process(p).leadership_index].lease == lease) h.u64(p).i64(start - origin);
+      for (const Leadership& l : history.leaderships)
+        if (pending(l)) h.u64(l.proc).i64(l.start.ns - origin).i64(l.end->ns - origin);
     }
-    if (!earliest_open) continue;
-    auto pending = [&](const Leadership& l) { return l.lease == lease && l.end && l.end->ns > *earliest_open; };
-    if (open < 2 && std::none_of(history.leaderships.begin(), history.leaderships.end(), pending))
-      continue;  // nothing left to overlap: only who acts matters
-    for (const auto& [start, p] : acting)
-      if (history.leaderships[w.process(p).leadership_index].lease == lease) h.u64(p).i64(start - origin);
-    for (const Leadership& l : history.leaderships)
-      if (pending(l)) h.u64(l.proc).i64(l.start.ns - origin).i64(l.end->ns - origin);
   }
   if (!with_window) return;
   if (const auto& window = w.scenario().properties.eventually_leader) {
@@ -557,7 +568,7 @@ bool add_pair_message(Verdict& v, const Scenario& s, const History& history, con
 
 std::optional<Verdict> Explorer::judge_step(const World& parent, const World& child) const {
   Verdict v = settled_violations(parent, child);
-  if (v.empty()) v = window_violations(parent, child);
+  if (v.empty() && options_.converge) v = window_violations(parent, child);  // converge mode only
   if (v.empty()) return std::nullopt;
   return v;
 }
@@ -590,7 +601,8 @@ Verdict Explorer::settled_violations(const World& parent, const World& child) co
       v.add("maxPodEvictions", x.message);
   if (!s.properties.single_leader) return v;
   // Leaderships closed by this step: ones open in the parent, and new ones already closed.
-  std::vector<size_t> closed;
+  // Judged at every step of converge mode and at most others: inline buffers, no allocation.
+  boost::container::small_vector<size_t, 4> closed;
   for (uint32_t p = 0; p < parent.process_count(); ++p) {
     const ProcessRuntime& pr = parent.process(p);
     if (pr.acting && after.leaderships[pr.leadership_index].end) closed.push_back(pr.leadership_index);
@@ -601,7 +613,7 @@ Verdict Explorer::settled_violations(const World& parent, const World& child) co
     // Converge mode has no end of the run to judge open leaderships at: an overlap with an open
     // leadership settles once it would remain even if that leadership's end were backdated as
     // far as its model still can (World::earliest_end).
-    std::vector<std::pair<size_t, TrueInstant>> ends;  // leadership index, earliest end
+    boost::container::small_vector<std::pair<size_t, TrueInstant>, 8> ends;  // leadership index, earliest end
     std::optional<TrueInstant> earliest_open;
     for (uint32_t p = 0; p < child.process_count(); ++p) {
       const ProcessRuntime& pr = child.process(p);
@@ -1011,13 +1023,16 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
       continue;
     }
     ++stats.transitions;
+    // The key first, so that its index entry loads while the step is judged.
+    const uint64_t child_key = key(child);
+    store_.prefetch(child_key);
     if (std::optional<Verdict> v = step_violations(f.world, child)) {
       v->sort();
       dfs_counterexample_ = build(f.id, &chooser_.script(), *v, false);
       return std::nullopt;
     }
     const uint32_t parent = f.id;
-    const auto [id, fresh] = store_.insert(key(child), parent, chooser_.script());
+    const auto [id, fresh] = store_.insert(child_key, parent, chooser_.script());
     edges_.emplace_back(parent, id);
     f.done = !chooser_.advance();
     chooser_.swap_walk(f.script, f.arity);
@@ -1146,12 +1161,14 @@ ExploreResult Explorer::run_breadth_first() {
           break;
         }
         ++stats.transitions;
+        const uint64_t child_key = key(child);
+        store_.prefetch(child_key);  // as in the depth-first search
         if (std::optional<Verdict> v = step_violations(f.world, child)) {
           v->sort();
           deeper = build(f.id, &chooser_.script(), *v, false);
           break;
         }
-        const auto [id, fresh] = store_.insert(key(child), f.id, chooser_.script());
+        const auto [id, fresh] = store_.insert(child_key, f.id, chooser_.script());
         if (liveness_) edges_.emplace_back(f.id, id);
         if (fresh) {
           ++stats.distinct;

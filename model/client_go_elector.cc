@@ -754,7 +754,7 @@ bool ClientGoElector::issue(Verb verb, std::optional<Lease> body, const Now& now
     const Duration left = *deadline - now.mono;
     if (left < timeout) timeout = left;
   }
-  ApiRequest request;
+  ApiRequest& request = out.start_call();
   request.tag = next_tag_;
   next_tag_ = next_tag_ == UINT32_MAX ? 1 : next_tag_ + 1;
   request.verb = verb;
@@ -762,7 +762,6 @@ bool ClientGoElector::issue(Verb verb, std::optional<Lease> body, const Now& now
   request.body = std::move(body);
   request.timeout = timeout;
   inflight_tag_ = request.tag;
-  out.call(std::move(request));
   return true;
 }
 
@@ -787,8 +786,12 @@ void ClientGoElector::reset_run_state() {
 
 // ---------------------------------------------------------------------------------------------
 
+// Flattened: the records, the cache and the hasher's steps inline into one body (a World
+// fingerprint hashes the model again after each reaction), into a local copy of the hasher that
+// the compiler keeps in registers (see Lease::hash_into).
 template <class H>
-void ClientGoElector::hash_into(H& h, const HashFrame& f) const {
+[[gnu::flatten]] void ClientGoElector::hash_into(H& out, const HashFrame& f) const {
+  H h = out;
   // The identity, the lease and the configuration are left out: they are the process's, fixed
   // by the scenario for every incarnation, and a World fingerprint hashes each model in its
   // process's place.
@@ -854,6 +857,7 @@ void ClientGoElector::hash_into(H& h, const HashFrame& f) const {
   if (!drop || phase_ == Phase::Releasing) h.i64(f.at(release_deadline_));
   if (!f.canonical) h.u64(next_tag_);
   if (candidate_) candidate_->hash_into(h, f);
+  out = h;
 }
 
 // The hashers this file serves: Hasher for published values, StateHasher for fingerprints.

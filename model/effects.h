@@ -74,6 +74,9 @@ class Effects {
   }
   void cancel_timer(TimerId id) { list_.emplace_back(CancelTimer{id}); }
   void call(ApiRequest request) { list_.emplace_back(Call{std::move(request)}); }
+  // The same, with the request filled in by the caller where it is stored (a request is about
+  // half a kilobyte: a hot caller saves building one and moving it here).
+  ApiRequest& start_call() { return std::get<Call>(list_.emplace_back(std::in_place_type<Call>)).request; }
   void cancel_call(uint32_t tag) { list_.emplace_back(CancelCall{tag}); }
   void note(NoteKind kind, LeaseId lease, std::string detail = {}, std::optional<LocalInstant> since = {}) {
     list_.emplace_back(Note{kind, lease, std::move(detail), since});

@@ -20,14 +20,20 @@ void LeaseSpec::hash_into(H& h, const HashFrame& frame) const {
   if (preferred_holder) hash_name(h, *preferred_holder);
 }
 
+// Flattened, so that the spec's fields are hashed in the same body (fingerprints hash a Lease
+// for every request and model that holds one), into a local copy of the hasher: the caller's
+// hasher could share memory with this Lease as far as the compiler knows, which would make it
+// store and reload the hasher's state around every field; the copy lives in registers.
 template <class H>
-void Lease::hash_into(H& h, const HashFrame& frame) const {
+[[gnu::flatten]] void Lease::hash_into(H& out, const HashFrame& frame) const {
+  H h = out;
   // The uid is hashed as it is in both frames: only its equality with other uids decides
   // anything, and it stays fixed while the Lease lives (relative to the growing
   // resourceVersion counter it would keep a steady state from ever repeating).
   h.u64(id | (static_cast<uint64_t>(labels.size()) << 32)).u64(frame.rv(resource_version)).u64(uid);
   for (const auto& [k, v] : labels) h.bytes(k).bytes(v);
   spec.hash_into(h, frame);
+  out = h;
 }
 
 // The hashers this file serves: Hasher for published values, StateHasher for fingerprints.

@@ -120,7 +120,15 @@ uint64_t WorldCore::event_digest(const Event& e) {
 Event WorldCore::pop_next(Chooser& chooser) {
   // Gather every event due at the earliest instant (including ones pushed for the current
   // instant since the last step); which of them fires first is a choice.
-  if (ready_.empty()) ready_.push_back(queue_.pop());
+  if (ready_.empty()) {
+    const Event first = queue_.pop();
+    if (queue_.empty() || queue_.top().at != first.at) {
+      // Alone at its instant (most steps): it fires with no choice to make, as below.
+      pending_digest_ -= event_digest(first);
+      return first;
+    }
+    ready_.push_back(first);
+  }
   const TrueInstant at = ready_.front().at;
   while (!queue_.empty() && queue_.top().at == at) ready_.push_back(queue_.pop());
   uint32_t k = 0;
@@ -341,14 +349,8 @@ void WorldCore::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
       if (pr.timer_generation.size() <= c->id) pr.timer_generation.resize(c->id + 1, 0);
       ++pr.timer_generation[c->id];
     } else if (auto* call = std::get_if<Call>(&effect)) {
-      InFlight f;
-      f.proc = p;
-      f.incarnation = pr.incarnation;
-      f.request = std::move(call->request);
-      f.sent = now_;
-      f.call = ++pr.calls;
-      const Duration timeout = f.request.timeout;
-      const uint64_t id = add_in_flight(std::move(f));
+      const Duration timeout = call->request.timeout;
+      const uint64_t id = add_in_flight(p, std::move(call->request));
       push(now_ + draw_latency(chooser, p, subject(Subject::RequestLeg, static_cast<uint32_t>(id))), EventKind::RequestArrive, p, id);
       if (timeout.ns > 0) push(now_ + procs_[p].clock.local_to_true(timeout), EventKind::ClientTimeout, p, id);
     } else if (auto* cancel = std::get_if<CancelCall>(&effect)) {
@@ -519,7 +521,7 @@ std::vector<PendingRequest> WorldCore::pending_requests() const {
   return out;
 }
 
-uint64_t WorldCore::add_in_flight(InFlight flight) {
+uint64_t WorldCore::add_in_flight(uint32_t p, ApiRequest&& request) {
   uint32_t index;
   if (!free_slots_.empty()) {
     index = free_slots_.back();
@@ -530,7 +532,16 @@ uint64_t WorldCore::add_in_flight(InFlight flight) {
   }
   Slot& slot = slots_[index];
   ++slot.generation;
-  slot.flight.emplace_from([&] { return std::move(flight); });
+  ProcessRuntime& pr = procs_[p];
+  slot.flight.emplace_from([&] {
+    InFlight f;  // returned by name: built in the record's block
+    f.proc = p;
+    f.incarnation = pr.incarnation;
+    f.request = std::move(request);
+    f.sent = now_;
+    f.call = ++pr.calls;
+    return f;
+  });
   return (static_cast<uint64_t>(slot.generation) << 32) | index;
 }
 
@@ -572,15 +583,16 @@ void WorldCore::on_request_arrive(uint64_t id, Chooser& chooser, Trace* trace) {
     }
     return;
   }
-  ApiOutcome outcome;
-  if (refuse_depth_ > 0) {
-    outcome.response.tag = f.request.tag;
-    outcome.response.verb = f.request.verb;
-    outcome.response.result = ApiResult::Unavailable;
-    outcome.response.message = "connection refused";
-  } else {
-    outcome = api_.handle(f.request);
-  }
+  // Built where it lives (an outcome is over a kilobyte): no default one to assign over.
+  ApiOutcome outcome = [&] {
+    if (refuse_depth_ == 0) return api_.handle(f.request);
+    ApiOutcome refused;
+    refused.response.tag = f.request.tag;
+    refused.response.verb = f.request.verb;
+    refused.response.result = ApiResult::Unavailable;
+    refused.response.message = "connection refused";
+    return refused;
+  }();
   if (outcome.committed) {
     f.applied = true;
     if (f.request.kind == ObjectKind::Node) record_node_write(f, outcome, trace);
@@ -1109,7 +1121,9 @@ void WorldCore::hash_faults_into(StateHasher& h) const {
   }
 }
 
-uint64_t WorldCore::fingerprint_exact(bool live_only, bool drop_dead) const {
+// Flattened: the hasher, the per-event inert test and digest and the cached-digest reads inline into
+// one loop body, so the hasher's lanes stay in registers (this runs once per explored transition).
+[[gnu::flatten]] uint64_t WorldCore::fingerprint_exact(bool live_only, bool drop_dead) const {
   // Small fields are packed into shared words (each packing is one-to-one), which halves the
   // number of words to mix without leaving any field out.
   StateHasher h;
@@ -1143,29 +1157,33 @@ uint64_t WorldCore::fingerprint_exact(bool live_only, bool drop_dead) const {
   h.u64(pending).u64(count);
   api_.hash_into(h);
   network_.hash_into(h);
+  // The rest goes through a copy of the hasher that no other function sees: the two calls above
+  // take h by reference, and after them the compiler would store and reload h around every
+  // read of a process, while the copy stays in registers.
+  StateHasher hp = h;
   for (const ProcessRuntime& pr : procs_) {
     const uint64_t flags = static_cast<uint64_t>(pr.status) | (static_cast<uint64_t>(pr.acting) << 8) |
                            (static_cast<uint64_t>(pr.quiescing) << 9) |
                            (static_cast<uint64_t>(pr.exit_after_quiesce.has_value()) << 10) |
                            (static_cast<uint64_t>(pr.model.has_value()) << 11);
-    h.u64(flags | (static_cast<uint64_t>(pr.incarnation) << 32));
-    h.u64(pr.pause_depth | (static_cast<uint64_t>(pr.quiesce_generation) << 32));
-    h.u64(pr.watches | (static_cast<uint64_t>(pr.watch_stall) << 8));
+    hp.u64(flags | (static_cast<uint64_t>(pr.incarnation) << 32));
+    hp.u64(pr.pause_depth | (static_cast<uint64_t>(pr.quiesce_generation) << 32));
+    hp.u64(pr.watches | (static_cast<uint64_t>(pr.watch_stall) << 8));
     // The clock's offset and rate are the process's, fixed by the scenario: only its jumps change.
-    h.i64(pr.clock.jumps().ns);
+    hp.i64(pr.clock.jumps().ns);
     const size_t timers = pr.timer_generation.size();
-    h.u64(timers);
+    hp.u64(timers);
     for (size_t t = 0; t < timers; t += 2) {
       const uint64_t next = t + 1 < timers ? pr.timer_generation[t + 1] : 0;
-      h.u64(pr.timer_generation[t] | (next << 32));
+      hp.u64(pr.timer_generation[t] | (next << 32));
     }
-    h.u64(pr.deferred.size());
+    hp.u64(pr.deferred.size());
     for (const Event& e : pr.deferred) {
-      h.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.incarnation) << 8)).u64(e.a).u64(e.b);
+      hp.i64(e.at.ns).u64(static_cast<uint64_t>(e.kind) | (static_cast<uint64_t>(e.incarnation) << 8)).u64(e.a).u64(e.b);
     }
     if (pr.model) {
       // The digest is cached in the shared model: one search keys every World one way.
-      h.u64(pr.model.digest([drop_dead](const ModelState& model) {
+      hp.u64(pr.model.digest([drop_dead](const ModelState& model) {
         StateHasher mh;
         HashFrame frame;
         frame.drop_dead = drop_dead;
@@ -1175,10 +1193,10 @@ uint64_t WorldCore::fingerprint_exact(bool live_only, bool drop_dead) const {
     }
   }
   for (const Slot& slot : slots_) {
-    if (slot.flight) h.u64(slot.flight.digest(&WorldCore::flight_digest));
+    if (slot.flight) hp.u64(slot.flight.digest(&WorldCore::flight_digest));
   }
-  hash_faults_into(h);
-  return h.digest();
+  hash_faults_into(hp);
+  return hp.digest();
 }
 
 uint64_t WorldCore::flight_digest(const InFlight& f) {

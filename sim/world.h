@@ -406,7 +406,9 @@ class WorldCore {
     CowSlot<InFlight> flight;  // absent: the slot is free
     bool operator==(const Slot&) const = default;
   };
-  uint64_t add_in_flight(InFlight flight);
+  // Adds process p's request, sent now, built in place in its shared record (a record is about
+  // a kilobyte: no moves of it).
+  uint64_t add_in_flight(uint32_t p, ApiRequest&& request);
   const InFlight* find_in_flight(uint64_t id) const;
   // Write access to a request that find_in_flight found (a shared record is copied first).
   InFlight& own_in_flight(uint64_t id);

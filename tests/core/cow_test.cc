@@ -13,6 +13,18 @@
 namespace leasesim {
 namespace {
 
+TEST(Cow, AssigningTheSharedValueAgainKeepsItShared) {
+  // Assignment over the node already shared (and self-assignment) changes no count: the value is
+  // still shared by two, so a change through one copies it first.
+  Cow<std::vector<int>> a(std::vector<int>{1});
+  Cow<std::vector<int>> b = a;
+  b = a;
+  a = *&a;
+  a.mut().push_back(2);
+  EXPECT_EQ(*b, std::vector<int>{1});
+  EXPECT_EQ(*a, (std::vector<int>{1, 2}));
+}
+
 TEST(Cow, CopiesShareUntilOneChanges) {
   Cow<std::vector<int>> a(std::vector<int>{1, 2, 3});
   Cow<std::vector<int>> b = a;
