@@ -98,11 +98,13 @@ std::string format_rfc3339_nanos(WallInstant t) {
 }
 
 void Trace::grow(size_t need) {
-  buf_.resize(std::max({need, buf_.size() * 2, size_t{512}}));
+  chunk_.bytes.resize(std::max({need, chunk_.bytes.size() * 2, size_t{512}}));
 }
 
 TraceLine Trace::line(TrueInstant t, std::string_view type) {
-  len_ = 0;
+  // A line begun and never ended is dropped, as before chunks: the new one starts where the
+  // last finished line ends.
+  chunk_.len = chunk_.line_ends.empty() ? 0 : chunk_.line_ends.back();
   char* p = room(5 + kSecondsMaxChars + 8 + json_string_room(type));
   p = write_literal(p, "{\"t\":");
   p = write_seconds(p, t.ns);
@@ -113,13 +115,12 @@ TraceLine Trace::line(TrueInstant t, std::string_view type) {
 
 void Trace::finish_line() {
   used(write_literal(room(2), "}\n"));
-  const std::string_view bytes(buf_.data(), len_);
-  hasher_.bytes(bytes);
+  chunk_.line_ends.push_back(static_cast<uint32_t>(chunk_.len));
   ++lines_;
-  if (out_) out_->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (chunk_.len >= TracePipeline::kChunkBytes) chunk_ = pipeline_.submit(std::move(chunk_));
 }
 
-std::string Trace::hash_hex() const {
+std::string Trace::hash_hex() {
   char buf[17];
   return std::string(hex64(hash(), buf));
 }

@@ -33,6 +33,7 @@ TEST(TraceLine, ExactBytesOfALine) {
   std::ostringstream out;
   Trace trace(&out);
   write_sample(trace);
+  trace.flush();  // the stream receives the lines at a flush (sim/trace.h)
   EXPECT_EQ(out.str(),
             "{\"t\":0,\"type\":\"process\",\"proc\":\"a\",\"state\":\"started\",\"incarnation\":1}\n"
             "{\"t\":12.5,\"type\":\"api\",\"proc\":\"a\",\"delta\":-3,\"sent\":0.000001,\"applied\":true,"
@@ -44,6 +45,7 @@ TEST(TraceLine, LargeUnsignedAndNegativeTimes) {
   std::ostringstream out;
   Trace trace(&out);
   trace.line(TrueInstant(-1500000000), "x").unum("rv", UINT64_MAX).num("n", INT64_MIN).end();
+  trace.flush();  // the stream receives the lines at a flush (sim/trace.h)
   EXPECT_EQ(out.str(), "{\"t\":-1.5,\"type\":\"x\",\"rv\":18446744073709551615,\"n\":-9223372036854775808}\n");
 }
 
@@ -51,6 +53,7 @@ TEST(TraceLine, LineWithOnlyTimeAndType) {
   std::ostringstream out;
   Trace trace(&out);
   trace.line(TrueInstant(1), "empty").end();
+  trace.flush();  // the stream receives the lines at a flush (sim/trace.h)
   EXPECT_EQ(out.str(), "{\"t\":0.000000001,\"type\":\"empty\"}\n");
 }
 
@@ -82,6 +85,7 @@ TEST(TraceLine, PrefixAndValueAreOneString) {
   std::ostringstream out;
   Trace trace(&out);
   trace.line(TrueInstant(0), "api").str("object", "nodes/", "n-1").str("o", "pods/\"", "x\n").end();
+  trace.flush();  // the stream receives the lines at a flush (sim/trace.h)
   EXPECT_EQ(out.str(), "{\"t\":0,\"type\":\"api\",\"object\":\"nodes/n-1\",\"o\":\"pods/\\\"x\\n\"}\n");
 }
 
@@ -94,6 +98,7 @@ TEST(TraceLine, WallReadingsMatchTheStringFormatters) {
     std::ostringstream out;
     Trace trace(&out);
     trace.line(TrueInstant(0), "x").micro_time("m", WallInstant(ns)).wall_nanos("n", WallInstant(ns)).end();
+    trace.flush();  // the stream receives the lines at a flush (sim/trace.h)
     EXPECT_EQ(out.str(), "{\"t\":0,\"type\":\"x\",\"m\":\"" + format_rfc3339_micro(WallInstant(ns)) + "\",\"n\":\"" +
                              format_rfc3339_nanos(WallInstant(ns)) + "\"}\n")
         << ns;
@@ -102,6 +107,7 @@ TEST(TraceLine, WallReadingsMatchTheStringFormatters) {
   Trace trace(&out);
   trace.line(TrueInstant(0), "x").wall_nanos("n", WallInstant(1500000000)).end();
   trace.line(TrueInstant(0), "x").wall_nanos("n", WallInstant(86400000000000 + 1)).end();
+  trace.flush();  // the stream receives the lines at a flush (sim/trace.h)
   EXPECT_EQ(out.str(), "{\"t\":0,\"type\":\"x\",\"n\":\"1970-01-01T00:00:01.500000000Z\"}\n"
                        "{\"t\":0,\"type\":\"x\",\"n\":\"1970-01-02T00:00:00.000000001Z\"}\n");
 }
@@ -117,6 +123,7 @@ TEST(TraceLine, KeysAndTypeAreEscapedToo) {
   std::ostringstream out;
   Trace trace(&out);
   trace.line(TrueInstant(0), "ty\"pe").str("k\ney", "v\x02").end();
+  trace.flush();  // the stream receives the lines at a flush (sim/trace.h)
   EXPECT_EQ(out.str(), "{\"t\":0,\"type\":\"ty\\\"pe\",\"k\\ney\":\"v\\u0002\"}\n");
 }
 
@@ -138,6 +145,7 @@ TEST(Trace, HashIsTheHashOfTheWrittenBytes) {
   Trace trace(&out);
   write_sample(trace);
   Hasher expected;
+  trace.flush();  // the stream receives the lines at a flush (sim/trace.h)
   std::istringstream lines(out.str());
   std::string line;
   while (std::getline(lines, line)) expected.bytes(line + "\n");

@@ -74,6 +74,7 @@ TEST(Watch, NodeStoreAndTraceRecordTheKubeletsNode) {
   std::ostringstream out;
   Trace trace(&out);
   w.run(chooser, &trace);
+  trace.flush();
   for (NodeId n = 0; n < 2; ++n) {
     ASSERT_TRUE(w.api_server().nodes().node(n).has_value());
     EXPECT_EQ(w.api_server().nodes().node(n)->ready(), ConditionStatus::True);

@@ -150,7 +150,8 @@ Ran run_world(std::shared_ptr<const Scenario> s, Chooser& chooser) {
   Trace trace(&out);
   World world(std::move(s));
   const StepStatus status = world.run(chooser, &trace);
-  return Ran{std::move(world), out.str(), trace.hash(), status};
+  const uint64_t hash = trace.hash();  // flushes the lines into `out` too
+  return Ran{std::move(world), out.str(), hash, status};
 }
 
 Ran run_world(std::shared_ptr<const Scenario> s, uint64_t seed = 1) {
@@ -559,6 +560,7 @@ TEST(WorldProcess, PauseDefersEventsToResumeAndTheLeaderKeepsActing) {
   EXPECT_EQ(leaderships[0].end, at(seconds(25)));
   EXPECT_EQ(leaderships[0].end_cause, "not renewed");
   // Nothing of a's happens in the trace while it is paused.
+  trace.flush();
   for (const auto& j : lines_of(out.str())) {
     if (j.contains("proc") && j["proc"] == "a" && j["type"] != "fault") {
       const double t = j["t"].get<double>();
