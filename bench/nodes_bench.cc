@@ -7,10 +7,15 @@
 // goal), since it takes minutes on a shared machine.
 // Baseline in the same run: the same cluster for one simulated minute, so the hour's cost per
 // simulated second can be compared with the start-up (lists, node creation) cost.
-// Printed: wall seconds, CPU seconds of this process, peak resident memory, events, and the
-// ratio to each target (<= 1.0 meets it).
+// Printed: wall seconds, CPU seconds of this process (both threads: the simulation and the
+// trace hash, sim/trace_pipeline.h), CPU seconds of the simulation thread alone, peak resident
+// memory, events, the History's sizes, and the ratio to each target (<= 1.0 meets it).
+// The targets are judged on wall time. On a loaded machine wall time stretches with the load;
+// CPU time is what shows the program's own cost there, and the simulation thread's CPU time is
+// what a quiet 2-core machine's wall time would be (the hash thread runs beside it).
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include <chrono>
 #include <cstdio>
@@ -58,6 +63,12 @@ std::shared_ptr<const Scenario> cluster(int nodes, int controllers, Duration dur
 }
 
 double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
+// CPU time of the calling thread only (the simulation; the trace hash runs on its own thread).
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
 double peak_rss_mib() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -75,8 +86,9 @@ void BM_FiveThousandNodesOneMinute(benchmark::State& state) {
 BENCHMARK(BM_FiveThousandNodesOneMinute)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 struct Measured {
-  double wall = 0, cpu = 0, rss = 0;
+  double wall = 0, cpu = 0, sim_cpu = 0, rss = 0;
   uint64_t events = 0;
+  size_t lease_writes = 0, node_writes = 0;
   bool passed = false;
   bool reached_horizon = false;
   TrueInstant end;
@@ -85,11 +97,15 @@ struct Measured {
 Measured measure(int nodes, Duration duration) {
   const auto s = cluster(nodes, 3, duration);
   const double cpu0 = cpu_seconds();
+  const double sim_cpu0 = thread_cpu_seconds();
   const auto start = std::chrono::steady_clock::now();  // wall clock: benchmarks only
   RunResult r = run_scenario(s, 1);
   Measured m;
   m.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   m.cpu = cpu_seconds() - cpu0;
+  m.sim_cpu = thread_cpu_seconds() - sim_cpu0;
+  m.lease_writes = r.world.history().writes.size();
+  m.node_writes = r.world.history().node_writes.size();
   m.rss = peak_rss_mib();
   m.events = r.world.events_processed();
   m.passed = r.evaluation.passed;
@@ -100,15 +116,17 @@ Measured measure(int nodes, Duration duration) {
 
 void report(int nodes, Duration duration, double target_s) {
   const Measured m = measure(nodes, duration);
-  std::printf("%d kubelets + 3 controller managers, %s simulated: %.2f s wall, %.2f s CPU, peak RSS %.0f MiB, "
-              "%llu events%s\n",
-              nodes, format_duration(duration).c_str(), m.wall, m.cpu, m.rss,
-              static_cast<unsigned long long>(m.events), m.passed ? "" : " (properties FAILED)");
+  std::printf("%d kubelets + 3 controller managers, %s simulated: %.2f s wall, %.2f s CPU (simulation thread "
+              "%.2f s), peak RSS %.0f MiB, %llu events, History %zu lease writes and %zu node writes%s\n",
+              nodes, format_duration(duration).c_str(), m.wall, m.cpu, m.sim_cpu, m.rss,
+              static_cast<unsigned long long>(m.events), m.lease_writes, m.node_writes,
+              m.passed ? "" : " (properties FAILED)");
   if (!m.reached_horizon)
     std::printf("  NOT the whole span: the run stopped at %s of simulated time (%s)\n",
                 format_duration(Duration(m.end.ns)).c_str(), "an event bound or an idle world");
-  std::printf("  ratio to the %.0f s target: wall %.2f, CPU %.2f; to the 2 GiB target: %.2f %s\n", target_s,
-              m.wall / target_s, m.cpu / target_s, m.rss / 2048.0,
+  std::printf("  ratio to the %.0f s target (judged on wall): wall %.2f, CPU %.2f, simulation thread %.2f; to the "
+              "2 GiB target: %.2f %s\n",
+              target_s, m.wall / target_s, m.cpu / target_s, m.sim_cpu / target_s, m.rss / 2048.0,
               m.reached_horizon && m.wall <= target_s && m.rss <= 2048.0 ? "(meets target)" : "(BELOW TARGET)");
 }
 
