@@ -100,10 +100,14 @@ bool Kubelet::set_node_status(Node& node, const Now& now) const {
   for (size_t i = 0; i < kConditionCount; ++i) {
     const auto type = static_cast<ConditionType>(i);
     const ConditionStatus want = type == ConditionType::Ready ? ConditionStatus::True : ConditionStatus::False;
-    const Name reason(type == ConditionType::Ready ? "KubeletReady"
-                      : type == ConditionType::MemoryPressure ? "KubeletHasSufficientMemory"
-                      : type == ConditionType::DiskPressure   ? "KubeletHasNoDiskPressure"
-                                                              : "KubeletHasSufficientPID");
+    // Interned once: making a Name looks its text up under the table's mutex (core/name.h),
+    // which a step should not do, and this runs for every node every status period.
+    static const Name kReady("KubeletReady"), kMemory("KubeletHasSufficientMemory"),
+        kDisk("KubeletHasNoDiskPressure"), kPid("KubeletHasSufficientPID");
+    const Name& reason = type == ConditionType::Ready            ? kReady
+                         : type == ConditionType::MemoryPressure ? kMemory
+                         : type == ConditionType::DiskPressure   ? kDisk
+                                                                 : kPid;
     NodeCondition& c = node.condition(type);
     if (!c.present || c.status != want) {
       changed = true;
