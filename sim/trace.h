@@ -5,19 +5,19 @@
 //   first, then fields in a fixed order; lines are produced in simulation order.
 // - traceHash folds every line's bytes (and the newline) into a stable 64-bit hash, whether or
 //   not the lines are written anywhere, so `--trace` never changes the hash.
-// - Finished lines collect in chunks that a TracePipeline (sim/trace_pipeline.h) hashes and
-//   writes in order, on a second thread once the trace fills its first chunk, so the hash
-//   overlaps the simulation. The stream therefore receives the lines at the latest at the next
+// - Finished lines collect in chunks that a TracePipeline (sim/trace_pipeline.h) formats,
+//   hashes and writes in order, on a second thread once the trace fills its first chunk, so
+//   that work overlaps the simulation. The stream therefore receives the lines at the latest at the next
 //   flush(), hash(), hash_hex() or the Trace's destruction (read it only after one of those),
 //   and the hash value is the same as if every line were hashed as it ends.
 // - Lines are formatted by hand (no JSON library on this hot path); strings are escaped per RFC
 //   8259. Output goes to an optional std::ostream the caller owns.
-// - Speed (bench/nodes_bench.cc: a one-hour run of 5,000 kubelets formats and hashes 5.4
-//   million lines): each field is written into the Trace's own buffer through one capacity check
-//   (no per-character appends), strings are scanned for escapes eight bytes at a time, and wall
-//   readings are written in place (micro_time, wall_nanos) from a cached date of the last whole
-//   second instead of through a temporary string. The bytes, and so every traceHash, are those
-//   of the plain formatting.
+// - Speed (bench/nodes_bench.cc: a one-hour run of 5,000 kubelets writes 5.4 million lines):
+//   a TraceLine call does not format; it appends a compact record (sim/trace_format.h) to the
+//   current chunk, and the pipeline's thread formats, hashes and writes whole chunks. The
+//   formatter writes each field through one capacity check, scans strings for escapes eight
+//   bytes at a time and writes wall readings from a cached date of the last whole second. The
+//   bytes, and so every traceHash, are those of the plain formatting.
 // Leaves out: reading traces back (tests parse them with nlohmann_json).
 #pragma once
 
@@ -79,27 +79,25 @@ class Trace {
  private:
   friend class TraceLine;
   void finish_line();
-  // Room for n more bytes of the line; returns where they go. The caller writes at most n
-  // bytes and then calls used() with the end of what it wrote.
+  // Room for n more record bytes of the line; returns where they go. The caller writes at most
+  // n bytes and then calls used() with the end of what it wrote.
   char* room(size_t n) {
     if (chunk_.len + n > chunk_.bytes.size()) grow(chunk_.len + n);
     return chunk_.bytes.data() + chunk_.len;
   }
   void used(const char* end) { chunk_.len = static_cast<size_t>(end - chunk_.bytes.data()); }
   void grow(size_t need);
-  // ,"key":
-  void key(std::string_view k);
-  void string_value(std::string_view s);
-  void rfc3339(std::string_view k, WallInstant t, int fraction_digits);
+  // Appends a field record: its op, the key, and room for `payload` more bytes; returns where
+  // the payload goes (the caller writes exactly that many).
+  char* field(TraceOp op, std::string_view key, size_t payload);
+  void field_text(TraceOp op, std::string_view key, std::string_view value);
+  void field_word(TraceOp op, std::string_view key, uint64_t value);
 
-  // Finished lines, then the line being formatted (from the last line end to chunk_.len).
+  // Records of finished lines, then those of the line being built (from the last line end to
+  // chunk_.len).
   TraceChunk chunk_;
   TracePipeline pipeline_;
   uint64_t lines_ = 0;
-  // "YYYY-MM-DDTHH:MM:SS" of the last whole second written by rfc3339 (most lines of a busy
-  // trace fall into the same second as the line before).
-  int64_t date_second_ = INT64_MIN;
-  char date_[kRfc3339MaxChars] = {};
 };
 
 // Appends `s` to `out` as a JSON string literal (with quotes).

@@ -27,13 +27,15 @@ TracePipeline::~TracePipeline() {
 }
 
 void TracePipeline::consume(const TraceChunk& chunk) {
-  const char* data = chunk.bytes.data();
+  size_t len = 0;
+  formatter_.format(chunk, text_, len, text_ends_);
+  const char* data = text_.data();
   uint32_t start = 0;
-  for (const uint32_t end : chunk.line_ends) {
+  for (const uint32_t end : text_ends_) {
     hasher_.bytes(std::string_view(data + start, end - start));
     start = end;
   }
-  if (out_ && chunk.len > 0) out_->write(data, static_cast<std::streamsize>(chunk.len));
+  if (out_ && len > 0) out_->write(data, static_cast<std::streamsize>(len));
 }
 
 TraceChunk TracePipeline::spare() {

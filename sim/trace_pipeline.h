@@ -1,24 +1,26 @@
-// trace_pipeline.h: hashes (and writes) a trace's finished bytes, in order, on a second thread.
+// trace_pipeline.h: formats, hashes (and writes) a trace's finished lines, in order, on a second
+// thread.
 //
 // Contract:
-// - The Trace (sim/trace.h) formats its lines into a TraceChunk and hands each full chunk to
-//   submit(); the pipeline folds every line of every chunk into one Hasher, chunk after chunk in
-//   submission order, and writes each chunk's bytes to the optional stream in the same order.
+// - The Trace (sim/trace.h) records its lines into a TraceChunk (sim/trace_format.h) and hands
+//   each full chunk to submit(); the pipeline formats each chunk's lines into JSON text, folds
+//   every line into one Hasher, chunk after chunk in submission order, and writes the text to
+//   the optional stream in the same order.
 //   The traceHash is a fold over bytes (FNV-1a, each line's length folded after it), so the
 //   value does not depend on where chunks end or on which thread folds them: the same lines
 //   give the same digest as hashing them one by one on the simulation thread did.
 // - Why a thread: the FNV-1a fold costs about four cycles a byte and cannot be sped up without
-//   changing every published hash; folding on another core overlaps it (and the stream's
-//   writes) with the simulation, so a long run's wall time loses that share.
+//   changing every published hash; formatting and folding on another core overlap them (and
+//   the stream's writes) with the simulation, so a long run's wall time loses that share.
 // - The thread starts with the first full chunk. A trace that never fills one (tests, short
 //   scenarios) is hashed and written on the calling thread at drain(), and no thread is made.
 //   If a thread cannot be started, every chunk is handled on the calling thread instead.
 // - Memory stays flat: at most kMaxQueued chunks wait for the thread; submit() blocks while
 //   the queue is full (backpressure), and consumed chunks are handed back for reuse.
-// - drain() returns once every submitted chunk is hashed and written; digest() drains first.
+// - drain() returns once every submitted chunk is formatted, hashed and written.
 //   Between drains the stream may lag behind the lines formatted so far; the owner must not
 //   write to the same stream itself until it has drained. The destructor drains and joins.
-// Leaves out: formatting (sim/trace.cc), and any order other than submission order.
+// Leaves out: the text of a line (sim/trace_format.h), and any order other than submission order.
 #pragma once
 
 #include <condition_variable>
@@ -32,20 +34,13 @@
 #include <vector>
 
 #include "core/hash.h"
+#include "sim/trace_format.h"
 
 namespace leasesim {
 
-// Finished trace lines, back to back: `bytes` holds them in its first `len` bytes (its size is
-// the room the formatter may use), and line_ends[i] is where line i ends (after its newline).
-struct TraceChunk {
-  std::string bytes;
-  size_t len = 0;
-  std::vector<uint32_t> line_ends;
-};
-
 class TracePipeline {
  public:
-  // A chunk is handed over once it holds this many bytes (a line is never split).
+  // A chunk is handed over once it holds this many record bytes (a line is never split).
   static constexpr size_t kChunkBytes = size_t{256} << 10;
   // Full chunks that may wait for the thread before submit() blocks.
   static constexpr size_t kMaxQueued = 8;
@@ -58,14 +53,14 @@ class TracePipeline {
   // Takes the chunk (the thread folds it later) and returns an empty one to fill next, with
   // room for at least kChunkBytes.
   TraceChunk submit(TraceChunk&& full);
-  // Folds and writes the last, partly filled chunk (on this thread when no thread runs),
+  // Formats, folds and writes the last, partly filled chunk (on this thread when no thread runs),
   // empties it, and waits until everything submitted before is folded and written.
   void drain(TraceChunk& partial);
   // The digest of every line drained so far.
   uint64_t digest() const { return hasher_.digest(); }
 
  private:
-  void consume(const TraceChunk& chunk);  // fold the lines, write the bytes
+  void consume(const TraceChunk& chunk);  // format the lines, fold them, write the text
   void work();                            // the thread's loop
   void wait_idle(std::unique_lock<std::mutex>& lock);
   TraceChunk spare();                     // a recycled empty chunk, or a new one
@@ -74,6 +69,10 @@ class TracePipeline {
   // Folded by the thread while it runs, by the caller otherwise; the caller reads it only after
   // wait_idle (the mutex orders the thread's writes before that read).
   Hasher hasher_;
+  // Used the same way as hasher_ (by one thread at a time, in submission order).
+  TraceFormatter formatter_;
+  std::string text_;  // a chunk's text; keeps its size between chunks
+  std::vector<uint32_t> text_ends_;
   std::mutex mutex_;
   std::condition_variable work_ready_;  // the thread waits for chunks (or stop_)
   std::condition_variable work_done_;   // submit waits for room, drain for an idle thread

@@ -1,0 +1,218 @@
+// trace_format.cc: see trace_format.h.
+#include "sim/trace_format.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+namespace leasesim {
+
+namespace {
+
+bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// Whether any of the eight bytes of w needs an escape in JSON: a byte below 0x20, a quote or a
+// backslash (the exact "has a byte less than n" and "has a zero byte" tests of Bit Twiddling
+// Hacks; only whether a word has such a byte is used, so their borrows cannot mislead).
+bool word_needs_escape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  const uint64_t quote = w ^ (kOnes * '"');
+  const uint64_t backslash = w ^ (kOnes * '\\');
+  return ((((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash)) & kHigh) != 0;
+}
+
+// The characters of s inside a JSON string literal (escaped, without quotes) at p; returns the end.
+char* write_json_chars(char* p, std::string_view s) {
+  // Most names and values need no escape: whole words are copied while none of their bytes
+  // needs one, then the rest byte by byte (the hot path of every run).
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (word_needs_escape(w)) break;
+    std::memcpy(p, &w, 8);
+    p += 8;
+  }
+  // The last few bytes (all of a short key or name): padded to a word with a byte that needs no
+  // escape, tested at once and, when clean, stored as one word; the bytes past the string's end
+  // fall inside the room the caller reserved (json_string_room: six per byte, plus two) and are
+  // overwritten by what follows. Saves a byte loop per field of every line.
+  if (const size_t rest = s.size() - i; rest > 0 && rest < 8 && s.size() >= 2 && i + 8 <= s.size() * 6) {
+    uint64_t w = 0x6161616161616161ull;  // "aaaaaaaa"
+    std::memcpy(&w, s.data() + i, rest);
+    if (!word_needs_escape(w)) {
+      std::memcpy(p, &w, 8);
+      return p + rest;
+    }
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (!needs_escape(c)) {
+      *p++ = static_cast<char>(c);
+      continue;
+    }
+    switch (c) {
+      case '"': *p++ = '\\'; *p++ = '"'; break;
+      case '\\': *p++ = '\\'; *p++ = '\\'; break;
+      case '\n': *p++ = '\\'; *p++ = 'n'; break;
+      case '\r': *p++ = '\\'; *p++ = 'r'; break;
+      case '\t': *p++ = '\\'; *p++ = 't'; break;
+      default:
+        std::memcpy(p, "\\u00", 4);  // needs_escape: a control character
+        p[4] = kHex[c >> 4];
+        p[5] = kHex[c & 0xf];
+        p += 6;
+    }
+  }
+  return p;
+}
+
+
+// v as exactly n decimal digits at p (0 <= v < 10^n); returns the end.
+char* write_digits(char* p, int64_t v, int n) {
+  for (int i = n - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return p + n;
+}
+
+template <size_t N>
+char* write_literal(char* p, const char (&s)[N]) {
+  std::memcpy(p, s, N - 1);
+  return p + N - 1;
+}
+
+
+// Reads a record's parts in the order the encoder (sim/trace.cc) wrote them.
+struct Reader {
+  const char* p;
+  template <class T>
+  T get() {
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    p += sizeof v;
+    return v;
+  }
+  std::string_view text() {
+    const auto n = get<uint32_t>();
+    const std::string_view s(p, n);
+    p += n;
+    return s;
+  }
+};
+
+}  // namespace
+
+char* write_json_string(char* p, std::string_view s) {
+  *p++ = '"';
+  p = write_json_chars(p, s);
+  *p++ = '"';
+  return p;
+}
+
+void TraceFormatter::format(const TraceChunk& chunk, std::string& text, size_t& text_len,
+                            std::vector<uint32_t>& text_ends) {
+  text_ends.clear();
+  size_t len = 0;
+  // Room for n more bytes of text at the end; returns where they go (grows rarely: the buffer
+  // keeps its size from chunk to chunk).
+  auto room = [&](size_t n) {
+    if (len + n > text.size()) text.resize(std::max({len + n, text.size() * 2, size_t{4096}}));
+    return text.data() + len;
+  };
+  auto used = [&](const char* end) { len = static_cast<size_t>(end - text.data()); };
+  auto key = [&](std::string_view k) {
+    char* p = room(json_string_room(k) + 2);
+    *p++ = ',';
+    p = write_json_string(p, k);
+    *p++ = ':';
+    used(p);
+  };
+  auto rfc3339 = [&](WallInstant t, int fraction_digits) {
+    const int64_t second = floor_div(t.ns, kNanosPerSecond);
+    const int64_t sub_ns = t.ns - second * kNanosPerSecond;
+    if (second != date_second_) {
+      write_rfc3339(date_, WallInstant(second * kNanosPerSecond), 0);  // "YYYY-MM-DDTHH:MM:SSZ"
+      date_second_ = second;
+    }
+    char* p = room(kRfc3339MaxChars + 2);
+    *p++ = '"';
+    std::memcpy(p, date_, 19);
+    p += 19;
+    if (fraction_digits == 6) {
+      *p++ = '.';
+      p = write_digits(p, sub_ns / 1000, 6);
+    } else {
+      *p++ = '.';
+      p = write_digits(p, sub_ns, 9);
+    }
+    *p++ = 'Z';
+    *p++ = '"';
+    used(p);
+  };
+
+  Reader r{chunk.bytes.data()};
+  for (const uint32_t line_end : chunk.line_ends) {
+    const char* end = chunk.bytes.data() + line_end;
+    while (r.p < end) {
+      const auto op = static_cast<TraceOp>(r.get<uint8_t>());
+      if (op == TraceOp::Line) {
+        const int64_t t = r.get<int64_t>();
+        const std::string_view type = r.text();
+        char* p = room(5 + kSecondsMaxChars + 8 + json_string_room(type));
+        p = write_literal(p, "{\"t\":");
+        p = write_seconds(p, t);
+        p = write_literal(p, ",\"type\":");
+        used(write_json_string(p, type));
+        continue;
+      }
+      key(r.text());
+      switch (op) {
+        case TraceOp::Str: {
+          const std::string_view v = r.text();
+          used(write_json_string(room(json_string_room(v)), v));
+          break;
+        }
+        case TraceOp::Str2: {
+          const std::string_view prefix = r.text();
+          const std::string_view value = r.text();
+          char* p = room(json_string_room(prefix) + json_string_room(value));
+          *p++ = '"';
+          p = write_json_chars(p, prefix);
+          p = write_json_chars(p, value);
+          *p++ = '"';
+          used(p);
+          break;
+        }
+        case TraceOp::Num: {
+          char* p = room(24);
+          used(std::to_chars(p, p + 24, r.get<int64_t>()).ptr);
+          break;
+        }
+        case TraceOp::Unum: {
+          char* p = room(24);
+          used(std::to_chars(p, p + 24, r.get<uint64_t>()).ptr);
+          break;
+        }
+        case TraceOp::Secs: used(write_seconds(room(kSecondsMaxChars), r.get<int64_t>())); break;
+        case TraceOp::Bool: {
+          char* p = room(5);
+          used(r.get<uint8_t>() ? write_literal(p, "true") : write_literal(p, "false"));
+          break;
+        }
+        case TraceOp::Null: used(write_literal(room(4), "null")); break;
+        case TraceOp::Micro: rfc3339(WallInstant(r.get<int64_t>()), 6); break;
+        case TraceOp::Nanos: rfc3339(WallInstant(r.get<int64_t>()), 9); break;
+        case TraceOp::Line: break;  // handled above
+      }
+    }
+    used(write_literal(room(2), "}\n"));
+    text_ends.push_back(static_cast<uint32_t>(len));
+  }
+  text_len = len;
+}
+
+}  // namespace leasesim
