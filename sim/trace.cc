@@ -52,6 +52,18 @@ void Trace::finish_line() {
   if (chunk_.len >= TracePipeline::kChunkBytes) chunk_ = pipeline_.submit(std::move(chunk_));
 }
 
+void Trace::flush() {
+  // The pipeline takes whole lines only: a line still being built waits aside and comes back.
+  const size_t done = chunk_.line_ends.empty() ? 0 : chunk_.line_ends.back();
+  const std::string building(chunk_.bytes.data() + done, chunk_.len - done);
+  chunk_.len = done;
+  pipeline_.drain(chunk_);
+  if (!building.empty()) {
+    std::memcpy(room(building.size()), building.data(), building.size());
+    chunk_.len = building.size();
+  }
+}
+
 std::string Trace::hash_hex() {
   char buf[17];
   return std::string(hex64(hash(), buf));

@@ -7,9 +7,10 @@
 //   not the lines are written anywhere, so `--trace` never changes the hash.
 // - Finished lines collect in chunks that a TracePipeline (sim/trace_pipeline.h) formats,
 //   hashes and writes in order, on a second thread once the trace fills its first chunk, so
-//   that work overlaps the simulation. The stream therefore receives the lines at the latest at the next
-//   flush(), hash(), hash_hex() or the Trace's destruction (read it only after one of those),
-//   and the hash value is the same as if every line were hashed as it ends.
+//   that work overlaps the simulation. The stream therefore receives the lines at the latest
+//   at the next flush(), hash(), hash_hex() or the Trace's destruction (read it only after one
+//   of those), and the hash value is the same as if every line were hashed as it ends. A line
+//   still being built when one of those is called is kept, and counts once it ends.
 // - Lines are formatted by hand (no JSON library on this hot path); strings are escaped per RFC
 //   8259. Output goes to an optional std::ostream the caller owns.
 // - Speed (bench/nodes_bench.cc: a one-hour run of 5,000 kubelets writes 5.4 million lines):
@@ -67,7 +68,7 @@ class Trace {
   TraceLine line(TrueInstant t, std::string_view type);
 
   // Waits until every finished line is hashed and written to the stream.
-  void flush() { pipeline_.drain(chunk_); }
+  void flush();
   // The hash of every finished line (flushes first).
   uint64_t hash() {
     flush();

@@ -87,6 +87,21 @@ TEST(TracePipeline, DestructionWritesWhatIsLeft) {
   EXPECT_EQ(out.str(), e.bytes);
 }
 
+TEST(TracePipeline, ALineBeingBuiltSurvivesAFlush) {
+  // hash() in the middle of a line hashes the lines before it; the line then ends as usual.
+  std::ostringstream out;
+  Trace trace(&out);
+  trace.line(TrueInstant(0), "a").end();
+  TraceLine open = trace.line(TrueInstant(1000000000), "b");
+  open.str("k", "v");
+  Trace first;
+  first.line(TrueInstant(0), "a").end();
+  EXPECT_EQ(trace.hash(), first.hash());
+  open.num("n", 7).end();
+  trace.flush();
+  EXPECT_EQ(out.str(), "{\"t\":0,\"type\":\"a\"}\n{\"t\":1,\"type\":\"b\",\"k\":\"v\",\"n\":7}\n");
+}
+
 TEST(TracePipeline, TheHashSeesEveryChunk) {
   // The twin of the tests above: one byte changed in a line deep inside the trace (in a chunk
   // folded by the thread) changes the hash, so they would notice a lost or reordered chunk.
