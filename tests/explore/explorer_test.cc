@@ -628,13 +628,23 @@ TEST(ExplorerConverge, RefusesWhatTheCanonicalKeyCannotTellApart) {
 // converge search does not close. Whatever the depth-first search met first (its path-length
 // bound or the states bound), the report is the breadth-first search's: the same as a search
 // that a depth bound makes breadth-first from the start.
-TEST(Explorer, ASearchThatDoesNotCloseReportsTheBreadthFirstSearch) {
+// The two candidates with no fault, converge mode, latency at min and max: their loops drift.
+std::shared_ptr<Scenario> two_candidates_no_fault() {
   auto s = two_candidates_crash_partition();
   s->faults.clear();
+  return s;
+}
+ExploreOptions drifting() {
   ExploreOptions o;
   o.jitter_points = kPointMax;
   o.converge = true;
   o.max_states = 20000;
+  return o;
+}
+
+TEST(Explorer, ASearchThatDoesNotCloseReportsTheBreadthFirstSearch) {
+  const auto s = two_candidates_no_fault();
+  ExploreOptions o = drifting();
   // The steady-regime lemma closes this search (one leader renewing, the other polling): off
   // here, so that it drifts. ASearchThatDriftsClosesWithTheSteadyRegimeLemma has it on.
   o.steady_regime = false;
@@ -653,13 +663,7 @@ TEST(Explorer, ASearchThatDoesNotCloseReportsTheBreadthFirstSearch) {
 // candidate renews and the other is sure to see it, the path is closed, so the search ends
 // exhausted, verified for all time.
 TEST(Explorer, ASearchThatDriftsClosesWithTheSteadyRegimeLemma) {
-  auto s = two_candidates_crash_partition();
-  s->faults.clear();
-  ExploreOptions o;
-  o.jitter_points = kPointMax;
-  o.converge = true;
-  o.max_states = 20000;
-  const ExploreResult r = explore(s, o);
+  const ExploreResult r = explore(two_candidates_no_fault(), drifting());
   EXPECT_EQ(r.stopped_by, ExploreStop::Exhausted);
   EXPECT_FALSE(r.counterexample.has_value());
   EXPECT_GT(r.stats.steady_states, 0u);

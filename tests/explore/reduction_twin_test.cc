@@ -17,23 +17,10 @@
 
 #include "explore/explorer.h"
 #include "model/client_go_config.h"
+#include "tests/explore/elector_specs.h"
 
 namespace leasesim {
 namespace {
-
-ProcessSpec elector(const std::string& name, LeaseId lease, Duration start, Duration ld, Duration rd, Duration rp) {
-  ProcessSpec p;
-  p.name = name;
-  p.identity = name;
-  ClientGoConfig c;
-  c.lease_duration = ld;
-  c.renew_deadline = rd;
-  c.retry_period = rp;
-  p.model = c;
-  p.lease = lease;
-  p.start = start;
-  return p;
-}
 
 // Two client-go candidates, timings inside or outside client-go's tolerance, one fault on the
 // leader or the standby; 8 to 14 simulated seconds, so that both searches finish.

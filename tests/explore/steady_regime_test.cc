@@ -22,22 +22,10 @@
 #include "model/client_go_config.h"
 #include "sim/chooser.h"
 #include "sim/world.h"
+#include "tests/explore/elector_specs.h"
 
 namespace leasesim {
 namespace {
-
-ProcessSpec elector(const std::string& name, LeaseId lease, Duration start, Duration ld, Duration rd, Duration rp) {
-  ProcessSpec p;
-  p.name = p.identity = name;
-  ClientGoConfig c;
-  c.lease_duration = ld;
-  c.renew_deadline = rd;
-  c.retry_period = rp;
-  p.model = c;
-  p.lease = lease;
-  p.start = start;
-  return p;
-}
 
 // `count` electors (the first starts at 0, the others at 1s), the leader crashing at
 // `crash_at` and, when `restart_at` is set, the first elector restarting then.
