@@ -50,16 +50,26 @@ std::optional<std::string> steady_regime_unsupported(const Scenario& s) {
   return std::nullopt;
 }
 
-std::optional<std::string> steady_regime_gap(const World& w, bool scenario_supported) {
+namespace {
+
+// Records why a condition failed, only when the caller asked (the explorer asks for a yes or
+// no at every state after the last fault, and building the words would cost an allocation).
+template <class Words>
+bool fail(std::string* why, Words&& words) {
+  if (why) *why = words();
+  return false;
+}
+
+bool regime_holds(const World& w, bool scenario_supported, std::string* why) {
   const Scenario& s = w.scenario();
   if (!scenario_supported)
-    if (auto why = steady_regime_unsupported(s)) return *why;
-  if (!w.faults_settled()) return std::string("a fault, a process start or a stop is pending or in effect");
+    if (auto problem = steady_regime_unsupported(s)) return fail(why, [&] { return *problem; });
+  if (!w.faults_settled()) return fail(why, [&] { return std::string("a fault, a process start or a stop is pending or in effect"); });
   const Duration lmax = w.current_latency().max;
   const TrueInstant now = w.now();
   const LeaseId lease_id = s.processes.front().lease;
   const std::optional<Lease>& stored = w.api_server().lease(lease_id);
-  if (!stored) return std::string("the lease does not exist");
+  if (!stored) return fail(why, [&] { return std::string("the lease does not exist"); });
   const ElectionRecord current = record_from_spec(stored->spec);
   const ElectionRecord current_raw = raw_record_of(current);
 
@@ -70,34 +80,34 @@ std::optional<std::string> steady_regime_gap(const World& w, bool scenario_suppo
   for (uint32_t p = 0; p < n; ++p) {
     const ProcessRuntime& pr = w.process(p);
     if (pr.status != ProcStatus::Running) {
-      if (pr.acting) return "process " + s.processes[p].name + " acts but is not running";
+      if (pr.acting) return fail(why, [&] { return std::string("process " + s.processes[p].name + " acts but is not running"); });
       continue;
     }
-    if (!w.connected_to_server(p)) return "process " + s.processes[p].name + " is cut off from the API server";
+    if (!w.connected_to_server(p)) return fail(why, [&] { return std::string("process " + s.processes[p].name + " is cut off from the API server"); });
     const auto* e = pr.model ? std::get_if<ClientGoElector>(&*pr.model) : nullptr;
-    if (!e) return "process " + s.processes[p].name + " has no client-go model";
-    if (e->user_cancelled()) return "process " + s.processes[p].name + " is stopping";
+    if (!e) return fail(why, [&] { return std::string("process " + s.processes[p].name + " has no client-go model"); });
+    if (e->user_cancelled()) return fail(why, [&] { return std::string("process " + s.processes[p].name + " is stopping"); });
     electors[p] = e;
     if (pr.acting || e->acting_leader() || e->is_leader()) {
       if (!(pr.acting && e->acting_leader() && e->is_leader() && e->phase() == ClientGoElector::Phase::Renewing))
-        return "process " + s.processes[p].name + " is between leading and not leading";
-      if (leader) return std::string("two processes lead");
+        return fail(why, [&] { return std::string("process " + s.processes[p].name + " is between leading and not leading"); });
+      if (leader) return fail(why, [&] { return std::string("two processes lead"); });
       leader = p;
     } else if (e->phase() != ClientGoElector::Phase::Acquiring) {
-      return "process " + s.processes[p].name + " is neither leading nor acquiring";
+      return fail(why, [&] { return std::string("process " + s.processes[p].name + " is neither leading nor acquiring"); });
     }
   }
-  if (!leader) return std::string("no process leads");
+  if (!leader) return fail(why, [&] { return std::string("no process leads"); });
   const ClientGoElector& L = *electors[*leader];
-  if (current.holder_identity.str() != L.identity()) return std::string("the stored record names another holder");
+  if (current.holder_identity.str() != L.identity()) return fail(why, [&] { return std::string("the stored record names another holder"); });
 
   // No earlier leadership of the lease may still overlap L's: every other one ended by L's start.
   const History& history = w.history();
   const Leadership& own = history.leaderships.at(w.process(*leader).leadership_index);
-  if (own.end) return std::string("the leader's leadership is recorded as ended");
+  if (own.end) return fail(why, [&] { return std::string("the leader's leadership is recorded as ended"); });
   for (const Leadership& l : history.leaderships) {
     if (&l == &own || l.lease != lease_id) continue;
-    if (!l.end || *l.end > own.start) return std::string("an earlier leadership overlaps the leader's");
+    if (!l.end || *l.end > own.start) return fail(why, [&] { return std::string("an earlier leadership overlaps the leader's"); });
   }
 
   // Requests in flight: no write but the leader's current fast Update may still reach the server.
@@ -111,13 +121,13 @@ std::optional<std::string> steady_regime_gap(const World& w, bool scenario_suppo
     if (current_call) call_of[f.proc] = &f;
     // A write that has not reached the server yet (a handled one has no RequestArrive left).
     if (f.arrives_at && is_write(f.request->verb)) {
-      if (!(current_call && f.proc == *leader)) return std::string("another write is in flight");
+      if (!(current_call && f.proc == *leader)) return fail(why, [&] { return std::string("another write is in flight"); });
       leader_call = &f;
     }
   }
   for (uint32_t p = 0; p < n; ++p)
     if (electors[p] && electors[p]->inflight_tag() != 0 && !call_of[p])
-      return "process " + s.processes[p].name + "'s call is not in flight";
+      return fail(why, [&] { return std::string("process " + s.processes[p].name + "'s call is not in flight"); });
 
   // The leader: when its next byte-changing commit happens at the latest (C1).
   const ClientGoConfig& lc = L.config();
@@ -127,16 +137,16 @@ std::optional<std::string> steady_regime_gap(const World& w, bool scenario_suppo
   const ProcessRuntime& lpr = w.process(*leader);
   switch (L.call_in_flight()) {
     case ClientGoElector::CallInFlight::None: {
-      if (L.in_round()) return std::string("the leader is in a renew round with no call");
+      if (L.in_round()) return fail(why, [&] { return std::string("the leader is in a renew round with no call"); });
       const auto at = w.timer_at(*leader, ClientGoElector::kRenewRoundTimer);
-      if (!at) return std::string("the leader has no renew round pending");
+      if (!at) return fail(why, [&] { return std::string("the leader has no renew round pending"); });
       if (L.lock_cache().state != LockCache::State::Object ||
           L.lock_cache().lease.resource_version != stored->resource_version)
-        return std::string("the leader's cached resourceVersion is not the server's");
+        return fail(why, [&] { return std::string("the leader's cached resourceVersion is not the server's"); });
       // The fast path needs isLeaseValid at the round's start (lpr's clock runs at rate 1).
       if (!L.observed_time() ||
           !(*L.observed_time() + seconds(L.observed_record().lease_duration_seconds) > lpr.clock.mono(*at)))
-        return std::string("the leader's fast path would not be taken");
+        return fail(why, [&] { return std::string("the leader's fast path would not be taken"); });
       ElectionRecord next = L.observed_record();
       next.renew_time = lpr.clock.wall(*at);
       const TrueInstant commit = *at + lmax;
@@ -145,31 +155,31 @@ std::optional<std::string> steady_regime_gap(const World& w, bool scenario_suppo
     }
     case ClientGoElector::CallInFlight::FastUpdate: {
       const FlightView* f = call_of[*leader];
-      if (!f) return std::string("the leader's Update is not in flight");
+      if (!f) return fail(why, [&] { return std::string("the leader's Update is not in flight"); });
       const auto deadline = w.timer_at(*leader, ClientGoElector::kRenewDeadlineTimer);
       TrueInstant answered;
       if (f->arrives_at) {
-        if (f != leader_call) return std::string("the leader's Update is not the write in flight");
+        if (f != leader_call) return fail(why, [&] { return std::string("the leader's Update is not the write in flight"); });
         if (f->request->body->resource_version != stored->resource_version)
-          return std::string("the leader's Update carries another resourceVersion");
+          return fail(why, [&] { return std::string("the leader's Update carries another resourceVersion"); });
         answered = *f->arrives_at + lmax;
         const ElectionRecord next = raw_record_of(record_from_spec(f->request->body->spec));
         c1 = next != current_raw ? *f->arrives_at : *f->arrives_at + lmax + rp + lmax;
       } else {
         if (!f->answered_at || f->response->result != ApiResult::Ok)
-          return std::string("the leader's Update failed or was lost");
+          return fail(why, [&] { return std::string("the leader's Update failed or was lost"); });
         answered = *f->answered_at;
         c1 = answered + rp + lmax;  // the round after it writes a later whole second
       }
-      if (!f->times_out_at || !(*f->times_out_at > answered)) return std::string("the leader's Update may time out");
-      if (!deadline || !(*deadline > answered)) return std::string("the leader's round deadline may pass first");
+      if (!f->times_out_at || !(*f->times_out_at > answered)) return fail(why, [&] { return std::string("the leader's Update may time out"); });
+      if (!deadline || !(*deadline > answered)) return fail(why, [&] { return std::string("the leader's round deadline may pass first"); });
       break;
     }
     default:
-      return std::string("the leader is not between rounds or in its fast Update");
+      return fail(why, [&] { return std::string("the leader is not between rounds or in its fast Update"); });
   }
   // A reader that sees a change from now on must see the next one within the lease.
-  if (!(c1 < now + lease)) return std::string("the leader's next changing commit is too far off");
+  if (!(c1 < now + lease)) return fail(why, [&] { return std::string("the leader's next changing commit is too far off"); });
 
   // Each reader. An attempt whose read comes after the leader's next changing commit (by C1)
   // sees a changed record and resets observedTime, whenever it started; so only attempts that
@@ -186,7 +196,7 @@ std::optional<std::string> steady_regime_gap(const World& w, bool scenario_suppo
     switch (S.call_in_flight()) {
       case ClientGoElector::CallInFlight::None:
         if (!w.timer_at(p, ClientGoElector::kAcquireRetryTimer))
-          return "process " + s.processes[p].name + " has no acquire attempt pending";
+          return fail(why, [&] { return std::string("process " + s.processes[p].name + " has no acquire attempt pending"); });
         break;
       case ClientGoElector::CallInFlight::Get: {
         const FlightView* f = call_of[p];
@@ -194,37 +204,49 @@ std::optional<std::string> steady_regime_gap(const World& w, bool scenario_suppo
         if (!f->arrives_at) {
           // The server answered it (or the network lost it).
           if (!f->answered_at || f->response->result != ApiResult::Ok || !f->response->object)
-            return "process " + s.processes[p].name + "'s Get failed or was lost";
+            return fail(why, [&] { return std::string("process " + s.processes[p].name + "'s Get failed or was lost"); });
           const ElectionRecord read = record_from_spec(f->response->object->spec);
           // A reader that read a record naming itself (its own, from before a restart) takes
           // itself for the leader and writes; one naming nobody is taken at once (client-go R4).
           if (read.holder_identity.str() != L.identity())
-            return "process " + s.processes[p].name + "'s Get read a record that does not name the leader";
+            return fail(why, [&] { return std::string("process " + s.processes[p].name + "'s Get read a record that does not name the leader"); });
           answered_unchanged = observed_raw && *observed_raw == raw_record_of(read);
           answered = *f->answered_at;
         } else {
           answered = *f->arrives_at + lmax;
         }
         if (!f->times_out_at || !(*f->times_out_at > answered))
-          return "process " + s.processes[p].name + "'s Get may time out";
+          return fail(why, [&] { return std::string("process " + s.processes[p].name + "'s Get may time out"); });
         break;
       }
       default:
-        return "process " + s.processes[p].name + " is writing";
+        return fail(why, [&] { return std::string("process " + s.processes[p].name + " is writing"); });
     }
     if (!answered_unchanged && stored_differs) continue;  // its next evaluation sees a changed record
-    if (!S.observed_time()) return "process " + s.processes[p].name + " has no observed time";
+    if (!S.observed_time()) return fail(why, [&] { return std::string("process " + s.processes[p].name + " has no observed time"); });
     const Duration held = seconds(S.observed_record().lease_duration_seconds);
     // Local monotonic and true instants agree at rate 1 (mono(t) = t). The current attempt,
     // answered unchanged, started before now; later ones read a changed record unless they
     // read before C1 (and then start before it).
     const TrueInstant last_unchanged_start = stored_differs ? now : std::max(now, c1);
     if (!(last_unchanged_start.ns < (*S.observed_time() + held).ns))
-      return "process " + s.processes[p].name + " may see the lease expire before the leader's next changing commit (by " +
-             format_seconds(c1.ns) + "s; observed at " + format_seconds(S.observed_time()->ns) + "s, lease " +
-             format_duration(held) + ")";
+      return fail(why, [&] {
+        return "process " + s.processes[p].name + " may see the lease expire before the leader's next changing commit (by " +
+               format_seconds(c1.ns) + "s, observed at " + format_seconds(S.observed_time()->ns) + "s, lease " +
+               format_duration(held) + ")";
+      });
   }
-  return std::nullopt;
+  return true;
 }
+
+}  // namespace
+
+std::optional<std::string> steady_regime_gap(const World& w, bool scenario_supported) {
+  std::string why;
+  if (regime_holds(w, scenario_supported, &why)) return std::nullopt;
+  return why;
+}
+
+bool in_steady_regime(const World& w, bool scenario_supported) { return regime_holds(w, scenario_supported, nullptr); }
 
 }  // namespace leasesim

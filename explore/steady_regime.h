@@ -45,8 +45,7 @@ std::optional<std::string> steady_regime_unsupported(const Scenario& scenario);
 // already knows steady_regime_unsupported(w.scenario()) is nullopt (the explorer asks once).
 std::optional<std::string> steady_regime_gap(const World& w, bool scenario_supported = false);
 
-inline bool in_steady_regime(const World& w, bool scenario_supported = false) {
-  return !steady_regime_gap(w, scenario_supported).has_value();
-}
+// The same yes or no without the words (the explorer's per-state test).
+bool in_steady_regime(const World& w, bool scenario_supported = false);
 
 }  // namespace leasesim
