@@ -1048,16 +1048,17 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
           if (!stack[k].done) unfinished.emplace_back(stack[k].id, stack[k].world.now());
         return finish_cut(ExploreStop::States, unfinished);
       }
+      // A leaf of the steady-regime lemma: every path from it is safe for all time, so it needs
+      // no frame (and does not count towards the path-length handover below).
+      if (closes(child)) {
+        ++stats.steady_states;
+        continue;
+      }
       // A path this long is a search that does not close (converge mode with loops drifting
       // against each other): every frame holds a World whose History grows with the path, so
       // the memory grows with the square of the depth. The breadth-first search keeps its
       // paths short; hand over to it.
       if (top >= std::min<uint64_t>(kMaxPathWorlds, options_.max_worlds)) return std::nullopt;
-      // A leaf of the steady-regime lemma: every path from it is safe for all time.
-      if (closes(child)) {
-        ++stats.steady_states;
-        continue;
-      }
       push(id, scratch);  // may move the frames: f is not used after this
     } else if (options_.converge) {
       ++stats.cycles;

@@ -59,17 +59,25 @@ bool fail(std::string* why, Words&& words) {
   if (why) *why = words();
   return false;
 }
+bool fail(std::string* why, const char* text) {
+  if (why) *why = text;
+  return false;
+}
+bool fail_process(std::string* why, const std::string& name, const char* rest) {
+  if (why) *why = "process " + name + rest;
+  return false;
+}
 
 bool regime_holds(const World& w, bool scenario_supported, std::string* why) {
   const Scenario& s = w.scenario();
   if (!scenario_supported)
     if (auto problem = steady_regime_unsupported(s)) return fail(why, [&] { return *problem; });
-  if (!w.faults_settled()) return fail(why, [&] { return std::string("a fault, a process start or a stop is pending or in effect"); });
+  if (!w.faults_settled()) return fail(why, "a fault, a process start or a stop is pending or in effect");
   const Duration lmax = w.current_latency().max;
   const TrueInstant now = w.now();
   const LeaseId lease_id = s.processes.front().lease;
   const std::optional<Lease>& stored = w.api_server().lease(lease_id);
-  if (!stored) return fail(why, [&] { return std::string("the lease does not exist"); });
+  if (!stored) return fail(why, "the lease does not exist");
   const ElectionRecord current = record_from_spec(stored->spec);
   const ElectionRecord current_raw = raw_record_of(current);
 
@@ -80,34 +88,34 @@ bool regime_holds(const World& w, bool scenario_supported, std::string* why) {
   for (uint32_t p = 0; p < n; ++p) {
     const ProcessRuntime& pr = w.process(p);
     if (pr.status != ProcStatus::Running) {
-      if (pr.acting) return fail(why, [&] { return std::string("process " + s.processes[p].name + " acts but is not running"); });
+      if (pr.acting) return fail_process(why, s.processes[p].name, " acts but is not running");
       continue;
     }
-    if (!w.connected_to_server(p)) return fail(why, [&] { return std::string("process " + s.processes[p].name + " is cut off from the API server"); });
+    if (!w.connected_to_server(p)) return fail_process(why, s.processes[p].name, " is cut off from the API server");
     const auto* e = pr.model ? std::get_if<ClientGoElector>(&*pr.model) : nullptr;
-    if (!e) return fail(why, [&] { return std::string("process " + s.processes[p].name + " has no client-go model"); });
-    if (e->user_cancelled()) return fail(why, [&] { return std::string("process " + s.processes[p].name + " is stopping"); });
+    if (!e) return fail_process(why, s.processes[p].name, " has no client-go model");
+    if (e->user_cancelled()) return fail_process(why, s.processes[p].name, " is stopping");
     electors[p] = e;
     if (pr.acting || e->acting_leader() || e->is_leader()) {
       if (!(pr.acting && e->acting_leader() && e->is_leader() && e->phase() == ClientGoElector::Phase::Renewing))
-        return fail(why, [&] { return std::string("process " + s.processes[p].name + " is between leading and not leading"); });
-      if (leader) return fail(why, [&] { return std::string("two processes lead"); });
+        return fail_process(why, s.processes[p].name, " is between leading and not leading");
+      if (leader) return fail(why, "two processes lead");
       leader = p;
     } else if (e->phase() != ClientGoElector::Phase::Acquiring) {
-      return fail(why, [&] { return std::string("process " + s.processes[p].name + " is neither leading nor acquiring"); });
+      return fail_process(why, s.processes[p].name, " is neither leading nor acquiring");
     }
   }
-  if (!leader) return fail(why, [&] { return std::string("no process leads"); });
+  if (!leader) return fail(why, "no process leads");
   const ClientGoElector& L = *electors[*leader];
-  if (current.holder_identity.str() != L.identity()) return fail(why, [&] { return std::string("the stored record names another holder"); });
+  if (current.holder_identity.str() != L.identity()) return fail(why, "the stored record names another holder");
 
   // No earlier leadership of the lease may still overlap L's: every other one ended by L's start.
   const History& history = w.history();
   const Leadership& own = history.leaderships.at(w.process(*leader).leadership_index);
-  if (own.end) return fail(why, [&] { return std::string("the leader's leadership is recorded as ended"); });
+  if (own.end) return fail(why, "the leader's leadership is recorded as ended");
   for (const Leadership& l : history.leaderships) {
     if (&l == &own || l.lease != lease_id) continue;
-    if (!l.end || *l.end > own.start) return fail(why, [&] { return std::string("an earlier leadership overlaps the leader's"); });
+    if (!l.end || *l.end > own.start) return fail(why, "an earlier leadership overlaps the leader's");
   }
 
   // Requests in flight: no write but the leader's current fast Update may still reach the server.
@@ -121,13 +129,13 @@ bool regime_holds(const World& w, bool scenario_supported, std::string* why) {
     if (current_call) call_of[f.proc] = &f;
     // A write that has not reached the server yet (a handled one has no RequestArrive left).
     if (f.arrives_at && is_write(f.request->verb)) {
-      if (!(current_call && f.proc == *leader)) return fail(why, [&] { return std::string("another write is in flight"); });
+      if (!(current_call && f.proc == *leader)) return fail(why, "another write is in flight");
       leader_call = &f;
     }
   }
   for (uint32_t p = 0; p < n; ++p)
     if (electors[p] && electors[p]->inflight_tag() != 0 && !call_of[p])
-      return fail(why, [&] { return std::string("process " + s.processes[p].name + "'s call is not in flight"); });
+      return fail_process(why, s.processes[p].name, "'s call is not in flight");
 
   // The leader: when its next byte-changing commit happens at the latest (C1).
   const ClientGoConfig& lc = L.config();
@@ -137,16 +145,16 @@ bool regime_holds(const World& w, bool scenario_supported, std::string* why) {
   const ProcessRuntime& lpr = w.process(*leader);
   switch (L.call_in_flight()) {
     case ClientGoElector::CallInFlight::None: {
-      if (L.in_round()) return fail(why, [&] { return std::string("the leader is in a renew round with no call"); });
+      if (L.in_round()) return fail(why, "the leader is in a renew round with no call");
       const auto at = w.timer_at(*leader, ClientGoElector::kRenewRoundTimer);
-      if (!at) return fail(why, [&] { return std::string("the leader has no renew round pending"); });
+      if (!at) return fail(why, "the leader has no renew round pending");
       if (L.lock_cache().state != LockCache::State::Object ||
           L.lock_cache().lease.resource_version != stored->resource_version)
-        return fail(why, [&] { return std::string("the leader's cached resourceVersion is not the server's"); });
+        return fail(why, "the leader's cached resourceVersion is not the server's");
       // The fast path needs isLeaseValid at the round's start (lpr's clock runs at rate 1).
       if (!L.observed_time() ||
           !(*L.observed_time() + seconds(L.observed_record().lease_duration_seconds) > lpr.clock.mono(*at)))
-        return fail(why, [&] { return std::string("the leader's fast path would not be taken"); });
+        return fail(why, "the leader's fast path would not be taken");
       ElectionRecord next = L.observed_record();
       next.renew_time = lpr.clock.wall(*at);
       const TrueInstant commit = *at + lmax;
@@ -155,31 +163,31 @@ bool regime_holds(const World& w, bool scenario_supported, std::string* why) {
     }
     case ClientGoElector::CallInFlight::FastUpdate: {
       const FlightView* f = call_of[*leader];
-      if (!f) return fail(why, [&] { return std::string("the leader's Update is not in flight"); });
+      if (!f) return fail(why, "the leader's Update is not in flight");
       const auto deadline = w.timer_at(*leader, ClientGoElector::kRenewDeadlineTimer);
       TrueInstant answered;
       if (f->arrives_at) {
-        if (f != leader_call) return fail(why, [&] { return std::string("the leader's Update is not the write in flight"); });
+        if (f != leader_call) return fail(why, "the leader's Update is not the write in flight");
         if (f->request->body->resource_version != stored->resource_version)
-          return fail(why, [&] { return std::string("the leader's Update carries another resourceVersion"); });
+          return fail(why, "the leader's Update carries another resourceVersion");
         answered = *f->arrives_at + lmax;
         const ElectionRecord next = raw_record_of(record_from_spec(f->request->body->spec));
         c1 = next != current_raw ? *f->arrives_at : *f->arrives_at + lmax + rp + lmax;
       } else {
         if (!f->answered_at || f->response->result != ApiResult::Ok)
-          return fail(why, [&] { return std::string("the leader's Update failed or was lost"); });
+          return fail(why, "the leader's Update failed or was lost");
         answered = *f->answered_at;
         c1 = answered + rp + lmax;  // the round after it writes a later whole second
       }
-      if (!f->times_out_at || !(*f->times_out_at > answered)) return fail(why, [&] { return std::string("the leader's Update may time out"); });
-      if (!deadline || !(*deadline > answered)) return fail(why, [&] { return std::string("the leader's round deadline may pass first"); });
+      if (!f->times_out_at || !(*f->times_out_at > answered)) return fail(why, "the leader's Update may time out");
+      if (!deadline || !(*deadline > answered)) return fail(why, "the leader's round deadline may pass first");
       break;
     }
     default:
-      return fail(why, [&] { return std::string("the leader is not between rounds or in its fast Update"); });
+      return fail(why, "the leader is not between rounds or in its fast Update");
   }
   // A reader that sees a change from now on must see the next one within the lease.
-  if (!(c1 < now + lease)) return fail(why, [&] { return std::string("the leader's next changing commit is too far off"); });
+  if (!(c1 < now + lease)) return fail(why, "the leader's next changing commit is too far off");
 
   // Each reader. An attempt whose read comes after the leader's next changing commit (by C1)
   // sees a changed record and resets observedTime, whenever it started; so only attempts that
@@ -196,7 +204,7 @@ bool regime_holds(const World& w, bool scenario_supported, std::string* why) {
     switch (S.call_in_flight()) {
       case ClientGoElector::CallInFlight::None:
         if (!w.timer_at(p, ClientGoElector::kAcquireRetryTimer))
-          return fail(why, [&] { return std::string("process " + s.processes[p].name + " has no acquire attempt pending"); });
+          return fail_process(why, s.processes[p].name, " has no acquire attempt pending");
         break;
       case ClientGoElector::CallInFlight::Get: {
         const FlightView* f = call_of[p];
@@ -204,26 +212,26 @@ bool regime_holds(const World& w, bool scenario_supported, std::string* why) {
         if (!f->arrives_at) {
           // The server answered it (or the network lost it).
           if (!f->answered_at || f->response->result != ApiResult::Ok || !f->response->object)
-            return fail(why, [&] { return std::string("process " + s.processes[p].name + "'s Get failed or was lost"); });
+            return fail_process(why, s.processes[p].name, "'s Get failed or was lost");
           const ElectionRecord read = record_from_spec(f->response->object->spec);
           // A reader that read a record naming itself (its own, from before a restart) takes
           // itself for the leader and writes; one naming nobody is taken at once (client-go R4).
           if (read.holder_identity.str() != L.identity())
-            return fail(why, [&] { return std::string("process " + s.processes[p].name + "'s Get read a record that does not name the leader"); });
+            return fail_process(why, s.processes[p].name, "'s Get read a record that does not name the leader");
           answered_unchanged = observed_raw && *observed_raw == raw_record_of(read);
           answered = *f->answered_at;
         } else {
           answered = *f->arrives_at + lmax;
         }
         if (!f->times_out_at || !(*f->times_out_at > answered))
-          return fail(why, [&] { return std::string("process " + s.processes[p].name + "'s Get may time out"); });
+          return fail_process(why, s.processes[p].name, "'s Get may time out");
         break;
       }
       default:
-        return fail(why, [&] { return std::string("process " + s.processes[p].name + " is writing"); });
+        return fail_process(why, s.processes[p].name, " is writing");
     }
     if (!answered_unchanged && stored_differs) continue;  // its next evaluation sees a changed record
-    if (!S.observed_time()) return fail(why, [&] { return std::string("process " + s.processes[p].name + " has no observed time"); });
+    if (!S.observed_time()) return fail_process(why, s.processes[p].name, " has no observed time");
     const Duration held = seconds(S.observed_record().lease_duration_seconds);
     // Local monotonic and true instants agree at rate 1 (mono(t) = t). The current attempt,
     // answered unchanged, started before now; later ones read a changed record unless they
@@ -231,7 +239,8 @@ bool regime_holds(const World& w, bool scenario_supported, std::string* why) {
     const TrueInstant last_unchanged_start = stored_differs ? now : std::max(now, c1);
     if (!(last_unchanged_start.ns < (*S.observed_time() + held).ns))
       return fail(why, [&] {
-        return "process " + s.processes[p].name + " may see the lease expire before the leader's next changing commit (by " +
+        return "process " + s.processes[p].name +
+               " may see the lease expire before the leader's next changing commit (by " +
                format_seconds(c1.ns) + "s, observed at " + format_seconds(S.observed_time()->ns) + "s, lease " +
                format_duration(held) + ")";
       });
