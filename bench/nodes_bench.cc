@@ -104,7 +104,7 @@ Measured measure(int nodes, Duration duration) {
   m.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   m.cpu = cpu_seconds() - cpu0;
   m.sim_cpu = thread_cpu_seconds() - sim_cpu0;
-  m.lease_writes = r.world.history().writes.size();
+  m.lease_writes = r.world.history().writes.size() + r.world.history().node_lease_writes.size();
   m.node_writes = r.world.history().node_writes.size();
   m.rss = peak_rss_mib();
   m.events = r.world.events_processed();

@@ -30,6 +30,25 @@ bool stops_heartbeats(const FaultSpec& f) {
 
 std::string seconds_text(Duration d) { return format_duration(d); }
 
+// When each Lease had a committed write that left it in place (a renewal, for a node Lease), by
+// LeaseId, in time order: the kubelets' own writes (the compact list) and any other writer's,
+// merged.
+std::vector<std::vector<TrueInstant>> lease_renewals(const Scenario& scenario, const History& history) {
+  std::vector<std::vector<TrueInstant>> out(scenario.lease_keys.size());
+  for (const NodeLeaseWrite& w : history.node_lease_writes)
+    if (!w.deleted) out[w.lease].push_back(w.t);
+  bool others = false;
+  for (const LeaseWrite& w : history.writes)
+    if (w.after) {
+      out[w.lease].push_back(w.t);
+      others = true;
+    }
+  // Each list is in time order; only a Lease written through both needs sorting again.
+  if (others && !history.node_lease_writes.empty())
+    for (auto& times : out) std::sort(times.begin(), times.end());
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::optional<NodeId>> node_of_process(const Scenario& scenario) {
@@ -77,11 +96,7 @@ std::vector<NodeDetection> node_detections(const Scenario& scenario, const Histo
     return *it;
   };
   auto last_renewal = [&](NodeId n, TrueInstant at) -> std::optional<TrueInstant> {
-    if (renewals.empty()) {
-      renewals.resize(scenario.lease_keys.size());
-      for (const LeaseWrite& w : history.writes)
-        if (w.after) renewals[w.lease].push_back(w.t);
-    }
+    if (renewals.empty()) renewals = lease_renewals(scenario, history);
     const auto& v = renewals[scenario.processes[proc_of[n]].lease];
     const auto it = std::upper_bound(v.begin(), v.end(), at);
     if (it == v.begin()) return std::nullopt;
@@ -200,11 +215,7 @@ std::vector<Violation> check_no_false_not_ready(const Scenario& scenario, const 
     const auto after = w.after.ready();
     const auto before = w.before ? w.before->ready() : std::nullopt;
     if (!after || *after != ConditionStatus::Unknown || (before && *before == ConditionStatus::Unknown)) continue;
-    if (renewals.empty()) {
-      renewals.resize(scenario.lease_keys.size());
-      for (const LeaseWrite& lw : history.writes)
-        if (lw.after) renewals[lw.lease].push_back(lw.t);
-    }
+    if (renewals.empty()) renewals = lease_renewals(scenario, history);
     Duration grace = largest;
     if (const auto* c = std::get_if<NodeLifecycleConfig>(&scenario.processes[w.proc].model))
       grace = c->node_monitor_grace_period;

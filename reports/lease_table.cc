@@ -39,10 +39,12 @@ std::string kubectl_age(Duration d) {
 std::string lease_table(const RunResult& run) {
   const Scenario& s = *run.scenario;
   const World& w = run.world;
-  // When each Lease was last created (writes are in time order).
+  // When each Lease was last created (each list is in time order; a node Lease may be in both).
   std::vector<TrueInstant> created(s.lease_keys.size(), TrueInstant(0));
   for (const LeaseWrite& write : w.history().writes)
-    if (write.verb == Verb::Create) created[write.lease] = write.t;
+    if (write.verb == Verb::Create) created[write.lease] = std::max(created[write.lease], write.t);
+  for (const NodeLeaseWrite& write : w.history().node_lease_writes)
+    if (write.verb == Verb::Create) created[write.lease] = std::max(created[write.lease], write.t);
   std::vector<std::array<std::string, 4>> rows;
   rows.push_back({"NAMESPACE", "NAME", "HOLDER", "AGE"});
   std::vector<LeaseId> ids;

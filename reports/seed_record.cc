@@ -229,7 +229,7 @@ SeedRecord seed_record(const RunResult& run, uint32_t point, const std::string& 
   for (Verb v : kVerbs)
     for (ApiResult res : kResults)
       if (const uint64_t n = w.api_count(v, res)) r.api.push_back({verb_name(v), result_name(res), n});
-  r.committed_writes = w.history().writes.size();
+  r.committed_writes = w.history().writes.size() + w.history().node_lease_writes.size();
   r.simulated_ns = w.now().ns;
   r.events = w.events_processed();
   r.stopped_by = step_status_name(run.stopped_by);

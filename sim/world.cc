@@ -82,7 +82,8 @@ WorldCore::WorldCore(std::shared_ptr<const Scenario> scenario)
   }
   // Injectable faults (spec.explore.faults): a point per instant, while any may still strike.
   const ExploreFaults& injectable = s.explore.faults;
-  if (injectable.max > 0 && !injectable.candidates.empty())
+  has_fault_points_ = injectable.max > 0 && !injectable.candidates.empty() && !injectable.at.empty();
+  if (has_fault_points_)
     for (uint32_t i = 0; i < injectable.at.size(); ++i) push(TrueInstant(injectable.at[i].ns), EventKind::FaultPoint, 0, i);
 }
 
@@ -136,7 +137,9 @@ Event WorldCore::pop_next(Chooser& chooser) {
   // fault strikes there is its own choice, and before or after another event at the same
   // instant is the same as at the points before and after (so `run`, which injects none, draws
   // exactly what it draws without the points).
-  const auto point = std::find_if(ready_.begin(), ready_.end(), [](const Event& x) { return x.kind == EventKind::FaultPoint; });
+  const auto point = has_fault_points_ ? std::find_if(ready_.begin(), ready_.end(),
+                                                      [](const Event& x) { return x.kind == EventKind::FaultPoint; })
+                                      : ready_.end();
   if (point != ready_.end()) {
     k = static_cast<uint32_t>(point - ready_.begin());
   } else if (ready_.size() > 1) {
@@ -615,6 +618,11 @@ void WorldCore::record_write(const InFlight& f, const ApiOutcome& outcome, Trace
     return;
   }
   const LeaseId lease = f.request.lease;
+  const ProcessSpec& writer = scenario_->processes[f.proc];
+  if (writer.lease == lease && std::holds_alternative<KubeletConfig>(writer.model)) {
+    record_node_lease_write(f, outcome, trace);
+    return;
+  }
   LeaseWrite w;
   w.t = now_;
   w.lease = lease;
@@ -624,22 +632,45 @@ void WorldCore::record_write(const InFlight& f, const ApiOutcome& outcome, Trace
   if (outcome.before) w.before = outcome.before->spec;
   if (outcome.after) w.after = outcome.after->spec;
   w.late = f.client_done;
-  if (trace) {
-    TraceLine line = trace->line(now_, "lease");
-    line.str("object", scenario_->lease_keys[lease]).str("proc", scenario_->processes[f.proc].name).str("verb", verb_name(w.verb)).unum("rv", w.rv);
-    if (w.after) {
-      const LeaseSpec& s = *w.after;
-      if (s.holder_identity) line.str("holder", *s.holder_identity); else line.null("holder");
-      if (s.lease_transitions) line.num("transitions", *s.lease_transitions); else line.null("transitions");
-      if (s.renew_time) line.micro_time("renewTime", *s.renew_time); else line.null("renewTime");
-      if (s.lease_duration_seconds) line.num("leaseDurationSeconds", *s.lease_duration_seconds); else line.null("leaseDurationSeconds");
-    } else {
-      line.boolean("deleted", true);
-    }
-    line.boolean("late", w.late);
-    line.end();
-  }
+  if (trace) lease_line(lease, w.proc, w.verb, w.rv, w.after ? &*w.after : nullptr, w.late, trace);
   history_.mut().writes.push_back(std::move(w));
+}
+
+void WorldCore::record_node_lease_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace) {
+  NodeLeaseWrite w;
+  w.t = now_;
+  w.lease = f.request.lease;
+  w.proc = f.proc;
+  w.verb = f.request.verb;
+  w.rv = api_.resource_version();
+  w.late = f.client_done;
+  w.deleted = !outcome.after;
+  if (outcome.after) {
+    const LeaseSpec& s = outcome.after->spec;
+    w.renew_time = s.renew_time;
+    if (s.holder_identity) w.holder = *s.holder_identity;
+    w.lease_duration_seconds = s.lease_duration_seconds.value_or(0);
+  }
+  // The same `lease` line as every other Lease write (the trace does not tell the two lists apart).
+  if (trace) lease_line(w.lease, w.proc, w.verb, w.rv, outcome.after ? &outcome.after->spec : nullptr, w.late, trace);
+  history_.mut().node_lease_writes.push_back(w);
+}
+
+void WorldCore::lease_line(LeaseId lease, uint32_t proc, Verb verb, uint64_t rv, const LeaseSpec* after, bool late,
+                           Trace* trace) const {
+  TraceLine line = trace->line(now_, "lease");
+  line.str("object", scenario_->lease_keys[lease]).str("proc", scenario_->processes[proc].name).str("verb", verb_name(verb)).unum("rv", rv);
+  if (after) {
+    const LeaseSpec& s = *after;
+    if (s.holder_identity) line.str("holder", *s.holder_identity); else line.null("holder");
+    if (s.lease_transitions) line.num("transitions", *s.lease_transitions); else line.null("transitions");
+    if (s.renew_time) line.micro_time("renewTime", *s.renew_time); else line.null("renewTime");
+    if (s.lease_duration_seconds) line.num("leaseDurationSeconds", *s.lease_duration_seconds); else line.null("leaseDurationSeconds");
+  } else {
+    line.boolean("deleted", true);
+  }
+  line.boolean("late", late);
+  line.end();
 }
 
 void WorldCore::trace_api(const InFlight& f, ApiResult result, Trace* trace) {

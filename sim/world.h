@@ -49,7 +49,9 @@
 //   delivery to its target during its window; at its end the process is told to list again
 //   (WatchDelivery::Relist). A crash or restart ends the process's watches.
 // - Node writes are recorded in History::node_writes and traced as `node` (Ready changes)
-//   and `taint` lines.
+//   and `taint` lines. A kubelet's writes to its own node Lease go to the compact
+//   History::node_lease_writes, every other Lease write to History::writes; both are traced as
+//   the same `lease` lines.
 // Leaves out: several API servers, client rate limiting, request reordering inside one
 // connection beyond what latency draws produce, watch bookmarks and resourceVersion-too-old.
 #pragma once
@@ -342,6 +344,8 @@ class WorldCore {
   // Hands a watch event to process p's model (models without on_watch ignore it).
   void react_watch(uint32_t p, const WatchDelivery& event, Chooser& chooser, Trace* trace);
   void record_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
+  void record_node_lease_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
+  void lease_line(LeaseId lease, uint32_t proc, Verb verb, uint64_t rv, const LeaseSpec* after, bool late, Trace* trace) const;
 
   void start_process(uint32_t p, Chooser& chooser, Trace* trace);
   // `by_fault`: a crash fault of the scenario; otherwise the model died on its own (History::exits).
@@ -377,6 +381,9 @@ class WorldCore {
   TrueInstant horizon_{};
   uint64_t max_events_ = 0;
   bool has_external_ = false;  // some process runs an external elector (client-go-real)
+  // Some instant has a fault point (spec.explore.faults): only then does pop_next look for one
+  // among the events of an instant, which at a cluster's start can be tens of thousands.
+  bool has_fault_points_ = false;
   // The longest lease a record in this run can carry (plus a second): older record times are
   // expired for everyone (HashFrame::old_before).
   Duration max_record_lease_{};

@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "properties/run.h"
 #include "tests/properties/run_verdicts.h"
 #include "tests/sim/node_scenarios.h"
@@ -126,6 +129,56 @@ TEST(NoFalseNotReady, HoldsWithoutFaultsAndFailsWhenTheWatchStalls) {
   EXPECT_TRUE(violated(r, "noFalseNotReady"));
   // After the relist the kubelets' status syncs bring every node back to Ready.
   for (NodeId n = 0; n < 3; ++n) EXPECT_EQ(r.world.api_server().nodes().node(n)->ready(), ConditionStatus::True);
+}
+
+// The same History with the kubelets' renewals moved from the compact list (History::
+// node_lease_writes) into the general one, as if another writer had made them.
+History with_renewals_as_lease_writes(const History& h) {
+  History out = h;
+  out.node_lease_writes = {};
+  std::vector<LeaseWrite> writes(h.writes.begin(), h.writes.end());
+  for (const NodeLeaseWrite& n : h.node_lease_writes) {
+    LeaseWrite w;
+    w.t = n.t;
+    w.lease = n.lease;
+    w.proc = n.proc;
+    w.verb = n.verb;
+    w.rv = n.rv;
+    w.late = n.late;
+    if (!n.deleted) {
+      LeaseSpec spec;
+      spec.holder_identity = n.holder;
+      spec.renew_time = n.renew_time;
+      spec.lease_duration_seconds = n.lease_duration_seconds;
+      w.after = spec;
+    }
+    writes.push_back(w);
+  }
+  std::stable_sort(writes.begin(), writes.end(), [](const LeaseWrite& a, const LeaseWrite& b) { return a.t < b.t; });
+  out.writes = AppendLog<LeaseWrite>(writes);
+  return out;
+}
+
+TEST(NoFalseNotReady, RenewalsCountFromEitherListOfLeaseWrites) {
+  // The stalled-watch run's false NotReady instants are judged against the renewals; whether a
+  // renewal sits in the compact list or the general one must not change the verdict.
+  auto s = node_scenario(3, 1, minutes(3));
+  s->properties.no_false_not_ready = true;
+  s->faults.push_back(process_fault(FaultType::WatchStall, 0, seconds(40), seconds(70)));
+  const RunResult r = run_scenario(s, 1);
+  const History& h = r.world.history();
+  ASSERT_FALSE(h.node_lease_writes.empty());  // the kubelets' renewals are in the compact list
+  const auto compact = check_no_false_not_ready(*s, h);
+  ASSERT_FALSE(compact.empty());
+  const History moved = with_renewals_as_lease_writes(h);
+  const auto general = check_no_false_not_ready(*s, moved);
+  ASSERT_EQ(general.size(), compact.size());
+  for (size_t i = 0; i < compact.size(); ++i) EXPECT_EQ(general[i].message, compact[i].message);
+  EXPECT_EQ(node_detections(*s, moved).size(), node_detections(*s, h).size());
+  // Twin: with no renewals at all, no Unknown can be false.
+  History none = h;
+  none.node_lease_writes = {};
+  EXPECT_TRUE(check_no_false_not_ready(*s, none).empty());
 }
 
 TEST(NoFalseNotReady, KubeletClockStepBackHidesRenewalsButAStepForwardDoesNot) {

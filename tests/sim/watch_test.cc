@@ -27,11 +27,12 @@ TEST(Watch, LeaseRenewalReachesTheControllerOneLatencyAfterItsCommit) {
   size_t seen_writes = 0;
   int checked = 0;
   while (w.step(chooser, nullptr) == StepStatus::Stepped) {
-    const auto& writes = w.history().writes;
+    // The kubelet's writes to its own node Lease are kept in the compact list.
+    const auto& writes = w.history().node_lease_writes;
     for (; seen_writes < writes.size(); ++seen_writes) {
-      const LeaseWrite& lw = writes[seen_writes];
-      if (lw.lease != lease || !lw.after || !controller(w).running()) continue;
-      const WallInstant renew = *lw.after->renew_time;
+      const NodeLeaseWrite& lw = writes[seen_writes];
+      if (lw.lease != lease || lw.deleted || !controller(w).running()) continue;
+      const WallInstant renew = *lw.renew_time;
       // Step until the cache has it; the delivery instant is the commit plus the latency.
       const TrueInstant committed = lw.t;
       while (controller(w).cached_renew_time(lease) != renew) {
@@ -40,7 +41,7 @@ TEST(Watch, LeaseRenewalReachesTheControllerOneLatencyAfterItsCommit) {
       }
       EXPECT_EQ(w.now(), committed + milliseconds(3));
       ++checked;
-      seen_writes = w.history().writes.size();
+      seen_writes = w.history().node_lease_writes.size();
       break;
     }
   }
