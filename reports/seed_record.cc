@@ -225,6 +225,7 @@ SeedRecord seed_record(const RunResult& run, uint32_t point, const std::string& 
     const std::string& after = wr.after->holder_identity.value_or("");
     if (!after.empty() && after != wr.before->holder_identity.value_or("")) ++r.holder_changes;
   }
+  for (const NodeLeaseWrite& wr : w.history().node_lease_writes) r.holder_changes += wr.holder_changed ? 1 : 0;
   r.leaderships = w.history().leaderships.size();
   for (Verb v : kVerbs)
     for (ApiResult res : kResults)

@@ -47,9 +47,9 @@ struct LeaseWrite {
 // cluster of 65,000 kubelets commits some 23 million of them an hour, and a LeaseWrite (both
 // specs) is about 250 bytes. Node leases are heartbeats, not elections: no Lease property judges
 // them (node detection reads when each renewal committed, reports when the Lease was created),
-// so the spec before the write is not kept and of the spec after only what a heartbeat writes
-// (holderIdentity, renewTime, leaseDurationSeconds; a kubelet never writes acquireTime or
-// leaseTransitions). Any other writer of a node Lease is recorded as a LeaseWrite.
+// so the spec before the write is not kept (only whether the holder changed) and of the spec
+// after only what a heartbeat writes (holderIdentity, renewTime, leaseDurationSeconds; a
+// kubelet never writes acquireTime or leaseTransitions). Any other writer of a node Lease is recorded as a LeaseWrite.
 struct NodeLeaseWrite {
   TrueInstant t;
   uint64_t rv = 0;
@@ -61,6 +61,9 @@ struct NodeLeaseWrite {
   Verb verb = Verb::Update;
   bool deleted = false;                    // the write removed the Lease (no spec after)
   bool late = false;                       // the client had already given up on this request
+  // The Lease existed with another holderIdentity and now names a non-empty one (what
+  // leaseTransitions would count; seed records sum these over all Leases).
+  bool holder_changed = false;
   bool operator==(const NodeLeaseWrite&) const = default;
 };
 

@@ -30,6 +30,7 @@ TEST(NodeLeaseWrites, KubeletRenewalsAreCompactAndElectionWritesAreNot) {
     EXPECT_TRUE(std::holds_alternative<KubeletConfig>(p.model));
     EXPECT_EQ(n.lease, p.lease);
     EXPECT_FALSE(n.deleted);
+    EXPECT_FALSE(n.holder_changed);
     EXPECT_EQ(n.holder, p.name);
     EXPECT_EQ(n.lease_duration_seconds, 40);
     ASSERT_TRUE(n.renew_time.has_value());
@@ -40,6 +41,26 @@ TEST(NodeLeaseWrites, KubeletRenewalsAreCompactAndElectionWritesAreNot) {
   for (const LeaseWrite& lw : h.writes) EXPECT_EQ(s->lease_keys[lw.lease], "kube-system/kube-controller-manager");
   // The compact record is what makes a 65,000-node hour fit in memory.
   EXPECT_LE(sizeof(NodeLeaseWrite), 64u);
+}
+
+TEST(NodeLeaseWrites, AHolderChangeIsKeptWithoutTheSpecBefore) {
+  // node-0's Lease exists from the start with another holder: the kubelet's first write takes
+  // it over (a holder change), its later renewals do not change the holder.
+  auto s = node_scenario(1, 1, seconds(35));
+  InitialLease initial;
+  initial.id = s->processes[kubelet_proc(1, 0)].lease;
+  initial.spec.holder_identity = Name("node-0-old-instance");
+  initial.spec.lease_duration_seconds = 40;
+  initial.spec.renew_time = s->start_time;
+  s->leases.push_back(initial);
+  World w(s);
+  RandomChooser chooser(5);
+  while (w.step(chooser, nullptr) == StepStatus::Stepped) {
+  }
+  const auto& writes = w.history().node_lease_writes;
+  ASSERT_GE(writes.size(), 2u);
+  EXPECT_TRUE(writes[0].holder_changed);
+  for (size_t i = 1; i < writes.size(); ++i) EXPECT_FALSE(writes[i].holder_changed) << "write " << i;
 }
 
 TEST(NodeLeaseWrites, TheTraceShowsEveryCommittedWriteOfBothLists) {
