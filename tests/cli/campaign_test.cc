@@ -116,6 +116,24 @@ TEST(Campaign, ReportsOnNodeIdentityAndCoordinatedScenarios) {
   }
 }
 
+// leaseDuration, renewDeadline and retryPeriod also set the election of node-lifecycle-controller
+// processes (kube-controller-manager replicas); on a scenario with neither model they are refused.
+TEST(Campaign, SweepSetsTheControllerManagersElection) {
+  const fs::path dir = temp_dir("sweep-kcm");
+  const Result c = cli({"campaign", source("scenarios/nodes/kubelet-crash.yaml"), "--seeds", "1", "--sweep",
+                        "leaseDuration=15s,30s", "--out", (dir / "c").string()});
+  ASSERT_EQ(c.code, 0) << c.err;
+  const Result r = cli({"report", (dir / "c").string(), "--out", (dir / "r").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string point1 = read(dir / "r" / "point-1.yaml");
+  EXPECT_NE(point1.find("leaseDuration: 30s"), std::string::npos) << point1;
+  // Twin: a scenario of tutorial electors has nothing to apply it to.
+  const Result t = cli({"campaign", source("scenarios/tutorial/works-without-faults.yaml"), "--seeds", "1", "--sweep",
+                        "leaseDuration=15s,30s", "--out", (dir / "t").string()});
+  EXPECT_EQ(t.code, 2);
+  EXPECT_NE(t.err.find("no process to apply it to"), std::string::npos) << t.err;
+}
+
 TEST(Campaign, FourShardsMergeIntoTheUnshardedReportByteForByte) {
   const fs::path dir = temp_dir("shards");
   const std::string file = source(kQuickstart);
