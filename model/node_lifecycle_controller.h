@@ -45,7 +45,8 @@
 //   isNodeExcludedFromDisruptionChecks, called from monitorNodeHealth) are left out of the
 //   pass's zone conditions: they count neither in their zone's state nor in its size for
 //   setLimiterInZone, and a zone with only such nodes has no state (handleDisruption forgets
-//   it; its tainting queue keeps the rate it had). They are still health-checked, tainted,
+//   it; its tainting queue keeps the rate it had, even while the all-zones guard has stopped
+//   every other zone's). They are still health-checked, tainted,
 //   their pods marked and evicted, and the all-zones-disrupted guard still marks them
 //   reachable (it walks every node).
 // - Every request of the controller carries the elector's request timeout (a simplification:

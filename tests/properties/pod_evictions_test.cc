@@ -188,6 +188,36 @@ TEST(PodEvictions, AZoneOfExcludedNodesHasNoState) {
   EXPECT_EQ(final_zone_state(r, "zone-1"), ZoneState::Normal);
 }
 
+// A zone of excluded nodes has no state, so handleDisruption never touches its tainting queue:
+// when every zone that has a state is fully disrupted (the all-zones guard stops their tainting)
+// the excluded zone's dead nodes are still tainted and evicted at nodeEvictionRate, as upstream's
+// guard swaps only the limiters of the zones in zoneStates. The twin without labels is the
+// all-zones guard itself: nothing is evicted.
+TEST(PodEvictions, AnExcludedZoneKeepsTaintingWhileEveryOtherZoneIsDisrupted) {
+  for (const bool labelled : {true, false}) {
+    auto s = zoned(2, 2, minutes(9));
+    s->faults.push_back(process_fault(FaultType::Crash, kubelet_proc(1, 0), minutes(1)));
+    s->faults.push_back(process_fault(FaultType::Crash, kubelet_proc(1, 1), minutes(1)));
+    for (int i = 2; i < 4; ++i) s->faults.push_back(process_fault(FaultType::Partition, kubelet_proc(1, i), minutes(1)));
+    if (labelled) {
+      exclude(*s, 0);
+      exclude(*s, 1);
+    }
+    const RunResult r = run_scenario(s, 1);
+    EXPECT_EQ(final_zone_state(r, "zone-1"), ZoneState::FullDisruption) << labelled;
+    const auto taints = no_execute_added(r.world.history());
+    if (!labelled) {
+      EXPECT_TRUE(taints.empty());
+      EXPECT_EQ(evicted(r.world.history()), 0);
+      continue;
+    }
+    EXPECT_EQ(final_zone_state(r, "zone-0"), std::nullopt);
+    ASSERT_EQ(taints.size(), 2u);
+    for (const auto& t : taints) EXPECT_LT(t.second, 2u) << "only the excluded zone's nodes";
+    EXPECT_EQ(evicted(r.world.history()), 20);
+  }
+}
+
 TEST(PodEvictions, FailoverAtTheEdgeLeavesPodsNeverMarkedNotReadyButEvicted) {
   // The leader's answers are lost as it sets the dead node Unknown: it never sees the edge, and
   // the new leader first sees the node Unknown (kcm-failover-pods-never-marked.yaml).
