@@ -1193,6 +1193,17 @@ class Loader::ModelConfigReader final : public ConfigReader {
     const Item* field = map_.get(key);
     loader_.error_at(field ? field->mark : map_.self.mark, child_path(map_.self.path, key), std::move(message));
   }
+  void error_entry(std::string_view key, std::string_view entry, std::string message) override {
+    const Item* field = map_.get(key);
+    if (field && field->node.IsMap()) {
+      for (auto it = field->node.begin(); it != field->node.end(); ++it) {
+        if (!it->first.IsScalar() || it->first.Scalar() != entry) continue;
+        loader_.error_at(it->first.Mark(), child_path(field->path, entry), std::move(message));
+        return;
+      }
+    }
+    error(key, std::move(message));
+  }
   bool failed() const override { return loader_.errors_.size() != errors_before_; }
 
  private:

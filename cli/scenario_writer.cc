@@ -153,6 +153,11 @@ Json config_json(const ProcessSpec& p) {
     config["nodeStatusUpdateFrequency"] = format_duration(kl->node_status_update_frequency);
     config["nodeStatusReportFrequency"] = format_duration(kl->node_status_report_frequency);
     config["zone"] = kl->zone;
+    if (!kl->labels.empty()) {
+      Json labels = Json::object();
+      for (const auto& [k, v] : kl->labels) labels[k] = v;
+      config["labels"] = labels;
+    }
     config["pods"] = kl->pods;
     return config;  // no quiesce: it never leads
   }

@@ -49,7 +49,11 @@ bool looks_like_rate(const std::string& v) {
 // Which processes a per-process parameter touches.
 bool applies_to(const Known& k, const Scenario& s, uint32_t p, const std::string& target) {
   if (!target.empty() && s.processes[p].name != target) return false;
-  if (k.kind == Kind::ClientGoConfig) return std::holds_alternative<ClientGoConfig>(s.processes[p].model);
+  // The election timings of a client-go elector, and of a kube-controller-manager replica
+  // (node-lifecycle-controller), whose config holds every client-go key.
+  if (k.kind == Kind::ClientGoConfig)
+    return std::holds_alternative<ClientGoConfig>(s.processes[p].model) ||
+           std::holds_alternative<NodeLifecycleConfig>(s.processes[p].model);
   if (k.kind == Kind::Rate) return !target.empty() || p > 0;
   return false;
 }
@@ -114,7 +118,7 @@ std::optional<SweepSpec> parse_sweep(const std::vector<std::string>& args, const
       for (uint32_t p = 0; p < base.processes.size(); ++p) any |= applies_to(*k, base, p, target);
       if (!any) {
         *error = "--sweep " + name + ": no process to apply it to (" +
-                 (k->kind == Kind::ClientGoConfig ? std::string("it sets client-go-elector config")
+                 (k->kind == Kind::ClientGoConfig ? std::string("it sets the election config of client-go-elector and node-lifecycle-controller processes")
                                                   : std::string("clockRate applies to every process but the first")) +
                  (target.empty() ? "" : "; --sweep-target " + target) + ")";
         return std::nullopt;

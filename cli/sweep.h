@@ -1,8 +1,8 @@
 // sweep.h: `campaign --sweep NAME=V1,V2,...`: the points of a parameter sweep as scenarios.
 //
 // Contract:
-// - Parameters: leaseDuration, renewDeadline, retryPeriod (client-go-elector config of every
-//   client-go process), clockRate (clock.rate of every process except the first one in the
+// - Parameters: leaseDuration, renewDeadline, retryPeriod (the election config of every
+//   client-go-elector and node-lifecycle-controller process), clockRate (clock.rate of every process except the first one in the
 //   file, since the dangerous direction is a candidate's clock running fast relative to the
 //   leader's, and scenarios start their first process as the leader), latencyMin, latencyMax
 //   (spec.apiServer.latency). `--sweep-target NAME` narrows every per-process parameter

@@ -25,6 +25,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/time.h"
@@ -60,6 +61,12 @@ class ConfigReader {
 
   // A problem the model found (see the contract above). `key` may be absent from the file.
   virtual void error(std::string_view key, std::string message) = 0;
+  // A problem with one entry of the string map at `key` (a label whose key is malformed): it
+  // points at that entry and its path (config.labels.<entry>) when the file has it. A reader
+  // that cannot locate entries reports it at the map itself.
+  virtual void error_entry(std::string_view key, std::string_view /*entry*/, std::string message) {
+    error(key, std::move(message));
+  }
   // True once any problem was reported through this reader.
   virtual bool failed() const = 0;
 };

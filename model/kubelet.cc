@@ -87,6 +87,7 @@ Node Kubelet::initial_node(const Now& now) const {
   Node node;
   node.id = config_.node;
   node.zone = Name(config_.zone);
+  node.labels = config_.labels;  // --node-labels are set at registration
   node.lease = heartbeat_.config().lease;
   set_node_status(node, now);
   return node;

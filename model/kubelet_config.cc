@@ -1,7 +1,83 @@
 // kubelet_config.cc: reading and validating the kubelet model's config (see kubelet_config.h).
 #include "model/kubelet_config.h"
 
+#include <algorithm>
+#include <array>
+#include <string_view>
+
 namespace leasesim {
+namespace {
+
+bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// The name part of a qualified name, and a non-empty label value: at most 63 characters of
+// letters, digits, '-', '_' and '.', beginning and ending with a letter or digit.
+bool is_label_name(std::string_view s) {
+  if (s.empty() || s.size() > 63 || !is_alnum(s.front()) || !is_alnum(s.back())) return false;
+  for (char c : s)
+    if (!is_alnum(c) && c != '-' && c != '_' && c != '.') return false;
+  return true;
+}
+
+// A DNS-1123 subdomain (a qualified name's prefix): at most 253 characters, dot-separated
+// parts of lower-case letters, digits and '-', each beginning and ending with a letter or digit.
+bool is_dns_subdomain(std::string_view s) {
+  if (s.empty() || s.size() > 253) return false;
+  size_t start = 0;
+  while (true) {
+    const size_t dot = s.find('.', start);
+    const std::string_view part = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    auto lower_alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+    if (part.empty() || !lower_alnum(part.front()) || !lower_alnum(part.back())) return false;
+    for (char c : part)
+      if (!lower_alnum(c) && c != '-') return false;
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
+bool in_namespace(std::string_view ns, std::string_view suffix) {
+  return ns == suffix || (ns.size() > suffix.size() && ns.ends_with(suffix) && ns[ns.size() - suffix.size() - 1] == '.');
+}
+
+// upstream IsKubeletLabel: the single keys a kubelet may set in the reserved namespaces (its
+// kubeletLabels set) besides the kubelet.kubernetes.io and node.kubernetes.io namespaces.
+constexpr std::array<std::string_view, 11> kKubeletLabels{
+    "kubernetes.io/hostname",
+    "topology.kubernetes.io/zone",
+    "topology.kubernetes.io/region",
+    "failure-domain.beta.kubernetes.io/zone",
+    "failure-domain.beta.kubernetes.io/region",
+    "beta.kubernetes.io/instance-type",
+    "node.kubernetes.io/instance-type",
+    "kubernetes.io/os",
+    "kubernetes.io/arch",
+    "beta.kubernetes.io/os",
+    "beta.kubernetes.io/arch"};
+
+}  // namespace
+
+std::optional<std::string> label_key_problem(const std::string& key) {
+  const size_t slash = key.find('/');
+  const std::string_view name = slash == std::string::npos ? std::string_view(key) : std::string_view(key).substr(slash + 1);
+  if (slash != std::string::npos) {
+    const std::string_view prefix = std::string_view(key).substr(0, slash);
+    if (!is_dns_subdomain(prefix))
+      return "label key \"" + key + "\" has an invalid prefix: it must be a DNS subdomain (at most 253 characters of "
+             "lower-case letters, digits, '-' and '.', each part beginning and ending with a letter or digit)";
+  }
+  if (!is_label_name(name))
+    return "label key \"" + key + "\" is not a qualified name: its name part must be at most 63 characters of "
+           "letters, digits, '-', '_' and '.', beginning and ending with a letter or digit, with an optional "
+           "DNS-subdomain prefix and '/' (e.g. node.kubernetes.io/exclude-disruption)";
+  return std::nullopt;
+}
+
+std::optional<std::string> label_value_problem(const std::string& value) {
+  if (value.empty() || is_label_name(value)) return std::nullopt;
+  return "label value \"" + value + "\" is invalid: it must be empty or at most 63 characters of letters, digits, "
+         "'-', '_' and '.', beginning and ending with a letter or digit";
+}
 
 std::optional<ConfigError> validate(const KubeletConfig& config) {
   if (config.node_status_update_frequency.ns <= 0)
@@ -12,6 +88,28 @@ std::optional<ConfigError> validate(const KubeletConfig& config) {
   return std::nullopt;
 }
 
+std::optional<ConfigError> label_problem(const KubeletConfig& config) {
+  for (const auto& [key, value] : config.labels) {
+    if (auto problem = label_key_problem(key)) return ConfigError{key, *problem};
+    if (auto problem = label_value_problem(value)) return ConfigError{key, *problem};
+    if (key == "topology.kubernetes.io/zone")
+      return ConfigError{key, "the zone label is set by `zone`, not in `labels`"};
+    // ValidateKubeletFlags: a key in the reserved namespaces must be one IsKubeletLabel allows.
+    const size_t slash = key.find('/');
+    const std::string_view ns = slash == std::string::npos ? std::string_view() : std::string_view(key).substr(0, slash);
+    const bool reserved = in_namespace(ns, "kubernetes.io") || in_namespace(ns, "k8s.io");
+    const bool allowed = in_namespace(ns, "kubelet.kubernetes.io") || in_namespace(ns, "node.kubernetes.io") ||
+                         std::find(kKubeletLabels.begin(), kKubeletLabels.end(), key) != kKubeletLabels.end();
+    if (reserved && !allowed)
+      return ConfigError{key, "label \"" + key +
+                                  "\" is in the kubernetes.io or k8s.io namespace, which a kubelet may not set on its "
+                                  "own Node except under node.kubernetes.io/ or kubelet.kubernetes.io/ and a few "
+                                  "well-known keys (kubernetes.io/hostname, kubernetes.io/os, kubernetes.io/arch, "
+                                  "topology.kubernetes.io/region, ...)"};
+  }
+  return std::nullopt;
+}
+
 std::optional<KubeletConfig> read_kubelet_config(ConfigReader& reader) {
   KubeletConfig config;
   if (auto n = reader.integer("nodeLeaseDurationSeconds", 1, 86400))
@@ -19,10 +117,16 @@ std::optional<KubeletConfig> read_kubelet_config(ConfigReader& reader) {
   if (auto d = reader.duration("nodeStatusUpdateFrequency")) config.node_status_update_frequency = *d;
   if (auto d = reader.duration("nodeStatusReportFrequency")) config.node_status_report_frequency = *d;
   if (auto z = reader.string("zone")) config.zone = *z;
+  if (auto l = reader.string_map("labels")) config.labels = Labels(std::move(*l));
   if (auto n = reader.integer("pods", 0, 110000)) config.pods = *n;
   if (reader.failed()) return std::nullopt;
   if (const auto problem = validate(config)) {
     reader.error(problem->field, problem->message);
+    return std::nullopt;
+  }
+  if (const auto problem = label_problem(config)) {
+    // The entry itself: file:line:column of the label's key, path config.labels.<key>.
+    reader.error_entry("labels", problem->field, problem->message);
     return std::nullopt;
   }
   return config;

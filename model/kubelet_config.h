@@ -3,9 +3,19 @@
 // Contract: the kubelet flags that decide node heartbeats, with their upstream defaults
 // (KubeletConfiguration): nodeLeaseDurationSeconds 40, nodeStatusUpdateFrequency 10s,
 // nodeStatusReportFrequency 5m; plus the node's zone label (topology.kubernetes.io/zone,
-// default "zone-a") and the number of pods bound to the node (default 10; each carries the
-// API server's default 300 s NoExecute tolerations). `node` is the NodeId the scenario gives the
-// process (Scenario::node_names), set by the loader, not by the user.
+// default "zone-a"), the node's other labels (`labels`, as the kubelet's --node-labels: the
+// Node is created with them; no label by default) and the number of pods bound to the node
+// (default 10; each carries the API server's default 300 s NoExecute tolerations). `node` is the
+// NodeId the scenario gives the process (Scenario::node_names), set by the loader, not by the
+// user.
+// Label checks: each key and value has Kubernetes label syntax (apimachinery
+// validation.IsQualifiedName and IsValidLabelValue), and a key in the kubernetes.io or k8s.io
+// namespaces must be one the kubelet may set on its own Node (upstream
+// staging/src/k8s.io/kubelet/pkg/apis/well_known_labels.go, IsKubeletLabel, which
+// cmd/kubelet/app/options/options.go ValidateKubeletFlags applies to --node-labels):
+// node.kubernetes.io/exclude-disruption is allowed (the node.kubernetes.io namespace).
+// topology.kubernetes.io/zone is refused here: `zone` sets it.
+// Leaves out: the kubelet's own default labels (hostname, os, arch), which nothing reads.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +34,7 @@ struct KubeletConfig {
   Duration node_status_update_frequency = seconds(10);
   Duration node_status_report_frequency = minutes(5);
   std::string zone = "zone-a";
+  Labels labels;  // --node-labels, besides the zone
   int64_t pods = 10;
   NodeId node = 0;
 
@@ -41,6 +52,15 @@ struct KubeletConfig {
 
 // The kubelet's own checks (pkg/kubelet/apis/config/validation): positive frequencies, a zone.
 std::optional<ConfigError> validate(const KubeletConfig& config);
+
+// The contract's label checks over `config.labels`: the first offending label, as its key
+// (`field`) and the reason (`message`); nullopt when every label is valid.
+std::optional<ConfigError> label_problem(const KubeletConfig& config);
+
+// Label syntax (apimachinery pkg/util/validation): why `key` is not a qualified name, or why
+// `value` is not a label value; nullopt when it is valid.
+std::optional<std::string> label_key_problem(const std::string& key);
+std::optional<std::string> label_value_problem(const std::string& value);
 
 // Reads a `config:` mapping and validates it; std::nullopt when a problem was reported.
 std::optional<KubeletConfig> read_kubelet_config(ConfigReader& reader);

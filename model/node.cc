@@ -45,6 +45,13 @@ void Node::hash_into(H& h, const HashFrame& frame) const {
     hash_name(h, t.key);
     h.u64(static_cast<uint64_t>(t.effect)).i64(frame.at(t.time_added));
   }
+  // Labels are fed only when there are some, so the hashes of unlabelled Nodes (every scenario
+  // before labels existed) stay as they were; the marker word keeps a labelled Node from
+  // reading like an unlabelled one followed by other data.
+  if (!labels.empty()) {
+    h.u64(0x6c6162656c73ull).u64(labels.size());  // "labels"
+    for (const auto& [k, v] : labels) h.bytes(k).bytes(v);
+  }
 }
 
 template void Node::hash_into(Hasher&, const HashFrame&) const;

@@ -4,7 +4,10 @@
 // Contract:
 // - A Node is addressed inside the simulator by a NodeId, an index into the scenario's table of
 //   node names (Scenario::node_names), as a Lease is by its LeaseId.
-// - labels: only `topology.kubernetes.io/zone` is modelled, as `zone`.
+// - labels: `topology.kubernetes.io/zone` is `zone`; every other label (the kubelet's
+//   --node-labels, model/kubelet_config.h) is in `labels`, which the node lifecycle controller
+//   reads for node.kubernetes.io/exclude-disruption. Most nodes have none, and an empty
+//   Labels costs nothing to copy (model/lease.h).
 // - status.conditions: the four conditions the node lifecycle controller sets to Unknown
 //   (Ready, MemoryPressure, DiskPressure, PIDPressure; upstream
 //   pkg/controller/nodelifecycle/node_lifecycle_controller.go, tryUpdateNodeHealth), each with
@@ -60,11 +63,15 @@ struct Taint {
 
 inline constexpr const char* kTaintUnreachable = "node.kubernetes.io/unreachable";
 inline constexpr const char* kTaintNotReady = "node.kubernetes.io/not-ready";
+// upstream node_lifecycle_controller.go, labelNodeDisruptionExclusion: a node carrying this
+// label (any value) is left out of its zone's disruption state.
+inline constexpr const char* kLabelExcludeDisruption = "node.kubernetes.io/exclude-disruption";
 
 struct Node {
   NodeId id = 0;
   uint64_t resource_version = 0;  // 0 = no precondition (a patch), as for a Lease body
   Name zone;
+  Labels labels;  // metadata.labels other than the zone
   LeaseId lease = 0;
   std::array<NodeCondition, kConditionCount> conditions{};
   std::vector<Taint> taints;
@@ -77,6 +84,11 @@ struct Node {
     return c.present ? std::optional(c.status) : std::nullopt;
   }
   bool has_taint(std::string_view key, TaintEffect effect) const;
+  // upstream isNodeExcludedFromDisruptionChecks: the label is present, whatever its value.
+  // (The empty test first: most nodes have no labels, and the lookup builds a std::string.)
+  bool excluded_from_disruption() const {
+    return !labels.empty() && labels.find(kLabelExcludeDisruption) != labels.end();
+  }
 
   bool operator==(const Node&) const = default;
   // Feeds every field to a Hasher or a StateHasher (instantiated for both in the .cc).

@@ -468,6 +468,13 @@ std::optional<Node> NodeLifecycleController::try_update_health(const Node& node,
 }
 
 void NodeLifecycleController::record_zone(const Node& node, std::optional<ConditionStatus> ready) {
+  // upstream monitorNodeHealth adds a node's Ready condition to zoneToNodeConditions only when
+  // isNodeExcludedFromDisruptionChecks is false. An excluded node therefore counts neither in
+  // its zone's state nor in the zone size that setLimiterInZone compares with
+  // largeClusterSizeThreshold, and a zone whose nodes are all excluded has no state this pass.
+  // Everything else still applies to it: its health update, taints, MarkPodsNotReady and
+  // eviction, at the rate of its zone's queue.
+  if (node.excluded_from_disruption()) return;
   auto it = std::lower_bound(zones_.begin(), zones_.end(), node.zone,
                              [](const Zone& z, const Name& n) { return z.name.str() < n.str(); });
   if (it == zones_.end() || it->name != node.zone) {
@@ -478,6 +485,12 @@ void NodeLifecycleController::record_zone(const Node& node, std::optional<Condit
   it->seen = true;
   if (ready && *ready == ConditionStatus::True) ++it->ready;
   else ++it->not_ready;
+}
+
+std::optional<ZoneState> NodeLifecycleController::zone_state(std::string_view zone) const {
+  for (const Zone& z : zones_)
+    if (z.name.str() == zone) return z.state;
+  return std::nullopt;
 }
 
 void NodeLifecycleController::end_pass(const Now& now, Effects& out) {

@@ -41,6 +41,14 @@
 //   when more than 2 are not Ready and their fraction reaches unhealthyZoneThreshold, else
 //   Normal); when every zone was fully disrupted and no longer is, every probe and transition
 //   timestamp is reset to now (the guard of upstream #24200 / #77864).
+// - Nodes labelled node.kubernetes.io/exclude-disruption (any value; upstream
+//   isNodeExcludedFromDisruptionChecks, called from monitorNodeHealth) are left out of the
+//   pass's zone conditions: they count neither in their zone's state nor in its size for
+//   setLimiterInZone, and a zone with only such nodes has no state (handleDisruption forgets
+//   it; its tainting queue keeps the rate it had, even while the all-zones guard has stopped
+//   every other zone's). They are still health-checked, tainted,
+//   their pods marked and evicted, and the all-zones-disrupted guard still marks them
+//   reachable (it walks every node).
 // - Every request of the controller carries the elector's request timeout (a simplification:
 //   kube-controller-manager's general client sets none, and relies on HTTP/2 health checks).
 // - Taints, pods and eviction (model/node_taints.cc; docs/models/node-lifecycle-controller.md):
@@ -72,8 +80,7 @@
 //   beside the pass (upstream uses several goroutines). A taint write starts from the cached
 //   node and carries its resourceVersion; a Conflict GETs the node and tries again, up to 5
 //   attempts; another failure drops it (a NoExecute node is queued again).
-// Leaves out (not yet modelled): nodes excluded from disruption checks
-// (node.kubernetes.io/exclude-disruption), the pod and DaemonSet informers (the pods of a node
+// Leaves out (not yet modelled): the pod and DaemonSet informers (the pods of a node
 // are a count in the API server, sim/node_store.h), the pod worker that marks newly bound pods
 // NotReady, NoSchedule taints of the pressure conditions; a node's creationTimestamp (first
 // sight counts from now instead). A node whose health update failed is still counted in its
@@ -83,6 +90,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/hash.h"
@@ -132,6 +140,9 @@ class NodeLifecycleController {
   const Node* cached_node(NodeId node) const {
     return node < nodes_.size() && nodes_[node] ? &*nodes_[node] : nullptr;
   }
+  // The state handleDisruption last gave `zone`; nullopt for a zone with no state (none of its
+  // nodes counted in the last pass, or no pass yet). For tests and reports.
+  std::optional<ZoneState> zone_state(std::string_view zone) const;
   const ClientGoElector& elector() const { return elector_; }
   const std::string& identity() const { return elector_.identity(); }
   uint64_t tag_origin() const { return elector_.tag_origin(); }

@@ -38,8 +38,8 @@ std::optional<ParsedConfig> read_node_lifecycle(ConfigReader& reader) {
   return ParsedConfig{*config, quiesce};
 }
 
-constexpr std::array<std::string_view, 5> kKubeletKeys{"nodeLeaseDurationSeconds", "nodeStatusUpdateFrequency",
-                                                      "nodeStatusReportFrequency", "zone", "pods"};
+constexpr std::array<std::string_view, 6> kKubeletKeys{"nodeLeaseDurationSeconds", "nodeStatusUpdateFrequency",
+                                                      "nodeStatusReportFrequency", "zone", "labels", "pods"};
 
 std::optional<ParsedConfig> read_kubelet(ConfigReader& reader) {
   auto config = read_kubelet_config(reader);

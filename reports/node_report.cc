@@ -114,6 +114,19 @@ std::optional<NodeReport> node_report(const std::shared_ptr<const Scenario>& sce
                                          (node_badness(rec) == node_badness(*worst) && rec.seed < worst->seed)))
       worst = &rec;
   }
+  std::vector<int64_t> pods, first_eviction;
+  for (const SeedRecord& rec : records) {
+    if (!rec.evictions) continue;
+    const RecordedEvictions& e = *rec.evictions;
+    ++r.eviction_seeds;
+    if (e.pods > 0) ++r.evicting_seeds;
+    r.eviction_writes += e.writes;
+    r.pods_evicted += e.pods;
+    pods.push_back(static_cast<int64_t>(e.pods));
+    if (e.first_after_fault_ns) first_eviction.push_back(*e.first_after_fault_ns);
+  }
+  if (!pods.empty()) r.pods_per_seed = percentiles(pods);
+  if (!first_eviction.empty()) r.fault_to_first_eviction = percentiles(first_eviction);
   std::sort(times.begin(), times.end());
   if (!times.empty()) {
     r.detection = percentiles(times);
@@ -161,6 +174,24 @@ ojson node_report_json(const NodeReport& r) {
   out["nodeNotReadyWithin"] = r.bound_ns ? ojson{{"bound", secs(*r.bound_ns)}, {"source", r.bound_auto ? "analytic" : "explicit"}}
                                          : ojson(nullptr);
   out["overBound"] = r.over_bound;
+  if (r.eviction_seeds == 0) {
+    out["evictions"] = nullptr;  // records from before seed records carried evictions
+  } else {
+    auto counts = [](const std::optional<Percentiles>& p) {
+      return p ? ojson{{"count", p->count}, {"min", p->min}, {"p50", p->p50}, {"p90", p->p90}, {"p99", p->p99}, {"max", p->max}}
+               : ojson(nullptr);
+    };
+    const auto& f = r.fault_to_first_eviction;
+    out["evictions"] = ojson{
+        {"seeds", r.eviction_seeds},
+        {"seedsEvicting", r.evicting_seeds},
+        {"writes", r.eviction_writes},
+        {"pods", r.pods_evicted},
+        {"podsPerSeed", counts(r.pods_per_seed)},
+        {"faultToFirstEviction", f ? ojson{{"count", f->count}, {"min", secs(f->min)}, {"p50", secs(f->p50)},
+                                           {"p90", secs(f->p90)}, {"p99", secs(f->p99)}, {"max", secs(f->max)}}
+                                   : ojson(nullptr)}};
+  }
   if (r.worst_seed) {
     ojson rows = ojson::array();
     for (const NodeTimelineRow& row : r.timeline) {
@@ -193,6 +224,19 @@ void node_report_markdown(std::ostream& o, const NodeReport& r) {
   if (r.bound_ns)
     o << "nodeNotReadyWithin bound: " << seconds_ms(*r.bound_ns) << " s" << (r.bound_auto ? " (analytic)" : "") << "; "
       << r.over_bound << " detections later than the bound.\n\n";
+  if (r.eviction_seeds > 0) {
+    o << "Evictions: " << r.evicting_seeds << " of " << r.eviction_seeds << " seeds evicted pods; " << r.eviction_writes
+      << " eviction writes, " << r.pods_evicted << " pods in all.\n\n"
+      << "| | count | min | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|---:|\n";
+    const Percentiles& p = *r.pods_per_seed;
+    o << "| pods evicted per seed | " << p.count << " | " << p.min << " | " << p.p50 << " | " << p.p90 << " | " << p.p99
+      << " | " << p.max << " |\n";
+    if (const auto& f = r.fault_to_first_eviction)
+      o << "| first fault to first eviction | " << f->count << " | " << seconds_ms(f->min) << " s | "
+        << seconds_ms(f->p50) << " s | " << seconds_ms(f->p90) << " s | " << seconds_ms(f->p99) << " s | "
+        << seconds_ms(f->max) << " s |\n";
+    o << "\n";
+  }
   if (r.worst_seed) {
     o << "Worst seed for nodes: " << *r.worst_seed << " (" << r.worst_reason << "); reproduce: `" << r.worst_reproduce
       << "`\n\n| node | zone | Ready and taints (seconds) |\n|---|---|---|\n";
@@ -216,6 +260,19 @@ void node_report_html(std::ostream& o, const NodeReport& r) {
     o << " nodeNotReadyWithin bound: " << seconds_ms(*r.bound_ns) << " s" << (r.bound_auto ? " (analytic)" : "") << "; "
       << r.over_bound << " detections later than the bound.";
   o << "</p>\n";
+  if (r.eviction_seeds > 0) {
+    o << "<p>Evictions: " << r.evicting_seeds << " of " << r.eviction_seeds << " seeds evicted pods; "
+      << r.eviction_writes << " eviction writes, " << r.pods_evicted << " pods in all.</p>\n"
+      << "<table><tr><th></th><th>count</th><th>min</th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr>\n";
+    const Percentiles& p = *r.pods_per_seed;
+    o << "<tr><td>pods evicted per seed</td><td>" << p.count << "</td><td>" << p.min << "</td><td>" << p.p50
+      << "</td><td>" << p.p90 << "</td><td>" << p.p99 << "</td><td>" << p.max << "</td></tr>\n";
+    if (const auto& f = r.fault_to_first_eviction)
+      o << "<tr><td>first fault to first eviction</td><td>" << f->count << "</td><td>" << seconds_ms(f->min)
+        << " s</td><td>" << seconds_ms(f->p50) << " s</td><td>" << seconds_ms(f->p90) << " s</td><td>"
+        << seconds_ms(f->p99) << " s</td><td>" << seconds_ms(f->max) << " s</td></tr>\n";
+    o << "</table>\n";
+  }
   const double left = 60, right = 700, top = 20, bottom = 200;
   if (r.detection) {
     const Percentiles& p = *r.detection;

@@ -13,7 +13,10 @@
 // lists `taints`, its taint spans; nodes that ever left Ready or carried a taint first, at most
 // kMaxTimelineRows. The three renderers give the same facts as JSON (times in seconds),
 // Markdown and HTML (inline SVG with the bound drawn in, no script, every name escaped).
-// Leaves out: evictions per seed (not in the seed record yet).
+// Evictions (SeedRecord::evictions): how many seeds evicted pods, the eviction writes and pods
+// summed, the pods evicted per seed and the time from the run's first fault to its first
+// eviction as nearest-rank percentiles. Records written before seed records carried evictions
+// have none and are not counted there (eviction_seeds says over how many seeds the figures are).
 #pragma once
 
 #include <nlohmann/json.hpp>

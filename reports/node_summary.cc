@@ -65,13 +65,19 @@ void add_node_summary(const RunResult& run, json& out) {
     for (const TaintSpan& t : taints[n])
       taint_list.push_back(json{{"key", t.key}, {"effect", t.effect}, {"at", seconds_of(t.at.ns)}, {"until", at_or_null(t.until)}});
     const auto ready = node ? node->ready() : std::nullopt;
-    nodes.push_back(json{{"name", s.node_names[n]},
-                         {"zone", node ? json(node->zone.str()) : json(nullptr)},
-                         {"ready", ready ? json(condition_status_name(*ready)) : json(nullptr)},
-                         {"readyChanges", changes[n]},
-                         {"taints", taint_list},
-                         {"podsEvicted", evicted[n]},
-                         {"podsMarkedNotReady", marked[n]}});
+    json row{{"name", s.node_names[n]}, {"zone", node ? json(node->zone.str()) : json(nullptr)}};
+    // A node's other labels only when it has some, so unlabelled runs print what they did.
+    if (node && !node->labels.empty()) {
+      json labels = json::object();
+      for (const auto& [k, v] : node->labels) labels[k] = v;
+      row["labels"] = labels;
+    }
+    row["ready"] = ready ? json(condition_status_name(*ready)) : json(nullptr);
+    row["readyChanges"] = changes[n];
+    row["taints"] = taint_list;
+    row["podsEvicted"] = evicted[n];
+    row["podsMarkedNotReady"] = marked[n];
+    nodes.push_back(std::move(row));
   }
   out["nodes"] = nodes;
   out["evictions"] = evictions;

@@ -207,6 +207,13 @@ struct NodeReport {
   int64_t worst_end_ns = 0;
   std::vector<NodeTimelineRow> timeline;  // at most kMaxTimelineRows nodes, changed ones first
   uint64_t hidden_nodes = 0;
+  // Taint-based evictions, over the seed records that carry them (SeedRecord::evictions).
+  uint64_t eviction_seeds = 0;   // records with eviction figures
+  uint64_t evicting_seeds = 0;   // of those, the seeds that evicted at least one pod
+  uint64_t eviction_writes = 0;  // summed
+  uint64_t pods_evicted = 0;     // summed
+  std::optional<Percentiles> pods_per_seed;            // over eviction_seeds (counts, not times)
+  std::optional<Percentiles> fault_to_first_eviction;  // seeds with a fault and an eviction
 };
 
 struct PointReport {

@@ -171,6 +171,25 @@ struct Reader {
   }
 };
 
+// The run's evictions (see nodes.evictions in the header).
+RecordedEvictions recorded_evictions(const History& h) {
+  RecordedEvictions e;
+  for (const PodWrite& w : h.pod_writes) {
+    if (w.verb != Verb::Delete) continue;
+    ++e.writes;
+    e.pods += static_cast<uint64_t>(std::max<int64_t>(w.pods, 0));
+    if (w.pods > 0 && !e.first_at_ns) e.first_at_ns = w.t.ns;
+  }
+  std::optional<int64_t> first_fault;
+  for (const FaultRecord& f : h.faults) {
+    if (f.is_end || !f.skipped.empty()) continue;
+    first_fault = f.t.ns;
+    break;  // the records are in time order
+  }
+  if (e.first_at_ns && first_fault) e.first_after_fault_ns = *e.first_at_ns - *first_fault;
+  return e;
+}
+
 }  // namespace
 
 uint64_t SeedRecord::api_requests(bool writes_only) const {
@@ -249,6 +268,7 @@ SeedRecord seed_record(const RunResult& run, uint32_t point, const std::string& 
       r.node_detections.push_back({s.node_names[d.node], d.cause, d.fault_at.ns,
                                    d.fault_end ? std::optional<int64_t>(d.fault_end->ns) : std::nullopt,
                                    d.unknown_at ? std::optional<int64_t>(d.unknown_at->ns) : std::nullopt});
+    r.evictions = recorded_evictions(w.history());
   }
   return r;
 }
@@ -317,6 +337,13 @@ ojson seed_record_json(const SeedRecord& r) {
                                  {"faultEndNs", d.fault_end_ns ? ojson(*d.fault_end_ns) : ojson(nullptr)},
                                  {"unknownAtNs", d.unknown_at_ns ? ojson(*d.unknown_at_ns) : ojson(nullptr)}});
     out["nodes"] = ojson{{"detections", detections}};
+    if (r.evictions) {
+      auto opt = [](const std::optional<int64_t>& v) { return v ? ojson(*v) : ojson(nullptr); };
+      out["nodes"]["evictions"] = ojson{{"writes", r.evictions->writes},
+                                        {"pods", r.evictions->pods},
+                                        {"firstAtNs", opt(r.evictions->first_at_ns)},
+                                        {"firstAfterFaultNs", opt(r.evictions->first_after_fault_ns)}};
+    }
   }
   return out;
 }
@@ -420,6 +447,21 @@ std::optional<SeedRecord> parse_seed_record(const json& j, std::string* error) {
       d.fault_end_ns = dr.opt_ns("faultEndNs");
       d.unknown_at_ns = dr.opt_ns("unknownAtNs");
       r.node_detections.push_back(std::move(d));
+    });
+    // Absent in lines written before seed records carried evictions.
+    nr.object("evictions", [&](Reader& er) {
+      RecordedEvictions e;
+      e.writes = er.u64("writes");
+      e.pods = er.u64("pods");
+      e.first_at_ns = er.opt_ns("firstAtNs");
+      // A difference of two instants: negative when pods went before the first fault.
+      e.first_after_fault_ns = er.opt_i64("firstAfterFaultNs");
+      if (e.pods > 0 && !e.first_at_ns) er.fail("field \"firstAtNs\" must be set when pods were evicted");
+      if (e.first_after_fault_ns && !e.first_at_ns)
+        er.fail("field \"firstAfterFaultNs\" must be null when \"firstAtNs\" is");
+      // Its fields' names ("writes", "pods") are not unique in a line: say where they are.
+      if (!er.ok) *error = "nodes.evictions: " + *error;
+      r.evictions = std::move(e);
     });
   });
   if (!rd.ok) return std::nullopt;

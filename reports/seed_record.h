@@ -15,7 +15,12 @@
 // - holderChanges: committed writes that change an existing Lease's holderIdentity to a
 //   non-empty value different from the previous one (what leaseTransitions should count);
 // - api: requests by verb and result as the clients saw them (World::api_count); writes are
-//   create, update and delete requests of any result: what the control plane pays for.
+//   create, update and delete requests of any result: what the control plane pays for;
+// - nodes.evictions (node scenarios): the committed eviction writes (taint-based eviction's pod
+//   deletions, one per node, sim/node_store.h), the pods they deleted, when the first write
+//   that deleted a pod committed, and that instant minus the start of the run's first fault
+//   (the first fault that struck: not an end, not skipped), null without such a fault or
+//   eviction. The difference is negative if pods were evicted before any fault.
 #pragma once
 
 #include <cstdint>
@@ -80,6 +85,15 @@ struct RecordedNodeDetection {
   bool operator==(const RecordedNodeDetection&) const = default;
 };
 
+// The taint-based evictions of one run (node scenarios).
+struct RecordedEvictions {
+  uint64_t writes = 0;  // committed eviction writes
+  uint64_t pods = 0;    // pods they deleted
+  std::optional<int64_t> first_at_ns;           // the first write that deleted a pod
+  std::optional<int64_t> first_after_fault_ns;  // first_at_ns minus the first fault's start
+  bool operator==(const RecordedEvictions&) const = default;
+};
+
 struct ApiCount {
   std::string verb;
   std::string result;
@@ -112,6 +126,9 @@ struct SeedRecord {
   // Nodes (only for scenarios with kubelets; the line's "nodes" field is absent otherwise).
   bool nodes = false;
   std::vector<RecordedNodeDetection> node_detections;
+  // Present for every node scenario from this build on; absent in lines written before seed
+  // records carried evictions (such lines still read, and the report counts what it has).
+  std::optional<RecordedEvictions> evictions;
   bool operator==(const SeedRecord&) const = default;
 
   uint64_t api_requests(bool writes_only) const;

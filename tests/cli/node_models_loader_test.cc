@@ -116,6 +116,45 @@ TEST(NodeModelsLoader, NodePropertiesAndWatchStall) {
   EXPECT_EQ(*r.scenario->faults[0].for_, seconds(20));
 }
 
+// A kubelet's `labels` become the Node's labels; a label whose key or value is not valid, or
+// that a kubelet may not set on its own Node, is an error at that label's key, with its path.
+TEST(NodeModelsLoader, KubeletLabelsAreReadAndBadOnesPointAtTheLabel) {
+  const LoadResult ok = load_scenario_text(
+      scenario_with("    - name: n\n      model: kubelet\n      config:\n        labels:\n"
+                    "          node.kubernetes.io/exclude-disruption: \"\"\n          tier: b\n"),
+      "t.yaml");
+  ASSERT_TRUE(ok.ok()) << ::testing::PrintToString(errors_of(ok));
+  const auto& k = std::get<KubeletConfig>(ok.scenario->processes[0].model);
+  EXPECT_EQ(k.labels, (Labels{{"node.kubernetes.io/exclude-disruption", ""}, {"tier", "b"}}));
+
+  auto error_for = [](const std::string& labels) {
+    const LoadResult r = load_scenario_text(
+        scenario_with("    - name: n\n      model: kubelet\n      config:\n        labels:\n" + labels), "t.yaml");
+    EXPECT_FALSE(r.ok()) << labels;
+    return r.ok() ? std::string() : errors_of(r)[0];
+  };
+  // The second label's key is at line 11, column 11.
+  EXPECT_EQ(error_for("          tier: b\n          Bad.Prefix/x: \"\"\n"),
+            "t.yaml:11:11: spec.processes[0].config.labels.Bad.Prefix/x: label key \"Bad.Prefix/x\" has an invalid "
+            "prefix: it must be a DNS subdomain (at most 253 characters of lower-case letters, digits, '-' and '.', "
+            "each part beginning and ending with a letter or digit)");
+  EXPECT_EQ(error_for("          tier: \"a b\"\n").rfind("t.yaml:10:11: spec.processes[0].config.labels.tier: label "
+                                                       "value \"a b\" is invalid",
+                                                       0),
+            0u);
+  EXPECT_EQ(error_for("          kubernetes.io/role: x\n")
+                .rfind("t.yaml:10:11: spec.processes[0].config.labels.kubernetes.io/role: label \"kubernetes.io/role\" "
+                       "is in the kubernetes.io or k8s.io namespace",
+                       0),
+            0u);
+  EXPECT_EQ(error_for("          topology.kubernetes.io/zone: z\n"),
+            "t.yaml:10:11: spec.processes[0].config.labels.topology.kubernetes.io/zone: the zone label is set by "
+            "`zone`, not in `labels`");
+  // Not a mapping: an error at `labels` itself.
+  EXPECT_EQ(error_for("          - a\n").rfind("t.yaml:10:11: spec.processes[0].config.labels: expected a mapping", 0),
+            0u);
+}
+
 // A written node scenario (check's counterexamples, fuzz's shrunk cases) loads back to the same
 // Scenario: the kubelet's settings are written, its implied lease and identity are not, and the
 // controller's exact decimals come back exactly (they are the only non-integers in the tree).
@@ -124,7 +163,9 @@ TEST(NodeModelsLoader, WriterRoundTripsBothModels) {
       scenario_with("    - name: kcm\n      model: node-lifecycle-controller\n      config:\n"
                     "        nodeEvictionRate: 0.25\n        secondaryNodeEvictionRate: 0.001\n"
                     "        unhealthyZoneThreshold: 0.123456789\n        largeClusterSizeThreshold: 7\n"
-                    "    - {name: n, count: 2, model: kubelet, config: {zone: z2, pods: 3, nodeLeaseDurationSeconds: 8}}\n"),
+                    "    - {name: n, count: 2, model: kubelet, config: {zone: z2, pods: 3, nodeLeaseDurationSeconds: 8}}\n"
+                    "    - {name: x, model: kubelet, config: {labels: {node.kubernetes.io/exclude-disruption: '', "
+                    "tier: b}}}\n"),
       "t.yaml");
   ASSERT_TRUE(r.ok()) << ::testing::PrintToString(errors_of(r));
   for (const bool json : {false, true}) {

@@ -116,6 +116,108 @@ TEST(PodEvictions, PartialDisruptionStopsASmallZoneAndSlowsALargeOne) {
   }
 }
 
+void exclude(Scenario& s, int node) {
+  std::get<KubeletConfig>(s.processes[kubelet_proc(1, node)].model).labels = Labels{{kLabelExcludeDisruption, ""}};
+}
+
+std::optional<ZoneState> final_zone_state(const RunResult& r, const char* zone) {
+  return std::get<NodeLifecycleController>(*r.world.process(0).model).zone_state(zone);
+}
+
+// upstream monitorNodeHealth leaves nodes labelled node.kubernetes.io/exclude-disruption out of
+// the zone conditions (isNodeExcludedFromDisruptionChecks). Zone 0 loses 4 of its 5 nodes, 3 of
+// them excluded: the controller counts 1 Ready and 1 not Ready, the zone stays Normal and keeps
+// tainting at nodeEvictionRate, the excluded nodes included
+// (scenarios/nodes/excluded-nodes-keep-zone-normal.yaml). The twin without labels is partially
+// disrupted and stops tainting.
+TEST(PodEvictions, ExcludedNodesLeaveAZoneNormalAndItKeepsEvicting) {
+  for (const bool labelled : {true, false}) {
+    auto s = zoned(2, 5, minutes(10));
+    for (int i = 1; i < 5; ++i) s->faults.push_back(process_fault(FaultType::Crash, kubelet_proc(1, i), minutes(1)));
+    if (labelled)
+      for (int i = 2; i < 5; ++i) exclude(*s, i);
+    const RunResult r = run_scenario(s, 1);
+    const auto taints = no_execute_added(r.world.history());
+    if (!labelled) {
+      EXPECT_EQ(final_zone_state(r, "zone-0"), ZoneState::PartialDisruption);
+      EXPECT_LE(taints.size(), 1u);
+      EXPECT_EQ(evicted(r.world.history()), 0);
+      continue;
+    }
+    EXPECT_EQ(final_zone_state(r, "zone-0"), ZoneState::Normal);
+    ASSERT_EQ(taints.size(), 4u) << "every dead node is tainted, excluded or not";
+    for (size_t i = 1; i < taints.size(); ++i) {
+      EXPECT_GE(taints[i].first - taints[i - 1].first, seconds(10) - milliseconds(100)) << "nodeEvictionRate";
+      EXPECT_LT(taints[i].first - taints[i - 1].first, seconds(11));
+    }
+    EXPECT_EQ(evicted(r.world.history()), 40);
+  }
+}
+
+// The zone size setLimiterInZone compares with largeClusterSizeThreshold counts only the nodes
+// in the zone conditions. Zone 0 has 6 nodes and loses 4 (partial disruption either way); with
+// the threshold at 5 it is large (6 nodes: one taint per 100 s) until one of its healthy nodes
+// is excluded, which makes it small (5 nodes: tainting stops).
+TEST(PodEvictions, ExcludedNodesDoNotCountInTheZoneSize) {
+  for (const bool labelled : {false, true}) {
+    auto s = zoned(2, 6, minutes(12));
+    std::get<NodeLifecycleConfig>(s->processes[0].model).large_cluster_size_threshold = 5;
+    for (int i = 2; i < 6; ++i) s->faults.push_back(process_fault(FaultType::Crash, kubelet_proc(1, i), minutes(1)));
+    if (labelled) exclude(*s, 0);
+    const RunResult r = run_scenario(s, 1);
+    EXPECT_EQ(final_zone_state(r, "zone-0"), ZoneState::PartialDisruption) << labelled;
+    const auto taints = no_execute_added(r.world.history());
+    if (labelled) {
+      EXPECT_LE(taints.size(), 1u) << "a small zone stops";
+    } else {
+      ASSERT_GE(taints.size(), 3u) << "a large zone slows to the secondary rate";
+      for (size_t i = 2; i < taints.size(); ++i)
+        EXPECT_GE(taints[i].first - taints[i - 1].first, seconds(100) - milliseconds(100));
+    }
+  }
+}
+
+// A zone whose nodes are all excluded has no state: handleDisruption forgets it.
+TEST(PodEvictions, AZoneOfExcludedNodesHasNoState) {
+  auto s = zoned(2, 2, minutes(2));
+  exclude(*s, 0);
+  exclude(*s, 1);
+  const RunResult r = run_scenario(s, 1);
+  EXPECT_EQ(final_zone_state(r, "zone-0"), std::nullopt);
+  // Twin: the other zone, whose nodes count, is Normal.
+  EXPECT_EQ(final_zone_state(r, "zone-1"), ZoneState::Normal);
+}
+
+// A zone of excluded nodes has no state, so handleDisruption never touches its tainting queue:
+// when every zone that has a state is fully disrupted (the all-zones guard stops their tainting)
+// the excluded zone's dead nodes are still tainted and evicted at nodeEvictionRate, as upstream's
+// guard swaps only the limiters of the zones in zoneStates. The twin without labels is the
+// all-zones guard itself: nothing is evicted.
+TEST(PodEvictions, AnExcludedZoneKeepsTaintingWhileEveryOtherZoneIsDisrupted) {
+  for (const bool labelled : {true, false}) {
+    auto s = zoned(2, 2, minutes(9));
+    s->faults.push_back(process_fault(FaultType::Crash, kubelet_proc(1, 0), minutes(1)));
+    s->faults.push_back(process_fault(FaultType::Crash, kubelet_proc(1, 1), minutes(1)));
+    for (int i = 2; i < 4; ++i) s->faults.push_back(process_fault(FaultType::Partition, kubelet_proc(1, i), minutes(1)));
+    if (labelled) {
+      exclude(*s, 0);
+      exclude(*s, 1);
+    }
+    const RunResult r = run_scenario(s, 1);
+    EXPECT_EQ(final_zone_state(r, "zone-1"), ZoneState::FullDisruption) << labelled;
+    const auto taints = no_execute_added(r.world.history());
+    if (!labelled) {
+      EXPECT_TRUE(taints.empty());
+      EXPECT_EQ(evicted(r.world.history()), 0);
+      continue;
+    }
+    EXPECT_EQ(final_zone_state(r, "zone-0"), std::nullopt);
+    ASSERT_EQ(taints.size(), 2u);
+    for (const auto& t : taints) EXPECT_LT(t.second, 2u) << "only the excluded zone's nodes";
+    EXPECT_EQ(evicted(r.world.history()), 20);
+  }
+}
+
 TEST(PodEvictions, FailoverAtTheEdgeLeavesPodsNeverMarkedNotReadyButEvicted) {
   // The leader's answers are lost as it sets the dead node Unknown: it never sees the edge, and
   // the new leader first sees the node Unknown (kcm-failover-pods-never-marked.yaml).

@@ -2,7 +2,9 @@
 // in seed records: a dead kubelet's detections summed over seeds with percentiles inside the
 // analytic bound (and the twin: a bound too tight counts every detection over it), the worst
 // seed's Ready timeline, taints taken from a summary that lists them, and the records' JSON
-// round trip.
+// round trip; evictions in the seed records and their figures in the report (with the twin: a
+// run too short to evict records zero), malformed eviction fields, and lines from before seed
+// records carried evictions.
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -33,6 +35,7 @@ std::shared_ptr<Scenario> crash_scenario() {
     p.model = k;
     p.lease = s->lease_id("kube-node-lease/" + p.name);
     s->node_names.push_back(p.name);
+    s->node_pods.push_back(k.pods);  // as the loader does: the API server binds the kubelet's pods
     s->processes.push_back(p);
   }
   FaultSpec f;
@@ -120,6 +123,104 @@ TEST(NodeReport, TimelineTakesTaintsWhenListed) {
   EXPECT_EQ(rows[0].spans[2].what, "node.kubernetes.io/unreachable:NoExecute");
   EXPECT_EQ(rows[0].spans[2].start_ns, milliseconds(100500).ns);
   EXPECT_EQ(hidden, 0u);
+}
+
+// The dead node is tainted about 5 s after it is declared (about 140 s) and its 10 pods go 300 s
+// later: an 8-minute run evicts them, the 4-minute one does not.
+TEST(NodeReport, EvictionsAreRecordedPerSeedAndSummed) {
+  auto s = crash_scenario();
+  s->duration = minutes(8);
+  const auto records = records_of(s, 3);
+  for (const SeedRecord& r : records) {
+    ASSERT_TRUE(r.evictions);
+    EXPECT_EQ(r.evictions->pods, 10u);
+    EXPECT_GE(r.evictions->writes, 1u);
+    ASSERT_TRUE(r.evictions->first_at_ns && r.evictions->first_after_fault_ns);
+    EXPECT_EQ(*r.evictions->first_after_fault_ns, *r.evictions->first_at_ns - seconds(90).ns);
+    // Declared 40-66 s after the fault, tainted within a pass or two, evicted 300 s later.
+    EXPECT_GE(*r.evictions->first_after_fault_ns, seconds(340).ns);
+    EXPECT_LE(*r.evictions->first_after_fault_ns, seconds(380).ns);
+    std::string error;
+    const auto back = parse_seed_record(nlohmann::ordered_json::parse(seed_record_line(r)), &error);
+    ASSERT_TRUE(back) << error;
+    EXPECT_EQ(*back, r);
+  }
+  const auto report = node_report(s, records, "", nullptr);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->eviction_seeds, 3u);
+  EXPECT_EQ(report->evicting_seeds, 3u);
+  EXPECT_EQ(report->pods_evicted, 30u);
+  ASSERT_TRUE(report->pods_per_seed);
+  EXPECT_EQ(report->pods_per_seed->p50, 10);
+  ASSERT_TRUE(report->fault_to_first_eviction);
+  EXPECT_EQ(report->fault_to_first_eviction->count, 3u);
+  const auto json = node_report_json(*report);
+  EXPECT_EQ(json["evictions"]["pods"], 30);
+  EXPECT_EQ(json["evictions"]["podsPerSeed"]["max"], 10);
+  std::ostringstream md, html;
+  node_report_markdown(md, *report);
+  node_report_html(html, *report);
+  EXPECT_NE(md.str().find("Evictions: 3 of 3 seeds evicted pods"), std::string::npos) << md.str();
+  EXPECT_NE(md.str().find("| pods evicted per seed | 3 | 10 | 10 | 10 | 10 | 10 |"), std::string::npos) << md.str();
+  EXPECT_NE(md.str().find("| first fault to first eviction | 3 | "), std::string::npos) << md.str();
+  EXPECT_NE(html.str().find("<td>pods evicted per seed</td>"), std::string::npos);
+}
+
+// The twin: the 4-minute run ends before the toleration: zero evictions, no first eviction, and
+// a report that says no seed evicted.
+TEST(NodeReport, NoEvictionBeforeTheTolerationEnds) {
+  const auto s = crash_scenario();
+  const auto records = records_of(s, 2);
+  for (const SeedRecord& r : records) {
+    ASSERT_TRUE(r.evictions);
+    EXPECT_EQ(*r.evictions, RecordedEvictions{});
+  }
+  const auto report = node_report(s, records, "", nullptr);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->eviction_seeds, 2u);
+  EXPECT_EQ(report->evicting_seeds, 0u);
+  EXPECT_FALSE(report->fault_to_first_eviction);
+  std::ostringstream md;
+  node_report_markdown(md, *report);
+  EXPECT_NE(md.str().find("Evictions: 0 of 2 seeds evicted pods"), std::string::npos) << md.str();
+  EXPECT_EQ(md.str().find("first fault to first eviction"), std::string::npos);
+}
+
+TEST(NodeReport, MalformedEvictionsNameTheFieldAndOldLinesStillRead) {
+  const auto s = crash_scenario();
+  const SeedRecord r = records_of(s, 1)[0];
+  const auto line = seed_record_json(r);
+  auto with = [&](const char* key, const nlohmann::ordered_json& value) {
+    auto j = line;
+    j["nodes"]["evictions"][key] = value;
+    std::string error;
+    EXPECT_FALSE(parse_seed_record(j, &error)) << key;
+    return error;
+  };
+  EXPECT_EQ(with("pods", -1), "nodes.evictions: field \"pods\" must be a non-negative integer");
+  EXPECT_EQ(with("writes", "x"), "nodes.evictions: field \"writes\" must be a non-negative integer");
+  EXPECT_EQ(with("firstAtNs", -5), "nodes.evictions: field \"firstAtNs\" must not be negative (nanoseconds of true time)");
+  EXPECT_EQ(with("firstAfterFaultNs", 7), "nodes.evictions: field \"firstAfterFaultNs\" must be null when \"firstAtNs\" is");
+  EXPECT_EQ(with("pods", 3u), "nodes.evictions: field \"firstAtNs\" must be set when pods were evicted");
+  {
+    auto j = line;
+    j["nodes"]["evictions"].erase("pods");
+    std::string error;
+    EXPECT_FALSE(parse_seed_record(j, &error));
+    EXPECT_EQ(error, "nodes.evictions: missing field \"pods\"");
+  }
+  // A line written before seed records carried evictions reads, without them; the report then
+  // has no eviction figures (null in JSON).
+  auto old = line;
+  old["nodes"].erase("evictions");
+  std::string error;
+  const auto back = parse_seed_record(old, &error);
+  ASSERT_TRUE(back) << error;
+  EXPECT_FALSE(back->evictions);
+  const auto report = node_report(s, {*back}, "", nullptr);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->eviction_seeds, 0u);
+  EXPECT_TRUE(node_report_json(*report)["evictions"].is_null());
 }
 
 TEST(NodeReport, NoneWithoutNodes) {
