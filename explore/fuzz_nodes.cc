@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "model/lease_heartbeat_controller.h"
 #include "model/process_model.h"
 
 namespace leasesim {
@@ -168,6 +169,15 @@ void add_node_permits(const Scenario& s, const PermitFn& permit) {
       renew_deadline = std::min(renew_deadline, c->elector.renew_deadline);
       request_timeout = std::min({request_timeout, c->elector.renew_deadline, c->elector.effective_request_timeout()});
     }
+  // The controllers' shortest grace period and longest monitor period, for the near-miss permit.
+  Duration grace = seconds(50), monitor = seconds(5);
+  bool any_controller = false;
+  for (const ProcessSpec& p : s.processes)
+    if (const auto* c = std::get_if<NodeLifecycleConfig>(&p.model)) {
+      grace = any_controller ? std::min(grace, c->node_monitor_grace_period) : c->node_monitor_grace_period;
+      monitor = any_controller ? std::max(monitor, c->node_monitor_period) : c->node_monitor_period;
+      any_controller = true;
+    }
   for (const FaultSpec& f : s.faults) {
     const std::string at = " at " + format_duration(f.at);
     const std::string window = f.for_ ? " for " + format_duration(*f.for_) : std::string(" to the end");
@@ -212,6 +222,27 @@ void add_node_permits(const Scenario& s, const PermitFn& permit) {
       case FaultType::Restart:
       case FaultType::Pause:
       case FaultType::Partition:
+        // A kubelet whose heartbeats stop for about the grace period: its first renewal after
+        // the window can commit while the controller's Unknown write is on its way (the pass
+        // decided before its cache had the renewal, one watch latency behind). Upstream does
+        // the same; the property counts it, as its definition says. The last renewal before
+        // the window is at most one jittered renew interval before it; the first after it comes
+        // when the window ends, or later by a request lost in the window timing out and the
+        // GET loop's backoff (at most 7 s). The permit holds when that first renewal can land
+        // between grace and grace plus one monitor period after the last one, a second of
+        // latencies either side.
+        if (!targets_controller(s, f.target) && f.for_ &&
+            (f.type == FaultType::Pause || (f.type == FaultType::Partition && f.direction != Direction::Responses)) &&
+            f.target.kind == FaultTarget::Kind::Process && f.target.process < s.processes.size())
+          if (const auto* k = std::get_if<KubeletConfig>(&s.processes[f.target.process].model)) {
+            const Duration renew = heartbeat_jitter_max(k->renew_interval());
+            const Duration late = k->request_timeout() + kHeartbeatMaxBackoff;
+            if (*f.for_ + late >= grace - renew - seconds(1) && *f.for_ <= grace + monitor + seconds(1))
+              permit("noFalseNotReady", "heartbeats-resume-at-grace",
+                     std::string(fault_type_name(f.type)) + " of " + proc_name(s, f.target) + at + window +
+                         " ends about when the grace period (" + format_duration(grace) +
+                         ") runs out: a renewal can commit while the controller's Unknown write is on its way");
+          }
         if (targets_controller(s, f.target))
           permit("nodeNotReadyWithin", "controller-failover",
                  std::string(fault_type_name(f.type)) + " of " + proc_name(s, f.target) + at +

@@ -20,7 +20,10 @@
 //   controller judges stale heartbeats, kubernetes/kubernetes #121793), an API server outage
 //   (api-server-outage: after it heals, a monitor pass may run before the informer delivers
 //   the renewal that just committed, kubernetes/kubernetes #24200), a slow API server
-//   (slow-api-server: renewals reach the controller's cache late).
+//   (slow-api-server: renewals reach the controller's cache late), a kubelet pause or
+//   partition whose window ends about when the grace period runs out
+//   (heartbeats-resume-at-grace: its first renewal can commit while the controller's Unknown
+//   write, decided one watch latency earlier, is on its way).
 //   nodeNotReadyWithin: a crash of a controller-manager replica, an API server outage longer
 //   than its renew deadline or a slow API server whose round trip (2 x latency max) reaches the
 //   elector's request timeout (controller-failover: a new

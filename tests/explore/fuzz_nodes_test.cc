@@ -86,6 +86,43 @@ TEST(FuzzNodes, PermitsNameTheirKinds) {
   s->faults = {slow};
   EXPECT_TRUE(permitted_violations(*s, false).kinds("nodeNotReadyWithin").empty());
 
+  // A kubelet paused or partitioned for about the grace period (50 s; renew interval 10 s
+  // jittered to 10.4 s; monitor period 5 s; a lost request may delay the first renewal after
+  // the window by its 10 s timeout and 7 s of backoff): its first renewal can commit while the
+  // controller's Unknown write is on its way (`fuzz --nodes --seed 1 --case 2074`, and case
+  // 8782: a 32.5 s partition). Twin: a window well short of that, or well past the grace
+  // period, permits nothing of the kind.
+  for (ProcessSpec& p : s->processes) {
+    if (auto* c = std::get_if<NodeLifecycleConfig>(&p.model)) {
+      c->node_monitor_grace_period = seconds(50);
+      c->node_monitor_period = seconds(5);
+    }
+    if (auto* k = std::get_if<KubeletConfig>(&p.model)) k->node_lease_duration_seconds = 40;
+  }
+  for (const FaultType type : {FaultType::Pause, FaultType::Partition}) {
+    FaultSpec stop = crash;
+    stop.type = type;
+    for (const Duration window : {seconds(22), seconds(32) + milliseconds(500), seconds(50), seconds(56)}) {
+      stop.for_ = window;
+      s->faults = {stop};
+      EXPECT_EQ(permitted_violations(*s, false).kinds("noFalseNotReady"),
+                std::vector<std::string>{"heartbeats-resume-at-grace"})
+          << fault_type_name(type) << " for " << format_duration(window);
+    }
+    for (const Duration window : {seconds(10), seconds(21), seconds(57), seconds(120)}) {
+      stop.for_ = window;
+      s->faults = {stop};
+      EXPECT_TRUE(permitted_violations(*s, false).kinds("noFalseNotReady").empty())
+          << fault_type_name(type) << " for " << format_duration(window);
+    }
+  }
+  FaultSpec responses_only = crash;  // renewals still commit: nothing to permit
+  responses_only.type = FaultType::Partition;
+  responses_only.direction = Direction::Responses;
+  responses_only.for_ = seconds(50);
+  s->faults = {responses_only};
+  EXPECT_TRUE(permitted_violations(*s, false).names.empty());
+
   FaultSpec kcm = crash;
   kcm.target = FaultTarget{FaultTarget::Kind::Leader, 0};
   s->faults = {kcm};
