@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <optional>
 
 #include "model/lease_heartbeat_controller.h"
 #include "model/process_model.h"
@@ -164,19 +165,15 @@ std::shared_ptr<Scenario> generate_nodes(Rng& r, uint64_t index) {
 void add_node_permits(const Scenario& s, const PermitFn& permit) {
   Duration renew_deadline = seconds(10);
   Duration request_timeout = seconds(10);  // the elector's per-request timeout (at most its renew deadline)
+  // The controllers' shortest grace period and longest monitor period, for the near-miss permit
+  // (upstream's defaults when the case has no controller).
+  std::optional<Duration> grace, monitor;
   for (const ProcessSpec& p : s.processes)
     if (const auto* c = std::get_if<NodeLifecycleConfig>(&p.model)) {
       renew_deadline = std::min(renew_deadline, c->elector.renew_deadline);
       request_timeout = std::min({request_timeout, c->elector.renew_deadline, c->elector.effective_request_timeout()});
-    }
-  // The controllers' shortest grace period and longest monitor period, for the near-miss permit.
-  Duration grace = seconds(50), monitor = seconds(5);
-  bool any_controller = false;
-  for (const ProcessSpec& p : s.processes)
-    if (const auto* c = std::get_if<NodeLifecycleConfig>(&p.model)) {
-      grace = any_controller ? std::min(grace, c->node_monitor_grace_period) : c->node_monitor_grace_period;
-      monitor = any_controller ? std::max(monitor, c->node_monitor_period) : c->node_monitor_period;
-      any_controller = true;
+      grace = std::min(grace.value_or(c->node_monitor_grace_period), c->node_monitor_grace_period);
+      monitor = std::max(monitor.value_or(c->node_monitor_period), c->node_monitor_period);
     }
   for (const FaultSpec& f : s.faults) {
     const std::string at = " at " + format_duration(f.at);
@@ -237,10 +234,11 @@ void add_node_permits(const Scenario& s, const PermitFn& permit) {
           if (const auto* k = std::get_if<KubeletConfig>(&s.processes[f.target.process].model)) {
             const Duration renew = heartbeat_jitter_max(k->renew_interval());
             const Duration late = k->request_timeout() + kHeartbeatMaxBackoff;
-            if (*f.for_ + late >= grace - renew - seconds(1) && *f.for_ <= grace + monitor + seconds(1))
+            const Duration g = grace.value_or(seconds(50)), m = monitor.value_or(seconds(5));
+            if (*f.for_ + late >= g - renew - seconds(1) && *f.for_ <= g + m + seconds(1))
               permit("noFalseNotReady", "heartbeats-resume-at-grace",
                      std::string(fault_type_name(f.type)) + " of " + proc_name(s, f.target) + at + window +
-                         " ends about when the grace period (" + format_duration(grace) +
+                         " ends about when the grace period (" + format_duration(g) +
                          ") runs out: a renewal can commit while the controller's Unknown write is on its way");
           }
         if (targets_controller(s, f.target))

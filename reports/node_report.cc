@@ -42,6 +42,26 @@ const char* span_colour(const NodeTimelineSpan& s) {
   return "#c84";
 }
 
+// Percentiles of durations (nanoseconds) in each format, the same shape wherever a report shows
+// them: JSON numbers of seconds; a Markdown or HTML row of count, min, p50, p90, p99 and max
+// in seconds with milliseconds (the HTML row without its line end, so a caller may close the
+// table after it).
+ojson seconds_percentiles_json(const Percentiles& p) {
+  return ojson{{"count", p.count}, {"min", secs(p.min)}, {"p50", secs(p.p50)},
+               {"p90", secs(p.p90)}, {"p99", secs(p.p99)}, {"max", secs(p.max)}};
+}
+
+void markdown_seconds_row(std::ostream& o, const char* label, const Percentiles& p) {
+  o << "| " << label << " | " << p.count << " | " << seconds_ms(p.min) << " s | " << seconds_ms(p.p50) << " s | "
+    << seconds_ms(p.p90) << " s | " << seconds_ms(p.p99) << " s | " << seconds_ms(p.max) << " s |\n";
+}
+
+void html_seconds_row(std::ostream& o, const char* label, const Percentiles& p) {
+  o << "<tr><td>" << label << "</td><td>" << p.count << "</td><td>" << seconds_ms(p.min) << " s</td><td>"
+    << seconds_ms(p.p50) << " s</td><td>" << seconds_ms(p.p90) << " s</td><td>" << seconds_ms(p.p99) << " s</td><td>"
+    << seconds_ms(p.max) << " s</td></tr>";
+}
+
 }  // namespace
 
 std::vector<NodeTimelineRow> node_timeline(const ojson& nodes, int64_t end_ns, uint64_t* hidden) {
@@ -160,10 +180,7 @@ ojson node_report_json(const NodeReport& r) {
   ojson causes = ojson::object();
   for (const auto& [cause, n] : r.causes) causes[cause] = n;
   out["causes"] = causes;
-  out["faultToUnknown"] = r.detection ? ojson{{"count", r.detection->count},   {"min", secs(r.detection->min)},
-                                              {"p50", secs(r.detection->p50)}, {"p90", secs(r.detection->p90)},
-                                              {"p99", secs(r.detection->p99)}, {"max", secs(r.detection->max)}}
-                                      : ojson(nullptr);
+  out["faultToUnknown"] = r.detection ? seconds_percentiles_json(*r.detection) : ojson(nullptr);
   out["histogram"] = r.detection ? ojson{{"start", secs(r.histogram.start_ns)},
                                          {"binWidth", secs(r.histogram.width_ns)},
                                          {"counts", r.histogram.counts}}
@@ -188,9 +205,7 @@ ojson node_report_json(const NodeReport& r) {
         {"writes", r.eviction_writes},
         {"pods", r.pods_evicted},
         {"podsPerSeed", counts(r.pods_per_seed)},
-        {"faultToFirstEviction", f ? ojson{{"count", f->count}, {"min", secs(f->min)}, {"p50", secs(f->p50)},
-                                           {"p90", secs(f->p90)}, {"p99", secs(f->p99)}, {"max", secs(f->max)}}
-                                   : ojson(nullptr)}};
+        {"faultToFirstEviction", f ? seconds_percentiles_json(*f) : ojson(nullptr)}};
   }
   if (r.worst_seed) {
     ojson rows = ojson::array();
@@ -212,9 +227,9 @@ void node_report_markdown(std::ostream& o, const NodeReport& r) {
     << r.undetected << " not by the end of their run (a fault window that ended first is not a miss).\n\n";
   if (r.detection) {
     const Percentiles& p = *r.detection;
-    o << "| | count | min | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|---:|\n"
-      << "| fault to Unknown | " << p.count << " | " << seconds_ms(p.min) << " s | " << seconds_ms(p.p50) << " s | "
-      << seconds_ms(p.p90) << " s | " << seconds_ms(p.p99) << " s | " << seconds_ms(p.max) << " s |\n\n";
+    o << "| | count | min | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|---:|\n";
+    markdown_seconds_row(o, "fault to Unknown", p);
+    o << "\n";
     o << "| from (s) | detections |\n|---:|---:|\n";
     for (size_t i = 0; i < r.histogram.counts.size(); ++i)
       o << "| " << seconds_ms(r.histogram.start_ns + static_cast<int64_t>(i) * r.histogram.width_ns) << " | "
@@ -231,10 +246,7 @@ void node_report_markdown(std::ostream& o, const NodeReport& r) {
     const Percentiles& p = *r.pods_per_seed;
     o << "| pods evicted per seed | " << p.count << " | " << p.min << " | " << p.p50 << " | " << p.p90 << " | " << p.p99
       << " | " << p.max << " |\n";
-    if (const auto& f = r.fault_to_first_eviction)
-      o << "| first fault to first eviction | " << f->count << " | " << seconds_ms(f->min) << " s | "
-        << seconds_ms(f->p50) << " s | " << seconds_ms(f->p90) << " s | " << seconds_ms(f->p99) << " s | "
-        << seconds_ms(f->max) << " s |\n";
+    if (const auto& f = r.fault_to_first_eviction) markdown_seconds_row(o, "first fault to first eviction", *f);
     o << "\n";
   }
   if (r.worst_seed) {
@@ -267,19 +279,18 @@ void node_report_html(std::ostream& o, const NodeReport& r) {
     const Percentiles& p = *r.pods_per_seed;
     o << "<tr><td>pods evicted per seed</td><td>" << p.count << "</td><td>" << p.min << "</td><td>" << p.p50
       << "</td><td>" << p.p90 << "</td><td>" << p.p99 << "</td><td>" << p.max << "</td></tr>\n";
-    if (const auto& f = r.fault_to_first_eviction)
-      o << "<tr><td>first fault to first eviction</td><td>" << f->count << "</td><td>" << seconds_ms(f->min)
-        << " s</td><td>" << seconds_ms(f->p50) << " s</td><td>" << seconds_ms(f->p90) << " s</td><td>"
-        << seconds_ms(f->p99) << " s</td><td>" << seconds_ms(f->max) << " s</td></tr>\n";
+    if (const auto& f = r.fault_to_first_eviction) {
+      html_seconds_row(o, "first fault to first eviction", *f);
+      o << "\n";
+    }
     o << "</table>\n";
   }
   const double left = 60, right = 700, top = 20, bottom = 200;
   if (r.detection) {
     const Percentiles& p = *r.detection;
-    o << "<table><tr><th></th><th>count</th><th>min</th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr>\n"
-      << "<tr><td>fault to Unknown</td><td>" << p.count << "</td><td>" << seconds_ms(p.min) << " s</td><td>"
-      << seconds_ms(p.p50) << " s</td><td>" << seconds_ms(p.p90) << " s</td><td>" << seconds_ms(p.p99) << " s</td><td>"
-      << seconds_ms(p.max) << " s</td></tr></table>\n";
+    o << "<table><tr><th></th><th>count</th><th>min</th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr>\n";
+    html_seconds_row(o, "fault to Unknown", p);
+    o << "</table>\n";
     // One x scale for the histogram and the CDF: the bins and the bound.
     const int64_t lo = r.histogram.start_ns;
     int64_t hi = lo + static_cast<int64_t>(r.histogram.counts.size()) * r.histogram.width_ns;
