@@ -808,7 +808,7 @@ LoadResult Loader::load(std::string_view text) {
   if (errors_.empty() && failover_auto_ && !analytic_failover_bound(scenario_))
     error(*failover_auto_,
           "\"auto\" needs an analytic failover bound, which exists only when every process of the lease runs "
-          "client-go-elector or client-go-real; give a duration instead");
+          "client-go-elector, client-go-real or node-lifecycle-controller; give a duration instead");
   if (!errors_.empty()) return LoadResult{std::nullopt, std::move(errors_)};
   return LoadResult{std::move(scenario_), {}};
 }

@@ -22,6 +22,7 @@
 #include "properties/transitions_match.h"
 #include "core/check.h"
 #include "core/hash.h"
+#include "core/huge_pages.h"
 #include "sim/world.h"
 
 namespace leasesim {
@@ -257,7 +258,7 @@ class StateStore {
   static_assert(sizeof(Entry) == 12);
 
   void grow() {
-    std::vector<Entry> bigger(std::max<size_t>(1024, index_.size() * 2));
+    Index bigger(std::max<size_t>(1024, index_.size() * 2));
     for (const Entry& e : index_) {
       if (e.key == 0) continue;
       size_t slot = e.key & (bigger.size() - 1);
@@ -282,9 +283,12 @@ class StateStore {
     }
   }
 
-  std::vector<Record> records_;
+  // The index is probed at random places: huge pages keep its probes off the TLB's misses
+  // (core/huge_pages.h). The records are read at random by the counterexample's walk back.
+  using Index = std::vector<Entry, HugePageAllocator<Entry>>;
+  std::vector<Record, HugePageAllocator<Record>> records_;
   std::vector<uint8_t> pool_;
-  std::vector<Entry> index_;
+  Index index_;
 };
 
 // Converge mode's key (explorer.h): the canonical fingerprint, and of the History only what can
