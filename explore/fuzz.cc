@@ -10,6 +10,7 @@
 
 #include "explore/fuzz_nodes.h"
 #include "model/client_go_bounds.h"
+#include "properties/analytic.h"
 #include "properties/run.h"
 #include "core/check.h"
 #include "core/rng.h"
@@ -346,6 +347,9 @@ const std::vector<std::string>& permit_kinds() {
       // specific causes; outages, slow servers and failovers cover many nodes at once; a
       // kubelet's heartbeats resuming at the grace period's end is a near miss of one latency,
       // named only when nothing else explains the case.
+      // A controller manager's failover with no replica left to take over comes first: it is the
+      // only cause of a failoverWithin failure in a node case.
+      "no-candidate-left",
       "kubelet-clock-step-back", "watch-stall", "controller-failover", "slow-api-server", "api-server-outage",
       "heartbeats-resume-at-grace"};
   return kinds;
@@ -487,6 +491,9 @@ bool shrink_candidate_valid(const Scenario& s) {
       std::none_of(s.processes.begin(), s.processes.end(),
                    [](const ProcessSpec& p) { return std::holds_alternative<NodeLifecycleConfig>(p.model); }))
     return false;
+  // failoverWithin: auto likewise needs an analytic bound: two processes of each elected lease
+  // whose election is client-go's (the loader refuses the scenario file otherwise).
+  if (s.properties.failover_within_auto && !analytic_bounds(s)) return false;
   for (const ProcessSpec& p : s.processes) {
     const bool ok = std::visit([](const auto& c) { return !validate(c).has_value(); }, p.model);
     if (!ok) return false;

@@ -159,22 +159,61 @@ std::shared_ptr<Scenario> generate_nodes(Rng& r, uint64_t index) {
   std::stable_sort(s->faults.begin(), s->faults.end(), [](const FaultSpec& a, const FaultSpec& b) { return a.at < b.at; });
   s->properties.node_not_ready_within_auto = true;
   s->properties.no_false_not_ready = true;
+  // The controller managers elect through client-go's elector, so their failovers have client-go's
+  // analytic bound (model/client_go_timings.h) once two replicas share the lease. No draw: the
+  // cases stay what they were.
+  s->properties.failover_within_auto = controllers >= 2;
   return s;
 }
 
 void add_node_permits(const Scenario& s, const PermitFn& permit) {
   Duration renew_deadline = seconds(10);
   Duration request_timeout = seconds(10);  // the elector's per-request timeout (at most its renew deadline)
+  Duration retry_period = seconds(2);      // the longest retry period of the controllers' electors
+  Duration lease_duration = seconds(15);   // the longest lease duration of the controllers' electors
   // The controllers' shortest grace period and longest monitor period, for the near-miss permit
   // (upstream's defaults when the case has no controller).
   std::optional<Duration> grace, monitor;
   for (const ProcessSpec& p : s.processes)
     if (const auto* c = std::get_if<NodeLifecycleConfig>(&p.model)) {
       renew_deadline = std::min(renew_deadline, c->elector.renew_deadline);
+      retry_period = std::max(retry_period, c->elector.retry_period);
+      lease_duration = std::max(lease_duration, c->elector.lease_duration);
       request_timeout = std::min({request_timeout, c->elector.renew_deadline, c->elector.effective_request_timeout()});
       grace = std::min(grace.value_or(c->node_monitor_grace_period), c->node_monitor_grace_period);
       monitor = std::max(monitor.value_or(c->node_monitor_period), c->node_monitor_period);
     }
+  // Faults that can take controller managers away for good: a crash of one (node cases never
+  // restart it), and an outage or a slowdown that can cost the leader its lease (with the
+  // default afterLeadershipLoss: exit the replica then exits, as kube-controller-manager does).
+  // A window can do that to one leader after another: the first loses the lease, a replica
+  // takes over and loses it too; each further loss needs at least a renew deadline inside the
+  // window (`fuzz --nodes --seed 2 --case 7875`: one slow window of 74.5s removed two leaders).
+  // Once as many can have gone as there are replicas, a leader's crash can leave nobody to take
+  // over, and failoverWithin (whose bound assumes a live candidate) fails by design.
+  uint32_t controllers = 0;
+  uint64_t removals = 0;
+  for (const ProcessSpec& p : s.processes) controllers += is_controller(p);
+  const auto window_removals = [&](const FaultSpec& f) -> uint64_t {
+    if (!f.for_) return controllers;
+    return 1 + static_cast<uint64_t>(f.for_->ns / std::max<int64_t>(renew_deadline.ns, 1));
+  };
+  for (const FaultSpec& f : s.faults) {
+    if ((f.type == FaultType::Crash || f.type == FaultType::Stop) && targets_controller(s, f.target)) ++removals;
+    // An outage shorter than the renew deadline can still cost the lease: the deadline counts
+    // from the last successful renewal (up to a retry period and a round trip before the
+    // outage), and an attempt blackholed near its end waits out its request timeout
+    // (`fuzz --nodes --seed 2 --case 9708`: a 6.5s blackhole, the leader lost the lease 11.2s
+    // after it began).
+    if (f.type == FaultType::ApiServerOutage && (!f.for_ || *f.for_ + retry_period + request_timeout >= renew_deadline))
+      removals += window_removals(f);
+    if (f.type == FaultType::ApiServerSlow && f.latency.max * 2 >= request_timeout) removals += window_removals(f);
+  }
+  if (controllers > 0 && removals >= controllers)
+    permit("failoverWithin", "no-candidate-left",
+           std::to_string(removals) + " faults can each take one of the " + std::to_string(controllers) +
+               " controller managers away for good (a crash, or a lost lease and afterLeadershipLoss: exit): "
+               "the last leader's crash may leave nobody to take over");
   for (const FaultSpec& f : s.faults) {
     const std::string at = " at " + format_duration(f.at);
     const std::string window = f.for_ ? " for " + format_duration(*f.for_) : std::string(" to the end");
@@ -226,16 +265,35 @@ void add_node_permits(const Scenario& s, const PermitFn& permit) {
         // the window is at most one jittered renew interval before it; the first after it comes
         // when the window ends, or later by a request lost in the window timing out and the
         // GET loop's backoff (at most 7 s). The permit holds when that first renewal can land
-        // between grace and grace plus one monitor period after the last one, a second of
-        // latencies either side.
-        if (!targets_controller(s, f.target) && f.for_ &&
-            (f.type == FaultType::Pause || (f.type == FaultType::Partition && f.direction != Direction::Responses)) &&
+        // between grace and grace plus two monitor periods after the last one (the passes slide:
+        // each starts a period after the previous one ended), a second of latencies either side.
+        // A partition of responses only counts too: the kubelet's first renewal in it commits,
+        // but its answer is lost, so its cached Lease goes stale, every later Update conflicts
+        // and the GETs that would refresh it get no answer; its heartbeats stop as in a full
+        // partition (`fuzz --nodes --seed 3 --case 6695`, and `--seed 2 --case 4032` for the
+        // second monitor period).
+        if (!targets_controller(s, f.target) && f.for_ && (f.type == FaultType::Pause || f.type == FaultType::Partition) &&
             f.target.kind == FaultTarget::Kind::Process && f.target.process < s.processes.size())
           if (const auto* k = std::get_if<KubeletConfig>(&s.processes[f.target.process].model)) {
             const Duration renew = heartbeat_jitter_max(k->renew_interval());
             const Duration late = k->request_timeout() + kHeartbeatMaxBackoff;
             const Duration g = grace.value_or(seconds(50)), m = monitor.value_or(seconds(5));
-            if (*f.for_ + late >= g - renew - seconds(1) && *f.for_ <= g + m + seconds(1))
+            // A controller manager's failover inside the silence moves the grace period's
+            // start: the new leader's first sight of the node gives it a fresh one, some time
+            // between the crash and the crash plus a failover (at most a lease duration, 2.2
+            // retry periods of jittered polls and a list; 5 s of slack for the round trips).
+            // The near miss then comes when the silence ends about a grace period after that
+            // (`fuzz --nodes --seed 4 --case 13421`: a 77.5s partition of answers, the leader
+            // crashed 13.5s into it).
+            const Duration failover = lease_duration + retry_period * 22 / 10 + seconds(5);
+            bool restarts_grace = false;
+            for (const FaultSpec& c : s.faults)
+              if ((c.type == FaultType::Crash || c.type == FaultType::Stop) && targets_controller(s, c.target) &&
+                  c.at >= f.at && c.at <= f.at + *f.for_ &&
+                  f.at + *f.for_ + late >= c.at + g - seconds(1) &&
+                  f.at + *f.for_ <= c.at + failover + g + m * 2 + seconds(1))
+                restarts_grace = true;
+            if (restarts_grace || (*f.for_ + late >= g - renew - seconds(1) && *f.for_ <= g + m * 2 + seconds(1)))
               permit("noFalseNotReady", "heartbeats-resume-at-grace",
                      std::string(fault_type_name(f.type)) + " of " + proc_name(s, f.target) + at + window +
                          " ends about when the grace period (" + format_duration(g) +

@@ -11,7 +11,9 @@
 //   from: kubelet crash, pause and partition (any direction), kubelet clockJump (steps of 1s to
 //   5m either way), watchStall of a controller, API server outage (refuse or blackhole) and
 //   slow API server, and a crash of the acting controller-manager leader. Every case judges
-//   nodeNotReadyWithin auto and noFalseNotReady.
+//   nodeNotReadyWithin auto and noFalseNotReady (and, as every case, singleLeader and
+//   transitionsMatch on the controller managers' lease); a case with two or more controller
+//   managers also judges failoverWithin auto, client-go's analytic bound for their election.
 // - add_node_permits names the violations a node case's configuration permits, each with a
 //   stable kind and a one-line reason:
 //   noFalseNotReady: a backward kubelet clock step (kubelet-clock-step-back: renewTime goes
@@ -23,7 +25,11 @@
 //   (slow-api-server: renewals reach the controller's cache late), a kubelet pause or
 //   partition whose window ends about when the grace period runs out
 //   (heartbeats-resume-at-grace: its first renewal can commit while the controller's Unknown
-//   write, decided one watch latency earlier, is on its way).
+//   write, decided one watch latency earlier, is on its way; a partition of answers only counts
+//   too, and a controller-manager crash inside the window moves the grace period's start).
+//   failoverWithin: once the faults can have removed every controller-manager replica for good
+//   (crashes; outages and slowdowns that can cost leaders their lease, which then exit),
+//   no-candidate-left: the last leader's crash leaves nobody to take over.
 //   nodeNotReadyWithin: a crash of a controller-manager replica, an API server outage longer
 //   than its renew deadline or a slow API server whose round trip (2 x latency max) reaches the
 //   elector's request timeout (controller-failover: a new

@@ -66,6 +66,10 @@ std::vector<FailoverEpisode> failover_episodes(const Scenario& scenario, const H
     // A fault of spec.faults, or one `check` injected (spec.explore.faults), which only its
     // record describes.
     const FaultSpec& fault = spec_of(scenario, record);
+    // A stalled watch delays what a controller's informers see; the elector's own requests and
+    // deadlines are untouched, so it never removes a leader. Charging it with a later loss (a
+    // crash inside the stall) would measure that failover from the wrong instant.
+    if (fault.type == FaultType::WatchStall) continue;
     for (const auto& [lease, proc] : record.acting_leaders_hit) {
       if (busy_until[lease] && *busy_until[lease] > record.t) continue;
       const Leadership* current = open_at(history, proc, lease, record.t);

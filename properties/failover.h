@@ -2,7 +2,8 @@
 //
 // Contract (docs/cli.md section 2 "Failover episode"): an episode starts
 // at a fault that hits the acting leader of a lease (crash, stop, pause or partition of that
-// process; an API server outage or slowdown hits every acting leader) and that makes it lose
+// process; an API server outage or slowdown hits every acting leader; a watchStall never opens
+// one, since it leaves the election's requests alone) and that makes it lose
 // the lease: it stops acting, or another process starts leading, before it writes the lease
 // successfully again after the fault's window. The episode ends when any process next starts
 // leading the lease. A fault that hits an old leader while another process already acts for

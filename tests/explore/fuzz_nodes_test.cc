@@ -90,7 +90,8 @@ TEST(FuzzNodes, PermitsNameTheirKinds) {
   // jittered to 10.4 s; monitor period 5 s; a lost request may delay the first renewal after
   // the window by its 10 s timeout and 7 s of backoff): its first renewal can commit while the
   // controller's Unknown write is on its way (`fuzz --nodes --seed 1 --case 2074`, and case
-  // 8782: a 32.5 s partition). Twin: a window well short of that, or well past the grace
+  // 8782: a 32.5 s partition; up to two monitor periods past the grace period, as passes
+  // slide: `--seed 2 --case 4032`). Twin: a window well short of that, or well past the grace
   // period, permits nothing of the kind.
   for (ProcessSpec& p : s->processes) {
     if (auto* c = std::get_if<NodeLifecycleConfig>(&p.model)) {
@@ -102,24 +103,30 @@ TEST(FuzzNodes, PermitsNameTheirKinds) {
   for (const FaultType type : {FaultType::Pause, FaultType::Partition}) {
     FaultSpec stop = crash;
     stop.type = type;
-    for (const Duration window : {seconds(22), seconds(32) + milliseconds(500), seconds(50), seconds(56)}) {
+    for (const Duration window : {seconds(22), seconds(32) + milliseconds(500), seconds(50), seconds(56), seconds(61)}) {
       stop.for_ = window;
       s->faults = {stop};
       EXPECT_EQ(permitted_violations(*s, false).kinds("noFalseNotReady"),
                 std::vector<std::string>{"heartbeats-resume-at-grace"})
           << fault_type_name(type) << " for " << format_duration(window);
     }
-    for (const Duration window : {seconds(10), seconds(21), seconds(57), seconds(120)}) {
+    for (const Duration window : {seconds(10), seconds(21), seconds(62), seconds(120)}) {
       stop.for_ = window;
       s->faults = {stop};
       EXPECT_TRUE(permitted_violations(*s, false).kinds("noFalseNotReady").empty())
           << fault_type_name(type) << " for " << format_duration(window);
     }
   }
-  FaultSpec responses_only = crash;  // renewals still commit: nothing to permit
+  // A partition of answers only stops heartbeats too: the first renewal in it commits, its
+  // answer is lost, the cached Lease goes stale and no GET is answered (`fuzz --nodes --seed 3
+  // --case 6695`). Twin: a short one permits nothing.
+  FaultSpec responses_only = crash;
   responses_only.type = FaultType::Partition;
   responses_only.direction = Direction::Responses;
   responses_only.for_ = seconds(50);
+  s->faults = {responses_only};
+  EXPECT_EQ(permitted_violations(*s, false).kinds("noFalseNotReady"), std::vector<std::string>{"heartbeats-resume-at-grace"});
+  responses_only.for_ = seconds(10);
   s->faults = {responses_only};
   EXPECT_TRUE(permitted_violations(*s, false).names.empty());
 
@@ -127,6 +134,110 @@ TEST(FuzzNodes, PermitsNameTheirKinds) {
   kcm.target = FaultTarget{FaultTarget::Kind::Leader, 0};
   s->faults = {kcm};
   EXPECT_EQ(permitted_violations(*s, false).kinds("nodeNotReadyWithin"), std::vector<std::string>{"controller-failover"});
+}
+
+// A node case with `controllers` node-lifecycle-controller replicas (default timings: lease 15 s,
+// retry 2 s, renew deadline 10 s, grace 50 s, monitor 5 s) and one kubelet with a 40 s lease.
+std::shared_ptr<Scenario> case_with_controllers(uint32_t controllers) {
+  auto s = one_node_case();
+  std::vector<ProcessSpec> kept;
+  ProcessSpec controller, kubelet;
+  for (const ProcessSpec& p : s->processes) {
+    if (std::holds_alternative<NodeLifecycleConfig>(p.model)) controller = p;
+    if (std::holds_alternative<KubeletConfig>(p.model)) kubelet = p;
+  }
+  NodeLifecycleConfig c;
+  apply_client_go_preset("kube-controller-manager", &c.elector);
+  controller.model = c;
+  for (uint32_t i = 0; i < controllers; ++i) {
+    controller.name = controller.identity = "kcm-" + std::to_string(i);
+    kept.push_back(controller);
+  }
+  std::get<KubeletConfig>(kubelet.model).node_lease_duration_seconds = 40;
+  kept.push_back(kubelet);
+  s->processes = kept;
+  s->properties.failover_within_auto = controllers >= 2;
+  renumber_nodes(*s);
+  return s;
+}
+
+FaultSpec fault(FaultType type, Duration at, FaultTarget target, std::optional<Duration> window = std::nullopt) {
+  FaultSpec f;
+  f.type = type;
+  f.at = at;
+  f.target = target;
+  f.for_ = window;
+  return f;
+}
+
+TEST(FuzzNodes, CasesWithTwoControllersJudgeFailoverWithinAuto) {
+  // No draw decides it, so the cases are what they were; with one controller there is no bound.
+  int with = 0, without = 0;
+  for (uint64_t i = 0; i < 60; ++i) {
+    const FuzzCase c = generate_case(nullptr, 7, i, FuzzGenerators::Nodes);
+    uint32_t controllers = 0;
+    for (const ProcessSpec& p : c.scenario->processes) controllers += std::holds_alternative<NodeLifecycleConfig>(p.model);
+    EXPECT_EQ(c.scenario->properties.failover_within_auto, controllers >= 2) << i;
+    (controllers >= 2 ? with : without)++;
+  }
+  EXPECT_GT(with, 0);
+  EXPECT_GT(without, 0);
+  // The shrinker may not drop the second controller while the case judges `auto`: the file it
+  // writes would not load.
+  auto s = case_with_controllers(2);
+  EXPECT_TRUE(shrink_candidate_valid(*s));
+  s->processes.erase(s->processes.begin());
+  renumber_nodes(*s);
+  EXPECT_FALSE(shrink_candidate_valid(*s));
+}
+
+TEST(FuzzNodes, NoCandidateLeftIsPermittedOnlyOnceEveryControllerCanBeGone) {
+  // `fuzz --nodes --seed 1`: two controllers, the leader crashes twice, nobody is left to take
+  // over the second time; `--seed 2 --case 7875`: one slow window removes two leaders in turn.
+  const FaultTarget leader{FaultTarget::Kind::Leader, 0};
+  auto s = case_with_controllers(2);
+  s->faults = {fault(FaultType::Crash, seconds(80), leader), fault(FaultType::Crash, seconds(120), leader)};
+  EXPECT_EQ(permitted_violations(*s, false).kinds("failoverWithin"), std::vector<std::string>{"no-candidate-left"});
+  // Twin: one crash leaves a candidate; failoverWithin stays judged.
+  s->faults = {fault(FaultType::Crash, seconds(80), leader)};
+  EXPECT_TRUE(permitted_violations(*s, false).kinds("failoverWithin").empty());
+  // A slow window long enough for two leaders to lose the lease in turn, then a crash.
+  FaultSpec slow = fault(FaultType::ApiServerSlow, seconds(5), FaultTarget{}, milliseconds(74500));
+  slow.latency = LatencyRange{milliseconds(500), milliseconds(3600)};
+  auto three = case_with_controllers(3);
+  three->faults = {slow, fault(FaultType::Crash, seconds(182), leader)};
+  EXPECT_EQ(permitted_violations(*three, false).kinds("failoverWithin"), std::vector<std::string>{"no-candidate-left"});
+  // Twin: a slow window whose round trip stays under the request timeout removes nobody.
+  three->faults[0].latency.max = milliseconds(1500);
+  EXPECT_TRUE(permitted_violations(*three, false).kinds("failoverWithin").empty());
+  // A blackhole shorter than the renew deadline can still cost the lease (`--seed 2 --case
+  // 9708`: 6.5 s); a 1 s one cannot.
+  FaultSpec outage = fault(FaultType::ApiServerOutage, seconds(25), FaultTarget{}, milliseconds(6500));
+  outage.mode = OutageMode::Blackhole;
+  s->faults = {outage, fault(FaultType::Crash, seconds(73), leader)};
+  EXPECT_EQ(permitted_violations(*s, false).kinds("failoverWithin"), std::vector<std::string>{"no-candidate-left"});
+  s->faults[0].for_ = seconds(1);
+  EXPECT_TRUE(permitted_violations(*s, false).kinds("failoverWithin").empty());
+}
+
+TEST(FuzzNodes, AControllerFailoverInsideAKubeletSilenceMovesTheNearMiss) {
+  // `fuzz --nodes --seed 4 --case 13421`: the kubelet's answers are cut from 122.6 s for 77.5 s
+  // and the leading controller crashes at 136.1 s: the new leader's first sight of the node
+  // starts a fresh 50 s grace period, so the silence, far longer than the grace period, ends
+  // about when the new leader's Unknown write goes out.
+  auto s = case_with_controllers(2);
+  const uint32_t kubelet = static_cast<uint32_t>(s->processes.size() - 1);
+  FaultSpec cut = fault(FaultType::Partition, milliseconds(122600), FaultTarget{FaultTarget::Kind::Process, kubelet},
+                        milliseconds(77500));
+  cut.direction = Direction::Responses;
+  s->faults = {cut, fault(FaultType::Crash, milliseconds(136100), FaultTarget{FaultTarget::Kind::Leader, 0})};
+  EXPECT_EQ(permitted_violations(*s, false).kinds("noFalseNotReady"), std::vector<std::string>{"heartbeats-resume-at-grace"});
+  // Twin: without the failover the same silence is far past the grace period: no near miss.
+  s->faults = {cut};
+  EXPECT_TRUE(permitted_violations(*s, false).kinds("noFalseNotReady").empty());
+  // Twin: a crash after the silence ended does not move it either.
+  s->faults = {cut, fault(FaultType::Crash, seconds(205), FaultTarget{FaultTarget::Kind::Leader, 0})};
+  EXPECT_TRUE(permitted_violations(*s, false).kinds("noFalseNotReady").empty());
 }
 
 TEST(FuzzNodes, RenumberKeepsNodeIdsDense) {

@@ -302,6 +302,31 @@ TEST(FailoverEpisodes, SlowWindowThatAloneRemovedTheLeaderKeepsTheEpisode) {
   EXPECT_EQ(episodes[0].fault_at, sec(50));
 }
 
+TEST(FailoverEpisodes, AWatchStallOfTheLeaderOpensNoEpisodeTheCrashInsideItDoes) {
+  // `fuzz --nodes --seed 1 --case 19805`: the leader's watch stalls from 187.3s for 14.75s and
+  // the leader crashes at 198.5s, inside the stall. The stall leaves the election alone; the
+  // episode is the crash's, measured from 198.5s (it was charged to the stall, measured from
+  // 187.3s, and its bound ran out 11.2s early).
+  Scenario s = scenario_with(2);
+  const uint32_t stall = add_fault(s, FaultType::WatchStall, ms(187300), milliseconds(14750), 0);
+  const uint32_t crash = add_fault(s, FaultType::Crash, ms(198500), std::nullopt, 0);
+  History h;
+  h.leaderships = {lead(0, sec(1), ms(198500), 0, "crash"), lead(1, sec(215), std::nullopt)};
+  h.faults = {struck(stall, ms(187300), 0, {{0, 0}}), struck(crash, ms(198500), 0, {{0, 0}})};
+  const auto episodes = failover_episodes(s, h);
+  ASSERT_EQ(episodes.size(), 1u);
+  EXPECT_EQ(episodes[0].cause, "crash");
+  EXPECT_EQ(episodes[0].fault_index, crash);
+  EXPECT_EQ(episodes[0].fault_to_leader(), milliseconds(16500));
+  // Twin: the same History with the first fault a pause (which does cut the elector off) keeps
+  // the episode at the earlier fault.
+  s.faults[stall].type = FaultType::Pause;
+  const auto paused = failover_episodes(s, h);
+  ASSERT_EQ(paused.size(), 1u);
+  EXPECT_EQ(paused[0].cause, "pause");
+  EXPECT_EQ(paused[0].fault_at, ms(187300));
+}
+
 TEST(FailoverEpisodes, CrashAfterTheLossDoesNotTakeOverTheEpisode) {
   // A crash of the old leader after it already lost the lease did not remove a leader.
   CrashInsideSlowWindow c;
