@@ -510,8 +510,9 @@ void analytic_sentences(std::ostream& o, const PointReport& p) {
 // by verb and result.
 void cost_tables(std::ostream& o, const PointReport& p, bool live) {
   const int64_t sim = std::max<int64_t>(p.simulated_ns, 1);
-  o << "<h3>Control-plane cost</h3>\n<p>Rates are " << (live ? kLiveRateBasis : kRateBasis) << " (" << s3(p.simulated_ns)
-    << (live ? " in all" : " simulated in all") << "): a short scenario with one fault says little about a real hour.</p>\n"
+  o << "<h3>Control-plane cost</h3>\n<p>Rates are " << (live ? kLiveRateBasis : kRateBasis) << " ("
+    << s3(p.simulated_ns) << (live ? " in all" : " simulated in all")
+    << "): a short scenario with one fault says little about a real hour.</p>\n"
     << "<table><tr><th>rate</th><th>value</th></tr>"
     << "<tr><td>leaderless time per hour</td><td class=\"n\">" << fixed_ratio(__int128(p.leaderless_ns) * 3600, sim, 3)
     << " s</td></tr><tr><td>holder changes per hour</td><td class=\"n\">"

@@ -254,8 +254,8 @@ std::string live_markdown(const Report& r) {
   } else {
     o << "| property | at | message |\n|---|---:|---|\n";
     for (const ViolationRow& v : r.violations)
-      o << "| " << md(v.property) << (v.expected ? " (expected)" : "") << (v.count > 1 ? " x" + std::to_string(v.count) : "")
-        << " | " << s3(v.at_ns) << " | " << md(v.message) << " |\n";
+      o << "| " << md(v.property) << (v.expected ? " (expected)" : "")
+        << (v.count > 1 ? " x" + std::to_string(v.count) : "") << " | " << s3(v.at_ns) << " | " << md(v.message) << " |\n";
   }
   return o.str();
 }

@@ -5,7 +5,9 @@
 // with the safety margin, the clock-rate ratio and the tolerated ratio (rounded down, so it is
 // never overstated), and what the verdict still assumes; without bounds it says that no analytic
 // verdict exists. failover_headline gives the p50/p99/max fault-to-new-leader next to the
-// analytic bounds. Plain text; each renderer escapes it.
+// analytic bounds. For a live report (one run of `serve`) seeds_verdict says PASS or FAIL of that
+// run with its number of warnings, and failover_headline(point, true) names the slowest failover
+// instead of percentiles of one sample. Plain text; each renderer escapes it.
 #pragma once
 
 #include <string>

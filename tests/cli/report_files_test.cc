@@ -183,5 +183,21 @@ TEST(LiveReport, TwinAViolationShowsAsFailAndTheWarningStaysListed) {
   EXPECT_TRUE(has(html, "class=\"violation\"")) << html;
 }
 
+// Warnings and exits are a program's own words: they reach the page escaped, like every other
+// string of a report.
+TEST(LiveReport, EscapesWhatTheProgramsSaid) {
+  LiveRun run = hand_made_run(false);
+  run.warnings.push_back("b exited on its own at 2s: <script>alert(1)</script> | x");
+  run.processes[1].exits.push_back("said <img src=x onerror=alert(1)>");
+  const Report r = live_report(run, "scenarios/live.yaml");
+  const std::string html = report_html(r);
+  EXPECT_FALSE(has(html, "<script>")) << html;
+  EXPECT_FALSE(has(html, "<img")) << html;
+  EXPECT_TRUE(has(html, "&lt;script&gt;alert(1)&lt;/script&gt;")) << html;
+  const std::string md = report_markdown(r);
+  EXPECT_TRUE(has(md, "- b exited on its own at 2s: &lt;script&gt;alert(1)&lt;/script&gt; \\| x")) << md;
+  EXPECT_EQ(report_json(r)["live"]["warnings"].size(), 2u);
+}
+
 }  // namespace
 }  // namespace leasesim
