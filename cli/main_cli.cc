@@ -186,7 +186,8 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
                         "Shared endpoint for tools such as kubectl, 127.0.0.1:PORT (default 127.0.0.1:0, any free "
                         "port; each process gets an endpoint of its own)");
   serve_cmd->add_option("--out", serve.out_dir,
-                        "Folder for kubeconfigs, process logs, summary.json and trace.jsonl (default out/serve)");
+                        "Folder for kubeconfigs, process logs, summary.json, trace.jsonl and the report of the live "
+                        "run: report.html, report.md, report.json (default out/serve)");
   serve_cmd->add_option("--format", serve_format, "Summary format on stdout")->check(CLI::IsMember({"text", "json"}));
 
   if (auto problem = unknown_command(app, argc, argv)) {

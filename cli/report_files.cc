@@ -5,6 +5,7 @@
 
 #include "cli/atomic_file.h"
 #include "cli/scenario_writer.h"
+#include "core/hash.h"
 
 namespace leasesim {
 
@@ -23,14 +24,36 @@ std::optional<std::string> write_report_files(const Report& report, const std::s
 std::optional<std::string> write_run_report(const RunResult& run, const std::string& dir) {
   const Scenario& s = *run.scenario;
   const std::string hash = scenario_hash(scenario_to_yaml(s));
-  ReportInput in;
-  in.scenario_name = s.name;
-  in.scenario_file = s.source_path;
-  in.scenario_hash = hash;
-  in.points.push_back(ReportPointInput{{}, run.scenario, "", hash, s.source_path});
-  in.records.push_back(seed_record(run, 0, hash));
+  ReportInput in = one_run_input(run.scenario, s.source_path, hash, seed_record(run, 0, hash));
   in.prerun = &run;
   return write_report_files(build_report(in), dir);
+}
+
+Report live_report(const LiveRun& run, const std::string& file) {
+  LiveReportInput in;
+  in.facts.scenario = run.scenario;
+  in.facts.history = &run.history;
+  in.facts.evaluation = &run.evaluation;
+  in.facts.end = run.end;
+  in.facts.seed = run.scenario->seed;
+  char hex[17];
+  in.facts.trace_hash = hex64(run.trace_hash, hex);
+  // The HTTP view counts verbs a simulated run never makes (patch, watch, discovery); they are
+  // kept, and the report sorts every count by verb and result as it does for simulated runs.
+  for (const auto& [verb, results] : run.api_by_verb)
+    for (const auto& [result, n] : results) in.facts.api.push_back({verb, result, n});
+  in.facts.events = run.trace.size();
+  in.facts.stopped_by = run.interrupted ? "interrupted" : "duration";
+  in.scenario_file = file;
+  in.scenario_hash = scenario_hash(scenario_to_yaml(*run.scenario));
+  in.interrupted = run.interrupted;
+  in.warnings = run.warnings;
+  for (const LiveProcessReport& p : run.processes) in.processes.push_back({p.name, p.starts, p.exits, p.log});
+  return build_live_report(in);
+}
+
+std::optional<std::string> write_live_report(const LiveRun& run, const std::string& file, const std::string& dir) {
+  return write_report_files(live_report(run, file), dir);
 }
 
 }  // namespace leasesim

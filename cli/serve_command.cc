@@ -13,6 +13,7 @@
 
 #include "cli/atomic_file.h"
 #include "cli/commands.h"
+#include "cli/report_files.h"
 #include "cli/scenario_loader.h"
 #include "live/rest_api.h"
 #include "reports/lease_table.h"
@@ -169,7 +170,8 @@ std::string summary_text(const LiveRun& run, const std::string& out_dir) {
   o << "\nhttp      ";
   for (const auto& [k, n] : run.api) o << " " << k << ": " << n << ";";
   o << "\n";
-  o << "outputs    " << out_dir << "/summary.json, " << out_dir << "/trace.jsonl\n";
+  o << "outputs    " << out_dir << "/summary.json, " << out_dir << "/trace.jsonl; report " << out_dir
+    << "/report.html (and report.md, report.json)\n";
   o << "traceHash  " << std::hex << std::setw(16) << std::setfill('0') << run.trace_hash << std::dec
     << " (real time: differs from run to run)\n";
   o << "covers     one real-time run; not a proof and not reproducible by seed\n";
@@ -265,6 +267,11 @@ int serve_command(const ServeCommandOptions& options, std::ostream& out, std::os
       err << "leasesim serve: " << *e << "\n";
       return 2;
     }
+  }
+  // The report last, beside the summary: it says the same in words and pictures, for one run.
+  if (auto e = write_live_report(run, options.file, options.out_dir)) {
+    err << "leasesim serve: " << *e << "\n";
+    return 2;
   }
   if (options.format == OutputFormat::Json) {
     out << j.dump(2) << "\n";

@@ -12,6 +12,7 @@
 #include "core/shell_quote.h"
 #include "reports/identity_report.h"
 #include "reports/node_report.h"
+#include "reports/verdict_text.h"
 
 namespace leasesim {
 namespace {
@@ -112,12 +113,13 @@ bool is_window(FaultType t) {
          t == FaultType::ApiServerSlow || t == FaultType::WatchStall;
 }
 
-Timeline timeline_of(const RunResult& run, const SeedRecord& rerun) {
+// Drawn from the run's own History: a re-run of a simulated seed, or a live run itself.
+Timeline timeline_of(const RunFacts& run, const SeedRecord& record) {
   const Scenario& s = *run.scenario;
-  const History& h = run.world.history();
+  const History& h = *run.history;
   Timeline t;
   t.seed = run.seed;
-  t.end_ns = run.world.now().ns;
+  t.end_ns = run.end.ns;
   const uint32_t n = static_cast<uint32_t>(s.processes.size());
   std::vector<bool> shown(n, n <= kMaxTimelineRows);
   if (n > kMaxTimelineRows) {
@@ -166,8 +168,8 @@ Timeline timeline_of(const RunResult& run, const SeedRecord& rerun) {
     tf.skipped = f.skipped;
     t.faults.push_back(std::move(tf));
   }
-  t.failovers = rerun.failovers;
-  for (const PropertyResult& r : run.evaluation.results)
+  t.failovers = record.failovers;
+  for (const PropertyResult& r : run.evaluation->results)
     for (const Violation& v : r.violations) {
       if (t.violations.size() >= kMaxTimelineBars) break;
       TimelineViolation tv{r.name, v.at.ns, v.until ? v.until->ns : v.at.ns, {}};
@@ -196,7 +198,7 @@ std::string reproduce(const std::string& file, uint64_t seed) {
 }
 
 PointReport point_report(const ReportPointInput& in, uint32_t index, const std::vector<SeedRecord>& records,
-                         const RunResult* prerun) {
+                         const RunResult* prerun, const LiveReportInput* live) {
   PointReport p;
   p.index = index;
   p.settings = in.settings;
@@ -258,7 +260,8 @@ PointReport point_report(const ReportPointInput& in, uint32_t index, const std::
   const Scenario& s = *in.scenario;
   p.assumed = scenario_settings(s);
   p.identity = identity_report(s, records);
-  p.nodes = node_report(in.scenario, records, in.scenario_file, prerun);
+  // Node timelines re-run their worst seed; serve runs no kubelets, so a live run has none.
+  if (!live) p.nodes = node_report(in.scenario, records, in.scenario_file, prerun);
   p.analytic = analytic_bounds(s);
   if (s.properties.failover_within) p.failover_within_ns = s.properties.failover_within->ns;
   if (s.properties.failover_within_auto) {
@@ -275,7 +278,15 @@ PointReport point_report(const ReportPointInput& in, uint32_t index, const std::
       }
   p.safe = p.seeds > 0 && p.failed == 0 && p.analytic && p.analytic->no_overlap;
 
-  if (!records.empty()) {
+  if (live && !records.empty()) {
+    // One live run: it is its own "worst seed", drawn from what it recorded, never re-run.
+    WorstSeed w;
+    w.seed = records.front().seed;
+    w.reason = "the live run itself (it cannot be re-run)";
+    w.recorded_trace_hash = w.rerun_trace_hash = records.front().trace_hash;
+    w.timeline = timeline_of(live->facts, records.front());
+    p.worst = std::move(w);
+  } else if (!records.empty()) {
     const SeedRecord* worst = &records.front();
     for (const SeedRecord& r : records)
       if (badness(r) > badness(*worst)) worst = &r;
@@ -290,7 +301,7 @@ PointReport point_report(const ReportPointInput& in, uint32_t index, const std::
     w.recorded_trace_hash = worst->trace_hash;
     w.rerun_trace_hash = again.trace_hash;
     w.reproduce = reproduce(in.scenario_file, worst->seed);
-    w.timeline = timeline_of(rerun, again);
+    w.timeline = timeline_of(run_facts(rerun), again);
     p.worst = std::move(w);
   }
   return p;
@@ -354,7 +365,21 @@ ojson timeline_json(const Timeline& t) {
                {"violations", vs}};
 }
 
-ojson point_json(const PointReport& p) {
+ojson failover_json(const RecordedFailover& f) {
+  auto opt = [](const std::optional<int64_t>& v) { return v ? ojson(secs(*v)) : ojson(nullptr); };
+  return ojson{{"lease", f.lease},
+               {"from", f.from},
+               {"to", f.to.empty() ? ojson(nullptr) : ojson(f.to)},
+               {"cause", f.cause},
+               {"faultAt", secs(f.fault_at_ns)},
+               {"newLeaderAt", opt(f.new_leader_at_ns)},
+               {"faultToLeader", opt(f.fault_to_leader_ns)},
+               {"leaderlessGap", opt(f.leaderless_gap_ns)}};
+}
+
+// A live point (live = true) has one sample: its failovers are listed, not summarised, it has
+// no seeds to count, and its timeline is the run's own rather than a worst seed's.
+ojson point_json(const PointReport& p, bool live) {
   ojson out;
   out["index"] = p.index;
   out["settings"] = settings_json(p.settings);
@@ -362,29 +387,42 @@ ojson point_json(const PointReport& p) {
   out["error"] = p.valid ? ojson(nullptr) : ojson(p.error);
   out["scenarioHash"] = p.scenario_hash;
   out["scenarioFile"] = p.scenario_file;
-  out["seeds"] = ojson{{"count", p.seeds}, {"ranges", ranges_json(p.seed_ranges)}};
-  out["passed"] = p.seeds - p.failed;
-  out["failed"] = p.failed;
-  out["safe"] = p.safe;
+  if (!live) {
+    out["seeds"] = ojson{{"count", p.seeds}, {"ranges", ranges_json(p.seed_ranges)}};
+    out["passed"] = p.seeds - p.failed;
+    out["failed"] = p.failed;
+    out["safe"] = p.safe;
+  } else {
+    out["passed"] = p.failed == 0;
+  }
   ojson fo;
   fo["episodes"] = p.episodes;
   fo["withoutNewLeader"] = p.without_leader;
-  fo["faultToLeader"] = percentiles_json(p.fault_to_leader);
-  fo["leaderlessGap"] = percentiles_json(p.leaderless_gap);
+  if (live) {
+    ojson list = ojson::array();
+    if (p.worst)
+      for (const RecordedFailover& f : p.worst->timeline.failovers) list.push_back(failover_json(f));
+    fo["list"] = list;
+  } else {
+    fo["faultToLeader"] = percentiles_json(p.fault_to_leader);
+    fo["leaderlessGap"] = percentiles_json(p.leaderless_gap);
+  }
   ojson causes = ojson::array();
   for (const CauseSummary& c : p.causes)
     causes.push_back(ojson{{"cause", c.cause},
                            {"episodes", c.episodes},
                            {"withoutNewLeader", c.without_leader},
                            {"faultToLeader", percentiles_json(c.fault_to_leader)}});
-  fo["byCause"] = causes;
-  fo["histogram"] = p.fault_to_leader ? ojson{{"start", secs(p.histogram.start_ns)},
-                                              {"binWidth", secs(p.histogram.width_ns)},
-                                              {"counts", p.histogram.counts}}
-                                      : ojson(nullptr);
-  ojson cdf = ojson::array();
-  for (const CdfPoint& c : p.cdf) cdf.push_back(ojson::array({secs(c.value_ns), c.at_or_below}));
-  fo["cdf"] = cdf;
+  if (!live) {
+    fo["byCause"] = causes;
+    fo["histogram"] = p.fault_to_leader ? ojson{{"start", secs(p.histogram.start_ns)},
+                                                {"binWidth", secs(p.histogram.width_ns)},
+                                                {"counts", p.histogram.counts}}
+                                        : ojson(nullptr);
+    ojson cdf = ojson::array();
+    for (const CdfPoint& c : p.cdf) cdf.push_back(ojson::array({secs(c.value_ns), c.at_or_below}));
+    fo["cdf"] = cdf;
+  }
   fo["failoverWithin"] = p.failover_within_ns ? ojson{{"bound", secs(*p.failover_within_ns)},
                                                       {"source", p.failover_within_auto ? "analytic" : "explicit"}}
                                               : ojson(nullptr);
@@ -412,8 +450,9 @@ ojson point_json(const PointReport& p) {
   out["assumed"] = assumed;
   const double hours = static_cast<double>(p.simulated_ns) / 3600e9;
   ojson rates;
-  rates["basis"] = "per simulated hour (or second) of this scenario, summed over its seeds";
-  rates["simulated"] = secs(p.simulated_ns);
+  rates["basis"] = live ? "per hour (or second) of this one live run, in real time"
+                        : "per simulated hour (or second) of this scenario, summed over its seeds";
+  rates[live ? "ran" : "simulated"] = secs(p.simulated_ns);
   rates["leaderless"] = secs(p.leaderless_ns);
   rates["leaderlessSecondsPerHour"] = hours > 0 ? secs(p.leaderless_ns) / hours : 0.0;
   rates["holderChanges"] = p.holder_changes;
@@ -431,8 +470,11 @@ ojson point_json(const PointReport& p) {
   out["api"] = api;
   ojson violating = ojson::object();
   for (const auto& [name, n] : p.seeds_violating) violating[name] = n;
-  out["seedsViolating"] = violating;
-  if (p.worst) {
+  if (!live) out["seedsViolating"] = violating;
+  if (live) {
+    out["worst"] = nullptr;  // one run has no worst seed; its own timeline follows
+    out["timeline"] = p.worst ? timeline_json(p.worst->timeline) : ojson(nullptr);
+  } else if (p.worst) {
     out["worst"] = ojson{{"seed", p.worst->seed},
                          {"reason", p.worst->reason},
                          {"traceHash", p.worst->recorded_trace_hash},
@@ -540,7 +582,7 @@ Report build_report(const ReportInput& in) {
     auto end = std::find_if(begin, records.end(), [&](const SeedRecord& r) { return r.point != i; });
     const std::vector<SeedRecord> mine(begin, end);
     begin = end;
-    rep.points.push_back(point_report(in.points[i], i, mine, in.prerun));
+    rep.points.push_back(point_report(in.points[i], i, mine, in.prerun, in.live));
     const ReportPointInput& pin = in.points[i];
     for (const SeedRecord& r : mine) {
       const std::vector<std::string> expected =
@@ -589,25 +631,81 @@ Report build_report(const ReportInput& in) {
   return rep;
 }
 
+ReportInput one_run_input(const std::shared_ptr<const Scenario>& scenario, const std::string& scenario_file,
+                          const std::string& scenario_hash, SeedRecord record) {
+  ReportInput in;
+  in.scenario_name = scenario->name;
+  in.scenario_file = scenario_file;
+  in.scenario_hash = scenario_hash;
+  in.points.push_back(ReportPointInput{{}, scenario, "", scenario_hash, scenario_file});
+  in.records.push_back(std::move(record));
+  return in;
+}
+
+Report build_live_report(const LiveReportInput& live) {
+  LS_CHECK(live.facts.scenario && live.facts.history && live.facts.evaluation, "a live report needs its run");
+  ReportInput in = one_run_input(live.facts.scenario, live.scenario_file, live.scenario_hash,
+                                 seed_record(live.facts, 0, live.scenario_hash));
+  in.live = &live;
+  Report r = build_report(in);
+  r.live = LiveSummary{live.interrupted, live.facts.trace_hash, live.warnings, live.processes};
+  return r;
+}
+
+namespace {
+
+// The live block: what a simulated report has no field for.
+ojson live_json(const LiveSummary& l, int64_t ran_ns) {
+  ojson procs = ojson::array();
+  for (const LiveProcessRow& p : l.processes)
+    procs.push_back(ojson{{"name", p.name}, {"starts", p.starts}, {"exits", p.exits}, {"log", p.log}});
+  return ojson{{"covers", kLiveCovers},
+               {"ran", secs(ran_ns)},
+               {"interrupted", l.interrupted},
+               {"traceHash", l.trace_hash},
+               {"reproducible", false},
+               {"warnings", l.warnings},
+               {"processes", procs}};
+}
+
+}  // namespace
+
 nlohmann::ordered_json report_json(const Report& r) {
   ojson out;
   out["format"] = "leasesim-report/v1";
+  if (r.live) out["mode"] = "live";
   out["scenario"] = r.scenario_name;
   out["file"] = r.scenario_file;
   out["scenarioHash"] = r.scenario_hash;
-  out["seeds"] = ojson{{"runs", r.runs}, {"ranges", ranges_json(r.seed_ranges)}};
-  out["passed"] = r.runs - r.failed;
-  out["failed"] = r.failed;
+  if (r.live) {
+    const int64_t ran = r.points.empty() ? 0 : r.points.front().simulated_ns;
+    out["live"] = live_json(*r.live, ran);
+    out["passed"] = r.failed == 0;
+  } else {
+    out["seeds"] = ojson{{"runs", r.runs}, {"ranges", ranges_json(r.seed_ranges)}};
+    out["passed"] = r.runs - r.failed;
+    out["failed"] = r.failed;
+  }
   out["sweep"] = r.sweep_parameters.empty()
                      ? ojson(nullptr)
                      : ojson{{"parameters", r.sweep_parameters},
                              {"target", r.sweep_target.empty() ? ojson(nullptr) : ojson(r.sweep_target)},
                              {"fastestSafe", r.fastest_safe ? ojson(*r.fastest_safe) : ojson(nullptr)}};
   ojson points = ojson::array();
-  for (const PointReport& p : r.points) points.push_back(point_json(p));
+  for (const PointReport& p : r.points) points.push_back(point_json(p, r.live.has_value()));
   out["points"] = points;
   ojson vs = ojson::array();
-  for (const ViolationRow& v : r.violations)
+  for (const ViolationRow& v : r.violations) {
+    if (r.live) {
+      // No seed and no replay command: nothing replays a live run.
+      vs.push_back(ojson{{"property", v.property},
+                         {"lease", v.lease.empty() ? ojson(nullptr) : ojson(v.lease)},
+                         {"count", v.count},
+                         {"at", secs(v.at_ns)},
+                         {"message", v.message},
+                         {"expected", v.expected}});
+      continue;
+    }
     vs.push_back(ojson{{"point", v.point},
                        {"seed", v.seed},
                        {"property", v.property},
@@ -617,6 +715,7 @@ nlohmann::ordered_json report_json(const Report& r) {
                        {"message", v.message},
                        {"expected", v.expected},
                        {"reproduce", v.reproduce}});
+  }
   out["violations"] = vs;
   return out;
 }

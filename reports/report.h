@@ -23,7 +23,15 @@
 // - report_html is self-contained: inline CSS and SVG, no script, no network. Every string
 //   that comes from a scenario or a record (names, identities, messages, file paths) is
 //   escaped with html_escape, in text and in attributes alike.
-// Leaves out: reading or writing files (cli/ does, atomically) and scenario parsing.
+// - A live run (`leasesim serve`, build_live_report) is reported by the same builder as one
+//   point with one record; its timeline is drawn from the run's own History, since a live run
+//   cannot be re-run. Its renderings say that it is one run in real time, not reproducible by
+//   seed and not a campaign: its failovers are listed one by one (no percentiles of one
+//   sample, no distribution), rates are per hour of that run, and its warnings (skipped faults,
+//   programs that could not start or exited on their own) are listed next to the verdict, so a
+//   PASS never hides them.
+// Leaves out: reading or writing files (cli/ does, atomically), scenario parsing, and turning a
+// LiveRun into a LiveReportInput (cli/report_files.h: reports/ sits below live/).
 #pragma once
 
 #include <cstdint>
@@ -55,6 +63,23 @@ struct ReportPointInput {
   std::string scenario_file;  // the FILE of reproduce commands
 };
 
+struct LiveProcessRow {
+  std::string name;
+  uint32_t starts = 0;
+  std::vector<std::string> exits;  // one description per incarnation that ended
+  std::string log;
+};
+
+// One live run, as the report needs it.
+struct LiveReportInput {
+  RunFacts facts;  // facts.scenario is not null
+  std::string scenario_file;
+  std::string scenario_hash;
+  bool interrupted = false;
+  std::vector<std::string> warnings;
+  std::vector<LiveProcessRow> processes;
+};
+
 struct ReportInput {
   std::string scenario_name;
   std::string scenario_file;
@@ -66,7 +91,13 @@ struct ReportInput {
   // A finished run the caller already has (`run --report`): used for the timeline when it is
   // the worst seed of its point's scenario, instead of running that seed again.
   const RunResult* prerun = nullptr;
+  // A live run: the one record's timeline is drawn from it (nothing is re-run).
+  const LiveReportInput* live = nullptr;
 };
+
+// The input of a report over one finished run (`run --report`, `serve`): one point, one record.
+ReportInput one_run_input(const std::shared_ptr<const Scenario>& scenario, const std::string& scenario_file,
+                          const std::string& scenario_hash, SeedRecord record);
 
 struct Percentiles {
   uint64_t count = 0;
@@ -259,7 +290,16 @@ struct PointReport {
   std::optional<NodeReport> nodes;         // scenarios with kubelets only
 };
 
+// What only a live run has: how it ended and what it could not do.
+struct LiveSummary {
+  bool interrupted = false;
+  std::string trace_hash;  // printed, but real time makes it differ from run to run
+  std::vector<std::string> warnings;
+  std::vector<LiveProcessRow> processes;
+};
+
 struct Report {
+  std::optional<LiveSummary> live;  // set for a live run (build_live_report)
   std::string scenario_name;
   std::string scenario_file;
   std::string scenario_hash;
@@ -287,6 +327,7 @@ std::string html_escape(std::string_view text);
 std::string markdown_escape(std::string_view text);
 
 Report build_report(const ReportInput& input);
+Report build_live_report(const LiveReportInput& live);
 nlohmann::ordered_json report_json(const Report& report);
 std::string report_markdown(const Report& report);
 std::string report_html(const Report& report);

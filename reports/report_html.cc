@@ -280,7 +280,8 @@ void cdf_svg(std::ostream& o, const PointReport& p) {
 
 std::string short_label(const std::string& s, size_t n) { return s.size() <= n ? s : s.substr(0, n - 1) + "~"; }
 
-void timeline_svg(std::ostream& o, const Timeline& t) {
+// `whose` names the run in the picture's title: "seed 7", or "the live run".
+void timeline_svg(std::ostream& o, const Timeline& t, const std::string& whose) {
   const double left = 150, right = kWidth - 20, row_h = 24;
   // Fault labels take rows above the plot; count them first to size the picture.
   const Scale x{0, static_cast<double>(std::max<int64_t>(t.end_ns, 1)), left, right};
@@ -296,7 +297,7 @@ void timeline_svg(std::ostream& o, const Timeline& t) {
   const double rows_bottom = top + row_h * static_cast<double>(t.rows.size());
   const double episodes_h = 18.0 * static_cast<double>(t.failovers.size());
   const double bottom = rows_bottom + episodes_h + 6;
-  svg_open(o, bottom + 40, "Timeline of who led when, seed " + std::to_string(t.seed));
+  svg_open(o, bottom + 40, "Timeline of who led when, " + whose);
   x_axis(o, x, top, bottom, "true time (seconds)");
   // Fault windows first (underneath), instant faults as lines.
   for (size_t i = 0; i < t.faults.size(); ++i) {
@@ -488,6 +489,56 @@ void percentile_row(std::ostream& o, const std::string& label, const std::option
   o << "</tr>";
 }
 
+// The analytic bounds and the failoverWithin bound a point was judged against, as sentences
+// that end a paragraph.
+void analytic_sentences(std::ostream& o, const PointReport& p) {
+  if (p.analytic) {
+    const AnalyticBounds& b = *p.analytic;
+    o << " Analytic bounds (client-go spec section 5): fault to new leader &le; " << s3(b.crash_to_leader_max)
+      << " after a crash, &le; " << s3(b.stop_to_leader_max) << " after a stop; " << p.over_analytic_bound << " of "
+      << p.analytic_judged << " crash and stop episodes above their bound"
+      << (p.analytic_judged < p.episodes ? " (other causes are not covered by the bounds)" : "") << ". Safety margin "
+      << s3(b.safety_margin) << ": " << overlap_verdict(b)
+      << (b.release_voids_safety ? " (releaseOnCancel: hazard 2.4a)" : "") << ".";
+  }
+  if (p.failover_within_ns)
+    o << " failoverWithin bound applied: " << s3(*p.failover_within_ns) << (p.failover_within_auto ? " (analytic)" : "")
+      << ".";
+}
+
+// Rates per hour of simulated time over the seeds, or of the one live run, and the requests
+// by verb and result.
+void cost_tables(std::ostream& o, const PointReport& p, bool live) {
+  const int64_t sim = std::max<int64_t>(p.simulated_ns, 1);
+  o << "<h3>Control-plane cost</h3>\n<p>Rates are " << (live ? kLiveRateBasis : kRateBasis) << " ("
+    << s3(p.simulated_ns) << (live ? " in all" : " simulated in all")
+    << "): a short scenario with one fault says little about a real hour.</p>\n"
+    << "<table><tr><th>rate</th><th>value</th></tr>"
+    << "<tr><td>leaderless time per hour</td><td class=\"n\">" << fixed_ratio(__int128(p.leaderless_ns) * 3600, sim, 3)
+    << " s</td></tr><tr><td>holder changes per hour</td><td class=\"n\">"
+    << fixed_ratio(__int128(p.holder_changes) * 3600000000000, sim, 3)
+    << "</td></tr><tr><td>API writes per second (create, update, delete)</td><td class=\"n\">"
+    << per_second(p.writes, p.simulated_ns) << "</td></tr><tr><td>API reads per second</td><td class=\"n\">"
+    << per_second(p.reads, p.simulated_ns) << "</td></tr><tr><td>" << (live ? "time run" : "simulated time")
+    << "</td><td class=\"n\">" << s3(p.simulated_ns)
+    << "</td></tr></table>\n<table><tr><th>verb</th><th>result</th><th>requests</th></tr>";
+  for (const ApiCount& c : p.api)
+    o << "<tr><td>" << esc(c.verb) << "</td><td>" << esc(c.result) << "</td><td class=\"n\">" << c.count
+      << "</td></tr>";
+  o << "</table>\n";
+}
+
+void timeline_legend(std::ostream& o, const Timeline& t) {
+  o << "<p class=\"legend\"><span><i class=\"sw\" style=\"background:#3b6fb6\"></i>acting leader</span>"
+    << "<span><i class=\"sw\" style=\"background:#f5a623;opacity:.5\"></i>fault window</span>"
+    << "<span><i class=\"sw\" style=\"background:#e67e00\"></i>fault</span>"
+    << "<span><i class=\"sw\" style=\"background:#7b3fa0\"></i>failover episode</span>"
+    << "<span><i class=\"sw\" style=\"background:#d62728;opacity:.4\"></i>violation</span></p>\n";
+  if (t.hidden_processes)
+    o << "<p>" << t.hidden_processes << " processes that never led and were not hit by a fault are not drawn.</p>\n";
+  if (t.hidden_bars) o << "<p>" << t.hidden_bars << " more leaderships are not drawn.</p>\n";
+}
+
 void point_section(std::ostream& o, const Report& r, const PointReport& p) {
   const std::string id = "point-" + std::to_string(p.index);
   if (!r.sweep_parameters.empty())
@@ -510,7 +561,6 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
   if (p.analytic)
     card(o, s3(p.analytic->failover_bound), p.analytic_judged ? "analytic bound" : "analytic bound (crash, stop)",
          p.over_analytic_bound ? "bad" : "");
-  const int64_t sim = std::max<int64_t>(p.simulated_ns, 1);
   o << "</div>\n";
   if (p.fault_to_leader && p.fault_to_leader->count < kMinDistributionSamples) {
     o << "<p>Only " << p.fault_to_leader->count
@@ -529,32 +579,9 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
   for (const CauseSummary& c : p.causes) percentile_row(o, "after " + c.cause, c.fault_to_leader, c.episodes);
   o << "</table>\n<p>Percentiles are nearest-rank over the exact nanosecond values; " << p.without_leader
     << " episodes had no new leader by the end of the run.";
-  if (p.analytic) {
-    const AnalyticBounds& b = *p.analytic;
-    o << " Analytic bounds (client-go spec section 5): fault to new leader &le; " << s3(b.crash_to_leader_max)
-      << " after a crash, &le; " << s3(b.stop_to_leader_max) << " after a stop; " << p.over_analytic_bound << " of "
-      << p.analytic_judged << " crash and stop episodes above their bound"
-      << (p.analytic_judged < p.episodes ? " (other causes are not covered by the bounds)" : "") << ". Safety margin "
-      << s3(b.safety_margin) << ": " << overlap_verdict(b)
-      << (b.release_voids_safety ? " (releaseOnCancel: hazard 2.4a)" : "") << ".";
-  }
-  if (p.failover_within_ns)
-    o << " failoverWithin bound applied: " << s3(*p.failover_within_ns) << (p.failover_within_auto ? " (analytic)" : "")
-      << ".";
-  o << "</p>\n<h3>Control-plane cost</h3>\n<p>Rates are " << kRateBasis << " (" << s3(p.simulated_ns)
-    << " simulated in all): a short scenario with one fault says little about a real hour.</p>\n"
-    << "<table><tr><th>rate</th><th>value</th></tr>"
-    << "<tr><td>leaderless time per hour</td><td class=\"n\">" << fixed_ratio(__int128(p.leaderless_ns) * 3600, sim, 3)
-    << " s</td></tr><tr><td>holder changes per hour</td><td class=\"n\">"
-    << fixed_ratio(__int128(p.holder_changes) * 3600000000000, sim, 3)
-    << "</td></tr><tr><td>API writes per second (create, update, delete)</td><td class=\"n\">"
-    << per_second(p.writes, p.simulated_ns) << "</td></tr><tr><td>API reads per second</td><td class=\"n\">"
-    << per_second(p.reads, p.simulated_ns) << "</td></tr><tr><td>simulated time</td><td class=\"n\">"
-    << s3(p.simulated_ns) << "</td></tr></table>\n<table><tr><th>verb</th><th>result</th><th>requests</th></tr>";
-  for (const ApiCount& c : p.api)
-    o << "<tr><td>" << esc(c.verb) << "</td><td>" << esc(c.result) << "</td><td class=\"n\">" << c.count
-      << "</td></tr>";
-  o << "</table>\n";
+  analytic_sentences(o, p);
+  o << "</p>\n";
+  cost_tables(o, p, false);
   if (p.identity) identity_report_html(o, *p.identity);
   if (p.nodes) node_report_html(o, *p.nodes);
   if (p.worst) {
@@ -565,16 +592,8 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
       o << "<p class=\"note\">Re-running seed " << w.seed << " gave trace hash " << esc(w.rerun_trace_hash)
         << ", the campaign recorded " << esc(w.recorded_trace_hash)
         << ": the records come from another leasesim build, and this timeline from this one.</p>\n";
-    timeline_svg(o, w.timeline);
-    o << "<p class=\"legend\"><span><i class=\"sw\" style=\"background:#3b6fb6\"></i>acting leader</span>"
-      << "<span><i class=\"sw\" style=\"background:#f5a623;opacity:.5\"></i>fault window</span>"
-      << "<span><i class=\"sw\" style=\"background:#e67e00\"></i>fault</span>"
-      << "<span><i class=\"sw\" style=\"background:#7b3fa0\"></i>failover episode</span>"
-      << "<span><i class=\"sw\" style=\"background:#d62728;opacity:.4\"></i>violation</span></p>\n";
-    if (w.timeline.hidden_processes)
-      o << "<p>" << w.timeline.hidden_processes
-        << " processes that never led and were not hit by a fault are not drawn.</p>\n";
-    if (w.timeline.hidden_bars) o << "<p>" << w.timeline.hidden_bars << " more leaderships are not drawn.</p>\n";
+    timeline_svg(o, w.timeline, "seed " + std::to_string(w.timeline.seed));
+    timeline_legend(o, w.timeline);
   }
 }
 
@@ -617,7 +636,7 @@ void verdict_section(std::ostream& o, const Report& r) {
       o << "<li><b>" << esc(v.property) << "</b>" << (v.expected ? " (expected)" : "") << " at " << s3(v.at_ns) << ": "
         << esc(v.message) << "</li>";
     o << "</ul>\n";
-    if (lead->worst) timeline_svg(o, lead->worst->timeline);
+    if (lead->worst) timeline_svg(o, lead->worst->timeline, "seed " + std::to_string(lead->worst->timeline.seed));
   }
   if (lead) {
     o << "<h3>Settings assumed" << (r.sweep_parameters.empty() ? "" : " (point " + std::to_string(lead->index) + "; the swept parameters vary)")
@@ -628,9 +647,108 @@ void verdict_section(std::ostream& o, const Report& r) {
   }
 }
 
+// One live run (`serve`): the verdict with its warnings first, then the run's own timeline, its
+// failovers one by one (a sample of one has no percentiles), its processes, its cost and its
+// violations. Nothing here offers a seed or a replay command: nothing replays a live run.
+std::string live_html(const Report& r) {
+  const LiveSummary& live = *r.live;
+  const PointReport& p = r.points.front();
+  std::ostringstream o;
+  o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    << "<title>leasesim live report: " << esc(r.scenario_name) << "</title><style>" << kStyle
+    << "</style></head><body>\n";
+  o << "<h1>leasesim live report: " << esc(r.scenario_name) << "</h1>\n<p class=\"meta\">Scenario <code>"
+    << esc(r.scenario_file.empty() ? "(built in)" : r.scenario_file) << "</code>, hash <code>" << esc(r.scenario_hash)
+    << "</code>. <b>One live run</b> of " << s3(p.simulated_ns) << (live.interrupted ? " (interrupted)" : "") << ": "
+    << esc(kLiveCovers) << ". Times are seconds of the wall clock from the start of serving. Trace hash <code>"
+    << esc(live.trace_hash) << "</code> (real time: it differs from run to run).</p>\n";
+  o << "<h2 id=\"verdict\">Verdict</h2>\n<div class=\"cards\">";
+  card(o, r.failed ? "FAIL" : "PASS", seeds_verdict(r), r.failed ? "bad" : "good");
+  card(o, std::to_string(live.warnings.size()), live.warnings.size() == 1 ? "warning" : "warnings",
+       live.warnings.empty() ? "good" : "bad");
+  card(o, std::to_string(p.episodes), p.episodes == 1 ? "failover" : "failovers");
+  if (p.fault_to_leader) card(o, s3(p.fault_to_leader->max), "slowest fault to new leader");
+  if (p.analytic) {
+    const std::string word = safety_word(p);
+    card(o, word, "analytic verdict", word == "SAFE" ? "good" : "bad");
+    card(o, s3(p.analytic->crash_to_leader_max), "analytic bound after a crash");
+  }
+  o << "</div>\n";
+  if (p.analytic)
+    o << "<p><b>" << esc(safety_verdict(p)) << "</b>.</p>\n";
+  else
+    o << "<p>No analytic bound for these models (real programs): the verdict rests on what the processes reported "
+         "in this run.</p>\n";
+  o << "<p>Failover: " << esc(failover_headline(p, true)) << ".</p>\n";
+  if (live.warnings.empty()) {
+    o << "<p>Warnings: none.</p>\n";
+  } else {
+    o << "<h3>Warnings</h3>\n<p class=\"note\">What this run could not do; a PASS does not cover them.</p>\n<ul>";
+    for (const std::string& w : live.warnings) o << "<li>" << esc(w) << "</li>";
+    o << "</ul>\n";
+  }
+  if (r.failed && !r.violations.empty()) {
+    o << "<h3>What failed</h3>\n<ul>";
+    for (const ViolationRow& v : r.violations)
+      o << "<li><b>" << esc(v.property) << "</b>" << (v.expected ? " (expected)" : "") << " at " << s3(v.at_ns) << ": "
+        << esc(v.message) << "</li>";
+    o << "</ul>\n";
+  }
+  o << "<h3>Settings assumed</h3>\n<table>";
+  for (const auto& [topic, text] : p.assumed) o << "<tr><th>" << esc(topic) << "</th><td>" << esc(text) << "</td></tr>";
+  o << "</table>\n<h2 id=\"timeline\">Who led when</h2>\n";
+  if (p.worst) {
+    timeline_svg(o, p.worst->timeline, "the live run");
+    timeline_legend(o, p.worst->timeline);
+  }
+  o << "<h2 id=\"failovers\">Failovers</h2>\n";
+  if (!p.worst || p.worst->timeline.failovers.empty()) {
+    o << "<p>None: no fault struck an acting leader in this run.";
+  } else {
+    o << "<table><tr><th>lease</th><th>cause</th><th>fault at</th><th>from</th><th>new leader</th><th>at</th>"
+         "<th>fault to new leader</th><th>leaderless gap</th></tr>";
+    for (const RecordedFailover& f : p.worst->timeline.failovers)
+      o << "<tr><td>" << esc(f.lease) << "</td><td>" << esc(f.cause) << "</td><td class=\"n\">" << s3(f.fault_at_ns)
+        << "</td><td>" << esc(f.from) << "</td><td>" << (f.to.empty() ? "none by the end of the run" : esc(f.to))
+        << "</td><td class=\"n\">" << (f.new_leader_at_ns ? s3(*f.new_leader_at_ns) : "-") << "</td><td class=\"n\">"
+        << (f.fault_to_leader_ns ? s3(*f.fault_to_leader_ns) : "-") << "</td><td class=\"n\">"
+        << (f.leaderless_gap_ns ? s3(*f.leaderless_gap_ns) : "-") << "</td></tr>";
+    o << "</table>\n<p>Each row is one episode of this run, not a distribution.";
+  }
+  if (!p.analytic) o << " No analytic bound for this scenario's models.";
+  analytic_sentences(o, p);
+  o << "</p>\n<h2 id=\"processes\">Processes</h2>\n<table><tr><th>process</th><th>starts</th><th>exits</th>"
+       "<th>log</th></tr>";
+  for (const LiveProcessRow& proc : live.processes) {
+    std::string exits;
+    for (const std::string& e : proc.exits) exits += (exits.empty() ? "" : "; ") + e;
+    o << "<tr><td>" << esc(proc.name) << "</td><td class=\"n\">" << proc.starts << "</td><td>"
+      << esc(exits.empty() ? "-" : exits) << "</td><td><code>" << esc(proc.log) << "</code></td></tr>";
+  }
+  o << "</table>\n";
+  cost_tables(o, p, true);
+  o << "<h2 id=\"violations\">Violations</h2>\n";
+  if (r.violations.empty()) {
+    o << "<p>None in this run.</p>\n";
+  } else {
+    o << "<table><tr><th>property</th><th>at</th><th>message</th></tr>";
+    for (const ViolationRow& v : r.violations)
+      o << "<tr><td>" << esc(v.property) << (v.expected ? " (expected)" : "")
+        << (v.count > 1 ? " &times;" + std::to_string(v.count) : "") << "</td><td class=\"n\">" << s3(v.at_ns)
+        << "</td><td>" << esc(v.message) << "</td></tr>";
+    o << "</table>\n";
+  }
+  o << "<p class=\"meta\">Generated by leasesim serve from one live run; real scheduling decided its "
+       "interleavings, so no command replays it. Reproducible answers come from run, campaign and check on the "
+       "simulated models.</p>\n</body></html>\n";
+  return o.str();
+}
+
 }  // namespace
 
 std::string report_html(const Report& r) {
+  if (r.live) return live_html(r);
   std::ostringstream o;
   o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
     << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

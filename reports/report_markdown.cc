@@ -98,6 +98,62 @@ void text_histogram(std::ostream& o, const PointReport& p) {
   o << "```\n\n";
 }
 
+// The analytic bounds and the failoverWithin bound a point was judged against.
+void analytic_paragraph(std::ostream& o, const PointReport& p) {
+  if (p.analytic) {
+    const AnalyticBounds& b = *p.analytic;
+    o << "Analytic bounds (client-go spec section 5): fault to new leader <= " << s3(b.crash_to_leader_max)
+      << " after a crash, <= " << s3(b.stop_to_leader_max) << " after a stop; " << p.over_analytic_bound << " of "
+      << p.analytic_judged << " crash and stop episodes above their bound"
+      << (p.analytic_judged < p.episodes ? " (other causes are not covered by the bounds)" : "") << ". Safety margin "
+      << s3(b.safety_margin) << ": " << overlap_verdict(b)
+      << (b.release_voids_safety ? " (releaseOnCancel: hazard 2.4a)" : "") << ".\n\n";
+  } else {
+    o << "No analytic bound for this scenario's models.\n\n";
+  }
+  if (p.failover_within_ns)
+    o << "failoverWithin bound: " << s3(*p.failover_within_ns) << (p.failover_within_auto ? " (analytic)" : "")
+      << "\n\n";
+}
+
+// Rates per hour of simulated time over the seeds, or of the one live run.
+void rates_table(std::ostream& o, const PointReport& p, bool live) {
+  o << "Rates are " << (live ? kLiveRateBasis : kRateBasis) << " (" << s3(p.simulated_ns)
+    << (live ? " in all" : " simulated in all") << ").\n\n"
+    << "| rate | value |\n|---|---:|\n"
+    << "| leaderless time per hour | "
+    << fixed_ratio(__int128(p.leaderless_ns) * 3600, std::max<int64_t>(p.simulated_ns, 1), 3) << " s |\n"
+    << "| holder changes per hour | " << per_hour(p.holder_changes, p.simulated_ns) << " |\n"
+    << "| API writes per second (create, update, delete) | " << per_second(p.writes, p.simulated_ns) << " |\n"
+    << "| API reads per second | " << per_second(p.reads, p.simulated_ns) << " |\n"
+    << "| " << (live ? "time run" : "simulated time") << " | " << s3(p.simulated_ns) << " |\n\n";
+}
+
+// Who led when, and the faults, as a table and a sentence (the HTML page draws them).
+void timeline_table(std::ostream& o, const Timeline& t) {
+  o << "| process | led from | until | why it ended |\n|---|---:|---:|---|\n";
+  size_t shown = 0;
+  for (const TimelineBar& b : t.bars) {
+    if (++shown > 30) {
+      o << "| ... | | | " << (t.bars.size() - 30) << " more in report.json |\n";
+      break;
+    }
+    o << "| " << md(t.rows[b.row].process) << " | " << s3(b.start_ns) << " | "
+      << (b.open ? "end of run" : s3(b.end_ns)) << " | " << md(b.open ? "" : b.end_cause) << " |\n";
+  }
+  o << "\n";
+  if (!t.faults.empty()) {
+    o << "Faults: ";
+    for (size_t i = 0; i < t.faults.size(); ++i) {
+      const TimelineFault& f = t.faults[i];
+      o << (i ? "; " : "") << md(f.type) << (f.target.empty() ? "" : " of " + md(f.target)) << " at "
+        << s3(f.start_ns) << (f.window ? " until " + s3(f.end_ns) : "")
+        << (f.skipped.empty() ? "" : " (skipped: " + md(f.skipped) + ")");
+    }
+    o << ".\n\n";
+  }
+}
+
 void point_section(std::ostream& o, const Report& r, const PointReport& p) {
   if (!r.sweep_parameters.empty())
     o << "## Point " << p.index << ": " << md(settings_text(p.settings)) << "\n\n";
@@ -115,31 +171,11 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
   percentile_row(o, "leaderless gap", p.leaderless_gap);
   for (const CauseSummary& c : p.causes) percentile_row(o, ("after " + md(c.cause)).c_str(), c.fault_to_leader);
   o << "\n";
-  if (p.analytic) {
-    const AnalyticBounds& b = *p.analytic;
-    o << "Analytic bounds (client-go spec section 5): fault to new leader <= " << s3(b.crash_to_leader_max)
-      << " after a crash, <= " << s3(b.stop_to_leader_max) << " after a stop; " << p.over_analytic_bound << " of "
-      << p.analytic_judged << " crash and stop episodes above their bound"
-      << (p.analytic_judged < p.episodes ? " (other causes are not covered by the bounds)" : "") << ". Safety margin "
-      << s3(b.safety_margin) << ": " << overlap_verdict(b)
-      << (b.release_voids_safety ? " (releaseOnCancel: hazard 2.4a)" : "") << ".\n\n";
-  } else {
-    o << "No analytic bound for this scenario's models.\n\n";
-  }
-  if (p.failover_within_ns)
-    o << "failoverWithin bound: " << s3(*p.failover_within_ns) << (p.failover_within_auto ? " (analytic)" : "")
-      << "\n\n";
+  analytic_paragraph(o, p);
   if (p.fault_to_leader && p.fault_to_leader->count >= kMinDistributionSamples) text_histogram(o, p);
   else if (p.fault_to_leader)
     o << "Only " << p.fault_to_leader->count << " episodes: too few for a distribution; the table above lists them.\n\n";
-  o << "Rates are " << kRateBasis << " (" << s3(p.simulated_ns) << " simulated in all).\n\n"
-    << "| rate | value |\n|---|---:|\n"
-    << "| leaderless time per hour | "
-    << fixed_ratio(__int128(p.leaderless_ns) * 3600, std::max<int64_t>(p.simulated_ns, 1), 3) << " s |\n"
-    << "| holder changes per hour | " << per_hour(p.holder_changes, p.simulated_ns) << " |\n"
-    << "| API writes per second (create, update, delete) | " << per_second(p.writes, p.simulated_ns) << " |\n"
-    << "| API reads per second | " << per_second(p.reads, p.simulated_ns) << " |\n"
-    << "| simulated time | " << s3(p.simulated_ns) << " |\n\n";
+  rates_table(o, p, false);
   if (p.identity) identity_report_markdown(o, *p.identity);
   if (p.nodes) node_report_markdown(o, *p.nodes);
   if (p.worst) {
@@ -148,29 +184,80 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
     if (w.recorded_trace_hash != w.rerun_trace_hash)
       o << "Note: re-running seed " << w.seed << " gave trace hash " << w.rerun_trace_hash << ", the campaign recorded "
         << md(w.recorded_trace_hash) << ": the records come from another leasesim build.\n\n";
-    const Timeline& t = w.timeline;
-    o << "| process | led from | until | why it ended |\n|---|---:|---:|---|\n";
-    size_t shown = 0;
-    for (const TimelineBar& b : t.bars) {
-      if (++shown > 30) {
-        o << "| ... | | | " << (t.bars.size() - 30) << " more in report.json |\n";
-        break;
-      }
-      o << "| " << md(t.rows[b.row].process) << " | " << s3(b.start_ns) << " | "
-        << (b.open ? "end of run" : s3(b.end_ns)) << " | " << md(b.open ? "" : b.end_cause) << " |\n";
-    }
-    o << "\n";
-    if (!t.faults.empty()) {
-      o << "Faults: ";
-      for (size_t i = 0; i < t.faults.size(); ++i) {
-        const TimelineFault& f = t.faults[i];
-        o << (i ? "; " : "") << md(f.type) << (f.target.empty() ? "" : " of " + md(f.target)) << " at "
-          << s3(f.start_ns) << (f.window ? " until " + s3(f.end_ns) : "")
-          << (f.skipped.empty() ? "" : " (skipped: " + md(f.skipped) + ")");
-      }
-      o << ".\n\n";
-    }
+    timeline_table(o, w.timeline);
   }
+}
+
+// One live run (`serve`): the verdict with its warnings, then the run's own timeline, its
+// failovers one by one, its processes, its cost and its violations. No seed, no replay.
+std::string live_markdown(const Report& r) {
+  const LiveSummary& live = *r.live;
+  const PointReport& p = r.points.front();
+  std::ostringstream o;
+  o << "# leasesim live report: " << md(r.scenario_name) << "\n\n";
+  o << "Scenario " << code(r.scenario_file.empty() ? "(built in)" : r.scenario_file) << " (hash " << r.scenario_hash
+    << "). **One live run** of " << s3(p.simulated_ns) << (live.interrupted ? " (interrupted)" : "") << ": "
+    << md(kLiveCovers) << ". Times are seconds of the wall clock from the start of serving. Trace hash "
+    << md(live.trace_hash) << " (real time: it differs from run to run).\n\n";
+  o << "## Verdict\n\n**" << md(seeds_verdict(r)) << "**\n\n";
+  if (p.analytic)
+    o << "**" << md(safety_verdict(p)) << "**\n\n";
+  else
+    o << "No analytic bound for these models (real programs): the verdict rests on what the processes reported in "
+         "this run.\n\n";
+  o << "Failover: " << md(failover_headline(p, true)) << ".\n\n";
+  if (live.warnings.empty()) {
+    o << "Warnings: none.\n\n";
+  } else {
+    o << "Warnings (what this run could not do; a PASS does not cover them):\n\n";
+    for (const std::string& w : live.warnings) o << "- " << md(w) << "\n";
+    o << "\n";
+  }
+  if (r.failed && !r.violations.empty()) {
+    o << "What failed:\n\n";
+    for (const ViolationRow& v : r.violations)
+      o << "- " << md(v.property) << (v.expected ? " (expected)" : "") << " at " << s3(v.at_ns) << ": " << md(v.message)
+        << "\n";
+    o << "\n";
+  }
+  o << "Settings assumed:\n\n";
+  for (const auto& [topic, text] : p.assumed) o << "- " << md(topic) << ": " << md(text) << "\n";
+  o << "\n## Who led when\n\n";
+  if (p.worst) timeline_table(o, p.worst->timeline);
+  o << "## Failovers\n\n";
+  if (!p.worst || p.worst->timeline.failovers.empty()) {
+    o << "None: no fault struck an acting leader in this run.\n\n";
+  } else {
+    o << "| lease | cause | fault at | from | new leader | at | fault to new leader | leaderless gap |\n"
+      << "|---|---|---:|---|---|---:|---:|---:|\n";
+    for (const RecordedFailover& f : p.worst->timeline.failovers)
+      o << "| " << md(f.lease) << " | " << md(f.cause) << " | " << s3(f.fault_at_ns) << " | " << md(f.from) << " | "
+        << (f.to.empty() ? std::string("none by the end of the run") : md(f.to)) << " | "
+        << (f.new_leader_at_ns ? s3(*f.new_leader_at_ns) : "-") << " | "
+        << (f.fault_to_leader_ns ? s3(*f.fault_to_leader_ns) : "-") << " | "
+        << (f.leaderless_gap_ns ? s3(*f.leaderless_gap_ns) : "-") << " |\n";
+    o << "\n";
+  }
+  analytic_paragraph(o, p);
+  o << "## Processes\n\n| process | starts | exits | log |\n|---|---:|---|---|\n";
+  for (const LiveProcessRow& proc : live.processes) {
+    std::string exits;
+    for (const std::string& e : proc.exits) exits += (exits.empty() ? "" : "; ") + e;
+    o << "| " << md(proc.name) << " | " << proc.starts << " | " << md(exits.empty() ? "-" : exits) << " | "
+      << code(proc.log) << " |\n";
+  }
+  o << "\n## Control-plane cost\n\n";
+  rates_table(o, p, true);
+  o << "## Violations\n\n";
+  if (r.violations.empty()) {
+    o << "None.\n";
+  } else {
+    o << "| property | at | message |\n|---|---:|---|\n";
+    for (const ViolationRow& v : r.violations)
+      o << "| " << md(v.property) << (v.expected ? " (expected)" : "")
+        << (v.count > 1 ? " x" + std::to_string(v.count) : "") << " | " << s3(v.at_ns) << " | " << md(v.message) << " |\n";
+  }
+  return o.str();
 }
 
 }  // namespace
@@ -178,6 +265,7 @@ void point_section(std::ostream& o, const Report& r, const PointReport& p) {
 std::string markdown_escape(std::string_view text) { return md(text); }
 
 std::string report_markdown(const Report& r) {
+  if (r.live) return live_markdown(r);
   std::ostringstream o;
   o << "# leasesim report: " << md(r.scenario_name) << "\n\n";
   o << "Scenario " << code(r.scenario_file.empty() ? "(built in)" : r.scenario_file) << " (hash " << r.scenario_hash

@@ -5,6 +5,8 @@
 #include <type_traits>
 #include <variant>
 
+#include "model/process_model.h"
+
 namespace leasesim {
 namespace {
 
@@ -104,7 +106,11 @@ std::string fault_text(const Scenario& s, const FaultSpec& f) {
 
 std::vector<std::pair<std::string, std::string>> scenario_settings(const Scenario& s) {
   std::vector<std::pair<std::string, std::string>> out;
-  out.emplace_back("horizon", format_duration(s.duration) + " of simulated time per seed");
+  // A scenario with real programs (model: exec) only runs live, under `serve`: one run, real time.
+  const bool live = std::any_of(s.processes.begin(), s.processes.end(),
+                                [](const ProcessSpec& p) { return runs_live_only(p.model); });
+  out.emplace_back("horizon", format_duration(s.duration) +
+                                  (live ? " of real time, in one live run" : " of simulated time per seed"));
   // Groups of consecutive processes alike in everything but their name (and a kubelet's lease).
   for (size_t i = 0; i < s.processes.size();) {
     size_t j = i + 1;

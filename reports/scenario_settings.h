@@ -1,7 +1,8 @@
 // scenario_settings.h: the settings a report assumed, in words, from the scenario that ran.
 //
 // Contract: scenario_settings lists, as (topic, text) rows in a fixed order, what a reader of a
-// verdict needs in order to know what it covers: the horizon, each group of processes with its
+// verdict needs in order to know what it covers: the horizon (of real time, in one live run, for
+// a scenario of real programs that only `serve` runs), each group of processes with its
 // model and timings (processes with equal model, config, clock and start form one group, named
 // by its first and last process; kubelets that differ only in their NodeId are equal), every
 // model's settings in words (each ModelConfig alternative has its text; a new one that has none

@@ -204,15 +204,36 @@ std::string scenario_hash(const std::string& canonical_text) {
   return std::string(hex64(Hasher().bytes(canonical_text).digest(), buf));
 }
 
-SeedRecord seed_record(const RunResult& run, uint32_t point, const std::string& hash) {
-  const Scenario& s = *run.scenario;
+RunFacts run_facts(const RunResult& run) {
   const World& w = run.world;
-  const Evaluation& ev = run.evaluation;
+  RunFacts f;
+  f.scenario = run.scenario;
+  f.history = &w.history();
+  f.evaluation = &run.evaluation;
+  f.end = w.now();
+  f.seed = run.seed;
+  f.trace_hash = run.trace_hash_hex();
+  for (Verb v : kVerbs)
+    for (ApiResult res : kResults)
+      if (const uint64_t n = w.api_count(v, res)) f.api.push_back({verb_name(v), result_name(res), n});
+  f.events = w.events_processed();
+  f.stopped_by = step_status_name(run.stopped_by);
+  return f;
+}
+
+SeedRecord seed_record(const RunResult& run, uint32_t point, const std::string& hash) {
+  return seed_record(run_facts(run), point, hash);
+}
+
+SeedRecord seed_record(const RunFacts& facts, uint32_t point, const std::string& hash) {
+  const Scenario& s = *facts.scenario;
+  const History& h = *facts.history;
+  const Evaluation& ev = *facts.evaluation;
   SeedRecord r;
   r.point = point;
-  r.seed = run.seed;
+  r.seed = facts.seed;
   r.scenario_hash = hash;
-  r.trace_hash = run.trace_hash_hex();
+  r.trace_hash = facts.trace_hash;
   r.passed = ev.passed;
   r.violated = ev.violated;
   for (const PropertyResult& p : ev.results) {
@@ -238,37 +259,35 @@ SeedRecord seed_record(const RunResult& run, uint32_t point, const std::string& 
     if (auto d = e.leaderless_gap()) f.leaderless_gap_ns = d->ns;
     r.failovers.push_back(std::move(f));
   }
-  for (LeaseId lease : elected_leases(s)) r.leaderless_ns += leaderless_ns(w.history(), lease, w.now());
-  for (const LeaseWrite& wr : w.history().writes) {
+  for (LeaseId lease : elected_leases(s)) r.leaderless_ns += leaderless_ns(h, lease, facts.end);
+  for (const LeaseWrite& wr : h.writes) {
     if (!wr.before || !wr.after) continue;
     const std::string& after = wr.after->holder_identity.value_or("");
     if (!after.empty() && after != wr.before->holder_identity.value_or("")) ++r.holder_changes;
   }
-  for (const NodeLeaseWrite& wr : w.history().node_lease_writes) r.holder_changes += wr.holder_changed ? 1 : 0;
-  r.leaderships = w.history().leaderships.size();
-  for (Verb v : kVerbs)
-    for (ApiResult res : kResults)
-      if (const uint64_t n = w.api_count(v, res)) r.api.push_back({verb_name(v), result_name(res), n});
-  r.committed_writes = w.history().writes.size() + w.history().node_lease_writes.size();
-  r.simulated_ns = w.now().ns;
-  r.events = w.events_processed();
-  r.stopped_by = step_status_name(run.stopped_by);
+  for (const NodeLeaseWrite& wr : h.node_lease_writes) r.holder_changes += wr.holder_changed ? 1 : 0;
+  r.leaderships = h.leaderships.size();
+  r.api = facts.api;
+  r.committed_writes = h.writes.size() + h.node_lease_writes.size();
+  r.simulated_ns = facts.end.ns;
+  r.events = facts.events;
+  r.stopped_by = facts.stopped_by;
   const std::vector<LeaseId> identity = identity_leases(s);
   if (!identity.empty()) {
     r.identity = true;
-    for (const StaleIdentity& e : stale_identities(s, w.history()))
+    for (const StaleIdentity& e : stale_identities(s, h))
       r.stale_identities.push_back({s.processes[e.proc].name, s.lease_keys[e.lease], e.down_at.ns, e.last_renewal.ns,
                                     e.deleted_at ? std::optional<int64_t>(e.deleted_at->ns) : std::nullopt});
-    for (const LeaseWrite& wr : w.history().writes)
+    for (const LeaseWrite& wr : h.writes)
       if (std::find(identity.begin(), identity.end(), wr.lease) != identity.end()) ++r.identity_writes;
   }
   if (!s.node_names.empty()) {
     r.nodes = true;
-    for (const NodeDetection& d : run.evaluation.node_detections)
+    for (const NodeDetection& d : ev.node_detections)
       r.node_detections.push_back({s.node_names[d.node], d.cause, d.fault_at.ns,
                                    d.fault_end ? std::optional<int64_t>(d.fault_end->ns) : std::nullopt,
                                    d.unknown_at ? std::optional<int64_t>(d.unknown_at->ns) : std::nullopt});
-    r.evictions = recorded_evictions(w.history());
+    r.evictions = recorded_evictions(h);
   }
   return r;
 }

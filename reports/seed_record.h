@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -138,6 +139,24 @@ struct SeedRecord {
 // scenario, which leaves out the source path), so two shards of one campaign agree on it.
 std::string scenario_hash(const std::string& canonical_text);
 
+// The parts of one finished run that a record and a report's timeline are made of. A simulated
+// run (RunResult) and a live one (`leasesim serve`, which has no World: live/serve.h) both give
+// them, so both are recorded and reported by the same code. The pointers must outlive the use.
+struct RunFacts {
+  std::shared_ptr<const Scenario> scenario;
+  const History* history = nullptr;
+  const Evaluation* evaluation = nullptr;
+  TrueInstant end;             // the end of the run (t = 0 is its start)
+  uint64_t seed = 0;           // for a live run: the seed that drew latencies and uids only
+  std::string trace_hash;      // 16 hex digits
+  std::vector<ApiCount> api;   // in SeedRecord::api's order
+  uint64_t events = 0;
+  std::string stopped_by;
+};
+
+RunFacts run_facts(const RunResult& run);
+
+SeedRecord seed_record(const RunFacts& facts, uint32_t point, const std::string& scenario_hash);
 SeedRecord seed_record(const RunResult& run, uint32_t point, const std::string& scenario_hash);
 
 nlohmann::ordered_json seed_record_json(const SeedRecord& record);

@@ -10,6 +10,14 @@ std::string ratio_down(int64_t ppb) { return fixed_ratio(ppb / 100000, 10000, 4)
 }  // namespace
 
 std::string seeds_verdict(const Report& r) {
+  if (r.live) {
+    const std::string warned = r.live->warnings.empty()
+                                   ? ""
+                                   : " (with " + std::to_string(r.live->warnings.size()) +
+                                         (r.live->warnings.size() == 1 ? " warning" : " warnings") + ": read them)";
+    return r.failed ? "FAIL: this live run violated its properties" + warned
+                    : "PASS: the properties held over this live run" + warned;
+  }
   const std::string seeds = std::to_string(r.runs) + (r.runs == 1 ? " run" : " runs");
   if (r.failed == 0) return "PASS: all " + seeds + " passed";
   return "FAIL: " + std::to_string(r.failed) + " of " + seeds + " failed";
@@ -32,9 +40,13 @@ std::string safety_verdict(const PointReport& p) {
   return out;
 }
 
-std::string failover_headline(const PointReport& p) {
+std::string failover_headline(const PointReport& p, bool live) {
   std::string out;
-  if (p.fault_to_leader) {
+  if (live && p.fault_to_leader) {
+    // One run: each episode is a sample of one, so name them instead of taking percentiles.
+    out = std::to_string(p.fault_to_leader->count) + (p.fault_to_leader->count == 1 ? " failover" : " failovers") +
+          " with a new leader in this run, the slowest after " + s3(p.fault_to_leader->max);
+  } else if (p.fault_to_leader) {
     const Percentiles& q = *p.fault_to_leader;
     out = "fault to new leader over " + std::to_string(q.count) + (q.count == 1 ? " episode" : " episodes") + ": p50 " +
           s3(q.p50) + ", p99 " + s3(q.p99) + ", max " + s3(q.max);

@@ -297,6 +297,49 @@ spec:
   EXPECT_EQ(procs, (std::vector<std::string>{"p-0", "p-1"})) << v.dump();
 }
 
+// The report folder of a live run is written beside the summary: a crash of the leader, a
+// standby taking over, and a clockJump that serve cannot apply (a warning the report must list).
+TEST(Serve, WritesTheReportOfTheLiveRunBesideTheSummary) {
+  if (!have("curl")) GTEST_SKIP() << "curl is not installed (used to probe the server)";
+  const auto dir = temp_dir("report");
+  const std::string scenario = write(dir / "crash.yaml", R"(apiVersion: leasesim/v1alpha1
+kind: Scenario
+metadata: {name: live-report}
+spec:
+  duration: 3500ms
+  processes:
+    - {name: a, model: exec, lease: default/work, config: {command: [sh, -c, "echo leading; exec sleep 30"], leaderPattern: "^leading$"}}
+    - {name: b, model: exec, lease: default/work, config: {command: [sh, -c, "sleep 2; echo leading; exec sleep 30"], leaderPattern: "^leading$"}}
+  faults:
+    - {at: 1s, type: crash, target: leader}
+    - {at: 2500ms, type: clockJump, target: b, by: 5s}
+)");
+  Server server(scenario, dir);
+  ASSERT_EQ(server.wait(), 0) << sh("cat " + (dir / "serve.err").string()).second;
+  for (const char* name : {"report.json", "report.md", "report.html"})
+    ASSERT_TRUE(std::filesystem::exists(dir / name)) << name;
+  std::ifstream in(dir / "report.json");
+  const json r = json::parse(in, nullptr, false);
+  ASSERT_FALSE(r.is_discarded());
+  EXPECT_EQ(r["mode"], "live");
+  EXPECT_EQ(r["passed"], true) << r.dump(2);
+  const json& list = r["points"][0]["failover"]["list"];
+  ASSERT_EQ(list.size(), 1u) << r.dump(2);
+  EXPECT_EQ(list[0]["cause"], "crash");
+  EXPECT_EQ(list[0]["from"], "a");
+  EXPECT_EQ(list[0]["to"], "b");
+  ASSERT_EQ(r["live"]["warnings"].size(), 1u) << r.dump(2);
+  EXPECT_NE(r["live"]["warnings"][0].get<std::string>().find("clockJump"), std::string::npos);
+  EXPECT_EQ(r["points"][0]["timeline"]["leaderships"].size(), 2u);
+  const std::string md = sh("cat " + (dir / "report.md").string()).second;
+  EXPECT_NE(md.find("**One live run**"), std::string::npos) << md;
+  EXPECT_NE(md.find("clockJump"), std::string::npos) << md;
+  const std::string html = sh("cat " + (dir / "report.html").string()).second;
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find("</html>"), std::string::npos);
+}
+
 TEST(Serve, TheOfficialPythonClientRunsANaiveLoop) {
   if (sh("python3 -c 'import kubernetes'").first != 0)
     GTEST_SKIP() << "the Python package `kubernetes` is not installed (pip install kubernetes); skipping the "
