@@ -10,12 +10,14 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/properties/history_builders.h"
+
 namespace leasesim {
 namespace {
 
 using ojson = nlohmann::ordered_json;
-
-TrueInstant ms(int64_t v) { return TrueInstant(milliseconds(v).ns); }
+using testing_history::lead;
+using testing_history::ms;
 
 ProcessSpec exec_process(Scenario& s, const std::string& name) {
   ProcessSpec p;
@@ -27,15 +29,6 @@ ProcessSpec exec_process(Scenario& s, const std::string& name) {
   c.leader_pattern = "^leading$";
   p.model = c;
   return p;
-}
-
-Leadership lead(uint32_t proc, TrueInstant start, std::optional<TrueInstant> end, std::string cause) {
-  Leadership l;
-  l.proc = proc;
-  l.start = start;
-  l.end = end;
-  l.end_cause = std::move(cause);
-  return l;
 }
 
 constexpr const char* kWarning =
@@ -66,8 +59,8 @@ LiveRun hand_made_run(bool overlap) {
   LiveRun run;
   run.scenario = s;
   run.end = ms(3000);
-  run.history.leaderships.push_back(lead(0, ms(200), ms(1000), "crash"));
-  run.history.leaderships.push_back(lead(1, overlap ? ms(500) : ms(1600), std::nullopt, ""));
+  run.history.leaderships.push_back(lead(0, ms(200), ms(1000), 0, "crash"));
+  run.history.leaderships.push_back(lead(1, overlap ? ms(500) : ms(1600), std::nullopt));
   FaultRecord struck;
   struck.t = ms(1000);
   struck.index = 0;
