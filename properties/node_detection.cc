@@ -166,8 +166,14 @@ std::optional<Duration> node_detection_bound(const Scenario& scenario) {
   Duration latency = scenario.api_server.latency.max;
   for (const FaultSpec& f : scenario.faults)
     if (f.type == FaultType::ApiServerSlow) latency = std::max(latency, f.latency.max);
-  const int64_t hops = 4 + 4 * static_cast<int64_t>(scenario.node_names.size());
-  const Duration steady = *grace + period_true * 2 + latency * hops;
+  // Three monitor passes, not two: when the last heartbeat the controller sees is a node status
+  // post (a new lastHeartbeatTime), upstream tryUpdateNodeHealth
+  // (pkg/controller/nodelifecycle/node_lifecycle_controller.go) replaces the node's health
+  // entry with one that has no Lease, so the next pass finds no saved Lease and takes a fresh
+  // probe timestamp once more, one pass after the heartbeat (docs/nodes.md). Each pass also
+  // lengthens the wait by the round trips of its writes (2N latencies).
+  const int64_t hops = 4 + 6 * static_cast<int64_t>(scenario.node_names.size());
+  const Duration steady = *grace + period_true * 3 + latency * hops;
   // A fault that also removes the controller-manager leader adds its failover and a fresh grace
   // period (properties/node_failover_bound.h).
   return steady + controller_failover_extra(scenario, steady);

@@ -14,10 +14,13 @@
 //   fault + D falls inside the run must reach Unknown within D. An episode whose fault window
 //   is shorter than D is reported and not judged: the kubelet heartbeats again before the
 //   bound.
-// - nodeNotReadyWithin auto (node_detection_bound): grace + 2 x monitor period + (4 + 4N) x the
+// - nodeNotReadyWithin auto (node_detection_bound): grace + 3 x monitor period + (4 + 6N) x the
 //   largest one-way latency (N = the number of nodes: the requests of a pass go one at a time,
-//   and two passes count), with the monitor period in true time at the slowest controller clock. Derivation in
-//   docs/nodes.md. nullopt when the scenario has no node lifecycle controller.
+//   and three passes count), with the monitor period in true time at the slowest controller
+//   clock. The third pass: a node status post seen in one pass leaves the node's health entry
+//   without a saved Lease (upstream tryUpdateNodeHealth), so the next pass takes a fresh probe
+//   timestamp again. Derivation in docs/nodes.md. nullopt when the scenario has no node
+//   lifecycle controller.
 // - noFalseNotReady: no write sets a Node's Ready to Unknown at a true instant t while its
 //   Lease has a renewal committed in (t - nodeMonitorGracePeriod, t].
 //   When a fault may also remove the controller-manager leader (a crash or partition of the

@@ -1,14 +1,18 @@
 // Tests of the node-heartbeat fuzz family (explore/fuzz_nodes.h): generation is a pure function
 // of (seed, index), every case is a valid node scenario judging both node properties, the
 // permits name the right kinds (and nothing for a plain crash), renumber_nodes keeps NodeIds
-// dense, and the known hazard (a kubelet clock stepping back) is found and shrinks to a
-// scenario that still shows it.
+// dense, the known hazard (a kubelet clock stepping back) is found and shrinks to a scenario
+// that still shows it, and a case once reported passes (a status post just before a crash).
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "explore/fuzz.h"
 #include "explore/fuzz_nodes.h"
+#include "properties/node_detection.h"
 #include "properties/run.h"
 
 namespace leasesim {
@@ -296,6 +300,43 @@ TEST(FuzzNodes, ClockStepBackIsFoundAndShrinks) {
   EXPECT_FALSE(again.evaluation.passed);
   // Without --known the permitted violation is not a failure.
   EXPECT_TRUE(judge_violations(*shrunk, "nodes", false, FuzzJudge::Unexpected, {"noFalseNotReady"}, {"m"}).empty());
+}
+
+// `fuzz --nodes --seed 7 --case 12212` (regression): a kubelet partitioned (requests) from
+// 79.2 s for 90.5 s posts its status (Ready=True again) after the window and crashes at 177.6 s
+// before its Lease is renewed. The controller takes a fresh probe timestamp in the pass that
+// sees the post and once more in the next one (upstream tryUpdateNodeHealth leaves the new health
+// entry without a saved Lease), so Unknown comes 62.81 s after the crash: past the two-pass bound
+// (61.86 s with 4 nodes at 93 ms) that reported it, inside the three-pass bound (docs/nodes.md).
+TEST(FuzzNodes, Seed7Case12212AStatusPostBeforeACrashIsInsideTheBound) {
+  const FuzzOutcome o = fuzz_case(nullptr, 7, 12212, FuzzJudge::Unexpected, false, FuzzGenerators::Nodes);
+  EXPECT_FALSE(o.failed()) << (o.messages.empty() ? "" : o.messages.front());
+  ASSERT_TRUE(o.scenario);
+  const Duration bound = *node_detection_bound(*o.scenario);
+  const Duration latency = o.scenario->api_server.latency.max;
+  const int64_t nodes = static_cast<int64_t>(o.scenario->node_names.size());
+  // The bound before: one monitor period and 2N latencies less.
+  const Duration two_passes = bound - seconds(5) - latency * (2 * nodes);
+  EXPECT_EQ(two_passes, milliseconds(61860));
+  const RunResult r = run_scenario(o.scenario, o.seed);
+  bool found = false;
+  for (const NodeDetection& d : r.evaluation.node_detections) {
+    if (d.cause != "crash" || d.fault_at != TrueInstant(milliseconds(177600).ns)) continue;
+    found = true;
+    ASSERT_TRUE(d.detection().has_value());
+    EXPECT_EQ(*d.detection(), Duration(62810823933));
+    EXPECT_GT(*d.detection(), two_passes);
+    EXPECT_LE(*d.detection(), bound);
+  }
+  EXPECT_TRUE(found);
+
+  // Twin: the same case judged against the two-pass bound fails, as the fuzzer reported.
+  auto tight = std::make_shared<Scenario>(*o.scenario);
+  tight->properties.node_not_ready_within_auto = false;
+  tight->properties.node_not_ready_within = two_passes;
+  const RunResult twin = run_scenario(tight, o.seed);
+  EXPECT_FALSE(twin.evaluation.passed);
+  EXPECT_EQ(twin.evaluation.violated, std::vector<std::string>{"nodeNotReadyWithin"});
 }
 
 }  // namespace

@@ -37,8 +37,8 @@ TEST(NodeFailoverBound, NothingIsAddedWithoutAControllerFault) {
   auto s = node_scenario(3, 2, minutes(5));
   s->faults.push_back(process_fault(FaultType::Crash, kubelet_proc(2, 1), minutes(2)));
   EXPECT_EQ(controller_failover_extra(*s, seconds(60)), Duration{});
-  // 50 s grace + 2 x 5 s + (4 + 4 x 3) x 5 ms.
-  EXPECT_EQ(*node_detection_bound(*s), seconds(60) + milliseconds(80));
+  // 50 s grace + 3 x 5 s + (4 + 6 x 3) x 5 ms.
+  EXPECT_EQ(*node_detection_bound(*s), seconds(65) + milliseconds(110));
 }
 
 TEST(NodeFailoverBound, ALeaderCrashInsideTheGracePeriodAddsTheLagAndTheFailover) {
@@ -90,7 +90,7 @@ TEST(NodeFailoverBound, AnApiServerOutageWithDefaultControllersEvictsNothingAndI
   s->properties.max_pod_evictions = 0;
   // The outage hits the kubelets and the leader at once: the bound grows by the outage, the
   // election's failover and a retry period, past the outage itself.
-  const Duration steady = seconds(60) + milliseconds(5) * (4 + 4 * 9);
+  const Duration steady = seconds(65) + milliseconds(5) * (4 + 6 * 9);
   EXPECT_EQ(*node_detection_bound(*s), steady + minutes(2) + election_crash_to_leader(*s) + seconds(2));
   const RunResult r = run_scenario(s, 1);
   EXPECT_TRUE(r.evaluation.passed) << (r.evaluation.violated.empty() ? "" : r.evaluation.violated[0]);
