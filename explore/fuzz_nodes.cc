@@ -265,8 +265,10 @@ void add_node_permits(const Scenario& s, const PermitFn& permit) {
         // the window is at most one jittered renew interval before it; the first after it comes
         // when the window ends, or later by a request lost in the window timing out and the
         // GET loop's backoff (at most 7 s). The permit holds when that first renewal can land
-        // between grace and grace plus two monitor periods after the last one (the passes slide:
-        // each starts a period after the previous one ended), a second of latencies either side.
+        // between grace and grace plus three monitor periods after the last one (the passes
+        // slide: each starts a period after the previous one ended; and a last heartbeat that is
+        // a status post refreshes the probe timestamp twice, one pass apart, as the
+        // nodeNotReadyWithin bound counts: docs/nodes.md), a second of latencies either side.
         // A partition of responses only counts too: the kubelet's first renewal in it commits,
         // but its answer is lost, so its cached Lease goes stale, every later Update conflicts
         // and the GETs that would refresh it get no answer; its heartbeats stop as in a full
@@ -291,9 +293,9 @@ void add_node_permits(const Scenario& s, const PermitFn& permit) {
               if ((c.type == FaultType::Crash || c.type == FaultType::Stop) && targets_controller(s, c.target) &&
                   c.at >= f.at && c.at <= f.at + *f.for_ &&
                   f.at + *f.for_ + late >= c.at + g - seconds(1) &&
-                  f.at + *f.for_ <= c.at + failover + g + m * 2 + seconds(1))
+                  f.at + *f.for_ <= c.at + failover + g + m * 3 + seconds(1))
                 restarts_grace = true;
-            if (restarts_grace || (*f.for_ + late >= g - renew - seconds(1) && *f.for_ <= g + m * 2 + seconds(1)))
+            if (restarts_grace || (*f.for_ + late >= g - renew - seconds(1) && *f.for_ <= g + m * 3 + seconds(1)))
               permit("noFalseNotReady", "heartbeats-resume-at-grace",
                      std::string(fault_type_name(f.type)) + " of " + proc_name(s, f.target) + at + window +
                          " ends about when the grace period (" + format_duration(g) +
