@@ -211,8 +211,8 @@ void add_node_permits(const Scenario& s, const PermitFn& permit) {
   }
   if (controllers > 0 && removals >= controllers)
     permit("failoverWithin", "no-candidate-left",
-           std::to_string(removals) + " faults can each take one of the " + std::to_string(controllers) +
-               " controller managers away for good (a crash, or a lost lease and afterLeadershipLoss: exit): "
+           "the faults can take away up to " + std::to_string(removals) + " of the " + std::to_string(controllers) +
+               " controller managers for good (a crash, or a lost lease and afterLeadershipLoss: exit): "
                "the last leader's crash may leave nobody to take over");
   for (const FaultSpec& f : s.faults) {
     const std::string at = " at " + format_duration(f.at);
