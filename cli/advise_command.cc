@@ -101,7 +101,8 @@ std::string check_words(CheckOutcome o) {
   return "";
 }
 
-Json percentiles_json(const std::optional<Percentiles>& p) {
+// The advice's headline figures (count, p50, p99, max in seconds), fewer than a report's.
+Json headline_percentiles_json(const std::optional<Percentiles>& p) {
   if (!p) return nullptr;
   return Json{{"count", p->count},
               {"p50", static_cast<double>(p->p50) / 1e9},
@@ -301,7 +302,7 @@ int advise_command(const AdviseOptions& o, std::ostream& out, std::ostream& err)
                       {"report", c.name + "/report.html"},
                       {"seeds", p.seeds},
                       {"failed", p.failed},
-                      {"faultToLeader", percentiles_json(p.fault_to_leader)},
+                      {"faultToLeader", headline_percentiles_json(p.fault_to_leader)},
                       {"seedsViolating", violating},
                       {"safetyViolated", c.safety_violated}});
   }

@@ -23,6 +23,7 @@
 #include "cli/input_limits.h"
 #include "cli/text_checks.h"
 #include "core/check.h"
+#include "core/dns_names.h"
 #include "properties/run.h"
 #include "sim/replay.h"
 
@@ -161,28 +162,6 @@ template <class Range>
 std::string did_you_mean(std::string_view word, const Range& candidates) {
   const auto match = closest(word, candidates);
   return match ? " (did you mean " + quoted(*match) + "?)" : "";
-}
-
-// DNS-1123 label: lowercase alphanumerics and '-', alphanumeric at both ends.
-bool is_dns_label(std::string_view s, size_t max_length) {
-  if (s.empty() || s.size() > max_length) return false;
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!alnum(s.front()) || !alnum(s.back())) return false;
-  return std::all_of(s.begin(), s.end(), [&](char c) { return alnum(c) || c == '-'; });
-}
-
-// DNS-1123 subdomain: dot-separated labels, at most 253 characters (Kubernetes object names).
-bool is_dns_subdomain(std::string_view s) {
-  if (s.empty() || s.size() > 253) return false;
-  size_t start = 0;
-  while (true) {
-    const size_t dot = s.find('.', start);
-    const std::string_view label =
-        s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (!is_dns_label(label, 253)) return false;
-    if (dot == std::string_view::npos) return true;
-    start = dot + 1;
-  }
 }
 
 // Parses an exact decimal ("1", "1.0001") into parts per billion without floating point.

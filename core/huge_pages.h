@@ -10,8 +10,8 @@
 // Why: the explorer's state index is one array of up to hundreds of megabytes probed at random
 // places (a hash table). With 4 KiB pages nearly every probe also misses the TLB, whose entries
 // cover a few megabytes; with 2 MiB pages the whole index fits in the TLB's reach. On the
-// two-candidate crash minute (millions of states) this saves about a tenth of the search time
-// (docs/benchmarks.md). Debian's kernels default to transparent huge pages in `madvise` mode,
+// two-candidate crash minute cut at 40 s (10 million states) the median of paired runs was about
+// a tenth lower; single pairs on a loaded machine are within the noise (docs/benchmarks.md). Debian's kernels default to transparent huge pages in `madvise` mode,
 // so without the advice the index would get none.
 // Leaves out: explicit hugetlbfs pages (they need set-up by the administrator).
 #pragma once

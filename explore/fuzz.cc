@@ -343,12 +343,11 @@ const std::vector<std::string>& permit_kinds() {
       "cle-stale-preferred-holder",
       "clock-offset",           "clock-rates",              "clock-jump",         "lost-requests",
       "mixed-models",           "pause",                    "expect",
-      // Node scenarios (explore/fuzz_nodes.h): the clock step and the stalled watch are the
-      // specific causes; outages, slow servers and failovers cover many nodes at once; a
-      // kubelet's heartbeats resuming at the grace period's end is a near miss of one latency,
-      // named only when nothing else explains the case.
-      // A controller manager's failover with no replica left to take over comes first: it is the
-      // only cause of a failoverWithin failure in a node case.
+      // Node scenarios (explore/fuzz_nodes.h): a controller manager's failover with no replica
+      // left to take over first (the only cause of a failoverWithin failure in a node case);
+      // then the clock step and the stalled watch, the specific causes; outages, slow servers
+      // and failovers cover many nodes at once; a kubelet's heartbeats resuming at the grace
+      // period's end is a near miss of one latency, named only when nothing else explains it.
       "no-candidate-left",
       "kubelet-clock-step-back", "watch-stall", "controller-failover", "slow-api-server", "api-server-outage",
       "heartbeats-resume-at-grace"};

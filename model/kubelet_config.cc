@@ -5,6 +5,8 @@
 #include <array>
 #include <string_view>
 
+#include "core/dns_names.h"
+
 namespace leasesim {
 namespace {
 
@@ -17,23 +19,6 @@ bool is_label_name(std::string_view s) {
   for (char c : s)
     if (!is_alnum(c) && c != '-' && c != '_' && c != '.') return false;
   return true;
-}
-
-// A DNS-1123 subdomain (a qualified name's prefix): at most 253 characters, dot-separated
-// parts of lower-case letters, digits and '-', each beginning and ending with a letter or digit.
-bool is_dns_subdomain(std::string_view s) {
-  if (s.empty() || s.size() > 253) return false;
-  size_t start = 0;
-  while (true) {
-    const size_t dot = s.find('.', start);
-    const std::string_view part = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    auto lower_alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-    if (part.empty() || !lower_alnum(part.front()) || !lower_alnum(part.back())) return false;
-    for (char c : part)
-      if (!lower_alnum(c) && c != '-') return false;
-    if (dot == std::string_view::npos) return true;
-    start = dot + 1;
-  }
 }
 
 bool in_namespace(std::string_view ns, std::string_view suffix) {

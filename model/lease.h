@@ -105,5 +105,12 @@ struct Lease {
 // Convenience accessors with Go's nil-to-zero conversion (docs/models/client-go-elector.md section 4 table).
 inline Name holder_or_empty(const LeaseSpec& s) { return s.holder_identity.value_or(Name()); }
 inline int32_t transitions_or_zero(const LeaseSpec& s) { return s.lease_transitions.value_or(0); }
+// Whether a write from `before` to `after` changed the holder as leaseTransitions counts it: the
+// new holderIdentity is set and differs from the old one (client-go's tryAcquireOrRenew adds one
+// to LeaderTransitions when the holder changes).
+inline bool holder_changed(const LeaseSpec& before, const LeaseSpec& after) {
+  const Name holder = holder_or_empty(after);
+  return !holder.empty() && holder != holder_or_empty(before);
+}
 
 }  // namespace leasesim

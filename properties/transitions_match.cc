@@ -9,8 +9,8 @@ std::optional<Violation> transitions_violation(const Scenario& scenario, const L
   const Name ha = holder_or_empty(*w.after);
   const int32_t tb = transitions_or_zero(*w.before);
   const int32_t ta = transitions_or_zero(*w.after);
-  const bool holder_changed = !ha.empty() && ha != hb;
-  const int32_t expected = holder_changed ? tb + 1 : tb;
+  const bool changed = holder_changed(*w.before, *w.after);
+  const int32_t expected = changed ? tb + 1 : tb;
   if (ta == expected) return std::nullopt;
   Violation v;
   v.at = w.t;
@@ -19,7 +19,7 @@ std::optional<Violation> transitions_violation(const Scenario& scenario, const L
                             format_seconds(w.t.ns) + "s)";
   if (ta < tb) {
     v.message = "leaseTransitions decreased from " + std::to_string(tb) + " to " + std::to_string(ta) + where;
-  } else if (holder_changed) {
+  } else if (changed) {
     v.message = "holderIdentity changed from \"" + hb.str() + "\" to \"" + ha.str() + "\" but leaseTransitions went from " +
                 std::to_string(tb) + " to " + std::to_string(ta) + " (expected " + std::to_string(expected) + ")" + where;
   } else {

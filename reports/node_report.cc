@@ -42,24 +42,28 @@ const char* span_colour(const NodeTimelineSpan& s) {
   return "#c84";
 }
 
-// Percentiles of durations (nanoseconds) in each format, the same shape wherever a report shows
-// them: JSON numbers of seconds; a Markdown or HTML row of count, min, p50, p90, p99 and max
-// in seconds with milliseconds (the HTML row without its line end, so a caller may close the
-// table after it).
-ojson seconds_percentiles_json(const Percentiles& p) {
-  return ojson{{"count", p.count}, {"min", secs(p.min)}, {"p50", secs(p.p50)},
-               {"p90", secs(p.p90)}, {"p99", secs(p.p99)}, {"max", secs(p.max)}};
+// Percentiles as a Markdown or HTML row of count, min, p50, p90, p99 and max (the HTML row
+// without its line end, so a caller may close the table after it): durations (nanoseconds) as
+// seconds with milliseconds, counts as they are. (Durations in JSON: percentiles_json, report.h.)
+enum class Unit { Seconds, Count };
+
+ojson count_percentiles_json(const std::optional<Percentiles>& p) {
+  if (!p) return nullptr;
+  return ojson{{"count", p->count}, {"min", p->min}, {"p50", p->p50}, {"p90", p->p90}, {"p99", p->p99}, {"max", p->max}};
 }
 
-void markdown_seconds_row(std::ostream& o, const char* label, const Percentiles& p) {
-  o << "| " << label << " | " << p.count << " | " << seconds_ms(p.min) << " s | " << seconds_ms(p.p50) << " s | "
-    << seconds_ms(p.p90) << " s | " << seconds_ms(p.p99) << " s | " << seconds_ms(p.max) << " s |\n";
+std::string cell(int64_t x, Unit unit) { return unit == Unit::Seconds ? seconds_ms(x) + " s" : std::to_string(x); }
+
+void markdown_row(std::ostream& o, const char* label, const Percentiles& p, Unit unit) {
+  o << "| " << label << " | " << p.count;
+  for (int64_t x : {p.min, p.p50, p.p90, p.p99, p.max}) o << " | " << cell(x, unit);
+  o << " |\n";
 }
 
-void html_seconds_row(std::ostream& o, const char* label, const Percentiles& p) {
-  o << "<tr><td>" << label << "</td><td>" << p.count << "</td><td>" << seconds_ms(p.min) << " s</td><td>"
-    << seconds_ms(p.p50) << " s</td><td>" << seconds_ms(p.p90) << " s</td><td>" << seconds_ms(p.p99) << " s</td><td>"
-    << seconds_ms(p.max) << " s</td></tr>";
+void html_row(std::ostream& o, const char* label, const Percentiles& p, Unit unit) {
+  o << "<tr><td>" << label << "</td><td>" << p.count << "</td>";
+  for (int64_t x : {p.min, p.p50, p.p90, p.p99, p.max}) o << "<td>" << cell(x, unit) << "</td>";
+  o << "</tr>";
 }
 
 }  // namespace
@@ -180,7 +184,7 @@ ojson node_report_json(const NodeReport& r) {
   ojson causes = ojson::object();
   for (const auto& [cause, n] : r.causes) causes[cause] = n;
   out["causes"] = causes;
-  out["faultToUnknown"] = r.detection ? seconds_percentiles_json(*r.detection) : ojson(nullptr);
+  out["faultToUnknown"] = percentiles_json(r.detection);
   out["histogram"] = r.detection ? ojson{{"start", secs(r.histogram.start_ns)},
                                          {"binWidth", secs(r.histogram.width_ns)},
                                          {"counts", r.histogram.counts}}
@@ -194,18 +198,13 @@ ojson node_report_json(const NodeReport& r) {
   if (r.eviction_seeds == 0) {
     out["evictions"] = nullptr;  // records from before seed records carried evictions
   } else {
-    auto counts = [](const std::optional<Percentiles>& p) {
-      return p ? ojson{{"count", p->count}, {"min", p->min}, {"p50", p->p50}, {"p90", p->p90}, {"p99", p->p99}, {"max", p->max}}
-               : ojson(nullptr);
-    };
-    const auto& f = r.fault_to_first_eviction;
     out["evictions"] = ojson{
         {"seeds", r.eviction_seeds},
         {"seedsEvicting", r.evicting_seeds},
         {"writes", r.eviction_writes},
         {"pods", r.pods_evicted},
-        {"podsPerSeed", counts(r.pods_per_seed)},
-        {"faultToFirstEviction", f ? seconds_percentiles_json(*f) : ojson(nullptr)}};
+        {"podsPerSeed", count_percentiles_json(r.pods_per_seed)},
+        {"faultToFirstEviction", percentiles_json(r.fault_to_first_eviction)}};
   }
   if (r.worst_seed) {
     ojson rows = ojson::array();
@@ -228,7 +227,7 @@ void node_report_markdown(std::ostream& o, const NodeReport& r) {
   if (r.detection) {
     const Percentiles& p = *r.detection;
     o << "| | count | min | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|---:|\n";
-    markdown_seconds_row(o, "fault to Unknown", p);
+    markdown_row(o, "fault to Unknown", p, Unit::Seconds);
     o << "\n";
     o << "| from (s) | detections |\n|---:|---:|\n";
     for (size_t i = 0; i < r.histogram.counts.size(); ++i)
@@ -243,10 +242,8 @@ void node_report_markdown(std::ostream& o, const NodeReport& r) {
     o << "Evictions: " << r.evicting_seeds << " of " << r.eviction_seeds << " seeds evicted pods; " << r.eviction_writes
       << " eviction writes, " << r.pods_evicted << " pods in all.\n\n"
       << "| | count | min | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|---:|\n";
-    const Percentiles& p = *r.pods_per_seed;
-    o << "| pods evicted per seed | " << p.count << " | " << p.min << " | " << p.p50 << " | " << p.p90 << " | " << p.p99
-      << " | " << p.max << " |\n";
-    if (const auto& f = r.fault_to_first_eviction) markdown_seconds_row(o, "first fault to first eviction", *f);
+    markdown_row(o, "pods evicted per seed", *r.pods_per_seed, Unit::Count);
+    if (const auto& f = r.fault_to_first_eviction) markdown_row(o, "first fault to first eviction", *f, Unit::Seconds);
     o << "\n";
   }
   if (r.worst_seed) {
@@ -276,11 +273,10 @@ void node_report_html(std::ostream& o, const NodeReport& r) {
     o << "<p>Evictions: " << r.evicting_seeds << " of " << r.eviction_seeds << " seeds evicted pods; "
       << r.eviction_writes << " eviction writes, " << r.pods_evicted << " pods in all.</p>\n"
       << "<table><tr><th></th><th>count</th><th>min</th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr>\n";
-    const Percentiles& p = *r.pods_per_seed;
-    o << "<tr><td>pods evicted per seed</td><td>" << p.count << "</td><td>" << p.min << "</td><td>" << p.p50
-      << "</td><td>" << p.p90 << "</td><td>" << p.p99 << "</td><td>" << p.max << "</td></tr>\n";
+    html_row(o, "pods evicted per seed", *r.pods_per_seed, Unit::Count);
+    o << "\n";
     if (const auto& f = r.fault_to_first_eviction) {
-      html_seconds_row(o, "first fault to first eviction", *f);
+      html_row(o, "first fault to first eviction", *f, Unit::Seconds);
       o << "\n";
     }
     o << "</table>\n";
@@ -289,7 +285,7 @@ void node_report_html(std::ostream& o, const NodeReport& r) {
   if (r.detection) {
     const Percentiles& p = *r.detection;
     o << "<table><tr><th></th><th>count</th><th>min</th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr>\n";
-    html_seconds_row(o, "fault to Unknown", p);
+    html_row(o, "fault to Unknown", p, Unit::Seconds);
     o << "</table>\n";
     // One x scale for the histogram and the CDF: the bins and the bound.
     const int64_t lo = r.histogram.start_ns;

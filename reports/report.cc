@@ -307,12 +307,6 @@ PointReport point_report(const ReportPointInput& in, uint32_t index, const std::
   return p;
 }
 
-ojson percentiles_json(const std::optional<Percentiles>& p) {
-  if (!p) return nullptr;
-  return ojson{{"count", p->count},   {"min", secs(p->min)}, {"p50", secs(p->p50)},
-               {"p90", secs(p->p90)}, {"p99", secs(p->p99)}, {"max", secs(p->max)}};
-}
-
 ojson ranges_json(const std::vector<std::pair<uint64_t, uint64_t>>& ranges) {
   ojson out = ojson::array();
   for (const auto& [a, b] : ranges) out.push_back(ojson::array({a, b}));
@@ -556,6 +550,12 @@ std::string fixed_ratio(__int128 num, __int128 den, int decimals) {
 }
 
 std::string seconds_ms(int64_t ns) { return fixed_ratio(ns, 1000000000, 3); }
+
+ojson percentiles_json(const std::optional<Percentiles>& p) {
+  if (!p) return nullptr;
+  return ojson{{"count", p->count},   {"min", secs(p->min)}, {"p50", secs(p->p50)},
+               {"p90", secs(p->p90)}, {"p99", secs(p->p99)}, {"max", secs(p->max)}};
+}
 
 Report build_report(const ReportInput& in) {
   LS_CHECK(!in.points.empty(), "a report needs at least one point");

@@ -336,5 +336,8 @@ std::string report_html(const Report& report);
 // integer arithmetic ("16.504", "-0.250"), and a ratio num/den scaled, with `decimals` digits.
 std::string seconds_ms(int64_t ns);
 std::string fixed_ratio(__int128 num, __int128 den, int decimals);
+// Percentiles of durations as JSON (count, and min/p50/p90/p99/max in seconds), as report.json
+// and the node section write them; null when absent.
+nlohmann::ordered_json percentiles_json(const std::optional<Percentiles>& p);
 
 }  // namespace leasesim

@@ -260,11 +260,8 @@ SeedRecord seed_record(const RunFacts& facts, uint32_t point, const std::string&
     r.failovers.push_back(std::move(f));
   }
   for (LeaseId lease : elected_leases(s)) r.leaderless_ns += leaderless_ns(h, lease, facts.end);
-  for (const LeaseWrite& wr : h.writes) {
-    if (!wr.before || !wr.after) continue;
-    const std::string& after = wr.after->holder_identity.value_or("");
-    if (!after.empty() && after != wr.before->holder_identity.value_or("")) ++r.holder_changes;
-  }
+  for (const LeaseWrite& wr : h.writes)
+    if (wr.before && wr.after && holder_changed(*wr.before, *wr.after)) ++r.holder_changes;
   for (const NodeLeaseWrite& wr : h.node_lease_writes) r.holder_changes += wr.holder_changed ? 1 : 0;
   r.leaderships = h.leaderships.size();
   r.api = facts.api;

@@ -650,10 +650,7 @@ void WorldCore::record_node_lease_write(const InFlight& f, const ApiOutcome& out
     w.renew_time = s.renew_time;
     if (s.holder_identity) w.holder = *s.holder_identity;
     w.lease_duration_seconds = s.lease_duration_seconds.value_or(0);
-    if (outcome.before) {
-      const Name before = outcome.before->spec.holder_identity.value_or(Name());
-      w.holder_changed = !w.holder.empty() && w.holder != before;
-    }
+    if (outcome.before) w.holder_changed = holder_changed(outcome.before->spec, s);
   }
   // The same `lease` line as every other Lease write (the trace does not tell the two lists apart).
   if (trace) lease_line(w.lease, w.proc, w.verb, w.rv, outcome.after ? &outcome.after->spec : nullptr, w.late, trace);
