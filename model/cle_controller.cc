@@ -28,16 +28,16 @@ std::optional<CleControllerConfig> read_cle_controller_config(ConfigReader& read
   return config;
 }
 
-CleController::CleController(std::string identity, LeaseId lock_lease, CleControllerConfig config)
+CleControllerCore::CleControllerCore(std::string identity, LeaseId lock_lease, CleControllerConfig config)
     : lock_(std::move(identity), lock_lease, config.lock) {}
 
-void CleController::on_start(const Now& now, Effects& out) {
+void CleControllerCore::on_start(const Now& now, Effects& out) {
   lock_.on_start(now, out);
   next_gc_ = now.mono + kGcPeriod;
   out.set_timer(kPollTimer, kPoll);
 }
 
-void CleController::on_timer(TimerId timer, const Now& now, Effects& out) {
+void CleControllerCore::on_timer(TimerId timer, const Now& now, Effects& out) {
   if (timer != kPollTimer) {
     lock_.on_timer(timer, now, out);
     return;
@@ -47,7 +47,7 @@ void CleController::on_timer(TimerId timer, const Now& now, Effects& out) {
   else out.set_timer(kPollTimer, kPoll);  // still busy: look again later
 }
 
-void CleController::on_stop(const Now& now, Effects& out) {
+void CleControllerCore::on_stop(const Now& now, Effects& out) {
   stopped_ = true;
   out.cancel_timer(kPollTimer);
   if (inflight_tag_ != 0) out.cancel_call(inflight_tag_);
@@ -56,7 +56,7 @@ void CleController::on_stop(const Now& now, Effects& out) {
   lock_.on_stop(now, out);
 }
 
-void CleController::issue(ApiRequest request, Step step, Effects& out) {
+void CleControllerCore::issue(ApiRequest request, Step step, Effects& out) {
   request.tag = next_tag_;
   next_tag_ = next_tag_ == UINT32_MAX ? (kTagBit | 1) : next_tag_ + 1;
   request.timeout = lock_.config().effective_request_timeout();
@@ -65,7 +65,7 @@ void CleController::issue(ApiRequest request, Step step, Effects& out) {
   out.call(std::move(request));
 }
 
-void CleController::tick(const Now& /*now*/, Effects& out) {
+void CleControllerCore::tick(const Now& /*now*/, Effects& out) {
   // Only the leader of the controller's lock runs the controller (section 5).
   if (!lock_.acting_leader()) {
     out.set_timer(kPollTimer, kPoll);
@@ -77,14 +77,14 @@ void CleController::tick(const Now& /*now*/, Effects& out) {
   issue(std::move(list), Step::List, out);
 }
 
-CleController::Target& CleController::target(LeaseId lease) {
+CleControllerCore::Target& CleControllerCore::target(LeaseId lease) {
   auto it = std::lower_bound(targets_.begin(), targets_.end(), lease,
                              [](const Target& t, LeaseId id) { return t.lease < id; });
   if (it == targets_.end() || it->lease != lease) it = targets_.insert(it, Target{lease, 0, 0, std::nullopt, false});
   return *it;
 }
 
-void CleController::on_response(const ApiResponse& response, const Now& now, Effects& out) {
+void CleControllerCore::on_response(const ApiResponse& response, const Now& now, Effects& out) {
   if ((response.tag & kTagBit) == 0) {
     lock_.on_response(response, now, out);
     return;
@@ -121,7 +121,7 @@ void CleController::on_response(const ApiResponse& response, const Now& now, Eff
   }
 }
 
-void CleController::after_list(const std::vector<LeaseCandidate>& listed, const Now& now, Effects& out) {
+void CleControllerCore::after_list(const std::vector<LeaseCandidate>& listed, const Now& now, Effects& out) {
   listed_ = listed;
   cycle_targets_.clear();
   for (const LeaseCandidate& c : listed_) cycle_targets_.push_back(c.lease);
@@ -149,7 +149,7 @@ void CleController::after_list(const std::vector<LeaseCandidate>& listed, const 
   next_target(now, out);
 }
 
-void CleController::next_target(const Now& /*now*/, Effects& out) {
+void CleControllerCore::next_target(const Now& /*now*/, Effects& out) {
   if (cycle_targets_.empty() || !lock_.acting_leader()) {
     finish_cycle(out);
     return;
@@ -160,7 +160,7 @@ void CleController::next_target(const Now& /*now*/, Effects& out) {
   issue(std::move(get), Step::GetLease, out);
 }
 
-void CleController::after_get(const std::optional<Lease>& lease, const Now& now, Effects& out) {
+void CleControllerCore::after_get(const std::optional<Lease>& lease, const Now& now, Effects& out) {
   const LeaseId id = cycle_targets_.back();
   cycle_targets_.pop_back();
   // The events upstream's handlers would have queued: a Lease change, or a change of a
@@ -205,7 +205,7 @@ void CleController::after_get(const std::optional<Lease>& lease, const Now& now,
   next_write(now, out);
 }
 
-void CleController::next_write(const Now& now, Effects& out) {
+void CleControllerCore::next_write(const Now& now, Effects& out) {
   if (writes_.empty() || !lock_.acting_leader()) {
     writes_.clear();
     next_target(now, out);
@@ -216,14 +216,14 @@ void CleController::next_write(const Now& now, Effects& out) {
   issue(std::move(r), Step::Write, out);
 }
 
-void CleController::finish_cycle(Effects& out) {
+void CleControllerCore::finish_cycle(Effects& out) {
   cycle_targets_.clear();
   writes_.clear();
   out.set_timer(kPollTimer, kPoll);
 }
 
 template <class H>
-void CleController::hash_into(H& h, const HashFrame& f) const {
+void CleControllerCore::hash_into(H& h, const HashFrame& f) const {
   lock_.hash_into(h, f);
   h.u64(static_cast<uint64_t>(step_) | (static_cast<uint64_t>(stopped_) << 8) |
         (static_cast<uint64_t>(inflight_tag_ == 0 ? 0 : next_tag_ - inflight_tag_) << 32));
@@ -244,7 +244,7 @@ void CleController::hash_into(H& h, const HashFrame& f) const {
   if (next_gc_) h.i64(f.at(*next_gc_));
 }
 
-template void CleController::hash_into(Hasher&, const HashFrame&) const;
-template void CleController::hash_into(StateHasher&, const HashFrame&) const;
+template void CleControllerCore::hash_into(Hasher&, const HashFrame&) const;
+template void CleControllerCore::hash_into(StateHasher&, const HashFrame&) const;
 
 }  // namespace leasesim

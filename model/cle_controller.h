@@ -16,6 +16,8 @@
 //   renewTime + 30 min has passed on the controller's clock are deleted (the listed copy is
 //   re-checked, then DELETE).
 // - Timer 8 and tags with bit 31 are the controller's own.
+// - CleControllerCore is the controller; CleController, the process model, holds it in a
+//   copy-on-write block so that model slots stay small (below).
 // Simplifications: informer events become a 1 s poll; the Create-then-Get on AlreadyExists
 //   uses the Lease the poll just read; the controller runs as its own process rather than
 //   inside a kube-apiserver model (the identity-lease model was not on main when this was
@@ -28,6 +30,7 @@
 #include <vector>
 
 #include "core/config_reader.h"
+#include "core/cow.h"
 #include "core/hash.h"
 #include "model/cle_election.h"
 #include "model/client_go_config.h"
@@ -46,14 +49,15 @@ inline std::optional<ConfigError> validate(const CleControllerConfig& c) { retur
 
 std::optional<CleControllerConfig> read_cle_controller_config(ConfigReader& reader, Duration* quiesce);
 
-class CleController {
+// The controller's state and code. Process models hold it through CleController (below).
+class CleControllerCore {
  public:
   static constexpr TimerId kPollTimer = 8;
   static constexpr uint32_t kTagBit = 0x80000000u;
   static constexpr Duration kPoll = seconds(1);
   static constexpr Duration kGcPeriod = seconds(30 * 60);
 
-  CleController(std::string identity, LeaseId lock_lease, CleControllerConfig config);
+  CleControllerCore(std::string identity, LeaseId lock_lease, CleControllerConfig config);
 
   void on_start(const Now& now, Effects& out);
   void on_timer(TimerId timer, const Now& now, Effects& out);
@@ -68,7 +72,7 @@ class CleController {
 
   template <class H>
   void hash_into(H& h, const HashFrame& frame = HashFrame{}) const;
-  bool operator==(const CleController&) const = default;
+  bool operator==(const CleControllerCore&) const = default;
 
  private:
   // What a target looked like at its last reconcile, and when it is due again.
@@ -101,6 +105,45 @@ class CleController {
   std::vector<ApiRequest> writes_;      // the current step's writes still to send
   std::vector<Target> targets_;         // by LeaseId
   std::optional<LocalInstant> next_gc_;
+};
+
+// The cle-controller model: a CleControllerCore in a copy-on-write block (core/cow.h). A
+// process's model slot is a variant as large as its largest alternative (model/process_model.h),
+// so keeping this 650-byte state out of line keeps every slot near a kubelet's size (the
+// 65,000-node cluster's slots, docs/nodes.md "Scale"). Copies share the core until one of them
+// reacts; equality and hashing are the core's, so World fingerprints do not change.
+class CleController {
+ public:
+  using Core = CleControllerCore;
+  static constexpr TimerId kPollTimer = Core::kPollTimer;
+  static constexpr uint32_t kTagBit = Core::kTagBit;
+  static constexpr Duration kPoll = Core::kPoll;
+  static constexpr Duration kGcPeriod = Core::kGcPeriod;
+
+  CleController(std::string identity, LeaseId lock_lease, CleControllerConfig config)
+      : core_(Core(std::move(identity), lock_lease, std::move(config))) {}
+
+  void on_start(const Now& now, Effects& out) { core_.mut().on_start(now, out); }
+  void on_timer(TimerId timer, const Now& now, Effects& out) { core_.mut().on_timer(timer, now, out); }
+  void on_response(const ApiResponse& response, const Now& now, Effects& out) {
+    core_.mut().on_response(response, now, out);
+  }
+  void on_stop(const Now& now, Effects& out) { core_.mut().on_stop(now, out); }
+
+  bool is_leader() const { return core_->is_leader(); }
+  bool acting_leader() const { return core_->acting_leader(); }
+  uint64_t tag_origin() const { return core_->tag_origin(); }
+  std::optional<LocalInstant> backdate_floor() const { return core_->backdate_floor(); }
+  const ClientGoElector& lock() const { return core_->lock(); }
+
+  template <class H>
+  void hash_into(H& h, const HashFrame& frame = HashFrame{}) const {
+    core_->hash_into(h, frame);
+  }
+  bool operator==(const CleController&) const = default;
+
+ private:
+  Cow<Core> core_;
 };
 
 }  // namespace leasesim

@@ -111,14 +111,16 @@ ClientGoElector::ClientGoElector(std::string identity, LeaseId lease, ClientGoCo
   LS_CHECK(!settings_->identity.empty(), "Lock identity is empty");
   const ClientGoConfig& c = settings_->config;
   if (c.coordinated)
-    candidate_.emplace(settings_->identity, lease_, Name(c.binary_version), Name(c.emulation_version),
-                       c.effective_request_timeout());
+    candidate_.emplace_from([&] {
+      return LeaseCandidateLoop(settings_->identity, lease_, Name(c.binary_version), Name(c.emulation_version),
+                                c.effective_request_timeout());
+    });
 }
 
 void ClientGoElector::on_start(const Now& now, Effects& out) {
   LS_CHECK(phase_ == Phase::Created, "on_start called twice");
   phase_ = Phase::Acquiring;
-  if (candidate_) candidate_->on_start(now, out);  // coordinated: the candidate runs beside Run
+  if (candidate_) candidate_.mut().on_start(now, out);  // coordinated: the candidate runs beside Run
   start_attempt(now, out);  // spec 2.2: the first acquire attempt runs immediately
 }
 
@@ -126,7 +128,7 @@ void ClientGoElector::on_timer(TimerId timer, const Now& now, Effects& out) {
   // Every timer is cancelled or replaced when its phase ends; the phase checks below only guard
   // against a firing the world had already committed to at the same instant.
   if (LeaseCandidateLoop::owns_timer(timer)) {
-    if (candidate_ && phase_ != Phase::Exited && phase_ != Phase::Crashed) candidate_->on_timer(timer, now, out);
+    if (candidate_ && phase_ != Phase::Exited && phase_ != Phase::Crashed) candidate_.mut().on_timer(timer, now, out);
     return;
   }
   switch (timer) {
@@ -154,7 +156,7 @@ void ClientGoElector::on_response(const ApiResponse& response, const Now& now, E
   // A response for a call we abandoned (deadline, cancel) carries an old tag: the Go code had
   // already moved on when its ctx ended, so the late answer reaches nobody.
   if (LeaseCandidateLoop::owns_tag(response.tag)) {
-    if (candidate_) candidate_->on_response(response, now, out);
+    if (candidate_) candidate_.mut().on_response(response, now, out);
     return;
   }
   if (response.tag == 0 || response.tag != inflight_tag_) return;
@@ -777,7 +779,7 @@ void ClientGoElector::reset_run_state() {
   const uint32_t next_tag = next_tag_;
   const Cow<Settings> settings = settings_;  // the same values, still shared
   const LeaseId lease = lease_;
-  std::optional<LeaseCandidateLoop> candidate = std::move(candidate_);  // its goroutine outlives Run
+  CowSlot<LeaseCandidateLoop> candidate = std::move(candidate_);  // its goroutine outlives Run
   *this = ClientGoElector(settings->identity, lease, settings->config);
   settings_ = settings;
   next_tag_ = next_tag;

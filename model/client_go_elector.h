@@ -266,7 +266,9 @@ class ClientGoElector {
   uint32_t inflight_tag_ = 0;  // 0 = none
 
   // The LeaseCandidate publisher of a coordinated elector (absent otherwise).
-  std::optional<LeaseCandidateLoop> candidate_;
+  // Coordinated election only, so held out of line: inline, its 160 bytes would make every
+  // model slot larger (model/process_model.h; a slot is as large as the largest model).
+  CowSlot<LeaseCandidateLoop> candidate_;
   void on_coordinated_get_ok(const ElectionRecord& record, const Now& now, Effects& out);
 };
 

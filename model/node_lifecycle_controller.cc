@@ -44,28 +44,28 @@ ZoneState compute_zone_state(int64_t ready, int64_t not_ready, int64_t unhealthy
   return ZoneState::Normal;
 }
 
-NodeLifecycleController::NodeLifecycleController(std::string identity, LeaseId lease, NodeLifecycleConfig config)
+NodeLifecycleCore::NodeLifecycleCore(std::string identity, LeaseId lease, NodeLifecycleConfig config)
     : elector_(std::move(identity), lease, config.elector), config_(std::move(config)) {}
 
-uint32_t NodeLifecycleController::next_tag() {
+uint32_t NodeLifecycleCore::next_tag() {
   const uint32_t tag = next_tag_;
   next_tag_ = next_tag_ == UINT32_MAX ? (kTagBit | 1) : next_tag_ + 1;
   return tag;
 }
 
-void NodeLifecycleController::on_start(const Now& now, Effects& out) {
+void NodeLifecycleCore::on_start(const Now& now, Effects& out) {
   const size_t from = out.list().size();
   elector_.on_start(now, out);
   after_elector(from, now, out);
 }
 
-void NodeLifecycleController::on_stop(const Now& now, Effects& out) {
+void NodeLifecycleCore::on_stop(const Now& now, Effects& out) {
   const size_t from = out.list().size();
   elector_.on_stop(now, out);
   after_elector(from, now, out);
 }
 
-void NodeLifecycleController::on_timer(TimerId timer, const Now& now, Effects& out) {
+void NodeLifecycleCore::on_timer(TimerId timer, const Now& now, Effects& out) {
   if (timer < kMonitorTimer) {
     const size_t from = out.list().size();
     elector_.on_timer(timer, now, out);
@@ -100,7 +100,7 @@ void NodeLifecycleController::on_timer(TimerId timer, const Now& now, Effects& o
   }
 }
 
-void NodeLifecycleController::after_elector(size_t from, const Now& now, Effects& out) {
+void NodeLifecycleCore::after_elector(size_t from, const Now& now, Effects& out) {
   // The elector's notes say when leadership starts and stops; the controller follows them.
   for (size_t i = from; i < out.list().size(); ++i) {
     const auto* note = std::get_if<Note>(&out.list()[i]);
@@ -114,7 +114,7 @@ void NodeLifecycleController::after_elector(size_t from, const Now& now, Effects
   }
 }
 
-void NodeLifecycleController::start_controller(const Now& /*now*/, Effects& out) {
+void NodeLifecycleCore::start_controller(const Now& /*now*/, Effects& out) {
   running_ = true;
   nodes_synced_ = leases_synced_ = monitor_started_ = false;
   send_list(ObjectKind::Node, out);
@@ -123,7 +123,7 @@ void NodeLifecycleController::start_controller(const Now& /*now*/, Effects& out)
   out.set_timer(kTaintTimer, kTaintPassPeriod);
 }
 
-void NodeLifecycleController::stop_controller() {
+void NodeLifecycleCore::stop_controller() {
   // The process keeps nothing of the controller: kube-controller-manager exits when it stops
   // leading, and one that runs Run again starts its informers and health map afresh.
   running_ = false;
@@ -153,7 +153,7 @@ void NodeLifecycleController::stop_controller() {
   evict_timer_at_.reset();
 }
 
-void NodeLifecycleController::send_list(ObjectKind kind, Effects& out) {
+void NodeLifecycleCore::send_list(ObjectKind kind, Effects& out) {
   ApiRequest request;
   request.tag = next_tag();
   request.verb = Verb::List;
@@ -165,7 +165,7 @@ void NodeLifecycleController::send_list(ObjectKind kind, Effects& out) {
   out.call(std::move(request));
 }
 
-void NodeLifecycleController::send_node(Verb verb, std::optional<Node> body, NodeId id, Effects& out) {
+void NodeLifecycleCore::send_node(Verb verb, std::optional<Node> body, NodeId id, Effects& out) {
   ApiRequest request;
   request.tag = next_tag();
   request.verb = verb;
@@ -177,7 +177,7 @@ void NodeLifecycleController::send_node(Verb verb, std::optional<Node> body, Nod
   out.call(std::move(request));
 }
 
-void NodeLifecycleController::on_response(const ApiResponse& response, const Now& now, Effects& out) {
+void NodeLifecycleCore::on_response(const ApiResponse& response, const Now& now, Effects& out) {
   if ((response.tag & kTagBit) == 0) {
     const size_t from = out.list().size();
     elector_.on_response(response, now, out);
@@ -268,7 +268,7 @@ void NodeLifecycleController::on_response(const ApiResponse& response, const Now
   }
 }
 
-void NodeLifecycleController::on_watch(const WatchDelivery& event, const Now& now, Effects& out) {
+void NodeLifecycleCore::on_watch(const WatchDelivery& event, const Now& now, Effects& out) {
   if (!running_) return;
   switch (event.type) {
     case WatchDelivery::Type::Relist:
@@ -311,7 +311,7 @@ void NodeLifecycleController::on_watch(const WatchDelivery& event, const Now& no
 // The events kept while the list was in flight, in order, over the listed objects: an object
 // replaces the cached one only when its resourceVersion is newer (an event committed before the
 // list was served is already in it); a deletion always applies (it follows whatever it deletes).
-void NodeLifecycleController::apply_early_nodes(const std::vector<Node>& listed) {
+void NodeLifecycleCore::apply_early_nodes(const std::vector<Node>& listed) {
   std::vector<uint64_t> rv;  // by NodeId: the cached object's resourceVersion, 0 = none
   for (const Node& n : listed) {
     grow_to(rv, n.id + 1);
@@ -331,7 +331,7 @@ void NodeLifecycleController::apply_early_nodes(const std::vector<Node>& listed)
   early_nodes_.clear();
 }
 
-void NodeLifecycleController::apply_early_leases(const std::vector<Lease>& listed) {
+void NodeLifecycleCore::apply_early_leases(const std::vector<Lease>& listed) {
   std::vector<uint64_t> rv;  // by LeaseId, 0 = none
   for (const Lease& l : listed) {
     grow_to(rv, l.id + 1);
@@ -354,13 +354,13 @@ void NodeLifecycleController::apply_early_leases(const std::vector<Lease>& liste
   early_leases_.clear();
 }
 
-void NodeLifecycleController::maybe_start_monitor(const Now& now, Effects& out) {
+void NodeLifecycleCore::maybe_start_monitor(const Now& now, Effects& out) {
   if (monitor_started_ || !nodes_synced_ || !leases_synced_) return;
   monitor_started_ = true;
   begin_pass(now, out);  // wait.Until runs its function at once
 }
 
-void NodeLifecycleController::begin_pass(const Now& now, Effects& out) {
+void NodeLifecycleCore::begin_pass(const Now& now, Effects& out) {
   if (in_pass_) return;
   in_pass_ = true;
   pass_node_ = 0;
@@ -368,7 +368,7 @@ void NodeLifecycleController::begin_pass(const Now& now, Effects& out) {
   continue_pass(now, out);
 }
 
-void NodeLifecycleController::continue_pass(const Now& now, Effects& out) {
+void NodeLifecycleCore::continue_pass(const Now& now, Effects& out) {
   // Visits nodes until one needs a request (then the response continues the pass).
   while (pass_node_ < nodes_.size()) {
     if (!nodes_[pass_node_]) {
@@ -389,14 +389,14 @@ void NodeLifecycleController::continue_pass(const Now& now, Effects& out) {
   end_pass(now, out);
 }
 
-void NodeLifecycleController::node_done(const Now& now, Effects& out) {
+void NodeLifecycleCore::node_done(const Now& now, Effects& out) {
   step_ = Step::Idle;
   working_.reset();
   ++pass_node_;
   continue_pass(now, out);
 }
 
-std::optional<Node> NodeLifecycleController::try_update_health(const Node& node, const Now& now) {
+std::optional<Node> NodeLifecycleCore::try_update_health(const Node& node, const Now& now) {
   grow_to(health_, node.id + 1);
   Health& h = health_[node.id];
   const NodeCondition& current = node.condition(ConditionType::Ready);
@@ -467,7 +467,7 @@ std::optional<Node> NodeLifecycleController::try_update_health(const Node& node,
   return updated;
 }
 
-void NodeLifecycleController::record_zone(const Node& node, std::optional<ConditionStatus> ready) {
+void NodeLifecycleCore::record_zone(const Node& node, std::optional<ConditionStatus> ready) {
   // upstream monitorNodeHealth adds a node's Ready condition to zoneToNodeConditions only when
   // isNodeExcludedFromDisruptionChecks is false. An excluded node therefore counts neither in
   // its zone's state nor in the zone size that setLimiterInZone compares with
@@ -487,20 +487,20 @@ void NodeLifecycleController::record_zone(const Node& node, std::optional<Condit
   else ++it->not_ready;
 }
 
-std::optional<ZoneState> NodeLifecycleController::zone_state(std::string_view zone) const {
+std::optional<ZoneState> NodeLifecycleCore::zone_state(std::string_view zone) const {
   for (const Zone& z : zones_)
     if (z.name.str() == zone) return z.state;
   return std::nullopt;
 }
 
-void NodeLifecycleController::end_pass(const Now& now, Effects& out) {
+void NodeLifecycleCore::end_pass(const Now& now, Effects& out) {
   in_pass_ = false;
   step_ = Step::Idle;
   handle_disruption(now, out);
   out.set_timer(kMonitorTimer, config_.node_monitor_period);  // sliding: from the end of the pass
 }
 
-void NodeLifecycleController::handle_disruption(const Now& now, Effects& out) {
+void NodeLifecycleCore::handle_disruption(const Now& now, Effects& out) {
   // upstream handleDisruption. zones_ holds the zones of this pass (seen) and, from earlier
   // passes, their states; a zone without a node in this pass is forgotten.
   bool all_are_full = true;
@@ -547,7 +547,7 @@ void NodeLifecycleController::handle_disruption(const Now& now, Effects& out) {
 }
 
 template <class H>
-void NodeLifecycleController::hash_into(H& h, const HashFrame& frame) const {
+void NodeLifecycleCore::hash_into(H& h, const HashFrame& frame) const {
   elector_.hash_into(h, frame);
   h.u64(static_cast<uint64_t>(running_) | (static_cast<uint64_t>(nodes_synced_) << 1) |
         (static_cast<uint64_t>(leases_synced_) << 2) | (static_cast<uint64_t>(monitor_started_) << 3) |
@@ -595,7 +595,7 @@ void NodeLifecycleController::hash_into(H& h, const HashFrame& frame) const {
   hash_taints(h, frame);
 }
 
-template void NodeLifecycleController::hash_into(Hasher&, const HashFrame&) const;
-template void NodeLifecycleController::hash_into(StateHasher&, const HashFrame&) const;
+template void NodeLifecycleCore::hash_into(Hasher&, const HashFrame&) const;
+template void NodeLifecycleCore::hash_into(StateHasher&, const HashFrame&) const;
 
 }  // namespace leasesim

@@ -80,6 +80,8 @@
 //   beside the pass (upstream uses several goroutines). A taint write starts from the cached
 //   node and carries its resourceVersion; a Conflict GETs the node and tries again, up to 5
 //   attempts; another failure drops it (a NoExecute node is queued again).
+// NodeLifecycleCore is the controller; NodeLifecycleController, the process model, holds it in a
+// copy-on-write block so that model slots stay small (below).
 // Leaves out (not yet modelled): the pod and DaemonSet informers (the pods of a node
 // are a count in the API server, sim/node_store.h), the pod worker that marks newly bound pods
 // NotReady, NoSchedule taints of the pressure conditions; a node's creationTimestamp (first
@@ -93,6 +95,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/cow.h"
 #include "core/hash.h"
 #include "model/api.h"
 #include "model/client_go_elector.h"
@@ -109,7 +112,8 @@ const char* zone_state_name(ZoneState s);
 // The ready counts of one zone in one pass -> its state (upstream ComputeZoneState).
 ZoneState compute_zone_state(int64_t ready, int64_t not_ready, int64_t unhealthy_threshold_ppb);
 
-class NodeLifecycleController {
+// The controller's state and code. Process models hold it through NodeLifecycleController (below).
+class NodeLifecycleCore {
  public:
   static constexpr TimerId kMonitorTimer = 6;   // the next monitorNodeHealth pass
   static constexpr TimerId kRelistTimer = 7;    // a failed list, tried again
@@ -123,7 +127,7 @@ class NodeLifecycleController {
   static constexpr int kUpdateAttempts = 5;
   static constexpr Duration kRetrySleep = milliseconds(20);
 
-  NodeLifecycleController(std::string identity, LeaseId lease, NodeLifecycleConfig config);
+  NodeLifecycleCore(std::string identity, LeaseId lease, NodeLifecycleConfig config);
 
   void on_start(const Now& now, Effects& out);
   void on_timer(TimerId timer, const Now& now, Effects& out);
@@ -150,7 +154,7 @@ class NodeLifecycleController {
 
   template <class H>
   void hash_into(H& h, const HashFrame& frame = HashFrame{}) const;
-  bool operator==(const NodeLifecycleController&) const = default;
+  bool operator==(const NodeLifecycleCore&) const = default;
 
  private:
   // upstream nodeHealthData.
@@ -275,6 +279,55 @@ class NodeLifecycleController {
   std::vector<bool> no_schedule_queued_;    // by NodeId: a NoSchedule job is waiting
   std::vector<std::optional<LocalInstant>> evict_at_;  // by NodeId: when its pods are due
   std::optional<LocalInstant> evict_timer_at_;         // when kEvictTimer fires
+};
+
+// The node lifecycle controller's process model: a NodeLifecycleCore in a copy-on-write block
+// (core/cow.h). A process's model slot is a variant as large as its largest alternative
+// (model/process_model.h), and this controller's 1.7 KB would make each of a 65,000-node
+// cluster's kubelet slots that large (docs/nodes.md "Scale"). Copies share the core until one
+// of them reacts; equality and hashing are the core's, so World fingerprints do not change.
+class NodeLifecycleController {
+ public:
+  using Core = NodeLifecycleCore;
+  static constexpr TimerId kMonitorTimer = Core::kMonitorTimer;
+  static constexpr TimerId kRelistTimer = Core::kRelistTimer;
+  static constexpr TimerId kRetryTimer = Core::kRetryTimer;
+  static constexpr TimerId kTaintTimer = Core::kTaintTimer;
+  static constexpr TimerId kEvictTimer = Core::kEvictTimer;
+  static constexpr Duration kTaintPassPeriod = Core::kTaintPassPeriod;
+  static constexpr uint32_t kTagBit = Core::kTagBit;
+  static constexpr int kUpdateAttempts = Core::kUpdateAttempts;
+  static constexpr Duration kRetrySleep = Core::kRetrySleep;
+
+  NodeLifecycleController(std::string identity, LeaseId lease, NodeLifecycleConfig config)
+      : core_(Core(std::move(identity), lease, std::move(config))) {}
+
+  void on_start(const Now& now, Effects& out) { core_.mut().on_start(now, out); }
+  void on_timer(TimerId timer, const Now& now, Effects& out) { core_.mut().on_timer(timer, now, out); }
+  void on_response(const ApiResponse& response, const Now& now, Effects& out) {
+    core_.mut().on_response(response, now, out);
+  }
+  void on_watch(const WatchDelivery& event, const Now& now, Effects& out) { core_.mut().on_watch(event, now, out); }
+  void on_stop(const Now& now, Effects& out) { core_.mut().on_stop(now, out); }
+
+  bool is_leader() const { return core_->is_leader(); }
+  bool running() const { return core_->running(); }
+  std::optional<WallInstant> cached_renew_time(LeaseId lease) const { return core_->cached_renew_time(lease); }
+  const Node* cached_node(NodeId node) const { return core_->cached_node(node); }
+  std::optional<ZoneState> zone_state(std::string_view zone) const { return core_->zone_state(zone); }
+  const ClientGoElector& elector() const { return core_->elector(); }
+  const std::string& identity() const { return core_->identity(); }
+  uint64_t tag_origin() const { return core_->tag_origin(); }
+  std::optional<LocalInstant> backdate_floor() const { return core_->backdate_floor(); }
+
+  template <class H>
+  void hash_into(H& h, const HashFrame& frame = HashFrame{}) const {
+    core_->hash_into(h, frame);
+  }
+  bool operator==(const NodeLifecycleController&) const = default;
+
+ private:
+  Cow<Core> core_;
 };
 
 }  // namespace leasesim

@@ -41,7 +41,7 @@ bool set_taint(Node& node, const char* key, TaintEffect effect, bool present, Wa
 
 }  // namespace
 
-RateLimitedQueue& NodeLifecycleController::tainter(const Name& zone, const Now& now) {
+RateLimitedQueue& NodeLifecycleCore::tainter(const Name& zone, const Now& now) {
   auto it = std::lower_bound(tainters_.begin(), tainters_.end(), zone,
                              [](const RateLimitedQueue& q, const Name& n) { return q.zone().str() < n.str(); });
   if (it == tainters_.end() || it->zone() != zone)
@@ -50,7 +50,7 @@ RateLimitedQueue& NodeLifecycleController::tainter(const Name& zone, const Now& 
   return *it;
 }
 
-void NodeLifecycleController::set_limiter(const Name& zone, int64_t size, ZoneState state, const Now& now) {
+void NodeLifecycleCore::set_limiter(const Name& zone, int64_t size, ZoneState state, const Now& now) {
   int64_t rate = config_.node_eviction_rate_ppb;  // Normal, and FullDisruption (HealthyQPSFunc)
   if (state == ZoneState::PartialDisruption)
     // ReducedQPSFunc: a small zone stops; a large one slows to the secondary rate.
@@ -59,7 +59,7 @@ void NodeLifecycleController::set_limiter(const Name& zone, int64_t size, ZoneSt
   tainter(zone, now).swap(rate, now.mono);
 }
 
-void NodeLifecycleController::process_node(const Node& node, std::optional<ConditionStatus> observed,
+void NodeLifecycleCore::process_node(const Node& node, std::optional<ConditionStatus> observed,
                                            std::optional<ConditionStatus> current, const Now& now, Effects& out) {
   if (!current) return;  // currentReadyCondition == nil: nothing to decide yet
   // A node that never posted Ready is observed as Unknown.
@@ -75,7 +75,7 @@ void NodeLifecycleController::process_node(const Node& node, std::optional<Condi
     enqueue(JobKind::MarkPods, node.id, now, out);
 }
 
-void NodeLifecycleController::process_taint_based_eviction(const Node& node, ConditionStatus observed, const Now& now,
+void NodeLifecycleCore::process_taint_based_eviction(const Node& node, ConditionStatus observed, const Now& now,
                                                            Effects& out) {
   switch (observed) {
     case ConditionStatus::False:
@@ -93,7 +93,7 @@ void NodeLifecycleController::process_taint_based_eviction(const Node& node, Con
   }
 }
 
-void NodeLifecycleController::mark_for_tainting(const Node& node, ConditionStatus status, const Now& now) {
+void NodeLifecycleCore::mark_for_tainting(const Node& node, ConditionStatus status, const Now& now) {
   RateLimitedQueue& q = tainter(node.zone, now);
   // A node that lacks the taint its status asks for goes to the back of the queue again.
   const char* key = status == ConditionStatus::False ? kTaintNotReady : kTaintUnreachable;
@@ -101,12 +101,12 @@ void NodeLifecycleController::mark_for_tainting(const Node& node, ConditionStatu
   q.add(node.id, now.mono);
 }
 
-void NodeLifecycleController::mark_reachable(const Node& node, Effects& out, const Now& now) {
+void NodeLifecycleCore::mark_reachable(const Node& node, Effects& out, const Now& now) {
   if (std::any_of(node.taints.begin(), node.taints.end(), is_no_execute)) enqueue(JobKind::Reachable, node.id, now, out);
   tainter(node.zone, now).remove(node.id);
 }
 
-void NodeLifecycleController::tainting_pass(const Now& now, Effects& out) {
+void NodeLifecycleCore::tainting_pass(const Now& now, Effects& out) {
   for (RateLimitedQueue& q : tainters_) {
     while (auto id = q.try_take(now.mono)) {
       const Node* node = cached_node(*id);
@@ -118,7 +118,7 @@ void NodeLifecycleController::tainting_pass(const Now& now, Effects& out) {
   out.set_timer(kTaintTimer, kTaintPassPeriod);
 }
 
-void NodeLifecycleController::on_node_cached(NodeId id, const Now& now, Effects& out) {
+void NodeLifecycleCore::on_node_cached(NodeId id, const Now& now, Effects& out) {
   if (no_schedule_queued_.size() <= id) no_schedule_queued_.resize(id + 1, false);
   if (evict_at_.size() <= id) evict_at_.resize(id + 1);
   const Node* node = cached_node(id);
@@ -142,7 +142,7 @@ void NodeLifecycleController::on_node_cached(NodeId id, const Now& now, Effects&
   schedule_eviction_timer(now, out);
 }
 
-void NodeLifecycleController::schedule_eviction_timer(const Now& now, Effects& out) {
+void NodeLifecycleCore::schedule_eviction_timer(const Now& now, Effects& out) {
   std::optional<LocalInstant> first;
   for (const auto& at : evict_at_)
     if (at && (!first || *at < *first)) first = at;
@@ -155,7 +155,7 @@ void NodeLifecycleController::schedule_eviction_timer(const Now& now, Effects& o
   out.set_timer(kEvictTimer, *first > now.mono ? *first - now.mono : Duration{});
 }
 
-void NodeLifecycleController::evict_due(const Now& now, Effects& out) {
+void NodeLifecycleCore::evict_due(const Now& now, Effects& out) {
   for (NodeId id = 0; id < evict_at_.size(); ++id) {
     if (!evict_at_[id] || *evict_at_[id] > now.mono) continue;
     evict_at_[id].reset();
@@ -164,14 +164,14 @@ void NodeLifecycleController::evict_due(const Now& now, Effects& out) {
   schedule_eviction_timer(now, out);
 }
 
-void NodeLifecycleController::enqueue(JobKind kind, NodeId node, const Now& now, Effects& out) {
+void NodeLifecycleCore::enqueue(JobKind kind, NodeId node, const Now& now, Effects& out) {
   const Job job{kind, node};
   // One waiting copy of a job is enough (the front one may be in flight).
   if (std::find(jobs_.begin() + (job_in_flight_ ? 1 : 0), jobs_.end(), job) == jobs_.end()) jobs_.push_back(job);
   pump_jobs(now, out);
 }
 
-std::optional<Node> NodeLifecycleController::job_body(const Job& job, const Node& base, const Now& now) const {
+std::optional<Node> NodeLifecycleCore::job_body(const Job& job, const Node& base, const Now& now) const {
   Node node = base;
   bool changed = false;
   const std::optional<ConditionStatus> ready = base.ready();
@@ -202,7 +202,7 @@ std::optional<Node> NodeLifecycleController::job_body(const Job& job, const Node
   return node;
 }
 
-void NodeLifecycleController::pump_jobs(const Now& now, Effects& out) {
+void NodeLifecycleCore::pump_jobs(const Now& now, Effects& out) {
   while (!job_in_flight_ && !jobs_.empty()) {
     const Job job = jobs_.front();
     ApiRequest request;
@@ -231,7 +231,7 @@ void NodeLifecycleController::pump_jobs(const Now& now, Effects& out) {
   }
 }
 
-void NodeLifecycleController::job_done(const Now& /*now*/, Effects& /*out*/) {
+void NodeLifecycleCore::job_done(const Now& /*now*/, Effects& /*out*/) {
   jobs_.erase(jobs_.begin());
   job_in_flight_ = job_getting_ = false;
   job_tag_ = 0;
@@ -239,7 +239,7 @@ void NodeLifecycleController::job_done(const Now& /*now*/, Effects& /*out*/) {
   job_base_.reset();
 }
 
-void NodeLifecycleController::job_response(const ApiResponse& response, const Now& now, Effects& out) {
+void NodeLifecycleCore::job_response(const ApiResponse& response, const Now& now, Effects& out) {
   const Job job = jobs_.front();
   const bool ok = response.result == ApiResult::Ok;
   job_in_flight_ = false;
@@ -298,7 +298,7 @@ void NodeLifecycleController::job_response(const ApiResponse& response, const No
 }
 
 template <class H>
-void NodeLifecycleController::hash_taints_impl(H& h, const HashFrame& frame) const {
+void NodeLifecycleCore::hash_taints_impl(H& h, const HashFrame& frame) const {
   h.u64(tainters_.size());
   for (const RateLimitedQueue& q : tainters_) q.hash_into(h, frame);
   h.u64(nodes_to_retry_.size());
@@ -318,7 +318,7 @@ void NodeLifecycleController::hash_taints_impl(H& h, const HashFrame& frame) con
     if (evict_at_[i]) h.u64(i).i64(frame.at(*evict_at_[i]));
 }
 
-void NodeLifecycleController::hash_taints(Hasher& h, const HashFrame& frame) const { hash_taints_impl(h, frame); }
-void NodeLifecycleController::hash_taints(StateHasher& h, const HashFrame& frame) const { hash_taints_impl(h, frame); }
+void NodeLifecycleCore::hash_taints(Hasher& h, const HashFrame& frame) const { hash_taints_impl(h, frame); }
+void NodeLifecycleCore::hash_taints(StateHasher& h, const HashFrame& frame) const { hash_taints_impl(h, frame); }
 
 }  // namespace leasesim

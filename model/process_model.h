@@ -2,7 +2,8 @@
 //
 // Contract: a ModelConfig is what a scenario file configures; make_model builds a fresh model
 // (the state a process has right after start, or after a restart: volatile state is lost).
-// ModelState is a std::variant so a World stays a copyable value with no virtual dispatch;
+// ModelState is a std::variant so a World stays a copyable value with no virtual dispatch
+// (kept kubelet-sized: no alternative is larger than a Kubelet, below);
 // every alternative offers on_start / on_timer / on_response / on_stop / is_leader /
 // hash_into / operator== (see tutorial_elector.h for the shape).
 // - model_registry() is the one list of the model names a scenario may use, each with the keys
@@ -38,6 +39,13 @@ using ModelConfig = std::variant<TutorialConfig, ClientGoConfig, CleControllerCo
                                  NodeLifecycleConfig, KubeletConfig, ClientGoRealConfig, ExecConfig>;
 using ModelState = std::variant<TutorialElector, ClientGoElector, CleController, KubeApiserver,
                                 NodeLifecycleController, Kubelet, ClientGoReal>;
+// A variant is as large as its largest alternative, and a cluster has one model slot per
+// process: kubelets by the ten thousand, the other models a few times. So no model is larger than
+// a kubelet: the big ones keep their state in a copy-on-write block (CleController,
+// NodeLifecycleController, and through its CleController the KubeApiserver) and a kubelet's slot
+// is kubelet-sized (docs/nodes.md "Scale", phase 7).
+static_assert(sizeof(ModelState) <= sizeof(Kubelet) + alignof(Kubelet),
+              "a model larger than a kubelet makes every kubelet's model slot larger");
 
 // The scenario-file name of a model ("tutorial-elector", "client-go-elector").
 const char* model_name(const ModelConfig& config);
