@@ -71,7 +71,6 @@
 #include "sim/chooser.h"
 #include "sim/clock.h"
 #include "core/cow.h"
-#include "core/line_allocator.h"
 #include "sim/event_queue.h"
 #include "sim/history.h"
 #include "sim/network.h"
@@ -156,44 +155,34 @@ class HeldEvents {
 struct ProcessRuntime {
   explicit ProcessRuntime(ProcessClock c) : clock(c) {}
 
-  // The fields are ordered by use. The first 64 bytes hold what nearly every event of the
-  // process reads (its model, status, incarnation, pause depth, clock) and the second line its
-  // timer generations (a timer event's inertness), so that with procs_ on line boundaries
-  // (core/line_allocator.h) an event of one of 65,000 kubelets misses one or two lines, not
-  // three; the rest is rarely read.
-
   // Present while Running or Stopping. Shared by copies of the World until a step changes it (a
   // step reacts in one process at most), with its fingerprint digest cached.
   CowSlot<ModelState> model;
+  ProcessClock clock;
   ProcStatus status = ProcStatus::NotStarted;
-  // Acting leadership (each process uses one lease).
-  bool acting = false;
-  bool quiescing = false;
-  uint8_t watches = 0;       // bit (1 << ObjectKind): a watch of that kind is open
   uint32_t incarnation = 0;  // bumped at every start and crash, so stale events can be told apart
+  uint32_t starts = 0;       // how many times the process started (1 + restarts)
   uint32_t pause_depth = 0;
   // Calls sent so far, over all incarnations: numbers them in traces and replay labels. It
   // decides nothing, so fingerprints leave it out.
   uint32_t calls = 0;
-  ProcessClock clock;
-  uint32_t watch_stall = 0;  // watchStall faults in effect on this process
-  uint32_t quiesce_generation = 0;
   TimerGenerations timer_generation;  // by TimerId
   HeldEvents deferred;  // held while paused
+  // Acting leadership (each process uses one lease).
+  bool acting = false;
+  bool quiescing = false;
+  uint32_t quiesce_generation = 0;
   // Rarely set, so held in shared slots: a World copy copies a pointer (null when unset) rather
   // than two strings.
   CowSlot<std::string> quiesce_cause;
   CowSlot<std::string> exit_after_quiesce;  // the model exited while its work wound down
   TrueInstant quiesce_from;
   size_t leadership_index = 0;  // into History::leaderships while acting
-  uint32_t starts = 0;          // how many times the process started (1 + restarts)
-  // Pads the record to three whole lines, so that in a line-aligned array every record starts
-  // a line. Always zero.
-  std::array<uint32_t, 5> padding_{};
+  uint8_t watches = 0;          // bit (1 << ObjectKind): a watch of that kind is open
+  uint32_t watch_stall = 0;     // watchStall faults in effect on this process
 
   bool operator==(const ProcessRuntime&) const = default;
 };
-static_assert(sizeof(ProcessRuntime) % kCacheLine == 0, "a ProcessRuntime is whole cache lines");
 
 // A request in flight as the explorer's steady-regime lemma reads it (explore/steady_regime.h):
 // who sent it, what it asks, what the server answered if it committed, and when its pending
@@ -414,9 +403,7 @@ class WorldCore {
   Network network_;
   // Small vectors keep a World of a few processes and requests in one block, so the explorer's
   // copy of it is one allocation-free pass over contiguous memory.
-  // On line boundaries when on the heap (more than 4 processes), so that each record's hot fields
-  // share one line (ProcessRuntime).
-  boost::container::small_vector<ProcessRuntime, 4, LineAllocator<ProcessRuntime>> procs_;
+  boost::container::small_vector<ProcessRuntime, 4> procs_;
   // In-flight requests in a slot table: a request id is (generation << 32 | slot), so a stale
   // event for a finished request never finds a reused slot. Iteration is in slot order, which
   // is deterministic. A request's record is shared by copies of the World until a step changes
