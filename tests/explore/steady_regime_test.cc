@@ -27,32 +27,6 @@
 namespace leasesim {
 namespace {
 
-// `count` electors (the first starts at 0, the others at 1s), the leader crashing at
-// `crash_at` and, when `restart_at` is set, the first elector restarting then.
-std::shared_ptr<Scenario> electors(int count, Duration ld, Duration rd, Duration rp, Duration lmin, Duration lmax,
-                                   Duration crash_at, std::optional<Duration> restart_at, Duration duration) {
-  auto s = std::make_shared<Scenario>();
-  s->name = "steady";
-  s->duration = duration;
-  s->api_server.latency = LatencyRange{lmin, lmax};
-  const LeaseId lease = s->lease_id("kube-system/demo");
-  for (int i = 0; i < count; ++i)
-    s->processes.push_back(elector("e" + std::to_string(i), lease, i == 0 ? Duration(0) : seconds(1), ld, rd, rp));
-  FaultSpec crash;
-  crash.at = crash_at;
-  crash.type = FaultType::Crash;
-  crash.target = FaultTarget{FaultTarget::Kind::Leader, 0};
-  s->faults.push_back(crash);
-  if (restart_at) {
-    FaultSpec restart;
-    restart.at = *restart_at;
-    restart.type = FaultType::Restart;
-    restart.target = FaultTarget{FaultTarget::Kind::Process, 0};
-    s->faults.push_back(restart);
-  }
-  return s;
-}
-
 // The quickstart's shape: three kube-controller-manager replicas (15s/10s/2s), 1-10 ms.
 std::shared_ptr<Scenario> quickstart_like(Duration duration = seconds(120)) {
   return electors(3, seconds(15), seconds(10), seconds(2), milliseconds(1), milliseconds(10), seconds(30), seconds(50),
@@ -190,9 +164,12 @@ struct Twin {
   ExploreResult with, without;
 };
 
+// `crash_lemma`: whether the search with the lemmas may use the leader-crash lemma too (off, the
+// steady-regime lemma is the one compared; crash_lemma_test.cc compares the other).
 Twin converge_twin(const std::shared_ptr<Scenario>& s, uint8_t latency, uint8_t jitter, uint64_t max_states = 400000,
-                   uint64_t max_states_without = 400000) {
+                   uint64_t max_states_without = 400000, bool crash_lemma = false) {
   ExploreOptions o;
+  o.crash_lemma = crash_lemma;
   o.latency_points = latency;
   o.jitter_points = jitter;
   o.max_states = max_states;

@@ -1,0 +1,355 @@
+// Tests of the leader-crash lemma (explore/crash_lemma.h) and of its use by the explorer.
+// - The predicate on the quickstart's shape: true once the first leader renews steadily and
+//   before its crash, false once the crash has struck; and each premise it refuses, in words.
+// - The conclusion on random runs with continuous latency and jitter draws over generated
+//   client-go scenarios (RapidCheck): from the first state where the lemma's conditions hold,
+//   the leader leads alone until its crash, exactly one process takes over after it, within
+//   the bound, and leads for ever, nobody else acts, singleLeader and transitionsMatch hold,
+//   and the run reaches the steady regime of the other lemma. Its twin: the same check catches
+//   a weakened predicate (one acting leader, only a crash and restarts pending) on a
+//   configuration whose readers see the lease expire while the leader lives.
+// - The explorer twin: converge searches with and without the lemma give the same verdict and
+//   the same shortest counterexample length on generated scenarios (eventuallyLeader windows
+//   too short for the takeover among them), and the lemma closes states there.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "explore/crash_lemma.h"
+#include "explore/explorer.h"
+#include "explore/steady_regime.h"
+#include "model/client_go_bounds.h"
+#include "properties/single_leader.h"
+#include "properties/transitions_match.h"
+#include "sim/chooser.h"
+#include "sim/world.h"
+#include "tests/explore/elector_specs.h"
+
+namespace leasesim {
+namespace {
+
+std::shared_ptr<Scenario> quickstart_like(Duration duration = seconds(120)) {
+  return electors(3, seconds(15), seconds(10), seconds(2), milliseconds(1), milliseconds(10), seconds(30), seconds(50),
+                  duration);
+}
+
+std::optional<uint32_t> acting(const World& w) { return w.acting_leader(w.scenario().processes.front().lease); }
+
+TrueInstant crash_instant(const Scenario& s) {
+  for (const FaultSpec& f : s.faults)
+    if (f.type == FaultType::Crash) return TrueInstant(f.at.ns);
+  return TrueInstant(0);
+}
+
+// The least analytic crash bound over the processes other than `leader` (all run at the entry
+// state in these scenarios: every process but the first starts at 1s, before any entry).
+Duration takeover_bound(const Scenario& s, uint32_t leader) {
+  BoundsEnvironment env;
+  env.latency_min = s.api_server.latency.min;
+  env.latency_max = s.api_server.latency.max;
+  std::optional<Duration> best;
+  for (uint32_t p = 0; p < s.processes.size(); ++p) {
+    if (p == leader) continue;
+    const Duration b = client_go_bounds(std::get<ClientGoConfig>(s.processes[leader].model),
+                                        std::get<ClientGoConfig>(s.processes[p].model), env)
+                           .crash_to_leader_max;
+    if (!best || b < *best) best = b;
+  }
+  return *best;
+}
+
+// Steps a random run of `s` and, from the first state where `premise` holds, checks the lemma's
+// conclusion: the leader L leads alone and is the only writer until the crash; after it at most
+// one leadership starts, by the crash plus the bound, and never ends; nobody else acts; at the
+// end singleLeader and transitionsMatch hold, the takeover happened if the run lasted past the
+// bound, and (when `expect_steady`) the steady regime was reached after it. Returns the first
+// failure in words (nullopt: none, or the premise never held; `entered` says which).
+std::optional<std::string> conclusion_failure(const std::shared_ptr<Scenario>& s, uint64_t seed,
+                                              const std::function<bool(const World&)>& premise, bool expect_steady,
+                                              bool* entered, std::optional<std::pair<uint32_t, uint32_t>>* handover = nullptr) {
+  World w(s);
+  RandomChooser chooser(seed);
+  std::optional<uint32_t> leader;
+  size_t leaderships = 0, writes = 0;
+  const TrueInstant crash_at = crash_instant(*s);
+  Duration bound{};
+  std::optional<uint32_t> taker;
+  bool steady_after = false;
+  *entered = false;
+  auto at = [&] { return " at " + format_seconds(w.now().ns) + "s (seed " + std::to_string(seed) + ")"; };
+  while (w.step(chooser, nullptr) == StepStatus::Stepped) {
+    if (!*entered) {
+      if (!premise(w)) continue;
+      *entered = true;
+      leader = acting(w);
+      if (!leader) return "the premise held with no acting leader" + at();
+      bound = takeover_bound(*s, *leader);
+      leaderships = w.history().leaderships.size();
+      writes = w.history().writes.size();
+      continue;
+    }
+    const History& h = w.history();
+    if (w.now() < crash_at) {
+      if (acting(w) != leader) return "the acting leader changed before the crash" + at();
+      if (h.leaderships.size() != leaderships) return "a leadership started before the crash" + at();
+      for (size_t i = writes; i < h.writes.size(); ++i)
+        if (h.writes[i].proc != *leader) return "another process wrote before the crash" + at();
+      writes = h.writes.size();
+      continue;
+    }
+    if (h.leaderships.size() > leaderships + 1) return "two leaderships started after the crash" + at();
+    if (h.leaderships.size() == leaderships + 1) {
+      const Leadership& l = h.leaderships.back();
+      if (l.start > crash_at + bound)
+        return "the takeover at " + format_seconds(l.start.ns) + "s came after the bound " +
+               format_seconds((crash_at + bound).ns) + "s" + at();
+      if (l.end) return "the new leader stopped leading" + at();
+      if (!taker) taker = l.proc;
+      if (acting(w) != taker) return "the acting leader is not the new leader" + at();
+      if (!steady_after && in_steady_regime(w)) steady_after = true;
+    } else if (w.now() > crash_at + bound) {
+      return "nobody took over by the bound " + format_seconds((crash_at + bound).ns) + "s" + at();
+    }
+  }
+  if (!*entered) return std::nullopt;
+  if (handover && taker) *handover = std::make_pair(*leader, *taker);
+  const LeaseId lease = s->processes.front().lease;
+  if (!check_single_leader(*s, w.history(), lease, w.now()).empty()) return "two leaders overlapped (seed " + std::to_string(seed) + ")";
+  if (!check_transitions_match(*s, w.history(), lease).empty()) return "transitionsMatch failed (seed " + std::to_string(seed) + ")";
+  if (expect_steady && taker && !steady_after)
+    return "the run never reached the steady regime after the takeover (seed " + std::to_string(seed) + ")";
+  return std::nullopt;
+}
+
+TEST(CrashLemma, QuickstartShapeHoldsBeforeTheCrashOnly) {
+  const auto s = quickstart_like(seconds(60));
+  ASSERT_FALSE(crash_lemma_unsupported(*s).has_value()) << *crash_lemma_unsupported(*s);
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    SCOPED_TRACE(seed);
+    World w(s);
+    RandomChooser chooser(seed);
+    std::optional<TrueInstant> entered;
+    while (w.step(chooser, nullptr) == StepStatus::Stepped) {
+      const auto gap = crash_lemma_gap(w);
+      if (w.now() > TrueInstant(seconds(30).ns)) {
+        ASSERT_TRUE(gap.has_value());  // the crash has struck
+        continue;
+      }
+      if (!gap && !entered) entered = w.now();
+    }
+    ASSERT_TRUE(entered.has_value());
+    // The standbys start at 1s; the first leader is steady within a few seconds.
+    EXPECT_LT(entered->ns, seconds(5).ns);
+  }
+}
+
+// Steps a random run of `s` until `stop`, then returns the lemma's gap there.
+std::optional<std::string> gap_at(const std::shared_ptr<Scenario>& s, Duration stop) {
+  World w(s);
+  RandomChooser chooser(7);
+  while (w.now() < TrueInstant(stop.ns) && w.step(chooser, nullptr) == StepStatus::Stepped) {
+  }
+  return crash_lemma_gap(w);
+}
+
+TEST(CrashLemma, PremisesItRefuses) {
+  EXPECT_FALSE(gap_at(quickstart_like(), seconds(20)).has_value());
+  // A crash of a reader (by name) rather than of the leader.
+  auto s = quickstart_like();
+  s->faults[0].target = FaultTarget{FaultTarget::Kind::Process, 1};
+  EXPECT_NE(gap_at(s, seconds(20)).value_or("").find("not the leader's"), std::string::npos);
+  // Two crashes.
+  s = quickstart_like();
+  s->faults.push_back(s->faults[0]);
+  s->faults.back().at = seconds(40);
+  EXPECT_NE(gap_at(s, seconds(20)).value_or("").find("two crashes"), std::string::npos);
+  // The leader restarting within a second of its crash: its new record may repeat the old one's
+  // second, and readers would not see the change.
+  s = quickstart_like();
+  s->faults[1].at = milliseconds(30500);
+  EXPECT_NE(gap_at(s, seconds(20)).value_or("").find("within a second"), std::string::npos);
+  // A restart of a process that is down when no lemma premise says it comes back as a reader.
+  s = quickstart_like();
+  s->processes[2].start = seconds(200);
+  EXPECT_NE(gap_at(s, seconds(20)).value_or("").find("pending"), std::string::npos);
+  // An eventuallyLeader window that ends before the takeover's bound (30s + 23.9s).
+  s = quickstart_like();
+  s->properties.eventually_leader = seconds(3);
+  EXPECT_NE(gap_at(s, seconds(20)).value_or("").find("eventuallyLeader"), std::string::npos);
+  s->properties.eventually_leader = seconds(4);
+  EXPECT_FALSE(gap_at(s, seconds(20)).has_value());
+  // Faults the lemma does not cover at all.
+  s = quickstart_like();
+  FaultSpec pause;
+  pause.at = seconds(40);
+  pause.type = FaultType::Pause;
+  pause.for_ = seconds(1);
+  pause.target = FaultTarget{FaultTarget::Kind::Process, 1};
+  s->faults.push_back(pause);
+  EXPECT_NE(crash_lemma_unsupported(*s).value_or("").find("pause"), std::string::npos);
+  // C3: LD 4s against RP 2s plus four latencies of 550 ms (the steady lemma's C2 still holds:
+  // 2s plus a round trip is 3.1s).
+  s = electors(2, seconds(4), milliseconds(2500), seconds(2), milliseconds(1), milliseconds(550), seconds(10),
+               std::nullopt, seconds(30));
+  EXPECT_FALSE(steady_regime_unsupported(*s).has_value());
+  EXPECT_NE(crash_lemma_unsupported(*s).value_or("").find("four latencies"), std::string::npos);
+}
+
+TEST(CrashLemma, ConclusionHoldsOnTheQuickstartShapesRandomRuns) {
+  const auto s = quickstart_like(seconds(150));
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    bool entered = false;
+    const auto failure = conclusion_failure(s, seed, [](const World& w) { return in_crash_lemma(w); }, true, &entered);
+    EXPECT_TRUE(entered) << "seed " << seed;
+    EXPECT_FALSE(failure.has_value()) << *failure;
+  }
+}
+
+// The twin: a predicate without the lemma's conditions (one acting leader, nothing pending but
+// a crash and restarts) where renewals can fail (LD 4s, RD 3s, RP 2s, latencies up to 900 ms: a
+// round trip can outlast the 1.5s request timeout, so readers take over while the leader lives).
+// The same check reports it, so the conclusion check above can fail.
+TEST(CrashLemma, TwinConclusionCheckCatchesAWeakPredicate) {
+  const auto s = electors(3, seconds(4), seconds(3), seconds(2), milliseconds(1), milliseconds(900), seconds(60),
+                          std::nullopt, seconds(120));
+  auto weak = [](const World& w) {
+    bool other = false;
+    w.for_each_pending([&](const Event& e) {
+      other = other || e.kind == EventKind::ProcessStart || e.kind == EventKind::FaultEnd;
+    });
+    if (other) return false;
+    int leaders = 0;
+    for (uint32_t p = 0; p < w.process_count(); ++p) leaders += w.process(p).acting ? 1 : 0;
+    return leaders == 1;
+  };
+  int caught = 0;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    bool entered = false;
+    if (conclusion_failure(s, seed, weak, false, &entered)) ++caught;
+  }
+  EXPECT_GT(caught, 0);
+  // The lemma itself never applies to this configuration.
+  EXPECT_TRUE(crash_lemma_unsupported(*s).has_value());
+}
+
+RC_GTEST_PROP(CrashLemmaProperty, ConclusionHoldsOnGeneratedRuns, ()) {
+  const int count = *rc::gen::inRange(2, 5);
+  const int rp_ms = *rc::gen::element(1000, 1500, 2000);
+  const int ld_s = *rc::gen::inRange(3, 21);
+  const int rd_s = *rc::gen::inRange(2, ld_s);
+  RC_PRE(rd_s * 1000 > rp_ms * 1.2);
+  const int lmax_ms = *rc::gen::element(1, 10, 100, 300);
+  const int crash_ms = *rc::gen::inRange(3000, 15000);
+  // No restart, one well after the crash, one soon after it (the lemma then waits for the
+  // restart to pass), or one racing the takeover.
+  const int restart_kind = *rc::gen::inRange(0, 4);
+  std::optional<Duration> restart;
+  if (restart_kind == 1) restart = milliseconds(crash_ms + *rc::gen::inRange(1000, 3000));
+  if (restart_kind == 2) restart = milliseconds(crash_ms + *rc::gen::inRange(1, 1000));
+  if (restart_kind == 3) restart = milliseconds(crash_ms + ld_s * 1000 + *rc::gen::inRange(-2000, 4000));
+  const uint64_t seed = *rc::gen::inRange<uint64_t>(1, 1000000);
+  auto s = electors(count, seconds(ld_s), seconds(rd_s), milliseconds(rp_ms), milliseconds(1), milliseconds(lmax_ms),
+                    milliseconds(crash_ms), restart, milliseconds(crash_ms + 90000));
+  if (*rc::gen::arbitrary<bool>()) s->properties.eventually_leader = seconds(*rc::gen::element(5, 30, 60));
+  RC_PRE(!crash_lemma_unsupported(*s).has_value());
+  bool entered = false;
+  std::optional<std::pair<uint32_t, uint32_t>> handover;
+  const auto failure =
+      conclusion_failure(s, seed, [](const World& w) { return in_crash_lemma(w); }, true, &entered, &handover);
+  RC_TAG(!entered ? "never entered" : !handover ? "entered, no takeover before the end"
+                    : handover->first == handover->second ? "entered, the restarted leader took over"
+                                                          : "entered, a reader took over");
+  if (failure) RC_FAIL(*failure);
+}
+
+// --- the explorer twin ---------------------------------------------------------------------
+
+struct Twin {
+  ExploreResult with, without;
+};
+
+// `with`: both lemmas; `without`: the steady-regime lemma alone (so the comparison isolates
+// this lemma), or no lemma at all when `steady_without` is false.
+Twin converge_twin(const std::shared_ptr<Scenario>& s, uint8_t latency, uint8_t jitter, uint64_t max_states,
+                   uint64_t max_states_without, bool steady_without) {
+  ExploreOptions o;
+  o.latency_points = latency;
+  o.jitter_points = jitter;
+  o.max_states = max_states;
+  o.converge = true;
+  Twin t;
+  t.with = explore(s, o);
+  o.crash_lemma = false;
+  o.steady_regime = steady_without;
+  o.max_states = max_states_without;
+  t.without = explore(s, o);
+  return t;
+}
+
+bool cut(const ExploreResult& r) {
+  return r.stopped_by == ExploreStop::States || r.stopped_by == ExploreStop::Depth || r.stopped_by == ExploreStop::Worlds;
+}
+
+TEST(CrashLemmaTwin, SameVerdictForAllTimeWithFewerStates) {
+  // One latency value and both jitter values: verified for all time with the steady lemma alone
+  // (about 450,000 states, docs/check-verdicts.md) and with both.
+  const Twin t = converge_twin(quickstart_like(), kPointMax, kPointMin | kPointMax, 2000000, 2000000, true);
+  ASSERT_FALSE(cut(t.without));
+  ASSERT_FALSE(cut(t.with));
+  EXPECT_EQ(t.with.stopped_by, ExploreStop::Exhausted);
+  EXPECT_EQ(t.without.stopped_by, ExploreStop::Exhausted);
+  EXPECT_FALSE(t.with.counterexample.has_value());
+  EXPECT_FALSE(t.without.counterexample.has_value());
+  EXPECT_GT(t.with.stats.crash_states, 0u);
+  EXPECT_EQ(t.without.stats.crash_states, 0u);
+  EXPECT_LT(t.with.stats.distinct, t.without.stats.distinct);
+}
+
+TEST(CrashLemmaTwin, TheLemmaClosesTheQuickstartAtTheDefaultPoints) {
+  // Latency and jitter at min and max: without this lemma the phases before the crash multiply
+  // (INCONCLUSIVE at 20,000,000 states); with it, verified for all time.
+  const Twin t = converge_twin(quickstart_like(), kPointMin | kPointMax, kPointMin | kPointMax, 1000000, 100000, true);
+  EXPECT_EQ(t.with.stopped_by, ExploreStop::Exhausted);
+  EXPECT_FALSE(t.with.counterexample.has_value());
+  EXPECT_GT(t.with.stats.crash_states, 0u);
+  EXPECT_TRUE(cut(t.without));
+  EXPECT_FALSE(t.without.counterexample.has_value());
+}
+
+RC_GTEST_PROP(CrashLemmaTwinProperty, WithAndWithoutTheLemmaAgreeOnGeneratedScenarios, ()) {
+  const int count = *rc::gen::inRange(2, 4);
+  const int ld_s = *rc::gen::inRange(4, 16);
+  const int rd_s = *rc::gen::inRange(2, ld_s);
+  const int rp_ms = *rc::gen::element(1000, 2000);
+  RC_PRE(rd_s * 1000 > rp_ms * 1.2);
+  const int crash_s = *rc::gen::inRange(2, 5);
+  const int restart_kind = *rc::gen::inRange(0, 3);
+  std::optional<Duration> restart;
+  if (restart_kind == 1) restart = seconds(crash_s + 2);
+  if (restart_kind == 2) restart = milliseconds(crash_s * 1000 + 400);
+  const uint8_t latency = static_cast<uint8_t>(*rc::gen::element(1, 4));  // min, max
+  const uint8_t jitter = static_cast<uint8_t>(*rc::gen::element(1, 4));   // min, max
+  auto s = electors(count, seconds(ld_s), seconds(rd_s), milliseconds(rp_ms), milliseconds(1), milliseconds(10),
+                    seconds(crash_s), restart, seconds(60));
+  // Windows from too short for any takeover to ample.
+  if (*rc::gen::arbitrary<bool>()) s->properties.eventually_leader = seconds(*rc::gen::element(1, 5, 10, 30));
+  const Twin t = converge_twin(s, latency, jitter, 60000, 60000, false);
+  RC_PRE(!cut(t.with) && !cut(t.without));
+  RC_TAG(t.with.stats.crash_states > 0 ? "crash lemma closed states" : "crash lemma unused");
+  RC_ASSERT(t.with.counterexample.has_value() == t.without.counterexample.has_value());
+  if (t.with.counterexample) {
+    RC_TAG("counterexample");
+    RC_ASSERT(t.with.counterexample->violated == t.without.counterexample->violated);
+    RC_ASSERT(t.with.counterexample->steps == t.without.counterexample->steps);
+  } else {
+    RC_ASSERT(t.with.stopped_by == t.without.stopped_by);
+    RC_ASSERT(t.with.stats.distinct <= t.without.stats.distinct);
+  }
+}
+
+}  // namespace
+}  // namespace leasesim
