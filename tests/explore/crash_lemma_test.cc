@@ -27,17 +27,10 @@
 #include "properties/transitions_match.h"
 #include "sim/chooser.h"
 #include "sim/world.h"
-#include "tests/explore/elector_specs.h"
+#include "tests/explore/lemma_support.h"
 
 namespace leasesim {
 namespace {
-
-std::shared_ptr<Scenario> quickstart_like(Duration duration = seconds(120)) {
-  return electors(3, seconds(15), seconds(10), seconds(2), milliseconds(1), milliseconds(10), seconds(30), seconds(50),
-                  duration);
-}
-
-std::optional<uint32_t> acting(const World& w) { return w.acting_leader(w.scenario().processes.front().lease); }
 
 TrueInstant crash_instant(const Scenario& s) {
   for (const FaultSpec& f : s.faults)
@@ -201,12 +194,9 @@ TEST(CrashLemma, PremisesItRefuses) {
 
 TEST(CrashLemma, ConclusionHoldsOnTheQuickstartShapesRandomRuns) {
   const auto s = quickstart_like(seconds(150));
-  for (uint64_t seed = 1; seed <= 30; ++seed) {
-    bool entered = false;
-    const auto failure = conclusion_failure(s, seed, [](const World& w) { return in_crash_lemma(w); }, true, &entered);
-    EXPECT_TRUE(entered) << "seed " << seed;
-    EXPECT_FALSE(failure.has_value()) << *failure;
-  }
+  expect_every_seed_passes(30, [&](uint64_t seed, bool* entered) {
+    return conclusion_failure(s, seed, [](const World& w) { return in_crash_lemma(w); }, true, entered);
+  });
 }
 
 // The twin: a predicate without the lemma's conditions (one acting leader, nothing pending but
@@ -221,17 +211,11 @@ TEST(CrashLemma, TwinConclusionCheckCatchesAWeakPredicate) {
     w.for_each_pending([&](const Event& e) {
       other = other || e.kind == EventKind::ProcessStart || e.kind == EventKind::FaultEnd;
     });
-    if (other) return false;
-    int leaders = 0;
-    for (uint32_t p = 0; p < w.process_count(); ++p) leaders += w.process(p).acting ? 1 : 0;
-    return leaders == 1;
+    return !other && acting_count(w) == 1;
   };
-  int caught = 0;
-  for (uint64_t seed = 1; seed <= 20; ++seed) {
-    bool entered = false;
-    if (conclusion_failure(s, seed, weak, false, &entered)) ++caught;
-  }
-  EXPECT_GT(caught, 0);
+  EXPECT_GT(
+      seeds_caught(20, [&](uint64_t seed, bool* entered) { return conclusion_failure(s, seed, weak, false, entered); }),
+      0);
   // The lemma itself never applies to this configuration.
   EXPECT_TRUE(crash_lemma_unsupported(*s).has_value());
 }
@@ -268,30 +252,12 @@ RC_GTEST_PROP(CrashLemmaProperty, ConclusionHoldsOnGeneratedRuns, ()) {
 
 // --- the explorer twin ---------------------------------------------------------------------
 
-struct Twin {
-  ExploreResult with, without;
-};
-
 // `with`: both lemmas; `without`: the steady-regime lemma alone (so the comparison isolates
 // this lemma), or no lemma at all when `steady_without` is false.
 Twin converge_twin(const std::shared_ptr<Scenario>& s, uint8_t latency, uint8_t jitter, uint64_t max_states,
                    uint64_t max_states_without, bool steady_without) {
-  ExploreOptions o;
-  o.latency_points = latency;
-  o.jitter_points = jitter;
-  o.max_states = max_states;
-  o.converge = true;
-  Twin t;
-  t.with = explore(s, o);
-  o.crash_lemma = false;
-  o.steady_regime = steady_without;
-  o.max_states = max_states_without;
-  t.without = explore(s, o);
-  return t;
-}
-
-bool cut(const ExploreResult& r) {
-  return r.stopped_by == ExploreStop::States || r.stopped_by == ExploreStop::Depth || r.stopped_by == ExploreStop::Worlds;
+  return converge_twin(s, latency, jitter, max_states, max_states_without, Lemmas{true, true},
+                       Lemmas{steady_without, false});
 }
 
 TEST(CrashLemmaTwin, SameVerdictForAllTimeWithFewerStates) {
