@@ -19,6 +19,8 @@ std::optional<std::string> crash_lemma_unsupported(const Scenario& s) {
     if (f.type != FaultType::Crash && f.type != FaultType::Restart)
       return std::string("a ") + fault_type_name(f.type) + " fault (the lemma allows crashes and restarts only)";
   if (!s.explore.faults.candidates.empty()) return "injectable faults (spec.explore.faults)";
+  // The takeover is unique only because the API server commits one Update per resourceVersion.
+  if (!s.api_server.conflict_check) return "the API server does not check resourceVersions (apiServer.conflictCheck: false)";
   const Duration lmax = std::max(s.api_server.latency.max, s.api_server.latency.min);
   for (const ProcessSpec& p : s.processes) {
     // C3: a new leader's first renewal may share its acquisition's second, so a reader that saw

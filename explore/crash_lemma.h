@@ -18,7 +18,7 @@
 //   the explorer may treat the state as a leaf.
 // - crash_lemma_unsupported(scenario): why the lemma can never apply (everything
 //   steady_regime_unsupported rules out; a fault other than crash and restart; injectable
-//   faults; a lease not longer than retryPeriod plus four latencies, which a new leader's first
+//   faults; an API server without resourceVersion checks; a lease not longer than retryPeriod plus four latencies, which a new leader's first
 //   changing renewal needs: C3 in the docs).
 // Assumes: what the steady-regime lemma assumes (client-go model electors only, rate-1 clocks,
 //   no clock jumps, requests answered before their timeouts), and that a crash ends the
