@@ -92,7 +92,7 @@ PendingFaults pending_faults(const World& w) {
   return out;
 }
 
-bool lemma_holds(const World& w, bool scenario_supported, std::string* why) {
+bool lemma_holds(const World& w, bool scenario_supported, const std::optional<RunEnd>& run_end, std::string* why) {
   const Scenario& s = w.scenario();
   if (!scenario_supported)
     if (auto problem = crash_lemma_unsupported(s)) return fail(why, *problem);
@@ -138,22 +138,38 @@ bool lemma_holds(const World& w, bool scenario_supported, std::string* why) {
   }
   if (!bound) return fail(why, "no other elector runs to take over");
   if (s.properties.eventually_leader) {
-    const TrueInstant window_end = last_fault_end(s) + *s.properties.eventually_leader;
+    const TrueInstant from = last_fault_end(s);
+    TrueInstant window_end = from + *s.properties.eventually_leader;
+    // A run that ends first cuts the window there (properties/eventually_leader.cc), and one
+    // that ends before the window opens has no leader inside it whatever happens.
+    if (run_end) {
+      if (!(from < run_end->end)) return fail(why, "the eventuallyLeader window opens at or after the run's end");
+      window_end = std::min(window_end, run_end->end);
+    }
     if (crash_at + *bound > window_end)
       return fail(why, "the takeover's bound (" + format_seconds((crash_at + *bound).ns) +
                            "s) is after the eventuallyLeader window's end (" + format_seconds(window_end.ns) + "s)");
+  }
+  if (run_end) {
+    // See RunEnd: no path from here may be stopped by the event bound before the run's end.
+    const int64_t seconds_left = std::max<int64_t>(0, (run_end->end - w.now()).ns / kNanosPerSecond + 1);
+    const uint64_t budget = w.events_processed() + w.pending_count() +
+                            static_cast<uint64_t>(seconds_left) * 32 * static_cast<uint64_t>(w.process_count());
+    if (budget > run_end->max_events) return fail(why, "a path from here might reach the event bound");
   }
   return true;
 }
 
 }  // namespace
 
-std::optional<std::string> crash_lemma_gap(const World& w, bool scenario_supported) {
+std::optional<std::string> crash_lemma_gap(const World& w, bool scenario_supported, const std::optional<RunEnd>& run_end) {
   std::string why;
-  if (lemma_holds(w, scenario_supported, &why)) return std::nullopt;
+  if (lemma_holds(w, scenario_supported, run_end, &why)) return std::nullopt;
   return why;
 }
 
-bool in_crash_lemma(const World& w, bool scenario_supported) { return lemma_holds(w, scenario_supported, nullptr); }
+bool in_crash_lemma(const World& w, bool scenario_supported, const std::optional<RunEnd>& run_end) {
+  return lemma_holds(w, scenario_supported, run_end, nullptr);
+}
 
 }  // namespace leasesim

@@ -15,7 +15,8 @@
 //   first Update carrying the last record's resourceVersion), acts by T_c + B and leads for
 //   ever; nobody else ever acts; every committed write keeps leaseTransitions consistent. So
 //   singleLeader, transitionsMatch and eventuallyLeader hold and no leaderless cycle exists:
-//   the explorer may treat the state as a leaf.
+//   the explorer may treat the state as a leaf, in converge mode and (with RunEnd below) in a
+//   search up to the run's end.
 // - crash_lemma_unsupported(scenario): why the lemma can never apply (everything
 //   steady_regime_unsupported rules out; a fault other than crash and restart; injectable
 //   faults; an API server without resourceVersion checks; a lease not longer than retryPeriod plus four latencies, which a new leader's first
@@ -39,12 +40,26 @@ namespace leasesim {
 // Why the lemma never applies to `scenario` (nullopt: it may, state by state).
 std::optional<std::string> crash_lemma_unsupported(const Scenario& scenario);
 
+// A search up to the run's end (check without --converge) judges every path where `run` would:
+// at the scenario's end, or where the event bound stops it. The lemma then also needs the
+// takeover inside the eventuallyLeader window as that end cuts it (T_c + B <= the end, and the
+// window opening before the end), and no path from the state able to reach the event bound:
+// client-go electors whose every attempt waits at least a second (C1) fire well under 32 events
+// a second each, so the state's events so far, its pending events and 32 a second per process
+// up to the end must fit under the bound.
+struct RunEnd {
+  TrueInstant end;
+  uint64_t max_events = 0;
+};
+
 // nullopt when `w` satisfies the lemma's conditions; otherwise the first one it fails, in
 // words. `scenario_supported`: the caller knows crash_lemma_unsupported(w.scenario()) is
-// nullopt (the explorer asks once).
-std::optional<std::string> crash_lemma_gap(const World& w, bool scenario_supported = false);
+// nullopt (the explorer asks once). `run_end`: the search stops paths at the run's end (nullopt:
+// converge mode, which judges for all time).
+std::optional<std::string> crash_lemma_gap(const World& w, bool scenario_supported = false,
+                                           const std::optional<RunEnd>& run_end = std::nullopt);
 
 // The same yes or no without the words (the explorer's per-state test).
-bool in_crash_lemma(const World& w, bool scenario_supported = false);
+bool in_crash_lemma(const World& w, bool scenario_supported = false, const std::optional<RunEnd>& run_end = std::nullopt);
 
 }  // namespace leasesim

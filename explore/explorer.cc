@@ -445,7 +445,10 @@ class Explorer {
       : scenario_(std::move(scenario)), options_(options), leases_(elected_leases(*scenario_)),
         faults_end_(last_fault_end(*scenario_)), chooser_(options.latency_points, options.jitter_points) {
     steady_ = options_.converge && options_.steady_regime && !steady_regime_unsupported(*scenario_);
-    crash_lemma_ = steady_ && options_.crash_lemma && !crash_lemma_unsupported(*scenario_);
+    // The leader-crash lemma also serves a search up to the run's end, whose paths it must then
+    // judge where `run` would (crash_lemma.h, RunEnd).
+    crash_lemma_ = options_.steady_regime && options_.crash_lemma && !crash_lemma_unsupported(*scenario_);
+    if (!options_.converge) run_end_ = RunEnd{TrueInstant(scenario_->duration.ns), scenario_->max_events};
   }
 
   ExploreResult run();
@@ -498,15 +501,16 @@ class Explorer {
   // Whether the steady-regime lemma may close states of this search (converge mode, the option
   // on, the scenario of a kind the lemma covers).
   bool steady_ = false;
-  // Whether the leader-crash lemma may close states too (the scenario of a kind it covers).
+  // Whether the leader-crash lemma may close states too (the scenario of a kind it covers), and
+  // where a path ends when the search is not in converge mode.
   bool crash_lemma_ = false;
+  std::optional<RunEnd> run_end_;
   // Which lemma closes a state, if any: the steady regime after the last fault, or the
   // leader-crash lemma while a crash of the steady leader is still to come.
   enum class Closed : uint8_t { No, Steady, Crash };
   Closed closes(const World& w) const {
-    if (!steady_) return Closed::No;
-    if (w.now() >= faults_end_ && in_steady_regime(w, true)) return Closed::Steady;
-    if (crash_lemma_ && in_crash_lemma(w, true)) return Closed::Crash;
+    if (steady_ && w.now() >= faults_end_ && in_steady_regime(w, true)) return Closed::Steady;
+    if (crash_lemma_ && in_crash_lemma(w, true, run_end_)) return Closed::Crash;
     return Closed::No;
   }
   static void count_closed(ExploreStats& stats, Closed c) {

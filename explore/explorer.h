@@ -144,9 +144,10 @@ struct ExploreOptions {
   // to see its renewals in time (explore/steady_regime.h) is a leaf: the lemma proves every
   // path from it safe for all time, so the search does not step it. Stated in the result.
   bool steady_regime = true;
-  // The leader-crash lemma (explore/crash_lemma.h; converge mode only, with steady_regime; off
-  // with `check --unreduced` too): a state in that regime whose only pending faults are a crash
-  // of its leader and restarts is a leaf too. Off alone in the tests of the steady lemma.
+  // The leader-crash lemma (explore/crash_lemma.h; with steady_regime, off with `check
+  // --unreduced` too): a state in that regime whose only pending faults are a crash of its
+  // leader and restarts is a leaf too, in converge mode and in a search up to the run's end
+  // (then judged where `run` ends). Off alone in the tests of the steady lemma.
   bool crash_lemma = true;
   // A step fires one live event and the inert events before it (see the contract). Off only
   // in the twin test that compares verdicts with one event per step; forced on by reduce_inert.
