@@ -326,9 +326,13 @@ TEST(CrashLemmaTwin, TheLemmaClosesTheQuickstartAtTheDefaultPoints) {
   EXPECT_FALSE(t.without.counterexample.has_value());
 }
 
-RC_GTEST_PROP(CrashLemmaTwinProperty, WithAndWithoutTheLemmaAgreeOnGeneratedScenarios, ()) {
+// A small generated scenario for the explorer twins: 2 or 3 electors (LD 4 to ld_max_s), the
+// leader crashing at 2 to 4 s, a restart of it never, 2 s after or 400 ms after (the lemma then
+// stays out), the run lasting `duration_after_crash(ld_s)` past the crash, and sometimes an
+// eventuallyLeader window from too short for any takeover to ample.
+std::shared_ptr<Scenario> small_crash_scenario(int ld_max_s, const std::function<Duration(int)>& duration_after_crash) {
   const int count = *rc::gen::inRange(2, 4);
-  const int ld_s = *rc::gen::inRange(4, 16);
+  const int ld_s = *rc::gen::inRange(4, ld_max_s);
   const int rd_s = *rc::gen::inRange(2, ld_s);
   const int rp_ms = *rc::gen::element(1000, 2000);
   RC_PRE(rd_s * 1000 > rp_ms * 1.2);
@@ -337,12 +341,16 @@ RC_GTEST_PROP(CrashLemmaTwinProperty, WithAndWithoutTheLemmaAgreeOnGeneratedScen
   std::optional<Duration> restart;
   if (restart_kind == 1) restart = seconds(crash_s + 2);
   if (restart_kind == 2) restart = milliseconds(crash_s * 1000 + 400);
+  auto s = electors(count, seconds(ld_s), seconds(rd_s), milliseconds(rp_ms), milliseconds(1), milliseconds(10),
+                    seconds(crash_s), restart, seconds(crash_s) + duration_after_crash(ld_s));
+  if (*rc::gen::arbitrary<bool>()) s->properties.eventually_leader = seconds(*rc::gen::element(1, 5, 10, 30));
+  return s;
+}
+
+RC_GTEST_PROP(CrashLemmaTwinProperty, WithAndWithoutTheLemmaAgreeOnGeneratedScenarios, ()) {
+  const auto s = small_crash_scenario(16, [](int) { return seconds(56); });
   const uint8_t latency = static_cast<uint8_t>(*rc::gen::element(1, 4));  // min, max
   const uint8_t jitter = static_cast<uint8_t>(*rc::gen::element(1, 4));   // min, max
-  auto s = electors(count, seconds(ld_s), seconds(rd_s), milliseconds(rp_ms), milliseconds(1), milliseconds(10),
-                    seconds(crash_s), restart, seconds(60));
-  // Windows from too short for any takeover to ample.
-  if (*rc::gen::arbitrary<bool>()) s->properties.eventually_leader = seconds(*rc::gen::element(1, 5, 10, 30));
   const Twin t = converge_twin(s, latency, jitter, 60000, 60000, false);
   RC_PRE(!cut(t.with) && !cut(t.without));
   RC_TAG(t.with.stats.crash_states > 0 ? "crash lemma closed states" : "crash lemma unused");
@@ -362,20 +370,7 @@ RC_GTEST_PROP(CrashLemmaTwinProperty, WithAndWithoutTheLemmaAgreeOnGeneratedScen
 // during or after the takeover, with eventuallyLeader windows from too short to ample and,
 // sometimes, an event bound small enough to stop paths (the lemma must then stay out of the way).
 RC_GTEST_PROP(CrashLemmaTwinProperty, UpToTheRunsEndWithAndWithoutTheLemmaAgree, ()) {
-  const int count = *rc::gen::inRange(2, 4);
-  const int ld_s = *rc::gen::inRange(4, 12);
-  const int rd_s = *rc::gen::inRange(2, ld_s);
-  const int rp_ms = *rc::gen::element(1000, 2000);
-  RC_PRE(rd_s * 1000 > rp_ms * 1.2);
-  const int crash_s = *rc::gen::inRange(2, 5);
-  const int restart_kind = *rc::gen::inRange(0, 3);
-  std::optional<Duration> restart;
-  if (restart_kind == 1) restart = seconds(crash_s + 2);
-  if (restart_kind == 2) restart = milliseconds(crash_s * 1000 + 400);
-  const int end_s = crash_s + *rc::gen::inRange(1, ld_s + 12);
-  auto s = electors(count, seconds(ld_s), seconds(rd_s), milliseconds(rp_ms), milliseconds(1), milliseconds(10),
-                    seconds(crash_s), restart, seconds(end_s));
-  if (*rc::gen::arbitrary<bool>()) s->properties.eventually_leader = seconds(*rc::gen::element(1, 5, 10, 30));
+  auto s = small_crash_scenario(12, [](int ld_s) { return seconds(*rc::gen::inRange(1, ld_s + 12)); });
   if (*rc::gen::inRange(0, 4) == 0) s->max_events = static_cast<uint64_t>(*rc::gen::inRange(50, 400));
   ExploreOptions o;
   o.latency_points = static_cast<uint8_t>(*rc::gen::element(1, 4));
