@@ -99,8 +99,15 @@ bool lemma_holds(const World& w, bool scenario_supported, const std::optional<Ru
   const PendingFaults pending = pending_faults(w);
   if (pending.problem) return fail(why, pending.problem);
   if (!pending.crash_at) return fail(why, "no crash is pending");
-  uint32_t leader = 0;
-  if (!steady_conditions_hold(w, &leader, why)) return false;
+  // Cheap tests first (the explorer asks at every new state): someone acts, and a crash that
+  // names its target names the one who acts.
+  const std::optional<uint32_t> acting = w.acting_leader(s.processes.front().lease);
+  if (!acting) return fail(why, "no process leads");
+  if (pending.crash_target.kind == FaultTarget::Kind::Process && pending.crash_target.process != *acting)
+    return fail(why, "the pending crash is not the leader's");
+  // L is the acting leader; steady_conditions_hold (last: it is the costly test) checks that it
+  // acts alone and renews steadily.
+  const uint32_t leader = *acting;
 
   // The crash must hit L: by name, or as the acting leader at T_c (L, which leads alone until
   // then).
@@ -150,6 +157,9 @@ bool lemma_holds(const World& w, bool scenario_supported, const std::optional<Ru
       return fail(why, "the takeover's bound (" + format_seconds((crash_at + *bound).ns) +
                            "s) is after the eventuallyLeader window's end (" + format_seconds(window_end.ns) + "s)");
   }
+  uint32_t steady_leader = 0;
+  if (!steady_conditions_hold(w, &steady_leader, why)) return false;
+  if (steady_leader != leader) return fail(why, "the steady leader is not the acting leader");
   if (run_end) {
     // See RunEnd: no path from here may be stopped by the event bound before the run's end.
     const int64_t seconds_left = std::max<int64_t>(0, (run_end->end - w.now()).ns / kNanosPerSecond + 1);
