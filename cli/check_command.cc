@@ -277,6 +277,11 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
     out << "steady     " << st.steady_states
         << " states entered the steady renew regime, where a lemma proves every path safe for all time and every "
            "value in the ranges; they were not stepped further (docs/check-verdicts.md#the-steady-regime-lemma)\n";
+  if (st.crash_states > 0)
+    out << "crash      " << st.crash_states
+        << " states were steady with only a crash of their leader (and restarts) to come, where a lemma proves that "
+           "one process takes over within the analytic crash bound and leads alone for all time, for every value in "
+           "the ranges; they were not stepped further (docs/check-verdicts.md#the-leader-crash-lemma)\n";
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.2fs, %.0f distinct states/s", secs, secs > 0 ? st.distinct / secs : 0.0);
   out << "time       " << rate << ", " << st.stored_bytes / std::max<uint64_t>(1, st.distinct)
@@ -310,7 +315,9 @@ int check_command(const CheckOptions& options, std::ostream& out, std::ostream& 
     }
     out << "result     verified at " << coverage(eo, result, horizon, *scenario)
         << (eo.converge && result.stopped_by == ExploreStop::Exhausted
-                ? (st.steady_states > 0 ? " (every path converged or entered the steady regime)" : " (every path converged)")
+                ? (st.crash_states > 0   ? " (every path converged or was closed by a lemma)"
+                   : st.steady_states > 0 ? " (every path converged or entered the steady regime)"
+                                          : " (every path converged)")
                 : "")
         << "\n";
     if (warned)

@@ -99,9 +99,10 @@ int leasesim_main(int argc, const char* const* argv, std::ostream& out, std::ost
                         "Most injected faults on one path (spec.explore.faults: its points and candidates); 0: none")
       ->check(integer_flag(0, 16));
   check_cmd->add_flag("--unreduced", check.unreduced,
-                      "Key states without the reductions (dead model state, inert events, history) and, with "
-                      "--converge, without the steady-regime lemma: the same verdict and shortest counterexample, "
-                      "more states; for comparison (docs/check-verdicts.md)");
+                      "Key states without the reductions (dead model state, inert events, history) and search "
+                      "without the lemmas (the leader-crash lemma; with --converge, the steady-regime lemma too): "
+                      "the same verdict and shortest counterexample, more states; for comparison "
+                      "(docs/check-verdicts.md)");
   check_cmd->add_flag("--reduce-inert", check.reduce_inert,
                       "Accepted for old scripts: inert events are now left out of the key by default (exactly: "
                       "they are folded into the next live step); --unreduced turns it off");

@@ -1,5 +1,6 @@
 // explorer.cc: breadth-first model checking of a scenario (see explorer.h for the contract).
 #include "explore/explorer.h"
+#include "explore/crash_lemma.h"
 #include "explore/steady_regime.h"
 
 #include <algorithm>
@@ -444,6 +445,10 @@ class Explorer {
       : scenario_(std::move(scenario)), options_(options), leases_(elected_leases(*scenario_)),
         faults_end_(last_fault_end(*scenario_)), chooser_(options.latency_points, options.jitter_points) {
     steady_ = options_.converge && options_.steady_regime && !steady_regime_unsupported(*scenario_);
+    // The leader-crash lemma also serves a search up to the run's end, whose paths it must then
+    // judge where `run` would (crash_lemma.h, RunEnd).
+    crash_lemma_ = options_.steady_regime && options_.crash_lemma && !crash_lemma_unsupported(*scenario_);
+    if (!options_.converge) run_end_ = RunEnd{TrueInstant(scenario_->duration.ns), scenario_->max_events};
   }
 
   ExploreResult run();
@@ -496,7 +501,22 @@ class Explorer {
   // Whether the steady-regime lemma may close states of this search (converge mode, the option
   // on, the scenario of a kind the lemma covers).
   bool steady_ = false;
-  bool closes(const World& w) const { return steady_ && w.now() >= faults_end_ && in_steady_regime(w, true); }
+  // Whether the leader-crash lemma may close states too (the scenario of a kind it covers), and
+  // where a path ends when the search is not in converge mode.
+  bool crash_lemma_ = false;
+  std::optional<RunEnd> run_end_;
+  // Which lemma closes a state, if any: the steady regime after the last fault, or the
+  // leader-crash lemma while a crash of the steady leader is still to come.
+  enum class Closed : uint8_t { No, Steady, Crash };
+  Closed closes(const World& w) const {
+    if (steady_ && w.now() >= faults_end_ && in_steady_regime(w, true)) return Closed::Steady;
+    if (crash_lemma_ && in_crash_lemma(w, true, run_end_)) return Closed::Crash;
+    return Closed::No;
+  }
+  static void count_closed(ExploreStats& stats, Closed c) {
+    if (c == Closed::Steady) ++stats.steady_states;
+    if (c == Closed::Crash) ++stats.crash_states;
+  }
   EnumChooser chooser_;
   StateStore store_;
   ExploreResult result_;
@@ -1054,8 +1074,8 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
       }
       // A leaf of the steady-regime lemma: every path from it is safe for all time, so it needs
       // no frame (and does not count towards the path-length handover below).
-      if (closes(child)) {
-        ++stats.steady_states;
+      if (const Closed c = closes(child); c != Closed::No) {
+        count_closed(stats, c);
         continue;
       }
       // A path this long is a search that does not close (converge mode with loops drifting
@@ -1180,7 +1200,7 @@ ExploreResult Explorer::run_breadth_first() {
           stats.depth_reached = depth + 1;
           if (liveness_) flags_.push_back(liveness_flags(child));
           stats.reached = std::max(stats.reached, child.now());
-          if (closes(child)) ++stats.steady_states;  // a leaf of the steady-regime lemma
+          if (const Closed c = closes(child); c != Closed::No) count_closed(stats, c);  // a leaf of a lemma
           else next.push_back(Frontier{id, std::move(child)});
           if (stats.distinct >= options_.max_states) return cut(ExploreStop::States, fi);
           if (frontier.size() - fi + next.size() > options_.max_worlds) return cut(ExploreStop::Worlds, fi);

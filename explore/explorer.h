@@ -144,6 +144,11 @@ struct ExploreOptions {
   // to see its renewals in time (explore/steady_regime.h) is a leaf: the lemma proves every
   // path from it safe for all time, so the search does not step it. Stated in the result.
   bool steady_regime = true;
+  // The leader-crash lemma (explore/crash_lemma.h; with steady_regime, off with `check
+  // --unreduced` too): a state in that regime whose only pending faults are a crash of its
+  // leader and restarts is a leaf too, in converge mode and in a search up to the run's end
+  // (then judged where `run` ends). Off alone in the tests of the steady lemma.
+  bool crash_lemma = true;
   // A step fires one live event and the inert events before it (see the contract). Off only
   // in the twin test that compares verdicts with one event per step; forced on by reduce_inert.
   bool fold_inert = true;
@@ -191,6 +196,7 @@ struct ExploreStats {
   uint64_t cycles = 0;          // converge mode: transitions back to a state already stored
   uint64_t liveness_components = 0;  // converge mode: leaderless components examined
   uint64_t steady_states = 0;   // converge mode: states closed by the steady-regime lemma
+  uint64_t crash_states = 0;    // converge mode: states closed by the leader-crash lemma
   // When a bound cut the search (stopped by states or depth): every path was explored for at
   // least complete_steps steps and up to at least complete_to (simulated time); the latest
   // simulated time of any stored state is `reached`.

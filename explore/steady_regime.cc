@@ -68,11 +68,10 @@ bool fail_process(std::string* why, const std::string& name, const char* rest) {
   return false;
 }
 
-bool regime_holds(const World& w, bool scenario_supported, std::string* why) {
+}  // namespace
+
+bool steady_conditions_hold(const World& w, uint32_t* leader_out, std::string* why) {
   const Scenario& s = w.scenario();
-  if (!scenario_supported)
-    if (auto problem = steady_regime_unsupported(s)) return fail(why, [&] { return *problem; });
-  if (!w.faults_settled()) return fail(why, "a fault, a process start or a stop is pending or in effect");
   const Duration lmax = w.current_latency().max;
   const TrueInstant now = w.now();
   const LeaseId lease_id = s.processes.front().lease;
@@ -245,7 +244,17 @@ bool regime_holds(const World& w, bool scenario_supported, std::string* why) {
                format_duration(held) + ")";
       });
   }
+  if (leader_out) *leader_out = *leader;
   return true;
+}
+
+namespace {
+
+bool regime_holds(const World& w, bool scenario_supported, std::string* why) {
+  if (!scenario_supported)
+    if (auto problem = steady_regime_unsupported(w.scenario())) return fail(why, [&] { return *problem; });
+  if (!w.faults_settled()) return fail(why, "a fault, a process start or a stop is pending or in effect");
+  return steady_conditions_hold(w, nullptr, why);
 }
 
 }  // namespace

@@ -48,4 +48,12 @@ std::optional<std::string> steady_regime_gap(const World& w, bool scenario_suppo
 // The same yes or no without the words (the explorer's per-state test).
 bool in_steady_regime(const World& w, bool scenario_supported = false);
 
+// Every condition of the regime but "no fault is pending or in effect" (conditions 1, second
+// half, to 6), for the crash lemma (explore/crash_lemma.h), which allows a pending crash of the
+// leader: true with *leader set to the acting leader when they hold, else false with the first
+// failed condition in *why (either pointer may be null). The caller has checked the scenario
+// with steady_regime_unsupported and rules out the faults that would make the World's latency
+// or connectivity change.
+bool steady_conditions_hold(const World& w, uint32_t* leader, std::string* why);
+
 }  // namespace leasesim

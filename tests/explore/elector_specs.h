@@ -1,7 +1,9 @@
 // elector_specs.h: ProcessSpec values of model client-go electors for the explorer's tests
-// (the reduction twins and the steady-regime tests build their scenarios from them).
+// (the reduction twins and the tests of the two lemmas build their scenarios from them).
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "model/client_go_config.h"
@@ -24,6 +26,32 @@ inline ProcessSpec elector(const std::string& name, LeaseId lease, Duration star
   p.lease = lease;
   p.start = start;
   return p;
+}
+
+// `count` electors (the first starts at 0, the others at 1s), the leader crashing at
+// `crash_at` and, when `restart_at` is set, the first elector restarting then.
+inline std::shared_ptr<Scenario> electors(int count, Duration ld, Duration rd, Duration rp, Duration lmin, Duration lmax,
+                                   Duration crash_at, std::optional<Duration> restart_at, Duration duration) {
+  auto s = std::make_shared<Scenario>();
+  s->name = "steady";
+  s->duration = duration;
+  s->api_server.latency = LatencyRange{lmin, lmax};
+  const LeaseId lease = s->lease_id("kube-system/demo");
+  for (int i = 0; i < count; ++i)
+    s->processes.push_back(elector("e" + std::to_string(i), lease, i == 0 ? Duration(0) : seconds(1), ld, rd, rp));
+  FaultSpec crash;
+  crash.at = crash_at;
+  crash.type = FaultType::Crash;
+  crash.target = FaultTarget{FaultTarget::Kind::Leader, 0};
+  s->faults.push_back(crash);
+  if (restart_at) {
+    FaultSpec restart;
+    restart.at = *restart_at;
+    restart.type = FaultType::Restart;
+    restart.target = FaultTarget{FaultTarget::Kind::Process, 0};
+    s->faults.push_back(restart);
+  }
+  return s;
 }
 
 }  // namespace leasesim

@@ -68,6 +68,7 @@ Twin both(const std::shared_ptr<Scenario>& s, uint8_t latency, uint8_t jitter, W
   o.reduce_inert = which == Which::Both || which == Which::InertOnly;
   o.reduce_history = which == Which::Both || which == Which::HistoryOnly;
   o.steady_regime = which == Which::Both;  // converge mode only; its own twin: steady_regime_test.cc
+  o.crash_lemma = false;  // it closes states up to the run's end too; its own twins: crash_lemma_test.cc
   Twin t;
   t.reduced = explore(s, o);
   o.reduce_dead = false;
@@ -163,6 +164,7 @@ TEST(ReductionTwin, FoldingInertEventsKeepsVerdicts) {
     o.jitter_points = kPointMax;
     o.reduce_inert = false;
     o.reduce_dead = false;
+    o.crash_lemma = false;  // compared on its own in crash_lemma_test.cc
     const ExploreResult folded = explore(s, o);
     o.fold_inert = false;
     const ExploreResult per_event = explore(s, o);

@@ -22,44 +22,10 @@
 #include "model/client_go_config.h"
 #include "sim/chooser.h"
 #include "sim/world.h"
-#include "tests/explore/elector_specs.h"
+#include "tests/explore/lemma_support.h"
 
 namespace leasesim {
 namespace {
-
-// `count` electors (the first starts at 0, the others at 1s), the leader crashing at
-// `crash_at` and, when `restart_at` is set, the first elector restarting then.
-std::shared_ptr<Scenario> electors(int count, Duration ld, Duration rd, Duration rp, Duration lmin, Duration lmax,
-                                   Duration crash_at, std::optional<Duration> restart_at, Duration duration) {
-  auto s = std::make_shared<Scenario>();
-  s->name = "steady";
-  s->duration = duration;
-  s->api_server.latency = LatencyRange{lmin, lmax};
-  const LeaseId lease = s->lease_id("kube-system/demo");
-  for (int i = 0; i < count; ++i)
-    s->processes.push_back(elector("e" + std::to_string(i), lease, i == 0 ? Duration(0) : seconds(1), ld, rd, rp));
-  FaultSpec crash;
-  crash.at = crash_at;
-  crash.type = FaultType::Crash;
-  crash.target = FaultTarget{FaultTarget::Kind::Leader, 0};
-  s->faults.push_back(crash);
-  if (restart_at) {
-    FaultSpec restart;
-    restart.at = *restart_at;
-    restart.type = FaultType::Restart;
-    restart.target = FaultTarget{FaultTarget::Kind::Process, 0};
-    s->faults.push_back(restart);
-  }
-  return s;
-}
-
-// The quickstart's shape: three kube-controller-manager replicas (15s/10s/2s), 1-10 ms.
-std::shared_ptr<Scenario> quickstart_like(Duration duration = seconds(120)) {
-  return electors(3, seconds(15), seconds(10), seconds(2), milliseconds(1), milliseconds(10), seconds(30), seconds(50),
-                  duration);
-}
-
-std::optional<uint32_t> acting(const World& w) { return w.acting_leader(w.scenario().processes.front().lease); }
 
 // Steps a random run of `s` and, from the first state where `in_regime` holds, checks the
 // lemma's conclusion at every later step: `in_regime` still holds (when `check_closure`), the
@@ -133,12 +99,9 @@ TEST(SteadyRegime, ScenariosItDoesNotCover) {
 
 TEST(SteadyRegime, ClosedUnderTheQuickstartShapesRandomRuns) {
   const auto s = quickstart_like(seconds(240));
-  for (uint64_t seed = 1; seed <= 20; ++seed) {
-    bool entered = false;
-    const auto failure = closure_failure(s, seed, [](const World& w) { return in_steady_regime(w); }, true, &entered);
-    EXPECT_TRUE(entered) << "seed " << seed;
-    EXPECT_FALSE(failure.has_value()) << *failure;
-  }
+  expect_every_seed_passes(20, [&](uint64_t seed, bool* entered) {
+    return closure_failure(s, seed, [](const World& w) { return in_steady_regime(w); }, true, entered);
+  });
 }
 
 // The twin: a predicate without the lemma's conditions (one acting leader, no fault left) is
@@ -149,17 +112,10 @@ TEST(SteadyRegime, TwinClosureCheckCatchesAWeakPredicate) {
   const auto s = electors(3, seconds(4), seconds(3), seconds(2), milliseconds(1), milliseconds(900), seconds(3),
                           std::nullopt, seconds(300));
   auto weak = [](const World& w) {
-    if (!w.faults_settled()) return false;
-    int leaders = 0;
-    for (uint32_t p = 0; p < w.process_count(); ++p) leaders += w.process(p).acting ? 1 : 0;
-    return leaders == 1;
+    return w.faults_settled() && acting_count(w) == 1;
   };
-  int caught = 0;
-  for (uint64_t seed = 1; seed <= 20; ++seed) {
-    bool entered = false;
-    if (closure_failure(s, seed, weak, false, &entered)) ++caught;
-  }
-  EXPECT_GT(caught, 0);
+  EXPECT_GT(seeds_caught(20, [&](uint64_t seed, bool* entered) { return closure_failure(s, seed, weak, false, entered); }),
+            0);
   // The lemma itself never applies to this configuration.
   EXPECT_TRUE(steady_regime_unsupported(*s).has_value());
 }
@@ -186,27 +142,10 @@ RC_GTEST_PROP(SteadyRegimeProperty, ClosedUnderEveryStepOfGeneratedRuns, ()) {
 
 // --- the explorer twin ---------------------------------------------------------------------
 
-struct Twin {
-  ExploreResult with, without;
-};
-
+// With the steady-regime lemma alone against no lemma (crash_lemma_test.cc compares the other).
 Twin converge_twin(const std::shared_ptr<Scenario>& s, uint8_t latency, uint8_t jitter, uint64_t max_states = 400000,
                    uint64_t max_states_without = 400000) {
-  ExploreOptions o;
-  o.latency_points = latency;
-  o.jitter_points = jitter;
-  o.max_states = max_states;
-  o.converge = true;
-  Twin t;
-  t.with = explore(s, o);
-  o.steady_regime = false;
-  o.max_states = max_states_without;
-  t.without = explore(s, o);
-  return t;
-}
-
-bool cut(const ExploreResult& r) {
-  return r.stopped_by == ExploreStop::States || r.stopped_by == ExploreStop::Depth || r.stopped_by == ExploreStop::Worlds;
+  return converge_twin(s, latency, jitter, max_states, max_states_without, Lemmas{true, false}, Lemmas{});
 }
 
 TEST(SteadyRegimeTwin, SameVerdictForAllTimeWithFewerStates) {
