@@ -47,6 +47,8 @@ std::optional<std::string> crash_lemma_unsupported(const Scenario& scenario);
 // client-go electors whose every attempt waits at least a second (C1) fire well under 32 events
 // a second each, so the state's events so far, its pending events and 32 a second per process
 // up to the end must fit under the bound.
+inline constexpr uint64_t kCrashLemmaEventsPerSecond = 32;  // per process: RunEnd's event budget
+
 struct RunEnd {
   TrueInstant end;
   uint64_t max_events = 0;

@@ -1072,7 +1072,7 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
           if (!stack[k].done) unfinished.emplace_back(stack[k].id, stack[k].world.now());
         return finish_cut(ExploreStop::States, unfinished);
       }
-      // A leaf of the steady-regime lemma: every path from it is safe for all time, so it needs
+      // A leaf of a lemma (steady regime, leader crash): every path from it is safe, so it needs
       // no frame (and does not count towards the path-length handover below).
       if (const Closed c = closes(child); c != Closed::No) {
         count_closed(stats, c);

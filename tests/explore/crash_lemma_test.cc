@@ -113,9 +113,9 @@ std::optional<std::string> conclusion_failure(const std::shared_ptr<Scenario>& s
     }
   }
   if (!*entered) return std::nullopt;
-  // RunEnd's event budget: at most 32 events a second per process after the entry.
-  const uint64_t budget = entry_events + static_cast<uint64_t>((w.now() - entry_at).ns / kNanosPerSecond + 1) * 32 *
-                                             static_cast<uint64_t>(w.process_count());
+  // RunEnd's event budget: at most kCrashLemmaEventsPerSecond (32) a second per process after the entry.
+  const uint64_t budget = entry_events + static_cast<uint64_t>((w.now() - entry_at).ns / kNanosPerSecond + 1) *
+                                             kCrashLemmaEventsPerSecond * static_cast<uint64_t>(w.process_count());
   if (w.events_processed() > budget)
     return std::to_string(w.events_processed()) + " events, above the lemma's budget of " + std::to_string(budget) +
            " (seed " + std::to_string(seed) + ")";
