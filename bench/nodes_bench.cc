@@ -26,6 +26,7 @@
 #include <memory>
 #include <string>
 
+#include "core/malloc_huge_pages.h"
 #include "properties/run.h"
 
 namespace leasesim {
@@ -138,6 +139,9 @@ void report(int nodes, Duration duration, double target_s) {
 }  // namespace leasesim
 
 int main(int argc, char** argv) {
+  // The figures are the program's as users run it: with malloc's huge pages (core/malloc_huge_pages.h;
+  // LEASESIM_HUGE_PAGES=0 measures without them).
+  leasesim::use_malloc_huge_pages(argv);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -19,6 +19,7 @@
 // configuration of processes, each model and each request in flight).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <new>
 #include <utility>
@@ -128,6 +129,8 @@ class Cow {
 template <class T>
 class CowSlot {
  public:
+  static constexpr size_t kCacheLine = 64;
+
   bool has_value() const { return node_.get() != nullptr; }
   explicit operator bool() const { return has_value(); }
   const T& operator*() const { return node_.get()->value; }
@@ -141,6 +144,13 @@ class CowSlot {
   void reset() { node_.reset(); }
   // Whether another CowSlot holds the same value (then mut() would copy it).
   bool shared() const { return node_.use_count() > 1; }
+  // Asks the CPU to start loading the value's block (its count, digest and value) into the cache,
+  // for a caller that knows it will use it soon (the World, one event ahead). Changes nothing.
+  void prefetch() const {
+    const char* block = reinterpret_cast<const char*>(node_.get());
+    if (block == nullptr) return;
+    for (size_t offset = 0; offset < sizeof(cow_detail::Node<T>); offset += kCacheLine) __builtin_prefetch(block + offset);
+  }
   // A new value, built in place as make() returns it (no move of the T).
   template <class F>
   void emplace_from(F&& make) {

@@ -7,7 +7,6 @@ namespace leasesim {
 
 namespace {
 constexpr int64_t kRingMask = EventQueue::kBuckets - 1;
-constexpr size_t kKeepCapacity = 256;
 static_assert((EventQueue::kBuckets & kRingMask) == 0, "the ring's size is a power of two");
 }  // namespace
 
@@ -33,12 +32,32 @@ void EventQueue::file(const Event& e) {
   if (b <= current_) {
     heap_push(e);
   } else if (b - current_ < kBuckets) {
-    calendar_[static_cast<size_t>(b & kRingMask)].push_back(e);
+    append(calendar_[static_cast<size_t>(b & kRingMask)], e);
     ++calendar_count_;
   } else {
     overflow_.push_back(e);
     overflow_first_ = std::min(overflow_first_, b);
   }
+}
+
+void EventQueue::append(Bucket& bucket, const Event& e) {
+  if (bucket.tail == kNoChunk || chunks_[bucket.tail].count == kChunkEvents) {
+    uint32_t c = free_chunk_;
+    if (c != kNoChunk) {
+      free_chunk_ = chunks_[c].next;
+      chunks_[c].count = 0;
+      chunks_[c].next = kNoChunk;
+    } else {
+      c = static_cast<uint32_t>(chunks_.size());
+      LS_CHECK(c != kNoChunk, "the event calendar ran out of chunk numbers");
+      chunks_.emplace_back();
+    }
+    if (bucket.tail == kNoChunk) bucket.head = c;
+    else chunks_[bucket.tail].next = c;
+    bucket.tail = c;
+  }
+  Chunk& chunk = chunks_[bucket.tail];
+  chunk.events[chunk.count++] = e;
 }
 
 void EventQueue::advance() {
@@ -47,15 +66,20 @@ void EventQueue::advance() {
   // overflow's earliest bucket does.
   if (calendar_count_ > 0) {
     int64_t b = current_ + 1;
-    while (calendar_[static_cast<size_t>(b & kRingMask)].empty()) ++b;
+    while (calendar_[static_cast<size_t>(b & kRingMask)].head == kNoChunk) ++b;
     current_ = b;
-    std::vector<Event>& bucket = calendar_[static_cast<size_t>(b & kRingMask)];
-    for (const Event& e : bucket) heap_push(e);
-    calendar_count_ -= bucket.size();
-    // An ordinary bucket keeps its capacity for the bucket that reuses the slot; a burst (every
-    // process starting at once) gives its memory back rather than keep it for the whole run.
-    if (bucket.capacity() > kKeepCapacity) std::vector<Event>().swap(bucket);
-    else bucket.clear();
+    Bucket& bucket = calendar_[static_cast<size_t>(b & kRingMask)];
+    // The bucket's chunks go back to the free list, to be reused by the buckets filled next.
+    for (uint32_t c = bucket.head; c != kNoChunk;) {
+      Chunk& chunk = chunks_[c];
+      for (uint32_t i = 0; i < chunk.count; ++i) heap_push(chunk.events[i]);
+      calendar_count_ -= chunk.count;
+      const uint32_t next = chunk.next;
+      chunk.next = free_chunk_;
+      free_chunk_ = c;
+      c = next;
+    }
+    bucket = Bucket{};
   } else {
     current_ = overflow_first_;
   }

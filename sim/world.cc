@@ -153,6 +153,79 @@ Event WorldCore::pop_next(Chooser& chooser) {
   return e;
 }
 
+namespace {
+void prefetch_lines(const void* p, size_t bytes) {
+  const char* first = static_cast<const char*>(p);
+  for (size_t offset = 0; offset < bytes; offset += 64) __builtin_prefetch(first + offset);
+}
+}  // namespace
+
+void WorldCore::prefetch_names(const InFlight& f, bool bytes) const {
+  // The names an `api` or `lease` line copies: the process's and the object's. The object's
+  // name is a string of its own (a Lease key is longer than a short string's inline room), so
+  // its characters are fetched a step after the string itself, once its address is known.
+  const std::string* object = nullptr;
+  if (f.request.kind == ObjectKind::Lease && f.request.lease < scenario_->lease_keys.size()) object = &scenario_->lease_keys[f.request.lease];
+  else if ((f.request.kind == ObjectKind::Node || f.request.kind == ObjectKind::Pod) && f.request.node < scenario_->node_names.size())
+    object = &scenario_->node_names[f.request.node];
+  if (bytes) {
+    if (object != nullptr) prefetch_lines(object->data(), object->size());
+    return;
+  }
+  if (f.proc < scenario_->processes.size()) __builtin_prefetch(&scenario_->processes[f.proc].name);
+  if (object != nullptr) __builtin_prefetch(object);
+}
+
+void WorldCore::prefetch_ahead(bool tracing) const {
+  // A cluster of thousands of kubelets keeps its processes, models and Leases in tens of
+  // megabytes, far more than the cache holds, and nearly every event reads a different one: an
+  // event would wait for each of those loads in turn (bench/nodes_bench.cc; docs/nodes.md,
+  // "Loads ahead of time"). So while one event runs, the memory of the next two is on its way: the
+  // runtime of the event after next (its model's address is in the cache by the next step), and
+  // the model or the stored object of the next one. The events are those the queue names now; a
+  // push before them only makes a hint useless. Nothing here changes the World or its order.
+  // With a trace, the names its lines copy are fetched the same way: the strings two events
+  // ahead, their characters one event ahead.
+  if (!ready_.empty() || queue_.empty()) return;
+  if (const Event* after = queue_.after_top(); after != nullptr) {
+    if (after->proc < procs_.size()) prefetch_lines(&procs_[after->proc], sizeof(ProcessRuntime));
+    if (tracing && (after->kind == EventKind::RequestArrive || after->kind == EventKind::ResponseArrive)) {
+      if (const InFlight* f = find_in_flight(after->a)) prefetch_names(*f, false);
+    }
+  }
+  const Event& next = queue_.top();
+  if (tracing && (next.kind == EventKind::RequestArrive || next.kind == EventKind::ResponseArrive)) {
+    if (const InFlight* f = find_in_flight(next.a)) prefetch_names(*f, true);
+  }
+  switch (next.kind) {
+    case EventKind::RequestArrive: {
+      const InFlight* f = find_in_flight(next.a);
+      if (f == nullptr) return;
+      if (f->request.kind == ObjectKind::Lease && f->request.lease < api_.lease_count())
+        prefetch_lines(&api_.lease(f->request.lease), sizeof(std::optional<Lease>));
+      else if (f->request.kind == ObjectKind::Node && f->request.node < api_.nodes().size())
+        prefetch_lines(&api_.nodes().node(f->request.node), sizeof(std::optional<Node>));
+      return;
+    }
+    case EventKind::ClientTimeout: {
+      // Most deadlines find their answer already in (inert); only a live one reads the model.
+      const InFlight* f = find_in_flight(next.a);
+      if (f == nullptr || f->client_done) return;
+      break;
+    }
+    case EventKind::WatchDeliver: {
+      const auto kind = static_cast<ObjectKind>(next.a >> 32);
+      const auto id = static_cast<uint32_t>(next.a);
+      if (kind == ObjectKind::Lease && id < api_.lease_count()) prefetch_lines(&api_.lease(id), sizeof(std::optional<Lease>));
+      else if (kind == ObjectKind::Node && id < api_.nodes().size()) prefetch_lines(&api_.nodes().node(id), sizeof(std::optional<Node>));
+      return;  // the watcher is one of a few controllers, whose models stay in the cache
+    }
+    default:
+      break;
+  }
+  if (next.proc < procs_.size()) procs_[next.proc].model.prefetch();
+}
+
 StepStatus WorldCore::step(Chooser& chooser, Trace* trace) {
   if (has_external_) sync_external(chooser, trace);
   // Helpers that did nothing more ran to the horizon (sync_external): the run covered all of it.
@@ -161,6 +234,7 @@ StepStatus WorldCore::step(Chooser& chooser, Trace* trace) {
   if (next > horizon_) return StepStatus::Horizon;
   if (events_ >= max_events_) return StepStatus::EventLimit;
   const Event e = pop_next(chooser);
+  prefetch_ahead(trace != nullptr);
   LS_CHECK(e.at >= now_, "time must not go backwards");
   last_inert_ = inert(e);  // read before dispatch changes what it refers to
   now_ = e.at;

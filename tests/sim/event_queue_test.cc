@@ -206,5 +206,74 @@ TEST(EventQueue, TheCalendarKeepsTimeOrderAcrossTheRingAndTheOverflow) {
   EXPECT_TRUE(q.empty());
 }
 
+// after_top() (the World's prefetch hint): whenever it names an event, that event is the one
+// pop() returns after the top when nothing is pushed in between, small heap or calendar alike.
+// Twin: when it names none, the heap holds the top alone, so the hint cannot be checked against
+// a second heap element (the next event is still in the ring or there is none).
+RC_GTEST_PROP(EventQueueProperty, AfterTopNamesTheEventPoppedAfterTheTop, (bool large)) {
+  constexpr int64_t kBucket = int64_t{1} << EventQueue::kBucketShift;
+  const size_t n = large ? EventQueue::kCalendarFrom + *rc::gen::inRange<size_t>(1, 2000) : *rc::gen::inRange<size_t>(1, 200);
+  const auto times = *rc::gen::container<std::vector<int64_t>>(n, rc::gen::inRange<int64_t>(0, 50 * kBucket));
+  EventQueue q;
+  uint64_t seq = 0;
+  for (int64_t at : times) q.push(make_event(at, seq++));
+  size_t hinted = 0;
+  while (!q.empty()) {
+    const Event* hint = q.after_top();
+    if (hint == nullptr) {
+      (void)q.pop();
+      continue;
+    }
+    const Event expected = *hint;
+    ++hinted;
+    (void)q.pop();
+    RC_ASSERT(!q.empty());
+    RC_ASSERT(q.top() == expected);
+  }
+  RC_TAG(hinted > 0 ? "hinted" : "never hinted");
+}
+
+// The ring's memory is chunks reused from one pool: a steady workload (20,000 pending events
+// over 256 buckets, one pushed per event popped) moving through the ring for six spans takes
+// about the chunks its first span needed, not more with every span. Twin of the bound: the same workload with twice the
+// pending events needs more chunks, so the count does follow what the ring holds.
+size_t chunks_after_steady_turns(size_t pending, int turns) {
+  constexpr int64_t kBucket = int64_t{1} << EventQueue::kBucketShift;
+  const int64_t span = 256 * kBucket;  // about 80 events a bucket at 20,000: several chunks each
+  EventQueue q;
+  uint64_t seq = 0;
+  uint64_t state = 12345;
+  const auto next_offset = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<int64_t>((state >> 33) % static_cast<uint64_t>(span));
+  };
+  for (size_t i = 0; i < pending; ++i) q.push(make_event(next_offset(), seq++));
+  size_t after_first_turn = 0;
+  int64_t start = 0;
+  for (int turn = 0; turn < turns; ++turn) {
+    start = q.top().at.ns;
+    while (q.top().at.ns < start + span) {
+      const Event e = q.pop();
+      q.push(make_event(e.at.ns + 1 + next_offset(), seq++));
+    }
+    if (turn == 0) after_first_turn = q.calendar_chunks();
+  }
+  EXPECT_EQ(q.size(), pending);
+  // Buckets' counts vary from turn to turn, so the peak may move by a few chunks, never grow
+  // with the turns.
+  EXPECT_LE(q.calendar_chunks(), after_first_turn + after_first_turn / 20) << "the ring keeps taking new chunks";
+  return q.calendar_chunks();
+}
+
+TEST(EventQueue, TheRingReusesItsChunks) {
+  const size_t small = chunks_after_steady_turns(20000, 6);
+  const size_t twice = chunks_after_steady_turns(40000, 6);
+  EXPECT_GT(small, 0u);
+  EXPECT_GT(twice, small + small / 2) << "the chunk count does not follow the events the ring holds";
+  // Only a bucket's last chunk is partly empty: the chunks are the events' room plus about one
+  // chunk per bucket (257 buckets hold events at once; the peak comes between pops and pushes).
+  EXPECT_LE(small, 20000u / EventQueue::kChunkEvents + 2u * 257u);
+}
+
 }  // namespace
 }  // namespace leasesim

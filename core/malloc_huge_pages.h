@@ -1,0 +1,37 @@
+// malloc_huge_pages.h: lets glibc's malloc back the whole heap with transparent huge pages.
+//
+// Contract:
+// - use_malloc_huge_pages(argv), called first thing in main(), re-executes the program once
+//   (/proc/self/exe, the same arguments) with glibc's tunable `glibc.malloc.hugetlb=1` added to
+//   GLIBC_TUNABLES, and returns only when it does not: the tunable or LEASESIM_HUGE_PAGES=0 is
+//   already in the environment, the kernel's transparent huge pages are not in `madvise` mode
+//   (`always` needs no advice, `never` takes none), the C library is not glibc 2.35 or later,
+//   or the exec failed (the environment is then as it was).
+// - huge_pages_tunables() is that decision as a pure function, for tests.
+// - It changes only where memory sits, never a value: every output is the same with it and
+//   without it (traceHash included). The variable is inherited by the processes leasesim starts
+//   (Go helpers, Python, kubectl), where it does the same or nothing.
+// Why: a cluster of thousands of kubelets keeps its processes, models, Leases and pending events
+// in hundreds of megabytes read at random places, and with 4 KiB pages nearly every event also
+// waits for page-table walks (the TLB covers a few megabytes). The tunable makes malloc advise
+// the kernel (madvise MADV_HUGEPAGE) on all the memory it takes, which a program cannot ask of
+// glibc once it runs: tunables are read at start. docs/nodes.md, "Huge pages and loads ahead".
+// Leaves out: other C libraries and hugetlbfs pages (they need set-up by the administrator).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace leasesim {
+
+// The GLIBC_TUNABLES value to execute with, or nothing when the program should run on as it is.
+// `opt_out` is LEASESIM_HUGE_PAGES and `tunables` GLIBC_TUNABLES (nullptr: unset), `thp_modes`
+// the first line of /sys/kernel/mm/transparent_hugepage/enabled, `glibc_version` what
+// gnu_get_libc_version() returns.
+std::optional<std::string> huge_pages_tunables(const char* opt_out, const char* tunables, std::string_view thp_modes,
+                                               std::string_view glibc_version);
+
+void use_malloc_huge_pages(char** argv);
+
+}  // namespace leasesim
