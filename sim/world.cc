@@ -160,43 +160,21 @@ void prefetch_lines(const void* p, size_t bytes) {
 }
 }  // namespace
 
-void WorldCore::prefetch_names(const InFlight& f, bool bytes) const {
-  // The names an `api` or `lease` line copies: the process's and the object's. The object's
-  // name is a string of its own (a Lease key is longer than a short string's inline room), so
-  // its characters are fetched a step after the string itself, once its address is known.
-  const std::string* object = nullptr;
-  if (f.request.kind == ObjectKind::Lease && f.request.lease < scenario_->lease_keys.size()) object = &scenario_->lease_keys[f.request.lease];
-  else if ((f.request.kind == ObjectKind::Node || f.request.kind == ObjectKind::Pod) && f.request.node < scenario_->node_names.size())
-    object = &scenario_->node_names[f.request.node];
-  if (bytes) {
-    if (object != nullptr) prefetch_lines(object->data(), object->size());
-    return;
-  }
-  if (f.proc < scenario_->processes.size()) __builtin_prefetch(&scenario_->processes[f.proc].name);
-  if (object != nullptr) __builtin_prefetch(object);
-}
-
-void WorldCore::prefetch_ahead(bool tracing) const {
+void WorldCore::prefetch_ahead() const {
   // A cluster of thousands of kubelets keeps its processes, models and Leases in tens of
   // megabytes, far more than the cache holds, and nearly every event reads a different one: an
   // event would wait for each of those loads in turn (bench/nodes_bench.cc; docs/nodes.md,
-  // "Loads ahead of time"). So while one event runs, the memory of the next two is on its way: the
+  // phase 8). So while one event runs, the memory of the next two is on its way: the
   // runtime of the event after next (its model's address is in the cache by the next step), and
   // the model or the stored object of the next one. The events are those the queue names now; a
   // push before them only makes a hint useless. Nothing here changes the World or its order.
-  // With a trace, the names its lines copy are fetched the same way: the strings two events
-  // ahead, their characters one event ahead.
+  // (Fetching the names a trace line copies the same way, the strings two events ahead and
+  // their characters one ahead, was tried: no gain out of the noise, and the CPU has only so
+  // many loads in flight, so it was left out: docs/nodes.md, phase 8.)
   if (!ready_.empty() || queue_.empty()) return;
-  if (const Event* after = queue_.after_top(); after != nullptr) {
-    if (after->proc < procs_.size()) prefetch_lines(&procs_[after->proc], sizeof(ProcessRuntime));
-    if (tracing && (after->kind == EventKind::RequestArrive || after->kind == EventKind::ResponseArrive)) {
-      if (const InFlight* f = find_in_flight(after->a)) prefetch_names(*f, false);
-    }
-  }
+  if (const Event* after = queue_.after_top(); after != nullptr && after->proc < procs_.size())
+    prefetch_lines(&procs_[after->proc], sizeof(ProcessRuntime));
   const Event& next = queue_.top();
-  if (tracing && (next.kind == EventKind::RequestArrive || next.kind == EventKind::ResponseArrive)) {
-    if (const InFlight* f = find_in_flight(next.a)) prefetch_names(*f, true);
-  }
   switch (next.kind) {
     case EventKind::RequestArrive: {
       const InFlight* f = find_in_flight(next.a);
@@ -234,7 +212,7 @@ StepStatus WorldCore::step(Chooser& chooser, Trace* trace) {
   if (next > horizon_) return StepStatus::Horizon;
   if (events_ >= max_events_) return StepStatus::EventLimit;
   const Event e = pop_next(chooser);
-  prefetch_ahead(trace != nullptr);
+  prefetch_ahead();
   LS_CHECK(e.at >= now_, "time must not go backwards");
   last_inert_ = inert(e);  // read before dispatch changes what it refers to
   now_ = e.at;

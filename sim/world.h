@@ -306,8 +306,7 @@ class WorldCore {
   void push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a = 0, uint32_t b = 0);
   Event pop_next(Chooser& chooser);
   // Starts loading what the next events will touch (world.cc): hints to the CPU, no change.
-  void prefetch_ahead(bool tracing) const;
-  void prefetch_names(const InFlight& f, bool bytes) const;
+  void prefetch_ahead() const;
   Now now_for(uint32_t p) const;
   Duration draw_latency(Chooser& chooser, uint32_t proc, const ChoiceSubject& what) const;
 
