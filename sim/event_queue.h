@@ -19,6 +19,9 @@
 //   65,000 nodes; buckets of 17 ms held a thousand, and their heap's pops cost a tenth of the
 //   run). The switch happens once and changes no order: pops are the same sequence as without
 //   it.
+// - A ring bucket is a list of 15-event chunks taken from one pool that the queue keeps for its
+//   lifetime, so the ring's memory follows the events it holds (plus about a chunk per bucket
+//   in use), without a trip through malloc per bucket.
 // - after_top() names the event that is likely to follow the top, for the World's prefetches:
 //   a hint only (a push may come first), never part of any order.
 // - The queue is a copyable value (the World is copied by the explorer). Up to 16 events live
