@@ -171,18 +171,21 @@ void WorldCore::prefetch_ahead() const {
   // (Fetching the names a trace line copies the same way, the strings two events ahead and
   // their characters one ahead, was tried: no gain out of the noise, and the CPU has only so
   // many loads in flight, so it was left out: docs/nodes.md, phase 8.)
-  if (!ready_.empty() || queue_.empty()) return;
+  // A World whose queue has not grown to the calendar (the explorer's, and every scenario of a
+  // few processes) stays in the cache: no hints there, so its steps pay nothing for them.
+  if (!ready_.empty() || queue_.size() <= EventQueue::kCalendarFrom) return;
   if (const Event* after = queue_.after_top(); after != nullptr && after->proc < procs_.size())
     prefetch_lines(&procs_[after->proc], sizeof(ProcessRuntime));
+  // The stored object a request or a watch delivery reads.
+  const auto prefetch_object = [&](ObjectKind kind, uint32_t id) {
+    if (kind == ObjectKind::Lease && id < api_.lease_count()) prefetch_lines(&api_.lease(id), sizeof(std::optional<Lease>));
+    else if (kind == ObjectKind::Node && id < api_.nodes().size()) prefetch_lines(&api_.nodes().node(id), sizeof(std::optional<Node>));
+  };
   const Event& next = queue_.top();
   switch (next.kind) {
     case EventKind::RequestArrive: {
-      const InFlight* f = find_in_flight(next.a);
-      if (f == nullptr) return;
-      if (f->request.kind == ObjectKind::Lease && f->request.lease < api_.lease_count())
-        prefetch_lines(&api_.lease(f->request.lease), sizeof(std::optional<Lease>));
-      else if (f->request.kind == ObjectKind::Node && f->request.node < api_.nodes().size())
-        prefetch_lines(&api_.nodes().node(f->request.node), sizeof(std::optional<Node>));
+      if (const InFlight* f = find_in_flight(next.a))
+        prefetch_object(f->request.kind, f->request.kind == ObjectKind::Node ? f->request.node : f->request.lease);
       return;
     }
     case EventKind::ClientTimeout: {
@@ -191,13 +194,9 @@ void WorldCore::prefetch_ahead() const {
       if (f == nullptr || f->client_done) return;
       break;
     }
-    case EventKind::WatchDeliver: {
-      const auto kind = static_cast<ObjectKind>(next.a >> 32);
-      const auto id = static_cast<uint32_t>(next.a);
-      if (kind == ObjectKind::Lease && id < api_.lease_count()) prefetch_lines(&api_.lease(id), sizeof(std::optional<Lease>));
-      else if (kind == ObjectKind::Node && id < api_.nodes().size()) prefetch_lines(&api_.nodes().node(id), sizeof(std::optional<Node>));
+    case EventKind::WatchDeliver:
+      prefetch_object(static_cast<ObjectKind>(next.a >> 32), static_cast<uint32_t>(next.a));
       return;  // the watcher is one of a few controllers, whose models stay in the cache
-    }
     default:
       break;
   }
