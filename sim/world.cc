@@ -118,20 +118,79 @@ uint64_t WorldCore::event_digest(const Event& e) {
               e.incarnation | (static_cast<uint64_t>(e.b) << 32), e.a);
 }
 
-Event WorldCore::pop_next(Chooser& chooser) {
-  // Gather every event due at the earliest instant (including ones pushed for the current
-  // instant since the last step); which of them fires first is a choice.
-  if (ready_.empty()) {
-    const Event first = queue_.pop();
-    if (queue_.empty() || queue_.top().at != first.at) {
-      // Alone at its instant (most steps): it fires with no choice to make, as below.
-      pending_digest_ -= event_digest(first);
-      return first;
+void WorldCore::push_deadline(Duration wait, uint32_t p, uint64_t id) {
+  if (lazy_deadlines_) {
+    Event e;
+    e.at = now_ + wait;
+    e.seq = next_seq_;  // taken only if the DeadlineQueue takes the event
+    e.kind = EventKind::ClientTimeout;
+    e.proc = p;
+    e.a = id;
+    e.incarnation = procs_[p].incarnation;
+    if (const uint64_t ticket = deadlines_.push(wait, e)) {
+      ++next_seq_;
+      pending_digest_ += event_digest(e);
+      // The record was built in this step and no copy of the World shares it yet.
+      slots_[static_cast<uint32_t>(id)].flight.mut().deadline_ticket = ticket;
+      return;
     }
-    ready_.push_back(first);
+  }
+  push(now_ + wait, EventKind::ClientTimeout, p, id);
+}
+
+TrueInstant WorldCore::next_queued_at() const {
+  const int lane = deadlines_.least();
+  if (lane < 0) return queue_.top().at;
+  if (queue_.empty()) return deadlines_.front(lane).at;
+  return std::min(queue_.top().at, deadlines_.front(lane).at);
+}
+
+bool WorldCore::pop_due_at(TrueInstant at, Event& out) {
+  const int lane = deadlines_.empty() ? -1 : deadlines_.least();
+  const bool queued = !queue_.empty() && queue_.top().at == at;
+  const bool waiting = lane >= 0 && deadlines_.front(lane).at == at;
+  if (waiting && (!queued || deadlines_.front(lane).before(queue_.top()))) {
+    out = deadlines_.pop(lane);
+    return true;
+  }
+  if (!queued) return false;
+  out = queue_.pop();
+  return true;
+}
+
+Event WorldCore::pop_next(Chooser& chooser, bool& dead) {
+  dead = false;
+  // Gather every event due at the earliest instant (including ones pushed for the current
+  // instant since the last step); which of them fires first is a choice. Lazy deadlines take
+  // part exactly as if they were in the queue: pop_due_at merges both by (time, seq), so ready_
+  // holds the same events in the same order as on the eager path.
+  if (ready_.empty()) {
+    if (deadlines_.empty()) {
+      const Event first = queue_.pop();
+      if (queue_.empty() || queue_.top().at != first.at) {
+        // Alone at its instant (most steps): it fires with no choice to make, as below.
+        pending_digest_ -= event_digest(first);
+        return first;
+      }
+      ready_.push_back(first);
+    } else {
+      const int lane = deadlines_.least();
+      const bool from_lane = queue_.empty() || deadlines_.front(lane).before(queue_.top());
+      const bool first_dead = from_lane && deadlines_.front_dead(lane);
+      const Event first = from_lane ? deadlines_.pop(lane) : queue_.pop();
+      const bool alone = (queue_.empty() || queue_.top().at != first.at) &&
+                         (deadlines_.empty() || deadlines_.front(deadlines_.least()).at != first.at);
+      if (alone) {
+        pending_digest_ -= event_digest(first);
+        dead = first_dead;
+        return first;
+      }
+      ready_.push_back(first);
+    }
   }
   const TrueInstant at = ready_.front().at;
-  while (!queue_.empty() && queue_.top().at == at) ready_.push_back(queue_.pop());
+  Event more;
+  while (pop_due_at(at, more)) ready_.push_back(more);
   uint32_t k = 0;
   // A fault point goes first among the events of its instant, with no tie choice: whether a
   // fault strikes there is its own choice, and before or after another event at the same
@@ -206,13 +265,23 @@ void WorldCore::prefetch_ahead() const {
 StepStatus WorldCore::step(Chooser& chooser, Trace* trace) {
   if (has_external_) sync_external(chooser, trace);
   // Helpers that did nothing more ran to the horizon (sync_external): the run covered all of it.
-  if (ready_.empty() && queue_.empty()) return has_external_ ? StepStatus::Horizon : StepStatus::Idle;
-  const TrueInstant next = ready_.empty() ? queue_.top().at : ready_.front().at;
+  if (ready_.empty() && queue_.empty() && deadlines_.empty()) return has_external_ ? StepStatus::Horizon : StepStatus::Idle;
+  const TrueInstant next = ready_.empty() ? next_queued_at() : ready_.front().at;
   if (next > horizon_) return StepStatus::Horizon;
   if (events_ >= max_events_) return StepStatus::EventLimit;
-  const Event e = pop_next(chooser);
+  bool dead = false;
+  const Event e = pop_next(chooser, dead);
   prefetch_ahead();
   LS_CHECK(e.at >= now_, "time must not go backwards");
+  if (dead) {
+    // A lazy deadline whose request was erased: on_client_timeout would find nothing and
+    // return, so only time and the event count move, as on the eager path.
+    last_inert_ = true;
+    now_ = e.at;
+    ++events_;
+    ++elided_;
+    return StepStatus::Stepped;
+  }
   last_inert_ = inert(e);  // read before dispatch changes what it refers to
   now_ = e.at;
   ++events_;
@@ -235,7 +304,7 @@ void WorldCore::sync_external(Chooser& chooser, Trace* trace) {
   // so no event fires before the helpers have reported everything they did until it.
   TrueInstant next = horizon_;
   if (!ready_.empty()) next = ready_.front().at;
-  else if (!queue_.empty()) next = std::min(queue_.top().at, horizon_);
+  else if (!queue_.empty() || !deadlines_.empty()) next = std::min(next_queued_at(), horizon_);
   for (uint32_t p = 0; p < procs_.size(); ++p) {
     const ProcessRuntime& pr = procs_[p];
     if (!alive(pr.status) || pr.pause_depth > 0 || !pr.model || !std::holds_alternative<ClientGoReal>(*pr.model)) continue;
@@ -406,7 +475,7 @@ void WorldCore::apply_effects(uint32_t p, Chooser& chooser, Trace* trace) {
       const Duration timeout = call->request.timeout;
       const uint64_t id = add_in_flight(p, std::move(call->request));
       push(now_ + draw_latency(chooser, p, subject(Subject::RequestLeg, static_cast<uint32_t>(id))), EventKind::RequestArrive, p, id);
-      if (timeout.ns > 0) push(now_ + procs_[p].clock.local_to_true(timeout), EventKind::ClientTimeout, p, id);
+      if (timeout.ns > 0) push_deadline(procs_[p].clock.local_to_true(timeout), p, id);
     } else if (auto* cancel = std::get_if<CancelCall>(&effect)) {
       // The client stops waiting now; the model hears about it as a Timeout at this instant.
       for (uint32_t index = 0; index < slots_.size(); ++index) {
@@ -616,6 +685,8 @@ void WorldCore::erase_in_flight(uint64_t id) {
   const uint32_t index = static_cast<uint32_t>(id);
   Slot& slot = slots_.at(index);
   LS_CHECK(slot.flight && slot.generation == static_cast<uint32_t>(id >> 32), "erasing an unknown request");
+  // Its deadline, if it still waits, will find nothing: it need not be dispatched.
+  if (slot.flight->deadline_ticket != 0) deadlines_.mark_dead(slot.flight->deadline_ticket);
   slot.flight.reset();
   free_slots_.push_back(index);
 }
@@ -1087,11 +1158,9 @@ uint64_t WorldCore::fingerprint(bool canonical, bool live_only, bool drop_dead) 
 
 TrueInstant WorldCore::next_live_at() const {
   TrueInstant at(INT64_MAX);
-  queue_.for_each([&](const Event& e) {
+  for_each_pending([&](const Event& e) {
     if (e.at < at && !inert(e)) at = e.at;
   });
-  for (const Event& e : ready_)
-    if (e.at < at && !inert(e)) at = e.at;
   return at.ns == INT64_MAX ? now_ : at;
 }
 
@@ -1134,11 +1203,9 @@ uint64_t WorldCore::fingerprint_canonical(HashFrame frame, bool live_only, TrueI
   // The pending events enter as a multiset, as in the absolute fingerprint (fingerprint_exact
   // says why their order at one instant never matters): the sum of their digests.
   uint64_t pending = 0, count = 0;
-  queue_.for_each([&](const Event& e) {
+  for_each_pending([&](const Event& e) {
     if (!live_only || !inert(e)) pending += event_word(e), ++count;
   });
-  for (const Event& e : ready_)
-    if (!live_only || !inert(e)) pending += event_word(e), ++count;
   h.u64(pending).u64(count);
   api_.hash_into(h, frame);
   network_.hash_into(h);
@@ -1218,7 +1285,7 @@ void WorldCore::hash_faults_into(StateHasher& h) const {
   // are left out for the same reason.) The per-event hashes do not wait for each other, unlike
   // one chain over the events in sorted order, and the sum is kept up to date as events are
   // pushed and fired (pending_digest_), so a fingerprint reads it rather than visiting them.
-  uint64_t pending = pending_digest_, count = queue_.size() + ready_.size();
+  uint64_t pending = pending_digest_, count = pending_count();
   int64_t at = now_.ns;
   if (live_only) {
     // Inert events (timers replaced or cancelled, timeouts of answered requests) remember only
@@ -1232,8 +1299,7 @@ void WorldCore::hash_faults_into(StateHasher& h) const {
       if (inert(e)) pending -= event_digest(e), --count;
       else next_live = std::min(next_live, e.at.ns);
     };
-    queue_.for_each(visit);
-    for (const Event& e : ready_) visit(e);
+    for_each_pending(visit);
     if (next_live != INT64_MAX) at = next_live;
   }
   h.i64(at).u64(live_only ? 0 : events_);

@@ -33,6 +33,13 @@
 // - Acting leadership is tracked from model notes; `config.quiesce` keeps a process acting for
 //   that long (local time) after its model stops leading, except after a crash.
 // - Bounds: the horizon (`duration`) and `max_events`; step() reports which one stopped a run.
+// - Lazy deadlines (run mode; set_lazy_deadlines, off by default and so in the explorer): client
+//   deadlines wait in a DeadlineQueue beside the event queue (sim/deadline_queue.h) rather than
+//   in it, with the same (time, seq) they would have had there, and a deadline whose request
+//   was already erased (its response arrived) fires without being dispatched. Events fire in
+//   the same order, ties are the same ties, the event count is the same: the trace is the same
+//   byte for byte (tests/sim/lazy_deadlines_twin_test.cc). Only the cost of inert deadlines
+//   changes: nearly every deadline of a healthy cluster is one.
 // - Copies are values (a change to one is never seen through another) and are cheap, since the
 //   explorer makes one per successor: a World owns one WorldCore block (small vectors inline,
 //   recycled through a per-thread free list), and the parts a step rarely changes are shared
@@ -71,6 +78,7 @@
 #include "sim/chooser.h"
 #include "sim/clock.h"
 #include "core/cow.h"
+#include "sim/deadline_queue.h"
 #include "sim/event_queue.h"
 #include "sim/history.h"
 #include "sim/network.h"
@@ -270,19 +278,30 @@ class WorldCore {
   // Whether the last step fired an inert event (it changed nothing but the clock and the event
   // count); the explorer folds such steps into the next live one.
   bool last_step_inert() const { return last_inert_; }
-  // How many events are pending (the heap and the ready ties, inert ones included).
-  size_t pending_count() const { return queue_.size() + ready_.size(); }
+  // How many events are pending (the heap, the ready ties and the lazy deadlines, inert ones
+  // included).
+  size_t pending_count() const { return queue_.size() + ready_.size() + deadlines_.size(); }
   // The instant of the earliest pending event that is not inert (now when there is none): the
   // next instant at which anything can change.
   TrueInstant next_live_at() const;
   // Moves the horizon and the event bound (the explorer's converge mode lifts both).
   void set_bounds(TrueInstant horizon, uint64_t max_events);
+  // Keeps client deadlines out of the event queue (see the contract): for runs by a seeded
+  // chooser (properties/run.cc). Call it before the first step. The explorer leaves it off.
+  void set_lazy_deadlines(bool on) {
+    LS_CHECK(events_ == 0, "lazy deadlines are set before the first step");
+    lazy_deadlines_ = on;
+  }
+  // How many dead client deadlines fired without being dispatched (lazy deadlines only). They
+  // are counted in events_processed() as every fired event is.
+  uint64_t deadlines_elided() const { return elided_; }
   // Calls f(const Event&) for every pending event, in no particular order (the explorer's
   // critical points read their instants; nothing here may reach an output in this order).
   template <class F>
   void for_each_pending(F&& f) const {
     queue_.for_each(f);
     for (const Event& e : ready_) f(e);
+    deadlines_.for_each(f);
   }
 
  private:
@@ -296,6 +315,8 @@ class WorldCore {
     bool applied = false;      // the server committed it
     bool lost = false;         // it never reached the server: only the client's timeout is left
     ApiResponse response;
+    // The DeadlineQueue ticket of its client deadline (lazy deadlines only; 0: none there).
+    uint64_t deadline_ticket = 0;
     bool operator==(const InFlight&) const = default;
   };
 
@@ -304,7 +325,18 @@ class WorldCore {
   void sync_external(Chooser& chooser, Trace* trace);
   bool defer_if_paused(const Event& e);
   void push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a = 0, uint32_t b = 0);
-  Event pop_next(Chooser& chooser);
+  // The client deadline of request `id` of process p, due `wait` from now: into the
+  // DeadlineQueue when lazy deadlines are on and it takes it, otherwise into the event queue.
+  void push_deadline(Duration wait, uint32_t p, uint64_t id);
+  // The next event to fire. `dead`: it is a lazy deadline of an erased request, alone at its
+  // instant, which needs no dispatch.
+  Event pop_next(Chooser& chooser, bool& dead);
+  // Pops the least pending event (by time, then seq) due at `at` from the event queue or the
+  // DeadlineQueue, if there is one.
+  bool pop_due_at(TrueInstant at, Event& out);
+  // The instant of the earliest pending event outside ready_ (the queue or the DeadlineQueue);
+  // there must be one.
+  TrueInstant next_queued_at() const;
   // Starts loading what the next events will touch (world.cc): hints to the CPU, no change.
   void prefetch_ahead() const;
   Now now_for(uint32_t p) const;
@@ -392,7 +424,11 @@ class WorldCore {
   uint64_t next_seq_ = 0;
   uint64_t events_ = 0;
   bool last_inert_ = false;  // the last step fired an inert event (last_step_inert)
+  bool lazy_deadlines_ = false;  // set_lazy_deadlines
+  uint64_t elided_ = 0;          // deadlines_elided
   EventQueue queue_;
+  // Client deadlines kept out of queue_ (lazy deadlines only; otherwise empty).
+  DeadlineQueue deadlines_;
   // Events due at the current instant that have left the heap, so that choosing among n ties
   // costs O(1) per event rather than popping and re-pushing all of them (10,000 processes that
   // start together are 10,000 ties).
@@ -493,6 +529,9 @@ class World {
   }
   // Moves the horizon and the event bound (the explorer's converge mode lifts both).
   void set_bounds(TrueInstant horizon, uint64_t max_events) { core_->set_bounds(horizon, max_events); }
+  // See WorldCore::set_lazy_deadlines and deadlines_elided.
+  void set_lazy_deadlines(bool on) { core_->set_lazy_deadlines(on); }
+  uint64_t deadlines_elided() const { return core_->deadlines_elided(); }
   // See WorldCore::inert.
   bool inert(const Event& e) const { return core_->inert(e); }
   bool last_step_inert() const { return core_->last_step_inert(); }
