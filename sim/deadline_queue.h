@@ -53,21 +53,16 @@ class DeadlineQueue {
     if (l.tail - l.head == l.ring.size()) l.grow();
     l.ring[l.tail & l.mask] = Entry{e, false};
     const uint64_t ticket = (static_cast<uint64_t>(lane + 1) << 56) | l.tail;
+    // Only a lane that was empty gets a new front, which may be the least.
+    if (l.head == l.tail && (least_ < 0 || e.before(front(least_)))) least_ = static_cast<int>(lane);
     ++l.tail;
     ++count_;
     return ticket;
   }
 
   // The lane whose front is the least pending deadline by (time, seq); -1 when none is pending.
-  int least() const {
-    int best = -1;
-    for (size_t i = 0; i < lanes_.size(); ++i) {
-      const Lane& l = lanes_[i];
-      if (l.head == l.tail) continue;
-      if (best < 0 || l.front().before(lanes_[static_cast<size_t>(best)].front())) best = static_cast<int>(i);
-    }
-    return best;
-  }
+  // Kept up to date by push() and pop(), since every step of a run asks for it.
+  int least() const { return least_; }
   const Event& front(int lane) const { return lanes_[static_cast<size_t>(lane)].front(); }
   bool front_dead(int lane) const {
     const Lane& l = lanes_[static_cast<size_t>(lane)];
@@ -79,6 +74,11 @@ class DeadlineQueue {
     const Event e = l.ring[l.head & l.mask].event;
     ++l.head;
     --count_;
+    least_ = -1;
+    for (size_t i = 0; i < lanes_.size(); ++i) {
+      const Lane& x = lanes_[i];
+      if (x.head != x.tail && (least_ < 0 || x.front().before(front(least_)))) least_ = static_cast<int>(i);
+    }
     return e;
   }
 
@@ -120,6 +120,7 @@ class DeadlineQueue {
   };
   std::vector<Lane> lanes_;
   size_t count_ = 0;
+  int least_ = -1;  // least()
 };
 
 }  // namespace leasesim

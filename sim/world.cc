@@ -146,7 +146,7 @@ TrueInstant WorldCore::next_queued_at() const {
 }
 
 bool WorldCore::pop_due_at(TrueInstant at, Event& out) {
-  const int lane = deadlines_.empty() ? -1 : deadlines_.least();
+  const int lane = deadlines_.least();
   const bool queued = !queue_.empty() && queue_.top().at == at;
   const bool waiting = lane >= 0 && deadlines_.front(lane).at == at;
   if (waiting && (!queued || deadlines_.front(lane).before(queue_.top()))) {
@@ -178,8 +178,9 @@ Event WorldCore::pop_next(Chooser& chooser, bool& dead) {
       const bool from_lane = queue_.empty() || deadlines_.front(lane).before(queue_.top());
       const bool first_dead = from_lane && deadlines_.front_dead(lane);
       const Event first = from_lane ? deadlines_.pop(lane) : queue_.pop();
+      const int next_lane = deadlines_.least();
       const bool alone = (queue_.empty() || queue_.top().at != first.at) &&
-                         (deadlines_.empty() || deadlines_.front(deadlines_.least()).at != first.at);
+                         (next_lane < 0 || deadlines_.front(next_lane).at != first.at);
       if (alone) {
         pending_digest_ -= event_digest(first);
         dead = first_dead;
