@@ -144,6 +144,7 @@ int main(int argc, char** argv) {
   // The figures are the program's as users run it: with malloc's huge pages (core/malloc_huge_pages.h;
   // LEASESIM_HUGE_PAGES=0 measures without them).
   leasesim::use_malloc_huge_pages(argv);
+  leasesim::keep_malloc_memory();  // (core/malloc_huge_pages.h)
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -8,6 +8,7 @@
 
 #if defined(__linux__) && defined(__GLIBC__)
 #include <gnu/libc-version.h>
+#include <malloc.h>
 #include <unistd.h>
 #endif
 
@@ -53,6 +54,16 @@ void use_malloc_huge_pages(char** argv) {
   else ::unsetenv("GLIBC_TUNABLES");
 #else
   (void)argv;
+#endif
+}
+
+void keep_malloc_memory() {
+#if defined(__GLIBC__)
+  // 1 GiB: far above any free at the heap's top that a run would want returned. A fixed
+  // threshold also ends glibc's sliding of both thresholds after each free of a mapped block.
+  ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  // 32 MiB is the largest value glibc takes here on a 64-bit machine.
+  ::mallopt(M_MMAP_THRESHOLD, 32 << 20);
 #endif
 }
 

@@ -8,6 +8,15 @@
 //   (`always` needs no advice, `never` takes none), the C library is not glibc 2.35 or later,
 //   or the exec failed (the environment is then as it was).
 // - huge_pages_tunables() is that decision as a pure function, for tests.
+// - keep_malloc_memory(), called after it, tells glibc's malloc (mallopt) to keep the memory
+//   that is freed rather than give the top of its heap back to the kernel, and to serve blocks
+//   of up to 32 MiB from the heap rather than from mappings of their own. Why: a long run grows
+//   its heap while vectors of every size are freed and reallocated; with glibc's defaults a
+//   free near the top returns pages that the next growth takes back, and each page taken back
+//   is zeroed by the kernel again (with huge pages, 2 MiB at a time): a tenth of the simulation
+//   thread of a short 65,000-node run went to that (docs/nodes.md, phase 9). The peak size of
+//   the heap does not grow by it: a run never gives memory back for long, it only gives it back
+//   and takes it again. Without glibc it does nothing.
 // - It changes only where memory sits, never a value: every output is the same with it and
 //   without it (traceHash included). The variable is inherited by the processes leasesim starts
 //   (Go helpers, Python, kubectl), where it does the same or nothing.
@@ -33,5 +42,7 @@ std::optional<std::string> huge_pages_tunables(const char* opt_out, const char* 
                                                std::string_view glibc_version);
 
 void use_malloc_huge_pages(char** argv);
+
+void keep_malloc_memory();
 
 }  // namespace leasesim

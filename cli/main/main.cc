@@ -6,5 +6,6 @@
 
 int main(int argc, char** argv) {
   leasesim::use_malloc_huge_pages(argv);  // may re-execute the program once (core/malloc_huge_pages.h)
+  leasesim::keep_malloc_memory();  // (core/malloc_huge_pages.h)
   return leasesim::leasesim_main(argc, argv, std::cout, std::cerr);
 }

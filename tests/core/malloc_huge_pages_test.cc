@@ -5,6 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <cstring>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace leasesim {
 namespace {
 
@@ -34,6 +41,27 @@ TEST(MallocHugePages, LeavesTheProgramAloneOtherwise) {
   EXPECT_EQ(huge_pages_tunables(nullptr, nullptr, kMadvise, "1.99"), std::nullopt);
   EXPECT_EQ(huge_pages_tunables(nullptr, nullptr, kMadvise, "unknown"), std::nullopt);
 }
+
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+// A block of 16 MiB, above glibc's default threshold for a mapping of its own (128 KiB, which
+// slides up only after such a block is freed), comes from the heap once keep_malloc_memory()
+// ran, and freeing it leaves the heap as large as it was. Without the call the block would be a
+// mapping (hblkhd grows by its size) and its free would unmap it.
+TEST(MallocHugePages, KeepMallocMemoryServesLargeBlocksFromTheHeapAndKeepsThem) {
+  keep_malloc_memory();
+  constexpr size_t kBytes = size_t{16} << 20;
+  const struct mallinfo2 before = mallinfo2();
+  char* block = static_cast<char*>(std::malloc(kBytes));
+  ASSERT_NE(block, nullptr);
+  std::memset(block, 1, kBytes);
+  const struct mallinfo2 during = mallinfo2();
+  EXPECT_LT(during.hblkhd, before.hblkhd + kBytes) << "the block was mapped on its own";
+  EXPECT_GE(during.arena, before.arena + kBytes / 2) << "the block did not come from the heap";
+  std::free(block);
+  const struct mallinfo2 after = mallinfo2();
+  EXPECT_EQ(after.arena, during.arena) << "the heap was trimmed after the free";
+}
+#endif
 
 }  // namespace
 }  // namespace leasesim
