@@ -95,6 +95,18 @@ TraceLine& TraceLine::str(std::string_view k, std::string_view prefix, std::stri
   return *this;
 }
 
+TraceLine& TraceLine::name(std::string_view k, const Name& value) {
+  const std::string* text = &value.str();
+  std::memcpy(trace_->field(TraceOp::Name, k, sizeof text), &text, sizeof text);
+  return *this;
+}
+
+TraceLine& TraceLine::name(std::string_view k, std::string_view prefix, const Name& value) {
+  const std::string* text = &value.str();
+  std::memcpy(put_text(trace_->field(TraceOp::Name2, k, 4 + prefix.size() + sizeof text), prefix), &text, sizeof text);
+  return *this;
+}
+
 TraceLine& TraceLine::num(std::string_view k, int64_t value) {
   trace_->field_word(TraceOp::Num, k, static_cast<uint64_t>(value));
   return *this;

@@ -28,6 +28,7 @@
 #include <string_view>
 
 #include "core/hash.h"
+#include "core/name.h"
 #include "core/time.h"
 #include "sim/trace_pipeline.h"
 
@@ -41,6 +42,11 @@ class TraceLine {
   TraceLine& str(std::string_view key, std::string_view value);
   // The string prefix + value, without building it first ("nodes/" and a node's name).
   TraceLine& str(std::string_view key, std::string_view prefix, std::string_view value);
+  // The same fields for an interned Name: the record keeps a pointer to its text rather than a
+  // copy (the text lives as long as the process, core/name.h), so the line costs the simulation
+  // no copy of the characters and no load of them; the pipeline's thread reads them.
+  TraceLine& name(std::string_view key, const Name& value);
+  TraceLine& name(std::string_view key, std::string_view prefix, const Name& value);
   TraceLine& num(std::string_view key, int64_t value);
   TraceLine& unum(std::string_view key, uint64_t value);
   TraceLine& secs(std::string_view key, int64_t ns);  // seconds as an exact decimal number

@@ -176,9 +176,15 @@ void TraceFormatter::format(const TraceChunk& chunk, std::string& text, size_t& 
           used(write_json_string(room(json_string_room(v)), v));
           break;
         }
-        case TraceOp::Str2: {
+        case TraceOp::Name: {
+          const std::string_view v = *r.get<const std::string*>();
+          used(write_json_string(room(json_string_room(v)), v));
+          break;
+        }
+        case TraceOp::Str2:
+        case TraceOp::Name2: {
           const std::string_view prefix = r.text();
-          const std::string_view value = r.text();
+          const std::string_view value = op == TraceOp::Str2 ? r.text() : std::string_view(*r.get<const std::string*>());
           char* p = room(json_string_room(prefix) + json_string_room(value));
           *p++ = '"';
           p = write_json_chars(p, prefix);

@@ -8,8 +8,9 @@
 //   and writing numbers and dates overlap the simulation as hashing does.
 // - The text is exactly what formatting each call in place wrote (the same functions write it),
 //   so every traceHash and every trace file is unchanged; tests/sim/trace_test.cc pins the bytes.
-// - Records are read in the order written; nothing in them is a pointer, so a chunk may cross
-//   threads. A formatter keeps the date of the last whole second it wrote (most lines of a busy
+// - Records are read in the order written. The only pointers in them are to the texts of
+//   interned Names (core/name.h), which live as long as the process and never change, so a chunk
+//   may cross threads. A formatter keeps the date of the last whole second it wrote (most lines of a busy
 //   trace fall into the same second), so one formatter reads one trace's chunks in order.
 // Leaves out: hashing and writing (trace_pipeline.h), the public TraceLine calls (trace.h).
 #pragma once
@@ -46,6 +47,8 @@ enum class TraceOp : uint8_t {
   Null,   // key
   Micro,  // key, wall instant in RFC 3339 with 6 fractional digits
   Nanos,  // key, wall instant with 9
+  Name,   // key, pointer to an interned Name's text (8): the same JSON string as Str of that text
+  Name2,  // key, prefix, pointer to an interned Name's text: as Str2
 };
 
 class TraceFormatter {

@@ -51,6 +51,16 @@ void WorldCore::operator delete(void* p, size_t size) noexcept {
   else ::operator delete(p);
 }
 
+WorldCore::ScenarioRef::ScenarioRef(std::shared_ptr<const Scenario> s) : ref_(cow_detail::Ref<ScenarioData>::make()) {
+  ScenarioData& d = *ref_;
+  d.scenario = std::move(s);
+  const Scenario& sc = *d.scenario;
+  d.proc_names.reserve(sc.processes.size());
+  for (const ProcessSpec& spec : sc.processes) d.proc_names.emplace_back(spec.name);
+  d.lease_keys.assign(sc.lease_keys.begin(), sc.lease_keys.end());
+  d.node_names.assign(sc.node_names.begin(), sc.node_names.end());
+}
+
 WorldCore::WorldCore(std::shared_ptr<const Scenario> scenario)
     : scenario_(std::move(scenario)), api_(*scenario_),
       network_(static_cast<uint32_t>(scenario_->processes.size())) {
@@ -783,7 +793,7 @@ void WorldCore::record_node_lease_write(const InFlight& f, const ApiOutcome& out
 void WorldCore::lease_line(LeaseId lease, uint32_t proc, Verb verb, uint64_t rv, const LeaseSpec* after, bool late,
                            Trace* trace) const {
   TraceLine line = trace->line(now_, "lease");
-  line.str("object", scenario_->lease_keys[lease]).str("proc", scenario_->processes[proc].name).str("verb", verb_name(verb)).unum("rv", rv);
+  line.name("object", scenario_.lease_key(lease)).name("proc", scenario_.proc_name(proc)).str("verb", verb_name(verb)).unum("rv", rv);
   if (after) {
     const LeaseSpec& s = *after;
     if (s.holder_identity) line.str("holder", *s.holder_identity); else line.null("holder");
@@ -811,18 +821,18 @@ void WorldCore::trace_lost(const InFlight& f, const char* leg, const char* why, 
 void WorldCore::api_line(const InFlight& f, const char* result, bool with_rv, const char* leg, const char* why,
                          Trace* trace) const {
   TraceLine line = trace->line(now_, "api");
-  line.str("proc", scenario_->processes[f.proc].name).unum("call", f.call).str("verb", verb_name(f.request.verb));
+  line.name("proc", scenario_.proc_name(f.proc)).unum("call", f.call).str("verb", verb_name(f.request.verb));
   if (f.request.kind == ObjectKind::LeaseCandidate) {
     line.str("object", candidate_object_name(f.request));
   } else if (f.request.kind == ObjectKind::Node) {
     if (f.request.verb == Verb::List) line.str("object", "nodes");
-    else line.str("object", "nodes/", scenario_->node_names[f.request.node]);
+    else line.name("object", "nodes/", scenario_.node_name(f.request.node));
   } else if (f.request.kind == ObjectKind::Pod) {
-    line.str("object", "pods/node=", scenario_->node_names[f.request.node]);
+    line.name("object", "pods/node=", scenario_.node_name(f.request.node));
   } else if (f.request.verb == Verb::List) {
     line.str("object", "leases");
   } else {
-    line.str("object", scenario_->lease_keys[f.request.lease]);
+    line.name("object", scenario_.lease_key(f.request.lease));
   }
   line.str("result", result);
   if (with_rv && f.response.object) line.unum("rv", f.response.object->resource_version);

@@ -400,16 +400,26 @@ class WorldCore {
   std::optional<uint32_t> earliest_acting(std::optional<LeaseId> lease) const;
 
   // The scenario, shared by this World and its copies through a single-thread count: a copy
-  // makes no locked increment of the shared_ptr (core/cow.h says why that matters).
+  // makes no locked increment of the shared_ptr (core/cow.h says why that matters). Beside it,
+  // the names trace lines carry most, interned once when the World is built (core/name.h), so
+  // that a line records a pointer to a name's text rather than a copy of it (TraceLine::name).
+  struct ScenarioData {
+    std::shared_ptr<const Scenario> scenario;
+    std::vector<Name> proc_names;  // by process index: Scenario::processes[p].name
+    std::vector<Name> lease_keys;  // by LeaseId: Scenario::lease_keys
+    std::vector<Name> node_names;  // by NodeId: Scenario::node_names
+  };
   class ScenarioRef {
    public:
-    explicit ScenarioRef(std::shared_ptr<const Scenario> s)
-        : ref_(cow_detail::Ref<std::shared_ptr<const Scenario>>::make(std::move(s))) {}
-    const Scenario& operator*() const { return **ref_; }
-    const Scenario* operator->() const { return ref_->get(); }
+    explicit ScenarioRef(std::shared_ptr<const Scenario> s);
+    const Scenario& operator*() const { return *ref_->scenario; }
+    const Scenario* operator->() const { return ref_->scenario.get(); }
+    const Name& proc_name(uint32_t p) const { return ref_->proc_names[p]; }
+    const Name& lease_key(LeaseId lease) const { return ref_->lease_keys[lease]; }
+    const Name& node_name(NodeId node) const { return ref_->node_names[node]; }
 
    private:
-    cow_detail::Ref<std::shared_ptr<const Scenario>> ref_;
+    cow_detail::Ref<ScenarioData> ref_;
   };
   ScenarioRef scenario_;
   TrueInstant now_{};

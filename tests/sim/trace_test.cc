@@ -2,10 +2,13 @@
 // and a hash that depends only on those bytes (never on whether an ostream is attached).
 #include "sim/trace.h"
 
+#include "core/name.h"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
 #include <string>
+#include <utility>
 
 namespace leasesim {
 namespace {
@@ -87,6 +90,28 @@ TEST(TraceLine, PrefixAndValueAreOneString) {
   trace.line(TrueInstant(0), "api").str("object", "nodes/", "n-1").str("o", "pods/\"", "x\n").end();
   trace.flush();  // the stream receives the lines at a flush (sim/trace.h)
   EXPECT_EQ(out.str(), "{\"t\":0,\"type\":\"api\",\"object\":\"nodes/n-1\",\"o\":\"pods/\\\"x\\n\"}\n");
+}
+
+// A Name is recorded as a pointer to its interned text (sim/trace_format.h, TraceOp::Name), and
+// its line's bytes are those of the same text given as a string, escapes and prefixes included.
+// Twin: a different name gives different bytes, so the comparison sees the text.
+TEST(TraceLine, NamesWriteTheBytesOfTheirText) {
+  const auto text_of = [](bool as_names, const char* value) {
+    std::ostringstream out;
+    Trace trace(&out);
+    TraceLine line = trace.line(TrueInstant(7), "lease");
+    if (as_names) line.name("proc", Name(value)).name("object", "nodes/", Name(value)).name("empty", Name());
+    else line.str("proc", value).str("object", "nodes/", value).str("empty", "");
+    line.end();
+    trace.flush();
+    return std::make_pair(out.str(), trace.hash_hex());
+  };
+  for (const char* value : {"kubelet-1", "kube-node-lease/a-name-longer-than-fifteen", "q\"uote\n"}) {
+    EXPECT_EQ(text_of(true, value), text_of(false, value)) << value;
+  }
+  EXPECT_EQ(text_of(true, "kubelet-1").first,
+            "{\"t\":0.000000007,\"type\":\"lease\",\"proc\":\"kubelet-1\",\"object\":\"nodes/kubelet-1\",\"empty\":\"\"}\n");
+  EXPECT_NE(text_of(true, "kubelet-1"), text_of(false, "kubelet-2"));
 }
 
 TEST(TraceLine, WallReadingsMatchTheStringFormatters) {
