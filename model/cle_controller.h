@@ -30,11 +30,11 @@
 #include <vector>
 
 #include "core/config_reader.h"
+#include "core/cow.h"
 #include "core/hash.h"
 #include "model/cle_election.h"
 #include "model/client_go_config.h"
 #include "model/client_go_elector.h"
-#include "model/cow_model.h"
 #include "model/effects.h"
 
 namespace leasesim {
@@ -107,24 +107,43 @@ class CleControllerCore {
   std::optional<LocalInstant> next_gc_;
 };
 
-// The cle-controller model: a CleControllerCore in a copy-on-write block (model/cow_model.h). A
+// The cle-controller model: a CleControllerCore in a copy-on-write block (core/cow.h). A
 // process's model slot is a variant as large as its largest alternative (model/process_model.h),
 // so keeping this 650-byte state out of line keeps every slot near a kubelet's size (the
 // 65,000-node cluster's slots, docs/nodes.md "Scale"). Copies share the core until one of them
 // reacts; equality and hashing are the core's, so World fingerprints do not change.
-class CleController : public CowModel<CleControllerCore> {
+class CleController {
  public:
+  using Core = CleControllerCore;
   static constexpr TimerId kPollTimer = Core::kPollTimer;
   static constexpr uint32_t kTagBit = Core::kTagBit;
   static constexpr Duration kPoll = Core::kPoll;
   static constexpr Duration kGcPeriod = Core::kGcPeriod;
 
   CleController(std::string identity, LeaseId lock_lease, CleControllerConfig config)
-      : CowModel(Core(std::move(identity), lock_lease, std::move(config))) {}
+      : core_(Core(std::move(identity), lock_lease, std::move(config))) {}
 
-  bool acting_leader() const { return core().acting_leader(); }
-  const ClientGoElector& lock() const { return core().lock(); }
+  void on_start(const Now& now, Effects& out) { core_.mut().on_start(now, out); }
+  void on_timer(TimerId timer, const Now& now, Effects& out) { core_.mut().on_timer(timer, now, out); }
+  void on_response(const ApiResponse& response, const Now& now, Effects& out) {
+    core_.mut().on_response(response, now, out);
+  }
+  void on_stop(const Now& now, Effects& out) { core_.mut().on_stop(now, out); }
+
+  bool is_leader() const { return core_->is_leader(); }
+  bool acting_leader() const { return core_->acting_leader(); }
+  uint64_t tag_origin() const { return core_->tag_origin(); }
+  std::optional<LocalInstant> backdate_floor() const { return core_->backdate_floor(); }
+  const ClientGoElector& lock() const { return core_->lock(); }
+
+  template <class H>
+  void hash_into(H& h, const HashFrame& frame = HashFrame{}) const {
+    core_->hash_into(h, frame);
+  }
   bool operator==(const CleController&) const = default;
+
+ private:
+  Cow<Core> core_;
 };
 
 }  // namespace leasesim

@@ -95,10 +95,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/cow.h"
 #include "core/hash.h"
 #include "model/api.h"
 #include "model/client_go_elector.h"
-#include "model/cow_model.h"
 #include "model/effects.h"
 #include "model/node.h"
 #include "model/node_lifecycle_config.h"
@@ -282,12 +282,13 @@ class NodeLifecycleCore {
 };
 
 // The node lifecycle controller's process model: a NodeLifecycleCore in a copy-on-write block
-// (model/cow_model.h). A process's model slot is a variant as large as its largest alternative
+// (core/cow.h). A process's model slot is a variant as large as its largest alternative
 // (model/process_model.h), and this controller's 1.7 KB would make each of a 65,000-node
 // cluster's kubelet slots that large (docs/nodes.md "Scale"). Copies share the core until one
 // of them reacts; equality and hashing are the core's, so World fingerprints do not change.
-class NodeLifecycleController : public CowModel<NodeLifecycleCore> {
+class NodeLifecycleController {
  public:
+  using Core = NodeLifecycleCore;
   static constexpr TimerId kMonitorTimer = Core::kMonitorTimer;
   static constexpr TimerId kRelistTimer = Core::kRelistTimer;
   static constexpr TimerId kRetryTimer = Core::kRetryTimer;
@@ -299,17 +300,34 @@ class NodeLifecycleController : public CowModel<NodeLifecycleCore> {
   static constexpr Duration kRetrySleep = Core::kRetrySleep;
 
   NodeLifecycleController(std::string identity, LeaseId lease, NodeLifecycleConfig config)
-      : CowModel(Core(std::move(identity), lease, std::move(config))) {}
+      : core_(Core(std::move(identity), lease, std::move(config))) {}
 
-  void on_watch(const WatchDelivery& event, const Now& now, Effects& out) { mut_core().on_watch(event, now, out); }
+  void on_start(const Now& now, Effects& out) { core_.mut().on_start(now, out); }
+  void on_timer(TimerId timer, const Now& now, Effects& out) { core_.mut().on_timer(timer, now, out); }
+  void on_response(const ApiResponse& response, const Now& now, Effects& out) {
+    core_.mut().on_response(response, now, out);
+  }
+  void on_watch(const WatchDelivery& event, const Now& now, Effects& out) { core_.mut().on_watch(event, now, out); }
+  void on_stop(const Now& now, Effects& out) { core_.mut().on_stop(now, out); }
 
-  bool running() const { return core().running(); }
-  std::optional<WallInstant> cached_renew_time(LeaseId lease) const { return core().cached_renew_time(lease); }
-  const Node* cached_node(NodeId node) const { return core().cached_node(node); }
-  std::optional<ZoneState> zone_state(std::string_view zone) const { return core().zone_state(zone); }
-  const ClientGoElector& elector() const { return core().elector(); }
-  const std::string& identity() const { return core().identity(); }
+  bool is_leader() const { return core_->is_leader(); }
+  bool running() const { return core_->running(); }
+  std::optional<WallInstant> cached_renew_time(LeaseId lease) const { return core_->cached_renew_time(lease); }
+  const Node* cached_node(NodeId node) const { return core_->cached_node(node); }
+  std::optional<ZoneState> zone_state(std::string_view zone) const { return core_->zone_state(zone); }
+  const ClientGoElector& elector() const { return core_->elector(); }
+  const std::string& identity() const { return core_->identity(); }
+  uint64_t tag_origin() const { return core_->tag_origin(); }
+  std::optional<LocalInstant> backdate_floor() const { return core_->backdate_floor(); }
+
+  template <class H>
+  void hash_into(H& h, const HashFrame& frame = HashFrame{}) const {
+    core_->hash_into(h, frame);
+  }
   bool operator==(const NodeLifecycleController&) const = default;
+
+ private:
+  Cow<Core> core_;
 };
 
 }  // namespace leasesim
