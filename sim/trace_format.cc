@@ -171,13 +171,9 @@ void TraceFormatter::format(const TraceChunk& chunk, std::string& text, size_t& 
       }
       key(r.text());
       switch (op) {
-        case TraceOp::Str: {
-          const std::string_view v = r.text();
-          used(write_json_string(room(json_string_room(v)), v));
-          break;
-        }
+        case TraceOp::Str:
         case TraceOp::Name: {
-          const std::string_view v = *r.get<const std::string*>();
+          const std::string_view v = op == TraceOp::Str ? r.text() : std::string_view(*r.get<const std::string*>());
           used(write_json_string(room(json_string_room(v)), v));
           break;
         }

@@ -155,6 +155,15 @@ TrueInstant WorldCore::next_queued_at() const {
   return std::min(queue_.top().at, deadlines_.front(lane).at);
 }
 
+namespace {
+// Whether the event queue or a deadline lane holds an event due at `at` (lanes' fronts are
+// their least events, and `least` is the lane with the least front, or -1).
+bool due_at(const EventQueue& queue, const DeadlineQueue& deadlines, TrueInstant at) {
+  const int lane = deadlines.least();
+  return (!queue.empty() && queue.top().at == at) || (lane >= 0 && deadlines.front(lane).at == at);
+}
+}  // namespace
+
 bool WorldCore::pop_due_at(TrueInstant at, Event& out) {
   const int lane = deadlines_.least();
   const bool queued = !queue_.empty() && queue_.top().at == at;
@@ -172,32 +181,20 @@ Event WorldCore::pop_next(Chooser& chooser, bool& dead) {
   dead = false;
   // Gather every event due at the earliest instant (including ones pushed for the current
   // instant since the last step); which of them fires first is a choice. Lazy deadlines take
-  // part exactly as if they were in the queue: pop_due_at merges both by (time, seq), so ready_
-  // holds the same events in the same order as on the eager path.
+  // part exactly as if they were in the queue: both are merged by (time, seq), so ready_ holds
+  // the same events in the same order as on the eager path.
   if (ready_.empty()) {
-    if (deadlines_.empty()) {
-      const Event first = queue_.pop();
-      if (queue_.empty() || queue_.top().at != first.at) {
-        // Alone at its instant (most steps): it fires with no choice to make, as below.
-        pending_digest_ -= event_digest(first);
-        return first;
-      }
-      ready_.push_back(first);
-    } else {
-      const int lane = deadlines_.least();
-      const bool from_lane = queue_.empty() || deadlines_.front(lane).before(queue_.top());
-      const bool first_dead = from_lane && deadlines_.front_dead(lane);
-      const Event first = from_lane ? deadlines_.pop(lane) : queue_.pop();
-      const int next_lane = deadlines_.least();
-      const bool alone = (queue_.empty() || queue_.top().at != first.at) &&
-                         (next_lane < 0 || deadlines_.front(next_lane).at != first.at);
-      if (alone) {
-        pending_digest_ -= event_digest(first);
-        dead = first_dead;
-        return first;
-      }
-      ready_.push_back(first);
+    const int lane = deadlines_.least();
+    const bool from_lane = lane >= 0 && (queue_.empty() || deadlines_.front(lane).before(queue_.top()));
+    const bool first_dead = from_lane && deadlines_.front_dead(lane);
+    const Event first = from_lane ? deadlines_.pop(lane) : queue_.pop();
+    if (!due_at(queue_, deadlines_, first.at)) {
+      // Alone at its instant (most steps): it fires with no choice to make, as below.
+      pending_digest_ -= event_digest(first);
+      dead = first_dead;
+      return first;
     }
+    ready_.push_back(first);
   }
   const TrueInstant at = ready_.front().at;
   Event more;
@@ -284,18 +281,15 @@ StepStatus WorldCore::step(Chooser& chooser, Trace* trace) {
   const Event e = pop_next(chooser, dead);
   prefetch_ahead();
   LS_CHECK(e.at >= now_, "time must not go backwards");
+  last_inert_ = dead || inert(e);  // read before dispatch changes what it refers to
+  now_ = e.at;
+  ++events_;
   if (dead) {
     // A lazy deadline whose request was erased: on_client_timeout would find nothing and
     // return, so only time and the event count move, as on the eager path.
-    last_inert_ = true;
-    now_ = e.at;
-    ++events_;
     ++elided_;
     return StepStatus::Stepped;
   }
-  last_inert_ = inert(e);  // read before dispatch changes what it refers to
-  now_ = e.at;
-  ++events_;
   dispatch(e, chooser, trace);
   return StepStatus::Stepped;
 }
