@@ -6,18 +6,6 @@
 
 namespace leasesim {
 
-namespace {
-
-// Lengths in records are 4 bytes (sim/trace_format.h); a string longer than that cannot occur in
-// a trace line (it would be a 4 GiB name or message).
-char* put_text(char* p, std::string_view s) {
-  const auto n = static_cast<uint32_t>(s.size());
-  std::memcpy(p, &n, 4);
-  std::memcpy(p + 4, s.data(), s.size());
-  return p + 4 + s.size();
-}
-
-}  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
   const size_t old = out.size();
@@ -35,14 +23,11 @@ void Trace::grow(size_t need) {
   chunk_.bytes.resize(std::max({need, chunk_.bytes.size() * 2, size_t{512}}));
 }
 
-TraceLine Trace::line(TrueInstant t, std::string_view type) {
+TraceLine Trace::line(TrueInstant t, TraceKey type) {
   // A line begun and never ended is dropped: the new one starts where the last finished line
-  // ends.
+  // ends. The line record is a field record whose key is the type, with the instant after it.
   chunk_.len = chunk_.line_ends.empty() ? 0 : chunk_.line_ends.back();
-  char* p = room(1 + 8 + 4 + type.size());
-  *p++ = static_cast<char>(TraceOp::Line);
-  std::memcpy(p, &t.ns, 8);
-  used(put_text(p + 8, type));
+  std::memcpy(field(TraceOp::Line, type, 8), &t.ns, 8);
   return TraceLine(this);
 }
 
@@ -69,79 +54,5 @@ std::string Trace::hash_hex() {
   return std::string(hex64(hash(), buf));
 }
 
-char* Trace::field(TraceOp op, std::string_view key, size_t payload) {
-  char* p = room(1 + 4 + key.size() + payload);
-  *p++ = static_cast<char>(op);
-  p = put_text(p, key);
-  used(p + payload);
-  return p;
-}
-
-void Trace::field_text(TraceOp op, std::string_view key, std::string_view value) {
-  put_text(field(op, key, 4 + value.size()), value);
-}
-
-void Trace::field_word(TraceOp op, std::string_view key, uint64_t value) {
-  std::memcpy(field(op, key, 8), &value, 8);
-}
-
-TraceLine& TraceLine::str(std::string_view k, std::string_view value) {
-  trace_->field_text(TraceOp::Str, k, value);
-  return *this;
-}
-
-TraceLine& TraceLine::str(std::string_view k, std::string_view prefix, std::string_view value) {
-  put_text(put_text(trace_->field(TraceOp::Str2, k, 8 + prefix.size() + value.size()), prefix), value);
-  return *this;
-}
-
-TraceLine& TraceLine::name(std::string_view k, const Name& value) {
-  const std::string* text = &value.str();
-  std::memcpy(trace_->field(TraceOp::Name, k, sizeof text), &text, sizeof text);
-  return *this;
-}
-
-TraceLine& TraceLine::name(std::string_view k, std::string_view prefix, const Name& value) {
-  const std::string* text = &value.str();
-  std::memcpy(put_text(trace_->field(TraceOp::Name2, k, 4 + prefix.size() + sizeof text), prefix), &text, sizeof text);
-  return *this;
-}
-
-TraceLine& TraceLine::num(std::string_view k, int64_t value) {
-  trace_->field_word(TraceOp::Num, k, static_cast<uint64_t>(value));
-  return *this;
-}
-
-TraceLine& TraceLine::unum(std::string_view k, uint64_t value) {
-  trace_->field_word(TraceOp::Unum, k, value);
-  return *this;
-}
-
-TraceLine& TraceLine::secs(std::string_view k, int64_t ns) {
-  trace_->field_word(TraceOp::Secs, k, static_cast<uint64_t>(ns));
-  return *this;
-}
-
-TraceLine& TraceLine::boolean(std::string_view k, bool value) {
-  *trace_->field(TraceOp::Bool, k, 1) = value ? 1 : 0;
-  return *this;
-}
-
-TraceLine& TraceLine::null(std::string_view k) {
-  trace_->field(TraceOp::Null, k, 0);
-  return *this;
-}
-
-TraceLine& TraceLine::micro_time(std::string_view k, WallInstant t) {
-  trace_->field_word(TraceOp::Micro, k, static_cast<uint64_t>(t.ns));
-  return *this;
-}
-
-TraceLine& TraceLine::wall_nanos(std::string_view k, WallInstant t) {
-  trace_->field_word(TraceOp::Nanos, k, static_cast<uint64_t>(t.ns));
-  return *this;
-}
-
-void TraceLine::end() { trace_->finish_line(); }
 
 }  // namespace leasesim

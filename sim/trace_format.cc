@@ -102,6 +102,11 @@ struct Reader {
     p += n;
     return s;
   }
+  // A key's literal (sim/trace.h TraceKey): its pointer, then its length.
+  std::string_view key() {
+    const char* data = get<const char*>();
+    return std::string_view(data, get<uint16_t>());
+  }
 };
 
 }  // namespace
@@ -160,8 +165,8 @@ void TraceFormatter::format(const TraceChunk& chunk, std::string& text, size_t& 
     while (r.p < end) {
       const auto op = static_cast<TraceOp>(r.get<uint8_t>());
       if (op == TraceOp::Line) {
+        const std::string_view type = r.key();
         const int64_t t = r.get<int64_t>();
-        const std::string_view type = r.text();
         char* p = room(5 + kSecondsMaxChars + 8 + json_string_room(type));
         p = write_literal(p, "{\"t\":");
         p = write_seconds(p, t);
@@ -169,7 +174,7 @@ void TraceFormatter::format(const TraceChunk& chunk, std::string& text, size_t& 
         used(write_json_string(p, type));
         continue;
       }
-      key(r.text());
+      key(r.key());
       switch (op) {
         case TraceOp::Str:
         case TraceOp::Name: {

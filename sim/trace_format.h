@@ -8,8 +8,9 @@
 //   and writing numbers and dates overlap the simulation as hashing does.
 // - The text is exactly what formatting each call in place wrote (the same functions write it),
 //   so every traceHash and every trace file is unchanged; tests/sim/trace_test.cc pins the bytes.
-// - Records are read in the order written. The only pointers in them are to the texts of
-//   interned Names (core/name.h), which live as long as the process and never change, so a chunk
+// - Records are read in the order written. The only pointers in them are to string literals
+//   (keys and line types, sim/trace.h TraceKey) and to the texts of interned Names
+//   (core/name.h), which live as long as the process and never change, so a chunk
 //   may cross threads. A formatter keeps the date of the last whole second it wrote (most lines of a busy
 //   trace fall into the same second), so one formatter reads one trace's chunks in order.
 // Leaves out: hashing and writing (trace_pipeline.h), the public TraceLine calls (trace.h).
@@ -34,10 +35,11 @@ struct TraceChunk {
   std::vector<uint32_t> line_ends;
 };
 
-// What a record holds after its op byte (lengths are 4 bytes, numbers 8, little-endian as the
-// machine stores them; a chunk never leaves the process).
+// What a record holds after its op byte: first its key (or, for Line, the line's type) as a
+// pointer to a string literal (8) and its length (2), then its value (string lengths are 4
+// bytes, numbers 8, little-endian as the machine stores them; a chunk never leaves the process).
 enum class TraceOp : uint8_t {
-  Line,   // instant (8), type (length, bytes): opens a line
+  Line,   // type, instant (8): opens a line
   Str,    // key, value
   Str2,   // key, prefix, value: one JSON string of prefix + value
   Num,    // key, int64
@@ -50,6 +52,8 @@ enum class TraceOp : uint8_t {
   Name,   // key, pointer to an interned Name's text (8): the same JSON string as Str of that text
   Name2,  // key, prefix, pointer to an interned Name's text: as Str2
 };
+// The bytes of a record before its value: the op, the key's pointer and its length.
+inline constexpr size_t kTraceFieldHead = 1 + sizeof(const char*) + sizeof(uint16_t);
 
 class TraceFormatter {
  public:

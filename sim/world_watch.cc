@@ -119,8 +119,8 @@ void WorldCore::record_pod_write(const InFlight& f, const ApiOutcome& outcome, T
   w.pods = outcome.response.pod_count;
   if (trace) {
     // Deletions are the `eviction` type; MarkPodsNotReady is a `pods` line.
-    trace->line(now_, w.verb == Verb::Delete ? "eviction" : "podsNotReady")
-        .str("node", scenario_->node_names[w.node])
+    TraceLine line = w.verb == Verb::Delete ? trace->line(now_, "eviction") : trace->line(now_, "podsNotReady");
+    line.str("node", scenario_->node_names[w.node])
         .str("proc", scenario_->processes[f.proc].name)
         .num("pods", w.pods)
         .end();
