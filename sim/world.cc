@@ -106,7 +106,7 @@ void WorldCore::push(TrueInstant at, EventKind kind, uint32_t proc, uint64_t a, 
   e.a = a;
   e.b = b;
   e.incarnation = proc < procs_.size() ? procs_[proc].incarnation : 0;
-  pending_digest_ += event_digest(e);
+  digest_add(e);
   queue_.push(e);
 }
 
@@ -128,6 +128,13 @@ uint64_t WorldCore::event_digest(const Event& e) {
               e.incarnation | (static_cast<uint64_t>(e.b) << 32), e.a);
 }
 
+uint64_t WorldCore::pending_digest() const {
+  if (!digest_on_demand_) return pending_digest_;
+  uint64_t sum = 0;
+  for_each_pending([&](const Event& e) { sum += event_digest(e); });
+  return sum;
+}
+
 void WorldCore::push_deadline(Duration wait, uint32_t p, uint64_t id) {
   if (lazy_deadlines_) {
     Event e;
@@ -139,7 +146,7 @@ void WorldCore::push_deadline(Duration wait, uint32_t p, uint64_t id) {
     e.incarnation = procs_[p].incarnation;
     if (const uint64_t ticket = deadlines_.push(wait, e)) {
       ++next_seq_;
-      pending_digest_ += event_digest(e);
+      digest_add(e);
       // The record was built in this step and no copy of the World shares it yet.
       slots_[static_cast<uint32_t>(id)].flight.mut().deadline_ticket = ticket;
       return;
@@ -190,7 +197,7 @@ Event WorldCore::pop_next(Chooser& chooser, bool& dead) {
     const Event first = from_lane ? deadlines_.pop(lane) : queue_.pop();
     if (!due_at(queue_, deadlines_, first.at)) {
       // Alone at its instant (most steps): it fires with no choice to make, as below.
-      pending_digest_ -= event_digest(first);
+      digest_remove(first);
       dead = first_dead;
       return first;
     }
@@ -216,7 +223,7 @@ Event WorldCore::pop_next(Chooser& chooser, bool& dead) {
   const Event e = ready_[k];
   ready_[k] = ready_.back();  // O(1) removal; the order of the rest stays deterministic
   ready_.pop_back();
-  pending_digest_ -= event_digest(e);
+  digest_remove(e);
   return e;
 }
 
@@ -367,7 +374,7 @@ void WorldCore::resume(uint32_t p) {
       }
     }
     e.seq = next_seq_++;
-    pending_digest_ += event_digest(e);
+    digest_add(e);
     queue_.push(e);
     if (!partner_earlier) at += Duration(1);
   }
@@ -1290,7 +1297,7 @@ void WorldCore::hash_faults_into(StateHasher& h) const {
   // are left out for the same reason.) The per-event hashes do not wait for each other, unlike
   // one chain over the events in sorted order, and the sum is kept up to date as events are
   // pushed and fired (pending_digest_), so a fingerprint reads it rather than visiting them.
-  uint64_t pending = pending_digest_, count = pending_count();
+  uint64_t pending = pending_digest(), count = pending_count();
   int64_t at = now_.ns;
   if (live_only) {
     // Inert events (timers replaced or cancelled, timeouts of answered requests) remember only

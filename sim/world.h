@@ -40,6 +40,12 @@
 //   the same order, ties are the same ties, the event count is the same: the trace is the same
 //   byte for byte (tests/sim/lazy_deadlines_twin_test.cc). Only the cost of inert deadlines
 //   changes: nearly every deadline of a healthy cluster is one.
+// - Pending digest on demand (run mode; set_digest_on_demand, off by default): the explorer
+//   reads a fingerprint after every step, so the World keeps the multiset hash of its pending
+//   events up to date at every push and pop; a seeded run reads none (or a few), so it may
+//   skip that upkeep (two hashes an event, 4% of a kubelet cluster's instructions) and a
+//   fingerprint then sums the pending events when asked. The value is the same either way
+//   (tests/sim/digest_on_demand_twin_test.cc).
 // - Copies are values (a change to one is never seen through another) and are cheap, since the
 //   explorer makes one per successor: a World owns one WorldCore block (small vectors inline,
 //   recycled through a per-thread free list), and the parts a step rarely changes are shared
@@ -292,6 +298,14 @@ class WorldCore {
     LS_CHECK(events_ == 0, "lazy deadlines are set before the first step");
     lazy_deadlines_ = on;
   }
+  // Skips the upkeep of the pending events' digest (see the contract): for runs by a seeded
+  // chooser (properties/run.cc). Call it before the first step. The explorer leaves it off.
+  void set_digest_on_demand(bool on) {
+    LS_CHECK(events_ == 0, "the digest mode is set before the first step");
+    digest_on_demand_ = on;
+    pending_digest_ = 0;
+    if (!on) for_each_pending([&](const Event& e) { pending_digest_ += event_digest(e); });
+  }
   // How many dead client deadlines fired without being dispatched (lazy deadlines only). They
   // are counted in events_processed() as every fired event is.
   uint64_t deadlines_elided() const { return elided_; }
@@ -436,6 +450,7 @@ class WorldCore {
   uint64_t events_ = 0;
   bool last_inert_ = false;  // the last step fired an inert event (last_step_inert)
   bool lazy_deadlines_ = false;  // set_lazy_deadlines
+  bool digest_on_demand_ = false;  // set_digest_on_demand: pending_digest_ is not kept
   uint64_t elided_ = 0;          // deadlines_elided
   EventQueue queue_;
   // Client deadlines kept out of queue_ (lazy deadlines only; otherwise empty).
@@ -448,6 +463,15 @@ class WorldCore {
   // multiset of pending events, kept up to date by push() and pop_next().
   uint64_t pending_digest_ = 0;
   static uint64_t event_digest(const Event& e);
+  // pending_digest_'s upkeep, skipped when the digest is computed on demand.
+  void digest_add(const Event& e) {
+    if (!digest_on_demand_) pending_digest_ += event_digest(e);
+  }
+  void digest_remove(const Event& e) {
+    if (!digest_on_demand_) pending_digest_ -= event_digest(e);
+  }
+  // The sum of event_digest over every pending event: pending_digest_, or computed now.
+  uint64_t pending_digest() const;
   ApiServer api_;
   Network network_;
   // Small vectors keep a World of a few processes and requests in one block, so the explorer's
@@ -542,6 +566,8 @@ class World {
   void set_bounds(TrueInstant horizon, uint64_t max_events) { core_->set_bounds(horizon, max_events); }
   // See WorldCore::set_lazy_deadlines and deadlines_elided.
   void set_lazy_deadlines(bool on) { core_->set_lazy_deadlines(on); }
+  // See WorldCore::set_digest_on_demand.
+  void set_digest_on_demand(bool on) { core_->set_digest_on_demand(on); }
   uint64_t deadlines_elided() const { return core_->deadlines_elided(); }
   // See WorldCore::inert.
   bool inert(const Event& e) const { return core_->inert(e); }
