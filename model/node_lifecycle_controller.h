@@ -267,6 +267,8 @@ class NodeLifecycleCore {
     bool operator==(const Zone&) const = default;
   };
   std::vector<Zone> zones_;
+  // Up to this many zones, a lookup scans them by name identity before any ordered search.
+  static constexpr size_t kZonesScanned = 16;
   // Taints, pods and eviction.
   std::vector<RateLimitedQueue> tainters_;  // zoneNoExecuteTainter, sorted by zone name
   std::vector<NodeId> nodes_to_retry_;      // nodesToRetry, sorted

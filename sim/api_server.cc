@@ -110,17 +110,30 @@ ApiOutcome ApiServer::commit(const ApiRequest& request, std::optional<Lease> aft
   return out;
 }
 
+// Each kind has its own function returning its outcome as a value: a function that returns both
+// a named outcome and another function's result cannot build the named one in place, and an
+// outcome (a response and objects before and after, over a kilobyte) was then moved at every
+// node status GET of a kubelet cluster.
 ApiOutcome ApiServer::handle(const ApiRequest& request) {
   if (request.kind == ObjectKind::LeaseCandidate) return handle_candidate(request);
+  if (request.kind == ObjectKind::Node || request.kind == ObjectKind::Pod) return handle_node(request);
+  return handle_lease(request);
+}
+
+ApiOutcome ApiServer::handle_node(const ApiRequest& request) {
+  NodeOutcome node = request.kind == ObjectKind::Pod ? nodes_.handle_pods(request) : nodes_.handle(request, resource_version_);
+  return ApiOutcome{.response = std::move(node.response),
+                    .committed = node.committed,
+                    .before = std::nullopt,
+                    .after = std::nullopt,
+                    .node_before = std::move(node.before),
+                    .node_after = std::move(node.after),
+                    .candidate_write = false,
+                    .candidate_after = std::nullopt};
+}
+
+ApiOutcome ApiServer::handle_lease(const ApiRequest& request) {
   ApiOutcome out;
-  if (request.kind == ObjectKind::Node || request.kind == ObjectKind::Pod) {
-    NodeOutcome node = request.kind == ObjectKind::Pod ? nodes_.handle_pods(request) : nodes_.handle(request, resource_version_);
-    out.response = std::move(node.response);
-    out.committed = node.committed;
-    out.node_before = std::move(node.before);
-    out.node_after = std::move(node.after);
-    return out;
-  }
   if (request.verb == Verb::List) {
     out.response.tag = request.tag;
     out.response.verb = request.verb;

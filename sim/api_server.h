@@ -103,6 +103,8 @@ class ApiServer {
   std::string describe(LeaseId id) const;
   ApiOutcome commit(const ApiRequest& request, std::optional<Lease> after);
   ApiOutcome handle_candidate(const ApiRequest& request);
+  ApiOutcome handle_node(const ApiRequest& request);   // kinds Node and Pod
+  ApiOutcome handle_lease(const ApiRequest& request);  // kind Lease
 
   // Copies share the store until a write commits (most requests are reads or fail), with its
   // fingerprint digest cached, and share the table of keys for good: it never changes after
