@@ -81,16 +81,24 @@ class EventQueue {
   EventQueue(EventQueue&&) noexcept = default;
   EventQueue& operator=(EventQueue&&) noexcept = default;
 
-  bool empty() const { return heap_.empty(); }  // the heap is refilled whenever it runs dry
-  size_t size() const { return heap_.size() + calendar_count_ + overflow_.size(); }
+  // The heap and the current bucket's run are refilled whenever both run dry.
+  bool empty() const { return heap_.empty() && run_.empty(); }
+  size_t size() const { return heap_.size() + run_.size() + calendar_count_ + overflow_.size(); }
   const Event& top() const {
-    LS_CHECK(!heap_.empty(), "top() of an empty event queue");
-    return heap_.front();
+    LS_CHECK(!empty(), "top() of an empty event queue");
+    return top_in_run_ ? run_.back() : heap_.front();
   }
   void reserve(size_t n) { heap_.reserve(std::min<size_t>(n, kCalendarFrom + 1)); }
   // The least of the top's children: the event pop() returns after the top unless a push comes
   // earlier; nullptr when the heap holds the top alone (the next one is still in the calendar).
   const Event* after_top() const {
+    if (top_in_run_) {
+      // The run's next, or the heap's top, whichever is first (a hint).
+      const Event* second = run_.size() >= 2 ? &run_[run_.size() - 2] : nullptr;
+      if (heap_.empty()) return second;
+      return second != nullptr && less(*second, heap_.front()) ? second : &heap_.front();
+    }
+    if (!run_.empty()) return &run_.back();  // the heap's top is first; the run's is a hint
     const size_t n = heap_.size();
     if (n < 2) return nullptr;
     const size_t end = n < kArity + 1 ? n : kArity + 1;
@@ -105,14 +113,22 @@ class EventQueue {
       if (heap_.size() > kCalendarFrom) start_calendar();
       return;
     }
-    if (heap_.empty()) current_ = bucket_of(e);  // nothing waits anywhere: any bucket may be current
+    if (empty()) current_ = bucket_of(e);  // nothing waits anywhere: any bucket may be current
     file(e);
+    settle_top();
   }
 
   Event pop() {
-    LS_CHECK(!heap_.empty(), "pop() of an empty event queue");
-    const Event out = heap_pop();
-    if (heap_.empty() && calendar_count_ + overflow_.size() > 0) advance();
+    LS_CHECK(!empty(), "pop() of an empty event queue");
+    Event out;
+    if (top_in_run_) {
+      out = run_.back();
+      run_.pop_back();
+    } else {
+      out = heap_pop();
+    }
+    if (empty() && calendar_count_ + overflow_.size() > 0) advance();
+    settle_top();
     return out;
   }
 
@@ -133,6 +149,7 @@ class EventQueue {
   template <class F>
   void for_each(F&& f) const {
     for (const Event& e : heap_) f(e);
+    for (const Event& e : run_) f(e);
     for (const Bucket& bucket : calendar_)
       for (uint32_t c = bucket.head; c != kNoChunk; c = chunks_[c].next)
         for (uint32_t i = 0; i < chunks_[c].count; ++i) f(chunks_[c].events[i]);
@@ -231,6 +248,14 @@ class EventQueue {
   void append(Bucket& bucket, const Event& e);
 
   boost::container::small_vector<Event, 16> heap_;
+  // Calendar only: the events the current bucket held when it became current, sorted latest
+  // first, so that the next leaves from the back in O(1) (advance sorts them once). An event
+  // filed for the current bucket later goes to the heap; the top is the lesser of the two
+  // fronts, and top_in_run_ says which, settled after every push and pop so that top() is one
+  // branch.
+  std::vector<Event> run_;
+  bool top_in_run_ = false;
+  void settle_top() { top_in_run_ = !run_.empty() && (heap_.empty() || less(run_.back(), heap_.front())); }
   std::vector<Bucket> calendar_;  // empty until the queue first grows past kCalendarFrom
   std::vector<Chunk> chunks_;
   uint32_t free_chunk_ = kNoChunk;
