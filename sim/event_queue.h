@@ -11,14 +11,17 @@
 //   bottom-up method. bench/event_queue_bench.cc measures it against std::priority_queue.
 // - Large sets (more than kCalendarFrom events, as a cluster of thousands of kubelets keeps:
 //   about 19,000 at 5,000 nodes, most of them timers and client deadlines seconds ahead): the
-//   heap holds only the events of the current time bucket (2^kBucketShift ns, about 1 ms) and
-//   earlier; later events wait unsorted in a ring of kBuckets buckets (about 34 s), and events
-//   past the ring in one overflow list. When the heap runs dry, the next non-empty bucket is
-//   moved into it. A push or a pop then works on a heap of a few dozen events that stays in
-//   cache instead of one of tens of thousands (bench/nodes_bench.cc: about 60 events a bucket at
-//   65,000 nodes; buckets of 17 ms held a thousand, and their heap's pops cost a tenth of the
-//   run). The switch happens once and changes no order: pops are the same sequence as without
-//   it.
+//   heap and a sorted run hold only the events of the current time bucket (2^kBucketShift ns,
+//   about 1 ms) and earlier; later events wait unsorted in a ring of kBuckets buckets (about
+//   34 s), and events past the ring in one overflow list. When both run dry, the next non-empty
+//   bucket is sorted into the run, whose events then leave in O(1); events filed for the current
+//   bucket after that go to the heap, and the top is the lesser of the two fronts. A push or a
+//   pop then works on a few dozen events that stay in cache instead of tens of thousands
+//   (bench/nodes_bench.cc: about 60 events a bucket at 65,000 nodes; buckets of 17 ms held a
+//   thousand, and their heap's pops cost a tenth of the run), and a sort of a bucket costs less
+//   than as many heap pushes and pops (a sixth fewer instructions in a 20,000-node run,
+//   docs/nodes.md phase 10). The switch happens once and changes no order: pops are the same
+//   sequence as without it.
 // - A ring bucket is a list of 15-event chunks taken from one pool that the queue keeps for its
 //   lifetime, so the ring's memory follows the events it holds (plus about a chunk per bucket
 //   in use), without a trip through malloc per bucket.
@@ -89,22 +92,14 @@ class EventQueue {
     return top_in_run_ ? run_.back() : heap_.front();
   }
   void reserve(size_t n) { heap_.reserve(std::min<size_t>(n, kCalendarFrom + 1)); }
-  // The least of the top's children: the event pop() returns after the top unless a push comes
-  // earlier; nullptr when the heap holds the top alone (the next one is still in the calendar).
+  // The event pop() returns after the top unless a push comes earlier; nullptr when the top is
+  // alone in the heap and the run (the next one is still in the calendar).
   const Event* after_top() const {
-    if (top_in_run_) {
-      // The run's next, or the heap's top, whichever is first (a hint).
-      const Event* second = run_.size() >= 2 ? &run_[run_.size() - 2] : nullptr;
-      if (heap_.empty()) return second;
-      return second != nullptr && less(*second, heap_.front()) ? second : &heap_.front();
-    }
-    if (!run_.empty()) return &run_.back();  // the heap's top is first; the run's is a hint
-    const size_t n = heap_.size();
-    if (n < 2) return nullptr;
-    const size_t end = n < kArity + 1 ? n : kArity + 1;
-    size_t best = 1;
-    for (size_t c = 2; c < end; ++c) best = less(heap_[c], heap_[best]) ? c : best;
-    return &heap_[best];
+    // The run's second with the heap's top, or the heap's second with the run's top: whichever
+    // is first of the two that may follow.
+    if (top_in_run_)
+      return first_of(run_.size() >= 2 ? &run_[run_.size() - 2] : nullptr, heap_.empty() ? nullptr : &heap_.front());
+    return first_of(heap_second(), run_.empty() ? nullptr : &run_.back());
   }
 
   void push(const Event& e) {
@@ -255,6 +250,20 @@ class EventQueue {
   // branch.
   std::vector<Event> run_;
   bool top_in_run_ = false;
+  // The least of the heap's top's children (nullptr: the heap holds one event or none).
+  const Event* heap_second() const {
+    const size_t n = heap_.size();
+    if (n < 2) return nullptr;
+    const size_t end = n < kArity + 1 ? n : kArity + 1;
+    size_t best = 1;
+    for (size_t c = 2; c < end; ++c) best = less(heap_[c], heap_[best]) ? c : best;
+    return &heap_[best];
+  }
+  static const Event* first_of(const Event* x, const Event* y) {
+    if (x == nullptr) return y;
+    if (y == nullptr) return x;
+    return less(*y, *x) ? y : x;
+  }
   void settle_top() { top_in_run_ = !run_.empty() && (heap_.empty() || less(run_.back(), heap_.front())); }
   std::vector<Bucket> calendar_;  // empty until the queue first grows past kCalendarFrom
   std::vector<Chunk> chunks_;

@@ -233,6 +233,36 @@ RC_GTEST_PROP(EventQueueProperty, AfterTopNamesTheEventPoppedAfterTheTop, (bool 
   RC_TAG(hinted > 0 ? "hinted" : "never hinted");
 }
 
+// In calendar mode the top may be the sorted run's or the heap's (events filed for the current
+// bucket after it became current): pushes due within a bucket of the last pop, interleaved with
+// pops, put events in both, and the hint must still name the event popped next whenever no push
+// comes between.
+RC_GTEST_PROP(EventQueueProperty, AfterTopHoldsWithTheRunAndTheHeapBothInUse, ()) {
+  constexpr int64_t kBucket = int64_t{1} << EventQueue::kBucketShift;
+  EventQueue q;
+  uint64_t seq = 0;
+  const size_t prefill = EventQueue::kCalendarFrom + *rc::gen::inRange<size_t>(1, 500);
+  for (size_t i = 0; i < prefill; ++i) q.push(make_event(*rc::gen::inRange<int64_t>(0, 20 * kBucket), seq++));
+  const auto ops = *rc::gen::container<std::vector<int64_t>>(rc::gen::inRange<int64_t>(-3 * kBucket, 2 * kBucket));
+  size_t hinted = 0;
+  for (const int64_t op : ops) {
+    if (q.empty()) break;
+    if (op < 0) {  // a push due within about a bucket of the top: often into the current one
+      q.push(make_event(q.top().at.ns + (-op) / 3, seq++));
+      continue;
+    }
+    const Event* hint = q.after_top();
+    const Event expected = hint != nullptr ? *hint : Event{};
+    (void)q.pop();
+    if (hint != nullptr) {
+      ++hinted;
+      RC_ASSERT(!q.empty());
+      RC_ASSERT(q.top() == expected);
+    }
+  }
+  RC_TAG(hinted > 0 ? "hinted" : "never hinted");
+}
+
 // The ring's memory is chunks reused from one pool: a steady workload (20,000 pending events
 // over 256 buckets, one pushed per event popped) moving through the ring for six spans takes
 // about the chunks its first span needed, not more with every span. Twin of the bound: the same workload with twice the
