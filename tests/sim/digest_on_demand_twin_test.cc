@@ -14,6 +14,7 @@
 #include <string>
 
 #include "sim/world.h"
+#include "tests/sim/drawn_node_cluster.h"
 #include "tests/sim/node_scenarios.h"
 
 namespace leasesim {
@@ -41,26 +42,8 @@ std::string first_difference(std::shared_ptr<const Scenario> s, uint64_t kept_se
   }
 }
 
-std::shared_ptr<Scenario> drawn_cluster() {
-  const bool fixed = *rc::gen::arbitrary<bool>();
-  const int64_t lo_ms = *rc::gen::inRange<int64_t>(1, 50);
-  const LatencyRange latency{milliseconds(lo_ms), milliseconds(fixed ? lo_ms : lo_ms + *rc::gen::inRange<int64_t>(1, 500))};
-  auto s = testing::node_scenario(*rc::gen::inRange(1, 8), *rc::gen::inRange(1, 3), seconds(*rc::gen::inRange(20, 70)), latency);
-  if (*rc::gen::arbitrary<bool>()) {
-    FaultSpec f;
-    f.type = *rc::gen::element(FaultType::Pause, FaultType::Partition, FaultType::ApiServerOutage);
-    f.at = seconds(*rc::gen::inRange<int64_t>(1, 30));
-    f.for_ = seconds(*rc::gen::inRange<int64_t>(1, 40));
-    if (f.type != FaultType::ApiServerOutage)
-      f.target = FaultTarget{FaultTarget::Kind::Process, static_cast<uint32_t>(*rc::gen::inRange<size_t>(0, s->processes.size()))};
-    f.mode = *rc::gen::element(OutageMode::Refuse, OutageMode::Blackhole);
-    s->faults.push_back(f);
-  }
-  return s;
-}
-
 RC_GTEST_PROP(DigestOnDemandTwin, SameFingerprintsAfterEveryStep, ()) {
-  const auto s = drawn_cluster();
+  const auto s = testing::drawn_node_cluster(8, 70, 40);
   const uint64_t seed = *rc::gen::inRange<uint64_t>(1, 1000);
   const bool lazy = *rc::gen::arbitrary<bool>();
   const std::string diff = first_difference(s, seed, seed, lazy);

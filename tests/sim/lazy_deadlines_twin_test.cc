@@ -19,6 +19,7 @@
 #include <string>
 
 #include "sim/world.h"
+#include "tests/sim/drawn_node_cluster.h"
 #include "tests/sim/node_scenarios.h"
 
 namespace leasesim {
@@ -132,20 +133,7 @@ RC_GTEST_PROP(LazyDeadlinesTwin, TutorialElectorsSameStepsTraceAndHistory, ()) {
 }
 
 RC_GTEST_PROP(LazyDeadlinesTwin, SmallClustersSameStepsTraceAndHistory, ()) {
-  const bool fixed = *rc::gen::arbitrary<bool>();
-  const int64_t lo_ms = *rc::gen::inRange<int64_t>(1, 50);
-  const LatencyRange latency{milliseconds(lo_ms), milliseconds(fixed ? lo_ms : lo_ms + *rc::gen::inRange<int64_t>(1, 500))};
-  auto s = testing::node_scenario(*rc::gen::inRange(1, 12), *rc::gen::inRange(1, 3), seconds(*rc::gen::inRange(20, 90)), latency);
-  if (*rc::gen::arbitrary<bool>()) {
-    FaultSpec f;
-    f.type = *rc::gen::element(FaultType::Pause, FaultType::Partition, FaultType::ApiServerOutage);
-    f.at = seconds(*rc::gen::inRange<int64_t>(1, 30));
-    f.for_ = seconds(*rc::gen::inRange<int64_t>(1, 60));
-    if (f.type != FaultType::ApiServerOutage)
-      f.target = FaultTarget{FaultTarget::Kind::Process, static_cast<uint32_t>(*rc::gen::inRange<size_t>(0, s->processes.size()))};
-    f.mode = *rc::gen::element(OutageMode::Refuse, OutageMode::Blackhole);
-    s->faults.push_back(f);
-  }
+  const auto s = testing::drawn_node_cluster(12, 90, 60);
   const Twins t = run_twins(s, *rc::gen::inRange<uint64_t>(1, 1000), /*fingerprint_every_step=*/false);
   RC_ASSERT(t.same_steps);
   RC_ASSERT(t.eager_trace == t.lazy_trace);
