@@ -475,15 +475,7 @@ void NodeLifecycleCore::record_zone(const Node& node, std::optional<ConditionSta
   // Everything else still applies to it: its health update, taints, MarkPodsNotReady and
   // eviction, at the rate of its zone's queue.
   if (node.excluded_from_disruption()) return;
-  // A cluster has a few zones and every node of a pass looks its own up: names are interned, so
-  // a scan of a few that compares them by identity finds it without comparing characters; a
-  // new zone, or one of many, takes the ordered search.
-  auto it = zones_.end();
-  if (zones_.size() <= kZonesScanned)
-    it = std::find_if(zones_.begin(), zones_.end(), [&](const Zone& z) { return z.name == node.zone; });
-  if (it == zones_.end())
-    it = std::lower_bound(zones_.begin(), zones_.end(), node.zone,
-                          [](const Zone& z, const Name& n) { return z.name.str() < n.str(); });
+  auto it = zone_place(zones_, node.zone, [](const Zone& z) -> const Name& { return z.name; });
   if (it == zones_.end() || it->name != node.zone) {
     Zone z;
     z.name = node.zone;

@@ -89,6 +89,7 @@
 // zone (upstream leaves it out of zoneToNodeConditions), but gets no taint or pod processing.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -267,8 +268,17 @@ class NodeLifecycleCore {
     bool operator==(const Zone&) const = default;
   };
   std::vector<Zone> zones_;
-  // Up to this many zones, a lookup scans them by name identity before any ordered search.
-  static constexpr size_t kZonesScanned = 16;
+  // Where `zone` is in a list sorted by zone name (zones_, tainters_): its entry, or the place a
+  // new one goes. A cluster has a few zones and every node of a pass looks its own up; names are
+  // interned, so up to 16 entries are scanned by identity before an ordered search by characters.
+  template <class List, class NameOf>
+  static auto zone_place(List& list, const Name& zone, NameOf name_of) {
+    auto it = list.end();
+    if (list.size() <= 16) it = std::find_if(list.begin(), list.end(), [&](const auto& e) { return name_of(e) == zone; });
+    if (it == list.end())
+      it = std::lower_bound(list.begin(), list.end(), zone, [&](const auto& e, const Name& n) { return name_of(e).str() < n.str(); });
+    return it;
+  }
   // Taints, pods and eviction.
   std::vector<RateLimitedQueue> tainters_;  // zoneNoExecuteTainter, sorted by zone name
   std::vector<NodeId> nodes_to_retry_;      // nodesToRetry, sorted

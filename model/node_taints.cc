@@ -42,13 +42,7 @@ bool set_taint(Node& node, const char* key, TaintEffect effect, bool present, Wa
 }  // namespace
 
 RateLimitedQueue& NodeLifecycleCore::tainter(const Name& zone, const Now& now) {
-  // By identity first (interned names; see record_zone), then the ordered place of a new zone.
-  auto it = tainters_.end();
-  if (tainters_.size() <= kZonesScanned)
-    it = std::find_if(tainters_.begin(), tainters_.end(), [&](const RateLimitedQueue& q) { return q.zone() == zone; });
-  if (it == tainters_.end())
-    it = std::lower_bound(tainters_.begin(), tainters_.end(), zone,
-                          [](const RateLimitedQueue& q, const Name& n) { return q.zone().str() < n.str(); });
+  auto it = zone_place(tainters_, zone, [](const RateLimitedQueue& q) -> const Name& { return q.zone(); });
   if (it == tainters_.end() || it->zone() != zone)
     // addPodEvictorForNewZone: a new zone's queue starts at nodeEvictionRate, its bucket full.
     it = tainters_.insert(it, RateLimitedQueue(zone, config_.node_eviction_rate_ppb, now.mono));

@@ -137,7 +137,7 @@ std::vector<std::string> point_names(uint8_t mask) {
 }
 
 const ReplayChoice* ReplayChooser::take(ChoiceKind kind) {
-  if (diverged_at_ || next_ >= script_.size()) return nullptr;
+  // Called only while the script has an entry to offer (pick and draw check scripted() first).
   const ReplayChoice& c = script_[next_];
   if (c.kind != kind) {
     diverged_at_ = next_;
@@ -169,16 +169,16 @@ bool ReplayChooser::accept(const ReplayChoice& c, bool fits, const ChoiceSubject
 }
 
 uint32_t ReplayChooser::pick(ChoiceKind kind, uint32_t n, const ChoiceSubject& what) {
-  // Past the script (a plain seeded run has none), every choice is the seed's: take() would
-  // say so after a call, on a path that runs for every latency of a long run.
-  if (diverged_at_ || next_ >= script_.size()) return random_.pick(kind, n, what);
+  // Past the script (a plain seeded run has none), every choice is the seed's, decided here
+  // without a call: this path runs for every latency of a long run.
+  if (!scripted()) return random_.pick(kind, n, what);
   const ReplayChoice* c = take(kind);
   if (c && accept(*c, c->arity == n && c->value >= 0 && c->value < n, what)) return static_cast<uint32_t>(c->value);
   return random_.pick(kind, n, what);
 }
 
 int64_t ReplayChooser::draw(ChoiceKind kind, int64_t lo, int64_t hi, const ChoiceSubject& what) {
-  if (diverged_at_ || next_ >= script_.size()) return random_.draw(kind, lo, hi, what);  // as in pick
+  if (!scripted()) return random_.draw(kind, lo, hi, what);  // as in pick
   const ReplayChoice* c = take(kind);
   if (c && accept(*c, c->value >= lo && c->value <= hi, what)) return c->value;
   return random_.draw(kind, lo, hi, what);

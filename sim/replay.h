@@ -59,6 +59,8 @@ class ReplayChooser final : public Chooser {
   bool finished() const { return next_ >= script_.size(); }
 
  private:
+  // Whether the next choice may come from the script: it has an entry left and has not diverged.
+  bool scripted() const { return !diverged_at_ && next_ < script_.size(); }
   const ReplayChoice* take(ChoiceKind kind);
   // Whether entry c fits a call with `fits` (its value or index in range) and, if labelled,
   // decides what `what` says; records the divergence when not.

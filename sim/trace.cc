@@ -6,7 +6,6 @@
 
 namespace leasesim {
 
-
 void append_json_string(std::string& out, std::string_view s) {
   const size_t old = out.size();
   out.resize(old + json_string_room(s));
@@ -53,6 +52,5 @@ std::string Trace::hash_hex() {
   char buf[17];
   return std::string(hex64(hash(), buf));
 }
-
 
 }  // namespace leasesim

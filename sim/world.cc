@@ -128,8 +128,7 @@ uint64_t WorldCore::event_digest(const Event& e) {
               e.incarnation | (static_cast<uint64_t>(e.b) << 32), e.a);
 }
 
-uint64_t WorldCore::pending_digest() const {
-  if (!digest_on_demand_) return pending_digest_;
+uint64_t WorldCore::sum_pending_digests() const {
   uint64_t sum = 0;
   for_each_pending([&](const Event& e) { sum += event_digest(e); });
   return sum;
@@ -1296,7 +1295,8 @@ void WorldCore::hash_faults_into(StateHasher& h) const {
   // successors up to the numbering of tie choices, and may share one key. (Sequence numbers
   // are left out for the same reason.) The per-event hashes do not wait for each other, unlike
   // one chain over the events in sorted order, and the sum is kept up to date as events are
-  // pushed and fired (pending_digest_), so a fingerprint reads it rather than visiting them.
+  // pushed and fired (pending_digest_), so a fingerprint reads it rather than visiting them
+  // (a run, which reads few fingerprints, sums them when asked: set_digest_on_demand).
   uint64_t pending = pending_digest(), count = pending_count();
   int64_t at = now_.ns;
   if (live_only) {

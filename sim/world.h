@@ -303,8 +303,7 @@ class WorldCore {
   void set_digest_on_demand(bool on) {
     LS_CHECK(events_ == 0, "the digest mode is set before the first step");
     digest_on_demand_ = on;
-    pending_digest_ = 0;
-    if (!on) for_each_pending([&](const Event& e) { pending_digest_ += event_digest(e); });
+    pending_digest_ = on ? 0 : sum_pending_digests();
   }
   // How many dead client deadlines fired without being dispatched (lazy deadlines only). They
   // are counted in events_processed() as every fired event is.
@@ -471,7 +470,8 @@ class WorldCore {
     if (!digest_on_demand_) pending_digest_ -= event_digest(e);
   }
   // The sum of event_digest over every pending event: pending_digest_, or computed now.
-  uint64_t pending_digest() const;
+  uint64_t pending_digest() const { return digest_on_demand_ ? sum_pending_digests() : pending_digest_; }
+  uint64_t sum_pending_digests() const;  // a visit of every pending event
   ApiServer api_;
   Network network_;
   // Small vectors keep a World of a few processes and requests in one block, so the explorer's
