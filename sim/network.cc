@@ -26,9 +26,11 @@ void Network::adjust(State& state, uint32_t from, uint32_t to, int delta) {
   const uint32_t proc = (from == kServer ? to : from) - 1;
   uint16_t& count = state.cut_counts.at(proc)[from == kServer ? 1 : 0];
   if (delta > 0) {
+    ++state.cuts;
     if (count++ == 0) boost::remove_edge(from, to, state.graph);
   } else {
     LS_CHECK(count > 0, "healing a link that is not cut");
+    --state.cuts;
     if (--count == 0) boost::add_edge(from, to, state.graph);
   }
 }

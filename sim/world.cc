@@ -59,6 +59,9 @@ WorldCore::ScenarioRef::ScenarioRef(std::shared_ptr<const Scenario> s) : ref_(co
   for (const ProcessSpec& spec : sc.processes) d.proc_names.emplace_back(spec.name);
   d.lease_keys.assign(sc.lease_keys.begin(), sc.lease_keys.end());
   d.node_names.assign(sc.node_names.begin(), sc.node_names.end());
+  d.kubelet_leases.reserve(sc.processes.size());
+  for (const ProcessSpec& spec : sc.processes)
+    d.kubelet_leases.push_back(std::holds_alternative<KubeletConfig>(spec.model) ? spec.lease : kNoLease);
 }
 
 WorldCore::WorldCore(std::shared_ptr<const Scenario> scenario)
@@ -751,8 +754,7 @@ void WorldCore::record_write(const InFlight& f, const ApiOutcome& outcome, Trace
     return;
   }
   const LeaseId lease = f.request.lease;
-  const ProcessSpec& writer = scenario_->processes[f.proc];
-  if (writer.lease == lease && std::holds_alternative<KubeletConfig>(writer.model)) {
+  if (scenario_.kubelet_owns(f.proc, lease)) {
     record_node_lease_write(f, outcome, trace);
     return;
   }
@@ -796,7 +798,7 @@ void WorldCore::lease_line(LeaseId lease, uint32_t proc, Verb verb, uint64_t rv,
   line.name("object", scenario_.lease_key(lease)).name("proc", scenario_.proc_name(proc)).str("verb", verb_name(verb)).unum("rv", rv);
   if (after) {
     const LeaseSpec& s = *after;
-    if (s.holder_identity) line.str("holder", *s.holder_identity); else line.null("holder");
+    if (s.holder_identity) line.name("holder", *s.holder_identity); else line.null("holder");
     if (s.lease_transitions) line.num("transitions", *s.lease_transitions); else line.null("transitions");
     if (s.renew_time) line.micro_time("renewTime", *s.renew_time); else line.null("renewTime");
     if (s.lease_duration_seconds) line.num("leaseDurationSeconds", *s.lease_duration_seconds); else line.null("leaseDurationSeconds");

@@ -421,6 +421,10 @@ class WorldCore {
     std::vector<Name> proc_names;  // by process index: Scenario::processes[p].name
     std::vector<Name> lease_keys;  // by LeaseId: Scenario::lease_keys
     std::vector<Name> node_names;  // by NodeId: Scenario::node_names
+    // By process index: the node Lease of a kubelet, kNoLease for any other model. Every node
+    // Lease write asks whether its writer is the Lease's own kubelet; a ProcessSpec is five cache
+    // lines that nothing else of the step reads, this is four bytes (docs/nodes.md, phase 11).
+    std::vector<LeaseId> kubelet_leases;
   };
   class ScenarioRef {
    public:
@@ -430,6 +434,9 @@ class WorldCore {
     const Name& proc_name(uint32_t p) const { return ref_->proc_names[p]; }
     const Name& lease_key(LeaseId lease) const { return ref_->lease_keys[lease]; }
     const Name& node_name(NodeId node) const { return ref_->node_names[node]; }
+    // Whether process p is a kubelet and `lease` its own node Lease.
+    bool kubelet_owns(uint32_t p, LeaseId lease) const { return ref_->kubelet_leases[p] == lease; }
+    static constexpr LeaseId kNoLease = ~LeaseId{0};
 
    private:
     cow_detail::Ref<ScenarioData> ref_;
