@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/lease.h"
@@ -40,8 +41,33 @@ enum class ApiResult : uint8_t { Ok, Conflict, NotFound, Invalid, Timeout, Unava
 // NotReady, Delete evicts them).
 enum class ObjectKind : uint8_t { Lease, LeaseCandidate, Node, Pod };
 
-const char* verb_name(Verb v);          // "get", "list", "create", "update", "delete"
-const char* result_name(ApiResult r);   // "ok", "conflict", "notFound", "invalid", "timeout", "unavailable", "cancelled"
+// The names of verbs and results as views of string literals: their characters have static
+// storage, so a trace record may point at them rather than copy them (sim/trace_format.h).
+constexpr std::string_view verb_text(Verb v) {
+  switch (v) {
+    case Verb::Get: return "get";
+    case Verb::List: return "list";
+    case Verb::Create: return "create";
+    case Verb::Update: return "update";
+    case Verb::Delete: return "delete";
+  }
+  return "?";
+}
+constexpr std::string_view result_text(ApiResult r) {
+  switch (r) {
+    case ApiResult::Ok: return "ok";
+    case ApiResult::Conflict: return "conflict";
+    case ApiResult::NotFound: return "notFound";
+    case ApiResult::Invalid: return "invalid";
+    case ApiResult::Timeout: return "timeout";
+    case ApiResult::Unavailable: return "unavailable";
+    case ApiResult::Cancelled: return "cancelled";
+  }
+  return "?";
+}
+// The same, NUL-terminated (a literal's view ends where the literal does).
+inline const char* verb_name(Verb v) { return verb_text(v).data(); }
+inline const char* result_name(ApiResult r) { return result_text(r).data(); }
 inline bool is_write(Verb v) { return v == Verb::Create || v == Verb::Update || v == Verb::Delete; }
 
 struct ApiRequest {

@@ -369,23 +369,31 @@ void NodeLifecycleCore::begin_pass(const Now& now, Effects& out) {
 }
 
 void NodeLifecycleCore::continue_pass(const Now& now, Effects& out) {
-  // Visits nodes until one needs a request (then the response continues the pass).
+  // Visits nodes until one needs a request (then the response continues the pass). A node that
+  // needs none is read where the cache holds it: nothing in this loop changes the cache, so the
+  // copy `working_` keeps (the object the current attempt started from) is made only for a node
+  // that is sent, and once for the last node visited, which is what it held after the pass when
+  // every node was copied (the same state, so the same fingerprints; docs/nodes.md, phase 11).
+  std::optional<NodeId> last_visited;
   while (pass_node_ < nodes_.size()) {
     if (!nodes_[pass_node_]) {
       ++pass_node_;
       continue;
     }
-    working_ = *nodes_[pass_node_];
+    const Node& node = *nodes_[pass_node_];
     attempt_ = 0;
-    if (auto update = try_update_health(*working_, now)) {
+    if (auto update = try_update_health(node, now)) {
+      working_ = node;
       step_ = Step::Updating;
       send_node(Verb::Update, std::move(update), pass_node_, out);
       return;
     }
-    record_zone(*working_, working_->ready());
-    process_node(*working_, working_->ready(), working_->ready(), now, out);
+    record_zone(node, node.ready());
+    process_node(node, node.ready(), node.ready(), now, out);
+    last_visited = pass_node_;
     ++pass_node_;
   }
+  if (last_visited) working_ = *nodes_[*last_visited];
   end_pass(now, out);
 }
 

@@ -78,6 +78,12 @@ class TraceLine {
   // A wall instant in RFC 3339 (as format_rfc3339_micro and format_rfc3339_nanos write it).
   TraceLine& micro_time(TraceKey key, WallInstant t);  // 6 fractional digits (a MicroTime)
   TraceLine& wall_nanos(TraceKey key, WallInstant t);  // all 9 fractional digits
+  // Every field of an `api` line at once, in one record (sim/trace_format.h TraceApiFields): the
+  // same bytes as writing them one by one. Its strings must outlive the trace (literals, texts
+  // of interned Names).
+  TraceLine& api_fields(const TraceApiFields& fields);
+  // Every field of a `lease` line at once (TraceLeaseFields), as api_fields.
+  TraceLine& lease_fields(const TraceLeaseFields& fields);
   void end();
 
  private:
@@ -138,6 +144,14 @@ class Trace {
     std::memcpy(p + 4, s.data(), s.size());
     return p + 4 + s.size();
   }
+  // A record of a whole line's fields (TraceApiFields, TraceLeaseFields): its op, then the struct.
+  template <class Fields>
+  void record(TraceOp op, const Fields& fields) {
+    char* p = room(1 + sizeof fields);
+    *p = static_cast<char>(op);
+    std::memcpy(p + 1, &fields, sizeof fields);
+    used(p + 1 + sizeof fields);
+  }
   void field_text(TraceOp op, TraceKey key, std::string_view value) { put_text(field(op, key, 4 + value.size()), value); }
   void field_word(TraceOp op, TraceKey key, uint64_t value) { std::memcpy(field(op, key, 8), &value, 8); }
 
@@ -193,6 +207,14 @@ inline TraceLine& TraceLine::micro_time(TraceKey k, WallInstant t) {
 }
 inline TraceLine& TraceLine::wall_nanos(TraceKey k, WallInstant t) {
   trace_->field_word(TraceOp::Nanos, k, static_cast<uint64_t>(t.ns));
+  return *this;
+}
+inline TraceLine& TraceLine::api_fields(const TraceApiFields& fields) {
+  trace_->record(TraceOp::Api, fields);
+  return *this;
+}
+inline TraceLine& TraceLine::lease_fields(const TraceLeaseFields& fields) {
+  trace_->record(TraceOp::Lease, fields);
   return *this;
 }
 inline void TraceLine::end() { trace_->finish_line(); }

@@ -159,6 +159,91 @@ void TraceFormatter::format(const TraceChunk& chunk, std::string& text, size_t& 
     used(p);
   };
 
+  // The values of fields, shared by the single-field records and the api record so that both
+  // write the same bytes.
+  auto string_value = [&](std::string_view v) { used(write_json_string(room(json_string_room(v)), v)); };
+  auto string2_value = [&](std::string_view prefix, std::string_view value) {
+    char* p = room(json_string_room(prefix) + json_string_room(value));
+    *p++ = '"';
+    p = write_json_chars(p, prefix);
+    p = write_json_chars(p, value);
+    *p++ = '"';
+    used(p);
+  };
+  auto unum_value = [&](uint64_t v) {
+    char* p = room(24);
+    used(std::to_chars(p, p + 24, v).ptr);
+  };
+  auto secs_value = [&](int64_t ns) { used(write_seconds(room(kSecondsMaxChars), ns)); };
+  auto bool_value = [&](bool v) {
+    char* p = room(5);
+    used(v ? write_literal(p, "true") : write_literal(p, "false"));
+  };
+  auto null_value = [&] { used(write_literal(room(4), "null")); };
+  auto api_fields = [&](const TraceApiFields& a) {
+    key("proc");
+    string_value(*a.proc);
+    key("call");
+    unum_value(a.call);
+    key("verb");
+    string_value(a.verb.view());
+    key("object");
+    string2_value(a.object_prefix.view(), *a.object);
+    key("result");
+    string_value(a.result.view());
+    key("rv");
+    if (a.has_rv) unum_value(a.rv);
+    else null_value();
+    key("sent");
+    secs_value(a.sent_ns);
+    key("applied");
+    bool_value(a.applied);
+    if (a.lost) {
+      key("leg");
+      string_value(a.leg.view());
+      key("why");
+      string_value(a.why.view());
+    }
+    key("mono");
+    secs_value(a.mono_ns);
+    key("wall");
+    rfc3339(WallInstant(a.wall_ns), 9);
+  };
+
+  auto num_value = [&](int64_t v) {
+    char* p = room(24);
+    used(std::to_chars(p, p + 24, v).ptr);
+  };
+  auto lease_fields = [&](const TraceLeaseFields& l) {
+    key("object");
+    string_value(*l.object);
+    key("proc");
+    string_value(*l.proc);
+    key("verb");
+    string_value(l.verb.view());
+    key("rv");
+    unum_value(l.rv);
+    if (l.deleted) {
+      key("deleted");
+      bool_value(true);
+    } else {
+      key("holder");
+      if (l.holder) string_value(*l.holder);
+      else null_value();
+      key("transitions");
+      if (l.has_transitions) num_value(l.transitions);
+      else null_value();
+      key("renewTime");
+      if (l.has_renew_time) rfc3339(WallInstant(l.renew_time_ns), 6);
+      else null_value();
+      key("leaseDurationSeconds");
+      if (l.has_lease_duration) num_value(l.lease_duration_seconds);
+      else null_value();
+    }
+    key("late");
+    bool_value(l.late);
+  };
+
   Reader r{chunk.bytes.data()};
   for (const uint32_t line_end : chunk.line_ends) {
     const char* end = chunk.bytes.data() + line_end;
@@ -174,46 +259,37 @@ void TraceFormatter::format(const TraceChunk& chunk, std::string& text, size_t& 
         used(write_json_string(p, type));
         continue;
       }
+      if (op == TraceOp::Api) {
+        api_fields(r.get<TraceApiFields>());
+        continue;
+      }
+      if (op == TraceOp::Lease) {
+        lease_fields(r.get<TraceLeaseFields>());
+        continue;
+      }
       key(r.key());
       switch (op) {
         case TraceOp::Str:
         case TraceOp::Name: {
-          const std::string_view v = op == TraceOp::Str ? r.text() : std::string_view(*r.get<const std::string*>());
-          used(write_json_string(room(json_string_room(v)), v));
+          string_value(op == TraceOp::Str ? r.text() : std::string_view(*r.get<const std::string*>()));
           break;
         }
         case TraceOp::Str2:
         case TraceOp::Name2: {
           const std::string_view prefix = r.text();
-          const std::string_view value = op == TraceOp::Str2 ? r.text() : std::string_view(*r.get<const std::string*>());
-          char* p = room(json_string_room(prefix) + json_string_room(value));
-          *p++ = '"';
-          p = write_json_chars(p, prefix);
-          p = write_json_chars(p, value);
-          *p++ = '"';
-          used(p);
+          string2_value(prefix, op == TraceOp::Str2 ? r.text() : std::string_view(*r.get<const std::string*>()));
           break;
         }
-        case TraceOp::Num: {
-          char* p = room(24);
-          used(std::to_chars(p, p + 24, r.get<int64_t>()).ptr);
-          break;
-        }
-        case TraceOp::Unum: {
-          char* p = room(24);
-          used(std::to_chars(p, p + 24, r.get<uint64_t>()).ptr);
-          break;
-        }
-        case TraceOp::Secs: used(write_seconds(room(kSecondsMaxChars), r.get<int64_t>())); break;
-        case TraceOp::Bool: {
-          char* p = room(5);
-          used(r.get<uint8_t>() ? write_literal(p, "true") : write_literal(p, "false"));
-          break;
-        }
-        case TraceOp::Null: used(write_literal(room(4), "null")); break;
+        case TraceOp::Num: num_value(r.get<int64_t>()); break;
+        case TraceOp::Unum: unum_value(r.get<uint64_t>()); break;
+        case TraceOp::Secs: secs_value(r.get<int64_t>()); break;
+        case TraceOp::Bool: bool_value(r.get<uint8_t>() != 0); break;
+        case TraceOp::Null: null_value(); break;
         case TraceOp::Micro: rfc3339(WallInstant(r.get<int64_t>()), 6); break;
         case TraceOp::Nanos: rfc3339(WallInstant(r.get<int64_t>()), 9); break;
-        case TraceOp::Line: break;  // handled above
+        case TraceOp::Line:
+        case TraceOp::Api:
+        case TraceOp::Lease: break;  // handled above
       }
     }
     used(write_literal(room(2), "}\n"));

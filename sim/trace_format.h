@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/time.h"
@@ -51,7 +52,65 @@ enum class TraceOp : uint8_t {
   Nanos,  // key, wall instant with 9
   Name,   // key, pointer to an interned Name's text (8): the same JSON string as Str of that text
   Name2,  // key, prefix, pointer to an interned Name's text: as Str2
+  Api,    // no key: a TraceApiFields, the fields of an `api` line in one record
+  Lease,  // no key: a TraceLeaseFields, the fields of a `lease` line in one record
 };
+
+// A string with static storage (a literal, or a view of one such as verb_text): a record keeps
+// its address and length, never a copy.
+struct StaticText {
+  const char* data = "";
+  uint32_t size = 0;
+  static StaticText of(std::string_view literal) { return {literal.data(), static_cast<uint32_t>(literal.size())}; }
+  std::string_view view() const { return {data, size}; }
+};
+
+// Every field of an `api` line after its type (docs/cli.md section 4): proc, call, verb, object,
+// result, rv, sent, applied, then leg and why when the request was lost, then mono and wall.
+// Why one record: a busy cluster writes an api line per request, and building it field by field
+// (a key, a capacity check and a length per field) cost the simulation about 500 instructions a
+// line; this is one copy of a plain struct, and the pipeline's thread writes the same bytes as
+// the fields written one by one (tests/sim/trace_test.cc compares them; docs/nodes.md, phase 11).
+// Names are interned Names' texts (core/name.h); the rest are literals or numbers.
+struct TraceApiFields {
+  const std::string* proc = nullptr;
+  const std::string* object = nullptr;  // the object's name, after object_prefix ("nodes/" or "")
+  StaticText object_prefix;
+  StaticText verb;
+  StaticText result;
+  StaticText leg;  // with why: written only when lost is set
+  StaticText why;
+  uint64_t call = 0;
+  uint64_t rv = 0;  // written only when has_rv is set, else null
+  int64_t sent_ns = 0;
+  int64_t mono_ns = 0;
+  int64_t wall_ns = 0;
+  bool has_rv = false;
+  bool applied = false;
+  bool lost = false;
+};
+static_assert(std::is_trivially_copyable_v<TraceApiFields>, "a record is copied as bytes");
+
+// Every field of a `lease` line after its type (docs/cli.md section 4): object, proc, verb, rv,
+// then holder, transitions, renewTime and leaseDurationSeconds (each null when absent) or
+// `deleted`, then late. One record for the same reason as TraceApiFields: a kubelet's renewal
+// is a lease line.
+struct TraceLeaseFields {
+  const std::string* object = nullptr;  // the Lease's "namespace/name"
+  const std::string* proc = nullptr;
+  const std::string* holder = nullptr;  // nullptr: null
+  StaticText verb;
+  uint64_t rv = 0;
+  int64_t transitions = 0;
+  int64_t renew_time_ns = 0;
+  int64_t lease_duration_seconds = 0;
+  bool deleted = false;  // no spec after the write: `deleted` instead of the four spec fields
+  bool has_transitions = false;
+  bool has_renew_time = false;
+  bool has_lease_duration = false;
+  bool late = false;
+};
+static_assert(std::is_trivially_copyable_v<TraceLeaseFields>, "a record is copied as bytes");
 // The bytes of a record before its value: the op, the key's pointer and its length.
 inline constexpr size_t kTraceFieldHead = 1 + sizeof(const char*) + sizeof(uint16_t);
 

@@ -794,24 +794,30 @@ void WorldCore::record_node_lease_write(const InFlight& f, const ApiOutcome& out
 
 void WorldCore::lease_line(LeaseId lease, uint32_t proc, Verb verb, uint64_t rv, const LeaseSpec* after, bool late,
                            Trace* trace) const {
-  TraceLine line = trace->line(now_, "lease");
-  line.name("object", scenario_.lease_key(lease)).name("proc", scenario_.proc_name(proc)).str("verb", verb_name(verb)).unum("rv", rv);
+  // One record of every field (TraceLeaseFields): a kubelet's renewal is one of these lines.
+  TraceLeaseFields l;
+  l.object = &scenario_.lease_key(lease).str();
+  l.proc = &scenario_.proc_name(proc).str();
+  l.verb = StaticText::of(verb_text(verb));
+  l.rv = rv;
+  l.deleted = after == nullptr;
   if (after) {
     const LeaseSpec& s = *after;
-    if (s.holder_identity) line.name("holder", *s.holder_identity); else line.null("holder");
-    if (s.lease_transitions) line.num("transitions", *s.lease_transitions); else line.null("transitions");
-    if (s.renew_time) line.micro_time("renewTime", *s.renew_time); else line.null("renewTime");
-    if (s.lease_duration_seconds) line.num("leaseDurationSeconds", *s.lease_duration_seconds); else line.null("leaseDurationSeconds");
-  } else {
-    line.boolean("deleted", true);
+    if (s.holder_identity) l.holder = &s.holder_identity->str();
+    l.has_transitions = s.lease_transitions.has_value();
+    l.transitions = s.lease_transitions.value_or(0);
+    l.has_renew_time = s.renew_time.has_value();
+    l.renew_time_ns = s.renew_time ? s.renew_time->ns : 0;
+    l.has_lease_duration = s.lease_duration_seconds.has_value();
+    l.lease_duration_seconds = s.lease_duration_seconds.value_or(0);
   }
-  line.boolean("late", late);
-  line.end();
+  l.late = late;
+  trace->line(now_, "lease").lease_fields(l).end();
 }
 
 void WorldCore::trace_api(const InFlight& f, ApiResult result, Trace* trace) {
   ++api_counts_[static_cast<size_t>(f.request.verb)][static_cast<size_t>(result)];
-  if (trace) api_line(f, result_name(result), result != ApiResult::Timeout && result != ApiResult::Cancelled, nullptr, nullptr, trace);
+  if (trace) api_line(f, result_text(result), result != ApiResult::Timeout && result != ApiResult::Cancelled, nullptr, nullptr, trace);
 }
 
 void WorldCore::trace_lost(const InFlight& f, const char* leg, const char* why, Trace* trace) {
@@ -820,8 +826,37 @@ void WorldCore::trace_lost(const InFlight& f, const char* leg, const char* why, 
   if (trace) api_line(f, "lost", true, leg, why, trace);
 }
 
-void WorldCore::api_line(const InFlight& f, const char* result, bool with_rv, const char* leg, const char* why,
+void WorldCore::api_line(const InFlight& f, std::string_view result, bool with_rv, const char* leg, const char* why,
                          Trace* trace) const {
+  // A Lease or a Node addressed by name, most lines of a busy cluster: one record of every
+  // field (TraceApiFields; the same bytes as below).
+  if ((f.request.kind == ObjectKind::Lease || f.request.kind == ObjectKind::Node) && f.request.verb != Verb::List) {
+    TraceApiFields a;
+    a.proc = &scenario_.proc_name(f.proc).str();
+    a.call = f.call;
+    a.verb = StaticText::of(verb_text(f.request.verb));
+    if (f.request.kind == ObjectKind::Node) {
+      a.object_prefix = StaticText::of("nodes/");
+      a.object = &scenario_.node_name(f.request.node).str();
+    } else {
+      a.object = &scenario_.lease_key(f.request.lease).str();
+    }
+    a.result = StaticText::of(result);
+    a.has_rv = with_rv && (f.response.object || f.response.node);
+    if (a.has_rv) a.rv = f.response.object ? f.response.object->resource_version : f.response.node->resource_version;
+    a.sent_ns = f.sent.ns;
+    a.applied = f.applied;
+    a.lost = leg != nullptr;
+    if (a.lost) {
+      a.leg = StaticText::of(leg);
+      a.why = StaticText::of(why);
+    }
+    const ProcessClock& clock = procs_[f.proc].clock;
+    a.mono_ns = clock.mono(now_).ns;
+    a.wall_ns = clock.wall(now_).ns;
+    trace->line(now_, "api").api_fields(a).end();
+    return;
+  }
   TraceLine line = trace->line(now_, "api");
   line.name("proc", scenario_.proc_name(f.proc)).unum("call", f.call).str("verb", verb_name(f.request.verb));
   if (f.request.kind == ObjectKind::LeaseCandidate) {
