@@ -50,22 +50,32 @@ struct LeaseWrite {
 // so the spec before the write is not kept (only whether the holder changed) and of the spec
 // after only what a heartbeat writes (holderIdentity, renewTime, leaseDurationSeconds; a
 // kubelet never writes acquireTime or leaseTransitions). Any other writer of a node Lease is recorded as a LeaseWrite.
+// 48 bytes: renewTime's presence and the flags are bits of one byte (an optional and four bools
+// made it 56, and the hour's list is most of its memory; docs/nodes.md, phase 11).
 struct NodeLeaseWrite {
   TrueInstant t;
   uint64_t rv = 0;
-  std::optional<WallInstant> renew_time;   // of the spec after the write
+  WallInstant renew_time_value;            // of the spec after the write, when has_renew_time
   Name holder;                             // holderIdentity after the write ("" = absent or "")
   LeaseId lease = 0;
   uint32_t proc = 0;
   int32_t lease_duration_seconds = 0;      // after the write (0 = absent)
   Verb verb = Verb::Update;
-  bool deleted = false;                    // the write removed the Lease (no spec after)
-  bool late = false;                       // the client had already given up on this request
+  bool has_renew_time : 1 = false;
+  bool deleted : 1 = false;                // the write removed the Lease (no spec after)
+  bool late : 1 = false;                   // the client had already given up on this request
   // The Lease existed with another holderIdentity and now names a non-empty one (what
   // leaseTransitions would count; seed records sum these over all Leases).
-  bool holder_changed = false;
+  bool holder_changed : 1 = false;
+
+  std::optional<WallInstant> renew_time() const { return has_renew_time ? std::optional(renew_time_value) : std::nullopt; }
+  void set_renew_time(std::optional<WallInstant> t) {
+    has_renew_time = t.has_value();
+    renew_time_value = t.value_or(WallInstant{});
+  }
   bool operator==(const NodeLeaseWrite&) const = default;
 };
+static_assert(sizeof(NodeLeaseWrite) == 48, "see the comment above");
 
 // A committed write of a Node (model/node.h): who wrote it and the object before and after.
 struct NodeWrite {

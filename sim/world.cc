@@ -782,7 +782,7 @@ void WorldCore::record_node_lease_write(const InFlight& f, const ApiOutcome& out
   w.deleted = !outcome.after;
   if (outcome.after) {
     const LeaseSpec& s = outcome.after->spec;
-    w.renew_time = s.renew_time;
+    w.set_renew_time(s.renew_time);
     if (s.holder_identity) w.holder = *s.holder_identity;
     w.lease_duration_seconds = s.lease_duration_seconds.value_or(0);
     if (outcome.before) w.holder_changed = holder_changed(outcome.before->spec, s);

@@ -209,7 +209,7 @@ History with_renewals_as_lease_writes(const History& h) {
     if (!n.deleted) {
       LeaseSpec spec;
       spec.holder_identity = n.holder;
-      spec.renew_time = n.renew_time;
+      spec.renew_time = n.renew_time();
       spec.lease_duration_seconds = n.lease_duration_seconds;
       w.after = spec;
     }

@@ -32,7 +32,7 @@ TEST(Watch, LeaseRenewalReachesTheControllerOneLatencyAfterItsCommit) {
     for (; seen_writes < writes.size(); ++seen_writes) {
       const NodeLeaseWrite& lw = writes[seen_writes];
       if (lw.lease != lease || lw.deleted || !controller(w).running()) continue;
-      const WallInstant renew = *lw.renew_time;
+      const WallInstant renew = *lw.renew_time();
       // Step until the cache has it; the delivery instant is the commit plus the latency.
       const TrueInstant committed = lw.t;
       while (controller(w).cached_renew_time(lease) != renew) {
