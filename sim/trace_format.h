@@ -3,11 +3,14 @@
 // Contract:
 // - The Trace (sim/trace.h) does not format while the simulation runs: each TraceLine call
 //   appends one record (an op byte, the key, the raw value: bytes of a string, eight bytes of
-//   a number or an instant) to a TraceChunk. TraceFormatter later turns a chunk's records into
+//   a number or an instant) to a TraceChunk; the two commonest lines, `api` and `lease`, may be
+//   one record of all their fields instead (TraceApiFields, TraceLeaseFields, below), which
+//   formats to the same text. TraceFormatter later turns a chunk's records into
 //   the JSON Lines text, on the pipeline's thread (sim/trace_pipeline.h), so escaping strings
 //   and writing numbers and dates overlap the simulation as hashing does.
 // - The text is exactly what formatting each call in place wrote (the same functions write it),
-//   so every traceHash and every trace file is unchanged; tests/sim/trace_test.cc pins the bytes.
+//   so every traceHash and every trace file is unchanged; tests/sim/trace_test.cc pins the bytes
+//   (tests/sim/trace_line_records_test.cc those of the whole-line records).
 // - Records are read in the order written. The only pointers in them are to string literals
 //   (keys and line types, sim/trace.h TraceKey) and to the texts of interned Names
 //   (core/name.h), which live as long as the process and never change, so a chunk
