@@ -77,7 +77,9 @@ struct StaticText {
 // Names are interned Names' texts (core/name.h); the rest are literals or numbers.
 struct TraceApiFields {
   const std::string* proc = nullptr;
-  const std::string* object = nullptr;  // the object's name, after object_prefix ("nodes/" or "")
+  // The object: the literal object_prefix ("nodes/", "pods/node=", "nodes", "leases" or "")
+  // followed by this name ("" after a list's prefix), as one JSON string.
+  const std::string* object = nullptr;
   StaticText object_prefix;
   StaticText verb;
   StaticText result;

@@ -828,57 +828,50 @@ void WorldCore::trace_lost(const InFlight& f, const char* leg, const char* why, 
 
 void WorldCore::api_line(const InFlight& f, std::string_view result, bool with_rv, const char* leg, const char* why,
                          Trace* trace) const {
-  // A Lease or a Node addressed by name, most lines of a busy cluster: one record of every
-  // field (TraceApiFields; the same bytes as below).
-  if ((f.request.kind == ObjectKind::Lease || f.request.kind == ObjectKind::Node) && f.request.verb != Verb::List) {
-    TraceApiFields a;
-    a.proc = &scenario_.proc_name(f.proc).str();
-    a.call = f.call;
-    a.verb = StaticText::of(verb_text(f.request.verb));
-    if (f.request.kind == ObjectKind::Node) {
-      a.object_prefix = StaticText::of("nodes/");
+  // One record of every field (TraceApiFields): a busy cluster writes one of these lines per
+  // request. The object is a prefix (a literal) and a name (an interned Name's text, "" for a
+  // list): "nodes/" and a node, a Lease's key, "nodes" or "leases" for a list.
+  TraceApiFields a;
+  a.proc = &scenario_.proc_name(f.proc).str();
+  a.call = f.call;
+  a.verb = StaticText::of(verb_text(f.request.verb));
+  a.object = &Name().str();
+  switch (f.request.kind) {
+    case ObjectKind::LeaseCandidate:
+      // Coordinated election's few candidates: their object names are interned once each.
+      a.object = &Name(candidate_object_name(f.request)).str();
+      break;
+    case ObjectKind::Node:
+      if (f.request.verb == Verb::List) {
+        a.object_prefix = StaticText::of("nodes");
+      } else {
+        a.object_prefix = StaticText::of("nodes/");
+        a.object = &scenario_.node_name(f.request.node).str();
+      }
+      break;
+    case ObjectKind::Pod:
+      a.object_prefix = StaticText::of("pods/node=");
       a.object = &scenario_.node_name(f.request.node).str();
-    } else {
-      a.object = &scenario_.lease_key(f.request.lease).str();
-    }
-    a.result = StaticText::of(result);
-    a.has_rv = with_rv && (f.response.object || f.response.node);
-    if (a.has_rv) a.rv = f.response.object ? f.response.object->resource_version : f.response.node->resource_version;
-    a.sent_ns = f.sent.ns;
-    a.applied = f.applied;
-    a.lost = leg != nullptr;
-    if (a.lost) {
-      a.leg = StaticText::of(leg);
-      a.why = StaticText::of(why);
-    }
-    const ProcessClock& clock = procs_[f.proc].clock;
-    a.mono_ns = clock.mono(now_).ns;
-    a.wall_ns = clock.wall(now_).ns;
-    trace->line(now_, "api").api_fields(a).end();
-    return;
+      break;
+    case ObjectKind::Lease:
+      if (f.request.verb == Verb::List) a.object_prefix = StaticText::of("leases");
+      else a.object = &scenario_.lease_key(f.request.lease).str();
+      break;
   }
-  TraceLine line = trace->line(now_, "api");
-  line.name("proc", scenario_.proc_name(f.proc)).unum("call", f.call).str("verb", verb_name(f.request.verb));
-  if (f.request.kind == ObjectKind::LeaseCandidate) {
-    line.str("object", candidate_object_name(f.request));
-  } else if (f.request.kind == ObjectKind::Node) {
-    if (f.request.verb == Verb::List) line.str("object", "nodes");
-    else line.name("object", "nodes/", scenario_.node_name(f.request.node));
-  } else if (f.request.kind == ObjectKind::Pod) {
-    line.name("object", "pods/node=", scenario_.node_name(f.request.node));
-  } else if (f.request.verb == Verb::List) {
-    line.str("object", "leases");
-  } else {
-    line.name("object", scenario_.lease_key(f.request.lease));
+  a.result = StaticText::of(result);
+  a.has_rv = with_rv && (f.response.object || f.response.node);
+  if (a.has_rv) a.rv = f.response.object ? f.response.object->resource_version : f.response.node->resource_version;
+  a.sent_ns = f.sent.ns;
+  a.applied = f.applied;
+  a.lost = leg != nullptr;
+  if (a.lost) {
+    a.leg = StaticText::of(leg);
+    a.why = StaticText::of(why);
   }
-  line.str("result", result);
-  if (with_rv && f.response.object) line.unum("rv", f.response.object->resource_version);
-  else if (with_rv && f.response.node) line.unum("rv", f.response.node->resource_version);
-  else line.null("rv");
-  line.secs("sent", f.sent.ns).boolean("applied", f.applied);
-  if (leg) line.str("leg", leg).str("why", why);
-  add_local_readings(line, f.proc);
-  line.end();
+  const ProcessClock& clock = procs_[f.proc].clock;
+  a.mono_ns = clock.mono(now_).ns;
+  a.wall_ns = clock.wall(now_).ns;
+  trace->line(now_, "api").api_fields(a).end();
 }
 
 void WorldCore::add_local_readings(TraceLine& line, uint32_t p) const {

@@ -377,7 +377,8 @@ class WorldCore {
   void trace_api(const InFlight& f, ApiResult result, Trace* trace);
   // An `api` line `lost`: the network dropped the request or the response (`leg`), `why`.
   void trace_lost(const InFlight& f, const char* leg, const char* why, Trace* trace);
-  // `result` is a view of a literal (result_text, "lost"): the line's record may point at it.
+  // `result`, `leg` and `why` are literals (result_text, "lost", "request", "partition", ...):
+  // the line's record points at them (TraceApiFields).
   void api_line(const InFlight& f, std::string_view result, bool with_rv, const char* leg, const char* why, Trace* trace) const;
   // Every call of process p still outstanding ends as `cancelled` (the process exits or crashes).
   void cancel_outstanding_calls(uint32_t p, Trace* trace);
