@@ -159,8 +159,8 @@ void TraceFormatter::format(const TraceChunk& chunk, std::string& text, size_t& 
     used(p);
   };
 
-  // The values of fields, shared by the single-field records and the api record so that both
-  // write the same bytes.
+  // The values of fields, shared by the single-field records and the whole-line records (api,
+  // lease) so that both write the same bytes.
   auto string_value = [&](std::string_view v) { used(write_json_string(room(json_string_room(v)), v)); };
   auto string2_value = [&](std::string_view prefix, std::string_view value) {
     char* p = room(json_string_room(prefix) + json_string_room(value));
@@ -170,7 +170,7 @@ void TraceFormatter::format(const TraceChunk& chunk, std::string& text, size_t& 
     *p++ = '"';
     used(p);
   };
-  auto unum_value = [&](uint64_t v) {
+  auto number_value = [&](auto v) {  // int64_t or uint64_t: at most 20 digits and a sign
     char* p = room(24);
     used(std::to_chars(p, p + 24, v).ptr);
   };
@@ -184,7 +184,7 @@ void TraceFormatter::format(const TraceChunk& chunk, std::string& text, size_t& 
     key("proc");
     string_value(*a.proc);
     key("call");
-    unum_value(a.call);
+    number_value(a.call);
     key("verb");
     string_value(a.verb.view());
     key("object");
@@ -192,7 +192,7 @@ void TraceFormatter::format(const TraceChunk& chunk, std::string& text, size_t& 
     key("result");
     string_value(a.result.view());
     key("rv");
-    if (a.has_rv) unum_value(a.rv);
+    if (a.has_rv) number_value(a.rv);
     else null_value();
     key("sent");
     secs_value(a.sent_ns);
@@ -210,10 +210,6 @@ void TraceFormatter::format(const TraceChunk& chunk, std::string& text, size_t& 
     rfc3339(WallInstant(a.wall_ns), 9);
   };
 
-  auto num_value = [&](int64_t v) {
-    char* p = room(24);
-    used(std::to_chars(p, p + 24, v).ptr);
-  };
   auto lease_fields = [&](const TraceLeaseFields& l) {
     key("object");
     string_value(*l.object);
@@ -222,7 +218,7 @@ void TraceFormatter::format(const TraceChunk& chunk, std::string& text, size_t& 
     key("verb");
     string_value(l.verb.view());
     key("rv");
-    unum_value(l.rv);
+    number_value(l.rv);
     if (l.deleted) {
       key("deleted");
       bool_value(true);
@@ -231,13 +227,13 @@ void TraceFormatter::format(const TraceChunk& chunk, std::string& text, size_t& 
       if (l.holder) string_value(*l.holder);
       else null_value();
       key("transitions");
-      if (l.has_transitions) num_value(l.transitions);
+      if (l.has_transitions) number_value(l.transitions);
       else null_value();
       key("renewTime");
       if (l.has_renew_time) rfc3339(WallInstant(l.renew_time_ns), 6);
       else null_value();
       key("leaseDurationSeconds");
-      if (l.has_lease_duration) num_value(l.lease_duration_seconds);
+      if (l.has_lease_duration) number_value(l.lease_duration_seconds);
       else null_value();
     }
     key("late");
@@ -280,8 +276,8 @@ void TraceFormatter::format(const TraceChunk& chunk, std::string& text, size_t& 
           string2_value(prefix, op == TraceOp::Str2 ? r.text() : std::string_view(*r.get<const std::string*>()));
           break;
         }
-        case TraceOp::Num: num_value(r.get<int64_t>()); break;
-        case TraceOp::Unum: unum_value(r.get<uint64_t>()); break;
+        case TraceOp::Num: number_value(r.get<int64_t>()); break;
+        case TraceOp::Unum: number_value(r.get<uint64_t>()); break;
         case TraceOp::Secs: secs_value(r.get<int64_t>()); break;
         case TraceOp::Bool: bool_value(r.get<uint8_t>() != 0); break;
         case TraceOp::Null: null_value(); break;
