@@ -57,6 +57,7 @@
 #include "core/check.h"
 #include "core/hash.h"
 #include "core/shell_quote.h"
+#include "properties/node_detection.h"
 
 namespace leasesim {
 namespace {
@@ -142,7 +143,49 @@ struct PointTally {
   std::optional<uint64_t> first_failed_seed;
   std::vector<int64_t> to_leader;
   uint64_t without_leader = 0;
+  // Node scenarios: fault to Ready=Unknown per detection episode, the episodes whose node was
+  // never set Unknown by the end of the run, and the pods evicted over all runs.
+  bool nodes = false;
+  std::vector<int64_t> node_detection;
+  uint64_t node_undetected = 0;
+  uint64_t pods_evicted = 0;
 };
+
+// "; node detection p50 ... (analytic bound ...); N pods evicted" for a point with kubelets.
+std::string node_tally_text(const PointTally& t, const Scenario& scenario) {
+  if (!t.nodes) return "";
+  std::string out = "; node detection ";
+  if (t.node_detection.empty()) {
+    out += "none";
+  } else {
+    const Percentiles q = percentiles(t.node_detection);
+    out += "p50 " + seconds_ms(q.p50) + "s p99 " + seconds_ms(q.p99) + "s max " + seconds_ms(q.max) + "s over " +
+           std::to_string(t.node_detection.size()) + " episodes";
+  }
+  if (t.node_undetected) out += ", " + std::to_string(t.node_undetected) + " never set Unknown";
+  if (auto b = node_detection_bound(scenario)) {
+    const auto over = std::count_if(t.node_detection.begin(), t.node_detection.end(), [&](int64_t d) { return d > b->ns; });
+    out += " (analytic bound " + seconds_ms(b->ns) + "s, " + std::to_string(over) + " over it)";
+  }
+  return out + "; " + std::to_string(t.pods_evicted) + " pods evicted";
+}
+
+double seconds_of(int64_t ns) { return static_cast<double>(ns) / 1e9; }
+
+Json node_tally_json(const PointTally& t, const Scenario* scenario) {
+  if (!t.nodes) return Json(nullptr);
+  Json j{{"episodes", t.node_detection.size() + t.node_undetected},
+         {"detected", t.node_detection.size()},
+         {"neverUnknown", t.node_undetected},
+         {"podsEvicted", t.pods_evicted}};
+  if (!t.node_detection.empty()) {
+    const Percentiles q = percentiles(t.node_detection);
+    j["detectionSeconds"] = Json{{"p50", seconds_of(q.p50)}, {"p99", seconds_of(q.p99)}, {"max", seconds_of(q.max)}};
+  }
+  const std::optional<Duration> b = scenario ? node_detection_bound(*scenario) : std::nullopt;
+  j["analyticBoundSeconds"] = b ? Json(seconds_of(b->ns)) : Json(nullptr);
+  return j;
+}
 
 void draw_progress(std::ostream& err, uint64_t done, uint64_t total, uint64_t failed, double seconds) {
   constexpr int kWidth = 30;
@@ -244,6 +287,9 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
     bool passed = true;
     std::string line;
     std::vector<std::optional<int64_t>> to_leader;  // per failover episode
+    bool nodes = false;
+    std::vector<std::optional<int64_t>> node_detection;  // per node detection episode
+    uint64_t pods_evicted = 0;
   };
   // A ring of `window` slots: index i lives in finished[i % window] while it waits to be written.
   const uint64_t window = std::max<uint64_t>(1, std::min<uint64_t>(total, kWindowPerJob * jobs));
@@ -278,6 +324,10 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
         f.passed = record.passed;
         f.line = seed_record_line(record);
         for (const RecordedFailover& e : record.failovers) f.to_leader.push_back(e.fault_to_leader_ns);
+        f.nodes = record.nodes;
+        for (const RecordedNodeDetection& d : record.node_detections)
+          f.node_detection.push_back(d.unknown_at_ns ? std::optional(*d.unknown_at_ns - d.fault_at_ns) : std::nullopt);
+        if (record.evictions) f.pods_evicted = record.evictions->pods;
       } catch (const std::bad_alloc&) {
         std::lock_guard<std::mutex> lock(mu);
         out_of_memory = true;
@@ -313,6 +363,14 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
           else
             ++t.without_leader;
         }
+        t.nodes = t.nodes || w.nodes;
+        for (const std::optional<int64_t>& d : w.node_detection) {
+          if (d)
+            t.node_detection.push_back(*d);
+          else
+            ++t.node_undetected;
+        }
+        t.pods_evicted += w.pods_evicted;
         w = Finished{};  // the line is on its way to the file; the slot is free for index + window
       }
       advanced.notify_all();
@@ -373,7 +431,8 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
                        {"error", p.scenario ? Json(nullptr) : Json(p.error)},
                        {"scenarioHash", p.hash},
                        {"runs", tallies[i].runs},
-                       {"failed", tallies[i].failed}});
+                       {"failed", tallies[i].failed},
+                       {"nodes", node_tally_json(tallies[i], p.scenario.get())}});
   }
   manifest["points"] = pts;
   manifest["runs"] = total;
@@ -420,7 +479,7 @@ int campaign_command(const CampaignOptions& o, std::ostream& out, std::ostream& 
     }
     if (t.without_leader) out << "; " << t.without_leader << " episodes without a new leader";
     if (auto b = analytic_failover_bound(*points[i].scenario)) out << " (analytic bound " << seconds_ms(b->ns) << "s)";
-    out << "\n";
+    out << node_tally_text(t, *points[i].scenario) << "\n";
     if (t.first_failed_seed)
       out << "           first failure: leasesim run " << shell_quote(o.file) << " --seed " << *t.first_failed_seed
           << (points.size() > 1 ? " (with this point's settings; `report` writes its scenario file)" : "") << "\n";

@@ -1355,8 +1355,11 @@ std::optional<FaultSpec> Loader::read_fault(const Item& item, bool candidate) {
                "field " + quoted(rule.field) + " is not allowed for fault type " + quoted(type_name) + " (only " +
                    std::string(rule.types) + " take it)");
   }
-  if (const Item* v = map->get("for"); v && has_window(kind))
-    if (auto d = read_duration(*v, Sign::Positive)) fault.for_ = *d;
+  // A watch stall must end: its end is the relist that brings the watcher back (the contract's
+  // watchStall takes `target` and `for`); the other windowed faults may last to the run's end.
+  if (has_window(kind))
+    if (const Item* v = kind == FaultType::WatchStall ? require(*map, "for") : map->get("for"))
+      if (auto d = read_duration(*v, Sign::Positive)) fault.for_ = *d;
   if (is_process_fault(kind)) {
     if (const Item* v = require(*map, "target"))
       if (auto target = read_target(*v, kind)) fault.target = *target;

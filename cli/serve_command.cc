@@ -143,7 +143,7 @@ std::string summary_text(const LiveRun& run, const std::string& out_dir) {
       << "\n";
   }
   for (const PropertyResult& r : run.evaluation.results) {
-    o << "property   " << r.name << " " << sc.lease_keys[r.lease] << ": " << (r.holds ? "holds" : "VIOLATED") << "\n";
+    o << "property   " << r.name << " " << property_scope(sc.lease_keys, r) << ": " << (r.holds ? "holds" : "VIOLATED") << "\n";
     for (const Violation& v : r.violations) o << "           " << secs(v.at) << " " << v.message << "\n";
   }
   if (!run.warnings.empty()) {

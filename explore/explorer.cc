@@ -1036,6 +1036,7 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
       if (Verdict v = end_violations(child, status); !v.empty()) {
         v.sort();
         dfs_counterexample_ = build(f.id, nullptr, v, true);
+        stats.depth_reached = shortest_depth();  // as when the search ends otherwise
         return std::nullopt;
       }
       continue;
@@ -1053,6 +1054,7 @@ std::optional<ExploreResult> Explorer::run_depth_first() {
     if (std::optional<Verdict> v = step_violations(f.world, child)) {
       v->sort();
       dfs_counterexample_ = build(f.id, &chooser_.script(), *v, false);
+      stats.depth_reached = shortest_depth();
       return std::nullopt;
     }
     const uint32_t parent = f.id;

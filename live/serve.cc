@@ -546,7 +546,7 @@ std::variant<LiveRun, std::string> LiveServe::run() {
       out.trace.push_back(nlohmann::ordered_json{{"t", seconds_number(v.at)},
                                                  {"type", "violation"},
                                                  {"property", r.name},
-                                                 {"lease", sc.lease_keys[r.lease]},
+                                                 {"lease", property_scope(sc.lease_keys, r)},
                                                  {"message", v.message}}
                               .dump());
   Hasher h;

@@ -64,13 +64,26 @@ std::optional<std::string> label_value_problem(const std::string& value) {
          "'-', '_' and '.', beginning and ending with a letter or digit";
 }
 
-std::optional<ConfigError> validate(const KubeletConfig& config) {
+std::vector<ConfigError> config_problems(const KubeletConfig& config) {
+  std::vector<ConfigError> out;
   if (config.node_status_update_frequency.ns <= 0)
-    return ConfigError{"nodeStatusUpdateFrequency", "nodeStatusUpdateFrequency must be greater than zero"};
+    out.push_back({"nodeStatusUpdateFrequency", "nodeStatusUpdateFrequency must be greater than zero"});
   if (config.node_status_report_frequency.ns <= 0)
-    return ConfigError{"nodeStatusReportFrequency", "nodeStatusReportFrequency must be greater than zero"};
-  if (config.zone.empty()) return ConfigError{"zone", "zone must not be empty"};
-  return std::nullopt;
+    out.push_back({"nodeStatusReportFrequency", "nodeStatusReportFrequency must be greater than zero"});
+  // The zone becomes the value of the Node's topology.kubernetes.io/zone label, so it must be
+  // a valid label value (and not empty: a node without a zone is in the zone "" upstream, which
+  // our scenarios name explicitly instead).
+  if (config.zone.empty()) out.push_back({"zone", "zone must not be empty"});
+  else if (auto problem = label_value_problem(config.zone))
+    out.push_back({"zone", "zone \"" + config.zone + "\" is the value of the label topology.kubernetes.io/zone: it must be " +
+                               problem->substr(problem->find("at most"))});
+  return out;
+}
+
+std::optional<ConfigError> validate(const KubeletConfig& config) {
+  std::vector<ConfigError> problems = config_problems(config);
+  if (problems.empty()) return std::nullopt;
+  return problems.front();
 }
 
 std::optional<ConfigError> label_problem(const KubeletConfig& config) {
@@ -104,16 +117,13 @@ std::optional<KubeletConfig> read_kubelet_config(ConfigReader& reader) {
   if (auto z = reader.string("zone")) config.zone = *z;
   if (auto l = reader.string_map("labels")) config.labels = Labels(std::move(*l));
   if (auto n = reader.integer("pods", 0, 110000)) config.pods = *n;
-  if (reader.failed()) return std::nullopt;
-  if (const auto problem = validate(config)) {
-    reader.error(problem->field, problem->message);
-    return std::nullopt;
-  }
+  // Every problem is reported (a field the reader refused keeps its valid default).
+  for (const ConfigError& problem : config_problems(config)) reader.error(problem.field, problem.message);
   if (const auto problem = label_problem(config)) {
     // The entry itself: file:line:column of the label's key, path config.labels.<key>.
     reader.error_entry("labels", problem->field, problem->message);
-    return std::nullopt;
   }
+  if (reader.failed()) return std::nullopt;
   return config;
 }
 

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/config_reader.h"
 #include "core/time.h"
@@ -50,7 +51,9 @@ struct KubeletConfig {
   }
 };
 
-// The kubelet's own checks (pkg/kubelet/apis/config/validation): positive frequencies, a zone.
+// The kubelet's own checks (pkg/kubelet/apis/config/validation): positive frequencies, and a
+// zone that is a valid label value. config_problems() gives every problem, validate() the first.
+std::vector<ConfigError> config_problems(const KubeletConfig& config);
 std::optional<ConfigError> validate(const KubeletConfig& config);
 
 // The contract's label checks over `config.labels`: the first offending label, as its key

@@ -4,19 +4,26 @@
 
 namespace leasesim {
 
-std::optional<ConfigError> validate(const NodeLifecycleConfig& config) {
-  if (auto problem = validate(config.elector)) return problem;
+std::vector<ConfigError> config_problems(const NodeLifecycleConfig& config) {
+  std::vector<ConfigError> out;
+  if (auto problem = validate(config.elector)) out.push_back(*problem);
   // kube-controller-manager refuses a zero monitor period (wait.Until needs a positive one);
   // the grace periods must be positive for "now > probe + grace" to mean anything.
   if (config.node_monitor_period.ns <= 0)
-    return ConfigError{"nodeMonitorPeriod", "nodeMonitorPeriod must be greater than zero"};
+    out.push_back({"nodeMonitorPeriod", "nodeMonitorPeriod must be greater than zero"});
   if (config.node_monitor_grace_period.ns <= 0)
-    return ConfigError{"nodeMonitorGracePeriod", "nodeMonitorGracePeriod must be greater than zero"};
+    out.push_back({"nodeMonitorGracePeriod", "nodeMonitorGracePeriod must be greater than zero"});
   if (config.node_startup_grace_period.ns <= 0)
-    return ConfigError{"nodeStartupGracePeriod", "nodeStartupGracePeriod must be greater than zero"};
+    out.push_back({"nodeStartupGracePeriod", "nodeStartupGracePeriod must be greater than zero"});
   if (config.unhealthy_zone_threshold_ppb > kPartsPerBillion)
-    return ConfigError{"unhealthyZoneThreshold", "unhealthyZoneThreshold must be between 0 and 1"};
-  return std::nullopt;
+    out.push_back({"unhealthyZoneThreshold", "unhealthyZoneThreshold must be between 0 and 1"});
+  return out;
+}
+
+std::optional<ConfigError> validate(const NodeLifecycleConfig& config) {
+  std::vector<ConfigError> problems = config_problems(config);
+  if (problems.empty()) return std::nullopt;
+  return problems.front();
 }
 
 std::optional<NodeLifecycleConfig> read_node_lifecycle_config(ConfigReader& reader, Duration* quiesce) {
@@ -35,11 +42,10 @@ std::optional<NodeLifecycleConfig> read_node_lifecycle_config(ConfigReader& read
   if (auto n = reader.integer("largeClusterSizeThreshold", 0, 1000000)) config.large_cluster_size_threshold = *n;
   if (auto r = reader.decimal("unhealthyZoneThreshold", kPartsPerBillion)) config.unhealthy_zone_threshold_ppb = *r;
   if (auto d = reader.seconds_or_duration("defaultUnreachableTolerationSeconds")) config.default_unreachable_toleration = *d;
+  // Every problem is reported, not only the first: the checks below run on what was read (a
+  // field the reader refused keeps its valid default, so it adds no second message).
+  for (const ConfigError& problem : config_problems(config)) reader.error(problem.field, problem.message);
   if (reader.failed() || !elector) return std::nullopt;
-  if (const auto problem = validate(config)) {
-    reader.error(problem->field, problem->message);
-    return std::nullopt;
-  }
   return config;
 }
 

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "core/config_reader.h"
 #include "core/time.h"
@@ -38,7 +39,9 @@ struct NodeLifecycleConfig {
   bool operator==(const NodeLifecycleConfig&) const = default;
 };
 
-// The controller's own checks after the elector's (model/client_go_config.h validate).
+// The controller's own checks after the elector's (model/client_go_config.h validate): every
+// problem, in field order; validate() gives the first.
+std::vector<ConfigError> config_problems(const NodeLifecycleConfig& config);
 std::optional<ConfigError> validate(const NodeLifecycleConfig& config);
 
 // Reads a `config:` mapping (the client-go keys first, then the node lifecycle keys) and

@@ -123,9 +123,11 @@ void NodeLifecycleCore::on_node_cached(NodeId id, const Now& now, Effects& out) 
   const Node* node = cached_node(id);
   // doNoScheduleTaintingPass for the node the informer delivered (deduplicated as a workqueue).
   if (node && !no_schedule_queued_[id]) {
+    // Each of the two keys is wrong when its presence differs from what Ready asks: so a node
+    // that is Ready again loses whichever of them it carries (taintsToDel upstream).
     const char* want = no_schedule_key(node->ready());
-    const bool wrong = (want && !node->has_taint(want, TaintEffect::NoSchedule)) ||
-                       node->has_taint(want == kTaintNotReady ? kTaintUnreachable : kTaintNotReady, TaintEffect::NoSchedule);
+    const bool wrong = node->has_taint(kTaintNotReady, TaintEffect::NoSchedule) != (want == kTaintNotReady) ||
+                       node->has_taint(kTaintUnreachable, TaintEffect::NoSchedule) != (want == kTaintUnreachable);
     if (wrong) {
       no_schedule_queued_[id] = true;
       enqueue(JobKind::NoSchedule, id, now, out);

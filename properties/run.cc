@@ -43,7 +43,7 @@ RunResult run_scenario(std::shared_ptr<const Scenario> scenario, uint64_t seed, 
   for (const PropertyResult& r : evaluation.results) {
     for (const Violation& v : r.violations) {
       TraceLine line = trace.line(v.at, "violation");
-      line.str("property", r.name).str("lease", scenario->lease_keys[r.lease]);
+      line.str("property", r.name).str("lease", property_scope(scenario->lease_keys, r));
       if (v.until) line.secs("until", v.until->ns);
       line.str("message", v.message);
       line.end();

@@ -386,6 +386,7 @@ ojson point_json(const PointReport& p, bool live) {
     out["passed"] = p.seeds - p.failed;
     out["failed"] = p.failed;
     out["safe"] = p.safe;
+    out["verdict"] = p.verdict();
   } else {
     out["passed"] = p.failed == 0;
   }

@@ -283,7 +283,18 @@ struct PointReport {
   std::vector<ApiCount> api;                                      // summed, in verb and result order
   std::vector<std::pair<std::string, uint64_t>> seeds_violating;  // property -> seeds, by name
   std::optional<WorstSeed> worst;
+  // Every seed passed and the analytic bounds rule out two leaders. False also when no bound
+  // applies (a lone replica, a model without one): verdict() tells the cases apart.
   bool safe = false;
+  // "SAFE", "NOT SAFE" (the bounds allow two leaders), "FAILED" (a seed failed), "NO BOUND"
+  // (nothing to judge safety by), "INVALID": the campaign's verdict column (cli/sweep_verdict.h).
+  std::string verdict() const {
+    if (!valid) return "INVALID";
+    if (!analytic) return "NO BOUND";
+    if (!analytic->no_overlap) return "NOT SAFE";
+    if (failed) return "FAILED";
+    return "SAFE";
+  }
   // What the verdict assumed, in words (reports/scenario_settings.h): (topic, text) rows.
   std::vector<std::pair<std::string, std::string>> assumed;
   std::optional<IdentityReport> identity;  // scenarios with kube-apiserver processes only

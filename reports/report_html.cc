@@ -411,7 +411,7 @@ void sweep_svg(std::ostream& o, const Report& r, bool margin) {
     const std::string cls = !p.valid ? "invalid" : p.safe ? (r.fastest_safe == p.index ? "fastest" : "safe") : "unsafe";
     const std::string tip = "point " + std::to_string(p.index) + ": " + settings_text(p.settings) + ": " +
                             (!p.valid ? "invalid: " + p.error
-                                      : (p.safe ? std::string("safe") : std::string("not safe")) +
+                                      : (p.safe ? std::string("safe") : p.analytic ? std::string("not safe") : std::string("no bound")) +
                                             (p.fault_to_leader ? ", p99 " + s3(p.fault_to_leader->p99) : "") +
                                             (p.analytic ? ", margin " + s3(p.analytic->safety_margin) : ""));
     if (!p.valid) {
@@ -793,7 +793,8 @@ std::string report_html(const Report& r) {
         << (p.fault_to_leader ? s3(p.fault_to_leader->max) : "-") << "</td><td class=\"n\">"
         << (p.analytic ? s3(p.analytic->failover_bound) : "-") << "</td><td class=\"n\">"
         << (p.analytic ? s3(p.analytic->safety_margin) : "-") << "</td><td>"
-        << (p.safe ? (r.fastest_safe == p.index ? "<b>fastest safe</b>" : "safe") : "not safe") << "</td></tr>";
+        << (p.safe ? (r.fastest_safe == p.index ? "<b>fastest safe</b>" : "safe") : p.analytic ? "not safe" : "no bound")
+        << "</td></tr>";
     }
     o << "</table>\n";
   }

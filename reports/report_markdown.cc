@@ -319,7 +319,7 @@ std::string report_markdown(const Report& r) {
         << (p.fault_to_leader ? s3(p.fault_to_leader->max) : "-") << " | "
         << (p.analytic ? s3(p.analytic->failover_bound) : "-") << " | "
         << (p.analytic ? s3(p.analytic->safety_margin) : "-") << " | "
-        << (p.safe ? (r.fastest_safe == p.index ? "**fastest safe**" : "safe") : "no") << " |\n";
+        << (p.safe ? (r.fastest_safe == p.index ? "**fastest safe**" : "safe") : p.analytic ? "no" : "no bound") << " |\n";
     }
     o << "\n";
     if (r.fastest_safe)

@@ -116,6 +116,36 @@ TEST(Campaign, ReportsOnNodeIdentityAndCoordinatedScenarios) {
   }
 }
 
+// A node campaign prints and records its node detections (the fault-to-Unknown percentiles and
+// the analytic bound), and the report names the election verdict of a lone controller manager
+// NO BOUND rather than leaving `safe: false` to read as unsafe. Twin: a scenario without
+// kubelets has no node figures.
+TEST(Campaign, NodeCampaignGivesDetectionsAndTheLoneReplicaHasNoBound) {
+  const fs::path dir = temp_dir("node-detections");
+  const Result c = cli({"campaign", source("scenarios/nodes/kubelet-crash.yaml"), "--seeds", "4", "--jobs", "1", "--out",
+                        (dir / "c").string()});
+  ASSERT_EQ(c.code, 0) << c.err;
+  EXPECT_NE(c.out.find("4 runs, 0 failed; node detection p50 "), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("over 4 episodes (analytic bound "), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find(", 0 over it); 0 pods evicted"), std::string::npos) << c.out;
+  const auto manifest = nlohmann::json::parse(read(dir / "c" / "campaign.json"));
+  const auto& nodes = manifest["points"][0]["nodes"];
+  EXPECT_EQ(nodes["detected"], 4);
+  EXPECT_EQ(nodes["neverUnknown"], 0);
+  EXPECT_GE(nodes["detectionSeconds"]["p50"].get<double>(), 39.0);
+  EXPECT_LE(nodes["detectionSeconds"]["max"].get<double>(), nodes["analyticBoundSeconds"].get<double>());
+  const Result r = cli({"report", (dir / "c").string(), "--out", (dir / "r").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto report = nlohmann::json::parse(read(dir / "r" / "report.json"));
+  EXPECT_EQ(report["points"][0]["verdict"], "NO BOUND");
+  EXPECT_EQ(report["points"][0]["safe"], false);
+
+  const Result q = cli({"campaign", source(kQuickstart), "--seeds", "2", "--jobs", "1", "--out", (dir / "q").string()});
+  ASSERT_EQ(q.code, 0) << q.err;
+  EXPECT_EQ(q.out.find("node detection"), std::string::npos) << q.out;
+  EXPECT_TRUE(nlohmann::json::parse(read(dir / "q" / "campaign.json"))["points"][0]["nodes"].is_null());
+}
+
 // leaseDuration, renewDeadline and retryPeriod also set the election of node-lifecycle-controller
 // processes (kube-controller-manager replicas); on a scenario with neither model they are refused.
 TEST(Campaign, SweepSetsTheControllerManagersElection) {
@@ -278,6 +308,7 @@ TEST(Campaign, SweepReportsInvalidPointsAndTheFastestSafeSetting) {
   EXPECT_EQ(j["points"][0]["valid"], false);
   EXPECT_EQ(j["points"][1]["settings"]["leaseDuration"], "15s");
   EXPECT_EQ(j["points"][1]["safe"], true);
+  EXPECT_EQ(j["points"][1]["verdict"], "SAFE");
   EXPECT_EQ(j["sweep"]["fastestSafe"], 1);                     // 15s fails over faster than 20s
   // 20s - (10s + 2s) - 6 * 5ms: the acquisition and its immediate first renewal share a second,
   // so a candidate may count from the first while the leader counts from the second.

@@ -67,8 +67,11 @@ TEST(NodeModelsLoader, DecimalsAreExactAndBadOnesPointAtTheField) {
       "t.yaml");
   ASSERT_FALSE(bad.ok());
   const auto errors = errors_of(bad);
-  ASSERT_EQ(errors.size(), 1u) << ::testing::PrintToString(errors);  // the range check needs a valid config
+  // One message per problem: the bad decimal does not hide the range check of another field.
+  ASSERT_EQ(errors.size(), 2u) << ::testing::PrintToString(errors);
   EXPECT_EQ(errors[0].rfind("t.yaml:9:27: spec.processes[0].config.nodeEvictionRate: ", 0), 0u) << errors[0];
+  EXPECT_EQ(errors[1], "t.yaml:10:33: spec.processes[0].config.unhealthyZoneThreshold: "
+                       "unhealthyZoneThreshold must be between 0 and 1");
 
   const LoadResult range = load_scenario_text(
       scenario_with("    - name: kcm\n      model: node-lifecycle-controller\n      config:\n"
@@ -100,6 +103,56 @@ TEST(NodeModelsLoader, TolerationSecondsTakesADurationOrWholeSeconds) {
     EXPECT_NE(errors_of(r)[0].find("spec.processes[0].config.defaultUnreachableTolerationSeconds"), std::string::npos)
         << errors_of(r)[0];
   }
+}
+
+TEST(NodeModelsLoader, EveryConfigProblemIsReported) {
+  const LoadResult kcm = load_scenario_text(
+      scenario_with("    - name: kcm\n      model: node-lifecycle-controller\n      config:\n"
+                    "        nodeEvictionRate: -0.1\n        unhealthyZoneThreshold: 1.5\n        nodeMonitorPeriod: 0s\n"),
+      "t.yaml");
+  const auto kcm_errors = errors_of(kcm);
+  ASSERT_EQ(kcm_errors.size(), 3u) << ::testing::PrintToString(kcm_errors);
+  EXPECT_NE(kcm_errors[0].find("config.nodeEvictionRate"), std::string::npos) << kcm_errors[0];
+  EXPECT_EQ(kcm_errors[1], "t.yaml:10:33: spec.processes[0].config.unhealthyZoneThreshold: "
+                           "unhealthyZoneThreshold must be between 0 and 1");
+  EXPECT_EQ(kcm_errors[2], "t.yaml:11:28: spec.processes[0].config.nodeMonitorPeriod: nodeMonitorPeriod must be "
+                           "greater than zero");
+
+  const LoadResult kubelet = load_scenario_text(
+      scenario_with("    - name: n\n      model: kubelet\n      config:\n"
+                    "        nodeStatusUpdateFrequency: 0s\n        nodeStatusReportFrequency: 0s\n"),
+      "t.yaml");
+  EXPECT_EQ(errors_of(kubelet),
+            (std::vector<std::string>{"t.yaml:9:36: spec.processes[0].config.nodeStatusUpdateFrequency: "
+                                      "nodeStatusUpdateFrequency must be greater than zero",
+                                      "t.yaml:10:36: spec.processes[0].config.nodeStatusReportFrequency: "
+                                      "nodeStatusReportFrequency must be greater than zero"}));
+}
+
+// The zone is the value of the Node's topology.kubernetes.io/zone label, so it must be one.
+TEST(NodeModelsLoader, ZoneMustBeALabelValue) {
+  auto zone = [](const std::string& value) {
+    return errors_of(load_scenario_text(scenario_with("    - {name: n, model: kubelet, config: {zone: " + value + "}}\n"),
+                                        "t.yaml"));
+  };
+  EXPECT_EQ(zone("\"bad zone!\""),
+            (std::vector<std::string>{"t.yaml:6:48: spec.processes[0].config.zone: zone \"bad zone!\" is the value of "
+                                      "the label topology.kubernetes.io/zone: it must be at most 63 "
+                                      "characters of letters, digits, '-', '_' and '.', beginning and ending with a "
+                                      "letter or digit"}));
+  EXPECT_EQ(zone("\"-a\"").size(), 1u);
+  EXPECT_EQ(zone(std::string(64, 'z')).size(), 1u);
+  EXPECT_TRUE(zone("eu-west-1a").empty());
+  EXPECT_TRUE(zone(std::string(63, 'z')).empty());
+  EXPECT_EQ(zone("[a]").size(), 1u);  // not a string at all
+}
+
+TEST(NodeModelsLoader, WatchStallNeedsItsWindow) {
+  const LoadResult r = load_scenario_text(
+      scenario_with("    - {name: kcm, model: node-lifecycle-controller}\n    - {name: n, model: kubelet}\n",
+                    "  faults:\n    - {at: 10s, type: watchStall, target: kcm}\n"),
+      "t.yaml");
+  EXPECT_EQ(errors_of(r), (std::vector<std::string>{"t.yaml:9:7: spec.faults[0].for: required field is missing"}));
 }
 
 TEST(NodeModelsLoader, NodePropertiesAndWatchStall) {

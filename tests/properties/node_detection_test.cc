@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "properties/run.h"
@@ -55,8 +57,16 @@ TEST(NodeDetection, TwinBoundTooTightIsViolated) {
   auto s = node_scenario(2, 1, minutes(4));
   s->faults.push_back(process_fault(FaultType::Crash, kubelet_proc(1, 0), seconds(90)));
   s->properties.node_not_ready_within = seconds(30);
-  const RunResult r = run_scenario(s, 1);
+  std::ostringstream trace;
+  const RunResult r = run_scenario(s, 1, &trace);
   EXPECT_TRUE(violated(r, "nodeNotReadyWithin"));
+  // The violation's trace line names what the property covers, as the summary does: every
+  // node's Lease, not the controller managers' election lease (the lease id of the result).
+  const std::string text = trace.str();
+  const size_t at = text.find("\"type\":\"violation\"");
+  ASSERT_NE(at, std::string::npos);
+  const std::string line = text.substr(at, text.find('\n', at) - at);
+  EXPECT_NE(line.find("\"lease\":\"kube-node-lease\""), std::string::npos) << line;
 }
 
 // The shrunk scenario of `fuzz --nodes --seed 7 --case 12212`: a kubelet cut off (requests)

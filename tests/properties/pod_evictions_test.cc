@@ -243,3 +243,38 @@ TEST(PodEvictions, FailoverAtTheEdgeLeavesPodsNeverMarkedNotReadyButEvicted) {
 
 }  // namespace
 }  // namespace leasesim
+
+namespace leasesim {
+namespace {
+
+// The node's taints after the last committed Node write at or before `t` (none written: none).
+std::vector<Taint> taints_at(const History& h, NodeId node, TrueInstant t) {
+  std::vector<Taint> out;
+  for (const NodeWrite& w : h.node_writes)
+    if (w.node == node && w.t <= t) out = w.after.taints;
+  return out;
+}
+
+bool has_taint(const std::vector<Taint>& taints, const char* key, TaintEffect effect) {
+  return std::any_of(taints.begin(), taints.end(), [&](const Taint& x) { return x.effect == effect && x.key.str() == key; });
+}
+
+// doNoScheduleTaintingPass removes the NoSchedule taint once the node is Ready again, as
+// markNodeAsReachable removes the NoExecute one. The twin reading is the same run while the
+// partition lasts: both taints are there, so the check can fail.
+TEST(NodeTaints, ANodeReadyAgainLosesItsUnreachableTaints) {
+  auto s = zoned(3, 2, minutes(6));
+  s->faults.push_back(process_fault(FaultType::Partition, kubelet_proc(1, 0), minutes(1), minutes(2)));
+  const RunResult r = run_scenario(s, 1);
+  const History& h = r.world.history();
+  const std::vector<Taint> during = taints_at(h, 0, TrueInstant{minutes(3).ns - 1});
+  EXPECT_TRUE(has_taint(during, kTaintUnreachable, TaintEffect::NoSchedule));
+  EXPECT_TRUE(has_taint(during, kTaintUnreachable, TaintEffect::NoExecute));
+  const std::vector<Taint> after = taints_at(h, 0, TrueInstant{minutes(6).ns});
+  EXPECT_FALSE(has_taint(after, kTaintUnreachable, TaintEffect::NoSchedule)) << "NoSchedule kept after Ready=True";
+  EXPECT_FALSE(has_taint(after, kTaintUnreachable, TaintEffect::NoExecute));
+  EXPECT_TRUE(after.empty());
+}
+
+}  // namespace
+}  // namespace leasesim
