@@ -99,8 +99,16 @@ void print_inconclusive(std::ostream& out, const ExploreOptions& eo, const Explo
                       : "depth bound (" + bound_text(eo.max_depth) + ")")
       << " cut the search; no violation in what was explored at latency points " << points_text(eo.latency_points)
       << ", jitter points " << points_text(eo.jitter_points) << "\n";
-  out << "reached    every path explored for at least " << st.complete_steps << " steps and up to at least "
-      << format_seconds(st.complete_to.ns) << "s of simulated time; the deepest state: " << st.depth_reached
+  if (st.complete_steps == 0)
+    // A depth-first search goes deep along its first choices and leaves alternatives near the
+    // root for later: cut early, it covers no depth on every path, and says so rather than
+    // "at least 0 steps".
+    out << "reached    no step is covered on every path (the depth-first search left choices of the first step "
+           "unexplored; --depth N searches breadth-first, every path to N steps)";
+  else
+    out << "reached    every path explored for at least " << st.complete_steps << " steps and up to at least "
+        << format_seconds(st.complete_to.ns) << "s of simulated time";
+  out << "; the deepest state: " << st.depth_reached
       << " steps, " << format_seconds(st.reached.ns) << "s (of "
       << (eo.converge && !eo.horizon ? std::string("no horizon") : format_duration(horizon)) << ")\n";
   const uint64_t per_state = std::max<uint64_t>(1, st.stored_bytes / std::max<uint64_t>(1, st.distinct));

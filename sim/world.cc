@@ -236,13 +236,23 @@ void prefetch_lines(const void* p, size_t bytes) {
 }
 }  // namespace
 
+const WorldCore::Slot* WorldCore::live_slot(uint64_t id) const {
+  const uint32_t index = static_cast<uint32_t>(id);
+  if (index >= slots_.size()) return nullptr;
+  const Slot& slot = slots_[index];
+  if (!slot.flight || slot.generation != static_cast<uint32_t>(id >> 32)) return nullptr;
+  return &slot;
+}
+
 void WorldCore::prefetch_ahead() const {
   // A cluster of thousands of kubelets keeps its processes, models and Leases in tens of
   // megabytes, far more than the cache holds, and nearly every event reads a different one: an
   // event would wait for each of those loads in turn (bench/nodes_bench.cc; docs/nodes.md,
   // phase 8). So while one event runs, the memory of the next two is on its way: the
-  // runtime of the event after next (its model's address is in the cache by the next step), and
-  // the model or the stored object of the next one. The events are those the queue names now; a
+  // runtime of the event after next (its model's address is in the cache by the next step) and,
+  // for a request's arrival or response, its slot (the record's address and the object it names,
+  // so the next step waits for neither: docs/nodes.md, phase 12); and the model, the stored
+  // object or the request's record of the next one. The events are those the queue names now; a
   // push before them only makes a hint useless. Nothing here changes the World or its order.
   // (Fetching the names a trace line copies the same way, the strings two events ahead and
   // their characters one ahead, was tried: no gain out of the noise, and the CPU has only so
@@ -250,8 +260,13 @@ void WorldCore::prefetch_ahead() const {
   // A World whose queue has not grown to the calendar (the explorer's, and every scenario of a
   // few processes) stays in the cache: no hints there, so its steps pay nothing for them.
   if (!ready_.empty() || queue_.size() <= EventQueue::kCalendarFrom) return;
-  if (const Event* after = queue_.after_top(); after != nullptr && after->proc < procs_.size())
-    prefetch_lines(&procs_[after->proc], sizeof(ProcessRuntime));
+  if (const Event* after = queue_.after_top(); after != nullptr) {
+    if (after->proc < procs_.size()) prefetch_lines(&procs_[after->proc], sizeof(ProcessRuntime));
+    // The request's slot, so that when it is next its record's address and target are at hand.
+    if (after->kind == EventKind::RequestArrive || after->kind == EventKind::ResponseArrive) {
+      if (const uint32_t index = static_cast<uint32_t>(after->a); index < slots_.size()) __builtin_prefetch(&slots_[index]);
+    }
+  }
   // The stored object a request or a watch delivery reads.
   const auto prefetch_object = [&](ObjectKind kind, uint32_t id) {
     if (kind == ObjectKind::Lease && id < api_.lease_count()) prefetch_lines(&api_.lease(id), sizeof(std::optional<Lease>));
@@ -260,9 +275,26 @@ void WorldCore::prefetch_ahead() const {
   const Event& next = queue_.top();
   switch (next.kind) {
     case EventKind::RequestArrive: {
-      if (const InFlight* f = find_in_flight(next.a))
-        prefetch_object(f->request.kind, f->request.kind == ObjectKind::Node ? f->request.node : f->request.lease);
+      // From the slot (fetched a step ago), without waiting for the record: the stored object,
+      // and the record's lines the server's handler reads first.
+      const Slot* slot = live_slot(next.a);
+      if (slot == nullptr) return;
+      if (slot->target != kNoTarget)
+        prefetch_object(static_cast<ObjectKind>(slot->target >> 28), slot->target & ((uint32_t{1} << 28) - 1));
+      const InFlight* f = &*slot->flight;
+      __builtin_prefetch(f);
+      __builtin_prefetch(&f->request.kind);
       return;
+    }
+    case EventKind::ResponseArrive: {
+      // The record's first line (its process and incarnation) and the line of client_done and
+      // the response, which the client's handler reads first; then the model, as below.
+      if (const Slot* slot = live_slot(next.a)) {
+        const InFlight* f = &*slot->flight;
+        __builtin_prefetch(f);
+        __builtin_prefetch(&f->client_done);
+      }
+      break;
     }
     case EventKind::ClientTimeout: {
       // Most deadlines find their answer already in (inert); only a live one reads the model.
@@ -669,6 +701,8 @@ uint64_t WorldCore::add_in_flight(uint32_t p, ApiRequest&& request) {
   }
   Slot& slot = slots_[index];
   ++slot.generation;
+  const uint32_t id = request.kind == ObjectKind::Node ? request.node : request.lease;
+  slot.target = id < (uint32_t{1} << 28) ? (static_cast<uint32_t>(request.kind) << 28 | id) : kNoTarget;
   ProcessRuntime& pr = procs_[p];
   slot.flight.emplace_from([&] {
     InFlight f;  // returned by name: built in the record's block
@@ -683,11 +717,8 @@ uint64_t WorldCore::add_in_flight(uint32_t p, ApiRequest&& request) {
 }
 
 const WorldCore::InFlight* WorldCore::find_in_flight(uint64_t id) const {
-  const uint32_t index = static_cast<uint32_t>(id);
-  if (index >= slots_.size()) return nullptr;
-  const Slot& slot = slots_[index];
-  if (!slot.flight || slot.generation != static_cast<uint32_t>(id >> 32)) return nullptr;
-  return &*slot.flight;
+  const Slot* slot = live_slot(id);
+  return slot != nullptr ? &*slot->flight : nullptr;
 }
 
 WorldCore::InFlight& WorldCore::own_in_flight(uint64_t id) {
@@ -1045,6 +1076,9 @@ void WorldCore::fault_start(uint32_t index, Chooser& chooser, Trace* trace) {
       record.skipped = std::string("process is ") + proc_status_name(status);
     if (f.type == FaultType::Restart && status != ProcStatus::Crashed && status != ProcStatus::Stopped)
       record.skipped = std::string("process is ") + proc_status_name(status);
+    // Only a node lifecycle controller keeps watches: stalling another process changes nothing.
+    if (f.type == FaultType::WatchStall && !std::holds_alternative<NodeLifecycleConfig>(scenario_->processes[*target].model))
+      record.skipped = "the process keeps no watches (only a node-lifecycle-controller does)";
   }
   if (!record.skipped.empty()) {
     record.acting_leaders_hit.clear();
@@ -1121,6 +1155,7 @@ void WorldCore::fault_end(uint32_t index, Trace* trace) {
     }
     case FaultType::Partition:
       network_.heal(*target, f.direction);
+      partition_healed(*target, f.direction);
       break;
     case FaultType::ApiServerOutage:
       --(f.mode == OutageMode::Refuse ? refuse_depth_ : blackhole_depth_);

@@ -60,7 +60,12 @@
 //   stored is dropped, because the newer version's own delivery follows (coalescing: a watcher
 //   may miss an intermediate version, never see one early). A watchStall fault drops every
 //   delivery to its target during its window; at its end the process is told to list again
-//   (WatchDelivery::Relist). A crash or restart ends the process's watches.
+//   (WatchDelivery::Relist). A partition that cuts the watcher's responses drops its
+//   deliveries as well (a watch event is streamed as a response is), and when the last such
+//   cut heals the process lists again: a simplification of either outcome upstream (the HTTP/2
+//   connection dies and the reflector relists, or it survives and delivers what it held), both
+//   of which leave the cache fresh. A watchStall of a process that keeps no watches is skipped.
+//   A crash or restart ends the process's watches.
 // - Node writes are recorded in History::node_writes and traced as `node` (Ready changes)
 //   and `taint` lines. A kubelet's writes to its own node Lease go to the compact
 //   History::node_lease_writes, every other Lease write to History::writes; both are traced as
@@ -391,6 +396,8 @@ class WorldCore {
   void record_node_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
   void record_pod_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
   void watch_stall_end(uint32_t p);
+  // A partition of p in `direction` healed: a watcher whose responses flow again lists anew.
+  void partition_healed(uint32_t p, Direction direction);
   // Hands a watch event to process p's model (models without on_watch ignore it).
   void react_watch(uint32_t p, const WatchDelivery& event, Chooser& chooser, Trace* trace);
   void record_write(const InFlight& f, const ApiOutcome& outcome, Trace* trace);
@@ -490,8 +497,13 @@ class WorldCore {
   // event for a finished request never finds a reused slot. Iteration is in slot order, which
   // is deterministic. A request's record is shared by copies of the World until a step changes
   // it, with its fingerprint digest cached.
+  static constexpr uint32_t kNoTarget = UINT32_MAX;
   struct Slot {
     uint32_t generation = 0;
+    // The stored object the request names (kind << 28 | id; kNoTarget when the id does not fit),
+    // kept where the slot had padding so that prefetch_ahead finds it without a load of the
+    // record itself, which is cold in a large cluster. A hint only: a function of the record.
+    uint32_t target = kNoTarget;
     CowSlot<InFlight> flight;  // absent: the slot is free
     bool operator==(const Slot&) const = default;
   };
@@ -499,6 +511,9 @@ class WorldCore {
   // a kilobyte: no moves of it).
   uint64_t add_in_flight(uint32_t p, ApiRequest&& request);
   const InFlight* find_in_flight(uint64_t id) const;
+  // The slot of request `id` while the request lives (nullptr otherwise): its record's address
+  // without a load of the record (find_in_flight's answer, for prefetches).
+  const Slot* live_slot(uint64_t id) const;
   // Write access to a request that find_in_flight found (a shared record is copied first).
   InFlight& own_in_flight(uint64_t id);
   void erase_in_flight(uint64_t id);

@@ -42,6 +42,18 @@ void WorldCore::watch_stall_end(uint32_t p) {
   if (pr.watches != 0 && is_alive(pr.status)) push(now_, EventKind::WatchDeliver, p, kRelistWatch, 0);
 }
 
+void WorldCore::partition_healed(uint32_t p, Direction direction) {
+  ProcessRuntime& pr = procs_[p];
+  // Only a cut of the responses lost watch events, and only once every such cut has healed
+  // does the stream carry events again; a stall still running lists at its own end.
+  if (direction == Direction::Requests || !network_.responses_reach_process(p)) return;
+  if (pr.watch_stall > 0 || pr.watches == 0 || !is_alive(pr.status)) return;
+  // The stream either died (HTTP/2's health check closes a connection that answers no ping for
+  // about 45 s) or comes back with what it missed; either way the watcher's cache ends up as
+  // fresh as a new list, which is what the relist gives it (docs/nodes.md, "Watches").
+  push(now_, EventKind::WatchDeliver, p, kRelistWatch, 0);
+}
+
 void WorldCore::on_watch_deliver(const Event& e, Chooser& chooser, Trace* trace) {
   ProcessRuntime& pr = procs_[e.proc];
   if (pr.incarnation != e.incarnation || !is_alive(pr.status)) return;
@@ -53,6 +65,10 @@ void WorldCore::on_watch_deliver(const Event& e, Chooser& chooser, Trace* trace)
     const auto kind = static_cast<ObjectKind>(e.a >> 32);
     const auto id = static_cast<uint32_t>(e.a);
     if (pr.watch_stall > 0 || (pr.watches & watch_bit(kind)) == 0) return;  // dropped; a relist follows
+    // A watch event is streamed to the watcher as a response is: a partition that cuts the
+    // watcher's responses loses it, and the watcher lists again when the partition heals
+    // (partition_healed).
+    if (!network_.responses_reach_process(e.proc)) return;
     if (defer_if_paused(e)) return;
     if (kind == ObjectKind::Node) {
       const std::optional<Node>& node = api_.nodes().node(id);

@@ -226,6 +226,24 @@ TEST(CheckCommand, ExpectedViolationFoundExitsZero) {
   EXPECT_TRUE(has(r.out, "expected   yes")) << r.out;
 }
 
+// A depth-first search cut before it came back to the first step's alternatives covers no depth
+// on every path: it says so, and how to get a depth that is covered, instead of "at least 0
+// steps". Twin: the breadth-first search it points to, with the same states bound, covers a
+// depth on every path and says which.
+TEST(CheckCommand, ADepthFirstSearchCutEarlySaysNoDepthIsCovered) {
+  const Result r = cli({"check", source("scenarios/check/nodes-one-kubelet-verified.yaml"), "--max-states", "50"});
+  EXPECT_EQ(r.code, 4) << r.err;
+  EXPECT_TRUE(has(r.out, "reached    no step is covered on every path (the depth-first search left choices of the "
+                         "first step unexplored; --depth N searches breadth-first, every path to N steps); the "
+                         "deepest state: 49 steps"))
+      << r.out;
+  EXPECT_FALSE(has(r.out, "at least 0 steps")) << r.out;
+  const Result bfs =
+      cli({"check", source("scenarios/check/nodes-one-kubelet-verified.yaml"), "--max-states", "50", "--depth", "30"});
+  EXPECT_EQ(bfs.code, 4) << bfs.err;
+  EXPECT_TRUE(has(bfs.out, "reached    every path explored for at least 10 steps and up to at least 0.03s")) << bfs.out;
+}
+
 TEST(CheckCommand, BoundsAreReportedWhenTheyStopTheSearch) {
   const Result r = cli({"check", source("scenarios/check/client-go-two-candidates-crash-partition.yaml"), "--max-states",
                         "50", "--horizon", "10s", "--latency-points", "min,mid,max"});
@@ -234,7 +252,7 @@ TEST(CheckCommand, BoundsAreReportedWhenTheyStopTheSearch) {
   EXPECT_TRUE(has(r.out, "horizon 10s (of 24s), latency points min,mid,max")) << r.out;
   EXPECT_TRUE(has(r.out, "stopped by states\n")) << r.out;
   EXPECT_TRUE(has(r.out, "result     INCONCLUSIVE: the states bound (50) cut the search")) << r.out;
-  EXPECT_TRUE(has(r.out, "reached    every path explored for at least ")) << r.out;
+  EXPECT_TRUE(has(r.out, "reached    no step is covered on every path")) << r.out;
   EXPECT_TRUE(has(r.out, "tractable  any of: --max-states 500")) << r.out;
   EXPECT_FALSE(has(r.out, "verified")) << r.out;
   EXPECT_TRUE(has(r.err, "INCONCLUSIVE (exit 4)")) << r.err;

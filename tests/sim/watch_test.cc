@@ -1,6 +1,8 @@
 // Tests of watches in the World (sim/world.h "Watches", sim/world_watch.cc): a committed write
 // reaches a watching process one response latency after the commit; a watchStall drops
-// deliveries for its window and ends with a relist; a crash closes the watch.
+// deliveries for its window and ends with a relist, and is skipped on a process without
+// watches; a partition of the watcher's responses drops deliveries and relists at its end (a
+// partition of its requests does not); a crash closes the watch.
 #include <gtest/gtest.h>
 
 #include "sim/world.h"
@@ -66,6 +68,72 @@ TEST(Watch, StallDropsDeliveriesThenRelists) {
   while (w.step(chooser, nullptr) == StepStatus::Stepped && w.now() < TrueInstant(seconds(51).ns)) {
   }
   EXPECT_EQ(controller(w).cached_renew_time(lease), w.api_server().lease(lease)->spec.renew_time);
+}
+
+// The controller's renewTime cache at `at` and at `after`, with a partition of the controller
+// (process 0) from 20 s to 49 s in `direction`; `now_renew` is what the server stores at `at`.
+struct PartitionReadings {
+  std::optional<WallInstant> at_start, at_end, now_renew, after, now_after;
+};
+PartitionReadings partitioned_controller(Direction direction) {
+  auto s = node_scenario(1, 1, seconds(60));
+  FaultSpec cut = process_fault(FaultType::Partition, 0, seconds(20), seconds(29));
+  cut.direction = direction;
+  s->faults.push_back(cut);
+  // A long lease, so the controller keeps leading (and watching) through the cut.
+  auto& elector = std::get<NodeLifecycleConfig>(s->processes[0].model).elector;
+  elector.lease_duration = seconds(120);
+  elector.renew_deadline = seconds(100);
+  World w(s);
+  RandomChooser chooser(2);
+  const LeaseId lease = s->processes[kubelet_proc(1, 0)].lease;
+  PartitionReadings r;
+  while (w.step(chooser, nullptr) == StepStatus::Stepped && w.now() < TrueInstant(seconds(48).ns))
+    if (!r.at_start && w.now() >= TrueInstant(seconds(20).ns)) r.at_start = controller(w).cached_renew_time(lease);
+  r.at_end = controller(w).cached_renew_time(lease);
+  r.now_renew = w.api_server().lease(lease)->spec.renew_time;
+  while (w.step(chooser, nullptr) == StepStatus::Stepped && w.now() < TrueInstant(seconds(50).ns)) {
+  }
+  r.after = controller(w).cached_renew_time(lease);
+  r.now_after = w.api_server().lease(lease)->spec.renew_time;
+  return r;
+}
+
+// A watch event travels as a response does: a partition that cuts the controller's responses
+// loses the renewals committed during it, and the controller lists again when it heals. Twin:
+// a cut of its requests only leaves the stream flowing.
+TEST(Watch, APartitionOfResponsesDropsDeliveriesThenRelists) {
+  const PartitionReadings cut = partitioned_controller(Direction::Responses);
+  ASSERT_TRUE(cut.at_start.has_value());
+  EXPECT_EQ(cut.at_end, cut.at_start);
+  EXPECT_NE(cut.now_renew, cut.at_start);
+  EXPECT_EQ(cut.after, cut.now_after);
+
+  const PartitionReadings both = partitioned_controller(Direction::Both);
+  EXPECT_EQ(both.at_end, both.at_start);
+  EXPECT_EQ(both.after, both.now_after);
+
+  const PartitionReadings requests = partitioned_controller(Direction::Requests);
+  EXPECT_NE(requests.at_end, requests.at_start);
+  EXPECT_EQ(requests.at_end, requests.now_renew);
+}
+
+// A kubelet keeps no watches: a watchStall of it is skipped, and says why.
+TEST(Watch, StallOfAProcessWithoutWatchesIsSkipped) {
+  auto s = node_scenario(1, 1, seconds(30));
+  s->faults.push_back(process_fault(FaultType::WatchStall, kubelet_proc(1, 0), seconds(5), seconds(10)));
+  s->faults.push_back(process_fault(FaultType::WatchStall, 0, seconds(5), seconds(10)));
+  World w(s);
+  RandomChooser chooser(1);
+  w.run(chooser, nullptr);
+  int starts = 0;
+  for (const FaultRecord& f : w.history().faults) {
+    if (f.is_end) continue;
+    ++starts;
+    if (f.spec.target.process == 0) EXPECT_EQ(f.skipped, "");  // the twin: the controller's stall strikes
+    else EXPECT_EQ(f.skipped, "the process keeps no watches (only a node-lifecycle-controller does)");
+  }
+  EXPECT_EQ(starts, 2);
 }
 
 TEST(Watch, NodeStoreAndTraceRecordTheKubeletsNode) {
