@@ -8,13 +8,7 @@ namespace leasesim {
 
 bool analytically_unsafe(const VerdictRow& row) { return row.valid && row.analytic && !row.analytic->no_overlap; }
 
-std::string row_verdict(const VerdictRow& row) {
-  if (!row.valid) return "INVALID";
-  if (!row.analytic) return "NO BOUND";
-  if (!row.analytic->no_overlap) return "NOT SAFE";
-  if (row.failed) return "FAILED";
-  return "SAFE";
-}
+std::string row_verdict(const VerdictRow& row) { return safety_verdict(row.valid, row.analytic, row.failed); }
 
 std::optional<uint32_t> fastest_safe(const std::vector<VerdictRow>& rows) {
   std::optional<uint32_t> best;

@@ -74,9 +74,11 @@ std::vector<ConfigError> config_problems(const KubeletConfig& config) {
   // a valid label value (and not empty: a node without a zone is in the zone "" upstream, which
   // our scenarios name explicitly instead).
   if (config.zone.empty()) out.push_back({"zone", "zone must not be empty"});
-  else if (auto problem = label_value_problem(config.zone))
-    out.push_back({"zone", "zone \"" + config.zone + "\" is the value of the label topology.kubernetes.io/zone: it must be " +
-                               problem->substr(problem->find("at most"))});
+  else if (label_value_problem(config.zone))
+    out.push_back({"zone", "zone \"" + config.zone +
+                               "\" is the value of the label topology.kubernetes.io/zone: it must be at most 63 "
+                               "characters of letters, digits, '-', '_' and '.', beginning and ending with a letter "
+                               "or digit"});
   return out;
 }
 

@@ -247,6 +247,17 @@ struct NodeReport {
   std::optional<Percentiles> fault_to_first_eviction;  // seeds with a fault and an eviction
 };
 
+// A point's verdict, as the campaign's table and report.json give it: "INVALID", "NO BOUND"
+// (nothing to judge safety by: a lone replica, a model without bounds), "NOT SAFE" (the bounds
+// allow two leaders), "FAILED" (a seed failed) or "SAFE".
+inline std::string safety_verdict(bool valid, const std::optional<AnalyticBounds>& analytic, uint64_t failed) {
+  if (!valid) return "INVALID";
+  if (!analytic) return "NO BOUND";
+  if (!analytic->no_overlap) return "NOT SAFE";
+  if (failed) return "FAILED";
+  return "SAFE";
+}
+
 struct PointReport {
   uint32_t index = 0;
   std::vector<SweepSetting> settings;
@@ -286,15 +297,8 @@ struct PointReport {
   // Every seed passed and the analytic bounds rule out two leaders. False also when no bound
   // applies (a lone replica, a model without one): verdict() tells the cases apart.
   bool safe = false;
-  // "SAFE", "NOT SAFE" (the bounds allow two leaders), "FAILED" (a seed failed), "NO BOUND"
-  // (nothing to judge safety by), "INVALID": the campaign's verdict column (cli/sweep_verdict.h).
-  std::string verdict() const {
-    if (!valid) return "INVALID";
-    if (!analytic) return "NO BOUND";
-    if (!analytic->no_overlap) return "NOT SAFE";
-    if (failed) return "FAILED";
-    return "SAFE";
-  }
+  // The campaign's verdict column for this point (safety_verdict below).
+  std::string verdict() const { return safety_verdict(valid, analytic, failed); }
   // What the verdict assumed, in words (reports/scenario_settings.h): (topic, text) rows.
   std::vector<std::pair<std::string, std::string>> assumed;
   std::optional<IdentityReport> identity;  // scenarios with kube-apiserver processes only
