@@ -55,8 +55,9 @@ void print_verdict_table(std::ostream& out, const std::vector<VerdictRow>& rows,
   std::vector<size_t> width(cells[0].size(), 0);
   for (const auto& row : cells)
     for (size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  out << "verdicts   (SAFE: every seed passed and the analytic bounds rule out two leaders; bound: failover, "
-         "crash or stop, whichever is larger)\n";
+  out << "verdicts   (SAFE: every seed passed and the analytic bounds rule out two leaders; NO BOUND: no analytic "
+         "bound applies, as for a lone replica or an elector without one; bound: failover, crash or stop, whichever "
+         "is larger)\n";
   for (const auto& row : cells) {
     std::string line = "  ";
     for (size_t c = 0; c < row.size(); ++c) {
