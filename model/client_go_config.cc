@@ -20,19 +20,26 @@ bool apply_client_go_preset(const std::string& name, ClientGoConfig* config) {
   return false;
 }
 
-std::optional<ConfigError> validate(const ClientGoConfig& c) {
+std::vector<ConfigError> config_problems(const ClientGoConfig& c) {
   // spec 1.2, checks 1-5 in order. Check 2 compares against Duration(1.2 * RP) as Go does:
   // float64 multiplication of the nanosecond count, converted back by truncation.
+  std::vector<ConfigError> out;
   if (c.lease_duration <= c.renew_deadline)
-    return ConfigError{"leaseDuration", "leaseDuration must be greater than renewDeadline"};
+    out.push_back({"leaseDuration", "leaseDuration must be greater than renewDeadline"});
   const int64_t jittered = static_cast<int64_t>(1.2 * static_cast<double>(c.retry_period.ns));
   if (c.renew_deadline.ns <= jittered)
-    return ConfigError{"renewDeadline", "renewDeadline must be greater than retryPeriod*JitterFactor"};
-  if (c.lease_duration.ns < 1) return ConfigError{"leaseDuration", "leaseDuration must be greater than zero"};
-  if (c.renew_deadline.ns < 1) return ConfigError{"renewDeadline", "renewDeadline must be greater than zero"};
-  if (c.retry_period.ns < 1) return ConfigError{"retryPeriod", "retryPeriod must be greater than zero"};
-  if (c.request_timeout.ns < 0) return ConfigError{"requestTimeout", "requestTimeout must not be negative"};
-  return std::nullopt;
+    out.push_back({"renewDeadline", "renewDeadline must be greater than retryPeriod*JitterFactor"});
+  if (c.lease_duration.ns < 1) out.push_back({"leaseDuration", "leaseDuration must be greater than zero"});
+  if (c.renew_deadline.ns < 1) out.push_back({"renewDeadline", "renewDeadline must be greater than zero"});
+  if (c.retry_period.ns < 1) out.push_back({"retryPeriod", "retryPeriod must be greater than zero"});
+  if (c.request_timeout.ns < 0) out.push_back({"requestTimeout", "requestTimeout must not be negative"});
+  return out;
+}
+
+std::optional<ConfigError> validate(const ClientGoConfig& c) {
+  std::vector<ConfigError> problems = config_problems(c);
+  if (problems.empty()) return std::nullopt;
+  return problems.front();
 }
 
 namespace {
@@ -91,12 +98,11 @@ std::optional<ClientGoConfig> read_client_go_config(ConfigReader& reader, Durati
   if (auto after = reader.choice("afterLeadershipLoss", kAfterLoss, "afterLeadershipLoss value"))
     config.rejoin_after_loss = *after == "rejoin";
   if (auto d = reader.duration("quiesce")) *quiesce = *d;
-  if (!read_coordinated_keys(reader, &config)) return std::nullopt;
-  if (reader.failed()) return std::nullopt;
-  if (const auto problem = validate(config)) {
-    reader.error(problem->field, problem->message);
-    return std::nullopt;
-  }
+  const bool versions_ok = read_coordinated_keys(reader, &config);
+  // One message per problem: every failing check, on what was read (a field the reader refused
+  // keeps its preset or default value, which passes the checks alone).
+  for (const ConfigError& problem : config_problems(config)) reader.error(problem.field, problem.message);
+  if (!versions_ok || reader.failed()) return std::nullopt;
   return config;
 }
 

@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/tutorial_elector.h"  // ConfigError
 #include "core/config_reader.h"
@@ -45,8 +46,10 @@ struct ClientGoConfig {
 // Applies a named preset (spec 1.3); returns false for an unknown name.
 bool apply_client_go_preset(const std::string& name, ClientGoConfig* config);
 
-// NewLeaderElector's checks in the library's order and with its messages (spec 1.2); the
-// first failing check wins.
+// NewLeaderElector's checks in the library's order and with its messages (spec 1.2):
+// config_problems() lists every failing check (the scenario loader reports each), validate()
+// gives the first, which is the error the library itself returns.
+std::vector<ConfigError> config_problems(const ClientGoConfig& config);
 std::optional<ConfigError> validate(const ClientGoConfig& config);
 
 // Reads a `config:` mapping (preset first, so explicit fields override it; then the timings,

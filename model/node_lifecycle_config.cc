@@ -5,8 +5,7 @@
 namespace leasesim {
 
 std::vector<ConfigError> config_problems(const NodeLifecycleConfig& config) {
-  std::vector<ConfigError> out;
-  if (auto problem = validate(config.elector)) out.push_back(*problem);
+  std::vector<ConfigError> out = config_problems(config.elector);
   // kube-controller-manager refuses a zero monitor period (wait.Until needs a positive one);
   // the grace periods must be positive for "now > probe + grace" to mean anything.
   if (config.node_monitor_period.ns <= 0)

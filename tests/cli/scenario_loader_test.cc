@@ -638,6 +638,19 @@ TEST(ScenarioLoaderErrors, ClientGoValidationUsesClientGoMessages) {
                      "\"restart\"; expected one of: exit, rejoin"}));
 }
 
+// One message per problem: every failing client-go check is reported, in the library's order
+// (the library itself returns the first).
+TEST(ScenarioLoaderErrors, EveryFailingClientGoCheckIsReported) {
+  EXPECT_EQ(errors_of(with_spec("  processes:\n"
+                                "    - name: a\n"
+                                "      model: client-go-elector\n"
+                                "      lease: default/l\n"
+                                "      config: {leaseDuration: 5s, renewDeadline: 10s, retryPeriod: 0s}\n")),
+            (Strings{"t.yaml:9:31: spec.processes[0].config.leaseDuration: leaseDuration must be greater than "
+                     "renewDeadline",
+                     "t.yaml:9:68: spec.processes[0].config.retryPeriod: retryPeriod must be greater than zero"}));
+}
+
 TEST(ScenarioLoaderErrors, TutorialValidationAndConfigFieldsOfTheOtherModel) {
   EXPECT_EQ(errors_of(with_spec("  processes:\n"
                                 "    - name: a\n"
