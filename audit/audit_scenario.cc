@@ -57,10 +57,13 @@ std::string scenario_from_record(const LeaseRecord& r, const std::string& source
   }
   const int64_t span_s = ((r.last_seen - r.first_seen).ns + kNanosPerSecond - 1) / kNanosPerSecond;
   const int64_t duration_s = std::clamp<int64_t>(span_s, 60, 3600);
-  const size_t candidates = std::max<size_t>(1, r.candidates.size());
+  // Two at least: the scenario's leader crash needs a standby to fail over to (and
+  // failoverWithin: auto an analytic bound, which a lone elector has not).
+  const size_t candidates = std::max<size_t>(2, r.candidates.size());
   if (r.candidates.size() <= 1)
     notes << "# Only " << r.candidates.size()
-          << " identity was observed: candidates that only read the lease leave no identity in the records.\n";
+          << " identity was observed: candidates that only read the lease leave no identity in the records, so a "
+             "second candidate stands in for the standbys.\n";
   if (r.use != LeaseUse::LeaderElection)
     notes << "# The lease's observed use is " << lease_use_name(r.use)
           << "; client-go electors with its timing stand in for its writers.\n";

@@ -51,7 +51,10 @@ std::optional<AdviseTerms> parse_advise_terms(const AdviseTermsInput& in, std::v
   const std::string digits = unit == std::string::npos ? "" : drift.substr(0, unit);
   if (unit == std::string::npos || drift.compare(unit, 3, "ppm") != 0 || digits.empty() || digits.size() > 7 ||
       digits.find_first_not_of("0123456789") != std::string::npos) {
-    problems->push_back("--clock-drift " + drift + ": expected whole parts per million, e.g. 500ppm (0ppm to 9999999ppm)");
+    problems->push_back("--clock-drift " + drift + ": expected whole parts per million, e.g. 500ppm (0ppm to 9000000ppm)");
+  } else if (std::stoll(digits) > 9000000) {
+    // A clock rate of 1 + drift, and scenario clock rates stop at 10.
+    problems->push_back("--clock-drift " + drift + ": at most 9000000ppm (a clock ten times as fast)");
   } else {
     t.drift_ppm = std::stoll(digits);
   }
@@ -70,6 +73,14 @@ std::optional<AdviseTerms> parse_advise_terms(const AdviseTermsInput& in, std::v
     else
       t.latency = {*lo, *hi};
   }
+  // Each scenario advise writes lasts a few lease durations, and the latency is compared with
+  // them: past these limits nothing it could run would mean anything (or fit a scenario).
+  if (ld && *ld > hours(24))
+    problems->push_back("--lease-duration " + in.lease_duration +
+                        ": at most 24h (advise simulates several lease durations per scenario)");
+  if (ld && t.latency.max > *ld)
+    problems->push_back("--latency " + in.latency + ": MAX is longer than --lease-duration " + in.lease_duration +
+                        ": no renewal could ever succeed, so there is no failover or safety margin to advise on");
   if (ld && rd && rp) {
     ClientGoConfig c;
     c.lease_duration = *ld;

@@ -24,6 +24,7 @@
 #include "cli/text_checks.h"
 #include "core/check.h"
 #include "core/dns_names.h"
+#include "properties/elects_preferred.h"
 #include "properties/run.h"
 #include "sim/replay.h"
 
@@ -474,13 +475,15 @@ class Loader {
   void check_horizon(const Item& eventually, Duration bound);
   void load_expect(const Item& item);
   bool has_identity_processes() const {
-    return std::any_of(scenario_.processes.begin(), scenario_.processes.end(),
+    return declares_identity_ ||
+           std::any_of(scenario_.processes.begin(), scenario_.processes.end(),
                        [](const ProcessSpec& p) { return std::holds_alternative<KubeApiserverConfig>(p.model); });
   }
   void load_bounds(const Item& item);
   void load_explore(const Item& item);
   std::optional<uint8_t> read_points(const Item& item);
 
+  bool declares_identity_ = false;  // some process names model kube-apiserver (loaded or not)
   std::string file_;
   std::vector<Diagnostic> errors_;
   Scenario scenario_;
@@ -1043,6 +1046,9 @@ void Loader::load_process(const Item& item) {
   if (const Item* model = require(*map, "model")) {
     if (auto name = read_string(*model)) {
       entry = find_model(*name);
+      // Declared, even if its config fails below: the identity properties then need no second,
+      // misleading "no kube-apiserver process" error.
+      if (*name == "kube-apiserver") declares_identity_ = true;
       if (auto parsed = load_model(*map, *name)) {
         proto.model = parsed->config;
         proto.quiesce = parsed->quiesce;
@@ -1442,7 +1448,15 @@ void Loader::load_properties(const Item& item) {
     }
   }
   if (const Item* v = map->get("electsPreferred"))
-    if (auto b = read_bool(*v)) p.elects_preferred = *b;
+    if (auto b = read_bool(*v)) {
+      p.elects_preferred = *b;
+      // As for the identity properties: a property with nothing to judge would silently
+      // vanish from the verdict. (Only when every process loaded: a coordinated process whose
+      // config failed has its own error, and this one would mislead.)
+      if (*b && errors_.empty() && coordinated_leases(scenario_).empty())
+        error(*v, "electsPreferred judges coordinated leases (client-go-elector processes "
+                  "with coordinated: true), and this scenario has none");
+    }
   if (const Item* v = map->get("eventuallyLeader")) {
     if (auto d = read_duration(*v, Sign::Positive)) {
       p.eventually_leader = *d;

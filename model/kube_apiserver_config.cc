@@ -18,16 +18,23 @@ bool is_label_value(const std::string& s) {
 
 }  // namespace
 
-std::optional<ConfigError> validate(const KubeApiserverConfig& c) {
+std::vector<ConfigError> config_problems(const KubeApiserverConfig& c) {
+  std::vector<ConfigError> out;
   if (!c.hostname.empty() && !is_label_value(c.hostname))
-    return ConfigError{"hostname",
-                       "hostname \"" + c.hostname +
-                           "\" is not a valid label value (kubernetes.io/hostname): at most 63 characters of "
-                           "letters, digits, '-', '_' and '.', beginning and ending with a letter or digit"};
+    out.push_back({"hostname",
+                   "hostname \"" + c.hostname +
+                       "\" is not a valid label value (kubernetes.io/hostname): at most 63 characters of "
+                       "letters, digits, '-', '_' and '.', beginning and ending with a letter or digit"});
   if (c.identity_lease_renew_interval.ns <= 0)
-    return ConfigError{"identityLeaseRenewInterval", "identityLeaseRenewInterval must be greater than zero"};
-  if (c.gc_period.ns <= 0) return ConfigError{"gcPeriod", "gcPeriod must be greater than zero"};
-  return std::nullopt;
+    out.push_back({"identityLeaseRenewInterval", "identityLeaseRenewInterval must be greater than zero"});
+  if (c.gc_period.ns <= 0) out.push_back({"gcPeriod", "gcPeriod must be greater than zero"});
+  return out;
+}
+
+std::optional<ConfigError> validate(const KubeApiserverConfig& c) {
+  std::vector<ConfigError> problems = config_problems(c);
+  if (problems.empty()) return std::nullopt;
+  return problems.front();
 }
 
 std::optional<KubeApiserverConfig> read_kube_apiserver_config(ConfigReader& reader) {
@@ -43,11 +50,9 @@ std::optional<KubeApiserverConfig> read_kube_apiserver_config(ConfigReader& read
   if (auto b = reader.boolean("gc")) config.gc = *b;
   if (auto d = reader.duration("requestTimeout")) config.request_timeout = *d;
   if (auto b = reader.boolean("coordinatedLeaderElection")) config.coordinated_leader_election = *b;
+  // One message per problem (a field the reader refused keeps its valid default).
+  for (const ConfigError& problem : config_problems(config)) reader.error(problem.field, problem.message);
   if (reader.failed()) return std::nullopt;
-  if (const auto problem = validate(config)) {
-    reader.error(problem->field, problem->message);
-    return std::nullopt;
-  }
   return config;
 }
 

@@ -22,6 +22,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/config_reader.h"
 #include "core/time.h"
@@ -45,7 +46,8 @@ struct KubeApiserverConfig {
   bool operator==(const KubeApiserverConfig&) const = default;
 };
 
-std::optional<ConfigError> validate(const KubeApiserverConfig& config);
+std::vector<ConfigError> config_problems(const KubeApiserverConfig& config);  // every problem
+std::optional<ConfigError> validate(const KubeApiserverConfig& config);       // the first of them
 
 // Reads keys hostname, identityLeaseDurationSeconds, identityLeaseRenewInterval, gcPeriod, gc,
 // requestTimeout, coordinatedLeaderElection; std::nullopt when a problem was reported.

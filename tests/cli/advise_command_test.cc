@@ -102,6 +102,30 @@ TEST(Advise, BadTermsExitTwoNamingEachFlag) {
             2);
 }
 
+// Terms past what advise can simulate are refused (exit 2) rather than turned into a scenario
+// the loader refuses (which was exit 3): a lease over 24h, a drift past a clock rate of 10, a
+// latency longer than the lease. Twin: the largest accepted values run.
+TEST(Advise, TermsPastWhatItSimulatesExitTwo) {
+  const Result ld = cli({"advise", "--lease-duration", "3000h", "--renew-deadline", "10s", "--retry-period", "2s",
+                         "--replicas", "2"});
+  EXPECT_EQ(ld.code, 2) << ld.err;
+  EXPECT_NE(ld.err.find("--lease-duration 3000h: at most 24h"), std::string::npos) << ld.err;
+  const Result drift = cli({"advise", "--lease-duration", "15s", "--renew-deadline", "10s", "--retry-period", "2s",
+                            "--replicas", "2", "--clock-drift", "9999999ppm"});
+  EXPECT_EQ(drift.code, 2) << drift.err;
+  EXPECT_NE(drift.err.find("at most 9000000ppm"), std::string::npos) << drift.err;
+  const Result latency = cli({"advise", "--lease-duration", "15s", "--renew-deadline", "10s", "--retry-period", "2s",
+                              "--replicas", "2", "--latency", "1ms-20s"});
+  EXPECT_EQ(latency.code, 2) << latency.err;
+  EXPECT_NE(latency.err.find("MAX is longer than --lease-duration 15s"), std::string::npos) << latency.err;
+  const fs::path dir = temp_dir("largest");
+  const Result ok = cli({"advise", "--lease-duration", "24h", "--renew-deadline", "20h", "--retry-period", "1h",
+                         "--replicas", "2", "--clock-drift", "9000000ppm", "--latency", "1ms-24h", "--seeds", "2", "--jobs", "2", "--check-states", "20000",
+                         "--out", dir.string()});
+  EXPECT_NE(ok.code, 2) << ok.err;
+  EXPECT_NE(ok.code, 3) << ok.err;
+}
+
 TEST(AdviseTerms, DriftRates) {
   EXPECT_EQ(drift_rate_text(0), "1.0");
   EXPECT_EQ(drift_rate_text(500), "1.0005");

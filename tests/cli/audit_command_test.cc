@@ -322,5 +322,27 @@ TEST(AuditCommand, ScenarioOutValidatesAndRuns) {
   EXPECT_EQ(run.code, 0) << run.out << run.err;  // the crash of the leader is followed by a failover
 }
 
+// One holder seen (a kubectl snapshot): the scenario still has a standby to fail over to, so
+// failoverWithin: auto has its analytic bound and the file validates. Twin reading: the note
+// says the second candidate is a stand-in.
+TEST(AuditCommand, ScenarioOutOfALoneHolderStillValidates) {
+  const fs::path dir = temp_dir("lone-holder");
+  const fs::path snapshot = dir / "snapshot.json";
+  write(snapshot, R"({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+    "metadata": {"name": "ctrl", "namespace": "prod", "resourceVersion": "10"},
+    "spec": {"holderIdentity": "p1", "leaseDurationSeconds": 15, "leaseTransitions": 0,
+             "renewTime": "2026-05-01T10:01:40Z", "acquireTime": "2026-05-01T10:00:50Z"}})");
+  const fs::path out = dir / "observed.yaml";
+  const Result r = cli({"audit", snapshot.string(), "--scenario-out", out.string()});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  std::ifstream in(out);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_NE(ss.str().find("count: 2"), std::string::npos) << ss.str();
+  EXPECT_NE(ss.str().find("a second candidate stands in for the standbys"), std::string::npos) << ss.str();
+  const Result v = cli({"validate", out.string()});
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
+}
+
 }  // namespace
 }  // namespace leasesim

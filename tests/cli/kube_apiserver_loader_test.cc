@@ -108,5 +108,35 @@ TEST(KubeApiserverLoader, IdentityPropertiesNeedKubeApiserverProcesses) {
                 "the run could never pass"}));
 }
 
+// A kube-apiserver whose config is invalid still counts as declared: its own errors come alone,
+// every one of them, without a misleading "no kube-apiserver process" for the property.
+TEST(KubeApiserverLoader, ABadKubeApiserverConfigGetsItsOwnErrorsOnly) {
+  EXPECT_EQ(errors_of(with_spec("  processes:\n"
+                                "    - {name: a, model: kube-apiserver, config: {identityLeaseRenewInterval: 0s, "
+                                "gcPeriod: 0s}}\n"
+                                "  properties: {staleIdentityCollectedWithin: auto}\n")),
+            (std::vector<std::string>{
+                "t.yaml:6:77: spec.processes[0].config.identityLeaseRenewInterval: identityLeaseRenewInterval must be "
+                "greater than zero",
+                "t.yaml:6:91: spec.processes[0].config.gcPeriod: gcPeriod must be greater than zero"}));
+}
+
+// electsPreferred with no coordinated lease would judge nothing and vanish from the verdict: an
+// error, as for the identity properties. Twin: with a coordinated candidate it loads.
+TEST(KubeApiserverLoader, ElectsPreferredNeedsACoordinatedLease) {
+  EXPECT_EQ(errors_of(with_spec("  processes:\n"
+                                "    - {name: a, model: client-go-elector, lease: default/l}\n"
+                                "  properties: {electsPreferred: true}\n")),
+            (std::vector<std::string>{
+                "t.yaml:7:33: spec.properties.electsPreferred: electsPreferred judges coordinated leases "
+                "(client-go-elector processes with coordinated: true), and this scenario has none"}));
+  const LoadResult twin = load_scenario_text(with_spec("  processes:\n"
+                                                      "    - {name: a, model: client-go-elector, lease: default/l, "
+                                                      "config: {coordinated: true, binaryVersion: 1.33.0}}\n"
+                                                      "  properties: {electsPreferred: true}\n"),
+                                            "t.yaml");
+  EXPECT_TRUE(twin.ok()) << (twin.errors.empty() ? "" : twin.errors[0].format());
+}
+
 }  // namespace
 }  // namespace leasesim
