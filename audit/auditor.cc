@@ -120,6 +120,7 @@ struct LeaseTrack {
   std::string renew_key;
   std::optional<WallInstant> last_renew_at;
   SourceRef last_renew_ref;
+  bool last_renew_sampled = false;  // last_renew_at came from a list snapshot (renewal())
   std::optional<HolderSpan> span;
   MsHistogram renew_ms, latency_ms;
   std::deque<std::pair<WallInstant, SourceRef>> changes;  // holder changes in the last hour
@@ -192,8 +193,17 @@ struct LeaseTrack {
     }
   }
 
-  void renewal(const std::string& key, WallInstant at, SourceRef where) {
-    if (renew_key == key && last_renew_at) {
+  // `sampled`: the renewal was seen in a point-in-time list snapshot (kubectl get -o json), so
+  // renewals between two snapshots left no record and the gap to the one before is only an
+  // upper bound: it is neither a renew interval nor evidence of a stuck or stale leader.
+  void renewal(const std::string& key, WallInstant at, SourceRef where, bool sampled = false) {
+    const bool gap_known = !sampled && !last_renew_sampled;
+    if (renew_key == key && last_renew_at && !gap_known) {
+      if (span) {
+        span->to = at;
+        ++span->renewals;
+      }
+    } else if (renew_key == key && last_renew_at) {
       const Duration gap = at - *last_renew_at;
       renew_ms.add(gap);
       if (span) {
@@ -222,6 +232,7 @@ struct LeaseTrack {
     renew_key = key;
     last_renew_at = at;
     last_renew_ref = where;
+    last_renew_sampled = sampled;
   }
 
   void holder_change(const LeaseBody& prev, const std::string& to, WallInstant at, SourceRef where) {
@@ -280,7 +291,8 @@ struct LeaseTrack {
          {{where, what}});
   }
 
-  void apply_body(const LeaseBody& b, WallInstant at, SourceRef where, const std::string& what, bool exact) {
+  void apply_body(const LeaseBody& b, WallInstant at, SourceRef where, const std::string& what, bool exact,
+                  bool sampled = false) {
     rec.bodies = true;
     LeaseBody s = b;
     if (b.partial && state) {
@@ -337,7 +349,7 @@ struct LeaseTrack {
       state = s;
       if (!cur.empty()) span = HolderSpan{cur, at, at, 0, false};
     }
-    if (!cur.empty()) renewal(cur, at, where);
+    if (!cur.empty()) renewal(cur, at, where, sampled);
   }
 };
 
@@ -381,7 +393,9 @@ void Auditor::judge(Observation& o) {
     // resourceVersions are opaque to clients, but the API server's are etcd revisions, so an
     // all-digit value below the current one is an older state.
     if (o.body && L.state && older_version(o.body->resource_version, L.state->resource_version)) return;
-    if (o.body) L.apply_body(*o.body, at, o.where, o.verb + " showing holder " + holder_text(o.body->holder.value_or("")), false);
+    if (o.body)
+      L.apply_body(*o.body, at, o.where, o.verb + " showing holder " + holder_text(o.body->holder.value_or("")), false,
+                   /*sampled=*/o.verb == "list");
     return;
   }
   WriterRecord& w = L.writers[{o.user, o.agent}];

@@ -322,6 +322,36 @@ TEST(AuditCommand, ScenarioOutValidatesAndRuns) {
   EXPECT_EQ(run.code, 0) << run.out << run.err;  // the crash of the leader is followed by a failover
 }
 
+// A node Lease snapshotted every 60 s (`kubectl get leases -o json` from a cron job), its 40 s
+// lease renewed all the while: what happened between two snapshots left no record, so their gap
+// is no evidence of a stuck leader. Twin: the same states as a watch stream, where every change
+// is seen, do show a 60 s gap in renewals.
+TEST(AuditCommand, SnapshotGapsAreNotStuckLeadersButWatchGapsAre) {
+  const fs::path dir = temp_dir("snapshot-gaps");
+  auto lease = [](int minute) {
+    return std::string(R"({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": {"name": "node-1", )") +
+           R"("namespace": "kube-node-lease", "resourceVersion": ")" + std::to_string(10 + minute) +
+           R"("}, "spec": {"holderIdentity": "node-1", "leaseDurationSeconds": 40, "renewTime": "2026-05-01T10:0)" +
+           std::to_string(minute) + R"(:00.000000Z"}})";
+  };
+  std::vector<std::string> args = {"audit"};
+  std::string stream;
+  for (int m = 0; m < 4; ++m) {
+    const fs::path snap = dir / ("snap-" + std::to_string(m) + ".json");
+    write(snap, R"({"apiVersion": "v1", "kind": "List", "items": [)" + lease(m) + "]}");
+    args.push_back(snap.string());
+    stream += lease(m) + "\n";
+  }
+  const Result snapshots = cli(args);
+  EXPECT_EQ(snapshots.code, 0) << snapshots.out << snapshots.err;
+  EXPECT_EQ(snapshots.out.find("stuckLeader"), std::string::npos) << snapshots.out;
+  const fs::path watch = dir / "watch.jsonl";
+  write(watch, stream);
+  const Result watched = cli({"audit", watch.string()});
+  EXPECT_EQ(watched.code, 1) << watched.out << watched.err;
+  EXPECT_NE(watched.out.find("stuckLeader kube-node-lease/node-1"), std::string::npos) << watched.out;
+}
+
 // One holder seen (a kubectl snapshot): the scenario still has a standby to fail over to, so
 // failoverWithin: auto has its analytic bound and the file validates. Twin reading: the note
 // says the second candidate is a stand-in.
