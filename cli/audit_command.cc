@@ -9,6 +9,8 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <set>
+#include <string>
 
 #include "audit/audit_scenario.h"
 #include "audit/auditor.h"
@@ -71,8 +73,16 @@ int audit_command(const AuditOptions& options, std::ostream& out, std::ostream& 
   }
   Auditor auditor(options.thresholds);
   std::vector<InputStats> inputs;
+  // With --lease, the other leases seen (the first few, sorted), for the message when the one
+  // asked for never appears: a typo must not pass as "no findings".
+  bool lease_seen = lease_name.empty();
+  std::set<std::string> others;
   const ObservationSink sink = [&](Observation&& o) {
-    if (!lease_name.empty() && (o.ns != lease_ns || o.name != lease_name)) return;
+    if (!lease_name.empty() && (o.ns != lease_ns || o.name != lease_name)) {
+      if (others.size() < 5) others.insert(o.ns + "/" + o.name);
+      return;
+    }
+    lease_seen = true;
     auditor.add(std::move(o));
   };
   // Every file at once, merged in time order: several API servers' logs, or rotated files.
@@ -87,6 +97,14 @@ int audit_command(const AuditOptions& options, std::ostream& out, std::ostream& 
   if (records == malformed) {
     err << "leasesim audit: no readable record in " << options.files.size() << " file(s) (" << malformed
         << " malformed); expected audit.k8s.io Events, kubectl Lease lists or watch streams, or a leasesim trace\n";
+    return 2;
+  }
+  if (!lease_seen) {
+    std::string seen;
+    for (const std::string& k : others) seen += (seen.empty() ? "" : ", ") + k;
+    err << "leasesim audit: --lease " << options.lease << ": no record of this lease in the input"
+        << (seen.empty() ? std::string(" (no Lease records at all)") : " (leases seen: " + seen + (others.size() == 5 ? ", ..." : "") + ")")
+        << "\n";
     return 2;
   }
   AuditResult result = auditor.finish(options.files, std::move(inputs));

@@ -183,6 +183,12 @@ TEST(AuditCommand, ExitCodes) {
   write(dir / "empty.jsonl", "");
   EXPECT_EQ(cli({"audit", (dir / "empty.jsonl").string()}).code, 2);
   EXPECT_EQ(cli({"audit", healthy, "--lease", "nonamespace"}).code, 2);
+  // A lease the input never mentions is a typo, not "no findings": exit 2 naming the leases seen.
+  const Result typo = cli({"audit", healthy, "--lease", "default/nosuch"});
+  EXPECT_EQ(typo.code, 2) << typo.out;
+  EXPECT_NE(typo.err.find("--lease default/nosuch: no record of this lease in the input (leases seen: "),
+            std::string::npos)
+      << typo.err;
   EXPECT_EQ(cli({"audit", healthy, "--stale-percent", "120"}).code, 2);
   EXPECT_EQ(cli({"audit"}).code, 2);
 }
