@@ -198,19 +198,14 @@ struct LeaseTrack {
   // upper bound: it is neither a renew interval nor evidence of a stuck or stale leader.
   void renewal(const std::string& key, WallInstant at, SourceRef where, bool sampled = false) {
     const bool gap_known = !sampled && !last_renew_sampled;
-    if (renew_key == key && last_renew_at && !gap_known) {
+    if (renew_key == key && last_renew_at) {
       if (span) {
         span->to = at;
         ++span->renewals;
       }
-    } else if (renew_key == key && last_renew_at) {
       const Duration gap = at - *last_renew_at;
-      renew_ms.add(gap);
-      if (span) {
-        span->to = at;
-        ++span->renewals;
-      }
-      if (std::optional<Duration> ld = duration()) {
+      if (gap_known) renew_ms.add(gap);
+      if (std::optional<Duration> ld = duration(); ld && gap_known) {
         const __int128 g = static_cast<__int128>(gap.ns) * 100;
         const __int128 stuck = static_cast<__int128>(ld->ns) * thresholds->stuck_percent;
         const __int128 stale = static_cast<__int128>(ld->ns) * thresholds->stale_percent;

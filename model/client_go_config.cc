@@ -37,9 +37,7 @@ std::vector<ConfigError> config_problems(const ClientGoConfig& c) {
 }
 
 std::optional<ConfigError> validate(const ClientGoConfig& c) {
-  std::vector<ConfigError> problems = config_problems(c);
-  if (problems.empty()) return std::nullopt;
-  return problems.front();
+  return first_problem(config_problems(c));
 }
 
 namespace {

@@ -32,9 +32,7 @@ std::vector<ConfigError> config_problems(const KubeApiserverConfig& c) {
 }
 
 std::optional<ConfigError> validate(const KubeApiserverConfig& c) {
-  std::vector<ConfigError> problems = config_problems(c);
-  if (problems.empty()) return std::nullopt;
-  return problems.front();
+  return first_problem(config_problems(c));
 }
 
 std::optional<KubeApiserverConfig> read_kube_apiserver_config(ConfigReader& reader) {

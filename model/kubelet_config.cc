@@ -83,9 +83,7 @@ std::vector<ConfigError> config_problems(const KubeletConfig& config) {
 }
 
 std::optional<ConfigError> validate(const KubeletConfig& config) {
-  std::vector<ConfigError> problems = config_problems(config);
-  if (problems.empty()) return std::nullopt;
-  return problems.front();
+  return first_problem(config_problems(config));
 }
 
 std::optional<ConfigError> label_problem(const KubeletConfig& config) {

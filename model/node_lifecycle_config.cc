@@ -20,9 +20,7 @@ std::vector<ConfigError> config_problems(const NodeLifecycleConfig& config) {
 }
 
 std::optional<ConfigError> validate(const NodeLifecycleConfig& config) {
-  std::vector<ConfigError> problems = config_problems(config);
-  if (problems.empty()) return std::nullopt;
-  return problems.front();
+  return first_problem(config_problems(config));
 }
 
 std::optional<NodeLifecycleConfig> read_node_lifecycle_config(ConfigReader& reader, Duration* quiesce) {

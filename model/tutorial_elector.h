@@ -21,6 +21,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "model/effects.h"
 #include "model/lease.h"
@@ -42,6 +44,11 @@ struct ConfigError {
   std::string field;    // e.g. "loopPeriod"
   std::string message;  // e.g. "loopPeriod must be greater than zero"
 };
+// The first of a config's problems (what validate() returns where a reader lists them all).
+inline std::optional<ConfigError> first_problem(std::vector<ConfigError> problems) {
+  if (problems.empty()) return std::nullopt;
+  return std::move(problems.front());
+}
 std::optional<ConfigError> validate(const TutorialConfig& config);
 
 // Reads a `config:` mapping (keys loopPeriod, crashOnError, requestTimeout, quiesce) and
